@@ -1,1 +1,44 @@
-//! placeholder
+//! Everything in Tollgate that is not a host call.
+//!
+//! ```
+//! use tollgate_core::api::ApiKind;
+//! use tollgate_core::config::{self, InspectConfig};
+//! use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
+//!
+//! // What `on_configure` does with the plugin configuration.
+//! let config: InspectConfig = config::parse(br#"{"max_body_bytes": 65536}"#)?;
+//! assert_eq!(config.max_body_bytes, 65536);
+//!
+//! // A bad configuration names the field it is about.
+//! let err = config::parse::<InspectConfig>(br#"{"max_body_bytes": 10}"#).unwrap_err();
+//! assert_eq!(err.to_string(), "max_body_bytes: must be between 1024 and 67108864");
+//!
+//! // What a request callback does when it has to refuse a request.
+//! let kind = ApiKind::from_path("/v1/messages");
+//! assert_eq!(kind.flavor(), ErrorFlavor::Anthropic);
+//! let reply = ErrorReply::new(ErrorKind::PayloadTooLarge, "request body too large", "req_1");
+//! assert_eq!(reply.status, 413);
+//! let body = reply.body(kind.flavor());
+//! assert!(body.starts_with(br#"{"type":"error""#));
+//! # Ok::<(), tollgate_core::config::ConfigError>(())
+//! ```
+//!
+//! # Why there is no proxy-wasm here
+//!
+//! The filter crates are thin adapters: they gather headers, bodies and
+//! properties through host calls, ask a pure function in this crate for a
+//! decision, and carry it out. Keeping host calls out of this crate means every
+//! decision can be unit-tested, fuzzed and benchmarked natively, with no wasm
+//! host in the loop, and that a mistake here cannot reach into the host ABI.
+//! The same reason keeps clocks out: functions that need the time take `now`
+//! as an argument (wasm has no std clock; the host supplies it).
+//!
+//! # Modules
+//! - [`config`]: the filters' configuration types, their parsing and
+//!   validation, with errors that name the offending field.
+//! - [`api`]: which LLM API a request is for, from its path.
+//! - [`error`]: error replies in the shape the OpenAI and Anthropic SDKs parse.
+
+pub mod api;
+pub mod config;
+pub mod error;

@@ -1,0 +1,361 @@
+use super::*;
+
+fn err<T>(json: &str) -> ConfigError
+where
+    T: DeserializeOwned + Validate + Default + std::fmt::Debug,
+{
+    parse::<T>(json.as_bytes()).expect_err(json)
+}
+
+#[test]
+fn empty_or_whitespace_input_is_the_default() {
+    for input in ["", " ", "\n\t \r\n"] {
+        assert_eq!(
+            parse::<AuthConfig>(input.as_bytes()).unwrap(),
+            AuthConfig::default()
+        );
+        assert_eq!(
+            parse::<ThrottleConfig>(input.as_bytes()).unwrap(),
+            ThrottleConfig::default()
+        );
+        assert_eq!(
+            parse::<InspectConfig>(input.as_bytes()).unwrap(),
+            InspectConfig::default()
+        );
+    }
+}
+
+#[test]
+fn empty_object_is_the_default() {
+    assert_eq!(parse::<AuthConfig>(b"{}").unwrap(), AuthConfig::default());
+    assert_eq!(
+        parse::<ThrottleConfig>(b" { } ").unwrap(),
+        ThrottleConfig::default()
+    );
+    assert_eq!(
+        parse::<InspectConfig>(b"{}").unwrap(),
+        InspectConfig::default()
+    );
+}
+
+#[test]
+fn defaults_are_the_documented_ones() {
+    let auth = AuthConfig::default();
+    assert_eq!(auth.consumer_header, "x-tollgate-consumer");
+    assert!(auth.strip_client_identity);
+    let throttle = ThrottleConfig::default();
+    assert_eq!(throttle.consumer_header, "x-tollgate-consumer");
+    assert!(!throttle.shadow);
+    let inspect = InspectConfig::default();
+    assert_eq!(inspect.max_body_bytes, 1_048_576);
+    assert!(!inspect.shadow);
+    // The defaults pass their own validation.
+    auth.validate().unwrap();
+    throttle.validate().unwrap();
+    inspect.validate().unwrap();
+}
+
+#[test]
+fn every_field_is_read() {
+    let auth: AuthConfig =
+        parse(br#"{"consumer_header": "x-team", "strip_client_identity": false}"#).unwrap();
+    assert_eq!(
+        auth,
+        AuthConfig {
+            consumer_header: "x-team".into(),
+            strip_client_identity: false
+        }
+    );
+    let throttle: ThrottleConfig =
+        parse(br#"{"consumer_header": "x-team", "shadow": true}"#).unwrap();
+    assert_eq!(
+        throttle,
+        ThrottleConfig {
+            consumer_header: "x-team".into(),
+            shadow: true
+        }
+    );
+    let inspect: InspectConfig = parse(br#"{"max_body_bytes": 2048, "shadow": true}"#).unwrap();
+    assert_eq!(
+        inspect,
+        InspectConfig {
+            max_body_bytes: 2048,
+            shadow: true
+        }
+    );
+}
+
+#[test]
+fn max_body_bytes_bounds_are_inclusive() {
+    for ok in [1024, 65_536, 67_108_864] {
+        let c: InspectConfig = parse(format!(r#"{{"max_body_bytes": {ok}}}"#).as_bytes()).unwrap();
+        assert_eq!(c.max_body_bytes, ok);
+    }
+    for bad in [0, 1023, 67_108_865, u32::MAX] {
+        let e = err::<InspectConfig>(&format!(r#"{{"max_body_bytes": {bad}}}"#));
+        assert_eq!(
+            e.to_string(),
+            "max_body_bytes: must be between 1024 and 67108864"
+        );
+    }
+}
+
+/// Each field's error names its path; named cases, one per field and failure.
+#[test]
+fn errors_name_the_field() {
+    let cases: &[(&str, ConfigError)] = &[
+        (
+            "auth consumer_header wrong type",
+            err::<AuthConfig>(r#"{"consumer_header": 5}"#),
+        ),
+        (
+            "auth consumer_header uppercase",
+            err::<AuthConfig>(r#"{"consumer_header": "X-Consumer"}"#),
+        ),
+        (
+            "auth strip_client_identity wrong type",
+            err::<AuthConfig>(r#"{"strip_client_identity": "yes"}"#),
+        ),
+        (
+            "throttle consumer_header empty",
+            err::<ThrottleConfig>(r#"{"consumer_header": ""}"#),
+        ),
+        (
+            "throttle shadow wrong type",
+            err::<ThrottleConfig>(r#"{"shadow": 1}"#),
+        ),
+        (
+            "inspect max_body_bytes too small",
+            err::<InspectConfig>(r#"{"max_body_bytes": 1}"#),
+        ),
+        (
+            "inspect max_body_bytes negative",
+            err::<InspectConfig>(r#"{"max_body_bytes": -1}"#),
+        ),
+        (
+            "inspect max_body_bytes beyond u32",
+            err::<InspectConfig>(r#"{"max_body_bytes": 4294967296}"#),
+        ),
+        (
+            "inspect max_body_bytes fractional",
+            err::<InspectConfig>(r#"{"max_body_bytes": 2048.5}"#),
+        ),
+        (
+            "inspect shadow null",
+            err::<InspectConfig>(r#"{"shadow": null}"#),
+        ),
+    ];
+    let expected = [
+        "consumer_header: invalid type: integer, expected a string",
+        "consumer_header: must be lowercase",
+        "strip_client_identity: invalid type: string, expected a boolean",
+        "consumer_header: must not be empty",
+        "shadow: invalid type: integer, expected a boolean",
+        "max_body_bytes: must be between 1024 and 67108864",
+        "max_body_bytes: invalid integer, expected u32",
+        "max_body_bytes: invalid integer, expected u32",
+        "max_body_bytes: invalid type: floating point, expected u32",
+        "shadow: invalid type: null, expected a boolean",
+    ];
+    assert_eq!(cases.len(), expected.len());
+    for ((name, got), want) in cases.iter().zip(expected) {
+        assert_eq!(got.to_string(), want, "case {name}");
+    }
+}
+
+#[test]
+fn unknown_field_is_named_with_the_allowed_ones() {
+    let e = err::<InspectConfig>(r#"{"shadow": true, "max_body_byte": 1}"#);
+    assert_eq!(e.path, "max_body_byte");
+    assert_eq!(
+        e.kind,
+        ConfigErrorKind::UnknownField {
+            expected: "expected `max_body_bytes` or `shadow`".into()
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "max_body_byte: unknown field, expected `max_body_bytes` or `shadow`"
+    );
+    let e = err::<AuthConfig>(r#"{"consumer": "x"}"#);
+    assert_eq!(e.path, "consumer");
+    assert!(matches!(e.kind, ConfigErrorKind::UnknownField { .. }));
+}
+
+#[test]
+fn wrong_type_is_a_type_error() {
+    let e = err::<ThrottleConfig>(r#"{"shadow": "yes"}"#);
+    assert_eq!(
+        e,
+        ConfigError::new(
+            "shadow",
+            ConfigErrorKind::InvalidType {
+                found: "string".into(),
+                expected: "a boolean".into()
+            }
+        )
+    );
+}
+
+#[test]
+fn the_configuration_must_be_an_object() {
+    for (input, found) in [
+        ("[]", "array"),
+        ("[\"x-a\", true]", "array"),
+        ("\"{}\"", "string"),
+        ("true", "boolean"),
+        ("null", "null"),
+        ("-1", "number"),
+        ("  42", "number"),
+    ] {
+        let e = err::<AuthConfig>(input);
+        assert_eq!(e.path, "", "{input}");
+        assert_eq!(
+            e.to_string(),
+            format!("invalid type: {found}, expected a JSON object"),
+            "{input}"
+        );
+    }
+}
+
+#[test]
+fn malformed_json_is_a_syntax_error_with_its_position() {
+    for (input, path, message) in [
+        (
+            r#"{"shadow": tru}"#,
+            "shadow",
+            "shadow: invalid JSON: expected ident at line 1 column 15",
+        ),
+        (
+            r#"{"shadow": true"#,
+            "",
+            "invalid JSON: EOF while parsing an object at line 1 column 15",
+        ),
+        (
+            r#"{"shadow": true} x"#,
+            "",
+            "invalid JSON: trailing characters at line 1 column 18",
+        ),
+        ("xyz", "", "invalid JSON: expected value at line 1 column 1"),
+    ] {
+        let e = err::<ThrottleConfig>(input);
+        assert!(
+            matches!(e.kind, ConfigErrorKind::Syntax { .. }),
+            "{input}: {e:?}"
+        );
+        assert_eq!(e.path, path, "{input}");
+        assert_eq!(e.to_string(), message, "{input}");
+    }
+}
+
+#[test]
+fn duplicate_field_is_named() {
+    let e = err::<ThrottleConfig>(r#"{"shadow": true, "shadow": false}"#);
+    assert_eq!(e.to_string(), "shadow: duplicate field");
+}
+
+#[test]
+fn messages_never_quote_configured_values() {
+    let secret = "sk-live-0123456789abcdef";
+    for input in [
+        format!(r#"{{"shadow": "{secret}"}}"#),
+        format!(r#"{{"max_body_bytes": "{secret}"}}"#),
+        format!(r#"{{"consumer_header": "{secret}"}}"#),
+        format!(r#"{{"shadow": "{secret}", "expected ": 1}}"#),
+        format!(r#"{{"shadow": ["{secret}"]}}"#),
+    ] {
+        for message in [
+            parse::<ThrottleConfig>(input.as_bytes()).map(drop),
+            parse::<InspectConfig>(input.as_bytes()).map(drop),
+            parse::<AuthConfig>(input.as_bytes()).map(drop),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .map(|e| format!("{e} {e:?}"))
+        {
+            assert!(!message.contains(secret), "{message}");
+        }
+    }
+}
+
+#[test]
+fn missing_field_path_names_the_field() {
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Limit {
+        #[allow(dead_code)]
+        window: u32,
+    }
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    struct Outer {
+        #[allow(dead_code)]
+        limits: Vec<Limit>,
+    }
+    impl Validate for Outer {
+        fn validate(&self) -> Result<(), ConfigError> {
+            Ok(())
+        }
+    }
+    let e = err::<Outer>(r#"{"limits": [{"window": 1}, {"window": 2}, {}]}"#);
+    assert_eq!(e, ConfigError::missing("limits[2].window"));
+    assert_eq!(e.to_string(), "limits[2].window: required field is missing");
+    let e = err::<Outer>(r#"{"limits": [{"window": 1}, {"window": "60s"}]}"#);
+    assert_eq!(
+        e.to_string(),
+        "limits[1].window: invalid type: string, expected u32"
+    );
+    let e = err::<Outer>(r#"{"limits": [{"windw": 1}]}"#);
+    assert_eq!(e.path, "limits[0].windw");
+}
+
+#[test]
+fn nested_prefixes_the_parent_path() {
+    let e = ConfigError::invalid("window", "must be > 0").nested("limits[2]");
+    assert_eq!(e.to_string(), "limits[2].window: must be > 0");
+    let e = ConfigError::invalid("[0]", "bad").nested("keys");
+    assert_eq!(e.path, "keys[0]");
+    let e = ConfigError::invalid("", "bad").nested("keys");
+    assert_eq!(e.path, "keys");
+    let e = ConfigError::invalid("x", "bad").nested("");
+    assert_eq!(e.path, "x");
+}
+
+#[test]
+fn header_names() {
+    for ok in [
+        "x-tollgate-consumer",
+        "x-a",
+        "a",
+        "x_consumer",
+        "x.c0nsumer!#$%&'*+^`|~",
+    ] {
+        validate_header_name("h", ok).unwrap();
+    }
+    for (bad, reason) in [
+        ("", "must not be empty"),
+        (":authority", "must not be a pseudo-header"),
+        ("X-Consumer", "must be lowercase"),
+        ("x consumer", "must be an HTTP header name"),
+        ("x-consumer:", "must be an HTTP header name"),
+        ("x-ümlaut", "must be an HTTP header name"),
+        ("x-a\r\nx-b", "must be an HTTP header name"),
+    ] {
+        let e = validate_header_name("consumer_header", bad).unwrap_err();
+        assert_eq!(e.path, "consumer_header", "{bad:?}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("consumer_header: {reason}")),
+            "{bad:?}: {e}"
+        );
+    }
+}
+
+#[test]
+fn without_value_drops_the_quoted_part() {
+    assert_eq!(without_value("string \"a `b` \\\"c\""), "string");
+    assert_eq!(without_value("integer `5`"), "integer");
+    assert_eq!(without_value("floating point `1.5`"), "floating point");
+    assert_eq!(without_value("map"), "map");
+    assert_eq!(without_value("null"), "null");
+}
