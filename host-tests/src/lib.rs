@@ -1,1 +1,3 @@
 //! placeholder
+pub mod http_client;
+pub mod mock_llm;
