@@ -64,6 +64,22 @@ impl ErrorKind {
         }
     }
 
+    /// A snake_case name for logs, metrics and Envoy's response code details:
+    /// `rate_limited`, `payload_too_large`, ….
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::Authentication => "authentication",
+            Self::PermissionDenied => "permission_denied",
+            Self::NotFound => "not_found",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+        }
+    }
+
     /// The `error.type` string in the given flavor.
     ///
     /// OpenAI's own API uses `invalid_request_error` for every 4xx but 429
@@ -257,6 +273,15 @@ mod tests {
         for kind in ALL {
             assert_eq!(ErrorReply::new(kind, "m", "r").status, kind.status());
         }
+    }
+
+    #[test]
+    fn names_are_distinct_snake_case() {
+        let names: std::collections::HashSet<&str> = ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), ALL.len());
+        assert!(names
+            .iter()
+            .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
     }
 
     #[test]
