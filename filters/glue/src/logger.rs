@@ -13,19 +13,29 @@ use crate::host::{self, LogLevel};
 
 static PANIC_HOOK: Once = Once::new();
 
-/// Sets the level of the `log` macros to the host's level for this plugin
-/// (Info if the host does not say) and installs the panic hook. Call it in
-/// `proxy_wasm::main!` and again in `on_configure`, which picks up a level
-/// changed since (Envoy's `--component-log-level wasm:debug`).
-pub fn init(filter: &'static str) {
-    proxy_wasm::set_log_level(host::log_level().unwrap_or(LogLevel::Info));
-    // After set_log_level, whose first call installs the SDK's own hook.
+/// Installs the panic hook; makes no host call, so it is the one thing
+/// `proxy_wasm::main!` may do (Envoy traps any host call made during
+/// `_initialize` with `restricted_callback`, which fails the module).
+pub fn install_panic_hook(filter: &'static str) {
     PANIC_HOOK.call_once(|| {
+        // The SDK installs its own hook the first time its logger is set
+        // up: set it up first, so that ours replaces that one.
+        proxy_wasm::set_log_level(LogLevel::Info);
         std::panic::set_hook(Box::new(move |info| {
             // Nothing to do if even logging fails: the VM traps next anyway.
             let _ = host::log(LogLevel::Critical, &panic_message(filter, info));
         }));
     });
+}
+
+/// Sets the level of the `log` macros to the host's level for this plugin
+/// (Info if the host does not say), and installs the panic hook if
+/// [`install_panic_hook`] has not. Call it in `on_configure` (each call picks
+/// up a level changed since, e.g. Envoy's `--component-log-level wasm:debug`),
+/// never in `proxy_wasm::main!`.
+pub fn init(filter: &'static str) {
+    install_panic_hook(filter);
+    proxy_wasm::set_log_level(host::log_level().unwrap_or(LogLevel::Info));
 }
 
 /// `panic in <filter>: <message> at <file>:<line>:<column>`: a panic is a VM
