@@ -398,7 +398,8 @@ impl EnvoyBuilder {
         let log_path = dir.join("envoy.log");
         let stdio_path = dir.join("envoy.stdio");
         let admin_path = dir.join("admin.address");
-        for stale in [&log_path, &stdio_path, &admin_path] {
+        let access_path = dir.join("access.log");
+        for stale in [&log_path, &stdio_path, &admin_path, &access_path] {
             let _ = fs::remove_file(stale);
         }
         let stdio = File::create(&stdio_path)?;
