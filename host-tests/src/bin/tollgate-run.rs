@@ -1,0 +1,308 @@
+//! `tollgate-run`: the demo. Starts Envoy with Tollgate's filters in front of
+//! the mock LLM (or a real upstream), prints where to send requests, and runs
+//! until Ctrl-C. Normally started through `scripts/run`, which builds the
+//! filters first.
+
+// A command-line tool: printing is its job, and it needs the real clock.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tollgate_host::envoy::{Envoy, WasmFilter};
+use tollgate_host::mock_llm::MockLlm;
+
+const USAGE: &str = "\
+usage: scripts/run [options]
+
+Starts Envoy with Tollgate's filters in front of a mock LLM (or --upstream)
+and prints ready-to-paste curl commands. Ctrl-C stops everything.
+
+options:
+  --upstream URL        send traffic to this upstream instead of the mock LLM,
+                        e.g. https://api.openai.com (TLS, system CA bundle)
+  --port N              Envoy's listener port (default 10000; 0 = any free port)
+  --filters LIST        comma-separated filters, in order (default
+                        auth,throttle,inspect; `none` for plain Envoy)
+  --config-dir DIR      read each filter's configuration from DIR/<filter>.json
+                        (default: `{}` for every filter)
+  --vm-env KEY[=VALUE]  set a VM environment variable for every filter (e.g. a
+                        provider key the auth filter injects); KEY alone copies
+                        it from this environment. Repeatable.
+  --wasm-dir DIR        where the .wasm files are (default target/tollgate-wasm)
+  --concurrency N       Envoy worker threads (default 1)
+  --log-level LEVEL     Envoy log level (default info; wasm is always debug)
+  --validate            write the Envoy config, run `envoy --mode validate` on
+                        it (loads each module, runs on_configure) and exit
+  -h, --help            this text
+";
+
+struct Args {
+    upstream: Option<String>,
+    port: u16,
+    filters: Vec<String>,
+    config_dir: Option<PathBuf>,
+    vm_env: Vec<(String, String)>,
+    wasm_dir: PathBuf,
+    concurrency: u32,
+    log_level: String,
+    validate: bool,
+}
+
+/// The repository root (this crate lives in `<root>/host-tests`).
+fn repo_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+fn parse_args() -> Result<Args> {
+    let root = repo_root();
+    let mut args = Args {
+        upstream: None,
+        port: 10000,
+        filters: vec!["auth".into(), "throttle".into(), "inspect".into()],
+        config_dir: None,
+        vm_env: Vec::new(),
+        wasm_dir: root.join("target/tollgate-wasm"),
+        concurrency: 1,
+        log_level: "info".into(),
+        validate: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String> {
+            match inline.clone().or_else(|| it.next()) {
+                Some(v) => Ok(v),
+                None => bail!("{name} needs a value\n\n{USAGE}"),
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                std::process::exit(0);
+            }
+            "--upstream" => args.upstream = Some(value("--upstream")?),
+            "--port" => {
+                args.port = value("--port")?
+                    .parse()
+                    .context("--port: expected 0..=65535")?
+            }
+            "--filters" => {
+                let list = value("--filters")?;
+                args.filters = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty() && *f != "none")
+                    .map(String::from)
+                    .collect();
+            }
+            "--config-dir" => args.config_dir = Some(PathBuf::from(value("--config-dir")?)),
+            "--vm-env" => {
+                let kv = value("--vm-env")?;
+                let (key, val) = match kv.split_once('=') {
+                    Some((k, v)) => (k.to_string(), v.to_string()),
+                    None => {
+                        let v = std::env::var(&kv).with_context(|| {
+                            format!("--vm-env {kv}: {kv} is not set in this environment")
+                        })?;
+                        (kv, v)
+                    }
+                };
+                args.vm_env.push((key, val));
+            }
+            "--wasm-dir" => args.wasm_dir = PathBuf::from(value("--wasm-dir")?),
+            "--concurrency" => {
+                args.concurrency = value("--concurrency")?
+                    .parse()
+                    .context("--concurrency: expected a number")?
+            }
+            "--log-level" => args.log_level = value("--log-level")?,
+            "--validate" => args.validate = true,
+            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
+        }
+    }
+    Ok(args)
+}
+
+/// Set by SIGINT / SIGTERM; the main loop then tears Envoy down.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+/// Routes SIGINT and SIGTERM to [`STOP`] so `Drop` kills Envoy and the mock
+/// instead of the process dying with Envoy orphaned.
+fn install_signal_handlers() {
+    let handler: extern "C" fn(libc::c_int) = on_signal;
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        // SAFETY: the handler only stores to an atomic, which is
+        // async-signal-safe; `signal` has no other preconditions.
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::signal(signal, handler as libc::sighandler_t);
+        }
+    }
+}
+
+fn filters(args: &Args) -> Result<Vec<WasmFilter>> {
+    args.filters
+        .iter()
+        .map(|name| {
+            let wasm = args.wasm_dir.join(format!("{name}.wasm"));
+            if !wasm.is_file() {
+                bail!(
+                    "{} does not exist: build the filters with scripts/build (scripts/run does)",
+                    wasm.display()
+                );
+            }
+            let configuration = match &args.config_dir {
+                None => "{}".to_string(),
+                Some(dir) => {
+                    let path = dir.join(format!("{name}.json"));
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading {}", path.display()))?
+                }
+            };
+            let mut filter = WasmFilter::new(name, wasm, &configuration);
+            filter.vm_env = args.vm_env.clone();
+            Ok(filter)
+        })
+        .collect()
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("tollgate-run: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let args = parse_args()?;
+    let work_dir = repo_root().join("target/tollgate-run");
+    let mock = match &args.upstream {
+        Some(_) => None,
+        None => {
+            let mock = MockLlm::start().context("starting the mock LLM")?;
+            mock.set_recording(false);
+            mock.set_logging(true);
+            Some(mock)
+        }
+    };
+    let mut builder = Envoy::builder()
+        .listen_port(args.port)
+        .concurrency(args.concurrency)
+        .log_level(&args.log_level)
+        // Real completions can stream for minutes.
+        .route_timeout(Duration::from_secs(300))
+        .work_dir(&work_dir);
+    builder = match (&args.upstream, &mock) {
+        (Some(url), _) => builder.upstream_url(url),
+        (None, Some(mock)) => builder.upstream(mock.addr()),
+        (None, None) => bail!("no upstream"),
+    };
+    for filter in filters(&args)? {
+        builder = builder.filter(filter);
+    }
+    if args.validate {
+        let config = builder.write_config(&work_dir)?;
+        tollgate_host::envoy::validate(&config)?;
+        println!(
+            "{}: valid (Envoy loaded every module and ran on_configure)",
+            config.display()
+        );
+        return Ok(());
+    }
+    install_signal_handlers();
+    let mut envoy = builder.start()?;
+    print_banner(&args, &envoy, mock.as_ref(), &work_dir);
+
+    loop {
+        if STOP.load(Ordering::SeqCst) {
+            println!(
+                "\nStopping Envoy{}.",
+                if mock.is_some() {
+                    " and the mock LLM"
+                } else {
+                    ""
+                }
+            );
+            return Ok(());
+        }
+        if let Some(status) = envoy.try_wait()? {
+            let log = envoy.log();
+            let tail: Vec<&str> = log.lines().rev().take(30).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            bail!(
+                "Envoy exited ({status}); log tail ({}):\n{}",
+                work_dir.join("envoy.log").display(),
+                tail.join("\n")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn print_banner(args: &Args, envoy: &Envoy, mock: Option<&MockLlm>, work_dir: &Path) {
+    let base = envoy.url("");
+    let chain = if args.filters.is_empty() {
+        "none".to_string()
+    } else {
+        args.filters.join(" -> ")
+    };
+    let upstream = match (mock, &args.upstream) {
+        (Some(m), _) => format!(
+            "mock LLM at {} (a test double; its requests are logged below)",
+            m.url("")
+        ),
+        (None, Some(url)) => url.clone(),
+        (None, None) => "?".into(),
+    };
+    let config = match &args.config_dir {
+        Some(dir) => format!("{}/<filter>.json", dir.display()),
+        None => "{} for every filter".into(),
+    };
+    println!(
+        "\nTollgate is running.
+
+  Send requests to   {base}   (filters: {chain})
+  Upstream           {upstream}
+  Filter config      {config}
+  Envoy admin        {admin}   (metrics: {admin}/stats/prometheus)
+  Envoy config       {cfg}
+  Envoy log          {log}
+  Access log         {access}
+
+Try (in another terminal):
+
+  # OpenAI chat completion (JSON)
+  curl -s {base}/v1/chat/completions -H 'content-type: application/json' \\
+    -d '{{\"model\":\"gpt-4o-mini\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
+
+  # the same, streamed (server-sent events)
+  curl -N {base}/v1/chat/completions -H 'content-type: application/json' \\
+    -d '{{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{{\"include_usage\":true}},\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
+
+  # Anthropic message
+  curl -s {base}/v1/messages -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' \\
+    -d '{{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
+{mock_hint}
+Press Ctrl-C to stop.
+",
+        admin = envoy.admin_url(""),
+        cfg = envoy.config_path().display(),
+        log = work_dir.join("envoy.log").display(),
+        access = work_dir.join("access.log").display(),
+        mock_hint = if mock.is_some() {
+            "\n  # the mock obeys x-mock-content, x-mock-chunk-size, x-mock-delay-ms, x-mock-status, x-mock-usage headers\n"
+        } else {
+            ""
+        },
+    );
+}
