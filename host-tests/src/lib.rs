@@ -8,8 +8,8 @@
 //!
 //! Not shipped: nothing here runs in a sidecar.
 
-pub mod host;
 pub mod envoy;
+pub mod host;
 pub mod http_client;
 pub mod mock_llm;
 

@@ -44,7 +44,9 @@ struct Observed {
     upstream: Option<(BTreeMap<String, String>, Option<String>, String)>,
 }
 
-fn fixture_headers<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeMap<String, String> {
+fn fixture_headers<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> BTreeMap<String, String> {
     pairs
         .filter(|(k, _)| k.starts_with("x-fixture") && *k != "x-fixture")
         .map(|(k, v)| {
@@ -62,7 +64,9 @@ fn fixture_headers<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> BTree
         .collect()
 }
 
-fn response_headers<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> BTreeMap<String, String> {
+fn response_headers<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) -> BTreeMap<String, String> {
     let mut h = fixture_headers(pairs.clone());
     if let Some((_, ct)) = pairs.clone().find(|(k, _)| *k == "content-type") {
         h.insert("content-type".into(), ct.to_string());
@@ -75,7 +79,12 @@ fn response_headers<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone)
     h
 }
 
-fn observe(status: u16, headers: BTreeMap<String, String>, body: &[u8], upstream: Option<(BTreeMap<String, String>, Option<String>, String)>) -> Observed {
+fn observe(
+    status: u16,
+    headers: BTreeMap<String, String>,
+    body: &[u8],
+    upstream: Option<(BTreeMap<String, String>, Option<String>, String)>,
+) -> Observed {
     let echoed = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .filter(|v| v.get("method").is_some())
@@ -99,11 +108,15 @@ fn run_envoy(sc: Scenario) -> Observed {
         .upstream(mock.addr())
         .cluster("fixture_upstream", mock.addr(), false)
         .filter(
-            WasmFilter::new("fixture", wasm_dir().join("fixture.wasm"), "{}").env(SECRET.0, SECRET.1),
+            WasmFilter::new("fixture", wasm_dir().join("fixture.wasm"), "{}")
+                .env(SECRET.0, SECRET.1),
         )
         .start()
         .expect("envoy");
-    let headers = [("x-fixture", sc.directives), ("content-type", "application/json")];
+    let headers = [
+        ("x-fixture", sc.directives),
+        ("content-type", "application/json"),
+    ];
     let body = match sc.chunks {
         [] => Body::None,
         [one] => Body::Bytes(one.as_bytes().to_vec()),
@@ -112,15 +125,25 @@ fn run_envoy(sc: Scenario) -> Observed {
             Duration::from_millis(30),
         ),
     };
-    let resp = http_client::request(sc.method, &envoy.url(ECHO), &headers, body)
-        .unwrap_or_else(|e| panic!("{}: request through Envoy failed: {e:#}\n{}", sc.name, envoy.log()));
-    let upstream = mock.requests().into_iter().find(|r| r.path == ECHO).map(|r| {
-        (
-            fixture_headers(r.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-            r.header("content-length").map(str::to_string),
-            String::from_utf8_lossy(&r.body).into_owned(),
-        )
-    });
+    let resp =
+        http_client::request(sc.method, &envoy.url(ECHO), &headers, body).unwrap_or_else(|e| {
+            panic!(
+                "{}: request through Envoy failed: {e:#}\n{}",
+                sc.name,
+                envoy.log()
+            )
+        });
+    let upstream = mock
+        .requests()
+        .into_iter()
+        .find(|r| r.path == ECHO)
+        .map(|r| {
+            (
+                fixture_headers(r.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+                r.header("content-length").map(str::to_string),
+                String::from_utf8_lossy(&r.body).into_owned(),
+            )
+        });
     let obs = observe(
         resp.status,
         response_headers(resp.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
@@ -203,7 +226,11 @@ fn run_host(sc: Scenario) -> Observed {
 fn agree(sc: Scenario) -> Observed {
     let in_host = run_host(sc);
     let in_envoy = run_envoy(sc);
-    assert_eq!(in_envoy, in_host, "scenario {}: Envoy (left) and tollgate-host (right) differ", sc.name);
+    assert_eq!(
+        in_envoy, in_host,
+        "scenario {}: Envoy (left) and tollgate-host (right) differ",
+        sc.name
+    );
     in_host
 }
 
@@ -253,7 +280,10 @@ fn body_rewrite_that_changes_the_length() {
         method: "POST",
         chunks: &[r#"{"content":"a cat "#, r#"and a cat"}"#],
     });
-    assert_eq!(o.upstream.unwrap().2, r#"{"content":"a tiger and a tiger"}"#);
+    assert_eq!(
+        o.upstream.unwrap().2,
+        r#"{"content":"a tiger and a tiger"}"#
+    );
 }
 
 #[test]

@@ -75,22 +75,34 @@ fn each_filter_rejects_a_bad_configuration_naming_the_field() {
 fn envoy_validates_each_filter_with_its_configuration() {
     let mock = MockLlm::start().unwrap();
     for filter in FILTERS {
-        let dir = std::env::temp_dir().join(format!("tollgate-validate-{}-{filter}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("tollgate-validate-{}-{filter}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let good = Envoy::builder()
             .upstream(mock.addr())
-            .filter(WasmFilter::new(filter, wasm_dir().join(format!("{filter}.wasm")), "{}"))
+            .filter(WasmFilter::new(
+                filter,
+                wasm_dir().join(format!("{filter}.wasm")),
+                "{}",
+            ))
             .write_config(&dir.join("good"))
             .unwrap();
         envoy::validate(&good).unwrap_or_else(|e| panic!("{filter}: {e:#}"));
         let (config, field) = bad_config(filter);
         let bad = Envoy::builder()
             .upstream(mock.addr())
-            .filter(WasmFilter::new(filter, wasm_dir().join(format!("{filter}.wasm")), config))
+            .filter(WasmFilter::new(
+                filter,
+                wasm_dir().join(format!("{filter}.wasm")),
+                config,
+            ))
             .write_config(&dir.join("bad"))
             .unwrap();
         let err = format!("{:#}", envoy::validate(&bad).unwrap_err());
-        assert!(err.contains(field), "{filter}: Envoy's output names {field}: {err}");
+        assert!(
+            err.contains(field),
+            "{filter}: Envoy's output names {field}: {err}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
@@ -129,14 +141,20 @@ fn envoy_serves_chat_completions_through_all_three_filters() {
     let resp = http_client::request(
         "POST",
         &envoy.url("/v1/chat/completions"),
-        &[("content-type", "application/json"), ("x-mock-delay-ms", "20")],
+        &[
+            ("content-type", "application/json"),
+            ("x-mock-delay-ms", "20"),
+        ],
         Body::json(&stream),
     )
     .unwrap();
     assert_eq!(resp.status, 200);
     let events = resp.sse_events();
     assert_eq!(events.last().map(|e| e.data.as_str()), Some("[DONE]"));
-    assert!(resp.chunks.len() > 2, "the stream arrived in pieces, not buffered");
+    assert!(
+        resp.chunks.len() > 2,
+        "the stream arrived in pieces, not buffered"
+    );
     for filter in FILTERS {
         let stat = format!("wasmcustom.tollgate_{filter}_requests_total");
         assert_eq!(envoy.stat(&stat).unwrap(), Some(2), "{stat}");

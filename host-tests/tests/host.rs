@@ -93,13 +93,14 @@ fn passes_a_request_and_response_through_and_counts_it() {
 fn properties_and_vm_environment_reach_the_filter() {
     let mut host = host();
     let mut s = host.stream();
-    s.send_request(
-        Request::get("/v1/models?x=1").header("x-fixture", "props,env:FIXTURE_SECRET"),
-    );
+    s.send_request(Request::get("/v1/models?x=1").header("x-fixture", "props,env:FIXTURE_SECRET"));
     let up = s.upstream();
     assert_eq!(up.header("x-fixture-prop-path"), Some("/v1/models?x=1"));
     assert_eq!(up.header("x-fixture-prop-method"), Some("GET"));
-    assert_eq!(up.header("x-fixture-prop-plugin-name"), Some("fixture-plugin"));
+    assert_eq!(
+        up.header("x-fixture-prop-plugin-name"),
+        Some("fixture-plugin")
+    );
     assert_eq!(up.header("x-fixture-prop-root-id"), Some("fixture-root"));
     assert_eq!(up.header("x-fixture-env"), Some("s3cret"));
 }
@@ -139,7 +140,11 @@ fn local_reply_from_request_headers_runs_through_the_response_path() {
 fn a_paused_headers_callback_holds_the_body_as_envoy_does() {
     let mut host = host();
     let mut s = host.stream();
-    s.send_request(chat().header("x-fixture", "pause-headers").chunks(["ab", "cd"]));
+    s.send_request(
+        chat()
+            .header("x-fixture", "pause-headers")
+            .chunks(["ab", "cd"]),
+    );
     assert_eq!(s.action(Phase::RequestHeaders), Some(Action::Pause));
     // StopAllIterationAndWatermark: no body callback until the filter resumes.
     assert_eq!(s.action(Phase::RequestBody), None);
@@ -153,7 +158,11 @@ fn a_paused_headers_callback_may_opt_into_stop_iteration() {
         .build()
         .unwrap();
     let mut s = host.stream();
-    s.send_request(chat().header("x-fixture", "pause-headers").chunks(["ab", "cd"]));
+    s.send_request(
+        chat()
+            .header("x-fixture", "pause-headers")
+            .chunks(["ab", "cd"]),
+    );
     assert_eq!(s.action(Phase::RequestBody), Some(Action::Continue));
     assert!(s.upstream().complete);
     assert_eq!(s.upstream().body_str(), "abcd");
@@ -163,7 +172,11 @@ fn a_paused_headers_callback_may_opt_into_stop_iteration() {
 fn buffered_body_accumulates_for_the_filter_and_leaves_once() {
     let mut host = host();
     let mut s = host.stream();
-    s.send_request(chat().header("x-fixture", "buffer-body").chunks(["abc", "def", "ghi"]));
+    s.send_request(
+        chat()
+            .header("x-fixture", "buffer-body")
+            .chunks(["abc", "def", "ghi"]),
+    );
     assert_eq!(s.upstream().chunks, vec![b"abcdefghi".to_vec()]);
     s.send_response(Response::ok());
     assert_eq!(s.downstream().header("x-fixture-body-sizes"), Some("3 6 9"));
@@ -180,7 +193,9 @@ fn body_decisions_hold_for_every_chunking() {
         let mut chunks = Vec::new();
         let mut rest = body.as_bytes();
         while !rest.is_empty() {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let n = 1 + (seed >> 33) as usize % 17;
             let (a, b) = rest.split_at(n.min(rest.len()));
             chunks.push(a.to_vec());
@@ -192,12 +207,22 @@ fn body_decisions_hold_for_every_chunking() {
         let n = chunks.len();
         let mut host = host();
         let mut s = host.stream();
-        s.send_request(chat().header("x-fixture", "deny-body:forbidden").chunks(chunks.clone()));
+        s.send_request(
+            chat()
+                .header("x-fixture", "deny-body:forbidden")
+                .chunks(chunks.clone()),
+        );
         assert_eq!(s.local_reply().map(|r| r.status), Some(403), "{n} chunks");
         assert_eq!(s.downstream().body_str(), "denied: body contains forbidden");
         assert_eq!(s.downstream().header("x-fixture-reply"), Some("body"));
-        assert!(s.upstream().headers.is_some(), "headers left before the body");
-        assert!(!s.upstream().complete, "the request never completed upstream");
+        assert!(
+            s.upstream().headers.is_some(),
+            "headers left before the body"
+        );
+        assert!(
+            !s.upstream().complete,
+            "the request never completed upstream"
+        );
 
         let mut s = host.stream();
         s.send_request(
@@ -374,7 +399,11 @@ fn ticks_follow_the_virtual_clock_and_feed_the_queue() {
     host.advance(Duration::from_millis(99));
     assert_eq!(host.counter("fixture_ticks_total"), Some(0));
     host.advance(Duration::from_millis(1));
-    assert_eq!(host.counter("fixture_ticks_total"), Some(2), "one per worker");
+    assert_eq!(
+        host.counter("fixture_ticks_total"),
+        Some(2),
+        "one per worker"
+    );
     host.advance(Duration::from_secs(1));
     assert_eq!(host.counter("fixture_ticks_total"), Some(22));
     // The clock the filter reads moved too: 2026-01-01 + 1.1 s.
@@ -418,7 +447,11 @@ fn a_looping_filter_runs_out_of_fuel_instead_of_hanging() {
 fn a_paused_body_over_the_buffer_limit_gets_413() {
     let mut host = Host::builder(&fixture()).buffer_limit(8).build().unwrap();
     let mut s = host.stream();
-    s.send_request(chat().header("x-fixture", "buffer-body").chunks(["12345", "67890", "x"]));
+    s.send_request(
+        chat()
+            .header("x-fixture", "buffer-body")
+            .chunks(["12345", "67890", "x"]),
+    );
     assert_eq!(s.downstream().status(), Some(413));
     assert_eq!(s.downstream().body_str(), "Payload Too Large");
     assert_eq!(
@@ -431,7 +464,14 @@ fn a_paused_body_over_the_buffer_limit_gets_413() {
 fn responding_without_an_upstream_request_is_a_test_bug() {
     let mut host = host();
     let mut s = host.stream();
-    s.request_headers(&[(":method", "GET"), (":path", "/"), ("x-fixture", "pause-headers")], true);
+    s.request_headers(
+        &[
+            (":method", "GET"),
+            (":path", "/"),
+            ("x-fixture", "pause-headers"),
+        ],
+        true,
+    );
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         s.send_response(Response::ok());
     }));
@@ -440,7 +480,10 @@ fn responding_without_an_upstream_request_is_a_test_bug() {
 
 #[test]
 fn host_calls_can_be_checked_strictly() {
-    let mut host = Host::builder(&fixture()).trace_host_calls().build().unwrap();
+    let mut host = Host::builder(&fixture())
+        .trace_host_calls()
+        .build()
+        .unwrap();
     host.clear_host_calls();
     let mut s = host.stream();
     s.request_headers(&[(":method", "GET"), (":path", "/")], true);

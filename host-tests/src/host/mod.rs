@@ -37,11 +37,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{anyhow, bail, Context as _};
 use wasmtime::{Config, Engine, Instance, InstancePre, Linker, Store, WasmParams, WasmResults};
 
+use state::{lock, CallbackScope, Due, Shared, SharedRef, StreamState, VmState};
 pub use state::{
     GrpcCall, GrpcCallReply, HeaderMap, HostCallRecord, HttpCall, HttpCallOutcome, HttpCallReply,
     LocalReply, LogLevel, LogLine, MetricValue,
 };
-use state::{lock, CallbackScope, Due, Shared, SharedRef, StreamState, VmState};
 
 /// Where `scripts/build` puts the modules; `TOLLGATE_WASM_DIR` overrides it.
 pub fn wasm_dir() -> PathBuf {
@@ -78,7 +78,9 @@ pub struct Module(Arc<ModuleInner>);
 
 impl std::fmt::Debug for Module {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Module").field("path", &self.0.path).finish()
+        f.debug_struct("Module")
+            .field("path", &self.0.path)
+            .finish()
     }
 }
 
@@ -314,7 +316,8 @@ impl Request {
         self
     }
     pub fn trailer(mut self, name: &str, value: &str) -> Request {
-        self.trailers.push((name.to_ascii_lowercase(), value.into()));
+        self.trailers
+            .push((name.to_ascii_lowercase(), value.into()));
         self
     }
 }
@@ -383,7 +386,8 @@ impl Response {
         self
     }
     pub fn trailer(mut self, name: &str, value: &str) -> Response {
-        self.trailers.push((name.to_ascii_lowercase(), value.into()));
+        self.trailers
+            .push((name.to_ascii_lowercase(), value.into()));
         self
     }
 }
@@ -721,7 +725,9 @@ impl Host {
                 } else {
                     format!("VM trapped in {name}: {msg}")
                 };
-                vm.store.data_mut().log(LogLevel::Critical, format!("tollgate-host: {message}"));
+                vm.store
+                    .data_mut()
+                    .log(LogLevel::Critical, format!("tollgate-host: {message}"));
                 vm.failed = Some(message);
                 None
             }
@@ -875,7 +881,9 @@ impl Host {
 
     fn passthrough_if_open(&mut self, id: StreamId, phase: Phase, request: bool) -> Action {
         if self.fail_open {
-            self.outcome_mut(id).actions.push((phase, Action::NotCalled));
+            self.outcome_mut(id)
+                .actions
+                .push((phase, Action::NotCalled));
             if request {
                 self.forward_request(id);
             } else {
@@ -1085,7 +1093,10 @@ impl Host {
                     > self.buffer_limit;
                 let headers_phase = matches!(phase, Phase::RequestHeaders | Phase::ResponseHeaders);
                 let stop_all = headers_phase
-                    && !self.vms[id.worker].store.data().allow_headers_stop_iteration;
+                    && !self.vms[id.worker]
+                        .store
+                        .data()
+                        .allow_headers_stop_iteration;
                 if let Some(s) = self.stream_state(id) {
                     let dir = if response {
                         &mut s.response
@@ -1204,8 +1215,12 @@ impl Host {
         };
         let headers = dir.headers.clone();
         dir.headers_forwarded = true;
-        let body_due = !dir.buffer.is_empty() || (dir.end_received && !dir.headers_end && !dir.trailers_received);
-        let (size, end) = (dir.buffer.len() as u32, dir.end_received && !dir.trailers_received);
+        let body_due = !dir.buffer.is_empty()
+            || (dir.end_received && !dir.headers_end && !dir.trailers_received);
+        let (size, end) = (
+            dir.buffer.len() as u32,
+            dir.end_received && !dir.trailers_received,
+        );
         let trailers_due = dir.trailers_received;
         let n_trailers = dir.trailers.len() as u32;
         let only_headers = dir.headers_end;
@@ -1231,7 +1246,9 @@ impl Host {
             (true, false) => (Phase::RequestBody, "proxy_on_request_body"),
             (true, true) => (Phase::ResponseBody, "proxy_on_response_body"),
             (false, false) if trailers_due => (Phase::RequestTrailers, "proxy_on_request_trailers"),
-            (false, true) if trailers_due => (Phase::ResponseTrailers, "proxy_on_response_trailers"),
+            (false, true) if trailers_due => {
+                (Phase::ResponseTrailers, "proxy_on_response_trailers")
+            }
             _ => return,
         };
         let action = if body_due {
@@ -1535,13 +1552,8 @@ impl Host {
             self.vms[w].store.data_mut().scope.grpc_receive = Some(reply.message);
             self.call::<(u32, u32, u32), ()>(w, "proxy_on_grpc_receive", (root, token, len));
         } else {
-            self.vms[w].store.data_mut().status =
-                (reply.status, reply.status_message.into_bytes());
-            self.call::<(u32, u32, u32), ()>(
-                w,
-                "proxy_on_grpc_close",
-                (root, token, reply.status),
-            );
+            self.vms[w].store.data_mut().status = (reply.status, reply.status_message.into_bytes());
+            self.call::<(u32, u32, u32), ()>(w, "proxy_on_grpc_close", (root, token, reply.status));
         }
         let vm = self.vms[w].store.data_mut();
         vm.scope = CallbackScope::default();
@@ -1676,7 +1688,9 @@ impl Host {
         let mut shared = lock(&self.shared);
         shared.next_cas = shared.next_cas.wrapping_add(1).max(1);
         let cas = shared.next_cas;
-        shared.shared_data.insert(key.to_vec(), (value.to_vec(), cas));
+        shared
+            .shared_data
+            .insert(key.to_vec(), (value.to_vec(), cas));
     }
 
     /// Enqueues onto a queue a VM registered (as another plugin would).
@@ -1812,7 +1826,11 @@ impl Stream<'_> {
         if request.content_length && body_len > 0 && headers.get("content-length").is_none() {
             headers.add("content-length", body_len.to_string().as_bytes());
         }
-        let chunks: Vec<Vec<u8>> = request.chunks.into_iter().filter(|c| !c.is_empty()).collect();
+        let chunks: Vec<Vec<u8>> = request
+            .chunks
+            .into_iter()
+            .filter(|c| !c.is_empty())
+            .collect();
         let has_trailers = !request.trailers.is_empty();
         self.host
             .request_headers(self.id, headers, chunks.is_empty() && !has_trailers);

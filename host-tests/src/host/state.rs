@@ -15,7 +15,6 @@ pub enum Status {
     Ok = 0,
     NotFound = 1,
     BadArgument = 2,
-    SerializationFailure = 3,
     ParseFailure = 4,
     InvalidMemoryAccess = 6,
     Empty = 7,
@@ -333,7 +332,10 @@ impl GrpcCallReply {
     }
     /// The service is down: UNAVAILABLE (14), as Envoy reports a failed connection.
     pub fn unavailable() -> GrpcCallReply {
-        GrpcCallReply::error(14, "upstream connect error or disconnect/reset before headers")
+        GrpcCallReply::error(
+            14,
+            "upstream connect error or disconnect/reset before headers",
+        )
     }
     pub fn timeout() -> GrpcCallReply {
         GrpcCallReply {

@@ -70,32 +70,52 @@ fn log_output(vm: &mut VmState, fd: u32, bytes: &[u8]) {
 }
 
 pub(crate) fn add_to_linker(linker: &mut Linker<VmState>) -> wasmtime::Result<()> {
-    linker.func_wrap(MODULE, "args_sizes_get", |mut c: Ctx<'_>, argc: u32, size: u32| -> R {
-        let (n, total) = sizes(&c.data().args.clone());
-        Ok(errno(
-            write_u32(&mut c, argc, n).and_then(|()| write_u32(&mut c, size, total)),
-        ))
-    })?;
-    linker.func_wrap(MODULE, "args_get", |mut c: Ctx<'_>, ptrs: u32, buf: u32| -> R {
-        let args = c.data().args.clone();
-        Ok(write_string_list(&mut c, &args, ptrs, buf))
-    })?;
-    linker.func_wrap(MODULE, "environ_sizes_get", |mut c: Ctx<'_>, n: u32, size: u32| -> R {
-        let (count, total) = sizes(&env_list(c.data()));
-        Ok(errno(
-            write_u32(&mut c, n, count).and_then(|()| write_u32(&mut c, size, total)),
-        ))
-    })?;
-    linker.func_wrap(MODULE, "environ_get", |mut c: Ctx<'_>, ptrs: u32, buf: u32| -> R {
-        let env = env_list(c.data());
-        Ok(write_string_list(&mut c, &env, ptrs, buf))
-    })?;
-    linker.func_wrap(MODULE, "clock_res_get", |mut c: Ctx<'_>, id: u32, ret: u32| -> R {
-        if id > 3 {
-            return Ok(EINVAL);
-        }
-        Ok(errno(write_u64(&mut c, ret, 1)))
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "args_sizes_get",
+        |mut c: Ctx<'_>, argc: u32, size: u32| -> R {
+            let (n, total) = sizes(&c.data().args.clone());
+            Ok(errno(
+                write_u32(&mut c, argc, n).and_then(|()| write_u32(&mut c, size, total)),
+            ))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "args_get",
+        |mut c: Ctx<'_>, ptrs: u32, buf: u32| -> R {
+            let args = c.data().args.clone();
+            Ok(write_string_list(&mut c, &args, ptrs, buf))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "environ_sizes_get",
+        |mut c: Ctx<'_>, n: u32, size: u32| -> R {
+            let (count, total) = sizes(&env_list(c.data()));
+            Ok(errno(
+                write_u32(&mut c, n, count).and_then(|()| write_u32(&mut c, size, total)),
+            ))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "environ_get",
+        |mut c: Ctx<'_>, ptrs: u32, buf: u32| -> R {
+            let env = env_list(c.data());
+            Ok(write_string_list(&mut c, &env, ptrs, buf))
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "clock_res_get",
+        |mut c: Ctx<'_>, id: u32, ret: u32| -> R {
+            if id > 3 {
+                return Ok(EINVAL);
+            }
+            Ok(errno(write_u64(&mut c, ret, 1)))
+        },
+    )?;
     linker.func_wrap(
         MODULE,
         "clock_time_get",
@@ -143,43 +163,55 @@ pub(crate) fn add_to_linker(linker: &mut Linker<VmState>) -> wasmtime::Result<()
         "fd_read",
         |_c: Ctx<'_>, _fd: u32, _iovs: u32, _n: u32, _ret: u32| -> R { Ok(ENOSYS) },
     )?;
-    linker.func_wrap(MODULE, "fd_close", |_c: Ctx<'_>, _fd: u32| -> R { Ok(ESUCCESS) })?;
+    linker.func_wrap(MODULE, "fd_close", |_c: Ctx<'_>, _fd: u32| -> R {
+        Ok(ESUCCESS)
+    })?;
     linker.func_wrap(
         MODULE,
         "fd_seek",
         |_c: Ctx<'_>, _fd: u32, _off: i64, _whence: u32, _ret: u32| -> R { Ok(ESUCCESS) },
     )?;
-    linker.func_wrap(MODULE, "fd_fdstat_get", |mut c: Ctx<'_>, fd: u32, ret: u32| -> R {
-        if fd > 2 {
-            return Ok(EBADF);
-        }
-        // filetype: character device (2); no flags; all rights.
-        let mut stat = [0u8; 24];
-        stat[0] = 2;
-        stat[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
-        stat[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
-        Ok(errno(write(&mut c, ret, &stat)))
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "fd_fdstat_get",
+        |mut c: Ctx<'_>, fd: u32, ret: u32| -> R {
+            if fd > 2 {
+                return Ok(EBADF);
+            }
+            // filetype: character device (2); no flags; all rights.
+            let mut stat = [0u8; 24];
+            stat[0] = 2;
+            stat[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+            stat[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
+            Ok(errno(write(&mut c, ret, &stat)))
+        },
+    )?;
     // No preopened directories: EBADF ends std's enumeration.
-    linker.func_wrap(MODULE, "fd_prestat_get", |_c: Ctx<'_>, _fd: u32, _ret: u32| -> R {
-        Ok(EBADF)
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "fd_prestat_get",
+        |_c: Ctx<'_>, _fd: u32, _ret: u32| -> R { Ok(EBADF) },
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_prestat_dir_name",
         |_c: Ctx<'_>, _fd: u32, _p: u32, _l: u32| -> R { Ok(EBADF) },
     )?;
-    linker.func_wrap(MODULE, "random_get", |mut c: Ctx<'_>, buf: u32, len: u32| -> R {
-        if len > 64 * 1024 {
-            return Ok(EINVAL);
-        }
-        let mut bytes = Vec::with_capacity(len as usize);
-        while bytes.len() < len as usize {
-            bytes.extend_from_slice(&c.data_mut().next_random().to_le_bytes());
-        }
-        bytes.truncate(len as usize);
-        Ok(errno(write(&mut c, buf, &bytes)))
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "random_get",
+        |mut c: Ctx<'_>, buf: u32, len: u32| -> R {
+            if len > 64 * 1024 {
+                return Ok(EINVAL);
+            }
+            let mut bytes = Vec::with_capacity(len as usize);
+            while bytes.len() < len as usize {
+                bytes.extend_from_slice(&c.data_mut().next_random().to_le_bytes());
+            }
+            bytes.truncate(len as usize);
+            Ok(errno(write(&mut c, buf, &bytes)))
+        },
+    )?;
     linker.func_wrap(MODULE, "sched_yield", |_c: Ctx<'_>| -> R { Ok(ESUCCESS) })?;
     linker.func_wrap(
         MODULE,
