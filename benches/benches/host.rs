@@ -1,6 +1,8 @@
 //! Per-request cost of each filter inside tollgate-host, as a ratio to the
 //! fixture filter's pass-through measured in the same run. Needs the modules
 //! (`scripts/build`). Speed here is wasmtime's, not V8's: read the ratios.
+// A benchmark measures wall time; the no-std-clock rule is for filter code.
+#![allow(clippy::disallowed_methods)]
 
 use std::time::Instant;
 
