@@ -42,3 +42,4 @@
 pub mod api;
 pub mod config;
 pub mod error;
+pub mod inspect;

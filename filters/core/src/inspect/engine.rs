@@ -1,0 +1,1 @@
+//! Policy: which detectors run on which text, and what happens on a hit.

@@ -1,0 +1,280 @@
+//! The `inspect` engines: what goes in to a model and what comes out.
+//!
+//! Everything here is pure: bytes in, a decision out. The filter
+//! (`filters/inspect`) gathers bodies and carries the decision out.
+//!
+//! # How a body is inspected
+//! 1. [`decompress`]: a `gzip`/`deflate` request body is inflated with a bound
+//!    (a compression bomb is an error, never an out-of-memory).
+//! 2. [`extract`]: the JSON body is read the way the upstream will read it
+//!    (OpenAI chat / completions / responses / embeddings, Anthropic
+//!    messages) into [`Segment`]s: each piece of text with its [`Role`] and
+//!    its location in the document, so a redaction can be written back and
+//!    the JSON stays valid.
+//! 3. Detectors run over each segment:
+//!    - [`patterns`] is the one literal-anchor pass (Aho-Corasick) with small
+//!      regexes and validators around candidate hits, holding the rules of
+//!      [`secrets`] (credentials, private keys, tokens, passwords) and
+//!      [`pii`] (emails, phones, cards, IBANs, national IDs, IPs);
+//!    - [`injection`] scores prompt-injection and jailbreak signals over
+//!      [`normalize`]d text (Unicode folding, confusables, leetspeak,
+//!      invisible characters, encoded payloads);
+//!    - [`output`] checks completions: links and images to domains outside
+//!      an allowlist, HTML/script, system-prompt leaks.
+//! 4. [`engine`] applies the policy (per family, direction, route and role:
+//!    block, redact, audit, off; shadow mode) and returns a [`engine::Verdict`].
+//!
+//! Streamed responses go through [`sse`] (an incremental Server-Sent Events
+//! parser) and [`stream`], which rebuilds the text of each choice / content
+//! block across events and scans it with a bounded hold-back window, so a
+//! secret split over any number of chunks is redacted before it is forwarded.
+
+pub mod decompress;
+pub mod engine;
+pub mod extract;
+pub mod injection;
+pub mod normalize;
+pub mod output;
+pub mod patterns;
+pub mod pii;
+pub mod secrets;
+pub mod sse;
+pub mod stream;
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// A detector family. Policy (block / redact / audit / off) is set per family
+/// and direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// Prompt injection and jailbreaks.
+    Injection,
+    /// Credentials, private keys, tokens, passwords.
+    Secrets,
+    /// Personal data: emails, phone numbers, cards, IBANs, national IDs, IPs.
+    Pii,
+    /// Malicious output: exfiltration links, HTML/script, system-prompt leaks.
+    Output,
+}
+
+impl Family {
+    /// Every family, in a fixed order.
+    pub const ALL: [Family; 4] = [
+        Family::Injection,
+        Family::Secrets,
+        Family::Pii,
+        Family::Output,
+    ];
+
+    /// The name used in config, metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Injection => "injection",
+            Family::Secrets => "secrets",
+            Family::Pii => "pii",
+            Family::Output => "output",
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which way the bytes travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Client to model: prompts.
+    Request,
+    /// Model to client: completions.
+    Response,
+}
+
+impl Direction {
+    /// The name used in config, metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Request => "request",
+            Direction::Response => "response",
+        }
+    }
+}
+
+/// Who wrote a piece of text, as the model sees it. Policy can treat them
+/// differently: tool results and retrieved documents are where indirect
+/// injection arrives; system text is the developer's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// System / developer instructions, tool definitions.
+    System,
+    /// The end user's text.
+    User,
+    /// Model output: completions, earlier assistant turns, tool-call
+    /// arguments the model wrote.
+    Assistant,
+    /// Tool results, function outputs, attached documents: text the model
+    /// reads but no person in the conversation wrote.
+    Tool,
+    /// Text whose author the API shape does not say (embeddings input,
+    /// legacy completions prompts, unknown APIs).
+    Other,
+}
+
+impl Role {
+    /// Every role, in a fixed order.
+    pub const ALL: [Role; 5] = [
+        Role::System,
+        Role::User,
+        Role::Assistant,
+        Role::Tool,
+        Role::Other,
+    ];
+
+    /// The name used in config, metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+            Role::Tool => "tool",
+            Role::Other => "other",
+        }
+    }
+}
+
+/// One step of a path into a JSON document.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathStep {
+    /// An object member.
+    Key(Arc<str>),
+    /// An array element.
+    Index(usize),
+}
+
+/// Where a [`Segment`]'s text lives in its JSON document: the path to a JSON
+/// string value. Empty for a body that is not JSON (the whole body is the
+/// text).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Loc(pub Vec<PathStep>);
+
+impl fmt::Display for Loc {
+    /// A JSON-pointer-like rendering, e.g. `/messages/1/content/0/text`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("/");
+        }
+        for step in &self.0 {
+            match step {
+                PathStep::Key(k) => write!(f, "/{k}")?,
+                PathStep::Index(i) => write!(f, "/{i}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A piece of text a model will read (or wrote), with its author and place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// Who wrote it.
+    pub role: Role,
+    /// The text: the JSON string value, unescaped.
+    pub text: String,
+    /// Where it is in the document.
+    pub loc: Loc,
+}
+
+/// A detector hit inside one text: a byte range with the rule that matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// The family of the rule.
+    pub family: Family,
+    /// The rule id, e.g. `aws_access_key`, `email`, `instruction_override`.
+    /// This is what redactions are labelled with (`[REDACTED:aws_access_key]`)
+    /// and what metrics and logs name. Never the matched text.
+    pub kind: Arc<str>,
+    /// Start byte offset in the scanned text (on a char boundary).
+    pub start: usize,
+    /// End byte offset, exclusive (on a char boundary).
+    pub end: usize,
+}
+
+impl Match {
+    /// The matched bytes' range.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// The text a redaction leaves: `[REDACTED:<kind>]`.
+pub fn redaction_label(kind: &str) -> String {
+    format!("[REDACTED:{kind}]")
+}
+
+/// Replace each `(range, replacement)` in `text`. Ranges must be sorted by
+/// start; overlapping ranges are merged into the first one's replacement.
+/// Ranges out of bounds or not on char boundaries are skipped (never a
+/// panic).
+pub fn replace_ranges(text: &str, edits: &[(std::ops::Range<usize>, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0usize;
+    for (range, replacement) in edits {
+        if range.start < pos || range.end < range.start {
+            // Overlaps the previous edit (already replaced) or is reversed:
+            // extend the previous edit over it.
+            if range.end > pos && text.is_char_boundary(range.end) {
+                pos = range.end;
+            }
+            continue;
+        }
+        let (Some(keep), true) = (text.get(pos..range.start), text.is_char_boundary(range.end))
+        else {
+            continue;
+        };
+        if range.end > text.len() {
+            continue;
+        }
+        out.push_str(keep);
+        out.push_str(replacement);
+        pos = range.end;
+    }
+    out.push_str(text.get(pos..).unwrap_or_default());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replace_ranges_replaces_merges_and_skips_bad_ranges() {
+        let text = "key AKIA123 and ghp_456 end";
+        let out = replace_ranges(text, &[(4..11, "[A]"), (16..23, "[G]")]);
+        assert_eq!(out, "key [A] and [G] end");
+        // Overlap: the second range is swallowed by the first.
+        let out = replace_ranges(text, &[(4..11, "[A]"), (8..15, "[B]")]);
+        assert_eq!(out, "key [A] ghp_456 end");
+        // Out of bounds and non-boundary ranges are skipped.
+        assert_eq!(replace_ranges("héllo", &[(2..3, "x")]), "héllo");
+        assert_eq!(replace_ranges("abc", &[(1..10, "x")]), "abc");
+    }
+
+    #[test]
+    fn loc_renders_as_a_pointer() {
+        let loc = Loc(vec![
+            PathStep::Key("messages".into()),
+            PathStep::Index(1),
+            PathStep::Key("content".into()),
+        ]);
+        assert_eq!(loc.to_string(), "/messages/1/content");
+        assert_eq!(Loc::default().to_string(), "/");
+    }
+}
