@@ -2,22 +2,336 @@ use std::ops::RangeInclusive;
 
 use serde::Deserialize;
 
-use super::{ConfigError, Validate};
+use super::{validate_header_name, ConfigError, Validate, DEFAULT_CONSUMER_HEADER};
+use crate::inspect::injection::InjectionRule;
+use crate::inspect::patterns::CustomRule;
+use crate::inspect::{Direction, Family, Role};
 
 /// Configuration of the `inspect` filter: what goes in and what comes out.
 ///
-/// Detectors (prompt injection, secrets, PII, malicious output) land in later
-/// issues.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// Every field has a default; `{}` turns on the built-in policy: prompt
+/// injection blocked in requests, secrets redacted both ways, PII audited,
+/// malicious output (exfiltration images, script, canary leaks) blocked in
+/// responses.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InspectConfig {
-    /// The largest request body `inspect` reads, in bytes; a larger body is
-    /// refused with 413, never passed uninspected. Between 1 KiB and 64 MiB
+    /// The largest body `inspect` reads, in bytes (after decompression for
+    /// compressed requests); a larger request is refused with 413, a larger
+    /// non-streamed response is replaced by an error, never passed
+    /// uninspected. Between 1 KiB and 64 MiB
     /// ([`InspectConfig::MAX_BODY_BYTES_RANGE`]). Default: 1 MiB (1048576).
     pub max_body_bytes: u32,
-    /// Shadow mode: detect and record (metrics, logs) but never block or
-    /// redact, to try detectors out on live traffic. Default: `false`.
+    /// Shadow mode: detect and record (metrics, logs, metadata) but never
+    /// block or redact, to try a policy out on live traffic. Default:
+    /// `false`.
     pub shadow: bool,
+    /// What to do with a body that cannot be read as the API its path
+    /// declares (not JSON, not UTF-8, wrong shape): `block` (400) or
+    /// `allow`. Default: `block`: nothing passes unread.
+    pub on_unparsable: Disposition,
+    /// What to do with parts of a request the detectors cannot read (images,
+    /// audio, files, token-id arrays): `allow` or `block`. Default: `allow`.
+    pub on_opaque: Disposition,
+    /// Request bodies with `content-encoding: gzip`/`deflate`: `decompress`
+    /// (bounded by `max_body_bytes`; the upstream still gets them
+    /// uncompressed) or `reject` (415). Other codings are always 415.
+    /// Default: `decompress`.
+    pub compressed_requests: Compressed,
+    /// Ask the upstream for uncompressed responses (`accept-encoding:
+    /// identity`) so they can be inspected without inflating them; a response
+    /// that arrives compressed anyway is decompressed. Default: `true`.
+    pub identity_responses: bool,
+    /// Envoy honours `StopIteration` from header callbacks: set when the
+    /// plugin runs with `allow_on_headers_stop_iteration: true` (Envoy's
+    /// `PluginConfig`). Then `inspect` holds headers until it has decided on
+    /// the body: a blocked request never reaches the upstream at all, and a
+    /// blocked non-streamed response gets a real error status. Without it,
+    /// request headers go upstream before the body is decided (the upstream
+    /// request is reset on a block), and a blocked non-streamed response
+    /// keeps the upstream's status with its body replaced by the error
+    /// object. Default: `false` (what Istio's `WasmPlugin` gives).
+    pub hold_headers: bool,
+    /// Status of a blocked request: 400 (OpenAI SDKs raise `BadRequestError`)
+    /// or 403 (`PermissionDeniedError`). Default: 400.
+    pub block_status: u16,
+    /// The message of a block. By default it does not say what matched (that
+    /// would tell an attacker which rule to evade); the request id in the
+    /// reply finds the audit record. Default: `"request blocked by content
+    /// policy"`.
+    pub block_message: String,
+    /// The request header carrying the consumer `auth` authenticated, for
+    /// audit records. Default: `x-tollgate-consumer`.
+    pub consumer_header: String,
+    /// Prompt injection and jailbreaks.
+    pub injection: InjectionPolicy,
+    /// Credentials, private keys, tokens, passwords.
+    pub secrets: PatternPolicy,
+    /// Personal data.
+    pub pii: PiiPolicy,
+    /// Extra secrets / PII rules: a regex with literal anchors.
+    pub custom_patterns: Vec<CustomRule>,
+    /// Checks on completions: exfiltration links, HTML, system-prompt leaks.
+    pub output: OutputPolicy,
+    /// Per-route and per-role exceptions to the family actions, first match
+    /// wins.
+    pub overrides: Vec<Override>,
+    /// An external classifier called for every inspected request.
+    pub guard: Option<GuardConfig>,
+    /// Streamed responses.
+    pub stream: StreamConfig,
+    /// One log line per decision that found something, with the consumer,
+    /// the rule ids and hashed fingerprints of what matched (never the text).
+    /// Default: `true`.
+    pub audit_log: bool,
+}
+
+/// Allow or block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    /// Let it through.
+    Allow,
+    /// Refuse it.
+    Block,
+}
+
+/// What to do with a compressed request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compressed {
+    /// Inflate it (bounded) and send it on uncompressed.
+    Decompress,
+    /// Refuse it with 415.
+    Reject,
+}
+
+/// What happens when a detector finds something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Do not run the detector.
+    Off,
+    /// Pass, but record (metrics, metadata, audit log).
+    Audit,
+    /// Replace what matched with `[REDACTED:<rule>]`.
+    Redact,
+    /// Refuse the request / end the response with an error.
+    Block,
+}
+
+impl Action {
+    /// The name used in config, metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Off => "off",
+            Action::Audit => "audit",
+            Action::Redact => "redact",
+            Action::Block => "block",
+        }
+    }
+}
+
+/// Prompt-injection policy.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InjectionPolicy {
+    /// On prompts. Default: `block`.
+    pub request: Action,
+    /// On completions (a model repeating an injection it read). Default:
+    /// `audit`.
+    pub response: Action,
+    /// Score at or above which a text is flagged. Default: 1.0.
+    pub threshold: f32,
+    /// Whose text is checked. Default: every role but `system` (the
+    /// developer's own instructions).
+    pub roles: Vec<Role>,
+    /// Start from the built-in rules. Default: `true`.
+    pub builtin: bool,
+    /// Built-in rule ids to leave out.
+    pub disabled: Vec<String>,
+    /// Extra rules; one with a built-in id replaces it.
+    pub rules: Vec<InjectionRule>,
+}
+
+/// Secrets policy.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PatternPolicy {
+    /// On prompts. Default: `redact`.
+    pub request: Action,
+    /// On completions. Default: `redact`.
+    pub response: Action,
+    /// Built-in rule ids to leave out.
+    pub disabled: Vec<String>,
+}
+
+/// PII policy.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PiiPolicy {
+    /// On prompts. Default: `audit`.
+    pub request: Action,
+    /// On completions. Default: `audit`.
+    pub response: Action,
+    /// Built-in rule ids to leave out.
+    pub disabled: Vec<String>,
+    /// Report private, loopback and link-local IP addresses too. Default:
+    /// `false` (only public addresses are personal data worth flagging).
+    pub private_ips: bool,
+}
+
+/// Output checks (responses only).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputPolicy {
+    /// On completions. Default: `block`.
+    pub response: Action,
+    /// Domains markdown images and links may point to (`example.com` covers
+    /// its subdomains). Default: none.
+    pub link_allowlist: Vec<String>,
+    /// Check markdown links, not only images. Default: `false`.
+    pub links: bool,
+    /// Flag HTML/script in completions. Default: `true`.
+    pub html: bool,
+    /// A canary token to insert into every request's system prompt; seeing it
+    /// in a completion is a system-prompt leak. 8 to 128 characters.
+    /// Default: none.
+    pub canary: Option<String>,
+    /// Flag a verbatim overlap of at least this many characters between the
+    /// request's system prompt and the completion; 0 turns it off. Default:
+    /// 0.
+    pub overlap_min_chars: u32,
+}
+
+/// An exception to the family actions for some routes and roles.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// Path prefixes it applies to (`/v1/embeddings`; a trailing `*` is
+    /// allowed and means the same). Empty: every path.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Roles it applies to. Empty: every role.
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    /// The detector family.
+    pub family: Family,
+    /// The direction. Absent: both.
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    /// What to do instead.
+    pub action: Action,
+}
+
+/// Failure mode of a call out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailMode {
+    /// The request passes (the in-proxy detectors have still run).
+    Open,
+    /// The request is refused with 503.
+    Closed,
+}
+
+/// The optional external guard: a classifier service `inspect` calls with
+/// the prompt's segments (see the filter's docs for the JSON contract).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuardConfig {
+    /// The Envoy cluster of the service.
+    pub cluster: String,
+    /// The request path. Default: `/v1/guard`.
+    #[serde(default = "GuardConfig::default_path")]
+    pub path: String,
+    /// The `:authority`. Default: the cluster name.
+    #[serde(default)]
+    pub authority: Option<String>,
+    /// Timeout, 1..=10000 ms. Default: 500.
+    #[serde(default = "GuardConfig::default_timeout_ms")]
+    pub timeout_ms: u32,
+    /// What a timeout or an unusable answer does. Default: `closed`.
+    #[serde(default = "GuardConfig::default_fail")]
+    pub fail: FailMode,
+}
+
+impl GuardConfig {
+    fn default_path() -> String {
+        "/v1/guard".to_owned()
+    }
+    fn default_timeout_ms() -> u32 {
+        500
+    }
+    fn default_fail() -> FailMode {
+        FailMode::Closed
+    }
+}
+
+/// Streamed responses.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StreamConfig {
+    /// The most text held back per choice / content block while a possible
+    /// match completes, 64..=65536 bytes. Larger catches longer secrets split
+    /// across chunks (a PEM key is ~1.7-3.3 KB); smaller forwards tokens
+    /// sooner. Default: 4096.
+    pub max_hold_bytes: u32,
+}
+
+impl Default for StreamConfig {
+    fn default() -> Self {
+        Self {
+            max_hold_bytes: 4096,
+        }
+    }
+}
+
+impl Default for InjectionPolicy {
+    fn default() -> Self {
+        Self {
+            request: Action::Block,
+            response: Action::Audit,
+            threshold: 1.0,
+            roles: vec![Role::User, Role::Assistant, Role::Tool, Role::Other],
+            builtin: true,
+            disabled: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+}
+
+impl Default for PatternPolicy {
+    fn default() -> Self {
+        Self {
+            request: Action::Redact,
+            response: Action::Redact,
+            disabled: Vec::new(),
+        }
+    }
+}
+
+impl Default for PiiPolicy {
+    fn default() -> Self {
+        Self {
+            request: Action::Audit,
+            response: Action::Audit,
+            disabled: Vec::new(),
+            private_ips: false,
+        }
+    }
+}
+
+impl Default for OutputPolicy {
+    fn default() -> Self {
+        Self {
+            response: Action::Block,
+            link_allowlist: Vec::new(),
+            links: false,
+            html: true,
+            canary: None,
+            overlap_min_chars: 0,
+        }
+    }
 }
 
 impl InspectConfig {
@@ -27,6 +341,8 @@ impl InspectConfig {
     pub const MAX_BODY_BYTES_RANGE: RangeInclusive<u32> = 1024..=64 * 1024 * 1024;
     /// The default `max_body_bytes`: 1 MiB.
     pub const DEFAULT_MAX_BODY_BYTES: u32 = 1024 * 1024;
+    /// The default `block_message`.
+    pub const DEFAULT_BLOCK_MESSAGE: &'static str = "request blocked by content policy";
 }
 
 impl Default for InspectConfig {
@@ -34,6 +350,23 @@ impl Default for InspectConfig {
         Self {
             max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
             shadow: false,
+            on_unparsable: Disposition::Block,
+            on_opaque: Disposition::Allow,
+            compressed_requests: Compressed::Decompress,
+            identity_responses: true,
+            hold_headers: false,
+            block_status: 400,
+            block_message: Self::DEFAULT_BLOCK_MESSAGE.to_owned(),
+            consumer_header: DEFAULT_CONSUMER_HEADER.to_owned(),
+            injection: InjectionPolicy::default(),
+            secrets: PatternPolicy::default(),
+            pii: PiiPolicy::default(),
+            custom_patterns: Vec::new(),
+            output: OutputPolicy::default(),
+            overrides: Vec::new(),
+            guard: None,
+            stream: StreamConfig::default(),
+            audit_log: true,
         }
     }
 }
@@ -45,6 +378,93 @@ impl Validate for InspectConfig {
             return Err(ConfigError::invalid(
                 "max_body_bytes",
                 format!("must be between {} and {}", range.start(), range.end()),
+            ));
+        }
+        if !matches!(self.block_status, 400 | 403) {
+            return Err(ConfigError::invalid("block_status", "must be 400 or 403"));
+        }
+        if self.block_message.trim().is_empty() || self.block_message.len() > 512 {
+            return Err(ConfigError::invalid(
+                "block_message",
+                "must be 1 to 512 characters",
+            ));
+        }
+        validate_header_name("consumer_header", &self.consumer_header)?;
+        let inj = &self.injection;
+        if inj.request == Action::Redact || inj.response == Action::Redact {
+            let field = if inj.request == Action::Redact {
+                "injection.request"
+            } else {
+                "injection.response"
+            };
+            return Err(ConfigError::invalid(
+                field,
+                "injection supports block, audit or off (an injection has no span to redact)",
+            ));
+        }
+        if !inj.threshold.is_finite() || inj.threshold <= 0.0 {
+            return Err(ConfigError::invalid(
+                "injection.threshold",
+                "must be a positive number",
+            ));
+        }
+        if self.output.response == Action::Redact {
+            return Err(ConfigError::invalid(
+                "output.response",
+                "output checks support block, audit or off",
+            ));
+        }
+        if let Some(canary) = &self.output.canary {
+            let n = canary.chars().count();
+            if !(8..=128).contains(&n) || canary.chars().any(char::is_whitespace) {
+                return Err(ConfigError::invalid(
+                    "output.canary",
+                    "must be 8 to 128 characters without whitespace",
+                ));
+            }
+        }
+        if self.output.overlap_min_chars != 0 && !(20..=10_000).contains(&self.output.overlap_min_chars)
+        {
+            return Err(ConfigError::invalid(
+                "output.overlap_min_chars",
+                "must be 0 (off) or between 20 and 10000",
+            ));
+        }
+        for (i, o) in self.overrides.iter().enumerate() {
+            for (j, p) in o.paths.iter().enumerate() {
+                if !p.starts_with('/') {
+                    return Err(ConfigError::invalid(
+                        format!("overrides[{i}].paths[{j}]"),
+                        "must start with /",
+                    ));
+                }
+            }
+            if o.action == Action::Redact && matches!(o.family, Family::Injection | Family::Output)
+            {
+                return Err(ConfigError::invalid(
+                    format!("overrides[{i}].action"),
+                    "injection and output support block, audit or off",
+                ));
+            }
+        }
+        if let Some(guard) = &self.guard {
+            if guard.cluster.is_empty() {
+                return Err(ConfigError::invalid("guard.cluster", "must not be empty"));
+            }
+            if !guard.path.starts_with('/') {
+                return Err(ConfigError::invalid("guard.path", "must start with /"));
+            }
+            if !(1..=10_000).contains(&guard.timeout_ms) {
+                return Err(ConfigError::invalid(
+                    "guard.timeout_ms",
+                    "must be between 1 and 10000",
+                ));
+            }
+        }
+        if !(64..=65_536).contains(&self.stream.max_hold_bytes) {
+            return Err(ConfigError::invalid(
+                "stream.max_hold_bytes",
+                "must be between 64 and 65536",
             ));
         }
         Ok(())

@@ -11,7 +11,7 @@
 //! (or a secret typed into the wrong field), and these messages go to logs.
 
 mod auth;
-mod inspect;
+pub mod inspect;
 mod throttle;
 
 pub use auth::AuthConfig;

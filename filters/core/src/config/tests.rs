@@ -75,14 +75,68 @@ fn every_field_is_read() {
             shadow: true
         }
     );
-    let inspect: InspectConfig = parse(br#"{"max_body_bytes": 2048, "shadow": true}"#).unwrap();
-    assert_eq!(
-        inspect,
-        InspectConfig {
-            max_body_bytes: 2048,
-            shadow: true
-        }
-    );
+    let inspect: InspectConfig = parse(
+        br#"{"max_body_bytes": 2048, "shadow": true, "on_unparsable": "allow",
+            "on_opaque": "block", "compressed_requests": "reject", "identity_responses": false,
+            "hold_headers": true, "block_status": 403, "block_message": "no",
+            "consumer_header": "x-team",
+            "injection": {"request": "audit", "response": "off", "threshold": 2.5,
+                "roles": ["user"], "builtin": false, "disabled": ["x"],
+                "rules": [{"id": "r", "category": "c", "weight": 1.0, "phrases": ["p"]}]},
+            "secrets": {"request": "block", "response": "audit", "disabled": ["jwt"]},
+            "pii": {"request": "redact", "response": "off", "disabled": ["email"], "private_ips": true},
+            "custom_patterns": [{"id": "acme", "family": "secrets", "pattern": "ACME-[0-9]{6}",
+                "anchors": ["ACME-"]}],
+            "output": {"response": "audit", "link_allowlist": ["example.com"], "links": true,
+                "html": false, "canary": "tollgate-canary-1", "overlap_min_chars": 40},
+            "overrides": [{"paths": ["/v1/embeddings"], "roles": ["tool"], "family": "pii",
+                "direction": "request", "action": "off"}],
+            "guard": {"cluster": "guard", "path": "/check", "authority": "g", "timeout_ms": 100,
+                "fail": "open"},
+            "stream": {"max_hold_bytes": 128},
+            "audit_log": false}"#,
+    )
+    .unwrap();
+    assert_eq!(inspect.max_body_bytes, 2048);
+    assert!(inspect.shadow && inspect.hold_headers && !inspect.audit_log);
+    assert!(!inspect.identity_responses);
+    assert_eq!(inspect.on_unparsable, inspect::Disposition::Allow);
+    assert_eq!(inspect.on_opaque, inspect::Disposition::Block);
+    assert_eq!(inspect.compressed_requests, inspect::Compressed::Reject);
+    assert_eq!((inspect.block_status, inspect.block_message.as_str()), (403, "no"));
+    assert_eq!(inspect.consumer_header, "x-team");
+    assert_eq!(inspect.injection.threshold, 2.5);
+    assert_eq!(inspect.injection.rules[0].phrases, ["p"]);
+    assert_eq!(inspect.secrets.request, inspect::Action::Block);
+    assert!(inspect.pii.private_ips);
+    assert_eq!(inspect.custom_patterns[0].anchors, ["ACME-"]);
+    assert_eq!(inspect.output.canary.as_deref(), Some("tollgate-canary-1"));
+    assert_eq!(inspect.overrides[0].action, inspect::Action::Off);
+    let guard = inspect.guard.unwrap();
+    assert_eq!((guard.timeout_ms, guard.fail), (100, inspect::FailMode::Open));
+    assert_eq!(inspect.stream.max_hold_bytes, 128);
+}
+
+#[test]
+fn inspect_semantic_rules_name_the_field() {
+    let cases: &[(&str, &str)] = &[
+        (r#"{"block_status": 500}"#, "block_status: must be 400 or 403"),
+        (r#"{"block_message": " "}"#, "block_message: must be 1 to 512 characters"),
+        (r#"{"injection": {"request": "redact"}}"#, "injection.request: injection supports block, audit or off (an injection has no span to redact)"),
+        (r#"{"injection": {"threshold": 0}}"#, "injection.threshold: must be a positive number"),
+        (r#"{"output": {"response": "redact"}}"#, "output.response: output checks support block, audit or off"),
+        (r#"{"output": {"canary": "short"}}"#, "output.canary: must be 8 to 128 characters without whitespace"),
+        (r#"{"output": {"overlap_min_chars": 5}}"#, "output.overlap_min_chars: must be 0 (off) or between 20 and 10000"),
+        (r#"{"overrides": [{"paths": ["v1"], "family": "pii", "action": "off"}]}"#, "overrides[0].paths[0]: must start with /"),
+        (r#"{"overrides": [{"family": "injection", "action": "redact"}]}"#, "overrides[0].action: injection and output support block, audit or off"),
+        (r#"{"guard": {"cluster": ""}}"#, "guard.cluster: must not be empty"),
+        (r#"{"guard": {"cluster": "g", "timeout_ms": 0}}"#, "guard.timeout_ms: must be between 1 and 10000"),
+        (r#"{"stream": {"max_hold_bytes": 1}}"#, "stream.max_hold_bytes: must be between 64 and 65536"),
+        (r#"{"consumer_header": "X"}"#, "consumer_header: must be lowercase"),
+    ];
+    for (json, want) in cases {
+        assert_eq!(err::<InspectConfig>(json).to_string(), *want, "{json}");
+    }
 }
 
 #[test]
@@ -165,17 +219,17 @@ fn errors_name_the_field() {
 
 #[test]
 fn unknown_field_is_named_with_the_allowed_ones() {
-    let e = err::<InspectConfig>(r#"{"shadow": true, "max_body_byte": 1}"#);
-    assert_eq!(e.path, "max_body_byte");
+    let e = err::<ThrottleConfig>(r#"{"shadow": true, "consumer_headr": 1}"#);
+    assert_eq!(e.path, "consumer_headr");
     assert_eq!(
         e.kind,
         ConfigErrorKind::UnknownField {
-            expected: "expected `max_body_bytes` or `shadow`".into()
+            expected: "expected `consumer_header` or `shadow`".into()
         }
     );
     assert_eq!(
         e.to_string(),
-        "max_body_byte: unknown field, expected `max_body_bytes` or `shadow`"
+        "consumer_headr: unknown field, expected `consumer_header` or `shadow`"
     );
     let e = err::<AuthConfig>(r#"{"consumer": "x"}"#);
     assert_eq!(e.path, "consumer");

@@ -1,1 +1,494 @@
 //! Policy: which detectors run on which text, and what happens on a hit.
+//!
+//! [`Engine::new`] builds every automaton once (the filter calls it in
+//! `on_configure`, once per Envoy worker). [`Engine::request`] and
+//! [`Engine::response`] turn a whole body into a [`Verdict`];
+//! [`Engine::stream_scanner`] gives the [`TextScanner`] a streamed response
+//! is scanned with.
+//!
+//! # How an action is chosen
+//! For a finding of family F in text of role R on path P going in direction
+//! D, the first [`Override`](crate::config::InspectConfig::overrides) that
+//! matches (F, D, P, R) wins; otherwise the family's action for D. Injection
+//! is only checked for the roles in `injection.roles`; output checks only
+//! run on responses. Shadow mode turns every block and redact into a
+//! recorded "would have" (the finding keeps the action it would have had,
+//! and [`Verdict::outcome`] is [`Outcome::Pass`]).
+//!
+//! # What a verdict reveals
+//! Findings carry the rule id, the role, the JSON location and a fingerprint
+//! (a truncated SHA-256 of the rule id and the matched text), never the text
+//! itself. The fingerprint lets an auditor see that two requests carried the
+//! same secret; it is not a secret store. For low-entropy values (an SSN has
+//! 10⁹ possibilities) a fingerprint can be brute-forced, which is why it is
+//! only ever logged, never sent to a client.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use super::extract::{self, ExtractError, Extracted};
+use super::injection::{Injection, InjectionOptions};
+use super::output::{OutputChecker, OutputOptions, SystemPrompt};
+use super::patterns::{PatternOptions, Patterns};
+use super::stream::{StreamAction, StreamFinding, TextScanner};
+use super::{redaction_label, Direction, Family, Loc, Match, Role, Segment};
+use crate::api::ApiKind;
+use crate::config::inspect::{Action, Disposition};
+use crate::config::{ConfigError, InspectConfig};
+
+/// One thing a detector found, as policy saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The detector family.
+    pub family: Family,
+    /// The rule id.
+    pub kind: Arc<str>,
+    /// Whose text it was in.
+    pub role: Role,
+    /// Where in the body (a JSON path; `/` for a whole non-JSON body or a
+    /// stream).
+    pub loc: String,
+    /// What policy decided (before shadow mode).
+    pub action: Action,
+    /// `sha256(kind, 0, matched text)`, the first 16 hex digits.
+    pub fingerprint: String,
+}
+
+/// Why a body is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockReason {
+    /// A detector whose action is `block` fired.
+    Detector(Family),
+    /// The body cannot be read as its API and `on_unparsable` is `block`.
+    Unparsable,
+    /// The body has parts no detector can read and `on_opaque` is `block`.
+    Opaque,
+}
+
+impl BlockReason {
+    /// A short name for metrics, metadata and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockReason::Detector(family) => family.as_str(),
+            BlockReason::Unparsable => "unparsable",
+            BlockReason::Opaque => "opaque",
+        }
+    }
+}
+
+/// What to do with a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Forward it unchanged.
+    Pass,
+    /// Forward these bytes instead (redactions, a canary).
+    Rewrite(Vec<u8>),
+    /// Refuse it.
+    Block(BlockReason),
+}
+
+/// The decision on one body.
+#[derive(Debug)]
+pub struct Verdict {
+    /// What to do.
+    pub outcome: Outcome,
+    /// Everything found, in document order.
+    pub findings: Vec<Finding>,
+    /// Why the body could not be read, when it could not.
+    pub unreadable: Option<ExtractError>,
+    /// For requests: the system prompt, indexed for the response's
+    /// overlap check (when that check is on).
+    pub system_prompt: Option<SystemPrompt>,
+    /// For requests: `"stream": true`.
+    pub stream: bool,
+    /// For requests: the segments as forwarded (after redaction), for an
+    /// external guard.
+    pub segments: Vec<Segment>,
+}
+
+impl Verdict {
+    fn new(outcome: Outcome) -> Self {
+        Self {
+            outcome,
+            findings: Vec::new(),
+            unreadable: None,
+            system_prompt: None,
+            stream: false,
+            segments: Vec::new(),
+        }
+    }
+
+    /// Whether any finding has this action.
+    pub fn has_action(&self, action: Action) -> bool {
+        self.findings.iter().any(|f| f.action == action)
+    }
+}
+
+/// The built detectors and the policy.
+#[derive(Debug)]
+pub struct Engine {
+    config: InspectConfig,
+    patterns: Patterns,
+    injection: Injection,
+    output: OutputChecker,
+}
+
+impl Engine {
+    /// Build every detector `config` turns on. An error names the field.
+    pub fn new(config: &InspectConfig) -> Result<Self, ConfigError> {
+        let secrets_on = config.secrets.request != Action::Off
+            || config.secrets.response != Action::Off
+            || config.overrides.iter().any(|o| o.family == Family::Secrets);
+        let pii_on = config.pii.request != Action::Off
+            || config.pii.response != Action::Off
+            || config.overrides.iter().any(|o| o.family == Family::Pii);
+        let mut disabled = config.secrets.disabled.clone();
+        disabled.extend(config.pii.disabled.iter().cloned());
+        let patterns = Patterns::new(&PatternOptions {
+            secrets: secrets_on,
+            pii: pii_on,
+            disabled,
+            custom: config.custom_patterns.clone(),
+            private_ips: config.pii.private_ips,
+        })
+        .map_err(|e| {
+            let field = config
+                .custom_patterns
+                .iter()
+                .position(|r| r.id == e.rule)
+                .map(|i| format!("custom_patterns[{i}]"))
+                .or_else(|| {
+                    config
+                        .secrets
+                        .disabled
+                        .iter()
+                        .position(|d| *d == e.rule)
+                        .map(|i| format!("secrets.disabled[{i}]"))
+                })
+                .or_else(|| {
+                    config
+                        .pii
+                        .disabled
+                        .iter()
+                        .position(|d| *d == e.rule)
+                        .map(|i| format!("pii.disabled[{i}]"))
+                })
+                .unwrap_or_else(|| "custom_patterns".to_owned());
+            ConfigError::invalid(field, e.to_string())
+        })?;
+        let injection = Injection::new(&InjectionOptions {
+            threshold: config.injection.threshold,
+            builtin: config.injection.builtin,
+            disabled: config.injection.disabled.clone(),
+            rules: config.injection.rules.clone(),
+        })
+        .map_err(|e| {
+            let field = config
+                .injection
+                .rules
+                .iter()
+                .position(|r| r.id == e.rule)
+                .map(|i| format!("injection.rules[{i}]"))
+                .or_else(|| {
+                    config
+                        .injection
+                        .disabled
+                        .iter()
+                        .position(|d| *d == e.rule)
+                        .map(|i| format!("injection.disabled[{i}]"))
+                })
+                .unwrap_or_else(|| "injection.rules".to_owned());
+            ConfigError::invalid(field, e.to_string())
+        })?;
+        let output = OutputChecker::new(&OutputOptions {
+            link_allowlist: config.output.link_allowlist.clone(),
+            links: config.output.links,
+            html: config.output.html,
+            canary: config.output.canary.clone(),
+            overlap_min_chars: usize::try_from(config.output.overlap_min_chars).unwrap_or(0),
+        })
+        .map_err(|e| ConfigError::invalid(format!("output.{}", e.field), e.message))?;
+        Ok(Self {
+            config: config.clone(),
+            patterns,
+            injection,
+            output,
+        })
+    }
+
+    /// The configuration this engine was built from.
+    pub fn config(&self) -> &InspectConfig {
+        &self.config
+    }
+
+    /// The action for a finding of `family` in text of `role` on `path`.
+    pub fn action(&self, family: Family, direction: Direction, path: &str, role: Role) -> Action {
+        let path = path.split('?').next().unwrap_or(path);
+        for o in &self.config.overrides {
+            let path_ok = o.paths.is_empty()
+                || o.paths
+                    .iter()
+                    .any(|p| path.starts_with(p.strip_suffix('*').unwrap_or(p)));
+            if o.family == family
+                && o.direction.is_none_or(|d| d == direction)
+                && path_ok
+                && (o.roles.is_empty() || o.roles.contains(&role))
+            {
+                return o.action;
+            }
+        }
+        let c = &self.config;
+        match (family, direction) {
+            (Family::Injection, _) if !c.injection.roles.contains(&role) => Action::Off,
+            (Family::Injection, Direction::Request) => c.injection.request,
+            (Family::Injection, Direction::Response) => c.injection.response,
+            (Family::Secrets, Direction::Request) => c.secrets.request,
+            (Family::Secrets, Direction::Response) => c.secrets.response,
+            (Family::Pii, Direction::Request) => c.pii.request,
+            (Family::Pii, Direction::Response) => c.pii.response,
+            (Family::Output, Direction::Request) => Action::Off,
+            (Family::Output, Direction::Response) => c.output.response,
+        }
+    }
+
+    /// Inspect a whole request body of API `api` on `path`.
+    pub fn request(&self, api: ApiKind, path: &str, body: &[u8]) -> Verdict {
+        let extracted = match extract::request(api, body) {
+            Ok(x) => x,
+            Err(e) => return self.unreadable(e),
+        };
+        let mut verdict = self.inspect(Direction::Request, api, path, body, &extracted, None);
+        verdict.stream = extracted.stream;
+        if self.config.output.overlap_min_chars > 0 && !extracted.system.is_empty() {
+            verdict.system_prompt = Some(SystemPrompt::new(
+                &extracted.system,
+                usize::try_from(self.config.output.overlap_min_chars).unwrap_or(usize::MAX),
+            ));
+        }
+        if let (Some(canary), false) = (
+            &self.config.output.canary,
+            matches!(verdict.outcome, Outcome::Block(_)),
+        ) {
+            let current = match &verdict.outcome {
+                Outcome::Rewrite(bytes) => bytes.as_slice(),
+                _ => body,
+            };
+            if let Ok(with_canary) = extract::append_system(api, current, canary) {
+                if with_canary != current {
+                    verdict.outcome = Outcome::Rewrite(with_canary);
+                }
+            }
+        }
+        verdict
+    }
+
+    /// Inspect a whole (non-streamed) response body.
+    pub fn response(
+        &self,
+        api: ApiKind,
+        path: &str,
+        body: &[u8],
+        system: Option<&SystemPrompt>,
+    ) -> Verdict {
+        match extract::response(api, body) {
+            Ok(x) => self.inspect(Direction::Response, api, path, body, &x, system),
+            Err(e) => self.unreadable(e),
+        }
+    }
+
+    fn unreadable(&self, e: ExtractError) -> Verdict {
+        let outcome = match (self.config.on_unparsable, self.config.shadow) {
+            (Disposition::Block, false) => Outcome::Block(BlockReason::Unparsable),
+            _ => Outcome::Pass,
+        };
+        let mut v = Verdict::new(outcome);
+        v.unreadable = Some(e);
+        v
+    }
+
+    fn inspect(
+        &self,
+        direction: Direction,
+        _api: ApiKind,
+        path: &str,
+        body: &[u8],
+        extracted: &Extracted,
+        system: Option<&SystemPrompt>,
+    ) -> Verdict {
+        let mut verdict = Verdict::new(Outcome::Pass);
+        let mut edits: Vec<(Loc, String)> = Vec::new();
+        let mut matches = Vec::new();
+        let mut forwarded = Vec::with_capacity(extracted.segments.len());
+        for segment in &extracted.segments {
+            let text = segment.text.as_str();
+            let loc = segment.loc.to_string();
+            // Injection: a score over the whole text, one finding per signal.
+            let inj = self.action(Family::Injection, direction, path, segment.role);
+            if inj != Action::Off {
+                let score = self.injection.score(text);
+                if self.injection.flagged(&score) {
+                    for signal in &score.signals {
+                        verdict.findings.push(Finding {
+                            family: Family::Injection,
+                            kind: signal.rule.clone(),
+                            role: segment.role,
+                            loc: loc.clone(),
+                            action: inj,
+                            fingerprint: fingerprint(&signal.rule, text),
+                        });
+                    }
+                }
+            }
+            matches.clear();
+            self.patterns.scan(text, &mut matches);
+            if direction == Direction::Response {
+                self.output.scan(text, system, &mut matches);
+            }
+            let mut redactions: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+            for m in &matches {
+                let action = self.action(m.family, direction, path, segment.role);
+                if action == Action::Off {
+                    continue;
+                }
+                verdict.findings.push(Finding {
+                    family: m.family,
+                    kind: m.kind.clone(),
+                    role: segment.role,
+                    loc: loc.clone(),
+                    action,
+                    fingerprint: fingerprint(&m.kind, text.get(m.range()).unwrap_or_default()),
+                });
+                if action == Action::Redact {
+                    redactions.push((m.range(), redaction_label(&m.kind)));
+                }
+            }
+            if redactions.is_empty() || self.config.shadow {
+                forwarded.push(segment.clone());
+            } else {
+                redactions.sort_by_key(|(r, _)| r.start);
+                let refs: Vec<_> = redactions
+                    .iter()
+                    .map(|(r, s)| (r.clone(), s.as_str()))
+                    .collect();
+                let new_text = super::replace_ranges(text, &refs);
+                edits.push((segment.loc.clone(), new_text.clone()));
+                forwarded.push(Segment {
+                    role: segment.role,
+                    text: new_text,
+                    loc: segment.loc.clone(),
+                });
+            }
+        }
+        verdict.segments = forwarded;
+        if self.config.shadow {
+            return verdict;
+        }
+        if let Some(f) = verdict.findings.iter().find(|f| f.action == Action::Block) {
+            verdict.outcome = Outcome::Block(BlockReason::Detector(f.family));
+            return verdict;
+        }
+        if direction == Direction::Request
+            && !extracted.opaque.is_empty()
+            && self.config.on_opaque == Disposition::Block
+        {
+            verdict.outcome = Outcome::Block(BlockReason::Opaque);
+            return verdict;
+        }
+        if !edits.is_empty() {
+            verdict.outcome = match extract::rewrite(body, &edits) {
+                Ok(bytes) => Outcome::Rewrite(bytes),
+                // A redaction that cannot be written back must not let the
+                // original through.
+                Err(e) => {
+                    verdict.unreadable = Some(e);
+                    Outcome::Block(BlockReason::Unparsable)
+                }
+            };
+        }
+        verdict
+    }
+
+    /// The scanner for a streamed response on `path`: patterns and output
+    /// checks with this policy's actions (shadow mode: audit only).
+    pub fn stream_scanner<'a>(
+        &'a self,
+        path: &'a str,
+        system: Option<&'a SystemPrompt>,
+    ) -> StreamScanner<'a> {
+        StreamScanner {
+            engine: self,
+            path,
+            system,
+        }
+    }
+}
+
+/// [`Engine`] as a [`TextScanner`] for one streamed response.
+#[derive(Debug)]
+pub struct StreamScanner<'a> {
+    engine: &'a Engine,
+    path: &'a str,
+    system: Option<&'a SystemPrompt>,
+}
+
+impl TextScanner for StreamScanner<'_> {
+    fn scan(&self, text: &str, out: &mut Vec<StreamFinding>) {
+        let mut matches: Vec<Match> = Vec::new();
+        self.engine.patterns.scan(text, &mut matches);
+        self.engine.output.scan(text, self.system, &mut matches);
+        let inj = self.engine.action(
+            Family::Injection,
+            Direction::Response,
+            self.path,
+            Role::Assistant,
+        );
+        if inj != Action::Off {
+            let score = self.engine.injection.score(text);
+            if self.engine.injection.flagged(&score) {
+                for signal in score.signals {
+                    matches.push(Match {
+                        family: Family::Injection,
+                        kind: signal.rule,
+                        start: 0,
+                        end: text.len(),
+                    });
+                }
+            }
+        }
+        for m in matches {
+            let action =
+                self.engine
+                    .action(m.family, Direction::Response, self.path, Role::Assistant);
+            let action = match (action, self.engine.config.shadow) {
+                (Action::Off, _) => continue,
+                (_, true) | (Action::Audit, _) => StreamAction::Audit,
+                (Action::Redact, false) => StreamAction::Redact,
+                (Action::Block, false) => StreamAction::Block,
+            };
+            out.push(StreamFinding { m, action });
+        }
+    }
+
+    fn hold_from(&self, text: &str) -> usize {
+        self.engine
+            .patterns
+            .hold_from(text)
+            .min(self.engine.output.hold_from(text))
+    }
+}
+
+/// `sha256(kind, 0, text)`, the first 16 hex digits.
+pub fn fingerprint(kind: &str, text: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(kind.as_bytes());
+    h.update([0u8]);
+    h.update(text.as_bytes());
+    let digest = h.finalize();
+    let mut out = String::with_capacity(16);
+    for b in digest.iter().take(8) {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
