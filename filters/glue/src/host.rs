@@ -170,6 +170,7 @@ mod abi {
         ) -> u32;
         pub fn proxy_increment_metric(metric_id: u32, offset: i64) -> u32;
         pub fn proxy_record_metric(metric_id: u32, value: u64) -> u32;
+        pub fn proxy_continue_stream(stream_type: u32) -> u32;
     }
 }
 
@@ -458,6 +459,23 @@ pub fn send_local_response(
             -1, // not a gRPC response
         )
     })
+}
+
+/// Which half of the stream to resume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// The request (downstream to upstream).
+    Request = 0,
+    /// The response (upstream to downstream).
+    Response = 1,
+}
+
+/// Resumes a stream a callback paused (after an HTTP call, say). Unlike the
+/// SDK's `resume_http_request`, an unexpected status is an error, not a
+/// panic.
+pub fn resume(stream: Stream) -> Result<()> {
+    // SAFETY: a plain value, no memory is shared.
+    check(unsafe { abi::proxy_continue_stream(stream as u32) })
 }
 
 /// Defines (or finds, if already defined) a metric; Envoy exposes it with a

@@ -1,23 +1,80 @@
 //! Tollgate `inspect`: what goes in and what comes out (Istio phase
 //! UNSPECIFIED, after authorization).
 //!
-//! It will detect prompt injection and jailbreaks, find secrets and PII in
-//! prompts and completions (block, redact or audit), streamed responses
-//! included, and check outputs for malicious content, with bodies bounded by
-//! `max_body_bytes`. Those features land in later issues.
+//! A thin adapter over [`tollgate_core::inspect::engine::Engine`]: it gathers
+//! bodies, asks the engine for a verdict, and carries it out: forward, rewrite
+//! (redactions, a canary in the system prompt), or refuse with an error the
+//! client's SDK understands.
 //!
-//! Today it loads and validates its configuration
-//! ([`tollgate_core::config::InspectConfig`]) in `on_configure` — a bad one
-//! makes Envoy reject the plugin — and passes every request through,
-//! counting it in `tollgate_inspect_requests_total`.
+//! # Requests
+//! The body is buffered to its end (bounded by `max_body_bytes`: over it,
+//! 413), decompressed if it is `gzip`/`deflate` (or refused with 415), read
+//! as the API its path declares, and inspected. Redactions are written into
+//! the JSON in place. Because a rewritten body changes length,
+//! `content-length` is removed on the request headers (the upstream gets a
+//! chunked body) unless `hold_headers` is on, in which case the headers are
+//! held until the body is decided and `content-length` is set to the new
+//! length.
+//!
+//! # Responses
+//! `text/event-stream` responses are inspected chunk by chunk through
+//! [`tollgate_core::inspect::stream::StreamInspector`]: each chunk is
+//! replaced by what may be forwarded now, so tokens keep flowing while a
+//! bounded window is held back for matches that may still be completing. A
+//! block ends the stream with the API's error event. Any other response is
+//! buffered to its end and inspected whole. The response's status line has
+//! then already left unless `hold_headers` is on: without it a blocked
+//! non-streamed response keeps the upstream's status, with its body replaced
+//! by the error object.
+//!
+//! # The external guard
+//! With `guard` configured, the request's segments (after redaction) are
+//! POSTed to a classifier service after the in-proxy detectors pass:
+//! `{"direction":"request","api":"chat_completions","path":…,"request_id":…,
+//! "segments":[{"role":"user","text":…},…]}`. It answers `200` with
+//! `{"action":"pass"}`, `{"action":"reject","reason":…}` (the reason is
+//! logged, never sent to the client) or `{"action":"mask","spans":[{"segment":
+//! 0,"start":4,"end":9,"label":"name"}]}` (offsets in Unicode scalar values
+//! of that segment's text, replaced with `[REDACTED:<label>]`). Anything else,
+//! or no answer within `timeout_ms`, is a failure, handled by `fail`.
+//!
+//! # What it records
+//! - Metrics: `tollgate_inspect_requests_total`; per direction, family and
+//!   action, `tollgate_inspect_<direction>_<family>_<action>_total`
+//!   (e.g. `tollgate_inspect_request_secrets_redact_total`), counting
+//!   findings; `tollgate_inspect_blocked_total`,
+//!   `tollgate_inspect_rewritten_total`, `tollgate_inspect_unreadable_total`,
+//!   `tollgate_inspect_oversize_total`, `tollgate_inspect_guard_errors_total`.
+//! - Decision metadata for access logs: the property `tollgate_inspect`
+//!   (Envoy filter state `wasm.tollgate_inspect`), a JSON object with each
+//!   direction's outcome and rule ids with counts, never matched text.
+//! - An audit log line (info) per decision that found something: request id,
+//!   consumer (the `consumer_header` set by `auth`), direction, outcome, and
+//!   per finding its family, rule, role, JSON location, action and
+//!   fingerprint.
+//!
+//! The consumer is read from a request header: that is only trustworthy
+//! when `auth` runs first and strips any client-supplied value, as it does by
+//! default.
 
+use std::fmt::Write as _;
 use std::rc::Rc;
+use std::time::Duration;
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
+use tollgate_core::api::ApiKind;
+use tollgate_core::config::inspect::{Action as Act, Compressed, FailMode};
 use tollgate_core::config::InspectConfig;
-use tollgate_glue::host::{self, MetricId, MetricType};
+use tollgate_core::error::{ErrorKind, ErrorReply};
+use tollgate_core::inspect::decompress::{self, DecompressError, Encoding};
+use tollgate_core::inspect::engine::{BlockReason, Engine, Finding, Outcome, Verdict};
+use tollgate_core::inspect::output::SystemPrompt;
+use tollgate_core::inspect::stream::{StreamAction, StreamInspector, StreamLimits};
+use tollgate_core::inspect::{extract, redaction_label, sse, Direction, Family, Loc, Segment};
+use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
+use tollgate_glue::reply;
 
 const FILTER: &str = "inspect";
 
@@ -26,11 +83,77 @@ proxy_wasm::main! {{
     proxy_wasm::set_root_context(|context_id| Box::new(Root { context_id, filter: None }));
 }}
 
+/// The metric ids `on_configure` defines.
+struct Metrics {
+    requests: MetricId,
+    blocked: MetricId,
+    rewritten: MetricId,
+    unreadable: MetricId,
+    oversize: MetricId,
+    guard_errors: MetricId,
+    /// Indexed by [`finding_metric_index`].
+    findings: Vec<MetricId>,
+}
+
+const COUNTED_ACTIONS: [Act; 3] = [Act::Audit, Act::Redact, Act::Block];
+
+fn finding_metric_index(direction: Direction, family: Family, action: Act) -> Option<usize> {
+    let d = match direction {
+        Direction::Request => 0usize,
+        Direction::Response => 1,
+    };
+    let f = Family::ALL.iter().position(|x| *x == family)?;
+    let a = COUNTED_ACTIONS.iter().position(|x| *x == action)?;
+    d.checked_mul(Family::ALL.len())?
+        .checked_add(f)?
+        .checked_mul(COUNTED_ACTIONS.len())?
+        .checked_add(a)
+}
+
+impl Metrics {
+    fn define() -> Result<Self, host::HostError> {
+        let counter = |name: &str| host::define_metric(MetricType::Counter, name);
+        let mut findings = Vec::new();
+        for direction in [Direction::Request, Direction::Response] {
+            for family in Family::ALL {
+                for action in COUNTED_ACTIONS {
+                    findings.push(counter(&format!(
+                        "tollgate_inspect_{}_{}_{}_total",
+                        direction.as_str(),
+                        family.as_str(),
+                        action.as_str()
+                    ))?);
+                }
+            }
+        }
+        Ok(Self {
+            requests: counter("tollgate_inspect_requests_total")?,
+            blocked: counter("tollgate_inspect_blocked_total")?,
+            rewritten: counter("tollgate_inspect_rewritten_total")?,
+            unreadable: counter("tollgate_inspect_unreadable_total")?,
+            oversize: counter("tollgate_inspect_oversize_total")?,
+            guard_errors: counter("tollgate_inspect_guard_errors_total")?,
+            findings,
+        })
+    }
+
+    fn bump(&self, metric: MetricId, tag: Tag) {
+        if let Err(e) = host::increment_metric(metric, 1) {
+            log::debug!("{tag}: cannot count: {e}");
+        }
+    }
+}
+
 /// What `on_configure` builds and every request shares.
 struct Filter {
-    #[expect(dead_code, reason = "read by the features of later issues")]
-    config: InspectConfig,
-    requests_total: MetricId,
+    engine: Engine,
+    metrics: Metrics,
+}
+
+impl Filter {
+    fn config(&self) -> &InspectConfig {
+        self.engine.config()
+    }
 }
 
 struct Root {
@@ -44,24 +167,27 @@ impl Context for Root {}
 impl RootContext for Root {
     fn on_configure(&mut self, size: usize) -> bool {
         logger::init(FILTER);
-        let Some(config) = tollgate_glue::config::load_plugin_configuration(FILTER, size) else {
+        let tag = Tag::new(FILTER, self.context_id);
+        let Some(config) =
+            tollgate_glue::config::load_plugin_configuration::<InspectConfig>(FILTER, size)
+        else {
             return false;
         };
-        let requests_total =
-            match host::define_metric(MetricType::Counter, "tollgate_inspect_requests_total") {
-                Ok(id) => id,
-                Err(e) => {
-                    log::error!(
-                        "{}: cannot define metrics: {e}",
-                        Tag::new(FILTER, self.context_id)
-                    );
-                    return false;
-                }
-            };
-        self.filter = Some(Rc::new(Filter {
-            config,
-            requests_total,
-        }));
+        let engine = match Engine::new(&config) {
+            Ok(engine) => engine,
+            Err(e) => {
+                log::error!("{tag}: invalid configuration: {e}");
+                return false;
+            }
+        };
+        let metrics = match Metrics::define() {
+            Ok(m) => m,
+            Err(e) => {
+                log::error!("{tag}: cannot define metrics: {e}");
+                return false;
+            }
+        };
+        self.filter = Some(Rc::new(Filter { engine, metrics }));
         true
     }
 
@@ -70,27 +196,843 @@ impl RootContext for Root {
     }
 
     fn create_http_context(&self, context_id: u32) -> Option<Box<dyn HttpContext>> {
+        let filter = self.filter.clone()?;
         Some(Box::new(Request {
             tag: Tag::new(FILTER, context_id),
-            filter: self.filter.clone(),
+            filter,
+            api: ApiKind::Unknown,
+            path: String::new(),
+            request_id: String::new(),
+            consumer: None,
+            request_encoding: Encoding::Identity,
+            request_done: false,
+            replied: false,
+            system_prompt: None,
+            response: ResponseMode::Pass,
+            guard: None,
+            metadata: Metadata::default(),
         }))
     }
 }
 
-struct Request {
-    tag: Tag,
-    filter: Option<Rc<Filter>>,
+/// How the response body is handled.
+enum ResponseMode {
+    /// Not inspected (no body, our own local reply).
+    Pass,
+    /// Buffered to the end and inspected whole.
+    Buffer { encoding: Encoding },
+    /// Inspected chunk by chunk.
+    Stream(Box<StreamInspector>),
+    /// A body that cannot be inspected (unknown coding, over the bound): it
+    /// is drained and replaced by the error (an error event for a stream).
+    Refuse { stream: bool },
 }
 
-impl Context for Request {}
+/// A guard call in flight.
+struct GuardCall {
+    token: u32,
+    segments: Vec<Segment>,
+    /// The request body as it stands (after the in-proxy rewrite).
+    body: Vec<u8>,
+}
 
-impl HttpContext for Request {
-    fn on_http_request_headers(&mut self, _headers: usize, _end_of_stream: bool) -> Action {
-        if let Some(filter) = &self.filter {
-            if let Err(e) = host::increment_metric(filter.requests_total, 1) {
-                log::debug!("{}: cannot count the request: {e}", self.tag);
+/// Decision metadata for access logs, one summary per direction.
+#[derive(Default)]
+struct Metadata {
+    request: Option<String>,
+    response: Option<String>,
+}
+
+struct Request {
+    tag: Tag,
+    filter: Rc<Filter>,
+    api: ApiKind,
+    /// The request path, query string removed.
+    path: String,
+    request_id: String,
+    consumer: Option<String>,
+    request_encoding: Encoding,
+    /// The request body has been decided (or there was none).
+    request_done: bool,
+    /// We sent a local reply: its response passes through us unread.
+    replied: bool,
+    system_prompt: Option<SystemPrompt>,
+    response: ResponseMode,
+    guard: Option<GuardCall>,
+    metadata: Metadata,
+}
+
+impl Context for Request {
+    fn on_http_call_response(&mut self, token: u32, _headers: usize, body_size: usize, _: usize) {
+        let Some(call) = self.guard.take() else {
+            return;
+        };
+        if call.token != token {
+            self.guard = Some(call);
+            return;
+        }
+        let status = host::header(MapType::HttpCallResponseHeaders, ":status")
+            .ok()
+            .flatten();
+        let body = host::buffer(BufferType::HttpCallResponseBody, 0, body_size).unwrap_or_default();
+        match (status.as_deref(), guard_answer(&body)) {
+            (Some("200"), Some(GuardAnswer::Pass)) => {}
+            (Some("200"), Some(GuardAnswer::Reject(reason))) => {
+                log::info!(
+                    "{}: guard rejected request_id={} reason={:?}",
+                    self.tag,
+                    self.request_id,
+                    reason.chars().take(200).collect::<String>()
+                );
+                self.set_metadata(Direction::Request, "block", "guard", &[]);
+                self.block(Direction::Request, BlockReason::Detector(Family::Injection));
+                return;
+            }
+            (Some("200"), Some(GuardAnswer::Mask(spans))) => {
+                match mask_body(&call, &spans) {
+                    Some(bytes) => {
+                        if let Err(e) = self.replace_request_body(&bytes) {
+                            log::warn!("{}: cannot write the guard's masks: {e}", self.tag);
+                            self.refuse(ErrorKind::Internal, "request could not be inspected");
+                            return;
+                        }
+                    }
+                    None => {
+                        self.guard_failed(&format!("unusable mask spans ({} spans)", spans.len()));
+                        return;
+                    }
+                }
+            }
+            (status, _) => {
+                self.guard_failed(&format!("status {}", status.unwrap_or("none")));
+                return;
             }
         }
+        if let Err(e) = host_resume_request() {
+            log::warn!("{}: cannot resume: {e}", self.tag);
+        }
+    }
+}
+
+fn host_resume_request() -> Result<(), host::HostError> {
+    host::resume(host::Stream::Request)
+}
+
+impl HttpContext for Request {
+    fn on_http_request_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
+        let filter = Rc::clone(&self.filter);
+        let config = filter.config();
+        filter.metrics.bump(filter.metrics.requests, self.tag);
+        let path = host::header(MapType::HttpRequestHeaders, ":path")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        self.path = path.split('?').next().unwrap_or_default().to_owned();
+        let method = host::header(MapType::HttpRequestHeaders, ":method")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        self.api = ApiKind::from_request(&method, &self.path);
+        self.request_id = reply::request_id();
+        self.consumer = host::header(MapType::HttpRequestHeaders, &config.consumer_header)
+            .ok()
+            .flatten();
+        if config.identity_responses {
+            self.set_request_header("accept-encoding", "identity");
+        }
+        if end_of_stream {
+            self.request_done = true;
+            return Action::Continue;
+        }
+        let coding = host::header(MapType::HttpRequestHeaders, "content-encoding")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        match Encoding::from_header(&coding) {
+            Ok(Encoding::Identity) => {}
+            Ok(_) if config.compressed_requests == Compressed::Reject => {
+                return self.refuse(
+                    ErrorKind::UnsupportedMediaType,
+                    "compressed request bodies are not accepted; send it uncompressed",
+                );
+            }
+            Ok(encoding) => {
+                self.request_encoding = encoding;
+                // The upstream gets the inspected, uncompressed body.
+                self.remove_request_header("content-encoding");
+            }
+            Err(coding) => {
+                return self.refuse(
+                    ErrorKind::UnsupportedMediaType,
+                    &format!(
+                        "content-encoding {:?} cannot be inspected; send gzip, deflate or identity",
+                        coding.chars().take(32).collect::<String>()
+                    ),
+                );
+            }
+        }
+        let declared = host::header(MapType::HttpRequestHeaders, "content-length")
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > u64::from(config.max_body_bytes)) {
+            return self.too_large();
+        }
+        if config.hold_headers {
+            // Envoy honours StopIteration (allow_on_headers_stop_iteration):
+            // the body still arrives, and content-length is fixed at the end.
+            return Action::Pause;
+        }
+        self.remove_request_header("content-length");
         Action::Continue
+    }
+
+    fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if self.request_done {
+            return Action::Continue;
+        }
+        if self.replied {
+            return Action::Pause;
+        }
+        let filter = Rc::clone(&self.filter);
+        let config = filter.config();
+        let max = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
+        if body_size > max {
+            return self.too_large();
+        }
+        if !end_of_stream {
+            return Action::Pause;
+        }
+        self.request_done = true;
+        let raw = match host::buffer(BufferType::HttpRequestBody, 0, body_size) {
+            Ok(raw) => raw,
+            Err(e) => {
+                log::warn!("{}: cannot read the request body: {e}", self.tag);
+                return self.refuse(ErrorKind::Internal, "request could not be inspected");
+            }
+        };
+        let decompressed = self.request_encoding != Encoding::Identity;
+        let body = match decompress::decompress(self.request_encoding, &raw, max) {
+            Ok(body) => body,
+            Err(DecompressError::TooLarge { .. }) => return self.too_large(),
+            Err(e @ DecompressError::Corrupt { .. }) => {
+                filter.metrics.bump(filter.metrics.unreadable, self.tag);
+                return self.refuse(ErrorKind::InvalidRequest, &e.to_string());
+            }
+        };
+        let verdict = filter.engine.request(self.api, &self.path, &body);
+        self.system_prompt = verdict.system_prompt;
+        let verdict = Verdict {
+            system_prompt: None,
+            ..verdict
+        };
+        self.record(Direction::Request, &verdict);
+        let new_body = match &verdict.outcome {
+            Outcome::Block(reason) => return self.block(Direction::Request, *reason),
+            Outcome::Rewrite(bytes) => Some(bytes.clone()),
+            Outcome::Pass if decompressed => Some(body.clone()),
+            Outcome::Pass => None,
+        };
+        if let Some(bytes) = &new_body {
+            if let Err(e) = self.replace_request_body(bytes) {
+                log::warn!("{}: cannot rewrite the request body: {e}", self.tag);
+                return self.refuse(ErrorKind::Internal, "request could not be inspected");
+            }
+        } else if config.hold_headers {
+            self.set_request_header("content-length", &body_size.to_string());
+        }
+        if let Some(guard) = &config.guard {
+            let forwarded = new_body.unwrap_or(body);
+            return self.call_guard(guard, verdict.segments, forwarded);
+        }
+        Action::Continue
+    }
+
+    fn on_http_response_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
+        if self.replied || end_of_stream {
+            return Action::Continue;
+        }
+        let filter = Rc::clone(&self.filter);
+        let config = filter.config();
+        let content_type = host::header(MapType::HttpResponseHeaders, "content-type")
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let coding = host::header(MapType::HttpResponseHeaders, "content-encoding")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let encoding = Encoding::from_header(&coding);
+        if content_type.starts_with("text/event-stream") {
+            self.remove_response_header("content-length");
+            if encoding != Ok(Encoding::Identity) {
+                // A compressed stream cannot be inspected chunk by chunk here:
+                // it is replaced by the error event, never passed unread.
+                self.remove_response_header("content-encoding");
+                self.response = ResponseMode::Refuse { stream: true };
+                return Action::Continue;
+            }
+            let limits = StreamLimits {
+                max_hold_bytes: usize::try_from(config.stream.max_hold_bytes).unwrap_or(4096),
+                max_event_bytes: usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX),
+            };
+            let error = self.error_reply(Direction::Response);
+            let event = sse::error_event(self.api, &error);
+            self.response = ResponseMode::Stream(Box::new(StreamInspector::new(
+                self.api, limits, event,
+            )));
+            return Action::Continue;
+        }
+        let encoding = match encoding {
+            Ok(e) => e,
+            Err(_) => {
+                // A coding we cannot read: the body is refused at its end.
+                self.remove_response_header("content-encoding");
+                self.remove_response_header("content-length");
+                self.response = ResponseMode::Refuse { stream: false };
+                return if config.hold_headers {
+                    Action::Pause
+                } else {
+                    Action::Continue
+                };
+            }
+        };
+        if encoding != Encoding::Identity {
+            self.remove_response_header("content-encoding");
+        }
+        self.response = ResponseMode::Buffer { encoding };
+        if config.hold_headers {
+            return Action::Pause;
+        }
+        self.remove_response_header("content-length");
+        Action::Continue
+    }
+
+    fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        let filter = Rc::clone(&self.filter);
+        let config = filter.config();
+        let max = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
+        match &mut self.response {
+            ResponseMode::Pass => Action::Continue,
+            ResponseMode::Refuse { stream } => {
+                let stream = *stream;
+                if !end_of_stream {
+                    let _ = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, b"");
+                    return Action::Continue;
+                }
+                filter.metrics.bump(filter.metrics.unreadable, self.tag);
+                if stream {
+                    let event = sse::error_event(self.api, &self.error_reply(Direction::Response));
+                    let _ = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, &event);
+                } else {
+                    self.replace_response_with_error(body_size);
+                }
+                self.response = ResponseMode::Pass;
+                Action::Continue
+            }
+            ResponseMode::Stream(inspector) => {
+                let chunk = match host::buffer(BufferType::HttpResponseBody, 0, body_size) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        log::warn!("{}: cannot read a response chunk: {e}", self.tag);
+                        Vec::new()
+                    }
+                };
+                let scanner = filter
+                    .engine
+                    .stream_scanner(&self.path, self.system_prompt.as_ref());
+                let step = inspector.push(&scanner, &chunk, end_of_stream);
+                if let Err(e) = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, &step.out) {
+                    log::warn!("{}: cannot rewrite a response chunk: {e}", self.tag);
+                }
+                if !step.findings.is_empty() || step.blocked {
+                    let findings: Vec<Finding> = step
+                        .findings
+                        .iter()
+                        .map(|f| Finding {
+                            family: f.m.family,
+                            kind: f.m.kind.clone(),
+                            role: tollgate_core::inspect::Role::Assistant,
+                            loc: "/".to_owned(),
+                            action: match f.action {
+                                StreamAction::Audit => Act::Audit,
+                                StreamAction::Redact => Act::Redact,
+                                StreamAction::Block => Act::Block,
+                            },
+                            fingerprint: String::new(),
+                        })
+                        .collect();
+                    let outcome = if step.blocked {
+                        Outcome::Block(BlockReason::Detector(
+                            findings
+                                .iter()
+                                .find(|f| f.action == Act::Block)
+                                .map_or(Family::Output, |f| f.family),
+                        ))
+                    } else if findings.iter().any(|f| f.action == Act::Redact) {
+                        Outcome::Rewrite(Vec::new())
+                    } else {
+                        Outcome::Pass
+                    };
+                    let verdict = Verdict {
+                        outcome,
+                        findings,
+                        unreadable: None,
+                        system_prompt: None,
+                        stream: true,
+                        segments: Vec::new(),
+                    };
+                    self.record(Direction::Response, &verdict);
+                    if step.blocked {
+                        filter.metrics.bump(filter.metrics.blocked, self.tag);
+                    }
+                }
+                Action::Continue
+            }
+            ResponseMode::Buffer { encoding } => {
+                let encoding = *encoding;
+                if body_size > max {
+                    filter.metrics.bump(filter.metrics.oversize, self.tag);
+                    self.response = ResponseMode::Refuse { stream: false };
+                    let _ = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, b"");
+                    if end_of_stream {
+                        self.replace_response_with_error(0);
+                        self.response = ResponseMode::Pass;
+                        return Action::Continue;
+                    }
+                    return Action::Continue;
+                }
+                if !end_of_stream {
+                    return Action::Pause;
+                }
+                self.response = ResponseMode::Pass;
+                let raw = host::buffer(BufferType::HttpResponseBody, 0, body_size).unwrap_or_default();
+                let body = match decompress::decompress(encoding, &raw, max) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        log::warn!("{}: cannot decompress the response: {e}", self.tag);
+                        filter.metrics.bump(filter.metrics.unreadable, self.tag);
+                        self.replace_response_with_error(body_size);
+                        return Action::Continue;
+                    }
+                };
+                let verdict =
+                    filter
+                        .engine
+                        .response(self.api, &self.path, &body, self.system_prompt.as_ref());
+                self.record(Direction::Response, &verdict);
+                let new_body = match verdict.outcome {
+                    Outcome::Block(_) => {
+                        filter.metrics.bump(filter.metrics.blocked, self.tag);
+                        self.replace_response_with_error(body_size);
+                        return Action::Continue;
+                    }
+                    Outcome::Rewrite(bytes) => Some(bytes),
+                    Outcome::Pass if encoding != Encoding::Identity => Some(body),
+                    Outcome::Pass => None,
+                };
+                match new_body {
+                    Some(bytes) => {
+                        if config.hold_headers {
+                            self.set_response_header("content-length", &bytes.len().to_string());
+                        }
+                        if let Err(e) =
+                            host::set_buffer(BufferType::HttpResponseBody, 0, body_size, &bytes)
+                        {
+                            log::warn!("{}: cannot rewrite the response: {e}", self.tag);
+                        }
+                    }
+                    None if config.hold_headers => {
+                        self.set_response_header("content-length", &body_size.to_string());
+                    }
+                    None => {}
+                }
+                Action::Continue
+            }
+        }
+    }
+}
+
+/// A guard's answer.
+enum GuardAnswer {
+    Pass,
+    Reject(String),
+    Mask(Vec<(usize, usize, usize, String)>),
+}
+
+fn guard_answer(body: &[u8]) -> Option<GuardAnswer> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    match value.get("action")?.as_str()? {
+        "pass" => Some(GuardAnswer::Pass),
+        "reject" => Some(GuardAnswer::Reject(
+            value
+                .get("reason")
+                .and_then(|r| r.as_str())
+                .unwrap_or_default()
+                .to_owned(),
+        )),
+        "mask" => {
+            let mut spans = Vec::new();
+            for span in value.get("spans")?.as_array()? {
+                let segment = usize::try_from(span.get("segment")?.as_u64()?).ok()?;
+                let start = usize::try_from(span.get("start")?.as_u64()?).ok()?;
+                let end = usize::try_from(span.get("end")?.as_u64()?).ok()?;
+                let label = span
+                    .get("label")
+                    .and_then(|l| l.as_str())
+                    .unwrap_or("guard");
+                if end < start || label.is_empty() || label.len() > 64 {
+                    return None;
+                }
+                let label: String = label
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                spans.push((segment, start, end, label));
+            }
+            Some(GuardAnswer::Mask(spans))
+        }
+        _ => None,
+    }
+}
+
+/// Apply a guard's mask spans (offsets in chars) to the call's body.
+fn mask_body(call: &GuardCall, spans: &[(usize, usize, usize, String)]) -> Option<Vec<u8>> {
+    let mut edits: Vec<(Loc, String)> = Vec::new();
+    for (index, segment) in call.segments.iter().enumerate() {
+        let mut ranges: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        for (s, start, end, label) in spans {
+            if *s != index {
+                continue;
+            }
+            let byte = |chars: usize| -> Option<usize> {
+                if chars == segment.text.chars().count() {
+                    return Some(segment.text.len());
+                }
+                segment.text.char_indices().nth(chars).map(|(i, _)| i)
+            };
+            ranges.push((byte(*start)?..byte(*end)?, redaction_label(label)));
+        }
+        if ranges.is_empty() {
+            continue;
+        }
+        ranges.sort_by_key(|(r, _)| r.start);
+        let refs: Vec<_> = ranges.iter().map(|(r, l)| (r.clone(), l.as_str())).collect();
+        edits.push((
+            segment.loc.clone(),
+            tollgate_core::inspect::replace_ranges(&segment.text, &refs),
+        ));
+    }
+    if spans.iter().any(|(s, ..)| *s >= call.segments.len()) {
+        return None;
+    }
+    extract::rewrite(&call.body, &edits).ok()
+}
+
+impl Request {
+    fn set_request_header(&self, name: &str, value: &str) {
+        if let Err(e) = host::set_header(MapType::HttpRequestHeaders, name, value) {
+            log::debug!("{}: cannot set {name}: {e}", self.tag);
+        }
+    }
+
+    fn remove_request_header(&self, name: &str) {
+        if let Err(e) = host::remove_header(MapType::HttpRequestHeaders, name) {
+            log::debug!("{}: cannot remove {name}: {e}", self.tag);
+        }
+    }
+
+    fn set_response_header(&self, name: &str, value: &str) {
+        if let Err(e) = host::set_header(MapType::HttpResponseHeaders, name, value) {
+            log::debug!("{}: cannot set response {name}: {e}", self.tag);
+        }
+    }
+
+    fn remove_response_header(&self, name: &str) {
+        if let Err(e) = host::remove_header(MapType::HttpResponseHeaders, name) {
+            log::debug!("{}: cannot remove response {name}: {e}", self.tag);
+        }
+    }
+
+    /// Replace the whole buffered request body (and fix content-length when
+    /// headers are held).
+    fn replace_request_body(&self, bytes: &[u8]) -> Result<(), host::HostError> {
+        // The size argument covers the whole buffer: Envoy and tollgate-host
+        // replace [start, start+size) and a size past the end means "to the
+        // end".
+        host::set_buffer(BufferType::HttpRequestBody, 0, usize::MAX >> 1, bytes)?;
+        if self.filter.config().hold_headers {
+            self.set_request_header("content-length", &bytes.len().to_string());
+        }
+        Ok(())
+    }
+
+    /// The error a block sends, in the API's dialect.
+    fn error_reply(&self, direction: Direction) -> ErrorReply {
+        let config = self.filter.config();
+        let kind = if config.block_status == 403 {
+            ErrorKind::PermissionDenied
+        } else {
+            ErrorKind::InvalidRequest
+        };
+        let message = match direction {
+            Direction::Request => config.block_message.clone(),
+            Direction::Response => config.block_message.replacen("request", "response", 1),
+        };
+        ErrorReply::new(kind, message, self.request_id.clone()).with_code("content_policy_violation")
+    }
+
+    /// Refuse the request with a policy block.
+    fn block(&mut self, direction: Direction, reason: BlockReason) -> Action {
+        let filter = Rc::clone(&self.filter);
+        filter.metrics.bump(filter.metrics.blocked, self.tag);
+        match reason {
+            BlockReason::Detector(_) => {
+                let reply = self.error_reply(direction);
+                self.send(&reply)
+            }
+            BlockReason::Unparsable => self.refuse(
+                ErrorKind::InvalidRequest,
+                &format!("request body cannot be read as a {} request", api_name(self.api)),
+            ),
+            BlockReason::Opaque => self.refuse(
+                ErrorKind::InvalidRequest,
+                "request has parts that cannot be inspected (images, audio, files or token ids)",
+            ),
+        }
+    }
+
+    fn too_large(&mut self) -> Action {
+        let filter = Rc::clone(&self.filter);
+        filter.metrics.bump(filter.metrics.oversize, self.tag);
+        let max = filter.config().max_body_bytes;
+        self.refuse(
+            ErrorKind::PayloadTooLarge,
+            &format!("request body is larger than {max} bytes"),
+        )
+    }
+
+    fn refuse(&mut self, kind: ErrorKind, message: &str) -> Action {
+        if self.request_id.is_empty() {
+            self.request_id = reply::request_id();
+        }
+        let reply = ErrorReply::new(kind, message, self.request_id.clone());
+        self.send(&reply)
+    }
+
+    fn send(&mut self, reply: &ErrorReply) -> Action {
+        self.replied = true;
+        self.request_done = true;
+        if let Err(e) = reply::send_error(self.api.flavor(), reply) {
+            log::warn!("{}: cannot send the error reply: {e}", self.tag);
+        }
+        Action::Pause
+    }
+
+    /// Replace a buffered response with the block error (status too, when
+    /// headers are held).
+    fn replace_response_with_error(&mut self, body_size: usize) {
+        let reply = self.error_reply(Direction::Response);
+        let flavor = self.api.flavor();
+        let body = reply.body(flavor);
+        if self.filter.config().hold_headers {
+            self.set_response_header(":status", &reply.status.to_string());
+            self.set_response_header("content-length", &body.len().to_string());
+            for (name, value) in reply.headers(flavor) {
+                self.set_response_header(name, &value);
+            }
+        }
+        self.set_response_header("content-type", "application/json");
+        if let Err(e) = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, &body) {
+            log::warn!("{}: cannot replace the response: {e}", self.tag);
+        }
+    }
+
+    fn call_guard(
+        &mut self,
+        guard: &tollgate_core::config::inspect::GuardConfig,
+        segments: Vec<Segment>,
+        body: Vec<u8>,
+    ) -> Action {
+        let payload = serde_json::json!({
+            "direction": "request",
+            "api": api_name(self.api),
+            "path": self.path,
+            "request_id": self.request_id,
+            "segments": segments
+                .iter()
+                .map(|s| serde_json::json!({"role": s.role.as_str(), "text": s.text}))
+                .collect::<Vec<_>>(),
+        });
+        let payload = serde_json::to_vec(&payload).unwrap_or_default();
+        let authority = guard.authority.as_deref().unwrap_or(&guard.cluster);
+        let headers = [
+            (":method", "POST"),
+            (":path", guard.path.as_str()),
+            (":authority", authority),
+            ("content-type", "application/json"),
+            ("x-request-id", self.request_id.as_str()),
+        ];
+        match host::dispatch_http_call(
+            &guard.cluster,
+            &headers,
+            Some(&payload),
+            &[],
+            Duration::from_millis(u64::from(guard.timeout_ms)),
+        ) {
+            Ok(token) => {
+                self.guard = Some(GuardCall {
+                    token,
+                    segments,
+                    body,
+                });
+                Action::Pause
+            }
+            Err(e) => {
+                self.guard_failed(&format!("cannot call cluster: {e}"));
+                if self.replied {
+                    Action::Pause
+                } else {
+                    Action::Continue
+                }
+            }
+        }
+    }
+
+    /// The guard did not answer usefully: apply its failure mode.
+    fn guard_failed(&mut self, why: &str) {
+        let filter = Rc::clone(&self.filter);
+        filter.metrics.bump(filter.metrics.guard_errors, self.tag);
+        let fail = filter
+            .config()
+            .guard
+            .as_ref()
+            .map_or(FailMode::Closed, |g| g.fail);
+        log::warn!(
+            "{}: guard failed ({why}), failing {}",
+            self.tag,
+            if fail == FailMode::Open { "open" } else { "closed" }
+        );
+        match fail {
+            FailMode::Open => {
+                if self.guard.is_none() {
+                    if let Err(e) = host_resume_request() {
+                        log::debug!("{}: resume: {e}", self.tag);
+                    }
+                }
+            }
+            FailMode::Closed => {
+                self.refuse(ErrorKind::Unavailable, "content inspection is unavailable");
+            }
+        }
+    }
+
+    /// Metrics, decision metadata and the audit line for a verdict.
+    fn record(&mut self, direction: Direction, verdict: &Verdict) {
+        let filter = Rc::clone(&self.filter);
+        let config = filter.config();
+        if let Some(e) = &verdict.unreadable {
+            filter.metrics.bump(filter.metrics.unreadable, self.tag);
+            log::info!(
+                "{}: {} body unreadable request_id={}: {e}",
+                self.tag,
+                direction.as_str(),
+                self.request_id
+            );
+        }
+        for f in &verdict.findings {
+            if let Some(id) = finding_metric_index(direction, f.family, f.action)
+                .and_then(|i| filter.metrics.findings.get(i))
+            {
+                filter.metrics.bump(*id, self.tag);
+            }
+        }
+        let outcome = match (&verdict.outcome, config.shadow) {
+            (Outcome::Block(_), _) => "block",
+            (Outcome::Rewrite(_), _) if verdict.has_action(Act::Redact) => "redact",
+            (Outcome::Rewrite(_), _) => "rewrite",
+            (Outcome::Pass, true) if !verdict.findings.is_empty() => "shadow",
+            (Outcome::Pass, _) if verdict.unreadable.is_some() => "unreadable",
+            (Outcome::Pass, _) if !verdict.findings.is_empty() => "audit",
+            (Outcome::Pass, _) => "pass",
+        };
+        if matches!(verdict.outcome, Outcome::Rewrite(_)) && direction == Direction::Request {
+            filter.metrics.bump(filter.metrics.rewritten, self.tag);
+        }
+        let reason = match &verdict.outcome {
+            Outcome::Block(r) => r.as_str(),
+            _ => "",
+        };
+        self.set_metadata(direction, outcome, reason, &verdict.findings);
+        if config.audit_log && (!verdict.findings.is_empty() || !reason.is_empty()) {
+            let mut line = String::new();
+            for f in &verdict.findings {
+                let _ = write!(
+                    line,
+                    " {}/{}@{}:{}:{}",
+                    f.family, f.kind, f.role.as_str(), f.loc, f.action.as_str()
+                );
+                if !f.fingerprint.is_empty() {
+                    let _ = write!(line, "#{}", f.fingerprint);
+                }
+            }
+            log::info!(
+                "{}: audit request_id={} consumer={} api={} direction={} outcome={}{}{} findings:{}",
+                self.tag,
+                self.request_id,
+                self.consumer.as_deref().unwrap_or("-"),
+                api_name(self.api),
+                direction.as_str(),
+                outcome,
+                if reason.is_empty() { "" } else { " reason=" },
+                reason,
+                line
+            );
+        }
+    }
+
+    fn set_metadata(&mut self, direction: Direction, outcome: &str, reason: &str, findings: &[Finding]) {
+        let mut rules: Vec<(String, u32)> = Vec::new();
+        for f in findings {
+            let key = format!("{}/{}", f.family, f.kind);
+            match rules.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n = n.saturating_add(1),
+                None => rules.push((key, 1)),
+            }
+        }
+        let summary = serde_json::json!({
+            "outcome": outcome,
+            "reason": reason,
+            "rules": rules
+                .into_iter()
+                .map(|(k, n)| (k, serde_json::Value::from(n)))
+                .collect::<serde_json::Map<String, serde_json::Value>>(),
+        });
+        let summary = summary.to_string();
+        match direction {
+            Direction::Request => self.metadata.request = Some(summary),
+            Direction::Response => self.metadata.response = Some(summary),
+        }
+        let value = format!(
+            "{{\"request\":{},\"response\":{}}}",
+            self.metadata.request.as_deref().unwrap_or("null"),
+            self.metadata.response.as_deref().unwrap_or("null")
+        );
+        if let Err(e) = host::set_property(&["tollgate_inspect"], value.as_bytes()) {
+            log::debug!("{}: cannot set decision metadata: {e}", self.tag);
+        }
+    }
+}
+
+fn api_name(api: ApiKind) -> &'static str {
+    match api {
+        ApiKind::ChatCompletions => "chat_completions",
+        ApiKind::Completions => "completions",
+        ApiKind::Responses => "responses",
+        ApiKind::Embeddings => "embeddings",
+        ApiKind::Models => "models",
+        ApiKind::Messages => "messages",
+        ApiKind::Unknown => "unknown",
     }
 }
