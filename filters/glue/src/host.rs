@@ -500,6 +500,11 @@ pub fn record_metric(metric: MetricId, value: u64) -> Result<()> {
     check(unsafe { abi::proxy_record_metric(metric.0, value) })
 }
 
+/// A filter whose answer should arrive in its own context's
+/// `on_http_call_response` must use the SDK's `Context::dispatch_http_call`
+/// instead: the SDK delivers answers only for tokens it registered, and
+/// traps on any other.
+///
 /// Starts an HTTP call to the Envoy cluster `upstream`; the answer arrives in
 /// `on_http_call_response` with the returned token. `headers` must include
 /// `:method`, `:path` and `:authority`. A timeout over `u32::MAX` ms is

@@ -874,11 +874,13 @@ impl Request {
             ("content-type", "application/json"),
             ("x-request-id", self.request_id.as_str()),
         ];
-        match host::dispatch_http_call(
+        // The SDK's dispatch, not glue's: the SDK routes the answer to this
+        // context only for tokens it registered itself.
+        match self.dispatch_http_call(
             &guard.cluster,
-            &headers,
+            headers.to_vec(),
             Some(&payload),
-            &[],
+            Vec::new(),
             Duration::from_millis(u64::from(guard.timeout_ms)),
         ) {
             Ok(token) => {
@@ -890,7 +892,7 @@ impl Request {
                 Action::Pause
             }
             Err(e) => {
-                self.guard_failed(&format!("cannot call cluster: {e}"));
+                self.guard_failed(&format!("cannot call cluster: {e:?}"));
                 if self.replied {
                     Action::Pause
                 } else {

@@ -1790,6 +1790,15 @@ impl Stream<'_> {
         self
     }
 
+    /// A property this stream holds: set by the test, or by the filter with
+    /// `proxy_set_property` (Envoy's filter state, what access logs read).
+    pub fn get_property(&mut self, path: &[&str]) -> Option<Vec<u8>> {
+        let key = state::property_key(path);
+        self.host
+            .stream_state(self.id)
+            .and_then(|s| s.properties.get(&key).cloned())
+    }
+
     pub fn request_headers(&mut self, headers: &[(&str, &str)], end: bool) -> Action {
         self.host
             .request_headers(self.id, HeaderMap::from_pairs(headers), end)
