@@ -150,6 +150,9 @@ pub struct WasmFilter {
     pub vm_env: Vec<(String, String)>,
     /// Whether a failed (trapped) VM lets requests through.
     pub fail_open: bool,
+    /// Envoy's `allow_on_headers_stop_iteration`: a Pause from a headers
+    /// callback stops only the headers, body callbacks still run.
+    pub allow_headers_stop_iteration: bool,
 }
 
 impl WasmFilter {
@@ -162,7 +165,14 @@ impl WasmFilter {
             configuration: configuration.to_string(),
             vm_env: Vec::new(),
             fail_open: false,
+            allow_headers_stop_iteration: false,
         }
+    }
+
+    /// Sets Envoy's `allow_on_headers_stop_iteration` plugin option.
+    pub fn allow_headers_stop_iteration(mut self, allow: bool) -> WasmFilter {
+        self.allow_headers_stop_iteration = allow;
+        self
     }
 
     /// Adds a VM environment variable.
@@ -568,6 +578,7 @@ fn wasm_filter(f: &WasmFilter, index: usize) -> Result<Value> {
                 },
                 "vm_config": vm_config,
                 "failure_policy": if f.fail_open { "FAIL_OPEN" } else { "FAIL_CLOSED" },
+                "allow_on_headers_stop_iteration": f.allow_headers_stop_iteration,
             },
         },
     }))
