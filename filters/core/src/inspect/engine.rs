@@ -308,6 +308,24 @@ impl Engine {
         v
     }
 
+    /// Every finding in one piece of text, as policy would see it on `path`
+    /// from `role` going in `direction` (findings whose action is `off` are
+    /// left out). What `scripts/eval-detect` measures.
+    pub fn detect(&self, direction: Direction, path: &str, role: Role, text: &str) -> Vec<Finding> {
+        let segment = Segment {
+            role,
+            text: text.to_owned(),
+            loc: Loc::default(),
+        };
+        let extracted = Extracted {
+            segments: vec![segment],
+            ..Extracted::default()
+        };
+        let mut shadow = Verdict::new(Outcome::Pass);
+        self.scan_segments(direction, path, &extracted, None, &mut shadow);
+        shadow.findings
+    }
+
     fn inspect(
         &self,
         direction: Direction,
@@ -318,6 +336,45 @@ impl Engine {
         system: Option<&SystemPrompt>,
     ) -> Verdict {
         let mut verdict = Verdict::new(Outcome::Pass);
+        let edits = self.scan_segments(direction, path, extracted, system, &mut verdict);
+        if self.config.shadow {
+            return verdict;
+        }
+        if let Some(f) = verdict.findings.iter().find(|f| f.action == Action::Block) {
+            verdict.outcome = Outcome::Block(BlockReason::Detector(f.family));
+            return verdict;
+        }
+        if direction == Direction::Request
+            && !extracted.opaque.is_empty()
+            && self.config.on_opaque == Disposition::Block
+        {
+            verdict.outcome = Outcome::Block(BlockReason::Opaque);
+            return verdict;
+        }
+        if !edits.is_empty() {
+            verdict.outcome = match extract::rewrite(body, &edits) {
+                Ok(bytes) => Outcome::Rewrite(bytes),
+                // A redaction that cannot be written back must not let the
+                // original through.
+                Err(e) => {
+                    verdict.unreadable = Some(e);
+                    Outcome::Block(BlockReason::Unparsable)
+                }
+            };
+        }
+        verdict
+    }
+
+    /// Run the detectors over every segment: findings into `verdict` (and
+    /// the segments as they will be forwarded), redaction edits returned.
+    fn scan_segments(
+        &self,
+        direction: Direction,
+        path: &str,
+        extracted: &Extracted,
+        system: Option<&SystemPrompt>,
+        verdict: &mut Verdict,
+    ) -> Vec<(Loc, String)> {
         let mut edits: Vec<(Loc, String)> = Vec::new();
         let mut matches = Vec::new();
         let mut forwarded = Vec::with_capacity(extracted.segments.len());
@@ -382,32 +439,7 @@ impl Engine {
             }
         }
         verdict.segments = forwarded;
-        if self.config.shadow {
-            return verdict;
-        }
-        if let Some(f) = verdict.findings.iter().find(|f| f.action == Action::Block) {
-            verdict.outcome = Outcome::Block(BlockReason::Detector(f.family));
-            return verdict;
-        }
-        if direction == Direction::Request
-            && !extracted.opaque.is_empty()
-            && self.config.on_opaque == Disposition::Block
-        {
-            verdict.outcome = Outcome::Block(BlockReason::Opaque);
-            return verdict;
-        }
-        if !edits.is_empty() {
-            verdict.outcome = match extract::rewrite(body, &edits) {
-                Ok(bytes) => Outcome::Rewrite(bytes),
-                // A redaction that cannot be written back must not let the
-                // original through.
-                Err(e) => {
-                    verdict.unreadable = Some(e);
-                    Outcome::Block(BlockReason::Unparsable)
-                }
-            };
-        }
-        verdict
+        edits
     }
 
     /// The scanner for a streamed response on `path`: patterns and output
