@@ -63,6 +63,9 @@
 //!   read by the model; this is a known gap.
 //! - A response's `logprobs` tokens are scanned one token at a time; a secret
 //!   split over tokens there is not found (the same secret in `content` is).
+//! - Anthropic `/v1/messages/count_tokens` takes the messages shape, but
+//!   [`ApiKind::from_path`] classifies it as [`ApiKind::Unknown`], so its
+//!   strings are read generically (all of them, as [`Role::Other`]).
 //! - For [`ApiKind::Unknown`] / [`ApiKind::Models`], a body that is not JSON
 //!   (or a bare JSON string) is one segment with an empty [`Loc`]: its raw
 //!   text, escapes not decoded.
@@ -503,6 +506,15 @@ impl Cx {
         r
     }
 
+    /// A member the shape does not name (its key already on the path):
+    /// scanned generically unless it is an identifier under [`SKIP_KEYS`].
+    fn rest(&mut self, key: &str, v: J, role: Role) -> Res {
+        if !(matches!(v, J::Str(_)) && SKIP_KEYS.contains(&key)) {
+            self.generic(v, role);
+        }
+        Ok(())
+    }
+
     /// Every string value, except those under [`SKIP_KEYS`].
     fn generic(&mut self, v: J, role: Role) {
         match v {
@@ -617,10 +629,7 @@ impl Cx {
                     cx.out.stream = matches!(v, J::Bool(true));
                     Ok(())
                 }
-                _ => {
-                    cx.generic(v, Role::Other);
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Other),
             })?;
         }
         Ok(())
@@ -662,12 +671,7 @@ impl Cx {
                     Ok(())
                 }
                 "audio" => cx.chat_audio(v, role),
-                _ => {
-                    if !(matches!(v, J::Str(_)) && SKIP_KEYS.contains(&k.as_str())) {
-                        cx.generic(v, role);
-                    }
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, role),
             })?;
         }
         Ok(())
@@ -681,9 +685,12 @@ impl Cx {
         };
         for (k, v) in members {
             self.at_key(&k, |cx| match k.as_str() {
-                "data" => cx.opaque(),
-                _ => cx.generic(v, role),
-            });
+                "data" => {
+                    cx.opaque();
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, role),
+            })?;
         }
         Ok(())
     }
@@ -730,15 +737,9 @@ impl Cx {
             self.at_key(&k, |cx| match k.as_str() {
                 "choices" => cx.choices(v, |cx, k, v| match k {
                     "message" | "delta" => cx.chat_message(v, Some(Role::Assistant)),
-                    _ => {
-                        cx.generic(v, Role::Assistant);
-                        Ok(())
-                    }
+                    _ => cx.rest(k, v, Role::Assistant),
                 }),
-                _ => {
-                    cx.generic(v, Role::Other);
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Other),
             })?;
         }
         Ok(())
@@ -768,10 +769,7 @@ impl Cx {
                     cx.out.stream = matches!(v, J::Bool(true));
                     Ok(())
                 }
-                _ => {
-                    cx.generic(v, Role::Other);
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Other),
             })?;
         }
         Ok(())
@@ -782,15 +780,9 @@ impl Cx {
             self.at_key(&k, |cx| match k.as_str() {
                 "choices" => cx.choices(v, |cx, k, v| match k {
                     "text" => cx.string_field(v, Role::Assistant, "text"),
-                    _ => {
-                        cx.generic(v, Role::Assistant);
-                        Ok(())
-                    }
+                    _ => cx.rest(k, v, Role::Assistant),
                 }),
-                _ => {
-                    cx.generic(v, Role::Other);
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Other),
             })?;
         }
         Ok(())
@@ -800,10 +792,7 @@ impl Cx {
         for (k, v) in self.object(root, "an embeddings request")? {
             self.at_key(&k, |cx| match k.as_str() {
                 "input" => cx.prompt_like(v, Role::Other, "input"),
-                _ => {
-                    cx.generic(v, Role::Other);
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Other),
             })?;
         }
         Ok(())
@@ -835,10 +824,7 @@ impl Cx {
                     cx.out.stream = matches!(v, J::Bool(true));
                     Ok(())
                 }
-                _ => {
-                    cx.generic(v, Role::Other);
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Other),
             })?;
         }
         Ok(())
@@ -863,10 +849,7 @@ impl Cx {
                     cx.generic(v, Role::System);
                     Ok(())
                 }
-                _ => {
-                    cx.generic(v, Role::Other);
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Other),
             })?;
         }
         Ok(())
@@ -904,12 +887,7 @@ impl Cx {
                                 other.kind()
                             ))),
                         },
-                        _ => {
-                            if !(matches!(v, J::Str(_)) && SKIP_KEYS.contains(&k.as_str())) {
-                                cx.generic(v, Role::Tool);
-                            }
-                            Ok(())
-                        }
+                        _ => cx.rest(&k, v, Role::Tool),
                     })?;
                 }
                 Ok(())
@@ -968,12 +946,7 @@ impl Cx {
                         other.kind()
                     ))),
                 },
-                _ => {
-                    if !(matches!(v, J::Str(_)) && SKIP_KEYS.contains(&k.as_str())) {
-                        cx.generic(v, role);
-                    }
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, role),
             })?;
         }
         Ok(())
@@ -1034,10 +1007,7 @@ impl Cx {
                     cx.out.stream = matches!(v, J::Bool(true));
                     Ok(())
                 }
-                _ => {
-                    cx.generic(v, Role::Other);
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Other),
             })?;
         }
         Ok(())
@@ -1060,12 +1030,7 @@ impl Cx {
         for (k, v) in self.object(m, "a message")? {
             self.at_key(&k, |cx| match k.as_str() {
                 "content" => cx.block_content(v, role, "content"),
-                _ => {
-                    if !(matches!(v, J::Str(_)) && SKIP_KEYS.contains(&k.as_str())) {
-                        cx.generic(v, role);
-                    }
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, role),
             })?;
         }
         Ok(())
@@ -1128,12 +1093,7 @@ impl Cx {
                     J::Obj(_) => cx.block(v, Role::Tool),
                     v => cx.block_content(v, Role::Tool, "content"),
                 },
-                _ => {
-                    if !(matches!(v, J::Str(_)) && SKIP_KEYS.contains(&k.as_str())) {
-                        cx.generic(v, Role::Tool);
-                    }
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Tool),
             })?;
         }
         Ok(())
@@ -1144,12 +1104,7 @@ impl Cx {
         for (k, v) in members {
             self.at_key(&k, |cx| match k.as_str() {
                 "source" => cx.document_source(v),
-                _ => {
-                    if !(matches!(v, J::Str(_)) && SKIP_KEYS.contains(&k.as_str())) {
-                        cx.generic(v, Role::Tool);
-                    }
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Tool),
             })?;
         }
         Ok(())
@@ -1164,12 +1119,7 @@ impl Cx {
                 for (k, v) in members {
                     self.at_key(&k, |cx| match k.as_str() {
                         "content" => cx.block_content(v, Role::Tool, "content"),
-                        _ => {
-                            if !(matches!(v, J::Str(_)) && SKIP_KEYS.contains(&k.as_str())) {
-                                cx.generic(v, Role::Tool);
-                            }
-                            Ok(())
-                        }
+                        _ => cx.rest(&k, v, Role::Tool),
                     })?;
                 }
                 Ok(())
@@ -1192,10 +1142,7 @@ impl Cx {
                     let blocks = cx.array(v, "content")?;
                     cx.blocks(blocks, Role::Assistant)
                 }
-                _ => {
-                    cx.generic(v, Role::Other);
-                    Ok(())
-                }
+                _ => cx.rest(&k, v, Role::Other),
             })?;
         }
         Ok(())
@@ -1522,7 +1469,7 @@ fn span_of(body: &[u8], loc: &Loc) -> Result<(usize, usize), ExtractError> {
     Ok((span.start, span.end))
 }
 
-/// `body` with `insert` placed at byte `at`, or `start..end` replaced.
+/// `body` with `start..end` replaced by `insert` (`start == end`: an insertion).
 fn splice(body: &[u8], start: usize, end: usize, insert: &[u8]) -> Result<Vec<u8>, ExtractError> {
     let head = body.get(..start).ok_or_else(internal)?;
     let tail = body.get(end..).ok_or_else(internal)?;
@@ -1668,5 +1615,1039 @@ fn append_member_text(
             let member = format!("{}:{}", json_string(key)?, json_string(text)?);
             insert_first(body, start, end, &member)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn key(k: &str) -> PathStep {
+        PathStep::Key(Arc::from(k))
+    }
+
+    /// `(role, loc, text)` of each segment.
+    fn segs(e: &Extracted) -> Vec<(Role, String, String)> {
+        e.segments
+            .iter()
+            .map(|s| (s.role, s.loc.to_string(), s.text.clone()))
+            .collect()
+    }
+
+    fn opaque(e: &Extracted) -> Vec<String> {
+        e.opaque.iter().map(|l| l.to_string()).collect()
+    }
+
+    fn req(api: ApiKind, body: &str) -> Extracted {
+        request(api, body.as_bytes()).unwrap()
+    }
+
+    fn resp(api: ApiKind, body: &str) -> Extracted {
+        response(api, body.as_bytes()).unwrap()
+    }
+
+    fn s(role: Role, loc: &str, text: &str) -> (Role, String, String) {
+        (role, loc.to_string(), text.to_string())
+    }
+
+    fn pointer(loc: &Loc) -> String {
+        let mut p = String::new();
+        for step in &loc.0 {
+            p.push('/');
+            match step {
+                PathStep::Key(k) => p.push_str(&k.replace('~', "~0").replace('/', "~1")),
+                PathStep::Index(i) => p.push_str(&i.to_string()),
+            }
+        }
+        p
+    }
+
+    /// Rewrite every segment to a marker and check that exactly those
+    /// strings changed and the rest of the document is intact.
+    fn assert_round_trip(body: &[u8], e: &Extracted) {
+        let edits: Vec<(Loc, String)> = e
+            .segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.loc.clone(), format!("R{i} \"é\\ \u{1F600}")))
+            .collect();
+        let out = rewrite(body, &edits).unwrap();
+        let mut want: Value = serde_json::from_slice(body).unwrap();
+        for (loc, text) in &edits {
+            *want.pointer_mut(&pointer(loc)).unwrap() = Value::String(text.clone());
+        }
+        let got: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn chat_request_roles_parts_and_tools() {
+        let body = r#"{
+            "model": "gpt-4o",
+            "stream": true,
+            "messages": [
+                {"role": "system", "content": "be nice"},
+                {"role": "developer", "content": [{"type": "text", "text": "dev rules"}]},
+                {"role": "user", "name": "alice", "content": [
+                    {"type": "text", "text": "look at this"},
+                    {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
+                    {"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}},
+                    {"type": "file", "file": {"file_data": "AAAA", "filename": "a.pdf"}}
+                ]},
+                {"role": "assistant", "content": null, "refusal": "no way",
+                 "tool_calls": [{"id": "call_1", "type": "function",
+                                 "function": {"name": "get", "arguments": "{\"q\":\"x\"}"}}]},
+                {"role": "assistant", "function_call": {"name": "f", "arguments": "{}"}},
+                {"role": "tool", "tool_call_id": "call_1", "content": "tool says"},
+                {"role": "function", "name": "f", "content": "fn says"},
+                {"role": "critic", "content": "who am i"}
+            ],
+            "tools": [{"type": "function", "function": {
+                "name": "get", "description": "fetch things",
+                "parameters": {"type": "object", "properties": {
+                    "q": {"type": "string", "description": "the query"}}}}}],
+            "user": "u-42"
+        }"#;
+        let e = req(ApiKind::ChatCompletions, body);
+        assert!(e.stream);
+        assert_eq!(
+            segs(&e),
+            vec![
+                s(Role::System, "/messages/0/content", "be nice"),
+                s(Role::System, "/messages/1/content/0/text", "dev rules"),
+                s(Role::User, "/messages/2/name", "alice"),
+                s(Role::User, "/messages/2/content/0/text", "look at this"),
+                s(Role::Assistant, "/messages/3/refusal", "no way"),
+                s(
+                    Role::Assistant,
+                    "/messages/3/tool_calls/0/function/name",
+                    "get"
+                ),
+                s(
+                    Role::Assistant,
+                    "/messages/3/tool_calls/0/function/arguments",
+                    "{\"q\":\"x\"}"
+                ),
+                s(Role::Assistant, "/messages/4/function_call/name", "f"),
+                s(Role::Assistant, "/messages/4/function_call/arguments", "{}"),
+                s(Role::Tool, "/messages/5/content", "tool says"),
+                s(Role::Tool, "/messages/6/name", "f"),
+                s(Role::Tool, "/messages/6/content", "fn says"),
+                s(Role::Other, "/messages/7/content", "who am i"),
+                s(Role::System, "/tools/0/function/name", "get"),
+                s(
+                    Role::System,
+                    "/tools/0/function/description",
+                    "fetch things"
+                ),
+                s(
+                    Role::System,
+                    "/tools/0/function/parameters/properties/q/description",
+                    "the query"
+                ),
+                s(Role::Other, "/user", "u-42"),
+            ]
+        );
+        assert_eq!(
+            opaque(&e),
+            vec![
+                "/messages/2/content/1",
+                "/messages/2/content/2",
+                "/messages/2/content/3"
+            ]
+        );
+        assert_eq!(e.system, "be nice\ndev rules\nget\nfetch things\nthe query");
+        assert_round_trip(body.to_string().as_bytes(), &e);
+    }
+
+    #[test]
+    fn stream_flag_only_when_true() {
+        for (stream, want) in [
+            (json!(false), false),
+            (json!(true), true),
+            (json!(null), false),
+        ] {
+            let body = json!({"messages": [], "stream": stream});
+            assert_eq!(
+                req(ApiKind::ChatCompletions, &body.to_string()).stream,
+                want
+            );
+        }
+        assert!(!req(ApiKind::ChatCompletions, r#"{"messages": []}"#).stream);
+    }
+
+    #[test]
+    fn chat_shape_errors() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("root array", "[]", "/"),
+            ("messages object", r#"{"messages":{}}"#, "/messages"),
+            ("messages numbers", r#"{"messages":[1,2]}"#, "/messages"),
+            ("message string", r#"{"messages":["hi"]}"#, "/messages/0"),
+            (
+                "content number",
+                r#"{"messages":[{"role":"user","content":5}]}"#,
+                "/messages/0/content",
+            ),
+            (
+                "content object",
+                r#"{"messages":[{"role":"user","content":{}}]}"#,
+                "/messages/0/content",
+            ),
+            (
+                "role number",
+                r#"{"messages":[{"role":1,"content":"x"}]}"#,
+                "/messages/0",
+            ),
+            (
+                "part string",
+                r#"{"messages":[{"role":"user","content":["x"]}]}"#,
+                "/messages/0/content/0",
+            ),
+            (
+                "text not string",
+                r#"{"messages":[{"role":"user","content":[{"type":"text","text":3}]}]}"#,
+                "/messages/0/content/0/text",
+            ),
+        ];
+        for (name, body, loc) in cases {
+            match request(ApiKind::ChatCompletions, body.as_bytes()) {
+                Err(ExtractError::Shape { loc: got, message }) => {
+                    assert_eq!(got.to_string(), *loc, "{name}: {message}");
+                    assert!(!message.is_empty());
+                }
+                other => panic!("{name}: expected a shape error, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn encoding_errors() {
+        for api in [
+            ApiKind::ChatCompletions,
+            ApiKind::Completions,
+            ApiKind::Responses,
+            ApiKind::Embeddings,
+            ApiKind::Messages,
+        ] {
+            assert_eq!(
+                request(api, b"{\"a\":\"\xff\"}"),
+                Err(ExtractError::InvalidUtf8)
+            );
+            assert!(matches!(
+                request(api, b"{nope"),
+                Err(ExtractError::NotJson(_))
+            ));
+            assert!(matches!(request(api, b""), Err(ExtractError::NotJson(_))));
+            assert!(matches!(
+                response(api, b"<html>"),
+                Err(ExtractError::NotJson(_))
+            ));
+            assert_eq!(response(api, b""), Ok(Extracted::default()));
+        }
+        // A lone surrogate escape is not text.
+        assert!(matches!(
+            request(
+                ApiKind::ChatCompletions,
+                br#"{"messages":[{"role":"user","content":"\ud800"}]}"#
+            ),
+            Err(ExtractError::NotJson(_))
+        ));
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let body = br#"{"messages":[{"role":"user","content":"AKIA","content":"ok"}]}"#;
+        match request(ApiKind::ChatCompletions, body) {
+            Err(ExtractError::NotJson(m)) => assert!(m.contains("duplicate key"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        // Many members: the sorted check.
+        let mut big = String::from("{");
+        for i in 0..20 {
+            big.push_str(&format!("\"k{i}\":1,"));
+        }
+        big.push_str("\"k7\":2}");
+        assert!(matches!(
+            request(ApiKind::Embeddings, big.as_bytes()),
+            Err(ExtractError::NotJson(_))
+        ));
+        // Escaped spellings of the same key are the same key.
+        let body = br#"{"messages":[],"m\u0065ssages":[]}"#;
+        assert!(matches!(
+            request(ApiKind::ChatCompletions, body),
+            Err(ExtractError::NotJson(_))
+        ));
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let ok = format!(
+            "{{\"messages\":[],\"x\":{}\"deep\"{}}}",
+            "[".repeat(120),
+            "]".repeat(120)
+        );
+        let e = request(ApiKind::ChatCompletions, ok.as_bytes()).unwrap();
+        assert_eq!(e.segments.len(), 1);
+        assert_eq!(e.segments[0].loc.0.len(), 121);
+        assert_round_trip(ok.as_bytes(), &e);
+        let deep = format!("{{\"x\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(matches!(
+            request(ApiKind::ChatCompletions, deep.as_bytes()),
+            Err(ExtractError::NotJson(_))
+        ));
+        // Unknown APIs fall back to the raw text rather than fail.
+        let e = request(ApiKind::Unknown, deep.as_bytes()).unwrap();
+        assert_eq!(e.segments.len(), 1);
+    }
+
+    #[test]
+    fn completions_prompt_shapes() {
+        let e = req(
+            ApiKind::Completions,
+            r#"{"model": "m", "prompt": "say hi", "suffix": "end", "stream": true}"#,
+        );
+        assert!(e.stream);
+        assert_eq!(
+            segs(&e),
+            vec![
+                s(Role::Other, "/prompt", "say hi"),
+                s(Role::Other, "/suffix", "end")
+            ]
+        );
+        let e = req(ApiKind::Completions, r#"{"prompt": ["a", "b"]}"#);
+        assert_eq!(
+            segs(&e),
+            vec![
+                s(Role::Other, "/prompt/0", "a"),
+                s(Role::Other, "/prompt/1", "b")
+            ]
+        );
+        let e = req(ApiKind::Completions, r#"{"prompt": [1, 2, 3]}"#);
+        assert!(e.segments.is_empty());
+        assert_eq!(opaque(&e), vec!["/prompt"]);
+        let e = req(ApiKind::Completions, r#"{"prompt": [[1, 2], [3]]}"#);
+        assert_eq!(opaque(&e), vec!["/prompt/0", "/prompt/1"]);
+        let e = req(ApiKind::Completions, r#"{"prompt": ["text", [1, 2]]}"#);
+        assert_eq!(segs(&e), vec![s(Role::Other, "/prompt/0", "text")]);
+        assert_eq!(opaque(&e), vec!["/prompt/1"]);
+        for bad in [
+            json!({"prompt": 5}),
+            json!({"prompt": [{"a": 1}]}),
+            json!({"suffix": 1}),
+            json!([]),
+        ] {
+            assert!(
+                matches!(
+                    request(ApiKind::Completions, bad.to_string().as_bytes()),
+                    Err(ExtractError::Shape { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn embeddings_input_shapes() {
+        let e = req(
+            ApiKind::Embeddings,
+            r#"{"model": "m", "input": "embed me", "encoding_format": "float"}"#,
+        );
+        assert_eq!(segs(&e), vec![s(Role::Other, "/input", "embed me")]);
+        let e = req(ApiKind::Embeddings, r#"{"input": ["a", "b"]}"#);
+        assert_eq!(segs(&e).len(), 2);
+        let e = req(ApiKind::Embeddings, r#"{"input": [1, 2]}"#);
+        assert_eq!(opaque(&e), vec!["/input"]);
+        let e = req(ApiKind::Embeddings, r#"{"input": [[1], [2]]}"#);
+        assert_eq!(opaque(&e), vec!["/input/0", "/input/1"]);
+        assert!(matches!(
+            request(ApiKind::Embeddings, br#"{"input":true}"#),
+            Err(ExtractError::Shape { .. })
+        ));
+    }
+
+    #[test]
+    fn responses_request_shapes() {
+        let e = req(
+            ApiKind::Responses,
+            r#"{"model": "m", "instructions": "be brief", "input": "hello"}"#,
+        );
+        assert_eq!(
+            segs(&e),
+            vec![
+                s(Role::System, "/instructions", "be brief"),
+                s(Role::User, "/input", "hello")
+            ]
+        );
+        assert_eq!(e.system, "be brief");
+        let body = r#"{
+            "stream": true,
+            "input": [
+                {"role": "user", "content": "plain"},
+                {"type": "message", "role": "developer", "content": [{"type": "input_text", "text": "dev"}]},
+                {"type": "message", "role": "user", "content": [
+                    {"type": "input_text", "text": "see"},
+                    {"type": "input_image", "image_url": "data:..."},
+                    {"type": "input_file", "file_data": "AAAA"},
+                    {"type": "input_audio", "input_audio": {"data": "AAAA"}}
+                ]},
+                {"type": "message", "role": "assistant", "content": [
+                    {"type": "output_text", "text": "earlier", "annotations": []},
+                    {"type": "refusal", "refusal": "nope"}
+                ]},
+                {"type": "reasoning", "id": "rs_1", "summary": [{"type": "summary_text", "text": "thought"}],
+                 "encrypted_content": "xyz"},
+                {"type": "function_call", "call_id": "c1", "name": "get", "arguments": "{\"a\":1}"},
+                {"type": "function_call_output", "call_id": "c1", "output": "result text"},
+                {"type": "function_call_output", "call_id": "c2", "output": [
+                    {"type": "input_text", "text": "part result"},
+                    {"type": "input_image", "image_url": "https://x"}
+                ]},
+                {"type": "some_new_item", "payload": {"note": "strange"}},
+                {"type": "item_reference", "id": "msg_1"}
+            ],
+            "tools": [{"type": "function", "name": "get", "description": "gets"}]
+        }"#;
+        let e = req(ApiKind::Responses, body);
+        assert!(e.stream);
+        assert_eq!(
+            segs(&e),
+            vec![
+                s(Role::User, "/input/0/content", "plain"),
+                s(Role::System, "/input/1/content/0/text", "dev"),
+                s(Role::User, "/input/2/content/0/text", "see"),
+                s(Role::Assistant, "/input/3/content/0/text", "earlier"),
+                s(Role::Assistant, "/input/3/content/1/refusal", "nope"),
+                s(Role::Assistant, "/input/5/name", "get"),
+                s(Role::Assistant, "/input/5/arguments", "{\"a\":1}"),
+                s(Role::Tool, "/input/6/output", "result text"),
+                s(Role::Tool, "/input/7/output/0/text", "part result"),
+                s(Role::Other, "/input/8/payload/note", "strange"),
+                s(Role::System, "/tools/0/name", "get"),
+                s(Role::System, "/tools/0/description", "gets"),
+            ]
+        );
+        assert_eq!(
+            opaque(&e),
+            vec![
+                "/input/2/content/1",
+                "/input/2/content/2",
+                "/input/2/content/3",
+                "/input/7/output/1"
+            ]
+        );
+        assert_round_trip(body.to_string().as_bytes(), &e);
+        for bad in [
+            json!({"input": 3}),
+            json!({"instructions": {}}),
+            json!({"input": [{"role": "user", "content": 1}]}),
+            json!({"input": ["x"]}),
+            json!({"input": [{"type": "function_call_output", "output": 1}]}),
+        ] {
+            assert!(
+                matches!(
+                    request(ApiKind::Responses, bad.to_string().as_bytes()),
+                    Err(ExtractError::Shape { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_request_shapes() {
+        let body = r#"{
+            "model": "claude",
+            "system": [{"type": "text", "text": "sys block", "cache_control": {"type": "ephemeral"}}],
+            "messages": [
+                {"role": "user", "content": "plain user"},
+                {"role": "user", "content": [
+                    {"type": "text", "text": "block text"},
+                    {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "AAAA"}},
+                    {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "doc body"},
+                     "title": "Doc", "context": "ctx"},
+                    {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBER"}},
+                    {"type": "document", "source": {"type": "url", "url": "https://x/y.pdf"}},
+                    {"type": "document", "source": {"type": "content", "content": [
+                        {"type": "text", "text": "chunk"},
+                        {"type": "image", "source": {"type": "url", "url": "https://x"}}
+                    ]}},
+                    {"type": "search_result", "source": "https://s", "title": "T",
+                     "content": [{"type": "text", "text": "found"}]}
+                ]},
+                {"role": "assistant", "content": [
+                    {"type": "thinking", "thinking": "hmm", "signature": "sig"},
+                    {"type": "redacted_thinking", "data": "secretblob"},
+                    {"type": "text", "text": "calling"},
+                    {"type": "tool_use", "id": "tu_1", "name": "lookup",
+                     "input": {"q": "who", "opts": {"deep": ["a", 1, {"z": "b"}]}}}
+                ]},
+                {"role": "user", "content": [
+                    {"type": "tool_result", "tool_use_id": "tu_1", "content": "tool text"},
+                    {"type": "tool_result", "tool_use_id": "tu_2", "content": [
+                        {"type": "text", "text": "tool block"},
+                        {"type": "image", "source": {"type": "base64", "data": "AAAA"}}
+                    ]}
+                ]}
+            ],
+            "tools": [{"name": "lookup", "description": "looks up", "input_schema": {"type": "object"}}],
+            "stream": true
+        }"#;
+        let e = req(ApiKind::Messages, body);
+        assert!(e.stream);
+        assert_eq!(
+            segs(&e),
+            vec![
+                s(Role::System, "/system/0/text", "sys block"),
+                s(Role::User, "/messages/0/content", "plain user"),
+                s(Role::User, "/messages/1/content/0/text", "block text"),
+                s(Role::Tool, "/messages/1/content/2/source/data", "doc body"),
+                s(Role::Tool, "/messages/1/content/2/title", "Doc"),
+                s(Role::Tool, "/messages/1/content/2/context", "ctx"),
+                s(
+                    Role::Tool,
+                    "/messages/1/content/5/source/content/0/text",
+                    "chunk"
+                ),
+                s(Role::Tool, "/messages/1/content/6/source", "https://s"),
+                s(Role::Tool, "/messages/1/content/6/title", "T"),
+                s(Role::Tool, "/messages/1/content/6/content/0/text", "found"),
+                s(Role::Assistant, "/messages/2/content/0/thinking", "hmm"),
+                s(Role::Assistant, "/messages/2/content/2/text", "calling"),
+                s(Role::Assistant, "/messages/2/content/3/name", "lookup"),
+                s(Role::Assistant, "/messages/2/content/3/input/q", "who"),
+                s(
+                    Role::Assistant,
+                    "/messages/2/content/3/input/opts/deep/0",
+                    "a"
+                ),
+                s(
+                    Role::Assistant,
+                    "/messages/2/content/3/input/opts/deep/2/z",
+                    "b"
+                ),
+                s(Role::Tool, "/messages/3/content/0/content", "tool text"),
+                s(
+                    Role::Tool,
+                    "/messages/3/content/1/content/0/text",
+                    "tool block"
+                ),
+                s(Role::System, "/tools/0/name", "lookup"),
+                s(Role::System, "/tools/0/description", "looks up"),
+            ]
+        );
+        assert_eq!(
+            opaque(&e),
+            vec![
+                "/messages/1/content/1",
+                "/messages/1/content/3/source",
+                "/messages/1/content/4/source",
+                "/messages/1/content/5/source/content/1",
+                "/messages/3/content/1/content/1",
+            ]
+        );
+        assert_round_trip(body.to_string().as_bytes(), &e);
+        let e = req(ApiKind::Messages, r#"{"system": "sys", "messages": []}"#);
+        assert_eq!(segs(&e), vec![s(Role::System, "/system", "sys")]);
+        for bad in [
+            json!({"system": 1}),
+            json!({"messages": "x"}),
+            json!({"messages": [{"role": "user", "content": 1}]}),
+            json!({"messages": [{"role": "user", "content": [1]}]}),
+            json!({"messages": [{"role": "user", "content": [{"type": "tool_result", "content": 2}]}]}),
+        ] {
+            assert!(
+                matches!(
+                    request(ApiKind::Messages, bad.to_string().as_bytes()),
+                    Err(ExtractError::Shape { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn responses_of_each_api() {
+        let chat = r#"{
+            "id": "chatcmpl-1", "object": "chat.completion", "model": "gpt",
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                "role": "assistant", "content": "answer", "refusal": null,
+                "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{\"k\":\"v\"}"}}],
+                "audio": {"id": "a", "data": "AAAA", "transcript": "spoken"}
+            }}, {"index": 1, "message": {"role": "assistant", "content": null, "refusal": "refused"}}],
+            "usage": {"prompt_tokens": 1}
+        }"#;
+        let e = resp(ApiKind::ChatCompletions, chat);
+        assert_eq!(
+            segs(&e),
+            vec![
+                s(Role::Assistant, "/choices/0/message/content", "answer"),
+                s(
+                    Role::Assistant,
+                    "/choices/0/message/tool_calls/0/function/name",
+                    "f"
+                ),
+                s(
+                    Role::Assistant,
+                    "/choices/0/message/tool_calls/0/function/arguments",
+                    "{\"k\":\"v\"}"
+                ),
+                s(
+                    Role::Assistant,
+                    "/choices/0/message/audio/transcript",
+                    "spoken"
+                ),
+                s(Role::Assistant, "/choices/1/message/refusal", "refused"),
+            ]
+        );
+        assert_eq!(opaque(&e), vec!["/choices/0/message/audio/data"]);
+        assert_round_trip(chat.to_string().as_bytes(), &e);
+
+        let e = resp(
+            ApiKind::Completions,
+            r#"{"choices": [{"text": "done", "index": 0}]}"#,
+        );
+        assert_eq!(
+            segs(&e),
+            vec![s(Role::Assistant, "/choices/0/text", "done")]
+        );
+
+        let r = r#"{
+            "id": "resp_1", "object": "response", "status": "completed", "error": null,
+            "instructions": "sys", "output": [
+                {"type": "reasoning", "id": "rs", "summary": [{"type": "summary_text", "text": "why"}]},
+                {"type": "message", "id": "m", "role": "assistant", "status": "completed", "content": [
+                    {"type": "output_text", "text": "out text", "annotations": [{"type": "url_citation", "url": "https://u"}]},
+                    {"type": "refusal", "refusal": "no"}
+                ]},
+                {"type": "function_call", "id": "fc", "call_id": "c", "name": "f", "arguments": "{}"}
+            ]
+        }"#;
+        let e = resp(ApiKind::Responses, r);
+        assert_eq!(
+            segs(&e),
+            vec![
+                s(Role::System, "/instructions", "sys"),
+                s(Role::Assistant, "/output/0/summary/0/text", "why"),
+                s(Role::Assistant, "/output/1/content/0/text", "out text"),
+                s(
+                    Role::Assistant,
+                    "/output/1/content/0/annotations/0/url",
+                    "https://u"
+                ),
+                s(Role::Assistant, "/output/1/content/1/refusal", "no"),
+                s(Role::Assistant, "/output/2/name", "f"),
+                s(Role::Assistant, "/output/2/arguments", "{}"),
+            ]
+        );
+
+        let m = r#"{
+            "id": "msg", "type": "message", "role": "assistant", "model": "claude",
+            "content": [
+                {"type": "thinking", "thinking": "pondering", "signature": "s"},
+                {"type": "text", "text": "hello"},
+                {"type": "tool_use", "id": "t", "name": "n", "input": {"a": "b"}},
+                {"type": "web_search_tool_result", "tool_use_id": "t", "content": [
+                    {"type": "web_search_result", "url": "https://w", "title": "W", "encrypted_content": "zz"}]}
+            ],
+            "stop_reason": "end_turn", "stop_sequence": null
+        }"#;
+        let e = resp(ApiKind::Messages, m);
+        assert_eq!(
+            segs(&e),
+            vec![
+                s(Role::Assistant, "/content/0/thinking", "pondering"),
+                s(Role::Assistant, "/content/1/text", "hello"),
+                s(Role::Assistant, "/content/2/name", "n"),
+                s(Role::Assistant, "/content/2/input/a", "b"),
+                s(Role::Tool, "/content/3/content/0/url", "https://w"),
+                s(Role::Tool, "/content/3/content/0/title", "W"),
+            ]
+        );
+
+        let emb =
+            r#"{"object": "list", "data": [{"embedding": [0.1, 0.2], "index": 0}], "model": "e"}"#;
+        assert_eq!(resp(ApiKind::Embeddings, emb), Extracted::default());
+
+        for bad in [
+            json!({"choices": {}}),
+            json!({"choices": [{"text": 1}]}),
+            json!([1]),
+        ] {
+            assert!(
+                matches!(
+                    response(ApiKind::Completions, bad.to_string().as_bytes()),
+                    Err(ExtractError::Shape { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            response(ApiKind::Messages, br#"{"content":"x"}"#),
+            Err(ExtractError::Shape { .. })
+        ));
+    }
+
+    #[test]
+    fn error_bodies_are_scanned_generically() {
+        let openai = r#"{"error": {"message": "bad key sk-123", "type": "invalid_request_error", "code": null}}"#;
+        for api in [
+            ApiKind::ChatCompletions,
+            ApiKind::Embeddings,
+            ApiKind::Responses,
+        ] {
+            let e = resp(api, openai);
+            assert_eq!(
+                segs(&e),
+                vec![s(Role::Other, "/error/message", "bad key sk-123")],
+                "{api:?}"
+            );
+        }
+        let anthropic =
+            r#"{"type": "error", "error": {"type": "overloaded_error", "message": "busy"}}"#;
+        let e = resp(ApiKind::Messages, anthropic);
+        assert_eq!(segs(&e), vec![s(Role::Other, "/error/message", "busy")]);
+    }
+
+    #[test]
+    fn unknown_and_models_bodies() {
+        let body = r#"{"model": "m", "id": "x", "object": "o", "type": "t", "role": "r",
+                          "note": "scan me", "list": ["a", {"deep": "b"}], "n": 1}"#;
+        for api in [ApiKind::Unknown, ApiKind::Models] {
+            let e = req(api, body);
+            assert_eq!(
+                segs(&e),
+                vec![
+                    s(Role::Other, "/note", "scan me"),
+                    s(Role::Other, "/list/0", "a"),
+                    s(Role::Other, "/list/1/deep", "b"),
+                ]
+            );
+            assert_eq!(resp(api, body), e);
+        }
+        let e = request(ApiKind::Unknown, b"plain text body").unwrap();
+        assert_eq!(segs(&e), vec![s(Role::Other, "/", "plain text body")]);
+        assert_eq!(
+            rewrite(b"plain text body", &[(Loc::default(), "x".into())]).unwrap(),
+            b"x"
+        );
+        assert_eq!(
+            request(ApiKind::Unknown, b"").unwrap(),
+            Extracted::default()
+        );
+        assert_eq!(
+            request(ApiKind::Unknown, b"\xff\xfe"),
+            Err(ExtractError::InvalidUtf8)
+        );
+        assert!(request(ApiKind::Unknown, b"42")
+            .unwrap()
+            .segments
+            .is_empty());
+        let e = request(ApiKind::Unknown, br#""bare""#).unwrap();
+        assert_eq!(segs(&e), vec![s(Role::Other, "/", "\"bare\"")]);
+    }
+
+    #[test]
+    fn rewrite_keeps_every_other_byte() {
+        let body = b"{ \"model\" : \"m\",\n  \"messages\" : [ {\"role\":\"user\" , \"content\" :\t\"my key AKIA\" } ],\n  \"temperature\": 1.50e0, \"n\":[1,2 ,3] }";
+        let e = request(ApiKind::ChatCompletions, body).unwrap();
+        assert_eq!(e.segments.len(), 1);
+        let out = rewrite(
+            body,
+            &[(e.segments[0].loc.clone(), "my key [REDACTED:aws]".into())],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{ \"model\" : \"m\",\n  \"messages\" : [ {\"role\":\"user\" , \"content\" :\t\"my key [REDACTED:aws]\" } ],\n  \"temperature\": 1.50e0, \"n\":[1,2 ,3] }"
+        );
+    }
+
+    #[test]
+    fn rewrite_unicode_and_escapes() {
+        // Escaped keys, surrogate pairs, escaped quotes and backslashes in
+        // values and in skipped strings before the target.
+        let body = r#"{"x":"a\"}b\\","m\u0065ssages":[{"role":"user","content":"caf\u00e9 \ud83d\ude00 \"q\" \\ end"},{"role":"user","content":"второй"}]}"#;
+        let e = request(ApiKind::ChatCompletions, body.as_bytes()).unwrap();
+        assert_eq!(e.segments[1].text, "café 😀 \"q\" \\ end");
+        assert_eq!(e.segments[1].loc.to_string(), "/messages/0/content");
+        assert_round_trip(body.as_bytes(), &e);
+        let out = rewrite(
+            body.as_bytes(),
+            &[(e.segments[2].loc.clone(), "новый \u{0}\n\"".into())],
+        )
+        .unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["messages"][1]["content"], "новый \u{0}\n\"");
+        assert_eq!(v["messages"][0]["content"], "café 😀 \"q\" \\ end");
+        // The untouched part keeps its escapes byte for byte.
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains(r#""caf\u00e9 \ud83d\ude00 \"q\" \\ end""#));
+    }
+
+    #[test]
+    fn rewrite_several_edits_in_any_order() {
+        let body = r#"{"messages": [
+            {"role": "user", "content": "one"},
+            {"role": "user", "content": [{"type": "text", "text": "two"}, {"type": "text", "text": "three"}]},
+            {"role": "assistant", "content": "four"}
+        ]}"#;
+        let bytes = body.to_string();
+        let e = request(ApiKind::ChatCompletions, bytes.as_bytes()).unwrap();
+        let mut edits: Vec<(Loc, String)> = e
+            .segments
+            .iter()
+            .map(|s| (s.loc.clone(), s.text.to_uppercase()))
+            .collect();
+        edits.reverse();
+        edits.swap(0, 2);
+        let out = rewrite(bytes.as_bytes(), &edits).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["messages"][0]["content"], "ONE");
+        assert_eq!(v["messages"][1]["content"][0]["text"], "TWO");
+        assert_eq!(v["messages"][1]["content"][1]["text"], "THREE");
+        assert_eq!(v["messages"][2]["content"], "FOUR");
+        assert_eq!(rewrite(bytes.as_bytes(), &[]).unwrap(), bytes.as_bytes());
+    }
+
+    #[test]
+    fn rewrite_errors() {
+        let body = br#"{"a":{"b":"x","n":1},"l":["y",[2]]}"#;
+        let loc = |steps: Vec<PathStep>| Loc(steps);
+        let cases: Vec<(&str, Vec<Loc>, &str)> = vec![
+            ("number", vec![loc(vec![key("a"), key("n")])], "/a/n"),
+            ("object", vec![loc(vec![key("a")])], "/a"),
+            ("missing key", vec![loc(vec![key("z")])], "/z"),
+            (
+                "index out of range",
+                vec![loc(vec![key("l"), PathStep::Index(5)])],
+                "/l/5",
+            ),
+            (
+                "index into object",
+                vec![loc(vec![key("a"), PathStep::Index(0)])],
+                "/a/0",
+            ),
+            (
+                "key into array",
+                vec![loc(vec![key("l"), key("b")])],
+                "/l/b",
+            ),
+            (
+                "through a string",
+                vec![loc(vec![key("a"), key("b"), key("c")])],
+                "/a/b/c",
+            ),
+            (
+                "same loc twice",
+                vec![loc(vec![key("a"), key("b")]), loc(vec![key("a"), key("b")])],
+                "/a/b",
+            ),
+            (
+                "nested edits",
+                vec![
+                    loc(vec![key("l"), PathStep::Index(1)]),
+                    loc(vec![key("l"), PathStep::Index(1), PathStep::Index(0)]),
+                ],
+                "/l/1",
+            ),
+            (
+                "whole body and more",
+                vec![Loc::default(), loc(vec![key("a")])],
+                "/",
+            ),
+        ];
+        for (name, locs, want) in cases {
+            let edits: Vec<(Loc, String)> = locs.into_iter().map(|l| (l, "new".into())).collect();
+            match rewrite(body, &edits) {
+                Err(ExtractError::Shape { loc, message }) => {
+                    assert!(loc.to_string().starts_with(want), "{name}: {loc} {message}")
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        let one = [(loc(vec![key("a"), key("b")]), "z".into())];
+        assert!(matches!(
+            rewrite(b"{\"a\":", &one),
+            Err(ExtractError::NotJson(_))
+        ));
+        assert_eq!(
+            rewrite(b"{\"a\":\"\xff\"}", &one),
+            Err(ExtractError::InvalidUtf8)
+        );
+        // Duplicate keys on the path are refused (which one would it be?).
+        let dup = br#"{"a":{"b":"x"},"a":{"b":"y"}}"#;
+        assert!(matches!(
+            rewrite(dup, &one),
+            Err(ExtractError::Shape { .. })
+        ));
+        let too_deep = Loc(vec![PathStep::Index(0); 300]);
+        assert!(matches!(
+            rewrite(b"[]", &[(too_deep, "x".into())]),
+            Err(ExtractError::Shape { .. })
+        ));
+    }
+
+    #[test]
+    fn append_system_chat() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "string system",
+                r#"{"messages":[{"role":"system","content":"be nice"},{"role":"user","content":"hi"}]}"#,
+                r#"{"messages":[{"role":"system","content":"be nice\nCANARY \"x\""},{"role":"user","content":"hi"}]}"#,
+            ),
+            (
+                "developer parts",
+                r#"{"messages":[{"role":"developer","content":[{"type":"text","text":"a"} ]}]}"#,
+                r#"{"messages":[{"role":"developer","content":[{"type":"text","text":"a"} ,{"type":"text","text":"CANARY \"x\""}]}]}"#,
+            ),
+            (
+                "empty parts",
+                r#"{"messages":[{"role":"system","content":[]}]}"#,
+                r#"{"messages":[{"role":"system","content":[{"type":"text","text":"CANARY \"x\""}]}]}"#,
+            ),
+            (
+                "no system",
+                r#"{"model":"m", "messages": [ {"role":"user","content":"hi"}]}"#,
+                r#"{"model":"m", "messages": [{"role":"system","content":"CANARY \"x\""}, {"role":"user","content":"hi"}]}"#,
+            ),
+            (
+                "system not first",
+                r#"{"messages":[{"role":"user","content":"hi"},{"role":"system","content":"s"}]}"#,
+                r#"{"messages":[{"role":"system","content":"CANARY \"x\""},{"role":"user","content":"hi"},{"role":"system","content":"s"}]}"#,
+            ),
+            (
+                "empty messages",
+                r#"{"messages":[ ]}"#,
+                r#"{"messages":[{"role":"system","content":"CANARY \"x\""} ]}"#,
+            ),
+        ];
+        for (name, body, want) in cases {
+            let out =
+                append_system(ApiKind::ChatCompletions, body.as_bytes(), "CANARY \"x\"").unwrap();
+            assert_eq!(String::from_utf8(out.clone()).unwrap(), *want, "{name}");
+            let e = request(ApiKind::ChatCompletions, &out).unwrap();
+            assert!(e.system.contains("CANARY \"x\""), "{name}");
+        }
+        assert!(matches!(
+            append_system(ApiKind::ChatCompletions, br#"{"model":"m"}"#, "c"),
+            Err(ExtractError::Shape { .. })
+        ));
+        assert!(matches!(
+            append_system(ApiKind::ChatCompletions, b"nope", "c"),
+            Err(ExtractError::NotJson(_))
+        ));
+    }
+
+    #[test]
+    fn append_system_messages_and_responses() {
+        let cases: &[(ApiKind, &str, &str)] = &[
+            (
+                ApiKind::Messages,
+                r#"{"system":"s","messages":[]}"#,
+                r#"{"system":"s\nC","messages":[]}"#,
+            ),
+            (
+                ApiKind::Messages,
+                r#"{"system":[{"type":"text","text":"s"}],"messages":[]}"#,
+                r#"{"system":[{"type":"text","text":"s"},{"type":"text","text":"C"}],"messages":[]}"#,
+            ),
+            (
+                ApiKind::Messages,
+                r#"{"messages":[]}"#,
+                r#"{"system":"C","messages":[]}"#,
+            ),
+            (ApiKind::Messages, r#"{ }"#, r#"{"system":"C" }"#),
+            (ApiKind::Messages, r#"{"system":null}"#, r#"{"system":"C"}"#),
+            (ApiKind::Messages, r#"{"system":""}"#, r#"{"system":"C"}"#),
+            (
+                ApiKind::Responses,
+                r#"{"instructions":"i","input":"x"}"#,
+                r#"{"instructions":"i\nC","input":"x"}"#,
+            ),
+            (
+                ApiKind::Responses,
+                r#"{"input":"x"}"#,
+                r#"{"instructions":"C","input":"x"}"#,
+            ),
+            (
+                ApiKind::Responses,
+                r#"{"instructions":null,"input":"x"}"#,
+                r#"{"instructions":"C","input":"x"}"#,
+            ),
+        ];
+        for (api, body, want) in cases {
+            let out = append_system(*api, body.as_bytes(), "C").unwrap();
+            assert_eq!(
+                String::from_utf8(out.clone()).unwrap(),
+                *want,
+                "{api:?} {body}"
+            );
+            assert!(request(*api, &out).unwrap().system.ends_with('C'));
+        }
+        assert!(matches!(
+            append_system(ApiKind::Responses, br#"{"instructions":[]}"#, "C"),
+            Err(ExtractError::Shape { .. })
+        ));
+        assert!(matches!(
+            append_system(ApiKind::Messages, br#"{"system":5}"#, "C"),
+            Err(ExtractError::Shape { .. })
+        ));
+        for api in [
+            ApiKind::Completions,
+            ApiKind::Embeddings,
+            ApiKind::Models,
+            ApiKind::Unknown,
+        ] {
+            assert_eq!(
+                append_system(api, b"{\"prompt\":\"p\"}", "C").unwrap(),
+                b"{\"prompt\":\"p\"}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_megabyte_body() {
+        let mut messages = Vec::new();
+        for i in 0..4000 {
+            messages.push(json!({"role": if i % 2 == 0 { "user" } else { "assistant" },
+                                 "content": format!("message {i} {}", "lorem ipsum dolor ".repeat(13))}));
+        }
+        let body = json!({"model": "m", "messages": messages}).to_string();
+        assert!(body.len() > 1 << 20, "{}", body.len());
+        let e = request(ApiKind::ChatCompletions, body.as_bytes()).unwrap();
+        assert_eq!(e.segments.len(), 4000);
+        // Redact every other segment in one pass.
+        let edits: Vec<(Loc, String)> = e
+            .segments
+            .iter()
+            .step_by(2)
+            .map(|s| (s.loc.clone(), "[REDACTED:x]".into()))
+            .collect();
+        let out = rewrite(body.as_bytes(), &edits).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["messages"][0]["content"], "[REDACTED:x]");
+        assert!(v["messages"][3999]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("message 3999"));
+        let out = append_system(ApiKind::ChatCompletions, body.as_bytes(), "canary").unwrap();
+        assert_eq!(
+            out.len(),
+            body.len() + r#"{"role":"system","content":"canary"},"#.len()
+        );
+    }
+
+    #[test]
+    fn token_arrays_do_not_cost_a_node_each() {
+        let tokens: Vec<u32> = (0..200_000).collect();
+        let body = json!({"prompt": tokens}).to_string();
+        let e = request(ApiKind::Completions, body.as_bytes()).unwrap();
+        assert_eq!(opaque(&e), vec!["/prompt"]);
+        assert!(matches!(
+            parse(body.as_bytes()).unwrap().get("prompt"),
+            Some(J::Nums)
+        ));
     }
 }
