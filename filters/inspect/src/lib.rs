@@ -288,21 +288,19 @@ impl Context for Request {
                 self.block(Direction::Request, BlockReason::Detector(Family::Injection));
                 return;
             }
-            (Some("200"), Some(GuardAnswer::Mask(spans))) => {
-                match mask_body(&call, &spans) {
-                    Some(bytes) => {
-                        if let Err(e) = self.replace_request_body(&bytes) {
-                            log::warn!("{}: cannot write the guard's masks: {e}", self.tag);
-                            self.refuse(ErrorKind::Internal, "request could not be inspected");
-                            return;
-                        }
-                    }
-                    None => {
-                        self.guard_failed(&format!("unusable mask spans ({} spans)", spans.len()));
+            (Some("200"), Some(GuardAnswer::Mask(spans))) => match mask_body(&call, &spans) {
+                Some(bytes) => {
+                    if let Err(e) = self.replace_request_body(&bytes) {
+                        log::warn!("{}: cannot write the guard's masks: {e}", self.tag);
+                        self.refuse(ErrorKind::Internal, "request could not be inspected");
                         return;
                     }
                 }
-            }
+                None => {
+                    self.guard_failed(&format!("unusable mask spans ({} spans)", spans.len()));
+                    return;
+                }
+            },
             (status, _) => {
                 self.guard_failed(&format!("status {}", status.unwrap_or("none")));
                 return;
@@ -479,9 +477,8 @@ impl HttpContext for Request {
             };
             let error = self.error_reply(Direction::Response);
             let event = sse::error_event(self.api, &error);
-            self.response = ResponseMode::Stream(Box::new(StreamInspector::new(
-                self.api, limits, event,
-            )));
+            self.response =
+                ResponseMode::Stream(Box::new(StreamInspector::new(self.api, limits, event)));
             return Action::Continue;
         }
         let encoding = match encoding {
@@ -543,7 +540,9 @@ impl HttpContext for Request {
                     .engine
                     .stream_scanner(&self.path, self.system_prompt.as_ref());
                 let step = inspector.push(&scanner, &chunk, end_of_stream);
-                if let Err(e) = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, &step.out) {
+                if let Err(e) =
+                    host::set_buffer(BufferType::HttpResponseBody, 0, body_size, &step.out)
+                {
                     log::warn!("{}: cannot rewrite a response chunk: {e}", self.tag);
                 }
                 if !step.findings.is_empty() || step.blocked {
@@ -607,7 +606,8 @@ impl HttpContext for Request {
                     return Action::Pause;
                 }
                 self.response = ResponseMode::Pass;
-                let raw = host::buffer(BufferType::HttpResponseBody, 0, body_size).unwrap_or_default();
+                let raw =
+                    host::buffer(BufferType::HttpResponseBody, 0, body_size).unwrap_or_default();
                 let body = match decompress::decompress(encoding, &raw, max) {
                     Ok(b) => b,
                     Err(e) => {
@@ -617,10 +617,12 @@ impl HttpContext for Request {
                         return Action::Continue;
                     }
                 };
-                let verdict =
-                    filter
-                        .engine
-                        .response(self.api, &self.path, &body, self.system_prompt.as_ref());
+                let verdict = filter.engine.response(
+                    self.api,
+                    &self.path,
+                    &body,
+                    self.system_prompt.as_ref(),
+                );
                 self.record(Direction::Response, &verdict);
                 let new_body = match verdict.outcome {
                     Outcome::Block(_) => {
@@ -718,7 +720,10 @@ fn mask_body(call: &GuardCall, spans: &[(usize, usize, usize, String)]) -> Optio
             continue;
         }
         ranges.sort_by_key(|(r, _)| r.start);
-        let refs: Vec<_> = ranges.iter().map(|(r, l)| (r.clone(), l.as_str())).collect();
+        let refs: Vec<_> = ranges
+            .iter()
+            .map(|(r, l)| (r.clone(), l.as_str()))
+            .collect();
         edits.push((
             segment.loc.clone(),
             tollgate_core::inspect::replace_ranges(&segment.text, &refs),
@@ -780,7 +785,8 @@ impl Request {
             Direction::Request => config.block_message.clone(),
             Direction::Response => config.block_message.replacen("request", "response", 1),
         };
-        ErrorReply::new(kind, message, self.request_id.clone()).with_code("content_policy_violation")
+        ErrorReply::new(kind, message, self.request_id.clone())
+            .with_code("content_policy_violation")
     }
 
     /// Refuse the request with a policy block.
@@ -794,7 +800,10 @@ impl Request {
             }
             BlockReason::Unparsable => self.refuse(
                 ErrorKind::InvalidRequest,
-                &format!("request body cannot be read as a {} request", api_name(self.api)),
+                &format!(
+                    "request body cannot be read as a {} request",
+                    api_name(self.api)
+                ),
             ),
             BlockReason::Opaque => self.refuse(
                 ErrorKind::InvalidRequest,
@@ -914,7 +923,11 @@ impl Request {
         log::warn!(
             "{}: guard failed ({why}), failing {}",
             self.tag,
-            if fail == FailMode::Open { "open" } else { "closed" }
+            if fail == FailMode::Open {
+                "open"
+            } else {
+                "closed"
+            }
         );
         match fail {
             FailMode::Open => {
@@ -973,7 +986,11 @@ impl Request {
                 let _ = write!(
                     line,
                     " {}/{}@{}:{}:{}",
-                    f.family, f.kind, f.role.as_str(), f.loc, f.action.as_str()
+                    f.family,
+                    f.kind,
+                    f.role.as_str(),
+                    f.loc,
+                    f.action.as_str()
                 );
                 if !f.fingerprint.is_empty() {
                     let _ = write!(line, "#{}", f.fingerprint);
@@ -994,7 +1011,13 @@ impl Request {
         }
     }
 
-    fn set_metadata(&mut self, direction: Direction, outcome: &str, reason: &str, findings: &[Finding]) {
+    fn set_metadata(
+        &mut self,
+        direction: Direction,
+        outcome: &str,
+        reason: &str,
+        findings: &[Finding],
+    ) {
         let mut rules: Vec<(String, u32)> = Vec::new();
         for f in findings {
             let key = format!("{}/{}", f.family, f.kind);

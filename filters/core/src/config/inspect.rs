@@ -423,7 +423,8 @@ impl Validate for InspectConfig {
                 ));
             }
         }
-        if self.output.overlap_min_chars != 0 && !(20..=10_000).contains(&self.output.overlap_min_chars)
+        if self.output.overlap_min_chars != 0
+            && !(20..=10_000).contains(&self.output.overlap_min_chars)
         {
             return Err(ConfigError::invalid(
                 "output.overlap_min_chars",

@@ -103,7 +103,10 @@ fn every_field_is_read() {
     assert_eq!(inspect.on_unparsable, inspect::Disposition::Allow);
     assert_eq!(inspect.on_opaque, inspect::Disposition::Block);
     assert_eq!(inspect.compressed_requests, inspect::Compressed::Reject);
-    assert_eq!((inspect.block_status, inspect.block_message.as_str()), (403, "no"));
+    assert_eq!(
+        (inspect.block_status, inspect.block_message.as_str()),
+        (403, "no")
+    );
     assert_eq!(inspect.consumer_header, "x-team");
     assert_eq!(inspect.injection.threshold, 2.5);
     assert_eq!(inspect.injection.rules[0].phrases, ["p"]);
@@ -113,7 +116,10 @@ fn every_field_is_read() {
     assert_eq!(inspect.output.canary.as_deref(), Some("tollgate-canary-1"));
     assert_eq!(inspect.overrides[0].action, inspect::Action::Off);
     let guard = inspect.guard.unwrap();
-    assert_eq!((guard.timeout_ms, guard.fail), (100, inspect::FailMode::Open));
+    assert_eq!(
+        (guard.timeout_ms, guard.fail),
+        (100, inspect::FailMode::Open)
+    );
     assert_eq!(inspect.stream.max_hold_bytes, 128);
 }
 

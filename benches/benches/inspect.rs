@@ -1,0 +1,299 @@
+//! The `inspect` engines, natively: `cargo bench -p tollgate-benches --bench
+//! inspect`.
+//!
+//! Scanning throughput of each detector is reported as a ratio to a plain
+//! `memchr::memmem` pass over the same bytes, measured in the same run (the
+//! floor for "looking at every byte once"); per-request cost as a ratio to
+//! parsing the same body into a `serde_json::Value` (the floor for "reading
+//! the JSON at all"); the build in `on_configure` as a ratio to one memmem
+//! pass over 1 MiB. Method as in `benches/core.rs`: calibrated batches,
+//! median of 15. A benchmark, never a test: it fails on nothing.
+
+// A native benchmark needs a clock; the ban on Instant::now is for wasm code.
+#![allow(clippy::disallowed_methods)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tollgate_core::api::ApiKind;
+use tollgate_core::config::InspectConfig;
+use tollgate_core::inspect::engine::Engine;
+use tollgate_core::inspect::injection::{Injection, InjectionOptions};
+use tollgate_core::inspect::output::{OutputChecker, OutputOptions};
+use tollgate_core::inspect::patterns::{PatternOptions, Patterns};
+use tollgate_core::inspect::stream::{StreamInspector, StreamLimits};
+use tollgate_core::inspect::{Direction, Role};
+
+const BATCH_TARGET: Duration = Duration::from_millis(5);
+const SAMPLES: usize = 15;
+
+fn time<R>(mut f: impl FnMut() -> R) -> f64 {
+    let mut batch: u32 = 1;
+    loop {
+        let start = Instant::now();
+        for _ in 0..batch {
+            black_box(f());
+        }
+        if start.elapsed() >= BATCH_TARGET || batch >= 1 << 26 {
+            break;
+        }
+        batch *= 2;
+    }
+    let mut per_iter: Vec<f64> = (0..SAMPLES)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..batch {
+                black_box(f());
+            }
+            start.elapsed().as_nanos() as f64 / f64::from(batch)
+        })
+        .collect();
+    per_iter.sort_by(f64::total_cmp);
+    per_iter[SAMPLES / 2]
+}
+
+/// Deterministic prose with the things real prompts carry: numbers, dates,
+/// versions, code, a URL, an email-free signature. No secrets.
+fn prose(bytes: usize) -> String {
+    const WORDS: &[&str] = &[
+        "the",
+        "model",
+        "request",
+        "please",
+        "summarise",
+        "report",
+        "quarter",
+        "revenue",
+        "grew",
+        "by",
+        "12.5%",
+        "in",
+        "2024-03-31",
+        "while",
+        "costs",
+        "fell",
+        "version",
+        "v1.42.0",
+        "deploy",
+        "to",
+        "cluster",
+        "us-east-1",
+        "with",
+        "3",
+        "replicas",
+        "and",
+        "check",
+        "https://docs.example.com/guide",
+        "for",
+        "details",
+        "fn",
+        "main()",
+        "{",
+        "println!(\"hi\");",
+        "}",
+        "thanks",
+        "regards",
+        "team",
+        "order",
+        "#48213",
+        "shipped",
+    ];
+    let mut out = String::with_capacity(bytes + 64);
+    let mut seed = 0x9e37_79b9_u64;
+    while out.len() < bytes {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        out.push_str(WORDS[(seed >> 33) as usize % WORDS.len()]);
+        out.push(if (seed >> 20).is_multiple_of(13) {
+            '\n'
+        } else {
+            ' '
+        });
+    }
+    out.truncate(bytes);
+    out
+}
+
+struct Row {
+    case: String,
+    ns: f64,
+    baseline: &'static str,
+    baseline_ns: f64,
+}
+
+fn memmem_pass(text: &[u8]) -> usize {
+    memchr::memmem::find_iter(black_box(text), b"\x00zq\x01").count()
+}
+
+fn main() {
+    let mut configure = Vec::new();
+    let mut scan = Vec::new();
+    let mut request = Vec::new();
+    let one_mib = prose(1 << 20);
+    let mib_pass = time(|| memmem_pass(one_mib.as_bytes()));
+
+    // on_configure: every automaton, once per VM.
+    let config = InspectConfig::default();
+    configure.push(Row {
+        case: "Engine::new(default config)".into(),
+        ns: time(|| Engine::new(black_box(&config)).map(|_| ())),
+        baseline: "memmem pass over 1 MiB",
+        baseline_ns: mib_pass,
+    });
+    configure.push(Row {
+        case: "Patterns::new (secrets + PII)".into(),
+        ns: time(|| Patterns::new(&PatternOptions::default()).map(|_| ())),
+        baseline: "memmem pass over 1 MiB",
+        baseline_ns: mib_pass,
+    });
+    configure.push(Row {
+        case: "Injection::new".into(),
+        ns: time(|| Injection::new(&InjectionOptions::default()).map(|_| ())),
+        baseline: "memmem pass over 1 MiB",
+        baseline_ns: mib_pass,
+    });
+
+    // Scanning throughput over benign text (the common case).
+    let patterns = Patterns::new(&PatternOptions::default()).expect("builds");
+    let injection = Injection::new(&InjectionOptions::default()).expect("builds");
+    let output = OutputChecker::new(&OutputOptions {
+        html: true,
+        links: true,
+        ..OutputOptions::default()
+    })
+    .expect("builds");
+    let engine = Engine::new(&config).expect("builds");
+    for size in [4 << 10, 64 << 10] {
+        let text = prose(size);
+        let base = time(|| memmem_pass(text.as_bytes()));
+        let kb = size >> 10;
+        let mut out = Vec::new();
+        scan.push(Row {
+            case: format!("patterns.scan, {kb} KiB"),
+            ns: time(|| {
+                out.clear();
+                patterns.scan(black_box(&text), &mut out);
+                out.len()
+            }),
+            baseline: "memmem pass, same bytes",
+            baseline_ns: base,
+        });
+        scan.push(Row {
+            case: format!("injection.score, {kb} KiB"),
+            ns: time(|| injection.score(black_box(&text)).signals.len()),
+            baseline: "memmem pass, same bytes",
+            baseline_ns: base,
+        });
+        scan.push(Row {
+            case: format!("output.scan, {kb} KiB"),
+            ns: time(|| {
+                out.clear();
+                output.scan(black_box(&text), None, &mut out);
+                out.len()
+            }),
+            baseline: "memmem pass, same bytes",
+            baseline_ns: base,
+        });
+        scan.push(Row {
+            case: format!("engine.detect (all families), {kb} KiB"),
+            ns: time(|| {
+                engine
+                    .detect(
+                        Direction::Request,
+                        "/v1/chat/completions",
+                        Role::User,
+                        black_box(&text),
+                    )
+                    .len()
+            }),
+            baseline: "memmem pass, same bytes",
+            baseline_ns: base,
+        });
+    }
+
+    // Per request: a whole chat body, read, inspected, decided.
+    for size in [4 << 10, 64 << 10] {
+        let body = json!({"model": "gpt-4o-mini", "messages": [
+            {"role": "system", "content": "You are a helpful assistant."},
+            {"role": "user", "content": prose(size - 120)}
+        ]})
+        .to_string();
+        let kb = size >> 10;
+        request.push(Row {
+            case: format!("engine.request, {kb} KiB chat"),
+            ns: time(|| {
+                engine
+                    .request(
+                        ApiKind::ChatCompletions,
+                        "/v1/chat/completions",
+                        black_box(body.as_bytes()),
+                    )
+                    .findings
+                    .len()
+            }),
+            baseline: "serde_json Value, same body",
+            baseline_ns: time(|| {
+                serde_json::from_slice::<Value>(black_box(body.as_bytes())).map(|_| ())
+            }),
+        });
+    }
+    // A streamed completion of 16 KiB in 8-char deltas, one event per push.
+    let text = prose(16 << 10);
+    let events: Vec<Vec<u8>> = text
+        .as_bytes()
+        .chunks(8)
+        .map(|c| {
+            let delta = String::from_utf8_lossy(c);
+            format!(
+                "data: {}\n\n",
+                json!({"choices": [{"index": 0, "delta": {"content": delta}}]})
+            )
+            .into_bytes()
+        })
+        .collect();
+    let all: Vec<u8> = events.concat();
+    let scanner = engine.stream_scanner("/v1/chat/completions", None);
+    request.push(Row {
+        case: "stream, 16 KiB in 8-char deltas".into(),
+        ns: time(|| {
+            let mut s = StreamInspector::new(
+                ApiKind::ChatCompletions,
+                StreamLimits::default(),
+                Vec::new(),
+            );
+            let mut n = 0;
+            for (i, e) in events.iter().enumerate() {
+                n += s.push(&scanner, e, i + 1 == events.len()).out.len();
+            }
+            n
+        }),
+        baseline: "memmem pass, same bytes",
+        baseline_ns: time(|| memmem_pass(&all)),
+    });
+
+    print_table("once per VM (on_configure)", &configure);
+    print_table("scanning benign text", &scan);
+    print_table("per request", &request);
+}
+
+fn print_table(title: &str, rows: &[Row]) {
+    let width = rows.iter().map(|r| r.case.len()).max().unwrap_or(0);
+    let base_width = rows.iter().map(|r| r.baseline.len()).max().unwrap_or(0);
+    println!("\n{title}");
+    println!(
+        "  {:width$}  {:>12}  {:base_width$}  {:>12}  {:>8}",
+        "case", "ns/iter", "baseline", "ns/iter", "ratio"
+    );
+    for row in rows {
+        println!(
+            "  {:width$}  {:>12.0}  {:base_width$}  {:>12.0}  {:>8.2}",
+            row.case,
+            row.ns,
+            row.baseline,
+            row.baseline_ns,
+            row.ns / row.baseline_ns
+        );
+    }
+}
