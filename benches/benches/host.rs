@@ -32,19 +32,62 @@ fn per_request(name: &str, body: &str) -> anyhow::Result<f64> {
     Ok(start.elapsed().as_secs_f64() * 1e6 / f64::from(ITERS))
 }
 
+fn body_of(bytes: usize) -> String {
+    // Prose-like words, so detectors see what a prompt looks like.
+    let words = [
+        "please",
+        "summarise",
+        "the",
+        "quarterly",
+        "report",
+        "v1.2.3",
+        "2024-03-31",
+        "42",
+    ];
+    let mut content = String::new();
+    let mut i = 0usize;
+    while content.len() < bytes.saturating_sub(100) {
+        content.push_str(words[i % words.len()]);
+        content.push(' ');
+        i += 7;
+    }
+    serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": content}]})
+        .to_string()
+}
+
 fn main() -> anyhow::Result<()> {
-    let content = "x".repeat(4000);
-    let body = serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": content}]})
-        .to_string();
+    let body = body_of(4 << 10);
     let baseline = per_request("fixture", &body)?;
-    println!("{:<10} {:>12} {:>8}", "filter", "us/request", "ratio");
+    println!("{:<22} {:>12} {:>8}", "filter", "us/request", "ratio");
     println!(
-        "{:<10} {:>12.2} {:>8.2}  (baseline: fixture pass-through)",
+        "{:<22} {:>12.2} {:>8.2}  (baseline: fixture pass-through, 4 KiB chat)",
         "fixture", baseline, 1.0
     );
     for f in ["auth", "throttle", "inspect"] {
         let t = per_request(f, &body)?;
-        println!("{f:<10} {t:>12.2} {:>8.2}", t / baseline);
+        println!(
+            "{:<22} {t:>12.2} {:>8.2}",
+            format!("{f}, 4 KiB chat"),
+            t / baseline
+        );
+    }
+    let big = body_of(64 << 10);
+    let big_baseline = per_request("fixture", &big)?;
+    let t = per_request("inspect", &big)?;
+    println!(
+        "{:<22} {t:>12.2} {:>8.2}  (baseline: fixture, 64 KiB: {big_baseline:.2} us)",
+        "inspect, 64 KiB chat",
+        t / big_baseline
+    );
+    println!("\n{:<22} {:>12} {:>8}", "module", "bytes", "ratio");
+    let size = |name: &str| {
+        std::fs::metadata(tollgate_host::wasm_dir().join(format!("{name}.wasm"))).map(|m| m.len())
+    };
+    let fixture = size("fixture")?;
+    println!("{:<22} {fixture:>12} {:>8.2}  (baseline)", "fixture", 1.0);
+    for f in ["auth", "throttle", "inspect"] {
+        let n = size(f)?;
+        println!("{f:<22} {n:>12} {:>8.2}", n as f64 / fixture as f64);
     }
     Ok(())
 }
