@@ -135,6 +135,10 @@ pub fn validate(config: &Path) -> Result<()> {
     )
 }
 
+/// The access log line: Envoy's essentials, the consumer `auth` set, and
+/// `inspect`'s decision metadata (the filter state its `set_property` writes).
+pub const ACCESS_LOG_FORMAT: &str = "[%START_TIME%] \"%REQ(:METHOD)% %REQ(:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_CODE_DETAILS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION%ms consumer=%REQ(X-TOLLGATE-CONSUMER)% inspect=%FILTER_STATE(wasm.tollgate_inspect:PLAIN)%\n";
+
 /// One proxy-wasm HTTP filter in the chain.
 #[derive(Clone, Debug)]
 pub struct WasmFilter {
@@ -370,6 +374,7 @@ impl EnvoyBuilder {
                                     "typed_config": {
                                         "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog",
                                         "path": access_log_path,
+                                        "log_format": {"text_format_source": {"inline_string": ACCESS_LOG_FORMAT}},
                                     },
                                 }],
                                 "route_config": {

@@ -104,6 +104,14 @@ fn through_envoy_with_the_official_sdks() {
             "{mode}: {r}"
         );
 
+        // The decision metadata reaches the access log, never the key.
+        let access = envoy.access_log();
+        assert!(
+            access.contains(r#""rules":{"secrets/aws_access_key":1}"#),
+            "{mode}: {access}"
+        );
+        assert!(!access.contains(AWS_KEY));
+
         // The metrics reach Envoy's stats.
         let stats = envoy.stats().unwrap();
         assert!(
