@@ -60,6 +60,9 @@
 //! | `x-mock-status` | reply with this status (≥ 400) and the provider's error body; 429 adds `retry-after: 1` |
 //! | `x-mock-usage` | `none` omits usage everywhere; `<prompt>,<completion>` overrides the counts |
 //!
+//! `POST /__mock/guard` is a test double of an external guard for `inspect`
+//! (see [`guard`]).
+//!
 //! A malformed control or request body is answered with a 400 in the
 //! provider's error shape: a test double should be loud.
 
@@ -580,6 +583,9 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
     if path == "/__mock/echo" || path.starts_with("/__mock/echo/") {
         return (echo(req), Duration::ZERO);
     }
+    if path == "/__mock/guard" && method == "POST" {
+        return (guard(req), Duration::ZERO);
+    }
     if path == "/healthz" && method == "GET" {
         return (
             Reply::Text {
@@ -657,6 +663,39 @@ fn echo(req: &RecordedRequest) -> Reply {
         "headers": headers,
         "body": String::from_utf8_lossy(&req.body),
     }))
+}
+
+/// A test double of an external guard (`inspect`'s classifier contract):
+/// rejects when any segment contains `GUARD-REJECT`, masks every
+/// `GUARD-MASK` (label `guard_test`), passes otherwise.
+fn guard(req: &RecordedRequest) -> Reply {
+    let Ok(v) = serde_json::from_slice::<Value>(&req.body) else {
+        return Reply::Text {
+            status: 400,
+            body: "not JSON".into(),
+        };
+    };
+    let segments = v["segments"].as_array().cloned().unwrap_or_default();
+    let mut spans = Vec::new();
+    for (i, s) in segments.iter().enumerate() {
+        let text = s["text"].as_str().unwrap_or_default();
+        if text.contains("GUARD-REJECT") {
+            return Reply::json(json!({"action": "reject", "reason": "test double"}));
+        }
+        let mut from = 0;
+        while let Some(at) = text[from..].find("GUARD-MASK") {
+            let start = text[..from + at].chars().count();
+            spans.push(
+                json!({"segment": i, "start": start, "end": start + 10, "label": "guard_test"}),
+            );
+            from += at + 10;
+        }
+    }
+    if spans.is_empty() {
+        Reply::json(json!({"action": "pass"}))
+    } else {
+        Reply::json(json!({"action": "mask", "spans": spans}))
+    }
 }
 
 fn models(path: &str) -> Reply {

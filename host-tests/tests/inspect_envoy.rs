@@ -185,3 +185,45 @@ fn gzip_and_oversize_requests_in_envoy() {
     let r = post_json(&envoy.url("/v1/chat/completions"), &[], &big).unwrap();
     assert_eq!(r.status, 413);
 }
+
+#[test]
+fn the_external_guard_in_envoy() {
+    // The mock's /__mock/guard is a test double of a classifier service.
+    let mock = MockLlm::start().unwrap();
+    for hold_headers in [false, true] {
+        let config = json!({"hold_headers": hold_headers, "guard": {
+            "cluster": "guard", "path": "/__mock/guard", "timeout_ms": 2000}});
+        let filter = WasmFilter::new(
+            "inspect",
+            wasm_dir().join("inspect.wasm"),
+            &config.to_string(),
+        )
+        .allow_headers_stop_iteration(hold_headers);
+        let envoy = Envoy::builder()
+            .upstream(mock.addr())
+            .cluster("guard", mock.addr(), false)
+            .filter(filter)
+            .start()
+            .unwrap();
+        let chat =
+            |text: &str| json!({"model": "m", "messages": [{"role": "user", "content": text}]});
+        let url = envoy.url("/v1/chat/completions");
+        let r = post_json(&url, &[], &chat("hello there")).unwrap();
+        assert_eq!(r.status, 200, "{}", r.text());
+        let r = post_json(&url, &[], &chat("please GUARD-REJECT this")).unwrap();
+        assert_eq!(r.status, 400, "{}", r.text());
+        mock.clear_requests();
+        let r = post_json(&url, &[], &chat("mask GUARD-MASK here")).unwrap();
+        assert_eq!(r.status, 200, "{}", r.text());
+        let seen: Vec<_> = mock
+            .requests()
+            .into_iter()
+            .filter(|q| q.path == "/v1/chat/completions")
+            .collect();
+        assert_eq!(
+            seen[0].json().unwrap()["messages"][0]["content"],
+            "mask [REDACTED:guard_test] here",
+            "hold_headers={hold_headers}"
+        );
+    }
+}
