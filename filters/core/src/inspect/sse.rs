@@ -178,7 +178,9 @@ impl SseParser {
             self.line.extend_from_slice(head);
             self.check_size()?;
             // `tail` starts with the line ending.
-            let (ending, after) = tail.split_first().map_or((b'\n', &[][..]), |(b, a)| (*b, a));
+            let (ending, after) = tail
+                .split_first()
+                .map_or((b'\n', &[][..]), |(b, a)| (*b, a));
             rest = after;
             if ending == b'\r' {
                 match rest.split_first() {
