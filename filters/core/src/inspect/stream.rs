@@ -74,6 +74,15 @@
 //! the new text). Nothing already released is scanned again, beyond the
 //! context. When the scanner holds everything new, no scan runs at all.
 //!
+//! # Deliberate limits
+//! In chat, completions and messages events only the text fields above are
+//! scanned; ids, model names, finish reasons, usage, vendor extension fields
+//! and Anthropic `citations_delta` / `signature_delta` are forwarded as
+//! they are (they are not model prose, and scanning every string of every
+//! chunk would multiply the per-token cost). The held text of a channel
+//! evicted past [`MAX_CHANNELS`] is released then, so a match spanning that
+//! point is seen only through the context tail.
+//!
 //! Other APIs (embeddings, models, unknown) have no channels: each event's
 //! JSON strings (or the whole data, if not JSON) are scanned on their own,
 //! with no hold-back across events.
@@ -88,8 +97,12 @@ use crate::api::ApiKind;
 use super::sse::{encode_comment, encode_event, SseEvent, SseItem, SseParser};
 use super::{redaction_label, replace_ranges, Match};
 
-/// Bytes of already released text each channel keeps as scan context.
-pub const CONTEXT_BYTES: usize = 128;
+/// Bytes of already released text each channel keeps as scan context:
+/// enough for a left anchor (`aws_secret_access_key = "`, `Bearer `) or a
+/// word boundary before a match. It is scanned again with every release, so
+/// it sets the per-event overhead: with 4-byte deltas the scanner sees about
+/// 17 bytes per new byte, all of it in a window that stays in cache.
+pub const CONTEXT_BYTES: usize = 64;
 /// Live channels kept before the oldest is flushed and forgotten (a response
 /// with more parallel tool calls or choices than this loses only the
 /// cross-event protection of the flushed one, and only if it continues).
@@ -1573,7 +1586,7 @@ mod tests {
     }
 
     const TEXT: &str =
-        "Hello, your key is sk-SECRET0123456789 and mail bob@example.com, AUDIT-ME ok. caf\u{e9}!";
+        "Hello, your key is sk-SECRET0123456789 and mail bob@example.com, AUDIT-ME ok. caf\u{e9}! bye";
     const ARGS: &str = r#"{"key":"sk-SECRET0123456789","to":"bob@example.com"}"#;
 
     fn chat_stream() -> String {
@@ -1653,16 +1666,93 @@ mod tests {
 
     #[test]
     fn chat_crlf_and_cr_line_endings() {
-        let stream = chat_stream();
-        let want = (redacted(TEXT), redacted(ARGS));
+        let text = "key sk-SECRET0123456789 end";
+        let mut stream = String::new();
+        for p in pieces(text, &[5, 7]) {
+            stream.push_str(&sse(
+                &serde_json::json!({"choices":[{"index":0,"delta":{"content":p}}]}),
+            ));
+        }
+        stream.push_str("data: [DONE]\n\n");
         for ending in ["\r\n", "\r"] {
             let s = stream.replace('\n', ending);
-            for cut in 0..=s.len() {
-                let o = run(ApiKind::ChatCompletions, s.as_bytes(), &[cut]);
-                assert_eq!(chat_reassemble(&o.out), want);
+            for cuts in splits(s.len()) {
+                let o = run(ApiKind::ChatCompletions, s.as_bytes(), &cuts);
+                let events = strict_parse(&o.out);
+                assert_eq!(events.last().unwrap().1, "[DONE]");
+                let got: String = json_events(&o.out)
+                    .iter()
+                    .map(|(_, v)| {
+                        v["choices"][0]["delta"]["content"]
+                            .as_str()
+                            .unwrap()
+                            .to_owned()
+                    })
+                    .collect();
+                assert_eq!(got, "key [REDACTED:test_key] end");
                 assert_no_secret(&o.out);
             }
         }
+    }
+
+    /// Counts the bytes the inspector hands to the scanner.
+    struct CountingScanner {
+        scanned: std::cell::Cell<usize>,
+        held: std::cell::Cell<usize>,
+    }
+
+    impl TextScanner for CountingScanner {
+        fn scan(&self, text: &str, out: &mut Vec<StreamFinding>) {
+            self.scanned.set(self.scanned.get() + text.len());
+            TestDoubleScanner.scan(text, out);
+        }
+        fn hold_from(&self, text: &str) -> usize {
+            self.held.set(self.held.get() + text.len());
+            TestDoubleScanner.hold_from(text)
+        }
+    }
+
+    #[test]
+    fn work_per_event_does_not_grow_with_the_stream() {
+        let per_event = |events: usize| {
+            let scanner = CountingScanner {
+                scanned: 0.into(),
+                held: 0.into(),
+            };
+            let mut insp = StreamInspector::new(
+                ApiKind::ChatCompletions,
+                StreamLimits::default(),
+                Vec::new(),
+            );
+            let words = [
+                "the ",
+                "cat",
+                " sat",
+                " on ",
+                "mat.",
+                " sk-SEC",
+                "RET0123456789 ",
+            ];
+            for i in 0..events {
+                let ev = sse(
+                    &serde_json::json!({"choices":[{"index":0,"delta":{"content":words[i % words.len()]}}]}),
+                );
+                let step = insp.push(&scanner, ev.as_bytes(), false);
+                assert!(!String::from_utf8_lossy(&step.out).contains("SECRET"));
+            }
+            (scanner.scanned.get() / events, scanner.held.get() / events)
+        };
+        let small = per_event(500);
+        let large = per_event(5000);
+        // Equal but for the first events, whose context is still filling.
+        assert!(
+            large.0.abs_diff(small.0) <= 2 && large.1.abs_diff(small.1) <= 2,
+            "per-event work is constant: {small:?} vs {large:?}"
+        );
+        assert!(
+            small.0 <= CONTEXT_BYTES + 16 && small.1 <= CONTEXT_BYTES + 32,
+            "{small:?}"
+        );
     }
 
     #[test]
@@ -1938,7 +2028,14 @@ mod tests {
                 );
                 last_seq = Some(seq);
                 match ty {
-                    "response.output_text.delta" => text.push_str(v["delta"].as_str().unwrap()),
+                    "response.output_text.delta" => {
+                        // Synthetic deltas (the held "bye") keep the item's ids.
+                        assert_eq!(
+                            (&v["item_id"], &v["content_index"]),
+                            (&Value::from("msg_1"), &Value::from(0))
+                        );
+                        text.push_str(v["delta"].as_str().unwrap())
+                    }
                     "response.function_call_arguments.delta" => {
                         args.push_str(v["delta"].as_str().unwrap())
                     }
