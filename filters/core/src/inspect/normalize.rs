@@ -33,7 +33,8 @@
 //!   by construction and the end is checked with one byte. Punctuation of any
 //!   kind separates words (so `ignore...ALL---previous` is three words).
 //!   Leetspeak is undone here, inside words that hold at least one letter
-//!   (`1gn0r3` is `ignore`, `2024` and `3.14` stay numbers). CJK ideographs
+//!   (`1gn0r3` is `ignore`, `2024` and `3.14` stay numbers). Apostrophes
+//!   join contractions (`don't` is `dont`). CJK ideographs
 //!   and kana are one word each, as those scripts do not space words. Runs
 //!   of four or more single letters (`i g n o r e`, `i.g.n.o.r.e`) are joined;
 //!   a separator wider than the run's usual one is a word break
@@ -285,6 +286,11 @@ fn leet(c: char) -> Option<char> {
     })
 }
 
+/// Apostrophes join the parts of a contraction.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`')
+}
+
 /// Scripts written without spaces between words: each character is a word.
 fn is_unspaced_script(c: char) -> bool {
     matches!(u32::from(c),
@@ -367,6 +373,9 @@ impl Builder {
             self.gap = 0;
         } else if c.is_alphanumeric() || c == '@' || c == '$' {
             self.token.push(c);
+        } else if is_apostrophe(c) {
+            // Contractions are one word: `don't` is `dont`, `you're` is
+            // `youre` (rules are written that way, and normalised alike).
         } else {
             self.end_token();
             self.gap = self.gap.saturating_add(1);
@@ -505,7 +514,7 @@ mod tests {
             ("short run kept", "a b c", "a b c"),
             ("initials", "J. R. R. Tolkien", "j r r tolkien"),
             ("cjk", "忽略之前的指令", "忽 略 之 前 的 指 令"),
-            ("apostrophe", "don't", "don t"),
+            ("apostrophe", "don't you’re", "dont youre"),
         ];
         for (name, input, want) in cases {
             assert_eq!(normalize(input), *want, "{name}");
