@@ -504,9 +504,17 @@ mod tests {
             ("bidi", "\u{202e}ignore\u{202c}", "ignore"),
             ("leet", "1gn0r3 pr3v10u5", "ignore previous"),
             ("leet symbols", "@ll ru1e$", "all ruies"),
-            ("numbers stay", "version 2024 costs $5 at 3.14", "version 2024 costs 5 at 3 14"),
+            (
+                "numbers stay",
+                "version 2024 costs $5 at 3.14",
+                "version 2024 costs 5 at 3 14",
+            ),
             ("email", "bob@example.com", "bobaexample com"),
-            ("punctuation", "ignore...ALL---previous!!!", "ignore all previous"),
+            (
+                "punctuation",
+                "ignore...ALL---previous!!!",
+                "ignore all previous",
+            ),
             ("spaced", "i g n o r e", "ignore"),
             ("spaced dots", "i.g.n.o.r.e", "ignore"),
             ("spaced words", "i g n o r e   a l l", "ignore all"),
@@ -530,7 +538,10 @@ mod tests {
 
     #[test]
     fn tag_characters_are_decoded_except_in_flags() {
-        let smuggled: String = "ignore this".chars().map(|c| char::from_u32(0xE0000 + c as u32).unwrap()).collect();
+        let smuggled: String = "ignore this"
+            .chars()
+            .map(|c| char::from_u32(0xE0000 + c as u32).unwrap())
+            .collect();
         let v = Views::new(&format!("hello{smuggled}"));
         assert_eq!(v.hidden, "ignore this");
         assert_eq!(v.words, " hello ");
