@@ -107,7 +107,13 @@ impl Views {
         let mut invisible: u32 = 0;
         let mut in_flag = false;
         let mut builder = Builder::new(cap, text.len());
-        {
+        if text.is_ascii() {
+            // The common case: no tags, invisibles, compatibility forms or
+            // lookalikes, so folding is lowercasing.
+            for b in text.bytes() {
+                builder.push(char::from(b.to_ascii_lowercase()));
+            }
+        } else {
             let visible = text.chars().filter(|&c| {
                 let cp = u32::from(c);
                 if (0xE0000..=0xE007F).contains(&cp) {
