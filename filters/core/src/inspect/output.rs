@@ -103,6 +103,10 @@
 //! - A shortcut image reference `![ref]` whose definition is not in the
 //!   scanned text is not reported (too common as prose: "wow![1]"); its
 //!   definition is, when it is seen, if `links` is on or an image uses it.
+//! - With `html` on, [`OutputChecker::hold_from`] holds text from an
+//!   unclosed `<letter` until its `>` arrives (a browser would read what
+//!   follows as attributes), so prose such as `a<b …` delays release up to
+//!   the stream's hold cap.
 //! - `mailto:` links and other host-less schemes are not judged.
 //! - CSS escapes inside `style=` are not decoded.
 //! - The overlap check needs the whole completion in one text; across
