@@ -573,15 +573,20 @@ impl Patterns {
             }
             break;
         }
-        // 3. A keyword whose value has not arrived or is still arriving.
+        // 3. A keyword whose value has not arrived or is still arriving
+        //    (`password: `, `Bearer `, `password is `).
         let mut p = from;
-        for _ in 0..3 {
+        let mut pending = false;
+        for _ in 0..4 {
             let mut q = p;
             let mut skipped = 0usize;
             while q > 0
                 && skipped < 8
                 && b.get(q.saturating_sub(1)).is_some_and(|&c| {
-                    matches!(c, b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>' | b'<')
+                    matches!(
+                        c,
+                        b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>' | b'<' | b'\\'
+                    )
                 })
             {
                 q = q.saturating_sub(1);
@@ -594,11 +599,18 @@ impl Patterns {
             {
                 q = q.saturating_sub(1);
             }
-            let word = b.get(q..word_end).unwrap_or_default();
-            if word.is_empty() || !is_hold_keyword(word) {
+            let word = b.get(q..word_end).unwrap_or_default().to_ascii_lowercase();
+            if word.is_empty() {
                 break;
             }
-            from = from.min(q);
+            if !pending && (word == b"is" || word == b"was") {
+                pending = true;
+            } else if is_hold_keyword(&word) {
+                from = from.min(q);
+                pending = false;
+            } else {
+                break;
+            }
             p = q;
         }
         // 4. An open private-key block.
@@ -631,10 +643,9 @@ fn is_hold_byte(c: u8) -> bool {
         )
 }
 
-/// Words after which a value may follow (lowercased match on the suffix).
+/// Words after which a value may follow (`word` lowercased; suffix match).
 fn is_hold_keyword(word: &[u8]) -> bool {
-    let w = word.to_ascii_lowercase();
-    const KEYS: [&[u8]; 13] = [
+    const KEYS: [&[u8]; 11] = [
         b"password",
         b"passwd",
         b"pwd",
@@ -645,11 +656,9 @@ fn is_hold_keyword(word: &[u8]) -> bool {
         b"bearer",
         b"basic",
         b"authorization",
-        b"is",
-        b"was",
         b"accountkey",
     ];
-    KEYS.iter().any(|k| w.ends_with(k))
+    KEYS.iter().any(|k| word.ends_with(k))
 }
 
 fn build_automaton(literals: &[Vec<u8>]) -> Result<AhoCorasick, PatternError> {
@@ -929,4 +938,749 @@ pub(crate) fn context_has(ctx: &Ctx<'_>, at: usize, span: usize, words: &[&str])
     words
         .iter()
         .any(|word| memchr::memmem::find(hay, word.as_bytes()).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_with(p: &Patterns, text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        p.scan(text, &mut out);
+        for w in out.windows(2) {
+            assert!(w[0].end <= w[1].start, "sorted, no overlaps: {out:?}");
+        }
+        out.iter()
+            .map(|m| {
+                assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+                (m.kind.to_string(), text[m.start..m.end].to_string())
+            })
+            .collect()
+    }
+
+    fn default_patterns() -> &'static Patterns {
+        static P: std::sync::OnceLock<Patterns> = std::sync::OnceLock::new();
+        P.get_or_init(|| Patterns::new(&PatternOptions::default()).unwrap())
+    }
+
+    fn scan(text: &str) -> Vec<(String, String)> {
+        scan_with(default_patterns(), text)
+    }
+
+    #[track_caller]
+    fn hit(text: &str, kind: &str, matched: &str) {
+        let got = scan(text);
+        assert!(
+            got.iter().any(|(k, m)| k == kind && m == matched),
+            "expected {kind} {matched:?} in {text:?}, got {got:?}"
+        );
+    }
+
+    #[track_caller]
+    fn none(text: &str) {
+        let got = scan(text);
+        assert!(got.is_empty(), "expected nothing in {text:?}, got {got:?}");
+    }
+
+    #[test]
+    fn luhn_crc_base62_entropy_placeholders() {
+        assert!(luhn(b"79927398713"));
+        assert!(!luhn(b"79927398710"));
+        assert!(!luhn(b""));
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(base62_decode(b"0000z"), Some(61));
+        assert_eq!(base62_decode(b"10"), Some(62));
+        assert_eq!(base62_decode(b"a-"), None);
+        assert!(entropy(b"aaaa") < 0.01);
+        assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+        for p in [
+            &b"AKIAIOSFODNN7EXAMPLE"[..],
+            b"xxxxxxxxxxxx",
+            b"<your-token>",
+            b"${DB_PASSWORD}",
+            b"your_api_key_here",
+            b"aaaaaaaaaaaa",
+            b"abcdefghij",
+            b"1234567890",
+            b"abababababab",
+        ] {
+            assert!(is_placeholder(p), "{}", String::from_utf8_lossy(p));
+        }
+        assert!(!is_placeholder(b"q8Zt3LmVw2XkR7pN"));
+    }
+
+    #[test]
+    fn aws() {
+        hit(
+            "aws_access_key_id = AKIAZ7VQ3XKD4TLMN2RB",
+            "aws_access_key",
+            "AKIAZ7VQ3XKD4TLMN2RB",
+        );
+        hit(
+            "ASIAQ2W3E4R5T6Y7U2IO.",
+            "aws_access_key",
+            "ASIAQ2W3E4R5T6Y7U2IO",
+        );
+        none("AKIAIOSFODNN7EXAMPLE");
+        none("xAKIAZ7VQ3XKD4TLMN2RB");
+        none("AKIAZ7VQ3XKD4TLMN2RBQ"); // too long
+        hit(
+            "aws_secret_access_key = Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa/Qe+Ur8T",
+            "aws_secret_key",
+            "Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa/Qe+Ur8T",
+        );
+        none("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        none("Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa/Qe+Ur8T with no context");
+    }
+
+    #[test]
+    fn github_and_npm_checksums() {
+        let t = super::super::secrets::tests::checksummed("ghp_", "Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0");
+        hit(&format!("token {t} here"), "github_token", &t);
+        let mut bad = t.clone();
+        bad.pop();
+        bad.push(if t.ends_with('a') { 'b' } else { 'a' });
+        none(&format!("token {bad}"));
+        none("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+        let n = super::super::secrets::tests::checksummed("npm_", "Pa7Qe2Ur8Ti4Yo6Zq8Lm3Rt7Wv2Xy5");
+        hit(
+            &format!("//registry.npmjs.org/:_authToken={n}"),
+            "npm_token",
+            &n,
+        );
+        let pat = format!(
+            "github_pat_{}_{}",
+            "A1b2C3d4E5f6G7h8I9j0K1",
+            "Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8Ti4Yo6Zq8Lm3Rt7Wv2Xy5Nb9K"
+        );
+        hit(&pat, "github_pat", &pat);
+    }
+
+    #[test]
+    fn vendor_tokens() {
+        let cases = [
+            ("gcp_api_key", "AIzaSyD4kQ9vL2mX7pR3tW8nB5cJ1hF6gZ0aE2s"),
+            ("gitlab_token", "glpat-x9Kd3LmQ7vR2tW8nB5cJ"),
+            ("slack_token", "xoxb-483920174625-5839201746251-Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6"),
+            ("stripe_key", "sk_live_51Hq8Lm3Rt7Wv2Xy5Nb9Kc4Hd"),
+            ("stripe_key", "rk_live_51Hq8Lm3Rt7Wv2Xy5Nb9Kc4Hd"),
+            ("anthropic_key", "sk-ant-api03-Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8Ti4Yo6Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8Ti4Yo6AA"),
+            ("openai_key", "sk-proj-Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8Ti4Yo6T3BlbkFJZq8Lm3Rt7Wv2Xy5Nb9"),
+            ("openai_key", "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"),
+            ("openai_key", "sk-svcacct-Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8Ti4Yo6"),
+            ("huggingface_token", "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"),
+            ("pypi_token", "pypi-AgEIcHlwaS5vcmcCJDg3ZTQ5YjE2LTM4NmItNGQ1Yy1hMzE5LWQ2ZjBmNzU0ZGQyZQACKlsz"),
+            ("sendgrid_api_key", "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"),
+            ("twilio_api_key", "SK3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e"),
+            ("shopify_token", "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"),
+            ("digitalocean_token", "dop_v1_3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e"),
+            ("databricks_token", "dapi3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e"),
+            ("linear_api_key", "lin_api_Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8T"),
+            ("mailgun_api_key", "key-3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2q"),
+            ("vault_token", "hvs.CAESIZq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Q"),
+            ("google_oauth_token", "ya29.a0AfB_byZq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2"),
+            ("age_secret_key", "AGE-SECRET-KEY-1QZ8LM3RT7WV2XY5NB9KC4HD6JF1GS0PA7QE2UR8TI4YO6ZQ8LM3RT7WV2X"),
+        ];
+        for (kind, tok) in cases {
+            hit(&format!("here: {tok} (rotated)"), kind, tok);
+            hit(&format!("\"{tok}\""), kind, tok);
+        }
+        none("the sk-learn and task-sk-123 and risk-skew words");
+        none("key-value store, key-prefix");
+        none("SKU SK-1 ASK");
+    }
+
+    #[test]
+    fn azure_and_slack_webhook() {
+        let key = "Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8Ti4Yo6Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8==";
+        hit(
+            &format!("DefaultEndpointsProtocol=https;AccountName=a;AccountKey={key};EndpointSuffix=core.windows.net"),
+            "azure_storage_key",
+            key,
+        );
+        let sig = "Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8Ti4%3D";
+        hit(
+            &format!(
+                "https://a.blob.core.windows.net/c/f?sv=2022-11-02&sp=r&se=2030-01-01&sig={sig}"
+            ),
+            "azure_sas_token",
+            sig,
+        );
+        none("https://example.net/page?q=1&sig=Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8Ti4");
+        let url = "https://hooks.slack.com/services/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";
+        hit(&format!("post to {url} now"), "slack_webhook", url);
+    }
+
+    #[test]
+    fn private_keys() {
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8";
+        for label in [
+            "RSA PRIVATE KEY",
+            "EC PRIVATE KEY",
+            "PRIVATE KEY",
+            "ENCRYPTED PRIVATE KEY",
+            "OPENSSH PRIVATE KEY",
+            "DSA PRIVATE KEY",
+        ] {
+            let block = format!("-----BEGIN {label}-----\n{body}\n{body}\n-----END {label}-----");
+            hit(&format!("key:\n{block}\nthanks"), "private_key", &block);
+            // Escaped newlines (a JSON document pasted as text).
+            let esc = block.replace('\n', "\\n");
+            hit(&format!("\"{esc}\""), "private_key", &esc);
+        }
+        // Unterminated: header and body.
+        let open = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n{body}");
+        hit(&format!("{open}\n"), "private_key", &open);
+        none(&format!(
+            "-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----"
+        ));
+        none("A key file starts with -----BEGIN RSA PRIVATE KEY----- and ends with -----END RSA PRIVATE KEY-----.");
+        // Many BEGIN lines: linear, and each block found.
+        let many =
+            format!("-----BEGIN EC PRIVATE KEY-----\n{body}\n-----END EC PRIVATE KEY-----\n")
+                .repeat(50);
+        assert_eq!(scan(&many).len(), 50);
+    }
+
+    #[test]
+    fn gcp_service_account_wins_over_inner_pem() {
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8";
+        let value = format!("-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----\\n");
+        let doc = format!("{{\"type\": \"service_account\", \"private_key\": \"{value}\", \"client_email\": \"x@p.iam.gserviceaccount.com\"}}");
+        let got = scan(&doc);
+        assert_eq!(got[0], ("gcp_service_account_key".to_string(), value));
+    }
+
+    #[test]
+    fn jwt() {
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkFuYSJ9.Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8Ti4Y";
+        hit(&format!("Authorization: Bearer {jwt}"), "jwt", jwt);
+        // Header that is not JSON with alg.
+        none("eyJmb28iOiJiYXIifQ.eyJzdWIiOiIxMjM0In0.Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6");
+        none("eyJhbGciOiJub25lIn0 alone");
+    }
+
+    #[test]
+    fn connection_strings_redact_the_password_only() {
+        hit(
+            "postgres://app:Zq8!Lm3Rt7@db.internal:5432/app",
+            "connection_string_password",
+            "Zq8!Lm3Rt7",
+        );
+        hit(
+            "mongodb+srv://svc:Pa7Qe2Ur8@cluster0.mongodb.net/x",
+            "connection_string_password",
+            "Pa7Qe2Ur8",
+        );
+        hit(
+            "jdbc:mysql://root:s3cr3t-Pw@10.0.0.1/shop",
+            "connection_string_password",
+            "s3cr3t-Pw",
+        );
+        // `@` inside the password: the last `@` ends the userinfo.
+        hit(
+            "redis://:Ab1@Cd2@cache:6379",
+            "connection_string_password",
+            "Ab1@Cd2",
+        );
+        none("postgres://user:password@localhost:5432/mydb");
+        none("postgres://localhost:5432/mydb");
+        none("redis://:${REDIS_PASSWORD}@cache:6379");
+        none("https://github.com/acme/repo");
+    }
+
+    #[test]
+    fn password_assignments() {
+        hit("DB_PASSWORD=Tr0ub4dor#3", "password", "Tr0ub4dor#3");
+        hit("password: \"hunter2!x\"", "password", "hunter2!x");
+        hit("{\"password\": \"K7#mQ2vL9x\"}", "password", "K7#mQ2vL9x");
+        hit("<password>K7#mQ2vL9x</password>", "password", "K7#mQ2vL9x");
+        hit("mysql --password K7mQ2vL9x", "password", "K7mQ2vL9x");
+        hit("the wifi password is K7mQ2vL9x.", "password", "K7mQ2vL9x");
+        hit("PASSWORD := 'Zq8Lm3Rt'", "password", "Zq8Lm3Rt");
+        hit(
+            "\\\"password\\\": \\\"K7#mQ2vL9x\\\"",
+            "password",
+            "K7#mQ2vL9x",
+        );
+        none("password = request.form['password']");
+        none("password: ${DB_PASSWORD}");
+        none("password=********");
+        none("password: str = Field(min_length=12)");
+        none("The password must contain a digit.");
+        none("my password is not working");
+        none("password_min_length = 14");
+        none("password_hash = '$2b$12$Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa7Qe2Ur8Ti4Yo6Zq8Lm3R'");
+        none("PWD=/home/dana");
+        none("if password == \"K7mQ2vL9x\":");
+        hit(
+            "client_secret = \"Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6\"",
+            "generic_secret",
+            "Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6",
+        );
+        hit(
+            "API_KEY=Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6",
+            "generic_secret",
+            "Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6",
+        );
+        none("max_tokens: 4096");
+        none("token_type: bearer");
+        none("api_key = os.environ['KEY']");
+        none("secret_name: prod/db/credentials");
+    }
+
+    #[test]
+    fn bearer_and_basic() {
+        hit(
+            "Authorization: Bearer Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0",
+            "bearer_token",
+            "Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0",
+        );
+        none("Authorization: Bearer <token>");
+        none("Bearer tokens are sent in a header");
+        // "deploy:Zq8Lm3Rt7!"
+        hit(
+            "Authorization: Basic ZGVwbG95OlpxOExtM1J0NyE=",
+            "basic_auth",
+            "ZGVwbG95OlpxOExtM1J0NyE=",
+        );
+        none("Basic ZGVwbG95OlpxOExtM1J0NyE= without the header");
+    }
+
+    #[test]
+    fn emails() {
+        hit(
+            "mail ana.ruiz+tag@acme.co.uk now",
+            "email",
+            "ana.ruiz+tag@acme.co.uk",
+        );
+        hit("<li.wei@gmail.com>", "email", "li.wei@gmail.com");
+        hit("ana@uni-heidelberg.de.", "email", "ana@uni-heidelberg.de");
+        none("@app.route and @scope/pkg and pkg@1.2.3");
+        none("logo@2x.png and main@file.js");
+        none("git@github.com:acme/repo.git");
+        none("user@localhost");
+        none("https://user:pw@host.com/x"); // placeholder password, and not an email
+    }
+
+    #[test]
+    fn phones() {
+        for p in [
+            "(415) 555-0132",
+            "415-555-0132",
+            "415.555.0132",
+            "+1 415 555 0132",
+            "1-415-555-0132",
+            "+1 (415) 555-0132",
+            "+44 20 7946 0958",
+            "020 7946 0958",
+            "07700 900123",
+            "+49 30 12345678",
+            "030 12345678",
+            "01 23 45 67 89",
+            "+33 1 23 45 67 89",
+            "+91 98765 43210",
+            "98765 43210",
+            "+4915123456789",
+        ] {
+            hit(&format!("call {p} today"), "phone_number", p);
+        }
+        hit("phone 4155550132", "phone_number", "4155550132");
+        none("id 4155550132");
+        none("123-456-7890");
+        none("2024-01-15 and 12:30:45");
+        none("call 911");
+        none("v1.2.3 and 10.0.19041.1");
+    }
+
+    #[test]
+    fn cards() {
+        hit(
+            "card 4539 1488 0343 6467 ok",
+            "credit_card",
+            "4539 1488 0343 6467",
+        );
+        hit("4539-1488-0343-6467", "credit_card", "4539-1488-0343-6467");
+        hit("4539148803436467", "credit_card", "4539148803436467");
+        hit("amex 3782 822463 12936", "credit_card", "3782 822463 12936");
+        hit("mc 5425233430109903.", "credit_card", "5425233430109903");
+        none("4539 1488 0343 6468"); // Luhn
+        none("4111 1111 1111 1111"); // test number
+        none("4242424242424242");
+        none("9539148803436467"); // no issuer
+        none("45391488034364671234"); // too long
+    }
+
+    #[test]
+    fn ibans() {
+        hit(
+            "IBAN GB82 WEST 1234 5698 7654 32.",
+            "iban",
+            "GB82 WEST 1234 5698 7654 32",
+        );
+        hit("DE89370400440532013000", "iban", "DE89370400440532013000");
+        hit(
+            "FR1420041010050500013M02606",
+            "iban",
+            "FR1420041010050500013M02606",
+        );
+        none("GB83WEST12345698765432");
+        none("DE8937040044053201300"); // short
+    }
+
+    #[test]
+    fn national_ids() {
+        hit("SSN 536-22-1947", "us_ssn", "536-22-1947");
+        hit("ssn: 536221947", "us_ssn", "536221947");
+        none("536221947");
+        for bad in [
+            "000-12-3456",
+            "666-12-3456",
+            "912-34-5678",
+            "536-00-1947",
+            "536-22-0000",
+            "078-05-1120",
+            "123-45-6789",
+        ] {
+            none(bad);
+        }
+        hit("SIN 130 692 544", "ca_sin", "130 692 544");
+        none("SIN 130 692 545");
+        hit("Aadhaar 2341 2341 2346", "in_aadhaar", "2341 2341 2346");
+        none("2341 2341 2347");
+        hit("NI AB123456C ok", "uk_nino", "AB123456C");
+        hit("NI AB 12 34 56 C ok", "uk_nino", "AB 12 34 56 C");
+        none("GB123456A BG123456A DA123456A");
+        hit("DNI 12345678Z", "es_dni", "12345678Z");
+        none("DNI 12345678A");
+        hit("NIE X1234567L", "es_nie", "X1234567L");
+        none("NIE X1234567A");
+    }
+
+    #[test]
+    fn ips() {
+        hit("from 81.2.69.160 port", "ipv4", "81.2.69.160");
+        hit("[2a01:4f8:c17:1::2]:443", "ipv6", "2a01:4f8:c17:1::2");
+        none("192.168.1.1 10.0.0.5 127.0.0.1 169.254.1.1 192.0.2.4 100.64.0.1");
+        none("2001:db8::1 fe80::1 ::1 fc00::5");
+        none("1.2.3.4.5 and 256.1.1.1 and 01.02.03.04x");
+        none("std::vector Vec::new() 12:30:45 00:1A:2B:3C:4D:5E");
+        let p = Patterns::new(&PatternOptions {
+            private_ips: true,
+            ..PatternOptions::default()
+        })
+        .unwrap();
+        let got = scan_with(&p, "at 192.168.1.1 and fe80::1 and 2001:db8::1");
+        assert_eq!(got.len(), 3, "{got:?}");
+    }
+
+    #[test]
+    fn not_pii_or_secrets() {
+        for t in [
+            "550e8400-e29b-41d4-a716-446655440000",
+            "12345678-1234-5678-1234-567812345678",
+            "commit 3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e3f9a1c7e",
+            "sha256:3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e",
+            "version 4.11.1, build 20240511.4",
+            "2024-01-15T13:45:30+02:00",
+            "created_at=1715769600",
+            "Order #4829301",
+            "$1,299.99",
+            "ISBN 978-3-16-148410-0",
+        ] {
+            none(t);
+        }
+    }
+
+    #[test]
+    fn overlaps_longer_wins_and_specific_breaks_ties() {
+        // The aws rule and the generic `secret` assignment find the same
+        // value: the specific rule wins the tie.
+        let got = scan("aws_secret_access_key=Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0Pa/Qe+Ur8T");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "aws_secret_key");
+        // A bearer JWT: same span, jwt is more specific.
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0";
+        let got = scan(&format!("Authorization: Bearer {jwt}"));
+        assert_eq!(got, vec![("jwt".to_string(), jwt.to_string())]);
+        // A connection string's userinfo is not an email.
+        let got = scan("postgres://app:Zq8!Lm3Rt7@db.acme.io/app");
+        assert_eq!(
+            got,
+            vec![(
+                "connection_string_password".to_string(),
+                "Zq8!Lm3Rt7".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn utf8_around_matches() {
+        let text = "Ключ: AKIAZ7VQ3XKD4TLMN2RB — почта: ана@mail.ru, 電話 +44 20 7946 0958 ✓ 🎉bob@corp.io";
+        let got = scan(text);
+        assert!(got.contains(&("aws_access_key".into(), "AKIAZ7VQ3XKD4TLMN2RB".into())));
+        assert!(got.contains(&("phone_number".into(), "+44 20 7946 0958".into())));
+        assert!(got.contains(&("email".into(), "bob@corp.io".into())));
+    }
+
+    #[test]
+    fn hold_from_cases() {
+        let p = default_patterns();
+        let h = |t: &str| -> String {
+            let i = p.hold_from(t);
+            assert!(t.is_char_boundary(i));
+            t[i..].to_string()
+        };
+        assert_eq!(h("all done. "), "");
+        assert_eq!(h("here is AKIAZ7VQ"), "AKIAZ7VQ");
+        assert_eq!(h("use ghp_Zq8L"), "ghp_Zq8L");
+        assert_eq!(h("config password="), "password=");
+        assert_eq!(h("config password: \"Zq8"), "password: \"Zq8");
+        assert_eq!(h("Authorization: Bearer "), "Authorization: Bearer ");
+        assert_eq!(h("my password is "), "password is ");
+        assert_eq!(h("call +44 20 79"), "+44 20 79");
+        assert_eq!(h("call (415) 555-"), "(415) 555-");
+        assert_eq!(h("db postgres://app:Zq8"), "postgres://app:Zq8");
+        assert_eq!(h("mail ana@acm"), "ana@acm");
+        let open = "x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nMIIE";
+        assert_eq!(h(open), open[2..]);
+        let closed = format!("{open}\n-----END RSA PRIVATE KEY-----\nok ");
+        assert_eq!(h(&closed), "");
+        assert_eq!(h("über ключ"), "");
+        assert_eq!(h("ключ abc"), "abc");
+        assert_eq!(h("日本語"), "");
+    }
+
+    #[test]
+    fn custom_rules_and_errors() {
+        let rule = |id: &str, pattern: &str, anchors: &[&str]| CustomRule {
+            id: id.into(),
+            family: Family::Secrets,
+            pattern: pattern.into(),
+            anchors: anchors.iter().map(|s| s.to_string()).collect(),
+            case_insensitive: false,
+        };
+        let p = Patterns::new(&PatternOptions {
+            custom: vec![rule("acme_key", r"ACME-[0-9A-F]{16}", &["ACME-"])],
+            ..PatternOptions::default()
+        })
+        .unwrap();
+        assert_eq!(
+            scan_with(&p, "k=ACME-0123456789ABCDEF."),
+            vec![("acme_key".into(), "ACME-0123456789ABCDEF".into())]
+        );
+        assert!(scan_with(&p, "k=acme-0123456789ABCDEF.").is_empty());
+        assert!(p
+            .kinds()
+            .iter()
+            .any(|(k, f)| &**k == "acme_key" && *f == Family::Secrets));
+
+        let err = |o: PatternOptions| Patterns::new(&o).unwrap_err();
+        let e = err(PatternOptions {
+            custom: vec![rule("Bad-Id", "x", &["x"])],
+            ..Default::default()
+        });
+        assert_eq!(e.rule, "Bad-Id");
+        let e = err(PatternOptions {
+            custom: vec![rule("no_anchor", "x", &[])],
+            ..Default::default()
+        });
+        assert_eq!(e.rule, "no_anchor");
+        let e = err(PatternOptions {
+            custom: vec![rule("bad_re", "(", &["x"])],
+            ..Default::default()
+        });
+        assert_eq!(e.rule, "bad_re");
+        let e = err(PatternOptions {
+            custom: vec![rule("dup", "x", &["x"]), rule("dup", "y", &["y"])],
+            ..Default::default()
+        });
+        assert_eq!(e.rule, "dup");
+        let e = err(PatternOptions {
+            custom: vec![rule("email", "x", &["x"])],
+            ..Default::default()
+        });
+        assert_eq!(e.rule, "email");
+        let e = err(PatternOptions {
+            disabled: vec!["nope".into()],
+            ..Default::default()
+        });
+        assert_eq!(e.rule, "nope");
+        // A disabled built-in can be replaced by a custom rule of that id.
+        let p = Patterns::new(&PatternOptions {
+            disabled: vec!["email".into()],
+            custom: vec![CustomRule {
+                family: Family::Pii,
+                ..rule("email", r"[a-z]+@corp\.io", &["@corp.io"])
+            }],
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            scan_with(&p, "bob@corp.io ann@gmail.com"),
+            vec![("email".into(), "bob@corp.io".into())]
+        );
+        // Case-insensitive anchors.
+        let mut r = rule("ci", r"(?i)tok-[0-9]{6}", &["TOK-"]);
+        r.case_insensitive = true;
+        let p = Patterns::new(&PatternOptions {
+            custom: vec![r],
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(scan_with(&p, "tok-123456").len(), 1);
+    }
+
+    #[test]
+    fn disabled_and_families() {
+        let p = Patterns::new(&PatternOptions {
+            disabled: vec!["email".into(), "credit_card".into()],
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(scan_with(&p, "bob@corp.io 4539148803436467").is_empty());
+        assert!(!p.kinds().iter().any(|(k, _)| &**k == "email"));
+        let p = Patterns::new(&PatternOptions {
+            secrets: false,
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(scan_with(&p, "AKIAZ7VQ3XKD4TLMN2RB").is_empty());
+        assert!(p.kinds().iter().all(|(_, f)| *f == Family::Pii));
+        let p = Patterns::new(&PatternOptions {
+            secrets: false,
+            pii: false,
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(scan_with(&p, "AKIAZ7VQ3XKD4TLMN2RB bob@corp.io").is_empty());
+        let all = Patterns::builtin_kinds();
+        assert!(all.len() >= 45, "{}", all.len());
+        let built = default_patterns().kinds();
+        assert_eq!(built.len(), all.len());
+    }
+
+    fn benign_64k() -> String {
+        let para = "The quarterly report covers revenue, churn and hiring. Version 4.11.2 \
+            shipped on 2024-05-15 with build 20240515.3; see commit 3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e \
+            and request 550e8400-e29b-41d4-a716-446655440000. The token limit is 128000 tokens \
+            and max_tokens=4096. Passwords must be rotated every 90 days; never share your \
+            password or secret key. Use std::vector and Vec::new(); decorators like @property \
+            work. Prices: $1,299.99 and 3.14159. Server 10.0.0.5:8080 is internal. Таблица \
+            данных обновлена ✓. Call the help desk during office hours. Order #4829301, \
+            ticket JIRA-4521, room 2.114, port range 30000-32767.\n";
+        let mut s = String::new();
+        while s.len() < 64 * 1024 {
+            s.push_str(para);
+        }
+        s
+    }
+
+    #[test]
+    fn benign_64k_has_no_matches() {
+        let text = benign_64k();
+        let got = scan(&text);
+        assert!(got.is_empty(), "{:?}", &got[..got.len().min(5)]);
+        assert_eq!(default_patterns().hold_from(&text), text.len());
+    }
+
+    #[test]
+    #[allow(clippy::disallowed_methods)]
+    fn build_cost_and_scan_speed() {
+        let t0 = std::time::Instant::now();
+        let p = Patterns::new(&PatternOptions::default()).unwrap();
+        let build = t0.elapsed();
+        let text = benign_64k();
+        let t1 = std::time::Instant::now();
+        let mut out = Vec::new();
+        for _ in 0..10 {
+            out.clear();
+            p.scan(&text, &mut out);
+        }
+        let per = t1.elapsed() / 10;
+        println!(
+            "patterns: build {build:?}, automaton {} bytes ({}), {} kinds; scan 64 KiB benign {per:?}",
+            p.automaton_memory(),
+            if p.automaton_is_dfa() { "DFA" } else { "NFA" },
+            p.kinds().len()
+        );
+        assert!(p.automaton_memory() <= DFA_MEMORY_LIMIT * 2);
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Record {
+        text: String,
+        label: String,
+        kind: String,
+    }
+
+    /// (recall, false-positive rate, misses) over a corpus for one family.
+    fn evaluate(jsonl: &str, family: Family) -> (f64, f64, Vec<String>) {
+        let (mut pos, mut tp, mut neg, mut fp) = (0, 0, 0, 0);
+        let mut misses = Vec::new();
+        for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
+            let r: Record = serde_json::from_str(line).unwrap();
+            let mut out = Vec::new();
+            default_patterns().scan(&r.text, &mut out);
+            let flagged = out.iter().any(|m| m.family == family);
+            if r.label == "none" {
+                neg += 1;
+                if flagged {
+                    fp += 1;
+                    misses.push(format!(
+                        "FP {}: {:?} -> {:?}",
+                        r.kind,
+                        r.text,
+                        out.iter()
+                            .map(|m| (&*m.kind, &r.text[m.range()]))
+                            .collect::<Vec<_>>()
+                    ));
+                }
+            } else {
+                pos += 1;
+                if flagged {
+                    tp += 1;
+                } else {
+                    misses.push(format!("FN {}: {:?}", r.kind, r.text));
+                }
+            }
+        }
+        (
+            f64::from(tp) / f64::from(pos),
+            f64::from(fp) / f64::from(neg),
+            misses,
+        )
+    }
+
+    #[test]
+    fn corpus_secrets() {
+        let (recall, fpr, misses) = evaluate(
+            include_str!("../../../../corpus/secrets.jsonl"),
+            Family::Secrets,
+        );
+        println!(
+            "secrets corpus: recall {recall:.3}, FPR {fpr:.3}\n{}",
+            misses.join("\n")
+        );
+        assert!(
+            recall >= 0.97 && fpr <= 0.02,
+            "recall {recall}, fpr {fpr}\n{}",
+            misses.join("\n")
+        );
+    }
+
+    #[test]
+    fn corpus_pii() {
+        let (recall, fpr, misses) =
+            evaluate(include_str!("../../../../corpus/pii.jsonl"), Family::Pii);
+        println!(
+            "pii corpus: recall {recall:.3}, FPR {fpr:.3}\n{}",
+            misses.join("\n")
+        );
+        assert!(
+            recall >= 0.97 && fpr <= 0.02,
+            "recall {recall}, fpr {fpr}\n{}",
+            misses.join("\n")
+        );
+    }
 }

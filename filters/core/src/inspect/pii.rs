@@ -699,11 +699,11 @@ fn phone(
     if trunk && num.n >= 2 && (10..=12).contains(&d.len()) && num.glen(0) <= 5 {
         let fr =
             num.n == 5 && num.lens().all(|l| l == 2) && num.seps_uniform(ctx, &[b" ", b".", b"-"]);
+        // 0 + area code, then groups of 3 or more: 020 7946 0958.
         let spaced = !dots
             && num.seps_uniform(ctx, &[b" ", b"-"])
-            && num.lens().all(|l| l >= 2)
-            && !num.lens_are(&[2, 2, 4])
-            && !num.lens_are(&[4, 2, 2]);
+            && (3..=5).contains(&num.glen(0))
+            && num.lens().skip(1).all(|l| l >= 3);
         if fr || spaced {
             return Some(s);
         }

@@ -561,7 +561,19 @@ pub(crate) fn parse_assignment(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> O
             c.is_ascii_whitespace()
                 || matches!(
                     c,
-                    b',' | b';' | b'&' | b'"' | b'\'' | b'<' | b'>' | b')' | b'}' | b']' | b'`'
+                    b',' | b';'
+                        | b'&'
+                        | b'"'
+                        | b'\''
+                        | b'<'
+                        | b'>'
+                        | b'('
+                        | b')'
+                        | b'['
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | b'`'
                 )
         };
         let mut e = v.saturating_add(run_len(b, v, |c| !stop(c), 256));
