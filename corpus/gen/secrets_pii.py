@@ -263,6 +263,8 @@ def secrets():
     N("max_tokens: 1024\ntemperature: 0.2\ntop_p: 0.9", "config")
     N("password_min_length = 14\npassword_history = 5", "config")
     N("secret_name: prod/db/credentials\nsecret_version: AWSCURRENT", "config")
+    N("Rotate the Stripe key in the dashboard, then update STRIPE_SECRET_KEY in the vault.", "prose")
+    N("Your GitHub token needs the repo and workflow scopes.", "prose")
     N("-----BEGIN PUBLIC KEY-----\n" + "\n".join(rs(B64, 64) for _ in range(4)) + "\n-----END PUBLIC KEY-----", "public_key")
     N("-----BEGIN CERTIFICATE-----\n" + "\n".join(rs(B64, 64) for _ in range(6)) + "\n-----END CERTIFICATE-----", "certificate")
     N("A PEM private key starts with -----BEGIN PRIVATE KEY----- and ends with the matching END line.", "prose")
@@ -306,7 +308,7 @@ def pii():
     first = ["ana", "li", "sam", "priya", "jonas", "fatima", "kenji", "olga", "diego", "amara"]
     last = ["ruiz", "wei", "okoro", "sharma", "berg", "haddad", "sato", "ivanova", "lopez", "mensah"]
     domains = ["gmail.com", "outlook.com", "acme.co.uk", "mail.example-corp.io", "uni-heidelberg.de", "proton.me", "company.org"]
-    for i in range(8):
+    for i in range(14):
         e = f"{R.choice(first)}.{R.choice(last)}{R.choice(['', str(R.randint(1, 99))])}@{R.choice(domains)}"
         tmpl = R.choice(["Please forward the invoice to {}.", "From: {}\nSubject: Re: contract", "contact = \"{}\"", "Reach me at <{}> after 5pm", "user {} logged in from the mobile app"])
         P(tmpl.format(e), "email")
@@ -328,11 +330,16 @@ def pii():
     P(f"mobile: 98{R.randint(100, 999)} {R.randint(10000, 99999)}", "phone_number")
     a, x, n = nanp()
     P(f"phone {a}{x}{n}", "phone_number")
+    a, x, n = nanp()
+    P(f"2024-05-15 10:22:01 INFO sms sent to +1{a}{x}{n} (template=otp)", "phone_number")
+    P(f"Kontakt: 0151 {R.randint(10000000, 99999999)}", "phone_number")
     cards = [("4", 16, [4, 4, 4, 4]), ("51", 16, [4, 4, 4, 4]), ("37", 15, [4, 6, 5]), ("6011", 16, [4, 4, 4, 4]), ("2223", 16, [4, 4, 4, 4]), ("35", 16, [4, 4, 4, 4])]
     for pfx, n, sizes in cards:
         c = luhn_complete(pfx if pfx != "35" else "3530", n)
         P(R.choice(["Card number: {}", "please charge {} for the renewal", "cc={} exp=09/27 cvv=123"]).format(group(c, sizes, R.choice([" ", "-"]))), "credit_card")
     P(f"Visa {luhn_complete('4', 16)} exp 11/26", "credit_card")
+    P(f"Refund to card ending in 4821? No, the full number was {group(luhn_complete('55', 16), [4, 4, 4, 4], ' ')}.", "credit_card")
+    P(f"payment_method: {{ number: '{luhn_complete('4', 16)}', exp_month: 4 }}", "credit_card")
     P(f"amex {luhn_complete('34', 15)}", "credit_card")
     for cc, bban in [("GB", "WEST" + "".join(R.choice(string.digits) for _ in range(14))), ("DE", "".join(R.choice(string.digits) for _ in range(18))), ("FR", "".join(R.choice(string.digits) for _ in range(23))), ("ES", "".join(R.choice(string.digits) for _ in range(20))), ("NL", "ABNA" + "".join(R.choice(string.digits) for _ in range(10)))]:
         ib = iban(cc, bban)
@@ -344,7 +351,7 @@ def pii():
             a, g, s = R.randint(1, 899), R.randint(1, 99), R.randint(1, 9999)
             if a != 666:
                 return f"{a:03d}-{g:02d}-{s:04d}"
-    for _ in range(4):
+    for _ in range(6):
         P(R.choice(["SSN: {}", "Employee social security number {} on file", "ssn={}"]).format(ssn()), "us_ssn")
     P(f"my ssn is {ssn().replace('-', '')}", "us_ssn")
 
@@ -366,7 +373,7 @@ def pii():
         lead = R.choice("XYZ")
         n = R.randint(10**6, 10**7 - 1)
         P(f"NIE {lead}{n:07d}{DNI[int(str('XYZ'.index(lead)) + f'{n:07d}') % 23]}", "es_nie")
-    for _ in range(4):
+    for _ in range(6):
         ip = f"{R.choice([34, 52, 81, 104, 151, 185])}.{R.randint(1, 254)}.{R.randint(1, 254)}.{R.randint(1, 254)}"
         P(R.choice(["Failed login from {} at 03:12 UTC", "client_ip={} status=403", "the attacker's address was {}"]).format(ip), "ipv4")
     P(f"Request from 2a01:4f8:{R.randint(4096, 65535):x}:{R.randint(1, 65535):x}::2 blocked by WAF", "ipv6")

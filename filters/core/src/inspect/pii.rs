@@ -2,7 +2,7 @@
 //! IDs, IP addresses) for [`super::patterns`], with their validators.
 //!
 //! Emails are anchored on `@` like the secret rules. Numbers have no literal
-//! prefix worth anchoring on, so [`scan_numeric`] makes one linear pass over
+//! prefix worth anchoring on, so `scan_numeric` makes one linear pass over
 //! the bytes: at the start of each digit run it collects the run and the
 //! runs joined to it by single separators (` `, `-`, `.`, `/`, `(..)`), then
 //! asks each validator whether that number, or a prefix of it ending at a
@@ -330,7 +330,12 @@ pub(crate) fn scan_numeric(
                 continue;
             }
         }
+        // Skip to the next digit or colon.
         i = i.saturating_add(1);
+        i = b
+            .get(i..)
+            .and_then(|t| t.iter().position(|&c| c.is_ascii_digit() || c == b':'))
+            .map_or(b.len(), |off| i.saturating_add(off));
     }
 }
 
@@ -363,6 +368,8 @@ struct Num {
     groups: [(usize, usize); MAX_GROUPS],
     seps: [(usize, usize); MAX_GROUPS],
     n: usize,
+    /// Groups in the whole run (`n` may be a prefix of it).
+    span_n: usize,
 }
 
 impl Num {
@@ -413,6 +420,7 @@ impl Num {
     fn truncated(&self, n: usize) -> Num {
         let mut c = *self;
         c.n = n.min(self.n);
+        c.span_n = self.n;
         c
     }
 }
@@ -429,6 +437,7 @@ fn numeric_span(
         groups: [(0, 0); MAX_GROUPS],
         seps: [(0, 0); MAX_GROUPS],
         n: 0,
+        span_n: 0,
     };
     let mut p = s;
     loop {
@@ -697,8 +706,11 @@ fn phone(
     // National trunk prefix: 020 7946 0958, 030 12345678, 01 23 45 67 89.
     let trunk = d.first() == Some(&b'0') && d.get(1).is_some_and(|c| *c != b'0');
     if trunk && num.n >= 2 && (10..=12).contains(&d.len()) && num.glen(0) <= 5 {
-        let fr =
-            num.n == 5 && num.lens().all(|l| l == 2) && num.seps_uniform(ctx, &[b" ", b".", b"-"]);
+        // Five pairs, and not a prefix of a longer list of pairs.
+        let fr = num.n == 5
+            && num.span_n == 5
+            && num.lens().all(|l| l == 2)
+            && num.seps_uniform(ctx, &[b" ", b".", b"-"]);
         // 0 + area code, then groups of 3 or more: 020 7946 0958.
         let spaced = !dots
             && num.seps_uniform(ctx, &[b" ", b"-"])
@@ -716,13 +728,13 @@ fn phone(
         return Some(s);
     }
     // Bare runs: only with a word that says so.
-    if num.n == 1 && context(&PHONE_WORDS) {
-        let ok = (d.len() == 10 && nanp_ok(d))
+    if num.n == 1 {
+        let shape = (d.len() == 10 && nanp_ok(d))
             || (d.len() == 11
                 && d.first() == Some(&b'1')
                 && nanp_ok(d.get(1..).unwrap_or_default()))
             || (trunk && (10..=11).contains(&d.len()));
-        if ok {
+        if shape && context(&PHONE_WORDS) {
             return Some(s);
         }
     }
@@ -976,7 +988,7 @@ fn iban_at(ctx: &Ctx<'_>, s: usize) -> Option<usize> {
             *chars.get_mut(n)? = c;
             n = n.saturating_add(1);
             p = p.saturating_add(1);
-        } else if c == b' ' && n % 4 == 0 && n > 0 {
+        } else if c == b' ' && n.is_multiple_of(4) && n > 0 {
             p = p.saturating_add(1);
         } else {
             return None;
@@ -1039,7 +1051,7 @@ fn nino_at(ctx: &Ctx<'_>, s: usize, spaced: bool) -> Option<(usize, usize)> {
     let mut digits = 0usize;
     let mut pattern_ok = true;
     while digits < 6 {
-        if spaced && digits % 2 == 0 {
+        if spaced && digits.is_multiple_of(2) {
             if ctx.at(p) != b' ' {
                 pattern_ok = false;
                 break;

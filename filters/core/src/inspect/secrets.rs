@@ -6,7 +6,7 @@
 //! follows with a hand-written scanner: exact alphabets and lengths, the
 //! checksum where the format has one (GitHub and npm tokens carry a CRC-32 of
 //! their random part in their last six base62 characters), entropy where it
-//! does not, and a placeholder filter ([`super::patterns::is_placeholder`]:
+//! does not, and a placeholder filter (`patterns::is_placeholder`:
 //! the AWS documentation keys, `EXAMPLE`, `xxxx`, `<...>`, `${...}`,
 //! `your_...`, runs of one character, sequences). The order of the list is
 //! the tie-break when two rules match the same span: vendor-specific rules
@@ -491,10 +491,10 @@ fn is_key_byte(c: u8) -> bool {
 pub(crate) fn parse_assignment(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<Assignment> {
     let b = ctx.bytes();
     let mut ks = a_start;
-    let mut n = 0;
+    let mut n = 0usize;
     while ks > 0 && n < 48 && is_key_byte(ctx.before(ks)) {
         ks = ks.saturating_sub(1);
-        n += 1;
+        n = n.saturating_add(1);
     }
     let ke = a_end.saturating_add(run_len(b, a_end, is_key_byte, 48));
     let key_start_plain = ks.saturating_add(run_len(b, ks, |c| c == b'-', 2));
@@ -911,7 +911,7 @@ fn find_url_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usi
         s = s.saturating_sub(1);
     }
     let scheme = b.get(s..a_start)?.to_ascii_lowercase();
-    if !URL_SCHEMES.iter().any(|x| *x == scheme.as_slice()) {
+    if !URL_SCHEMES.contains(&scheme.as_slice()) {
         return None;
     }
     let n = run_len(
@@ -945,7 +945,7 @@ fn find_url_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usi
         b"pass123",
         b"mypassword",
     ];
-    if WORDS.iter().any(|w| *w == lower.as_slice()) {
+    if WORDS.contains(&lower.as_slice()) {
         return None;
     }
     let start = a_end.checked_add(colon)?.checked_add(1)?;
@@ -985,6 +985,7 @@ fn find_basic(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usi
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 pub(crate) mod tests {
     use super::*;
 
