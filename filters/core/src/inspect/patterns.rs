@@ -561,11 +561,12 @@ impl Patterns {
                     .all(|c| c.is_ascii_digit() || !c.is_ascii_alphabetic())
             });
             if p < digits_end && only_seps_after && (seps > 0 || from == b.len()) {
-                // Letters right before the digits (IBAN `GB82`, NINO `AB`).
+                // The whole token the digits end (a key ending in digits,
+                // IBAN `GB82`), and a `+` or `(` before a phone number.
                 while p > 0
-                    && digits_end.saturating_sub(p) < 64
+                    && digits_end.saturating_sub(p) < 512
                     && b.get(p.saturating_sub(1))
-                        .is_some_and(|&c| c.is_ascii_uppercase() || c == b'+' || c == b'(')
+                        .is_some_and(|&c| is_hold_byte(c) || c == b'(')
                 {
                     p = p.saturating_sub(1);
                 }
@@ -1453,6 +1454,71 @@ mod tests {
         assert_eq!(h("über ключ"), "");
         assert_eq!(h("ключ abc"), "abc");
         assert_eq!(h("日本語"), "");
+    }
+
+    /// The streaming contract: whatever `hold_from` lets go of, at any split
+    /// point, scans to matches that the whole text also has (nothing is
+    /// released half-seen), and it is always a char boundary.
+    #[test]
+    fn hold_from_never_releases_part_of_a_match() {
+        let p = default_patterns();
+        let gh =
+            super::super::secrets::tests::checksummed("ghp_", "Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0");
+        let texts = [
+            format!("Ключ {gh} и AKIAZ7VQ3XKD4TLMN2RB, ок."),
+            "config:\n  password: \"K7#mQ2vL9x\"\n  DB=postgres://app:Zq8!Lm3Rt7@db:5432/x ✓"
+                .to_string(),
+            "call +44 20 7946 0958 or (415) 555-0132; card 4539 1488 0343 6467, mail ana@acme.io."
+                .to_string(),
+            "Authorization: Bearer Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0 end".to_string(),
+        ];
+        for text in &texts {
+            let mut full = Vec::new();
+            p.scan(text, &mut full);
+            assert!(!full.is_empty());
+            for k in (0..=text.len()).filter(|&k| text.is_char_boundary(k)) {
+                let prefix = &text[..k];
+                let h = p.hold_from(prefix);
+                assert!(h <= k && prefix.is_char_boundary(h));
+                let mut part = Vec::new();
+                p.scan(&text[..h], &mut part);
+                for m in &part {
+                    assert!(
+                        full.contains(m),
+                        "split at {k}, released {:?}: {m:?} not in the full scan",
+                        &text[..h]
+                    );
+                }
+                // Every full match that ends before the release point is
+                // seen whole in the released text.
+                for m in full.iter().filter(|m| m.end < h) {
+                    assert!(part.contains(m), "split at {k}: lost {m:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics() {
+        let p = default_patterns();
+        let alphabet: Vec<char> =
+            "aZ09_-.:/@+=%()[]{}\"' \n\t#$é字🎉-----BEGIN PRIVATE KEY eyJ sk- ghp_ password= ://"
+                .chars()
+                .collect();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..300 {
+            let mut s = String::new();
+            for _ in 0..200 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let mut out = Vec::new();
+            p.scan(&s, &mut out);
+            let h = p.hold_from(&s);
+            assert!(s.is_char_boundary(h));
+        }
     }
 
     #[test]
