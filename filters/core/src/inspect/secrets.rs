@@ -1,4 +1,1020 @@
 //! Built-in secret rules (credentials, private keys, tokens, passwords) for
 //! [`super::patterns`], with their validators.
 //!
-//! CONTRACT (stub; filled in by the patterns/secrets/pii work).
+//! Every rule is anchored on a literal (a vendor prefix such as `ghp_`, a
+//! keyword such as `password`, a delimiter such as `://`) and checks what
+//! follows with a hand-written scanner: exact alphabets and lengths, the
+//! checksum where the format has one (GitHub and npm tokens carry a CRC-32 of
+//! their random part in their last six base62 characters), entropy where it
+//! does not, and a placeholder filter (`patterns::is_placeholder`:
+//! the AWS documentation keys, `EXAMPLE`, `xxxx`, `<...>`, `${...}`,
+//! `your_...`, runs of one character, sequences). The order of the list is
+//! the tie-break when two rules match the same span: vendor-specific rules
+//! first, generic assignments last.
+//!
+//! Redaction spans, deliberately:
+//! - a token or key: the whole token, prefix included;
+//! - a private key: the whole `-----BEGIN ... -----END ...-----` block (or,
+//!   when the end never comes, the header and the key body that follows);
+//! - a connection string (`postgres://user:pass@host/db`): the password only,
+//!   so the scheme, user and host stay readable for debugging;
+//! - an assignment (`password = "..."`, `"api_key": "..."`, `PASSWORD: ...`,
+//!   `--password ...`, `<password>...</password>`, `the password is ...`):
+//!   the value only, without its quotes;
+//! - an Azure SAS URL or connection string: the signature or the key value.
+
+use base64::Engine as _;
+
+use super::patterns::{
+    base62_decode, char_classes, context_has, crc32, entropy, is_alnum, is_b64, is_b64url,
+    is_hex_lower, is_placeholder, looks_random, run_len, Builtin, Ctx, Finder, TokenSpec,
+};
+use super::Family;
+
+/// The built-in secret rules, most specific first.
+pub(crate) fn rules() -> Vec<Builtin> {
+    fn tok(
+        id: &'static str,
+        anchors: &'static [&'static str],
+        spec: &'static TokenSpec,
+    ) -> Builtin {
+        Builtin {
+            id,
+            family: Family::Secrets,
+            anchors,
+            case_sensitive: true,
+            finder: Finder::Token(spec),
+        }
+    }
+    fn func(
+        id: &'static str,
+        anchors: &'static [&'static str],
+        case_sensitive: bool,
+        f: super::patterns::FindFn,
+    ) -> Builtin {
+        Builtin {
+            id,
+            family: Family::Secrets,
+            anchors,
+            case_sensitive,
+            finder: Finder::Func(f),
+        }
+    }
+    vec![
+        func("private_key", &["-----BEGIN "], true, find_pem),
+        func(
+            "gcp_service_account_key",
+            &["\"private_key\""],
+            true,
+            find_gcp_sa,
+        ),
+        tok(
+            "aws_access_key",
+            &["AKIA", "ASIA", "ABIA", "ACCA"],
+            &AWS_KEY_ID,
+        ),
+        func(
+            "aws_secret_key",
+            &[
+                "aws_secret_access_key",
+                "secret_access_key",
+                "secretaccesskey",
+                "aws_secret_key",
+                "aws_secret",
+            ],
+            false,
+            find_aws_secret,
+        ),
+        tok("gcp_api_key", &["AIza"], &GCP_API_KEY),
+        tok("google_oauth_token", &["ya29."], &GOOGLE_OAUTH),
+        func(
+            "azure_storage_key",
+            &["accountkey="],
+            false,
+            find_azure_account_key,
+        ),
+        func(
+            "azure_shared_access_key",
+            &["sharedaccesskey="],
+            false,
+            find_azure_shared_key,
+        ),
+        func("azure_sas_token", &["sig="], true, find_azure_sas),
+        tok(
+            "github_token",
+            &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+            &GITHUB_TOKEN,
+        ),
+        tok("github_pat", &["github_pat_"], &GITHUB_PAT),
+        tok(
+            "gitlab_token",
+            &["glpat-", "gldt-", "glrt-", "glptt-"],
+            &GITLAB,
+        ),
+        tok(
+            "slack_token",
+            &[
+                "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "xapp-",
+            ],
+            &SLACK,
+        ),
+        func(
+            "slack_webhook",
+            &["hooks.slack.com/"],
+            true,
+            find_slack_webhook,
+        ),
+        tok("stripe_key", &["sk_live_", "rk_live_"], &STRIPE),
+        func("anthropic_key", &["sk-ant-"], true, find_anthropic),
+        func("openai_key", &["sk-"], true, find_openai),
+        tok("huggingface_token", &["hf_"], &HUGGINGFACE),
+        tok("npm_token", &["npm_"], &NPM),
+        tok("pypi_token", &["pypi-AgEIcHlwaS5vcmc"], &PYPI),
+        tok("sendgrid_api_key", &["SG."], &SENDGRID),
+        tok("twilio_api_key", &["SK"], &TWILIO),
+        tok(
+            "shopify_token",
+            &["shpat_", "shpca_", "shppa_", "shpss_"],
+            &SHOPIFY,
+        ),
+        tok(
+            "digitalocean_token",
+            &["dop_v1_", "doo_v1_", "dor_v1_"],
+            &DIGITALOCEAN,
+        ),
+        tok("databricks_token", &["dapi"], &DATABRICKS),
+        tok("linear_api_key", &["lin_api_"], &LINEAR),
+        tok("mailgun_api_key", &["key-"], &MAILGUN),
+        tok("vault_token", &["hvs.", "hvb.", "hvr."], &VAULT),
+        tok("age_secret_key", &["AGE-SECRET-KEY-1"], &AGE),
+        func(
+            "datadog_api_key",
+            &[
+                "dd_api_key",
+                "datadog_api_key",
+                "dd-api-key",
+                "dd_app_key",
+                "dd_application_key",
+                "datadog_app_key",
+                "dd-application-key",
+            ],
+            false,
+            find_datadog,
+        ),
+        func("jwt", &["eyJ"], true, find_jwt),
+        func(
+            "connection_string_password",
+            &["://"],
+            true,
+            find_url_password,
+        ),
+        func("bearer_token", &["bearer "], false, find_bearer),
+        func("basic_auth", &["basic "], false, find_basic),
+        func(
+            "password",
+            &["password", "passwd", "pwd", "passphrase"],
+            false,
+            find_password,
+        ),
+        func(
+            "generic_secret",
+            &[
+                "secret",
+                "token",
+                "api_key",
+                "apikey",
+                "api-key",
+                "access_key",
+                "auth_key",
+            ],
+            false,
+            find_generic_secret,
+        ),
+    ]
+}
+
+// ---------------------------------------------------------------------------
+// Token specs.
+
+fn is_base32_upper(c: u8) -> bool {
+    c.is_ascii_uppercase() || (b'2'..=b'7').contains(&c)
+}
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+fn is_dotted_b64url(c: u8) -> bool {
+    is_b64url(c) || c == b'.'
+}
+fn is_slack(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-'
+}
+fn is_lower_alnum(c: u8) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit()
+}
+fn is_upper_alnum(c: u8) -> bool {
+    c.is_ascii_uppercase() || c.is_ascii_digit()
+}
+
+fn random_30(t: &[u8]) -> bool {
+    looks_random(t, 3.0)
+}
+fn random_35(t: &[u8]) -> bool {
+    looks_random(t, 3.5)
+}
+fn random_40(t: &[u8]) -> bool {
+    looks_random(t, 4.0)
+}
+fn no_check(_: &[u8]) -> bool {
+    true
+}
+
+/// GitHub and npm tokens: 30 random base62 characters, then the CRC-32 of
+/// those 30 as 6 base62 digits (`0-9A-Za-z`).
+pub(crate) fn crc32_base62_ok(body: &[u8]) -> bool {
+    let Some((random, check)) = body.split_at_checked(body.len().saturating_sub(6)) else {
+        return false;
+    };
+    random.len() >= 20
+        && !is_placeholder(random)
+        && base62_decode(check) == Some(u64::from(crc32(random)))
+}
+
+fn slack_ok(t: &[u8]) -> bool {
+    t.iter().filter(|&&c| c == b'-').count() >= 2
+        && t.iter().any(u8::is_ascii_digit)
+        && looks_random(t, 3.0)
+}
+fn sendgrid_ok(t: &[u8]) -> bool {
+    t.get(22) == Some(&b'.') && t.iter().filter(|&&c| c == b'.').count() == 1 && random_35(t)
+}
+fn mailgun_ok(t: &[u8]) -> bool {
+    t.iter().any(u8::is_ascii_digit) && t.iter().any(u8::is_ascii_lowercase) && random_35(t)
+}
+
+static AWS_KEY_ID: TokenSpec = TokenSpec {
+    charset: is_base32_upper,
+    min: 16,
+    max: 16,
+    check: random_30,
+};
+static GCP_API_KEY: TokenSpec = TokenSpec {
+    charset: is_b64url,
+    min: 35,
+    max: 35,
+    check: random_30,
+};
+static GOOGLE_OAUTH: TokenSpec = TokenSpec {
+    charset: is_b64url,
+    min: 30,
+    max: 512,
+    check: random_35,
+};
+static GITHUB_TOKEN: TokenSpec = TokenSpec {
+    charset: is_alnum,
+    min: 36,
+    max: 36,
+    check: crc32_base62_ok,
+};
+static NPM: TokenSpec = TokenSpec {
+    charset: is_alnum,
+    min: 36,
+    max: 36,
+    check: crc32_base62_ok,
+};
+static GITHUB_PAT: TokenSpec = TokenSpec {
+    charset: is_word,
+    min: 70,
+    max: 100,
+    check: random_40,
+};
+static GITLAB: TokenSpec = TokenSpec {
+    charset: is_dotted_b64url,
+    min: 20,
+    max: 120,
+    check: random_35,
+};
+static SLACK: TokenSpec = TokenSpec {
+    charset: is_slack,
+    min: 10,
+    max: 250,
+    check: slack_ok,
+};
+static STRIPE: TokenSpec = TokenSpec {
+    charset: is_alnum,
+    min: 20,
+    max: 247,
+    check: random_35,
+};
+static HUGGINGFACE: TokenSpec = TokenSpec {
+    charset: is_alnum,
+    min: 30,
+    max: 40,
+    check: random_35,
+};
+static PYPI: TokenSpec = TokenSpec {
+    charset: is_b64url,
+    min: 50,
+    max: 400,
+    check: random_35,
+};
+static SENDGRID: TokenSpec = TokenSpec {
+    charset: is_dotted_b64url,
+    min: 66,
+    max: 66,
+    check: sendgrid_ok,
+};
+static TWILIO: TokenSpec = TokenSpec {
+    charset: is_hex_lower,
+    min: 32,
+    max: 32,
+    check: random_30,
+};
+static SHOPIFY: TokenSpec = TokenSpec {
+    charset: is_hex_lower,
+    min: 32,
+    max: 32,
+    check: random_30,
+};
+static DIGITALOCEAN: TokenSpec = TokenSpec {
+    charset: is_hex_lower,
+    min: 64,
+    max: 64,
+    check: random_30,
+};
+static DATABRICKS: TokenSpec = TokenSpec {
+    charset: is_hex_lower,
+    min: 32,
+    max: 32,
+    check: random_30,
+};
+static LINEAR: TokenSpec = TokenSpec {
+    charset: is_alnum,
+    min: 40,
+    max: 40,
+    check: random_35,
+};
+static MAILGUN: TokenSpec = TokenSpec {
+    charset: is_lower_alnum,
+    min: 32,
+    max: 32,
+    check: mailgun_ok,
+};
+static VAULT: TokenSpec = TokenSpec {
+    charset: is_b64url,
+    min: 24,
+    max: 256,
+    check: random_35,
+};
+static AGE: TokenSpec = TokenSpec {
+    charset: is_upper_alnum,
+    min: 58,
+    max: 58,
+    check: no_check,
+};
+
+// ---------------------------------------------------------------------------
+// Scanners.
+
+/// `-----BEGIN <...>PRIVATE KEY-----` to its `-----END` line.
+fn find_pem(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    const MAX_BLOCK: usize = 16 * 1024;
+    let b = ctx.bytes();
+    let head = b.get(a_end..)?;
+    let label_len = memchr::memmem::find(head.get(..head.len().min(48))?, b"-----")?;
+    let label = head.get(..label_len)?;
+    if !(label.ends_with(b"PRIVATE KEY") || label.ends_with(b"PRIVATE KEY BLOCK")) {
+        return None;
+    }
+    let body_start = a_end.checked_add(label_len)?.checked_add(5)?;
+    // The next `-----END ` at or after body_start, memoised for the scan so
+    // many BEGIN lines cost one search.
+    let next_end = match ctx.pem_end.get() {
+        Some((from, found)) if from <= body_start && found.is_none_or(|q| q >= body_start) => found,
+        _ => {
+            let found = b
+                .get(body_start..)
+                .and_then(|t| memchr::memmem::find(t, b"-----END "))
+                .and_then(|q| body_start.checked_add(q));
+            ctx.pem_end.set(Some((body_start, found)));
+            found
+        }
+    };
+    let base64_count = |range: &[u8]| range.iter().filter(|&&c| is_b64(c)).count();
+    if let Some(q) = next_end.filter(|q| q.saturating_sub(body_start) <= MAX_BLOCK) {
+        let label_at = q.checked_add(9)?;
+        let after = b.get(label_at..)?;
+        if after.starts_with(label) && after.get(label.len()..)?.starts_with(b"-----") {
+            let end = label_at.checked_add(label.len())?.checked_add(5)?;
+            if base64_count(b.get(body_start..q)?) >= 64 {
+                return Some((a_start, end));
+            }
+            return None;
+        }
+    }
+    // No end line: the header and the key body that follows.
+    let body = run_len(
+        b,
+        body_start,
+        |c| {
+            is_b64(c)
+                || matches!(
+                    c,
+                    b'=' | b'\r' | b'\n' | b' ' | b'\t' | b'\\' | b':' | b',' | b'-'
+                )
+        },
+        MAX_BLOCK,
+    );
+    let end = body_start.checked_add(body)?;
+    let slice = b.get(body_start..end)?;
+    let trimmed = slice.len().saturating_sub(
+        slice
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_whitespace() || **c == b'-' || **c == b'\\')
+            .count(),
+    );
+    (base64_count(slice) >= 64).then_some((a_start, body_start.checked_add(trimmed)?))
+}
+
+/// A service-account JSON: the `"private_key": "..."` string value.
+fn find_gcp_sa(ctx: &Ctx<'_>, _a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let b = ctx.bytes();
+    let mut p = a_end;
+    p = p.saturating_add(run_len(b, p, |c| c == b' ' || c == b'\t', 8));
+    if ctx.at(p) != b':' {
+        return None;
+    }
+    p = p.saturating_add(1);
+    p = p.saturating_add(run_len(b, p, |c| c == b' ' || c == b'\t', 8));
+    if ctx.at(p) != b'"' {
+        return None;
+    }
+    let start = p.saturating_add(1);
+    let mut i = start;
+    let limit = start.saturating_add(8192).min(b.len());
+    while i < limit {
+        match ctx.at(i) {
+            b'\\' => i = i.saturating_add(2),
+            b'"' => {
+                let value = b.get(start..i)?;
+                return memchr::memmem::find(value, b"PRIVATE KEY")
+                    .is_some()
+                    .then_some((start, i));
+            }
+            b'\n' => return None,
+            _ => i = i.saturating_add(1),
+        }
+    }
+    None
+}
+
+/// The value of a `key <sep> value` assignment, found from a keyword anchor.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Assignment {
+    /// The whole key identifier around the anchor.
+    pub key: (usize, usize),
+    /// The value, without quotes.
+    pub value: (usize, usize),
+    /// The value was quoted.
+    pub quoted: bool,
+    /// `the password is X`: prose, so the value must look stronger.
+    pub natural: bool,
+}
+
+fn is_key_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')
+}
+
+/// Parse `key = value`, `key: value`, `"key": "value"`, `key := value`,
+/// `key => value`, `<key>value<`, `--key value`, `key is value` around an
+/// anchor inside `key`.
+pub(crate) fn parse_assignment(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<Assignment> {
+    let b = ctx.bytes();
+    let mut ks = a_start;
+    let mut n = 0usize;
+    while ks > 0 && n < 48 && is_key_byte(ctx.before(ks)) {
+        ks = ks.saturating_sub(1);
+        n = n.saturating_add(1);
+    }
+    let ke = a_end.saturating_add(run_len(b, a_end, is_key_byte, 48));
+    let key_start_plain = ks.saturating_add(run_len(b, ks, |c| c == b'-', 2));
+    let dashes = key_start_plain.saturating_sub(ks);
+    let mut p = ke;
+    // Closing quote of the key (also JSON-escaped `\"`).
+    if ctx.at(p) == b'\\' && ctx.at(p.saturating_add(1)) == b'"' {
+        p = p.saturating_add(2);
+    } else if matches!(ctx.at(p), b'"' | b'\'' | b'`') {
+        p = p.saturating_add(1);
+    }
+    let ws = |p: usize| p.saturating_add(run_len(b, p, |c| c == b' ' || c == b'\t', 6));
+    let q = ws(p);
+    let mut natural = false;
+    let xml = ctx.before(ks) == b'<';
+    let after_sep = match (ctx.at(q), ctx.at(q.saturating_add(1))) {
+        (b':', b'=') | (b'=', b'>') => q.saturating_add(2),
+        (b'=', b'=') | (b':', b':') => return None,
+        (b'=', _) | (b':', _) => q.saturating_add(1),
+        (b'>', _) if xml && q == p => q.saturating_add(1),
+        _ => {
+            let rest = b.get(q..)?;
+            if q > p && (rest.starts_with(b"is ") || rest.starts_with(b"was ")) {
+                natural = true;
+                q.saturating_add(if rest.starts_with(b"is ") { 3 } else { 4 })
+            } else if q > p && dashes == 2 {
+                q
+            } else {
+                return None;
+            }
+        }
+    };
+    let mut v = ws(after_sep);
+    let (close, quoted): (&[u8], bool) =
+        if ctx.at(v) == b'\\' && ctx.at(v.saturating_add(1)) == b'"' {
+            v = v.saturating_add(2);
+            (b"\\\"", true)
+        } else {
+            match ctx.at(v) {
+                b'"' => {
+                    v = v.saturating_add(1);
+                    (b"\"", true)
+                }
+                b'\'' => {
+                    v = v.saturating_add(1);
+                    (b"'", true)
+                }
+                b'`' => {
+                    v = v.saturating_add(1);
+                    (b"`", true)
+                }
+                _ => (b"", false),
+            }
+        };
+    let value_end = if quoted {
+        let window = b.get(v..v.saturating_add(256).min(b.len()))?;
+        let rel = memchr::memmem::find(window, close)?;
+        if window.get(..rel)?.contains(&b'\n') {
+            return None;
+        }
+        v.saturating_add(rel)
+    } else {
+        let stop = |c: u8| {
+            c.is_ascii_whitespace()
+                || matches!(
+                    c,
+                    b',' | b';'
+                        | b'&'
+                        | b'"'
+                        | b'\''
+                        | b'<'
+                        | b'>'
+                        | b'('
+                        | b')'
+                        | b'['
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | b'`'
+                )
+        };
+        let mut e = v.saturating_add(run_len(b, v, |c| !stop(c), 256));
+        if natural || xml {
+            while e > v
+                && matches!(
+                    ctx.at(e.saturating_sub(1)),
+                    b'.' | b',' | b'!' | b'?' | b':'
+                )
+            {
+                e = e.saturating_sub(1);
+            }
+        }
+        e
+    };
+    if value_end <= v {
+        return None;
+    }
+    Some(Assignment {
+        key: (ks, ke),
+        value: (v, value_end),
+        quoted,
+        natural,
+    })
+}
+
+/// Keys that hold metadata about a secret, not the secret.
+fn key_is_metadata(key: &[u8]) -> bool {
+    const WORDS: [&[u8]; 30] = [
+        b"hash",
+        b"length",
+        b"len",
+        b"policy",
+        b"min",
+        b"max",
+        b"reset",
+        b"expir",
+        b"field",
+        b"label",
+        b"hint",
+        b"prompt",
+        b"placeholder",
+        b"type",
+        b"regex",
+        b"pattern",
+        b"rule",
+        b"requir",
+        b"strength",
+        b"count",
+        b"limit",
+        b"file",
+        b"path",
+        b"usage",
+        b"tokeniz",
+        b"tokens",
+        b"name",
+        b"_id",
+        b"format",
+        b"url",
+    ];
+    let k = key.to_ascii_lowercase();
+    WORDS.iter().any(|w| memchr::memmem::find(&k, w).is_some())
+}
+
+/// A value that refers to a secret rather than holding one.
+fn value_is_reference(v: &[u8], quoted: bool) -> bool {
+    let first = v.first().copied().unwrap_or(b' ');
+    if matches!(
+        first,
+        b'$' | b'%' | b'{' | b'[' | b'(' | b'<' | b'/' | b'~' | b'@' | b'*'
+    ) {
+        return true;
+    }
+    if v.contains(&b'(') || memchr::memmem::find(v, b"://").is_some() {
+        return true;
+    }
+    if !quoted {
+        // An identifier or dotted path: `request.form`, `None`, `str`.
+        if v.iter()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'.' | b'-'))
+        {
+            return true;
+        }
+        if v.starts_with(b"./") || v.starts_with(b"os.") || v.starts_with(b"process.") {
+            return true;
+        }
+    }
+    false
+}
+
+fn password_value_ok(a: &Assignment, v: &[u8]) -> bool {
+    let min = if a.natural { 8 } else { 6 };
+    if v.len() < min || v.len() > 128 || is_placeholder(v) || value_is_reference(v, a.quoted) {
+        return false;
+    }
+    let classes = char_classes(v);
+    if a.natural {
+        return classes >= 2 && v.iter().any(|c| !c.is_ascii_alphabetic()) && !v.contains(&b' ');
+    }
+    if v.contains(&b' ') && classes < 3 {
+        return false;
+    }
+    classes >= 2
+}
+
+fn find_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let a = parse_assignment(ctx, a_start, a_end)?;
+    let key = ctx.bytes().get(a.key.0..a.key.1)?;
+    if key_is_metadata(key) {
+        return None;
+    }
+    let v = ctx.bytes().get(a.value.0..a.value.1)?;
+    password_value_ok(&a, v).then_some(a.value)
+}
+
+fn find_generic_secret(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let a = parse_assignment(ctx, a_start, a_end)?;
+    if a.natural {
+        return None;
+    }
+    let key = ctx.bytes().get(a.key.0..a.key.1)?;
+    if key_is_metadata(key) {
+        return None;
+    }
+    let v = ctx.bytes().get(a.value.0..a.value.1)?;
+    let ok = v.len() >= 12
+        && v.len() <= 256
+        && !v.contains(&b' ')
+        && !is_placeholder(v)
+        && !value_is_reference(v, a.quoted)
+        && char_classes(v) >= 2
+        && entropy(v) >= 3.0;
+    ok.then_some(a.value)
+}
+
+fn find_aws_secret(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let a = parse_assignment(ctx, a_start, a_end)?;
+    let v = ctx.bytes().get(a.value.0..a.value.1)?;
+    let ok = v.len() == 40
+        && v.iter().all(|&c| is_b64(c))
+        && char_classes(v) >= 2
+        && looks_random(v, 4.0);
+    ok.then_some(a.value)
+}
+
+fn find_datadog(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let a = parse_assignment(ctx, a_start, a_end)?;
+    let v = ctx.bytes().get(a.value.0..a.value.1)?;
+    let ok = (v.len() == 32 || v.len() == 40)
+        && v.iter().all(|&c| is_hex_lower(c))
+        && looks_random(v, 3.0);
+    ok.then_some(a.value)
+}
+
+/// `AccountKey=<86 base64>==`: the value.
+fn find_azure_account_key(ctx: &Ctx<'_>, _a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let n = run_len(ctx.bytes(), a_end, |c| is_b64(c) || c == b'=', 100);
+    let v = ctx.bytes().get(a_end..a_end.checked_add(n)?)?;
+    ((86..=90).contains(&n) && looks_random(v, 4.0)).then_some((a_end, a_end.checked_add(n)?))
+}
+
+/// `SharedAccessKey=<44 base64>`: the value.
+fn find_azure_shared_key(ctx: &Ctx<'_>, _a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let n = run_len(ctx.bytes(), a_end, |c| is_b64(c) || c == b'=', 60);
+    let v = ctx.bytes().get(a_end..a_end.checked_add(n)?)?;
+    ((43..=46).contains(&n) && looks_random(v, 4.0)).then_some((a_end, a_end.checked_add(n)?))
+}
+
+/// A SAS URL's `sig=`: only in a query that also has `sv=`/`sp=`/`se=`.
+fn find_azure_sas(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    if !matches!(ctx.before(a_start), b'?' | b'&') {
+        return None;
+    }
+    if !context_has(ctx, a_start, 256, &["sv=", "sp=", "se=", "spr="]) {
+        return None;
+    }
+    let n = run_len(
+        ctx.bytes(),
+        a_end,
+        |c| is_b64(c) || matches!(c, b'%' | b'='),
+        128,
+    );
+    let v = ctx.bytes().get(a_end..a_end.checked_add(n)?)?;
+    ((30..=128).contains(&n) && looks_random(v, 3.5)).then_some((a_end, a_end.checked_add(n)?))
+}
+
+/// `https://hooks.slack.com/services/T../B../...`: the whole URL.
+fn find_slack_webhook(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let b = ctx.bytes();
+    let n = run_len(b, a_end, |c| c.is_ascii_alphanumeric() || c == b'/', 200);
+    let path = b.get(a_end..a_end.checked_add(n)?)?;
+    let mut segs = path.split(|&c| c == b'/');
+    let kind = segs.next()?;
+    if !matches!(kind, b"services" | b"workflows" | b"triggers") {
+        return None;
+    }
+    let rest: Vec<&[u8]> = segs.filter(|s| !s.is_empty()).collect();
+    let last = rest.last()?;
+    if rest.len() < 3 || last.len() < 20 || !looks_random(last, 3.5) {
+        return None;
+    }
+    let start = if a_start >= 8 && b.get(a_start.saturating_sub(8)..a_start) == Some(b"https://") {
+        a_start.saturating_sub(8)
+    } else {
+        a_start
+    };
+    Some((start, a_end.checked_add(n)?))
+}
+
+/// `sk-ant-api03-...`, `sk-ant-admin01-...`.
+fn find_anthropic(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    if is_b64url(ctx.before(a_start)) {
+        return None;
+    }
+    let n = run_len(ctx.bytes(), a_end, is_b64url, 301);
+    let body = ctx.bytes().get(a_end..a_end.checked_add(n)?)?;
+    ((40..=300).contains(&n) && looks_random(body, 3.5)).then_some((a_start, a_end.checked_add(n)?))
+}
+
+/// `sk-proj-`, `sk-svcacct-`, `sk-admin-`, `sk-None-` keys, and legacy
+/// `sk-` keys (48 characters holding `T3BlbkFJ`, base64 of `OpenAI`).
+fn find_openai(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    if is_b64url(ctx.before(a_start)) {
+        return None;
+    }
+    let n = run_len(ctx.bytes(), a_end, is_b64url, 301);
+    let body = ctx.bytes().get(a_end..a_end.checked_add(n)?)?;
+    if body.starts_with(b"ant-") || n > 300 {
+        return None;
+    }
+    let marker = memchr::memmem::find(body, b"T3BlbkFJ").is_some();
+    let prefixed = [&b"proj-"[..], b"svcacct-", b"admin-", b"None-"]
+        .iter()
+        .find(|p| body.starts_with(p))
+        .map(|p| p.len());
+    let ok = match prefixed {
+        Some(plen) => {
+            let rest = body.get(plen..).unwrap_or_default();
+            rest.len() >= 40 && looks_random(rest, 3.5)
+        }
+        None => marker && n >= 40 && looks_random(body, 3.5),
+    };
+    ok.then_some((a_start, a_end.checked_add(n)?))
+}
+
+/// Three base64url parts; the header decodes to a JSON object with `alg`.
+fn find_jwt(ctx: &Ctx<'_>, a_start: usize, _a_end: usize) -> Option<(usize, usize)> {
+    let prev = ctx.before(a_start);
+    if is_b64url(prev) || prev == b'.' {
+        return None;
+    }
+    let b = ctx.bytes();
+    let h = run_len(b, a_start, is_b64url, 2049);
+    let dot1 = a_start.checked_add(h)?;
+    if !(10..=2048).contains(&h) || ctx.at(dot1) != b'.' {
+        return None;
+    }
+    let p_start = dot1.checked_add(1)?;
+    let p = run_len(b, p_start, is_b64url, 16385);
+    let dot2 = p_start.checked_add(p)?;
+    if !(2..=16384).contains(&p) || ctx.at(dot2) != b'.' {
+        return None;
+    }
+    let s_start = dot2.checked_add(1)?;
+    let s = run_len(b, s_start, is_b64url, 2049);
+    if s > 2048 {
+        return None;
+    }
+    let header = b.get(a_start..dot1)?;
+    let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .ok()?;
+    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&decoded).ok()?;
+    obj.contains_key("alg")
+        .then_some((a_start, s_start.checked_add(s)?))
+}
+
+/// Schemes whose URLs carry credentials in their userinfo.
+const URL_SCHEMES: [&[u8]; 40] = [
+    b"postgres",
+    b"postgresql",
+    b"mysql",
+    b"mariadb",
+    b"mongodb",
+    b"mongodb+srv",
+    b"redis",
+    b"rediss",
+    b"amqp",
+    b"amqps",
+    b"mssql",
+    b"sqlserver",
+    b"oracle",
+    b"clickhouse",
+    b"cockroachdb",
+    b"couchdb",
+    b"neo4j",
+    b"neo4j+s",
+    b"bolt",
+    b"cassandra",
+    b"elasticsearch",
+    b"kafka",
+    b"nats",
+    b"mqtt",
+    b"mqtts",
+    b"memcached",
+    b"snowflake",
+    b"db2",
+    b"ftp",
+    b"ftps",
+    b"sftp",
+    b"smtp",
+    b"smtps",
+    b"imap",
+    b"imaps",
+    b"ldap",
+    b"ldaps",
+    b"http",
+    b"https",
+    b"ssh",
+];
+
+/// `scheme://user:password@host`: the password.
+fn find_url_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let b = ctx.bytes();
+    let mut s = a_start;
+    while s > 0
+        && a_start.saturating_sub(s) < 16
+        && ctx
+            .before(s)
+            .is_ascii_alphanumeric()
+            .then_some(())
+            .or_else(|| matches!(ctx.before(s), b'+' | b'.' | b'-').then_some(()))
+            .is_some()
+    {
+        s = s.saturating_sub(1);
+    }
+    let scheme = b.get(s..a_start)?.to_ascii_lowercase();
+    if !URL_SCHEMES.contains(&scheme.as_slice()) {
+        return None;
+    }
+    let n = run_len(
+        b,
+        a_end,
+        |c| {
+            !(c.is_ascii_whitespace()
+                || matches!(
+                    c,
+                    b'/' | b'?' | b'#' | b'"' | b'\'' | b'<' | b'>' | b'`' | b'\\'
+                ))
+        },
+        256,
+    );
+    let authority = b.get(a_end..a_end.checked_add(n)?)?;
+    let at = memchr::memrchr(b'@', authority)?;
+    let userinfo = authority.get(..at)?;
+    let colon = memchr::memchr(b':', userinfo)?;
+    let pw = userinfo.get(colon.checked_add(1)?..)?;
+    if pw.is_empty() || is_placeholder(pw) || value_is_reference(pw, true) {
+        return None;
+    }
+    let lower = pw.to_ascii_lowercase();
+    const WORDS: [&[u8]; 8] = [
+        b"password",
+        b"pass",
+        b"passwd",
+        b"pwd",
+        b"secret",
+        b"pw",
+        b"pass123",
+        b"mypassword",
+    ];
+    if WORDS.contains(&lower.as_slice()) {
+        return None;
+    }
+    let start = a_end.checked_add(colon)?.checked_add(1)?;
+    Some((start, a_end.checked_add(at)?))
+}
+
+/// `Bearer <token>`.
+fn find_bearer(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    if ctx.before(a_start).is_ascii_alphanumeric() {
+        return None;
+    }
+    let n = run_len(
+        ctx.bytes(),
+        a_end,
+        |c| is_b64url(c) || matches!(c, b'.' | b'~' | b'+' | b'/' | b'='),
+        4097,
+    );
+    let v = ctx.bytes().get(a_end..a_end.checked_add(n)?)?;
+    let ok = (16..=4096).contains(&n) && char_classes(v) >= 2 && looks_random(v, 3.0);
+    ok.then_some((a_end, a_end.checked_add(n)?))
+}
+
+/// `Authorization: Basic <base64 of user:password>`.
+fn find_basic(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    if !context_has(ctx, a_start, 32, &["authorization"]) {
+        return None;
+    }
+    let n = run_len(ctx.bytes(), a_end, |c| is_b64(c) || c == b'=', 513);
+    let v = ctx.bytes().get(a_end..a_end.checked_add(n)?)?;
+    if !(8..=512).contains(&n) {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(v).ok()?;
+    let colon = memchr::memchr(b':', &decoded)?;
+    let pw = decoded.get(colon.checked_add(1)?..)?;
+    (!pw.is_empty() && !is_placeholder(pw)).then_some((a_end, a_end.checked_add(n)?))
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A GitHub-format token for tests: prefix + 30 chars + CRC-32 base62.
+    pub(crate) fn checksummed(prefix: &str, random30: &str) -> String {
+        assert_eq!(random30.len(), 30);
+        let mut crc = u64::from(crc32(random30.as_bytes()));
+        const ALPHA: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        let mut out = [b'0'; 6];
+        for slot in out.iter_mut().rev() {
+            *slot = ALPHA[(crc % 62) as usize];
+            crc /= 62;
+        }
+        format!("{prefix}{random30}{}", std::str::from_utf8(&out).unwrap())
+    }
+
+    #[test]
+    fn crc32_matches_the_zlib_check_value() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn github_checksum_validates() {
+        let t = checksummed("ghp_", "Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0");
+        assert!(crc32_base62_ok(t.as_bytes().get(4..).unwrap()));
+        let mut bad = t.clone().into_bytes();
+        let last = bad.len() - 1;
+        bad[last] = if bad[last] == b'a' { b'b' } else { b'a' };
+        assert!(!crc32_base62_ok(&bad[4..]));
+    }
+}
