@@ -260,7 +260,15 @@ pub struct Injection {
     /// Per slot: the most words allowed between it and the previous slot.
     gaps: Vec<u8>,
     patterns: Vec<Pattern>,
+    /// The word patterns, over the word view; pattern `i` is
+    /// `patterns[word_ids[i]]`.
     automaton: Option<AhoCorasick>,
+    word_ids: Vec<usize>,
+    /// The literal patterns, over the text view: few, so a DFA; kept apart
+    /// from the words so the text view is not run through the big automaton
+    /// (that second overlapping pass was a third of the scan time).
+    literals: Option<AhoCorasick>,
+    literal_ids: Vec<usize>,
     /// Splits joined spaced-out letters into the rules' words.
     segmenter: Option<AhoCorasick>,
     tag_rule: Option<u32>,
@@ -292,17 +300,30 @@ impl Injection {
             segment_words,
             ..
         } = compiler;
-        let automaton = if pattern_text.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(&pattern_text)
-                    .map_err(|e| InjectionError::new("rules", e.to_string()))?,
-            )
+        let split = |word: bool| -> (Vec<usize>, Vec<&str>) {
+            patterns
+                .iter()
+                .zip(&pattern_text)
+                .enumerate()
+                .filter(|(_, (p, _))| matches!(p, Pattern::Word(_)) == word)
+                .map(|(i, (_, t))| (i, t.as_str()))
+                .unzip()
         };
+        let (word_ids, word_text) = split(true);
+        let (literal_ids, literal_text) = split(false);
+        let build = |texts: &[&str], kind: AhoCorasickKind| {
+            if texts.is_empty() {
+                return Ok(None);
+            }
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(kind))
+                .build(texts)
+                .map(Some)
+                .map_err(|e| InjectionError::new("rules", e.to_string()))
+        };
+        let automaton = build(&word_text, AhoCorasickKind::ContiguousNFA)?;
+        let literals = build(&literal_text, AhoCorasickKind::DFA)?;
         let segmenter = if segment_words.is_empty() {
             None
         } else {
@@ -337,6 +358,9 @@ impl Injection {
             gaps,
             patterns,
             automaton,
+            word_ids,
+            literals,
+            literal_ids,
             segmenter,
         })
     }
@@ -365,7 +389,9 @@ impl Injection {
         let size = |a: &Option<AhoCorasick>| a.as_ref().map_or(0, AhoCorasick::memory_usage);
         (
             self.patterns.len(),
-            size(&self.automaton).saturating_add(size(&self.segmenter)),
+            size(&self.automaton)
+                .saturating_add(size(&self.literals))
+                .saturating_add(size(&self.segmenter)),
         )
     }
 
@@ -374,15 +400,18 @@ impl Injection {
     fn scan(&self, text: &str, depth: u8, fired: &mut [bool], budget: &mut usize) {
         let views = Views::new(text);
         let words = self.segmented(&views);
-        if let Some(automaton) = &self.automaton {
+        if let Some(literals) = &self.literals {
             // Literals on the text view.
-            for m in automaton.find_overlapping_iter(views.text.as_str()) {
-                if let Some(Pattern::Literal(rules)) = self.patterns.get(m.pattern().as_usize()) {
+            for m in literals.find_overlapping_iter(views.text.as_str()) {
+                let at = self.literal_ids.get(m.pattern().as_usize());
+                if let Some(Pattern::Literal(rules)) = at.and_then(|&i| self.patterns.get(i)) {
                     for &rule in rules {
                         self.fire(fired, Some(rule), false);
                     }
                 }
             }
+        }
+        if let Some(automaton) = &self.automaton {
             // Phrases on the word view.
             self.match_phrases(automaton, &words, fired);
         }
@@ -482,7 +511,8 @@ impl Injection {
         let mut cursor = 0usize;
         let mut word_index = 0u32;
         for m in automaton.find_overlapping_iter(words) {
-            let Some(Pattern::Word(uses)) = self.patterns.get(m.pattern().as_usize()) else {
+            let at = self.word_ids.get(m.pattern().as_usize());
+            let Some(Pattern::Word(uses)) = at.and_then(|&i| self.patterns.get(i)) else {
                 continue;
             };
             if m.start() > cursor {
