@@ -138,8 +138,12 @@ impl Action {
 pub struct InjectionPolicy {
     /// On prompts. Default: `block`.
     pub request: Action,
-    /// On completions (a model repeating an injection it read). Default:
-    /// `audit`.
+    /// On completions. Default: `off`: injection is an attack on a model,
+    /// and it arrives in prompts and tool results (checked on requests,
+    /// including earlier assistant turns sent back); completions are guarded
+    /// by the output checks. Turn it on to record (or stop) a model that
+    /// repeats injected instructions onward; on a stream it scores every
+    /// released window, which costs more than the other detectors.
     pub response: Action,
     /// Score at or above which a text is flagged. Default: 1.0.
     pub threshold: f32,
@@ -290,7 +294,7 @@ impl Default for InjectionPolicy {
     fn default() -> Self {
         Self {
             request: Action::Block,
-            response: Action::Audit,
+            response: Action::Off,
             threshold: 1.0,
             roles: vec![Role::User, Role::Assistant, Role::Tool, Role::Other],
             builtin: true,
