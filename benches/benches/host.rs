@@ -11,15 +11,23 @@ use tollgate_host::{Host, Module, Request, Response};
 const ITERS: u32 = 2_000;
 
 fn per_request(name: &str, body: &str) -> anyhow::Result<f64> {
+    per_request_with(name, body, None)
+}
+
+/// Per-request microseconds of filter `name`; `fixture` is an `x-fixture`
+/// script for the fixture filter.
+fn per_request_with(name: &str, body: &str, fixture: Option<&str>) -> anyhow::Result<f64> {
     let module = Module::named(name)?;
     let mut host = Host::builder(&module).configuration("{}").build()?;
     let run = |host: &mut Host| {
         let mut s = host.stream();
-        s.send_request(
-            Request::post("/v1/chat/completions")
-                .header("content-type", "application/json")
-                .body(body.to_string()),
-        );
+        let mut request = Request::post("/v1/chat/completions")
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(script) = fixture {
+            request = request.header("x-fixture", script);
+        }
+        s.send_request(request);
         s.send_response(Response::ok().body("{}"));
     };
     for _ in 0..200 {
@@ -71,13 +79,37 @@ fn main() -> anyhow::Result<()> {
             t / baseline
         );
     }
-    let big = body_of(64 << 10);
-    let big_baseline = per_request("fixture", &big)?;
-    let t = per_request("inspect", &big)?;
+    // Inspect against a plain scan of the same bytes in the same VM: the
+    // fixture buffering the body and running one memchr::memmem pass.
     println!(
-        "{:<22} {t:>12.2} {:>8.2}  (baseline: fixture, 64 KiB: {big_baseline:.2} us)",
-        "inspect, 64 KiB chat",
-        t / big_baseline
+        "\n{:<22} {:>12} {:>8}  (baseline: fixture buffering the body + one memmem pass, same bytes)",
+        "inspect", "us/request", "ratio"
+    );
+    for kib in [4, 64] {
+        let body = body_of(kib << 10);
+        let scan = per_request_with("fixture", &body, Some("find-body:zq0x"))?;
+        let t = per_request("inspect", &body)?;
+        println!(
+            "{:<22} {t:>12.2} {:>8.2}  (baseline {scan:.2} us)",
+            format!("inspect, {kib} KiB chat"),
+            t / scan
+        );
+    }
+    // VM start and on_configure (the automata), against the fixture's.
+    let start = |name: &str| -> anyhow::Result<f64> {
+        let module = Module::named(name)?;
+        let t = std::time::Instant::now();
+        for _ in 0..20 {
+            std::hint::black_box(Host::builder(&module).configuration("{}").build()?);
+        }
+        Ok(t.elapsed().as_secs_f64() * 1e3 / 20.0)
+    };
+    let fixture_start = start("fixture")?;
+    let inspect_start = start("inspect")?;
+    println!(
+        "\n{:<22} {inspect_start:>12.2} {:>8.2}  (ms; baseline: fixture VM start {fixture_start:.2} ms)",
+        "inspect VM start",
+        inspect_start / fixture_start
     );
     println!("\n{:<22} {:>12} {:>8}", "module", "bytes", "ratio");
     let size = |name: &str| {
