@@ -316,11 +316,24 @@ Press Ctrl-C to stop.
 fn inspect_examples(base: &str, mock: bool) -> String {
     // A synthetic AWS key id: the right shape, not a real key.
     let key = "AKIAQYLPMN5HHHFPZAM2";
+    // The mock's echo route answers with the request as it arrived, so the
+    // redaction is visible; a real upstream just receives it redacted.
+    let (path, note) = if mock {
+        (
+            "/__mock/echo",
+            "the mock echoes what it received: [REDACTED:aws_access_key]",
+        )
+    } else {
+        (
+            "/v1/chat/completions",
+            "the upstream receives [REDACTED:aws_access_key]",
+        )
+    };
     let mut out = format!(
         "
   # inspect: a prompt carrying an AWS key is redacted before it leaves
-  # (the upstream receives [REDACTED:aws_access_key]; see the mock's log line)
-  curl -s {base}/v1/chat/completions -H 'content-type: application/json' \\
+  # ({note})
+  curl -s {base}{path} -H 'content-type: application/json' \\
     -d '{{\"model\":\"gpt-4o-mini\",\"messages\":[{{\"role\":\"user\",\"content\":\"deploy with {key} please\"}}]}}'
 
   # inspect: a jailbreak is blocked with an OpenAI-shaped 400 (content_policy_violation)
