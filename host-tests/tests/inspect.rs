@@ -760,3 +760,32 @@ fn decision_metadata_and_no_content_in_logs() {
     assert!(!logs.contains(AWS_KEY) && !logs.contains(ANT_KEY));
     assert!(h.logged(LogLevel::Info, "audit request_id="));
 }
+
+#[test]
+fn binary_bodies_pass_unread_or_are_refused() {
+    let mut h = host();
+    let mut s = h.stream();
+    let upload = b"--x\r\ncontent-disposition: form-data; name=file\r\n\r\n\xff\xfe\x00AKIAQYLPMN5HHHFPZAM2\r\n--x--".to_vec();
+    s.send_request(
+        Request::post("/v1/audio/transcriptions")
+            .header("content-type", "multipart/form-data; boundary=x")
+            .body(upload.clone()),
+    );
+    assert!(s.upstream().complete);
+    assert_eq!(s.upstream().body(), upload, "passed as it was");
+    s.send_response(
+        Response::ok()
+            .header("content-type", "audio/mpeg")
+            .body(vec![0xffu8; 64]),
+    );
+    assert_eq!(s.downstream().body(), vec![0xffu8; 64]);
+    assert_eq!(h.counter("tollgate_inspect_opaque_total"), Some(2));
+    let mut h = host_with(json!({"on_opaque": "block"}));
+    let mut s = h.stream();
+    s.send_request(
+        Request::post("/v1/audio/transcriptions")
+            .header("content-type", "multipart/form-data; boundary=x")
+            .body(upload),
+    );
+    assert_eq!(s.local_reply().map(|r| r.status), Some(415));
+}

@@ -44,7 +44,10 @@
 //!   (e.g. `tollgate_inspect_request_secrets_redact_total`), counting
 //!   findings; `tollgate_inspect_blocked_total`,
 //!   `tollgate_inspect_rewritten_total`, `tollgate_inspect_unreadable_total`,
-//!   `tollgate_inspect_oversize_total`, `tollgate_inspect_guard_errors_total`.
+//!   `tollgate_inspect_oversize_total`, `tollgate_inspect_guard_errors_total`,
+//!   `tollgate_inspect_opaque_total` (bodies of a binary content type:
+//!   multipart uploads, audio, images, video, octet-stream; passed unread,
+//!   or refused with 415 when `on_opaque` is `block`).
 //! - Decision metadata for access logs: the property `tollgate_inspect`
 //!   (Envoy filter state `wasm.tollgate_inspect`), a JSON object with each
 //!   direction's outcome and rule ids with counts, never matched text.
@@ -64,7 +67,7 @@ use std::time::Duration;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
 use tollgate_core::api::ApiKind;
-use tollgate_core::config::inspect::{Action as Act, Compressed, FailMode};
+use tollgate_core::config::inspect::{Action as Act, Compressed, Disposition, FailMode};
 use tollgate_core::config::InspectConfig;
 use tollgate_core::error::{ErrorKind, ErrorReply};
 use tollgate_core::inspect::decompress::{self, DecompressError, Encoding};
@@ -91,6 +94,7 @@ struct Metrics {
     unreadable: MetricId,
     oversize: MetricId,
     guard_errors: MetricId,
+    opaque: MetricId,
     /// Indexed by [`finding_metric_index`].
     findings: Vec<MetricId>,
 }
@@ -133,6 +137,7 @@ impl Metrics {
             unreadable: counter("tollgate_inspect_unreadable_total")?,
             oversize: counter("tollgate_inspect_oversize_total")?,
             guard_errors: counter("tollgate_inspect_guard_errors_total")?,
+            opaque: counter("tollgate_inspect_opaque_total")?,
             findings,
         })
     }
@@ -342,6 +347,22 @@ impl HttpContext for Request {
             self.request_done = true;
             return Action::Continue;
         }
+        let content_type = host::header(MapType::HttpRequestHeaders, "content-type")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if is_binary(&content_type) {
+            // File uploads, audio, images: no text a detector can read.
+            filter.metrics.bump(filter.metrics.opaque, self.tag);
+            if config.on_opaque == Disposition::Block {
+                return self.refuse(
+                    ErrorKind::UnsupportedMediaType,
+                    "request bodies of this content type cannot be inspected",
+                );
+            }
+            self.request_done = true;
+            return Action::Continue;
+        }
         let coding = host::header(MapType::HttpRequestHeaders, "content-encoding")
             .ok()
             .flatten()
@@ -462,6 +483,11 @@ impl HttpContext for Request {
             .flatten()
             .unwrap_or_default();
         let encoding = Encoding::from_header(&coding);
+        if is_binary(&content_type) {
+            // Speech, images, files: passed as they are (counted).
+            filter.metrics.bump(filter.metrics.opaque, self.tag);
+            return Action::Continue;
+        }
         if content_type.starts_with("text/event-stream") {
             self.remove_response_header("content-length");
             if encoding != Ok(Encoding::Identity) {
@@ -1048,6 +1074,21 @@ impl Request {
             log::debug!("{}: cannot set decision metadata: {e}", self.tag);
         }
     }
+}
+
+/// Content types with no text for a detector: multipart uploads, audio,
+/// images, video, raw bytes.
+fn is_binary(content_type: &str) -> bool {
+    let ct = content_type.trim().to_ascii_lowercase();
+    [
+        "multipart/",
+        "audio/",
+        "image/",
+        "video/",
+        "application/octet-stream",
+    ]
+    .iter()
+    .any(|p| ct.starts_with(p))
 }
 
 fn api_name(api: ApiKind) -> &'static str {
