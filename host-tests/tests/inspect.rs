@@ -789,3 +789,30 @@ fn binary_bodies_pass_unread_or_are_refused() {
     );
     assert_eq!(s.local_reply().map(|r| r.status), Some(415));
 }
+
+#[test]
+fn bodies_ending_in_trailers_are_inspected() {
+    let mut h = host();
+    let mut s = h.stream();
+    s.send_request(
+        Request::post(CHAT)
+            .body(chat(&format!("key {AWS_KEY}")).to_string())
+            .chunk_size(16)
+            .trailer("x-checksum", "1"),
+    );
+    let up = s.upstream().body_str();
+    assert!(
+        up.contains("[REDACTED:aws_access_key]") && !up.contains(AWS_KEY),
+        "{up}"
+    );
+    s.send_response(
+        Response::ok()
+            .json(&completion(&format!("it is {AWS_KEY}")))
+            .trailer("x-checksum", "2"),
+    );
+    let down = s.downstream().body_str();
+    assert!(
+        down.contains("[REDACTED:aws_access_key]") && !down.contains(AWS_KEY),
+        "{down}"
+    );
+}

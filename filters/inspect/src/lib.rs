@@ -422,6 +422,51 @@ impl HttpContext for Request {
         if !end_of_stream {
             return Action::Pause;
         }
+        self.decide_request(body_size)
+    }
+
+    fn on_http_request_trailers(&mut self, _trailers: usize) -> Action {
+        // A body followed by trailers never sees end_of_stream in a body
+        // callback: it ends here.
+        if self.request_done || self.replied {
+            return Action::Continue;
+        }
+        let size = host::buffer(BufferType::HttpRequestBody, 0, usize::MAX >> 1)
+            .map(|b| b.len())
+            .unwrap_or_default();
+        match self.decide_request(size) {
+            Action::Continue => Action::Continue,
+            _ => Action::Pause,
+        }
+    }
+
+    fn on_http_response_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
+        self.response_headers(end_of_stream)
+    }
+
+    fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        self.response_body(body_size, end_of_stream)
+    }
+
+    fn on_http_response_trailers(&mut self, _trailers: usize) -> Action {
+        // As for requests: a buffered body followed by trailers ends here.
+        if matches!(self.response, ResponseMode::Pass) {
+            return Action::Continue;
+        }
+        let size = host::buffer(BufferType::HttpResponseBody, 0, usize::MAX >> 1)
+            .map(|b| b.len())
+            .unwrap_or_default();
+        self.response_body(size, true);
+        Action::Continue
+    }
+}
+
+impl Request {
+    /// The whole request body is here: inspect it and carry the verdict out.
+    fn decide_request(&mut self, body_size: usize) -> Action {
+        let filter = Rc::clone(&self.filter);
+        let config = filter.config();
+        let max = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
         self.request_done = true;
         let raw = match host::buffer(BufferType::HttpRequestBody, 0, body_size) {
             Ok(raw) => raw,
@@ -467,7 +512,7 @@ impl HttpContext for Request {
         Action::Continue
     }
 
-    fn on_http_response_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
+    fn response_headers(&mut self, end_of_stream: bool) -> Action {
         if self.replied || end_of_stream {
             return Action::Continue;
         }
@@ -532,7 +577,7 @@ impl HttpContext for Request {
         Action::Continue
     }
 
-    fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+    fn response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
         let filter = Rc::clone(&self.filter);
         let config = filter.config();
         let max = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
