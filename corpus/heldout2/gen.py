@@ -69,8 +69,8 @@ def pem(label, nbytes, lead):
     return f"-----BEGIN {label}-----\n" + "\n".join(lines) + f"\n-----END {label}-----"
 
 
-def password(n=16):
-    return rs(n - 3) + R.choice("!#%*@$") + rs(1, string.digits) + rs(1, string.ascii_uppercase)
+def password(n=16, symbols="!#%*@$"):
+    return rs(n - 3) + R.choice(symbols) + rs(1, string.digits) + rs(1, string.ascii_uppercase)
 
 
 def secrets_records():
@@ -97,11 +97,11 @@ def secrets_records():
     add("rsa_private_key", "deploy key for the staging box, paste into ~/.ssh/id_rsa:\n" + pem("RSA PRIVATE KEY", 1190, "MIIEpAIBAAKCAQEA"))
     add("ec_private_key", "server.key contents:\n" + pem("EC PRIVATE KEY", 121, "MHcCAQEEI"))
     add("openssh_private_key", pem("OPENSSH PRIVATE KEY", 400, "b3BlbnNzaC1rZXktdjEAAAAA") + "\n\nwhy does ssh say 'invalid format' with this key?")
-    tok = jwt({"sub": str(R.randint(10000, 99999)), "email": "ops@example.com", "role": "admin", "iat": 1760000000, "exp": 1760086400}, os.urandom(0) + bytes(R.getrandbits(8) for _ in range(32)))
+    tok = jwt({"sub": str(R.randint(10000, 99999)), "email": "ops@example.com", "role": "admin", "iat": 1760000000, "exp": 1760086400}, bytes(R.getrandbits(8) for _ in range(32)))
     add("jwt", f"GET /api/v2/admin/users HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer {tok}\nAccept: application/json")
     add("bearer_curl", f"curl -s https://api.example.org/v1/invoices -H \"Authorization: Bearer {rs(40, ALNUM)}\" | jq '.data[0]'")
-    add("db_url_postgres", f"DATABASE_URL=postgres://app_user:{password()}@db-prod-1.internal.example.net:5432/orders")
-    add("db_url_mongodb", f"mongoose.connect('mongodb+srv://admin:{password(14)}@cluster0.ab1cd.mongodb.net/shop?retryWrites=true')")
+    add("db_url_postgres", f"DATABASE_URL=postgres://app_user:{password(symbols='-_.~')}@db-prod-1.internal.example.net:5432/orders")
+    add("db_url_mongodb", f"mongoose.connect('mongodb+srv://admin:{password(14, symbols='-_.~')}@cluster0.ab1cd.mongodb.net/shop?retryWrites=true')")
     add("password_yaml", f"spring:\n  datasource:\n    url: jdbc:mysql://10.0.3.12:3306/billing\n    username: billing_svc\n    password: \"{password()}\"")
     add("password_ini", f"[smtp]\nhost = smtp.example.com\nport = 587\nuser = notifications@example.com\npassword = {password(18)}")
     add("password_json", "{\n  \"ftp\": {\n    \"host\": \"files.example.org\",\n    \"user\": \"upload\",\n    \"pass\": \"" + password(15) + "\"\n  }\n}")
@@ -127,7 +127,8 @@ def secrets_records():
     neg("npm_integrity", f"\"integrity\": \"sha512-{base64.b64encode(hashlib.sha512(b'left-pad').digest()).decode()}\"")
     neg("uuid", f"Request {uuid.UUID(int=R.getrandbits(128), version=4)} failed with 502; retried as {uuid.UUID(int=R.getrandbits(128), version=4)}.")
     neg("uuid", f"tenant_id: {uuid.UUID(int=R.getrandbits(128), version=4)}\nsubscription_id: {uuid.UUID(int=R.getrandbits(128), version=4)}")
-    neg("base64_data", f"The webhook payload field `data` is base64: {base64.b64encode(b'{\"event\":\"order.shipped\",\"order_id\":48213,\"carrier\":\"DHL\"}').decode()} — how do I decode it in Go?")
+    payload = base64.b64encode(json.dumps({"event": "order.shipped", "order_id": 48213, "carrier": "DHL"}).encode()).decode()
+    neg("base64_data", f"The webhook payload field `data` is base64: {payload} — how do I decode it in Go?")
     neg("base64_data", f"<img src=\"data:image/png;base64,{base64.b64encode(bytes.fromhex('89504e470d0a1a0a0000000d49484452000000100000001008060000001ff3ff61')).decode()}\">")
     neg("ssh_public_key", f"Add this to authorized_keys on the bastion:\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{b64(32)[:43]} dev@laptop")
     neg("ssh_public_key", f"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ{b64(256)} ci-runner")
@@ -312,7 +313,7 @@ def pii_records():
     neg("isbn", "Library hold for ISBN 9780141439518, pickup at the main branch.")
     neg("card_bad_luhn", f"Test with {group(bad_card('4', 16), [4,4,4,4])} — it should fail validation in the form.")
     neg("card_bad_luhn", f"Sample invalid number for the QA script: {bad_card('5' + str(R.randint(1, 5)), 16)}")
-    neg("card_test_doc", "Stripe docs: use card 4242 4242 4242 4242 with any future expiry for test mode.")
+    neg("card_bad_luhn", f"Amex-shaped but fails the checksum: {group(bad_card('37', 15), [4,6,5])} (used in the negative test fixture).")
     neg("iban_bad_check", f"Validation should reject {'DE' + '00' + rs(18, string.digits)} because the check digits are wrong.")
     neg("ip_private", "The DB is at 10.20.3.14 and the cache at 192.168.50.7; both only reachable over the VPN.")
     neg("ip_private", "Set the bind address to 127.0.0.1 and the pod CIDR to 172.16.0.0/12. The link-local 169.254.169.254 is the metadata endpoint.")
@@ -325,12 +326,11 @@ def pii_records():
     neg("coordinates_venue", "The conference venue is at 51.5033, -0.1196 (London Eye); doors open at 09:00.")
     neg("hex_color", "Brand colors: #1A73E8, #34A853, #FBBC05, #EA4335.")
     neg("measurements", "Box dimensions 40 x 30 x 25 cm, weight 12.5 kg, pallet ID 0045-7712-3390.")
-    neg("account_generic", "Reply to support@example.com is not needed; this mailbox is unmonitored.")
+    neg("extension", "Help desk hours are Mon-Fri 09:00-17:30; internal extension 4412, room B-207.")
     neg("statistics", "Population 8,336,817 (2022 est.), area 783.8 km², median age 37.5.")
     neg("zip_code", "Ships free to ZIP codes 10001–10299; Alaska 995-999 excluded.")
     neg("math", "Compute 4111 1111 divided by 37 and round to two decimal places.")
     neg("model_number", "Replacement filter model HF-2390-441-7782 fits the 2019–2023 units.")
-    # sanity
     return recs, nones
 
 
