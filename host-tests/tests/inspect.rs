@@ -816,3 +816,30 @@ fn bodies_ending_in_trailers_are_inspected() {
         "{down}"
     );
 }
+
+#[test]
+fn upstream_errors_in_their_own_format_pass() {
+    let mut h = host();
+    let mut s = h.stream();
+    s.send_request(Request::post(CHAT).json(&chat("hi")));
+    let text = "upstream connect error or disconnect/reset before headers";
+    s.send_response(
+        Response::status(503)
+            .header("content-type", "text/plain")
+            .body(text),
+    );
+    assert_eq!(s.downstream().status(), Some(503));
+    assert_eq!(s.downstream().body_str(), text);
+    // A 200 that is not a completion is still refused.
+    let mut s = h.stream();
+    s.send_request(Request::post(CHAT).json(&chat("hi")));
+    s.send_response(
+        Response::ok()
+            .header("content-type", "application/json")
+            .body("{not json"),
+    );
+    assert!(s
+        .downstream()
+        .body_str()
+        .contains("content_policy_violation"));
+}

@@ -214,6 +214,7 @@ impl RootContext for Root {
             replied: false,
             system_prompt: None,
             response: ResponseMode::Pass,
+            response_status: 0,
             guard: None,
             metadata: Metadata::default(),
         }))
@@ -263,6 +264,8 @@ struct Request {
     replied: bool,
     system_prompt: Option<SystemPrompt>,
     response: ResponseMode,
+    /// The upstream's `:status`.
+    response_status: u16,
     guard: Option<GuardCall>,
     metadata: Metadata,
 }
@@ -516,6 +519,11 @@ impl Request {
         if self.replied || end_of_stream {
             return Action::Continue;
         }
+        self.response_status = host::header(MapType::HttpResponseHeaders, ":status")
+            .ok()
+            .flatten()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         let filter = Rc::clone(&self.filter);
         let config = filter.config();
         let content_type = host::header(MapType::HttpResponseHeaders, "content-type")
@@ -696,6 +704,10 @@ impl Request {
                 );
                 self.record(Direction::Response, &verdict);
                 let new_body = match verdict.outcome {
+                    // An error the upstream (or Envoy: `upstream connect
+                    // error…`) sent in its own format is not a completion
+                    // that failed to parse: it passes, counted as unreadable.
+                    Outcome::Block(BlockReason::Unparsable) if self.response_status >= 400 => None,
                     Outcome::Block(_) => {
                         filter.metrics.bump(filter.metrics.blocked, self.tag);
                         self.replace_response_with_error(body_size);
