@@ -15,6 +15,18 @@ import string
 import zlib
 
 R = random.Random(20240601)
+# Records added for the recall classes found by corpus/heldout (2026-11):
+# their own generator, so the earlier records keep their values.
+R2 = random.Random(20261126)
+
+
+def password2(symbols, need=""):
+    # Upper, lower, digit, and the given punctuation; `need` must appear.
+    while True:
+        p = rs(string.ascii_letters + string.digits + symbols, R2.randint(12, 18), R2)
+        if (any(c.isdigit() for c in p) and any(c.islower() for c in p)
+                and any(c.isupper() for c in p) and all(c in p for c in need)):
+            return p
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.dirname(HERE)
 
@@ -25,10 +37,11 @@ HEX = "0123456789abcdef"
 B32 = string.ascii_uppercase + "234567"
 
 
-def rs(alphabet, n):
+def rs(alphabet, n, rng=None):
     # No runs or sequences that the placeholder filter would reject.
+    rng = rng or R
     while True:
-        s = "".join(R.choice(alphabet) for _ in range(n))
+        s = "".join(rng.choice(alphabet) for _ in range(n))
         bad = False
         for i in range(len(s) - 4):
             w = s[i:i + 5]
@@ -298,6 +311,23 @@ def secrets():
     N("Call refresh_token() before the access token expires.", "code")
     N("ENCRYPTION_KEY_ID=alias/prod-app-key", "config")
     N("api-key header missing: send x-api-key with each call", "prose")
+    # Recall classes (see R2): punctuation in URL and assignment passwords,
+    # env lists, prose with words before "is", mysql -p, Twilio auth tokens.
+    P(f"engine = create_engine('mysql+mysqldb://app:{password2('.+-')}@db.internal/app')", "connection_string")
+    P(f"CACHE_URL=rediss://:{password2('#^', '#')}@redis.prod.svc:6380/1", "connection_string")
+    P(f"celery broker: amqp://worker:{password2('#.?', '#')}@rabbit.local:5672/jobs", "connection_string")
+    P(f"[client]\nuser = backup\npassword = {password2('%^!-', '%')}", "password")
+    P("env:\n  - name: AWS_SECRET_ACCESS_KEY\n    value: \"" + rs(B64, 40, R2) + "\"", "aws_secret_key")
+    P(f'{{"name": "DB_PASSWORD", "value": "{password2("#!")}"}}', "password")
+    P(f"mysqldump -u backup -p'{password2('.!')}' shop > shop.sql", "password")
+    P(f"the admin password for the staging box is {password2('+#')}", "password")
+    P(f"twilio_client = Client('AC{rs(HEX, 32, R2)}', '{rs(HEX, 32, R2)}')", "twilio_auth_token")
+    N("password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3565326138", "reference")
+    N("- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: app-db\n      key: password", "reference")
+    N("api_secret: secretsmanager/prod/payments:api_secret", "reference")
+    N("mysql -u root -p -h 10.0.0.5 shop", "prose")
+    N("The password for the guest wifi is printed on the router.", "prose")
+    N(f"md5 of the upload: {rs(HEX, 32, R2)}", "hash")
     return out
 
 
@@ -453,6 +483,18 @@ def pii():
     N("Score 98.6 / 100 on 2023-11-30", "number")
     N("ULID 01HXYZ3K9QW8E7R6T5Y4U3I2O1", "id")
     N("k8s node ip-10-0-12-34.ec2.internal is ready", "hostname")
+    # Recall classes (see R2): reserved-TLD addresses are flagged (an address
+    # at any valid domain is personal data), an SSN in a CSV field, and
+    # four-part versions that are not addresses.
+    P("Contact mateo.ferri@harbor-lines.test about the sandbox invoice.", "email")
+    P("name,email\nIda Lund,ida.lund@northwind.example", "email")
+    while True:
+        a = R2.randint(1, 899)
+        if a != 666:
+            break
+    P(f"id,name,ssn\n{R2.randint(100, 999)},Rosa Diaz,{a:03d}-{R2.randint(1, 99):02d}-{R2.randint(1, 9999):04d}", "us_ssn")
+    N("Firmware 5.12.0.3 or later is required for the new radio.", "version")
+    N("Tested on release 11.2.0.4 of the database.", "version")
     return out
 
 

@@ -796,7 +796,7 @@ pub(crate) fn char_classes(s: &[u8]) -> u8 {
 /// run of 5 ascending or descending bytes (`12345`, `abcde`); fewer than 4
 /// distinct bytes in 8 or more.
 pub(crate) fn is_placeholder(s: &[u8]) -> bool {
-    const WORDS: [&[u8]; 22] = [
+    const WORDS: [&[u8]; 21] = [
         b"example",
         b"xxxx",
         b"placeholder",
@@ -814,7 +814,6 @@ pub(crate) fn is_placeholder(s: &[u8]) -> bool {
         b"insert",
         b"${",
         b"{{",
-        b"%s",
         b"***",
         b"...",
         b"\xe2\x80\xa6",
@@ -829,6 +828,22 @@ pub(crate) fn is_placeholder(s: &[u8]) -> bool {
     }
     if s.first() == Some(&b'<') || s.last() == Some(&b'>') {
         return true;
+    }
+    // A printf `%s` is lowercase and ends a word: matched on the original
+    // bytes, so `G%S^A` inside a random password is not a template.
+    let mut from = 0usize;
+    while let Some(rel) = s.get(from..).and_then(|t| memchr::memmem::find(t, b"%s")) {
+        let at = from.saturating_add(rel);
+        let next = s.get(at.saturating_add(2)).copied().unwrap_or(b' ');
+        let prev = at
+            .checked_sub(1)
+            .and_then(|j| s.get(j))
+            .copied()
+            .unwrap_or(b' ');
+        if !next.is_ascii_alphanumeric() && prev != b'%' {
+            return true;
+        }
+        from = at.saturating_add(2);
     }
     let (mut same, mut up, mut down) = (1usize, 1usize, 1usize);
     for w in s.windows(2) {
@@ -1232,6 +1247,167 @@ mod tests {
         none("token_type: bearer");
         none("api_key = os.environ['KEY']");
         none("secret_name: prod/db/credentials");
+    }
+
+    #[test]
+    fn connection_strings_with_punctuation_drivers_and_raw_hash() {
+        // Driver suffixes (SQLAlchemy), and passwords pasted unencoded with
+        // `#`, `?`, `%`, `^`, `+`, `.`, `-` in them.
+        hit(
+            "DATABASE_URL=postgresql+psycopg2://etl:Vq3.-+Rk9Lw2@pg.prod.local:5432/warehouse",
+            "connection_string_password",
+            "Vq3.-+Rk9Lw2",
+        );
+        hit(
+            "broker: amqps://svc:Hk4#mP9?x2Lq@rabbit.internal:5671/vhost",
+            "connection_string_password",
+            "Hk4#mP9?x2Lq",
+        );
+        hit(
+            "rediss://:Tz7#Qw2^Lp@cache.local:6380",
+            "connection_string_password",
+            "Tz7#Qw2^Lp",
+        );
+        hit(
+            "mongodb://root:Xy7%Pq#3Lm@mongo-0.mongo:27017/admin",
+            "connection_string_password",
+            "Xy7%Pq#3Lm",
+        );
+        // Hard negatives: a query or fragment holding `@`, references,
+        // placeholder words, a driver suffix on an unknown service.
+        none("https://docs.local:8443?next=page@section");
+        none("https://shop.local/#contact@team");
+        none("redis://cache#primary@v2");
+        none("postgresql+psycopg2://etl:${PGPASS}@db/x");
+        none("mysql+pymysql://app:password@localhost/app");
+        none("foo+bar://app:Vq3Rk9Lw2@host");
+    }
+
+    #[test]
+    fn password_assignments_with_special_characters() {
+        hit(
+            "[mysqld]\npassword = Qm7^rT-2%Lx!p",
+            "password",
+            "Qm7^rT-2%Lx!p",
+        );
+        hit("DB_PASSWD=Wq9%S^z!Tk", "password", "Wq9%S^z!Tk");
+        hit("{\"password\": \"Lk3%S-q^Wz!\"}", "password", "Lk3%S-q^Wz!");
+        hit("password = \"Rv5!%Sx^Pq-\"", "password", "Rv5!%Sx^Pq-");
+        hit("smtp_password: 9f%dK2&x", "password", "9f%dK2");
+        // Placeholders, templates and references stay quiet. `changeme` and
+        // friends are documentation values, not credentials.
+        none("password = <your-password>");
+        none("password = ${DB_PASSWORD}");
+        none("password: $(cat /run/secrets/db)");
+        none("password = changeme");
+        none("password: \"%s\"");
+        none("password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6231386438");
+        none("password: !Ref DbPasswordParam");
+        none("client_secret: kv/prod/app:oauth_secret");
+        none("password_policy = min12!Chars");
+    }
+
+    #[test]
+    fn mysql_client_password_glued_to_dash_p() {
+        hit(
+            "mysqldump -u backup -p'Xw3.Kq9zLm' shop > shop.sql",
+            "password",
+            "Xw3.Kq9zLm",
+        );
+        hit("mysql -h db -uroot -pR7t!kW2q app", "password", "R7t!kW2q");
+        // `-p` alone prompts; `-P` is the port; a reference is not a value.
+        none("mysql -u root -p shop");
+        none("mysql -u root -p\"$MYSQL_PWD\" -h db");
+        none("mysql -u root -P 3306 -h db");
+    }
+
+    #[test]
+    fn prose_password_with_words_before_is() {
+        hit(
+            "the vpn password for the staging cluster is Tq8#Lz2Wm, don't share",
+            "password",
+            "Tq8#Lz2Wm",
+        );
+        none("the password for the admin account is reset every week");
+        none("the password for this form must be 12 chars: Ab1!");
+        none("the password policy for new users is Min8Chars!");
+        none("the password you chose is Weak1234");
+        none("the password for the router is printed on the label");
+    }
+
+    #[test]
+    fn name_value_env_lists() {
+        hit(
+            "        - name: AWS_SECRET_ACCESS_KEY\n          value: Hq7vT2pLx9Wm3Rk8Zt5Ny4Bc6Df1Gj0Ks2Qe7Uw/",
+            "aws_secret_key",
+            "Hq7vT2pLx9Wm3Rk8Zt5Ny4Bc6Df1Gj0Ks2Qe7Uw/",
+        );
+        hit(
+            "{\"name\": \"DB_PASSWORD\", \"value\": \"Vk8#pQ2!mZ\"}",
+            "password",
+            "Vk8#pQ2!mZ",
+        );
+        hit(
+            "--environment Name=API_TOKEN,Value=Rq7Lx2Wm9Tz4Kp8Nv3",
+            "generic_secret",
+            "Rq7Lx2Wm9Tz4Kp8Nv3",
+        );
+        none("- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db");
+        none("- name: AWS_SECRET_ACCESS_KEY\n- name: AWS_REGION\n  value: us-east-1");
+        none("- name: DB_PASSWORD_FILE\n  value: /run/secrets/db");
+    }
+
+    #[test]
+    fn twilio_auth_token_needs_twilio_context() {
+        let tok = "e4d2c9b7a1f30864c5e7d9b2a6f1c038";
+        hit(
+            &format!("tw = TwilioRestClient('AC0b3e91f4c2d87a6e5f10b9c8d7e6a5f4', '{tok}')"),
+            "twilio_auth_token",
+            tok,
+        );
+        hit(
+            &format!("my twilio auth token {tok}"),
+            "twilio_auth_token",
+            tok,
+        );
+        none(&format!("md5 {tok}"));
+        none("AC0b3e91f4c2d87a6e5f10b9c8d7e6a5f4 is the account sid");
+        none("twilio message SM0b3e91f4c2d87a6e5f10b9c8d7e6a5f4 delivered");
+        none("AC0b3e91f4c2d87a6e5f10b9c8d7e6a5f4\ne4d2c9b7a1f30864c5e7d9b2a6f1c038");
+    }
+
+    #[test]
+    fn reserved_tld_emails_are_flagged() {
+        hit(
+            "write to noor.haddad@clinic.test today",
+            "email",
+            "noor.haddad@clinic.test",
+        );
+        hit("cc: k.ito@mail.example,", "email", "k.ito@mail.example");
+        hit("<t.berg@acme.invalid>", "email", "t.berg@acme.invalid");
+        hit("dev@box.localhost", "email", "dev@box.localhost");
+        none("user@localhost");
+        none("logo@2x.test.js");
+    }
+
+    #[test]
+    fn ssn_after_a_csv_comma_and_versions_are_not_ips() {
+        hit(
+            "id,name,ssn\n7,Lena Vogt,521-48-7730\n",
+            "us_ssn",
+            "521-48-7730",
+        );
+        hit("Vogt,521-48-7730", "us_ssn", "521-48-7730");
+        none("totals 1,521-48-7730");
+        none("Requires firmware 7.2.0.14 or newer.");
+        none("fixed in version 8.8.4.4 of the agent");
+        none("runs 6.1.0.9 or later");
+        hit("ping 8.8.4.4 from the office", "ipv4", "8.8.4.4");
+        hit(
+            "ssh to 81.2.69.160 after the upgrade",
+            "ipv4",
+            "81.2.69.160",
+        );
     }
 
     #[test]

@@ -36,8 +36,20 @@
 //!   `private_ips` is set.
 //! - `email`: a dot-atom local part, a domain of valid labels, and a
 //!   top-level domain that is a known generic one or a two-letter country
-//!   code (not `js`, `py`, `md`...: file names are not addresses); not the
-//!   user part of a URL (`https://user:pw@host`) nor `git@host:` SSH remotes.
+//!   code (not `js`, `py`, `md`...: file names are not addresses), or one
+//!   of the reserved names of RFC 2606 / 6761 (`example`, `test`,
+//!   `invalid`, `localhost`); not the user part of a URL
+//!   (`https://user:pw@host`) nor `git@host:` SSH remotes.
+//!
+//!   Reserved top-level domains are flagged on purpose: for policy an
+//!   address in a prompt at any syntactically valid domain is personal data
+//!   (the local part names a person whatever the domain), real traffic never
+//!   carries those domains, so flagging them costs nothing in production,
+//!   and test prompts that use them should see the behaviour real addresses
+//!   get. A bare `user@localhost` (one label) is still not an address.
+//! - `ipv4`: not after a word that makes it a version (`firmware 10.4.2.1`,
+//!   `version 9.8.0.12`, `... or later`): four dotted numbers are as often a
+//!   four-part version as an address, and the word decides.
 
 use std::net::Ipv6Addr;
 use std::str::FromStr;
@@ -190,6 +202,10 @@ const NOT_CCTLDS: [&str; 14] = [
     "js", "py", "rs", "md", "sh", "ts", "cs", "rb", "pl", "gz", "xz", "db", "so", "mk",
 ];
 
+/// Reserved top-level domains (RFC 2606, RFC 6761): flagged like real ones
+/// (see the module docs for why).
+const RESERVED_TLDS: [&str; 4] = ["example", "test", "invalid", "localhost"];
+
 fn tld_ok(tld: &[u8]) -> bool {
     if !tld.iter().all(u8::is_ascii_alphabetic) {
         return false;
@@ -201,7 +217,7 @@ fn tld_ok(tld: &[u8]) -> bool {
     if t.len() == 2 {
         return !NOT_CCTLDS.contains(&t);
     }
-    GENERIC_TLDS.contains(&t)
+    GENERIC_TLDS.contains(&t) || RESERVED_TLDS.contains(&t)
 }
 
 fn is_local_byte(c: u8) -> bool {
@@ -298,9 +314,12 @@ pub(crate) fn scan_numeric(
                 i = next_i;
                 continue;
             }
-            // An inner run of `2024-01-15`, `1.2.3`, `a-123`: never a start.
-            if matches!(prev, b'-' | b'.' | b'/' | b':' | b',')
-                && ctx.before(i.saturating_sub(1)).is_ascii_alphanumeric()
+            // An inner run of `2024-01-15`, `1.2.3`, `a-123`, `1,299`: never
+            // a start. A comma after a letter is a field separator (`Ruiz,
+            // 402-30-6833` in a CSV row), so the number after it is a start.
+            let before_prev = ctx.before(i.saturating_sub(1));
+            if (matches!(prev, b'-' | b'.' | b'/' | b':') && before_prev.is_ascii_alphanumeric())
+                || (prev == b',' && before_prev.is_ascii_digit())
             {
                 i = next_i;
                 continue;
@@ -532,7 +551,7 @@ fn classify(
 
     if num.n == 4 && all_dots {
         if num.lens().all(|l| l <= 3) && on(IPV4) {
-            return ipv4_ok(ctx, s, e).then_some((s, e, IPV4));
+            return (ipv4_ok(ctx, s, e) && !is_version(ctx, s, e)).then_some((s, e, IPV4));
         }
         return None;
     }
@@ -1127,6 +1146,35 @@ fn ipv4_ok(ctx: &Ctx<'_>, s: usize, e: usize) -> bool {
     };
     // `v1.2.3.4`-style versions are excluded by the caller's boundary rules.
     ctx.private_ips || ipv4_public(ip)
+}
+
+/// Words before (within 48 bytes) or after (within 16) four dotted numbers
+/// that make them a software or firmware version, not an address.
+fn is_version(ctx: &Ctx<'_>, s: usize, e: usize) -> bool {
+    const BEFORE: [&str; 7] = [
+        "version",
+        "firmware",
+        "release",
+        "upgrade to",
+        "update to",
+        "downgrade to",
+        "ver.",
+    ];
+    const AFTER: [&[u8]; 5] = [
+        b" or later",
+        b" or newer",
+        b" or higher",
+        b" or above",
+        b" or earlier",
+    ];
+    if context_has(ctx, s, 48, &BEFORE) {
+        return true;
+    }
+    let b = ctx.bytes();
+    let after = b
+        .get(e..e.saturating_add(16).min(b.len()))
+        .unwrap_or_default();
+    AFTER.iter().any(|w| after.starts_with(w))
 }
 
 fn ipv4_public(ip: std::net::Ipv4Addr) -> bool {

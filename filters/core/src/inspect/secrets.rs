@@ -12,6 +12,39 @@
 //! the tie-break when two rules match the same span: vendor-specific rules
 //! first, generic assignments last.
 //!
+//! Shapes the assignment and URL scanners accept, and why:
+//! - `key = value` in INI/TOML/YAML/.env/JSON with any printable value
+//!   (`%`, `^`, `!`, `#` included: people use them in passwords); a printf
+//!   `%s` is a placeholder only in lowercase at a word end, so `G%S^A` in a
+//!   random password is not one.
+//! - `name: KEY` then `value: X` (Kubernetes/Compose env lists, the
+//!   `{"name":..,"value":..}` JSON and `Name=..,Value=..` CLI forms): the key
+//!   sits in a `name` field and the secret in the `value` field that follows.
+//! - prose with words between the key and `is` (`the wifi password for the
+//!   guest network is X`): up to six plain words, none that describes the
+//!   secret (`policy`, `length`, `must`, `not`...), and a value of at least
+//!   three character classes, since prose is where false positives live.
+//! - `mysql -p'X'` / `-pX` after a MySQL client name: the client's own
+//!   syntax for a password on the command line.
+//! - URLs: a scheme with a driver suffix (`mysql+pymysql://`) is read by its
+//!   base; a password with a raw `#` or `?` (which a strict URL parser would
+//!   end the authority at) is accepted when what surrounds it is shaped like
+//!   credentials (a plain user, no `?key=`, a host after the `@`).
+//! - Twilio auth tokens are bare 32-hex strings, so they need Twilio context:
+//!   an account SID (`AC` + 32 hex) or the word `twilio` earlier on the line.
+//!
+//! References are not secrets: `${VAR}`, `$(cmd)`, `%VAR%`, `{{ tpl }}`, a
+//! YAML tag (`!vault |`, `!Ref Param`), a lowercase secret-manager path
+//! (`kv/data/app:db_password`), identifiers, and placeholder words
+//! (`changeme`, `<your-password>`, `example`...). `changeme` is treated as a
+//! placeholder on purpose: it is the documented default of countless
+//! templates, so flagging it would fire on documentation far more often than
+//! on a live credential.
+//!
+//! GitHub and npm tokens with a wrong checksum are not reported, on purpose:
+//! the services never issue them, so such a string is a hand-made fixture
+//! (and the checksum is what lets the rule stay quiet on test data).
+//!
 //! Redaction spans, deliberately:
 //! - a token or key: the whole token, prefix included;
 //! - a private key: the whole `-----BEGIN ... -----END ...-----` block (or,
@@ -132,6 +165,12 @@ pub(crate) fn rules() -> Vec<Builtin> {
         tok("pypi_token", &["pypi-AgEIcHlwaS5vcmc"], &PYPI),
         tok("sendgrid_api_key", &["SG."], &SENDGRID),
         tok("twilio_api_key", &["SK"], &TWILIO),
+        func(
+            "twilio_auth_token",
+            &["AC", "twilio", "Twilio", "TWILIO"],
+            true,
+            find_twilio_auth_token,
+        ),
         tok(
             "shopify_token",
             &["shpat_", "shpca_", "shppa_", "shpss_"],
@@ -175,6 +214,12 @@ pub(crate) fn rules() -> Vec<Builtin> {
             &["password", "passwd", "pwd", "passphrase"],
             false,
             find_password,
+        ),
+        func(
+            "password",
+            &["mysql", "mysqldump", "mysqladmin", "mariadb"],
+            false,
+            find_mysql_cli_password,
         ),
         func(
             "generic_secret",
@@ -479,6 +524,113 @@ pub(crate) struct Assignment {
     pub quoted: bool,
     /// `the password is X`: prose, so the value must look stronger.
     pub natural: bool,
+    /// `the wifi password for the guest network is X`: words between the
+    /// key and `is`, so the value must look stronger still.
+    pub gap: bool,
+}
+
+/// Words between a key and `is` in prose: at most this many...
+const GAP_WORDS: usize = 6;
+/// ...within this many bytes.
+const GAP_BYTES: usize = 48;
+
+/// `password for the guest network is`: from `p` (just after the key),
+/// up to [`GAP_WORDS`] plain lowercase words on the same line, then `is ` or
+/// `was `. The position after it, or `None`. A word that describes the
+/// secret rather than naming what it protects (`policy`, `length`, `hash`,
+/// `must`, `not`...) ends the search: then the value is not the secret.
+fn prose_gap(b: &[u8], p: usize) -> Option<usize> {
+    const STOP: [&[u8]; 12] = [
+        b"not", b"must", b"should", b"will", b"can", b"cannot", b"never", b"that", b"which", b"if",
+        b"when", b"you",
+    ];
+    let mut q = p;
+    if b.get(q) != Some(&b' ') {
+        return None;
+    }
+    for _ in 0..=GAP_WORDS {
+        q = q.saturating_add(1);
+        if q.saturating_sub(p) > GAP_BYTES {
+            return None;
+        }
+        let w = run_len(b, q, |c| c.is_ascii_lowercase() || c == b'-', 24);
+        let word = b.get(q..q.saturating_add(w))?;
+        if word.is_empty() {
+            return None;
+        }
+        let end = q.saturating_add(w);
+        if b.get(end) != Some(&b' ') {
+            return None;
+        }
+        if word == b"is" || word == b"was" {
+            return (q > p.saturating_add(1)).then_some(end.saturating_add(1));
+        }
+        if STOP.contains(&word) || key_is_metadata(word) {
+            return None;
+        }
+        q = end;
+    }
+    None
+}
+
+/// `name: KEY` then `value: X` (a Kubernetes or Compose env list, also
+/// `{"name": "KEY", "value": "X"}` and `Name=KEY,Value=X`): the key is the
+/// value of a `name` field, the secret is in the `value` field that follows
+/// (on the same line or the next ones, within 96 bytes). Given the key's
+/// start `ks` and the position `p` after its closing quote, the position
+/// after the `value` field's separator.
+fn name_value_form(ctx: &Ctx<'_>, ks: usize, p: usize) -> Option<usize> {
+    let b = ctx.bytes();
+    // Before the key: `name` + optional quote + spaces + `:`/`=` + spaces +
+    // optional quote.
+    let mut j = ks;
+    if matches!(ctx.before(j), b'"' | b'\'') {
+        j = j.saturating_sub(1);
+    }
+    let mut n = 0usize;
+    while n < 6 && matches!(ctx.before(j), b' ' | b'\t') {
+        j = j.saturating_sub(1);
+        n = n.saturating_add(1);
+    }
+    if !matches!(ctx.before(j), b':' | b'=') {
+        return None;
+    }
+    j = j.saturating_sub(1);
+    n = 0;
+    while n < 6 && matches!(ctx.before(j), b' ' | b'\t') {
+        j = j.saturating_sub(1);
+        n = n.saturating_add(1);
+    }
+    if matches!(ctx.before(j), b'"' | b'\'') {
+        j = j.saturating_sub(1);
+    }
+    let name_start = j.checked_sub(4)?;
+    if !b.get(name_start..j)?.eq_ignore_ascii_case(b"name") || is_key_byte(ctx.before(name_start)) {
+        return None;
+    }
+    // After the key: spaces, an optional comma, any whitespace (newlines
+    // too), an optional `- ` is NOT allowed (that is the next list item),
+    // then `value` + optional quote + spaces + `:`/`=`.
+    let mut q = p.saturating_add(run_len(b, p, |c| c == b' ' || c == b'\t', 8));
+    if ctx.at(q) == b',' {
+        q = q.saturating_add(1);
+    }
+    q = q.saturating_add(run_len(b, q, |c| c.is_ascii_whitespace(), 96));
+    if matches!(ctx.at(q), b'"' | b'\'') {
+        q = q.saturating_add(1);
+    }
+    if !b.get(q..q.checked_add(5)?)?.eq_ignore_ascii_case(b"value") {
+        return None;
+    }
+    q = q.saturating_add(5);
+    if matches!(ctx.at(q), b'"' | b'\'') {
+        q = q.saturating_add(1);
+    }
+    q = q.saturating_add(run_len(b, q, |c| c == b' ' || c == b'\t', 6));
+    match ctx.at(q) {
+        b':' | b'=' => Some(q.saturating_add(1)),
+        _ => None,
+    }
 }
 
 fn is_key_byte(c: u8) -> bool {
@@ -509,6 +661,7 @@ pub(crate) fn parse_assignment(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> O
     let ws = |p: usize| p.saturating_add(run_len(b, p, |c| c == b' ' || c == b'\t', 6));
     let q = ws(p);
     let mut natural = false;
+    let mut gap = false;
     let xml = ctx.before(ks) == b'<';
     let after_sep = match (ctx.at(q), ctx.at(q.saturating_add(1))) {
         (b':', b'=') | (b'=', b'>') => q.saturating_add(2),
@@ -522,6 +675,12 @@ pub(crate) fn parse_assignment(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> O
                 q.saturating_add(if rest.starts_with(b"is ") { 3 } else { 4 })
             } else if q > p && dashes == 2 {
                 q
+            } else if let Some(after) = name_value_form(ctx, ks, p) {
+                after
+            } else if let Some(after) = prose_gap(b, p) {
+                natural = true;
+                gap = true;
+                after
             } else {
                 return None;
             }
@@ -597,6 +756,7 @@ pub(crate) fn parse_assignment(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> O
         value: (v, value_end),
         quoted,
         natural,
+        gap,
     })
 }
 
@@ -650,6 +810,26 @@ fn value_is_reference(v: &[u8], quoted: bool) -> bool {
     if v.contains(&b'(') || memchr::memmem::find(v, b"://").is_some() {
         return true;
     }
+    // A YAML tag (`!vault |`, `!Ref DbPassword`, `!secret db_pw`, `!env_var
+    // X`): the value is whatever the tag resolves, not these bytes.
+    if let Some((b'!', tag)) = v.split_first() {
+        if !tag.is_empty() && tag.iter().all(|c| c.is_ascii_alphabetic() || *c == b'_') {
+            return true;
+        }
+    }
+    // A lowercase path (`kv/data/app:db_password`, `prod/payments/stripe`):
+    // the name of a secret in a vault or secret manager. Random secrets that
+    // hold `/` are base64 and mix cases.
+    if v.contains(&b'/')
+        && v.iter().any(u8::is_ascii_lowercase)
+        && v.iter().all(|c| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || matches!(c, b'_' | b'-' | b'.' | b':' | b'/')
+        })
+    {
+        return true;
+    }
     if !quoted {
         // An identifier or dotted path: `request.form`, `None`, `str`.
         if v.iter()
@@ -670,6 +850,9 @@ fn password_value_ok(a: &Assignment, v: &[u8]) -> bool {
         return false;
     }
     let classes = char_classes(v);
+    if a.gap {
+        return classes >= 3 && !v.contains(&b' ') && entropy(v) >= 3.0;
+    }
     if a.natural {
         return classes >= 2 && v.iter().any(|c| !c.is_ascii_alphabetic()) && !v.contains(&b' ');
     }
@@ -687,6 +870,97 @@ fn find_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, 
     }
     let v = ctx.bytes().get(a.value.0..a.value.1)?;
     password_value_ok(&a, v).then_some(a.value)
+}
+
+/// `mysql -u root -pS3cr3t!` / `-p'S3cr3t!'`: the MySQL clients take the
+/// password glued to `-p` (a space after `-p` means "prompt", and the next
+/// word is the database). From a client-name anchor, the same line's first
+/// `-p` option within 256 bytes.
+fn find_mysql_cli_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let b = ctx.bytes();
+    if is_key_byte(ctx.before(a_start)) && ctx.before(a_start) != b'-' {
+        return None;
+    }
+    let line_end = a_end.saturating_add(run_len(b, a_end, |c| c != b'\n', 256));
+    let line = b.get(a_end..line_end)?;
+    let rel = memchr::memmem::find(line, b" -p")?;
+    let mut v = a_end.checked_add(rel)?.checked_add(3)?;
+    let close = match ctx.at(v) {
+        q @ (b'\'' | b'"') => {
+            v = v.saturating_add(1);
+            Some(q)
+        }
+        _ => None,
+    };
+    let e = match close {
+        Some(q) => v.saturating_add(run_len(b, v, |c| c != q && c != b'\n', 128)),
+        None => v.saturating_add(run_len(
+            b,
+            v,
+            |c| !c.is_ascii_whitespace() && c != b';',
+            128,
+        )),
+    };
+    if close.is_some_and(|q| ctx.at(e) != q) {
+        return None;
+    }
+    let val = b.get(v..e)?;
+    let a = Assignment {
+        key: (a_start, a_end),
+        value: (v, e),
+        quoted: close.is_some(),
+        natural: false,
+        gap: false,
+    };
+    password_value_ok(&a, val).then_some((v, e))
+}
+
+/// Twilio auth tokens: 32 lowercase hex, which alone look like any hash,
+/// so only with Twilio context: after an account SID (`AC` + 32 hex, the
+/// token's usual companion: `Client("AC...", "<token>")`) or after the word
+/// `twilio`, the first standalone 32-hex run on the same line within 96
+/// bytes. The SID itself is an identifier, not a secret.
+fn find_twilio_auth_token(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let b = ctx.bytes();
+    if ctx.before(a_start).is_ascii_alphanumeric() {
+        return None;
+    }
+    let from = if b.get(a_start..a_end) == Some(b"AC") {
+        let n = run_len(b, a_end, is_hex_lower, 33);
+        if n != 32 {
+            return None;
+        }
+        a_end.saturating_add(n)
+    } else {
+        a_end
+    };
+    if ctx.at(from).is_ascii_alphanumeric() {
+        return None;
+    }
+    let limit = from.saturating_add(96).min(b.len());
+    let mut i = from;
+    while i < limit {
+        let c = ctx.at(i);
+        if c == b'\n' {
+            return None;
+        }
+        if c.is_ascii_alphanumeric() {
+            let n = run_len(b, i, |c| c.is_ascii_alphanumeric(), 64);
+            let e = i.saturating_add(n);
+            let tok = b.get(i..e)?;
+            if n == 32
+                && tok.iter().all(|&c| is_hex_lower(c))
+                && !ctx.before(i).is_ascii_alphanumeric()
+                && looks_random(tok, 3.0)
+            {
+                return Some((i, e));
+            }
+            i = e;
+        } else {
+            i = i.saturating_add(1);
+        }
+    }
+    None
 }
 
 fn find_generic_secret(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
@@ -900,7 +1174,7 @@ fn find_url_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usi
     let b = ctx.bytes();
     let mut s = a_start;
     while s > 0
-        && a_start.saturating_sub(s) < 16
+        && a_start.saturating_sub(s) < 32
         && ctx
             .before(s)
             .is_ascii_alphanumeric()
@@ -911,7 +1185,10 @@ fn find_url_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usi
         s = s.saturating_sub(1);
     }
     let scheme = b.get(s..a_start)?.to_ascii_lowercase();
-    if !URL_SCHEMES.contains(&scheme.as_slice()) {
+    // `mysql+pymysql://`, `postgresql+psycopg2://` (SQLAlchemy driver
+    // suffixes): the part before the first `+` names the service.
+    let base = scheme.split(|&c| c == b'+').next().unwrap_or_default();
+    if !URL_SCHEMES.contains(&scheme.as_slice()) && !URL_SCHEMES.contains(&base) {
         return None;
     }
     let n = run_len(
@@ -927,11 +1204,16 @@ fn find_url_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usi
         256,
     );
     let authority = b.get(a_end..a_end.checked_add(n)?)?;
-    let at = memchr::memrchr(b'@', authority)?;
-    let userinfo = authority.get(..at)?;
+    let (userinfo, at, relaxed) = match memchr::memrchr(b'@', authority) {
+        Some(at) => (authority.get(..at)?, at, false),
+        None => relaxed_userinfo(b, a_end)?,
+    };
     let colon = memchr::memchr(b':', userinfo)?;
     let pw = userinfo.get(colon.checked_add(1)?..)?;
     if pw.is_empty() || is_placeholder(pw) || value_is_reference(pw, true) {
+        return None;
+    }
+    if relaxed && char_classes(pw) < 2 {
         return None;
     }
     let lower = pw.to_ascii_lowercase();
@@ -950,6 +1232,48 @@ fn find_url_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usi
     }
     let start = a_end.checked_add(colon)?.checked_add(1)?;
     Some((start, a_end.checked_add(at)?))
+}
+
+/// Passwords are often pasted into URLs unencoded, with `#` or `?` in them
+/// (`redis://:ab#cd@host`), where a strict parser ends the authority. This
+/// second reading lets `#` and `?` into the userinfo (still not `/`, space or
+/// quotes), and accepts the result only if it is shaped like credentials: a
+/// plain user name (or none) before the first `:`, no `?key=` query before
+/// the `@`, and a host name right after it. Returns the userinfo, the `@`'s
+/// offset from `from`, and `true`.
+fn relaxed_userinfo(b: &[u8], from: usize) -> Option<(&[u8], usize, bool)> {
+    let n = run_len(
+        b,
+        from,
+        |c| {
+            !(c.is_ascii_whitespace()
+                || matches!(c, b'/' | b'"' | b'\'' | b'<' | b'>' | b'`' | b'\\'))
+        },
+        256,
+    );
+    let authority = b.get(from..from.checked_add(n)?)?;
+    let at = memchr::memrchr(b'@', authority)?;
+    let userinfo = authority.get(..at)?;
+    let colon = memchr::memchr(b':', userinfo)?;
+    let user = userinfo.get(..colon)?;
+    if !user
+        .iter()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'%'))
+    {
+        return None;
+    }
+    let pw = userinfo.get(colon.checked_add(1)?..)?;
+    if let Some(qm) = memchr::memchr(b'?', pw) {
+        if pw.get(qm..).is_some_and(|t| t.contains(&b'=')) {
+            return None;
+        }
+    }
+    let host = authority.get(at.checked_add(1)?..)?;
+    let first = host.first().copied().unwrap_or(0);
+    if !(first.is_ascii_alphanumeric() || first == b'[') {
+        return None;
+    }
+    Some((userinfo, at, true))
 }
 
 /// `Bearer <token>`.
