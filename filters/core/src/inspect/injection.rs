@@ -119,6 +119,8 @@ const MAX_PAYLOADS: usize = 8;
 const MAX_PAYLOAD_BYTES: usize = 8 * 1024;
 /// Shorter encoded runs are not decoded.
 const MIN_ENCODED_LEN: usize = 16;
+/// The shortest token [`decode`] looks at: three URL escapes (`%41%42%43`).
+const MIN_DECODE_LEN: usize = 9;
 /// Suspicious invisible characters at or above this count fire
 /// [`INVISIBLE_CHARS`].
 const INVISIBLE_THRESHOLD: u32 = 4;
@@ -251,6 +253,134 @@ enum Pattern {
     Literal(Vec<u32>),
 }
 
+/// The word patterns as a byte trie: a word's prefixes that are patterns
+/// are found by walking it from the root along the word, which stops at the
+/// first byte no pattern continues with (after one to three bytes for most
+/// words of ordinary prose). Children are sorted label runs (linear search,
+/// as nodes have few children) except at the root, which has a 256-entry
+/// table. A few hundred kilobytes for the built-in rules, like the
+/// contiguous NFA it replaced; an overlapping Aho-Corasick scan also follows
+/// failure links at every byte, which this walk never needs because every
+/// word pattern starts at a word boundary.
+#[derive(Debug, Default)]
+struct WordTrie {
+    /// The root's children by byte (`NO_NODE` for none).
+    root: Vec<u32>,
+    nodes: Vec<TrieNode>,
+    /// Edge labels, one run per node, sorted.
+    labels: Vec<u8>,
+    /// Edge targets, parallel to `labels`.
+    targets: Vec<u32>,
+}
+
+/// One trie node: its edges `first..first+count` and the pattern ending
+/// here.
+#[derive(Debug, Clone, Copy)]
+struct TrieNode {
+    first: u32,
+    count: u32,
+    /// Index into [`Injection::patterns`], or `NO_NODE`.
+    pattern: u32,
+}
+
+/// "None" for trie links and node patterns.
+const NO_NODE: u32 = u32::MAX;
+
+impl WordTrie {
+    /// Build from `(word bytes, pattern index)` pairs; `None` if the trie
+    /// would outgrow `u32` indices.
+    fn new<'a>(words: impl Iterator<Item = (&'a [u8], usize)>) -> Option<Self> {
+        // Build with sorted maps, then flatten.
+        let mut children: Vec<std::collections::BTreeMap<u8, u32>> = vec![Default::default()];
+        let mut patterns: Vec<u32> = vec![NO_NODE];
+        for (word, id) in words {
+            let mut node = 0usize;
+            for &b in word {
+                let next = u32::try_from(children.len()).ok()?;
+                let map = children.get_mut(node)?;
+                let child = *map.entry(b).or_insert(next);
+                if child == next {
+                    children.push(Default::default());
+                    patterns.push(NO_NODE);
+                }
+                node = child as usize;
+            }
+            *patterns.get_mut(node)? = u32::try_from(id).ok()?;
+        }
+        let mut trie = WordTrie {
+            root: vec![NO_NODE; 256],
+            ..WordTrie::default()
+        };
+        for (map, &pattern) in children.iter().zip(&patterns) {
+            trie.nodes.push(TrieNode {
+                first: u32::try_from(trie.labels.len()).ok()?,
+                count: u32::try_from(map.len()).ok()?,
+                pattern,
+            });
+            for (&label, &target) in map {
+                trie.labels.push(label);
+                trie.targets.push(target);
+            }
+        }
+        if let Some(root) = children.first() {
+            for (&label, &target) in root {
+                if let Some(slot) = trie.root.get_mut(usize::from(label)) {
+                    *slot = target;
+                }
+            }
+        }
+        Some(trie)
+    }
+
+    /// Call `hit(pattern, whole)` for every prefix of `word` that is a
+    /// pattern, shortest first; `whole` when it is all of `word`.
+    #[inline]
+    fn prefixes(&self, word: &[u8], mut hit: impl FnMut(u32, bool)) {
+        let mut rest = word.iter();
+        let Some(&first) = rest.next() else {
+            return;
+        };
+        let mut node = self
+            .root
+            .get(usize::from(first))
+            .copied()
+            .unwrap_or(NO_NODE);
+        while let Some(n) = self.nodes.get(node as usize) {
+            if n.pattern != NO_NODE {
+                hit(n.pattern, rest.len() == 0);
+            }
+            let Some(&b) = rest.next() else {
+                return;
+            };
+            let first = n.first as usize;
+            let end = first.saturating_add(n.count as usize);
+            let (Some(labels), Some(targets)) =
+                (self.labels.get(first..end), self.targets.get(first..end))
+            else {
+                return;
+            };
+            node = match labels.iter().position(|&l| l == b) {
+                Some(i) => targets.get(i).copied().unwrap_or(NO_NODE),
+                None => NO_NODE,
+            };
+        }
+    }
+
+    /// Heap bytes.
+    fn memory_usage(&self) -> usize {
+        self.root
+            .len()
+            .saturating_add(self.targets.len())
+            .saturating_mul(4)
+            .saturating_add(self.labels.len())
+            .saturating_add(
+                self.nodes
+                    .len()
+                    .saturating_mul(std::mem::size_of::<TrieNode>()),
+            )
+    }
+}
+
 /// The built detector.
 #[derive(Debug)]
 pub struct Injection {
@@ -260,10 +390,9 @@ pub struct Injection {
     /// Per slot: the most words allowed between it and the previous slot.
     gaps: Vec<u8>,
     patterns: Vec<Pattern>,
-    /// The word patterns, over the word view; pattern `i` is
-    /// `patterns[word_ids[i]]`.
-    automaton: Option<AhoCorasick>,
-    word_ids: Vec<usize>,
+    /// The word patterns, over the word view, as a trie walked from each
+    /// word's start.
+    words: WordTrie,
     /// The literal patterns, over the text view: few, so a DFA; kept apart
     /// from the words so the text view is not run through the big automaton
     /// (that second overlapping pass was a third of the scan time).
@@ -310,6 +439,12 @@ impl Injection {
                 .unzip()
         };
         let (word_ids, word_text) = split(true);
+        let words = WordTrie::new(word_ids.iter().zip(&word_text).map(|(&id, text)| {
+            // Every word pattern is `" word"`; the trie holds the word.
+            let text = text.strip_prefix(' ').unwrap_or(text);
+            (text.as_bytes(), id)
+        }))
+        .ok_or_else(|| InjectionError::new("rules", "too many word patterns"))?;
         let (literal_ids, literal_text) = split(false);
         let build = |texts: &[&str], kind: AhoCorasickKind| {
             if texts.is_empty() {
@@ -322,7 +457,6 @@ impl Injection {
                 .map(Some)
                 .map_err(|e| InjectionError::new("rules", e.to_string()))
         };
-        let automaton = build(&word_text, AhoCorasickKind::ContiguousNFA)?;
         let literals = build(&literal_text, AhoCorasickKind::DFA)?;
         let segmenter = if segment_words.is_empty() {
             None
@@ -357,8 +491,7 @@ impl Injection {
             phrases,
             gaps,
             patterns,
-            automaton,
-            word_ids,
+            words,
             literals,
             literal_ids,
             segmenter,
@@ -389,7 +522,8 @@ impl Injection {
         let size = |a: &Option<AhoCorasick>| a.as_ref().map_or(0, AhoCorasick::memory_usage);
         (
             self.patterns.len(),
-            size(&self.automaton)
+            self.words
+                .memory_usage()
                 .saturating_add(size(&self.literals))
                 .saturating_add(size(&self.segmenter)),
         )
@@ -411,10 +545,8 @@ impl Injection {
                 }
             }
         }
-        if let Some(automaton) = &self.automaton {
-            // Phrases on the word view.
-            self.match_phrases(automaton, &words, fired);
-        }
+        // Phrases on the word view.
+        self.match_phrases(&words, fired);
         if views.invisible >= INVISIBLE_THRESHOLD {
             self.fire(fired, self.invisible_rule, false);
         }
@@ -500,58 +632,58 @@ impl Injection {
     }
 
     /// Advance every phrase over the word view's hits.
-    fn match_phrases(&self, automaton: &AhoCorasick, words: &str, fired: &mut [bool]) {
+    fn match_phrases(&self, words: &str, fired: &mut [bool]) {
         const NONE: u32 = u32::MAX;
         let mut state = vec![NONE; self.gaps.len()];
-        let bytes = words.as_bytes();
-        // Word index of a hit: the number of spaces before its start (every
-        // word pattern starts with the space before its word). Hits come in
-        // order of end, and as a pattern never spans two words their starts
-        // never go backwards: one forward cursor counts the spaces.
-        let mut cursor = 0usize;
-        let mut word_index = 0u32;
-        for m in automaton.find_overlapping_iter(words) {
-            let at = self.word_ids.get(m.pattern().as_usize());
-            let Some(Pattern::Word(uses)) = at.and_then(|&i| self.patterns.get(i)) else {
+        // Every word pattern is a space and a word (no other space), so a
+        // hit starts at a word's leading space and is a prefix of that word:
+        // walking the trie from each word's start finds exactly the hits an
+        // overlapping Aho-Corasick scan for `" word"` reports, in the same
+        // order (by end: word by word, shorter prefix first). The word index
+        // is the number of spaces before the word's leading space; the
+        // piece before the first space has none and cannot match.
+        for (w, word) in words.split(' ').skip(1).enumerate() {
+            let w = u32::try_from(w).unwrap_or(u32::MAX);
+            self.words.prefixes(word.as_bytes(), |pattern, whole| {
+                self.advance(pattern, whole, w, &mut state, fired);
+            });
+        }
+    }
+
+    /// One word-pattern hit at word `w`: advance the phrases that use it.
+    fn advance(&self, pattern: u32, whole: bool, w: u32, state: &mut [u32], fired: &mut [bool]) {
+        const NONE: u32 = u32::MAX;
+        let Some(Pattern::Word(uses)) = self.patterns.get(pattern as usize) else {
+            return;
+        };
+        for u in uses {
+            if u.exact && !whole {
+                continue;
+            }
+            let Some(phrase) = self.phrases.get(u.phrase as usize) else {
                 continue;
             };
-            if m.start() > cursor {
-                let skipped = bytes.get(cursor..m.start()).unwrap_or_default();
-                let spaces = memchr::memchr_iter(b' ', skipped).count();
-                word_index = word_index.saturating_add(u32::try_from(spaces).unwrap_or(u32::MAX));
-                cursor = m.start();
+            let index = phrase.base.saturating_add(u.slot) as usize;
+            if u.slot == 0 {
+                if let Some(s) = state.get_mut(index) {
+                    *s = w;
+                }
+            } else {
+                let prev_index = index.saturating_sub(1);
+                let prev = state.get(prev_index).copied().unwrap_or(NONE);
+                let gap = self.gaps.get(index).copied().unwrap_or(0);
+                if prev == NONE || prev >= w {
+                    continue;
+                }
+                if w.saturating_sub(prev).saturating_sub(1) > u32::from(gap) {
+                    continue;
+                }
+                if let Some(s) = state.get_mut(index) {
+                    *s = w;
+                }
             }
-            let w = word_index;
-            let whole = bytes.get(m.end()).is_none_or(|&b| b == b' ');
-            for u in uses {
-                if u.exact && !whole {
-                    continue;
-                }
-                let Some(phrase) = self.phrases.get(u.phrase as usize) else {
-                    continue;
-                };
-                let index = phrase.base.saturating_add(u.slot) as usize;
-                if u.slot == 0 {
-                    if let Some(s) = state.get_mut(index) {
-                        *s = w;
-                    }
-                } else {
-                    let prev_index = index.saturating_sub(1);
-                    let prev = state.get(prev_index).copied().unwrap_or(NONE);
-                    let gap = self.gaps.get(index).copied().unwrap_or(0);
-                    if prev == NONE || prev >= w {
-                        continue;
-                    }
-                    if w.saturating_sub(prev).saturating_sub(1) > u32::from(gap) {
-                        continue;
-                    }
-                    if let Some(s) = state.get_mut(index) {
-                        *s = w;
-                    }
-                }
-                if u.slot.saturating_add(1) == phrase.len {
-                    self.fire(fired, Some(phrase.rule), phrase.encoded);
-                }
+            if u.slot.saturating_add(1) == phrase.len {
+                self.fire(fired, Some(phrase.rule), phrase.encoded);
             }
         }
     }
@@ -922,6 +1054,20 @@ fn rot13(word: &str) -> String {
 /// Each whitespace-separated token is looked at once, and at most
 /// [`MAX_PAYLOAD_BYTES`] of it decoded, so the cost is linear in the text.
 fn payloads(text: &str, max: usize) -> Vec<String> {
+    if text.is_ascii() {
+        // The same tokens as `split_whitespace` (ASCII whitespace is space
+        // and `\t`..=`\r`), split on bytes rather than decoded characters.
+        let tokens = text
+            .split(|c: char| matches!(c, ' ' | '\t'..='\r'))
+            .filter(|t| !t.is_empty());
+        payloads_in(tokens, max)
+    } else {
+        payloads_in(text.split_whitespace(), max)
+    }
+}
+
+/// [`payloads`] over the whitespace-separated tokens of a text.
+fn payloads_in<'a>(tokens: impl Iterator<Item = &'a str>, max: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut pairs: Vec<u8> = Vec::new();
     let flush_pairs = |pairs: &mut Vec<u8>, out: &mut Vec<String>| {
@@ -932,7 +1078,7 @@ fn payloads(text: &str, max: usize) -> Vec<String> {
         }
         pairs.clear();
     };
-    for token in text.split_whitespace() {
+    for token in tokens {
         if out.len() >= max {
             break;
         }
@@ -951,6 +1097,11 @@ fn payloads(text: &str, max: usize) -> Vec<String> {
             continue;
         }
         flush_pairs(&mut pairs, &mut out);
+        // Every candidate below is part of the token, and `decode` wants at
+        // least 9 bytes: most words end here, before any trimming.
+        if token.len() < MIN_DECODE_LEN {
+            continue;
+        }
         let trimmed = token.trim_matches(|c: char| {
             !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '%' | '\\' | '-' | '_'))
         });
@@ -980,8 +1131,7 @@ fn hex_byte(two: &[u8]) -> Option<u8> {
 
 /// Decode one candidate token, if it is an encoding and reads as text.
 fn decode(token: &str) -> Option<String> {
-    // The shortest candidate is three URL escapes (`%41%42%43`).
-    if token.len() < 9 {
+    if token.len() < MIN_DECODE_LEN {
         return None;
     }
     let bytes = token.as_bytes();

@@ -110,9 +110,7 @@ impl Views {
         if text.is_ascii() {
             // The common case: no tags, invisibles, compatibility forms or
             // lookalikes, so folding is lowercasing.
-            for b in text.bytes() {
-                builder.push(char::from(b.to_ascii_lowercase()));
-            }
+            builder.push_ascii(text);
         } else {
             let visible = text.chars().filter(|&c| {
                 let cp = u32::from(c);
@@ -307,6 +305,22 @@ fn is_unspaced_script(c: char) -> bool {
         | 0x20000..=0x2FFFF) // CJK extensions B..
 }
 
+/// The end of the run of bytes from `start` that satisfy `keep`.
+#[inline]
+fn run_end(bytes: &[u8], start: usize, keep: impl Fn(u8) -> bool) -> usize {
+    let rest = bytes.get(start..).unwrap_or_default();
+    let len = rest.iter().position(|&b| !keep(b)).unwrap_or(rest.len());
+    start.saturating_add(len)
+}
+
+/// An ASCII byte that belongs to a token of the word view: letters,
+/// digits, the leet symbols `@` and `$`, and apostrophes (which are then
+/// dropped, joining contractions).
+#[inline]
+fn is_ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'@' | b'$' | b'\'' | b'`')
+}
+
 /// Assembles the text and word views from folded characters.
 struct Builder {
     cap: usize,
@@ -320,11 +334,14 @@ struct Builder {
     token: String,
     /// Separator characters since the last word.
     gap: usize,
-    /// Spaced-out letters being collected: the pieces (split where the
-    /// separator widens) and the separator width of the run.
-    run: Vec<String>,
+    /// Spaced-out letters being collected (all single ASCII letters), a
+    /// space where the separator widens (a piece break), and the separator
+    /// width of the run. One reused buffer rather than a string per piece.
+    run: String,
     run_letters: usize,
     run_gap: usize,
+    /// Scratch buffer for a token with leetspeak undone (reused).
+    mapped: String,
 }
 
 impl Builder {
@@ -341,14 +358,71 @@ impl Builder {
             pending_ws: 0,
             token: String::new(),
             gap: 0,
-            run: Vec::new(),
+            run: String::new(),
             run_letters: 0,
             run_gap: 0,
+            mapped: String::new(),
         }
     }
 
     fn full(&self) -> bool {
         self.text.len() >= self.cap || self.words.len() >= self.cap
+    }
+
+    /// [`Builder::push`] for every character of an all-ASCII text, in two
+    /// passes over runs of bytes (text view, then word view) rather than
+    /// character by character: the same views, several times faster, as
+    /// runs are copied whole and lowercased in place.
+    fn push_ascii(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        // Text view: runs of visible bytes, whitespace collapsed, control
+        // characters dropped (ASCII `char::is_whitespace` is space and
+        // `\t`..=`\r`).
+        let from = self.text.len();
+        let mut pos = 0usize;
+        while let Some(&b) = bytes.get(pos) {
+            match b {
+                b'\n' | b'\r' => self.pending_ws = 2,
+                b' ' | b'\t' | 0x0B | 0x0C => self.pending_ws = self.pending_ws.max(1),
+                0..=0x1F | 0x7F => {}
+                _ => {
+                    let end = run_end(bytes, pos, |b| b > b' ' && b != 0x7F);
+                    match self.pending_ws {
+                        0 => {}
+                        1 => self.text.push(' '),
+                        _ => self.text.push('\n'),
+                    }
+                    self.pending_ws = 0;
+                    self.text.push_str(text.get(pos..end).unwrap_or_default());
+                    pos = end;
+                    continue;
+                }
+            }
+            pos = pos.saturating_add(1);
+        }
+        if let Some(added) = self.text.get_mut(from..) {
+            added.make_ascii_lowercase();
+        }
+        // Word view: runs of word bytes (apostrophes dropped from them) and
+        // runs of separators, each separator widening the gap.
+        let mut pos = 0usize;
+        while let Some(&b) = bytes.get(pos) {
+            if is_ascii_word_byte(b) {
+                let end = run_end(bytes, pos, is_ascii_word_byte);
+                let run = text.get(pos..end).unwrap_or_default();
+                self.token.push_str(run);
+                if run.bytes().any(|b| b == b'\'' || b == b'`') {
+                    self.token.retain(|c| c != '\'' && c != '`');
+                }
+                self.token.make_ascii_lowercase();
+                pos = end;
+            } else {
+                let end = run_end(bytes, pos, |b| !is_ascii_word_byte(b));
+                self.end_token();
+                self.gap = self.gap.saturating_add(end.saturating_sub(pos));
+                pos = end;
+            }
+        }
     }
 
     fn push(&mut self, c: char) {
@@ -394,13 +468,59 @@ impl Builder {
             return;
         }
         let token = std::mem::take(&mut self.token);
+        if token.is_ascii() {
+            self.end_ascii_token(&token);
+        } else {
+            self.end_unicode_token(&token);
+        }
+        self.token = token;
+        self.token.clear();
+    }
+
+    /// [`Builder::end_token`] for an ASCII token: byte tests, and the
+    /// leetspeak mapping only when the token holds a leet character.
+    fn end_ascii_token(&mut self, token: &str) {
+        let bytes = token.as_bytes();
+        let has_letter = bytes.iter().any(u8::is_ascii_alphabetic);
+        let in_run = !self.run.is_empty() && bytes.len() == 1;
+        if has_letter || in_run {
+            let has_leet = bytes.iter().any(|&b| leet(char::from(b)).is_some());
+            if !has_leet {
+                // Mapping changes nothing; a letter-only token is
+                // alphabetic, so the `in_run` test below passes.
+                if in_run && !bytes.iter().all(u8::is_ascii_alphabetic) {
+                    self.word(token, false);
+                } else {
+                    self.word(token, true);
+                }
+                return;
+            }
+            let mut mapped = std::mem::take(&mut self.mapped);
+            mapped.clear();
+            mapped.extend(token.chars().map(|c| leet(c).unwrap_or(c)));
+            if in_run && !mapped.bytes().all(|b| b.is_ascii_alphabetic()) {
+                self.word(token, false);
+            } else {
+                self.word(&mapped, true);
+            }
+            self.mapped = mapped;
+        } else {
+            // Numbers: `@` and `$` are separators here.
+            for part in token.split(['@', '$']).filter(|p| !p.is_empty()) {
+                self.word(part, false);
+            }
+        }
+    }
+
+    /// [`Builder::end_token`] for a token with non-ASCII characters.
+    fn end_unicode_token(&mut self, token: &str) {
         let has_letter = token.chars().any(char::is_alphabetic);
         // A lone leet digit inside a run of spaced letters is a letter too.
         let in_run = !self.run.is_empty() && token.chars().count() == 1;
         if has_letter || in_run {
             let mapped: String = token.chars().map(|c| leet(c).unwrap_or(c)).collect();
             if in_run && !mapped.chars().all(char::is_alphabetic) {
-                self.word(&token, false);
+                self.word(token, false);
             } else {
                 self.word(&mapped, true);
             }
@@ -410,21 +530,20 @@ impl Builder {
                 self.word(part, false);
             }
         }
-        self.token = token;
-        self.token.clear();
     }
 
     /// One word of the input, before spaced-letter joining.
     fn word(&mut self, word: &str, lettered: bool) {
         let gap = std::mem::take(&mut self.gap);
-        let single = lettered && word.chars().count() == 1 && word.is_ascii();
+        // One byte long is one ASCII character.
+        let single = lettered && word.len() == 1;
         if !single {
             self.flush_run();
             self.emit(word);
             return;
         }
         if self.run.is_empty() {
-            self.run.push(word.to_string());
+            self.run.push_str(word);
             self.run_letters = 1;
             self.run_gap = 0;
             return;
@@ -433,11 +552,9 @@ impl Builder {
             self.run_gap = gap;
         }
         if gap > self.run_gap {
-            self.run.push(String::new());
+            self.run.push(' ');
         }
-        if let Some(last) = self.run.last_mut() {
-            last.push_str(word);
-        }
+        self.run.push_str(word);
         self.run_letters = self.run_letters.saturating_add(1);
     }
 
@@ -449,7 +566,7 @@ impl Builder {
         }
         let run = std::mem::take(&mut self.run);
         if self.run_letters >= MIN_SPACED_RUN {
-            for piece in run.iter().filter(|p| !p.is_empty()) {
+            for piece in run.split(' ').filter(|p| !p.is_empty()) {
                 let start = self.words.len();
                 self.emit(piece);
                 let end = self.words.len().saturating_sub(1);
@@ -458,13 +575,13 @@ impl Builder {
                 }
             }
         } else {
-            for piece in &run {
-                for c in piece.chars() {
-                    let mut one = [0u8; 4];
-                    self.emit(c.encode_utf8(&mut one));
-                }
+            for c in run.chars().filter(|&c| c != ' ') {
+                let mut one = [0u8; 4];
+                self.emit(c.encode_utf8(&mut one));
             }
         }
+        self.run = run;
+        self.run.clear();
         self.run_letters = 0;
         self.run_gap = 0;
     }
