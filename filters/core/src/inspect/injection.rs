@@ -642,11 +642,25 @@ impl Injection {
         // order (by end: word by word, shorter prefix first). The word index
         // is the number of spaces before the word's leading space; the
         // piece before the first space has none and cannot match.
-        for (w, word) in words.split(' ').skip(1).enumerate() {
-            let w = u32::try_from(w).unwrap_or(u32::MAX);
-            self.words.prefixes(word.as_bytes(), |pattern, whole| {
+        let bytes = words.as_bytes();
+        let Some(mut space) = memchr::memchr(b' ', bytes) else {
+            return;
+        };
+        let mut w = 0u32;
+        loop {
+            let start = space.saturating_add(1);
+            let rest = bytes.get(start..).unwrap_or_default();
+            // Words are short: a plain loop beats a `memchr` call here.
+            let len = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+            let word = rest.get(..len).unwrap_or_default();
+            self.words.prefixes(word, |pattern, whole| {
                 self.advance(pattern, whole, w, &mut state, fired);
             });
+            if len == rest.len() {
+                break;
+            }
+            space = start.saturating_add(len);
+            w = w.saturating_add(1);
         }
     }
 
@@ -1057,12 +1071,32 @@ fn payloads(text: &str, max: usize) -> Vec<String> {
     if text.is_ascii() {
         // The same tokens as `split_whitespace` (ASCII whitespace is space
         // and `\t`..=`\r`), split on bytes rather than decoded characters.
-        let tokens = text
-            .split(|c: char| matches!(c, ' ' | '\t'..='\r'))
-            .filter(|t| !t.is_empty());
-        payloads_in(tokens, max)
+        payloads_in(AsciiTokens { text, pos: 0 }, max)
     } else {
         payloads_in(text.split_whitespace(), max)
+    }
+}
+
+/// The whitespace-separated tokens of an ASCII text, found on bytes.
+struct AsciiTokens<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for AsciiTokens<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let is_space = |b: &u8| matches!(b, b' ' | b'\t'..=b'\r');
+        let bytes = self.text.as_bytes();
+        let rest = bytes.get(self.pos..)?;
+        let start = self
+            .pos
+            .saturating_add(rest.iter().position(|b| !is_space(b))?);
+        let rest = bytes.get(start..)?;
+        let end = start.saturating_add(rest.iter().position(is_space).unwrap_or(rest.len()));
+        self.pos = end;
+        self.text.get(start..end)
     }
 }
 

@@ -370,55 +370,70 @@ impl Builder {
     }
 
     /// [`Builder::push`] for every character of an all-ASCII text, in two
-    /// passes over runs of bytes (text view, then word view) rather than
-    /// character by character: the same views, several times faster, as
-    /// runs are copied whole and lowercased in place.
+    /// passes over its lowercased bytes (text view, then word view) rather
+    /// than character by character: the same views, several times faster.
+    /// Tokens are slices of the lowercased text (copied only to drop an
+    /// apostrophe), so there is no per-token copy.
     fn push_ascii(&mut self, text: &str) {
-        let bytes = text.as_bytes();
-        // Text view: runs of visible bytes, whitespace collapsed, control
-        // characters dropped (ASCII `char::is_whitespace` is space and
-        // `\t`..=`\r`).
-        let from = self.text.len();
-        let mut pos = 0usize;
-        while let Some(&b) = bytes.get(pos) {
-            match b {
-                b'\n' | b'\r' => self.pending_ws = 2,
-                b' ' | b'\t' | 0x0B | 0x0C => self.pending_ws = self.pending_ws.max(1),
-                0..=0x1F | 0x7F => {}
-                _ => {
-                    let end = run_end(bytes, pos, |b| b > b' ' && b != 0x7F);
-                    match self.pending_ws {
-                        0 => {}
-                        1 => self.text.push(' '),
-                        _ => self.text.push('\n'),
+        let lowered = text.to_ascii_lowercase();
+        let bytes = lowered.as_bytes();
+        // Text view: visible bytes, whitespace collapsed, control characters
+        // dropped (ASCII `char::is_whitespace` is space and `\t`..=`\r`).
+        // Written into a buffer sized up front (at most one byte per input
+        // byte plus what is there), so there is no growth check per byte.
+        let mut out = std::mem::take(&mut self.text).into_bytes();
+        let mut len = out.len();
+        out.resize(len.saturating_add(bytes.len()), 0);
+        let mut pending = self.pending_ws;
+        for &b in bytes {
+            if b > b' ' && b != 0x7F {
+                if pending != 0 {
+                    if let Some(slot) = out.get_mut(len) {
+                        *slot = if pending == 1 { b' ' } else { b'\n' };
                     }
-                    self.pending_ws = 0;
-                    self.text.push_str(text.get(pos..end).unwrap_or_default());
-                    pos = end;
-                    continue;
+                    len = len.saturating_add(1);
+                    pending = 0;
                 }
+                if let Some(slot) = out.get_mut(len) {
+                    *slot = b;
+                }
+                len = len.saturating_add(1);
+            } else if b == b'\n' || b == b'\r' {
+                pending = 2;
+            } else if b == b' ' || (b'\t'..=0x0C).contains(&b) {
+                pending = pending.max(1);
             }
-            pos = pos.saturating_add(1);
         }
-        if let Some(added) = self.text.get_mut(from..) {
-            added.make_ascii_lowercase();
-        }
+        out.truncate(len);
+        self.pending_ws = pending;
+        self.text = match String::from_utf8(out) {
+            Ok(s) => s,
+            // Not reached: every byte is ASCII.
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
         // Word view: runs of word bytes (apostrophes dropped from them) and
         // runs of separators, each separator widening the gap.
+        self.end_token();
         let mut pos = 0usize;
         while let Some(&b) = bytes.get(pos) {
             if is_ascii_word_byte(b) {
                 let end = run_end(bytes, pos, is_ascii_word_byte);
-                let run = text.get(pos..end).unwrap_or_default();
-                self.token.push_str(run);
+                let run = lowered.get(pos..end).unwrap_or_default();
                 if run.bytes().any(|b| b == b'\'' || b == b'`') {
-                    self.token.retain(|c| c != '\'' && c != '`');
+                    let mut token = std::mem::take(&mut self.token);
+                    token.clear();
+                    token.extend(run.chars().filter(|&c| c != '\'' && c != '`'));
+                    if !token.is_empty() {
+                        self.end_ascii_token(&token);
+                    }
+                    token.clear();
+                    self.token = token;
+                } else {
+                    self.end_ascii_token(run);
                 }
-                self.token.make_ascii_lowercase();
                 pos = end;
             } else {
                 let end = run_end(bytes, pos, |b| !is_ascii_word_byte(b));
-                self.end_token();
                 self.gap = self.gap.saturating_add(end.saturating_sub(pos));
                 pos = end;
             }
