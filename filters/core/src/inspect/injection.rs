@@ -225,23 +225,32 @@ struct RuleInfo {
     weight: f32,
 }
 
-/// A compiled phrase: slots `base..base+len` of [`Injection::gaps`].
+/// A compiled phrase. Its slots are a run of [`Injection::gaps`], and what
+/// a hit needs of it (rule, slot index, whether it is the last slot,
+/// whether it is spelled in ROT13) is copied into each [`WordUse`], so the
+/// list only counts phrases.
 #[derive(Debug)]
-struct Phrase {
-    rule: u32,
-    base: u32,
-    len: u32,
-    /// Spelled in ROT13: also fires [`ENCODED_PAYLOAD`].
-    encoded: bool,
-}
+struct Phrase;
 
 /// One place a word pattern is used.
 #[derive(Debug, Clone, Copy)]
+/// Everything the phrase matcher needs about the phrase is copied in, so a
+/// hit costs no look-up of the phrase.
 struct WordUse {
-    phrase: u32,
     slot: u32,
+    /// The slot's index in [`Injection::gaps`] (phrase base + slot).
+    index: u32,
+    /// The most words allowed between this slot and the previous one.
+    gap: u8,
     /// The word must end where the pattern ends (not a `prefix*`).
     exact: bool,
+    /// The phrase's last slot: a hit completes the phrase.
+    last: bool,
+    /// Spelled in ROT13: a completed phrase also fires
+    /// [`ENCODED_PAYLOAD`].
+    encoded: bool,
+    /// The phrase's rule.
+    rule: u32,
 }
 
 /// What an automaton pattern stands for.
@@ -271,17 +280,27 @@ struct WordTrie {
     labels: Vec<u8>,
     /// Edge targets, parallel to `labels`.
     targets: Vec<u32>,
+    /// 256-entry child tables of the nodes with many children.
+    dense: Vec<u32>,
 }
 
-/// One trie node: its edges `first..first+count` and the pattern ending
-/// here.
+/// One trie node: its edges (`first..first+count` of the label runs, or,
+/// for a node with more than [`DENSE_CHILDREN`] children, a 256-entry
+/// table at `first` of [`WordTrie::dense`]) and the pattern ending here.
 #[derive(Debug, Clone, Copy)]
 struct TrieNode {
     first: u32,
+    /// Number of children; above [`DENSE_CHILDREN`], `first` indexes
+    /// [`WordTrie::dense`].
     count: u32,
     /// Index into [`Injection::patterns`], or `NO_NODE`.
     pattern: u32,
 }
+
+/// Nodes with more children than this get a 256-entry table (75 nodes,
+/// about 75 KB, for the built-in rules): a linear search over dozens of
+/// labels is slow and its exit hard to predict.
+const DENSE_CHILDREN: u32 = 4;
 
 /// "None" for trie links and node patterns.
 const NO_NODE: u32 = u32::MAX;
@@ -312,9 +331,25 @@ impl WordTrie {
             ..WordTrie::default()
         };
         for (map, &pattern) in children.iter().zip(&patterns) {
+            let count = u32::try_from(map.len()).ok()?;
+            if count > DENSE_CHILDREN {
+                let first = trie.dense.len();
+                trie.dense.resize(first.checked_add(256)?, NO_NODE);
+                for (&label, &target) in map {
+                    if let Some(slot) = trie.dense.get_mut(first.checked_add(usize::from(label))?) {
+                        *slot = target;
+                    }
+                }
+                trie.nodes.push(TrieNode {
+                    first: u32::try_from(first).ok()?,
+                    count,
+                    pattern,
+                });
+                continue;
+            }
             trie.nodes.push(TrieNode {
                 first: u32::try_from(trie.labels.len()).ok()?,
-                count: u32::try_from(map.len()).ok()?,
+                count,
                 pattern,
             });
             for (&label, &target) in map {
@@ -353,6 +388,11 @@ impl WordTrie {
                 return;
             };
             let first = n.first as usize;
+            if n.count > DENSE_CHILDREN {
+                let at = first.saturating_add(usize::from(b));
+                node = self.dense.get(at).copied().unwrap_or(NO_NODE);
+                continue;
+            }
             let end = first.saturating_add(n.count as usize);
             let (Some(labels), Some(targets)) =
                 (self.labels.get(first..end), self.targets.get(first..end))
@@ -370,6 +410,7 @@ impl WordTrie {
     fn memory_usage(&self) -> usize {
         self.root
             .len()
+            .saturating_add(self.dense.len())
             .saturating_add(self.targets.len())
             .saturating_mul(4)
             .saturating_add(self.labels.len())
@@ -514,6 +555,12 @@ impl Injection {
     /// The threshold in use.
     pub fn threshold(&self) -> f32 {
         self.threshold
+    }
+
+    /// The number of compiled phrases (ROT13 spellings and expansions
+    /// included), for build-cost reporting.
+    pub fn phrase_count(&self) -> usize {
+        self.phrases.len()
     }
 
     /// The number of automaton patterns and the automaton's heap memory in
@@ -674,30 +721,21 @@ impl Injection {
             if u.exact && !whole {
                 continue;
             }
-            let Some(phrase) = self.phrases.get(u.phrase as usize) else {
-                continue;
-            };
-            let index = phrase.base.saturating_add(u.slot) as usize;
-            if u.slot == 0 {
-                if let Some(s) = state.get_mut(index) {
-                    *s = w;
-                }
-            } else {
-                let prev_index = index.saturating_sub(1);
-                let prev = state.get(prev_index).copied().unwrap_or(NONE);
-                let gap = self.gaps.get(index).copied().unwrap_or(0);
+            let index = u.index as usize;
+            if u.slot != 0 {
+                let prev = state.get(index.saturating_sub(1)).copied().unwrap_or(NONE);
                 if prev == NONE || prev >= w {
                     continue;
                 }
-                if w.saturating_sub(prev).saturating_sub(1) > u32::from(gap) {
+                if w.saturating_sub(prev).saturating_sub(1) > u32::from(u.gap) {
                     continue;
                 }
-                if let Some(s) = state.get_mut(index) {
-                    *s = w;
-                }
             }
-            if u.slot.saturating_add(1) == phrase.len {
-                self.fire(fired, Some(phrase.rule), phrase.encoded);
+            if let Some(s) = state.get_mut(index) {
+                *s = w;
+            }
+            if u.last {
+                self.fire(fired, Some(u.rule), u.encoded);
             }
         }
     }
@@ -885,15 +923,9 @@ impl Compiler {
         encoded: bool,
         segment: bool,
     ) -> Result<(), String> {
-        let id = u32::try_from(self.phrases.len()).map_err(|_| "too many phrases".to_string())?;
         let base = u32::try_from(self.gaps.len()).map_err(|_| "too many phrases".to_string())?;
         let len = u32::try_from(slots.len()).map_err(|_| "phrase too long".to_string())?;
-        self.phrases.push(Phrase {
-            rule,
-            base,
-            len,
-            encoded,
-        });
+        self.phrases.push(Phrase);
         for (slot, spec) in slots.iter().enumerate() {
             let slot = u32::try_from(slot).map_err(|_| "phrase too long".to_string())?;
             self.gaps.push(spec.gap);
@@ -907,9 +939,13 @@ impl Compiler {
                     let at = self.pattern(true, format!(" {spelling}"));
                     if let Some(Pattern::Word(uses)) = self.patterns.get_mut(at) {
                         uses.push(WordUse {
-                            phrase: id,
                             slot,
+                            index: base.saturating_add(slot),
+                            gap: spec.gap,
                             exact: !prefix,
+                            last: slot.saturating_add(1) == len,
+                            encoded,
+                            rule,
                         });
                     }
                 }

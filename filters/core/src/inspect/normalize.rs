@@ -305,20 +305,102 @@ fn is_unspaced_script(c: char) -> bool {
         | 0x20000..=0x2FFFF) // CJK extensions B..
 }
 
+/// [`ascii_class`] bits: a word-view token byte (letter, digit, `@`, `$`,
+/// apostrophe).
+const C_WORD: u8 = 1;
+/// An apostrophe (dropped from tokens).
+const C_APOS: u8 = 2;
+/// A letter.
+const C_ALPHA: u8 = 4;
+/// A leetspeak character ([`leet`]).
+const C_LEET: u8 = 8;
+/// Anything but a letter.
+const C_NON_ALPHA: u8 = 16;
+/// Kept in the text view (not whitespace, not a control character).
+const C_VISIBLE: u8 = 32;
+/// Whitespace other than a line break (bit 6: kind 1).
+const C_SPACE: u8 = 64;
+/// A line break (bit 7: kind 2).
+const C_BREAK: u8 = 128;
+
+/// The classes of each ASCII byte, computed once at compile time.
+const ASCII_CLASSES: [u8; 128] = ascii_classes();
+
+// Evaluated at compile time only (it initialises a `const`): an
+// out-of-bounds index would fail the build, never panic at run time.
+#[allow(clippy::indexing_slicing)]
+const fn ascii_classes() -> [u8; 128] {
+    let mut table = [0u8; 128];
+    let mut i = 0usize;
+    while i < 128 {
+        let b = i as u8;
+        let mut class = 0u8;
+        let alpha = b.is_ascii_alphabetic();
+        if alpha {
+            class |= C_ALPHA;
+        } else {
+            class |= C_NON_ALPHA;
+        }
+        if alpha || b.is_ascii_digit() || b == b'@' || b == b'$' || b == b'\'' || b == b'`' {
+            class |= C_WORD;
+        }
+        if b == b'\'' || b == b'`' {
+            class |= C_APOS;
+        }
+        if matches!(
+            b,
+            b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'8' | b'9' | b'@' | b'$'
+        ) {
+            class |= C_LEET;
+        }
+        if b > b' ' && b != 0x7F {
+            class |= C_VISIBLE;
+        }
+        if b == b'\n' || b == b'\r' {
+            class |= C_BREAK;
+        } else if b == b' ' || (b >= b'\t' && b <= 0x0C) {
+            class |= C_SPACE;
+        }
+        table[i] = class;
+        i = i.wrapping_add(1);
+    }
+    table
+}
+
+/// The [`ASCII_CLASSES`] of `b` (0 for a non-ASCII byte).
+#[inline]
+fn ascii_class(b: u8) -> u8 {
+    ASCII_CLASSES.get(usize::from(b)).copied().unwrap_or(0)
+}
+
+/// The end of the stretch from `start` that the text view keeps as it is:
+/// visible bytes, and single spaces or line breaks each followed by a
+/// visible byte.
+#[inline]
+fn regular_stretch(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        if ascii_class(b) & C_VISIBLE == 0 {
+            let next = i.saturating_add(1);
+            let followed = bytes
+                .get(next)
+                .is_some_and(|&n| ascii_class(n) & C_VISIBLE != 0);
+            if !(followed && (b == b' ' || b == b'\n')) {
+                return i;
+            }
+            i = next;
+        }
+        i = i.saturating_add(1);
+    }
+    i
+}
+
 /// The end of the run of bytes from `start` that satisfy `keep`.
 #[inline]
 fn run_end(bytes: &[u8], start: usize, keep: impl Fn(u8) -> bool) -> usize {
     let rest = bytes.get(start..).unwrap_or_default();
     let len = rest.iter().position(|&b| !keep(b)).unwrap_or(rest.len());
     start.saturating_add(len)
-}
-
-/// An ASCII byte that belongs to a token of the word view: letters,
-/// digits, the leet symbols `@` and `$`, and apostrophes (which are then
-/// dropped, joining contractions).
-#[inline]
-fn is_ascii_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'@' | b'$' | b'\'' | b'`')
 }
 
 /// Assembles the text and word views from folded characters.
@@ -378,33 +460,39 @@ impl Builder {
         let lowered = text.to_ascii_lowercase();
         let bytes = lowered.as_bytes();
         // Text view: visible bytes, whitespace collapsed, control characters
-        // dropped (ASCII `char::is_whitespace` is space and `\t`..=`\r`).
-        // Written into a buffer sized up front (at most one byte per input
-        // byte plus what is there), so there is no growth check per byte.
+        // dropped. Most of a text is already in that form (a single space or
+        // line break between visible bytes): such stretches are copied
+        // whole, and only the bytes around the others go through the state
+        // machine of `push`, until the next visible byte.
         let mut out = std::mem::take(&mut self.text).into_bytes();
-        let mut len = out.len();
-        out.resize(len.saturating_add(bytes.len()), 0);
+        out.reserve(bytes.len().saturating_add(1));
         let mut pending = self.pending_ws;
-        for &b in bytes {
-            if b > b' ' && b != 0x7F {
-                if pending != 0 {
-                    if let Some(slot) = out.get_mut(len) {
-                        *slot = if pending == 1 { b' ' } else { b'\n' };
+        let mut pos = 0usize;
+        while pos < bytes.len() {
+            if pending == 0 {
+                let stretch = regular_stretch(bytes, pos);
+                out.extend_from_slice(bytes.get(pos..stretch).unwrap_or_default());
+                pos = stretch;
+            }
+            // Byte by byte up to and including the next visible byte.
+            while let Some(&b) = bytes.get(pos) {
+                pos = pos.saturating_add(1);
+                let class = ascii_class(b);
+                if class & C_VISIBLE != 0 {
+                    match pending {
+                        0 => {}
+                        1 => out.push(b' '),
+                        _ => out.push(b'\n'),
                     }
-                    len = len.saturating_add(1);
                     pending = 0;
+                    out.push(b);
+                    break;
                 }
-                if let Some(slot) = out.get_mut(len) {
-                    *slot = b;
-                }
-                len = len.saturating_add(1);
-            } else if b == b'\n' || b == b'\r' {
-                pending = 2;
-            } else if b == b' ' || (b'\t'..=0x0C).contains(&b) {
-                pending = pending.max(1);
+                // 2 for a line break, 1 for other whitespace, 0 for a
+                // control character.
+                pending = pending.max((class & (C_SPACE | C_BREAK)) >> 6);
             }
         }
-        out.truncate(len);
         self.pending_ws = pending;
         self.text = match String::from_utf8(out) {
             Ok(s) => s,
@@ -412,28 +500,41 @@ impl Builder {
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
         // Word view: runs of word bytes (apostrophes dropped from them) and
-        // runs of separators, each separator widening the gap.
+        // runs of separators, each separator widening the gap. The classes
+        // of a run's bytes are gathered while finding its end.
         self.end_token();
         let mut pos = 0usize;
         while let Some(&b) = bytes.get(pos) {
-            if is_ascii_word_byte(b) {
-                let end = run_end(bytes, pos, is_ascii_word_byte);
+            if ascii_class(b) & C_WORD != 0 {
+                let rest = bytes.get(pos..).unwrap_or_default();
+                let mut classes = 0u8;
+                let mut run_len = rest.len();
+                for (i, &b) in rest.iter().enumerate() {
+                    let class = ascii_class(b);
+                    if class & C_WORD == 0 {
+                        run_len = i;
+                        break;
+                    }
+                    classes |= class;
+                }
+                let end = pos.saturating_add(run_len);
                 let run = lowered.get(pos..end).unwrap_or_default();
-                if run.bytes().any(|b| b == b'\'' || b == b'`') {
+                if classes & C_APOS != 0 {
                     let mut token = std::mem::take(&mut self.token);
                     token.clear();
                     token.extend(run.chars().filter(|&c| c != '\'' && c != '`'));
                     if !token.is_empty() {
-                        self.end_ascii_token(&token);
+                        let classes = token.bytes().fold(0, |acc, b| acc | ascii_class(b));
+                        self.end_ascii_token(&token, classes);
                     }
                     token.clear();
                     self.token = token;
                 } else {
-                    self.end_ascii_token(run);
+                    self.end_ascii_token(run, classes);
                 }
                 pos = end;
             } else {
-                let end = run_end(bytes, pos, |b| !is_ascii_word_byte(b));
+                let end = run_end(bytes, pos, |b| ascii_class(b) & C_WORD == 0);
                 self.gap = self.gap.saturating_add(end.saturating_sub(pos));
                 pos = end;
             }
@@ -484,7 +585,8 @@ impl Builder {
         }
         let token = std::mem::take(&mut self.token);
         if token.is_ascii() {
-            self.end_ascii_token(&token);
+            let classes = token.bytes().fold(0, |acc, b| acc | ascii_class(b));
+            self.end_ascii_token(&token, classes);
         } else {
             self.end_unicode_token(&token);
         }
@@ -494,16 +596,15 @@ impl Builder {
 
     /// [`Builder::end_token`] for an ASCII token: byte tests, and the
     /// leetspeak mapping only when the token holds a leet character.
-    fn end_ascii_token(&mut self, token: &str) {
-        let bytes = token.as_bytes();
-        let has_letter = bytes.iter().any(u8::is_ascii_alphabetic);
-        let in_run = !self.run.is_empty() && bytes.len() == 1;
+    /// `classes` is the union of [`ascii_class`] over the token's bytes.
+    fn end_ascii_token(&mut self, token: &str, classes: u8) {
+        let has_letter = classes & C_ALPHA != 0;
+        let in_run = !self.run.is_empty() && token.len() == 1;
         if has_letter || in_run {
-            let has_leet = bytes.iter().any(|&b| leet(char::from(b)).is_some());
-            if !has_leet {
+            if classes & C_LEET == 0 {
                 // Mapping changes nothing; a letter-only token is
                 // alphabetic, so the `in_run` test below passes.
-                if in_run && !bytes.iter().all(u8::is_ascii_alphabetic) {
+                if in_run && classes & C_NON_ALPHA != 0 {
                     self.word(token, false);
                 } else {
                     self.word(token, true);
@@ -575,10 +676,14 @@ impl Builder {
 
     /// Emit the pending run of single letters: joined when long enough,
     /// letter by letter otherwise.
+    #[inline]
     fn flush_run(&mut self) {
-        if self.run.is_empty() {
-            return;
+        if !self.run.is_empty() {
+            self.flush_nonempty_run();
         }
+    }
+
+    fn flush_nonempty_run(&mut self) {
         let run = std::mem::take(&mut self.run);
         if self.run_letters >= MIN_SPACED_RUN {
             for piece in run.split(' ').filter(|p| !p.is_empty()) {
