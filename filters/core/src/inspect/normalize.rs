@@ -42,6 +42,13 @@
 //!   are unknown (`ignoreallprevious`) is recorded in [`Views::spaced`]; the
 //!   injection detector splits it with its own dictionary.
 //!
+//! An all-ASCII input (the common case) takes a fast path with the same
+//! result: no tags, invisibles, compatibility forms or lookalikes can occur,
+//! so folding is lowercasing, and the views are built from runs of bytes
+//! (stretches already in text-view form are copied whole; tokens are
+//! slices of the lowercased input, classified with one table look-up per
+//! byte) rather than one character at a time.
+//!
 //! # Folding, in order
 //! 1. Unicode tag characters (U+E0000..U+E007F) are removed and, unless they
 //!    follow a black flag (the subdivision-flag emoji sequences, their one
