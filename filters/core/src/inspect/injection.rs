@@ -1113,12 +1113,97 @@ fn rot13(word: &str) -> String {
 /// [`MAX_PAYLOAD_BYTES`] of it decoded, so the cost is linear in the text.
 fn payloads(text: &str, max: usize) -> Vec<String> {
     if text.is_ascii() {
+        if !may_hold_payload(text.as_bytes()) {
+            return Vec::new();
+        }
         // The same tokens as `split_whitespace` (ASCII whitespace is space
         // and `\t`..=`\r`), split on bytes rather than decoded characters.
         payloads_in(AsciiTokens { text, pos: 0 }, max)
     } else {
         payloads_in(text.split_whitespace(), max)
     }
+}
+
+/// [`payload_classes`] bits: a byte of the base64 (and base64url) alphabet
+/// `decode` accepts, hex digits included.
+const P_BASE64: u8 = 1;
+/// A byte that can be part of a run of space-separated hex pairs (`69`,
+/// `0x69,`, `\x69`), whitespace included.
+const P_PAIRS: u8 = 2;
+/// `\` or `%`: `\x` and URL escapes.
+const P_ESCAPE: u8 = 4;
+
+/// The shortest stretch of text that holds enough hex pairs to decode:
+/// `MIN_ENCODED_LEN / 2` tokens of 2 bytes and the whitespace between them.
+const MIN_PAIRS_STRETCH: usize = (MIN_ENCODED_LEN / 2).saturating_mul(3).saturating_sub(1);
+
+/// Payload byte classes of the ASCII bytes, computed at compile time.
+const PAYLOAD_CLASSES: [u8; 128] = payload_classes();
+
+// Evaluated at compile time only (it initialises a `const`): an
+// out-of-bounds index would fail the build, never panic at run time.
+#[allow(clippy::indexing_slicing)]
+const fn payload_classes() -> [u8; 128] {
+    let mut table = [0u8; 128];
+    let mut i = 0usize;
+    while i < 128 {
+        let b = i as u8;
+        let mut class = 0u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_') {
+            class |= P_BASE64;
+        }
+        if b.is_ascii_hexdigit() || matches!(b, b'x' | b'\\' | b',' | b' ' | b'\t'..=b'\r') {
+            class |= P_PAIRS;
+        }
+        if matches!(b, b'\\' | b'%') {
+            class |= P_ESCAPE;
+        }
+        table[i] = class;
+        i = i.wrapping_add(1);
+    }
+    table
+}
+
+/// Whether an ASCII text can hold anything [`payloads_in`] would return:
+/// one cheap pass that spares ordinary prose the tokenizer. A decoded token
+/// needs a `\x` or a URL escape (`%` and two hex digits), or at least 16 bytes in a row of the hex or
+/// base64 alphabet (`decode` wants 16 for those, and its candidate is a
+/// contiguous piece of the text with no `=`); a run of hex pairs needs 8
+/// tokens of at least 2 bytes with whitespace between them, so at least 23
+/// bytes in a row of hex digits, `x`, `\`, `,` and whitespace.
+fn may_hold_payload(bytes: &[u8]) -> bool {
+    let mut base64_run = 0usize;
+    let mut pairs_run = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        let class = PAYLOAD_CLASSES.get(usize::from(b)).copied().unwrap_or(0);
+        base64_run = if class & P_BASE64 != 0 {
+            base64_run.saturating_add(1)
+        } else {
+            0
+        };
+        pairs_run = if class & P_PAIRS != 0 {
+            pairs_run.saturating_add(1)
+        } else {
+            0
+        };
+        if base64_run >= MIN_ENCODED_LEN || pairs_run >= MIN_PAIRS_STRETCH {
+            return true;
+        }
+        if class & P_ESCAPE != 0 {
+            // `\x`, or `%` and two hex digits (a lone `%`, as in `12.5%`,
+            // is common in prose and escapes nothing).
+            let after = bytes.get(i.saturating_add(1)..).unwrap_or_default();
+            let escape = match (b, after) {
+                (b'\\', [b'x', ..]) => true,
+                (b'%', [h, l, ..]) => h.is_ascii_hexdigit() && l.is_ascii_hexdigit(),
+                _ => false,
+            };
+            if escape {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The whitespace-separated tokens of an ASCII text, found on bytes.
