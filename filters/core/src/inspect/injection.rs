@@ -19,9 +19,13 @@
 //! 1. [`Views::new`] folds the text into a *text view* (punctuation kept)
 //!    and a *word view* (words only, one space apart); see
 //!    [`super::normalize`] for what is folded and why.
-//! 2. One Aho-Corasick automaton, built once in [`Injection::new`] (once per
-//!    Envoy worker, in `on_configure`), holds every rule word and literal.
-//!    Each view is scanned once with it (overlapping matches, so a word that
+//! 2. Built once in [`Injection::new`] (once per Envoy worker, in
+//!    `on_configure`): a byte trie of every rule word, walked from the start
+//!    of each word of the word view (every hit is a prefix of one word, so
+//!    this finds exactly what an overlapping Aho-Corasick scan for
+//!    `" word"` would, in the same order, without following failure links
+//!    at every byte), and a small Aho-Corasick DFA of the literals, run
+//!    over the text view (overlapping matches, so a word or literal that
 //!    several rules use is seen by all of them).
 //! 3. Literal hits (on the text view) fire their rule. Word hits (on the
 //!    word view) advance the rule's *phrases*: a phrase is a sequence of
@@ -70,12 +74,15 @@
 //! Measured by the `builtin_automaton_cost` test (debug build of this crate,
 //! dependencies optimised, on the 2-core dev machine): the default rules
 //! are 47 rules, 637 compiled phrases (ROT13 spellings included) and 1,540
-//! automaton patterns; building takes about 15-50 ms and the automaton
-//! holds about 190 KB. It is a contiguous NFA: the DFA of the same patterns
-//! measured 6.3 MB per VM (Envoy runs one VM per worker) for a scan that is
-//! not the bottleneck (the automaton pass over a 4.8 KB text took ~18 us;
-//! normalisation and the payload tokenizer dominate, ~280 us/KB in total in
-//! the debug build). Scan: linear in the text; an encoded payload is decoded
+//! automaton patterns; building takes about 15-50 ms and the trie, literal
+//! DFA and segmenter hold about 420 KB together (a DFA of all the word
+//! patterns measured 6.3 MB per VM, and Envoy runs one VM per worker).
+//! Release build, native, benign ASCII prose with numbers, URLs and code:
+//! about 8 us per KiB when the same 4 KiB is scored over and over, about
+//! 15 us per KiB over 64 KiB (branch prediction cannot learn a long text);
+//! before the ASCII fast paths, the trie and the payload pre-check it was
+//! 22 and 27. What is left is mostly per-word work (building the word view,
+//! the trie walk) and the literal DFA over the text view. Scan: linear in the text; an encoded payload is decoded
 //! at most once (bounded to 8 KB), at most 8 payloads per text are rescored,
 //! and decoding nests at most two levels deep.
 //!
@@ -119,6 +126,8 @@ const MAX_PAYLOADS: usize = 8;
 const MAX_PAYLOAD_BYTES: usize = 8 * 1024;
 /// Shorter encoded runs are not decoded.
 const MIN_ENCODED_LEN: usize = 16;
+/// The shortest token [`decode`] looks at: three URL escapes (`%41%42%43`).
+const MIN_DECODE_LEN: usize = 9;
 /// Suspicious invisible characters at or above this count fire
 /// [`INVISIBLE_CHARS`].
 const INVISIBLE_THRESHOLD: u32 = 4;
@@ -223,23 +232,32 @@ struct RuleInfo {
     weight: f32,
 }
 
-/// A compiled phrase: slots `base..base+len` of [`Injection::gaps`].
+/// A compiled phrase. Its slots are a run of [`Injection::gaps`], and what
+/// a hit needs of it (rule, slot index, whether it is the last slot,
+/// whether it is spelled in ROT13) is copied into each [`WordUse`], so the
+/// list only counts phrases.
 #[derive(Debug)]
-struct Phrase {
-    rule: u32,
-    base: u32,
-    len: u32,
-    /// Spelled in ROT13: also fires [`ENCODED_PAYLOAD`].
-    encoded: bool,
-}
+struct Phrase;
 
 /// One place a word pattern is used.
 #[derive(Debug, Clone, Copy)]
+/// Everything the phrase matcher needs about the phrase is copied in, so a
+/// hit costs no look-up of the phrase.
 struct WordUse {
-    phrase: u32,
     slot: u32,
+    /// The slot's index in [`Injection::gaps`] (phrase base + slot).
+    index: u32,
+    /// The most words allowed between this slot and the previous one.
+    gap: u8,
     /// The word must end where the pattern ends (not a `prefix*`).
     exact: bool,
+    /// The phrase's last slot: a hit completes the phrase.
+    last: bool,
+    /// Spelled in ROT13: a completed phrase also fires
+    /// [`ENCODED_PAYLOAD`].
+    encoded: bool,
+    /// The phrase's rule.
+    rule: u32,
 }
 
 /// What an automaton pattern stands for.
@@ -251,6 +269,166 @@ enum Pattern {
     Literal(Vec<u32>),
 }
 
+/// The word patterns as a byte trie: a word's prefixes that are patterns
+/// are found by walking it from the root along the word, which stops at the
+/// first byte no pattern continues with (after one to three bytes for most
+/// words of ordinary prose). Children are sorted label runs (linear search,
+/// as nodes have few children) except at the root, which has a 256-entry
+/// table. About 170 KB for the built-in rules, a little less than the
+/// contiguous NFA it replaced; an overlapping Aho-Corasick scan also follows
+/// failure links at every byte, which this walk never needs because every
+/// word pattern starts at a word boundary.
+#[derive(Debug, Default)]
+struct WordTrie {
+    /// The root's children by byte (`NO_NODE` for none).
+    root: Vec<u32>,
+    nodes: Vec<TrieNode>,
+    /// Edge labels, one run per node, sorted.
+    labels: Vec<u8>,
+    /// Edge targets, parallel to `labels`.
+    targets: Vec<u32>,
+    /// 256-entry child tables of the nodes with many children.
+    dense: Vec<u32>,
+}
+
+/// One trie node: its edges (`first..first+count` of the label runs, or,
+/// for a node with more than [`DENSE_CHILDREN`] children, a 256-entry
+/// table at `first` of [`WordTrie::dense`]) and the pattern ending here.
+#[derive(Debug, Clone, Copy)]
+struct TrieNode {
+    first: u32,
+    /// Number of children; above [`DENSE_CHILDREN`], `first` indexes
+    /// [`WordTrie::dense`].
+    count: u32,
+    /// Index into [`Injection::patterns`], or `NO_NODE`.
+    pattern: u32,
+}
+
+/// Nodes with more children than this get a 256-entry table (75 nodes,
+/// about 75 KB, for the built-in rules): a linear search over dozens of
+/// labels is slow and its exit hard to predict.
+const DENSE_CHILDREN: u32 = 4;
+
+/// "None" for trie links and node patterns.
+const NO_NODE: u32 = u32::MAX;
+
+impl WordTrie {
+    /// Build from `(word bytes, pattern index)` pairs; `None` if the trie
+    /// would outgrow `u32` indices.
+    fn new<'a>(words: impl Iterator<Item = (&'a [u8], usize)>) -> Option<Self> {
+        // Build with sorted maps, then flatten.
+        let mut children: Vec<std::collections::BTreeMap<u8, u32>> = vec![Default::default()];
+        let mut patterns: Vec<u32> = vec![NO_NODE];
+        for (word, id) in words {
+            let mut node = 0usize;
+            for &b in word {
+                let next = u32::try_from(children.len()).ok()?;
+                let map = children.get_mut(node)?;
+                let child = *map.entry(b).or_insert(next);
+                if child == next {
+                    children.push(Default::default());
+                    patterns.push(NO_NODE);
+                }
+                node = child as usize;
+            }
+            *patterns.get_mut(node)? = u32::try_from(id).ok()?;
+        }
+        let mut trie = WordTrie {
+            root: vec![NO_NODE; 256],
+            ..WordTrie::default()
+        };
+        for (map, &pattern) in children.iter().zip(&patterns) {
+            let count = u32::try_from(map.len()).ok()?;
+            if count > DENSE_CHILDREN {
+                let first = trie.dense.len();
+                trie.dense.resize(first.checked_add(256)?, NO_NODE);
+                for (&label, &target) in map {
+                    if let Some(slot) = trie.dense.get_mut(first.checked_add(usize::from(label))?) {
+                        *slot = target;
+                    }
+                }
+                trie.nodes.push(TrieNode {
+                    first: u32::try_from(first).ok()?,
+                    count,
+                    pattern,
+                });
+                continue;
+            }
+            trie.nodes.push(TrieNode {
+                first: u32::try_from(trie.labels.len()).ok()?,
+                count,
+                pattern,
+            });
+            for (&label, &target) in map {
+                trie.labels.push(label);
+                trie.targets.push(target);
+            }
+        }
+        if let Some(root) = children.first() {
+            for (&label, &target) in root {
+                if let Some(slot) = trie.root.get_mut(usize::from(label)) {
+                    *slot = target;
+                }
+            }
+        }
+        Some(trie)
+    }
+
+    /// Call `hit(pattern, whole)` for every prefix of `word` that is a
+    /// pattern, shortest first; `whole` when it is all of `word`.
+    #[inline]
+    fn prefixes(&self, word: &[u8], mut hit: impl FnMut(u32, bool)) {
+        let mut rest = word.iter();
+        let Some(&first) = rest.next() else {
+            return;
+        };
+        let mut node = self
+            .root
+            .get(usize::from(first))
+            .copied()
+            .unwrap_or(NO_NODE);
+        while let Some(n) = self.nodes.get(node as usize) {
+            if n.pattern != NO_NODE {
+                hit(n.pattern, rest.len() == 0);
+            }
+            let Some(&b) = rest.next() else {
+                return;
+            };
+            let first = n.first as usize;
+            if n.count > DENSE_CHILDREN {
+                let at = first.saturating_add(usize::from(b));
+                node = self.dense.get(at).copied().unwrap_or(NO_NODE);
+                continue;
+            }
+            let end = first.saturating_add(n.count as usize);
+            let (Some(labels), Some(targets)) =
+                (self.labels.get(first..end), self.targets.get(first..end))
+            else {
+                return;
+            };
+            node = match labels.iter().position(|&l| l == b) {
+                Some(i) => targets.get(i).copied().unwrap_or(NO_NODE),
+                None => NO_NODE,
+            };
+        }
+    }
+
+    /// Heap bytes.
+    fn memory_usage(&self) -> usize {
+        self.root
+            .len()
+            .saturating_add(self.dense.len())
+            .saturating_add(self.targets.len())
+            .saturating_mul(4)
+            .saturating_add(self.labels.len())
+            .saturating_add(
+                self.nodes
+                    .len()
+                    .saturating_mul(std::mem::size_of::<TrieNode>()),
+            )
+    }
+}
+
 /// The built detector.
 #[derive(Debug)]
 pub struct Injection {
@@ -260,10 +438,9 @@ pub struct Injection {
     /// Per slot: the most words allowed between it and the previous slot.
     gaps: Vec<u8>,
     patterns: Vec<Pattern>,
-    /// The word patterns, over the word view; pattern `i` is
-    /// `patterns[word_ids[i]]`.
-    automaton: Option<AhoCorasick>,
-    word_ids: Vec<usize>,
+    /// The word patterns, over the word view, as a trie walked from each
+    /// word's start.
+    words: WordTrie,
     /// The literal patterns, over the text view: few, so a DFA; kept apart
     /// from the words so the text view is not run through the big automaton
     /// (that second overlapping pass was a third of the scan time).
@@ -310,6 +487,12 @@ impl Injection {
                 .unzip()
         };
         let (word_ids, word_text) = split(true);
+        let words = WordTrie::new(word_ids.iter().zip(&word_text).map(|(&id, text)| {
+            // Every word pattern is `" word"`; the trie holds the word.
+            let text = text.strip_prefix(' ').unwrap_or(text);
+            (text.as_bytes(), id)
+        }))
+        .ok_or_else(|| InjectionError::new("rules", "too many word patterns"))?;
         let (literal_ids, literal_text) = split(false);
         let build = |texts: &[&str], kind: AhoCorasickKind| {
             if texts.is_empty() {
@@ -322,7 +505,6 @@ impl Injection {
                 .map(Some)
                 .map_err(|e| InjectionError::new("rules", e.to_string()))
         };
-        let automaton = build(&word_text, AhoCorasickKind::ContiguousNFA)?;
         let literals = build(&literal_text, AhoCorasickKind::DFA)?;
         let segmenter = if segment_words.is_empty() {
             None
@@ -357,8 +539,7 @@ impl Injection {
             phrases,
             gaps,
             patterns,
-            automaton,
-            word_ids,
+            words,
             literals,
             literal_ids,
             segmenter,
@@ -383,13 +564,20 @@ impl Injection {
         self.threshold
     }
 
+    /// The number of compiled phrases (ROT13 spellings and expansions
+    /// included), for build-cost reporting.
+    pub fn phrase_count(&self) -> usize {
+        self.phrases.len()
+    }
+
     /// The number of automaton patterns and the automaton's heap memory in
     /// bytes (for build-cost reporting).
     pub fn automaton_size(&self) -> (usize, usize) {
         let size = |a: &Option<AhoCorasick>| a.as_ref().map_or(0, AhoCorasick::memory_usage);
         (
             self.patterns.len(),
-            size(&self.automaton)
+            self.words
+                .memory_usage()
                 .saturating_add(size(&self.literals))
                 .saturating_add(size(&self.segmenter)),
         )
@@ -411,10 +599,8 @@ impl Injection {
                 }
             }
         }
-        if let Some(automaton) = &self.automaton {
-            // Phrases on the word view.
-            self.match_phrases(automaton, &words, fired);
-        }
+        // Phrases on the word view.
+        self.match_phrases(&words, fired);
         if views.invisible >= INVISIBLE_THRESHOLD {
             self.fire(fired, self.invisible_rule, false);
         }
@@ -500,58 +686,64 @@ impl Injection {
     }
 
     /// Advance every phrase over the word view's hits.
-    fn match_phrases(&self, automaton: &AhoCorasick, words: &str, fired: &mut [bool]) {
+    fn match_phrases(&self, words: &str, fired: &mut [bool]) {
         const NONE: u32 = u32::MAX;
         let mut state = vec![NONE; self.gaps.len()];
+        // Every word pattern is a space and a word (no other space), so a
+        // hit starts at a word's leading space and is a prefix of that word:
+        // walking the trie from each word's start finds exactly the hits an
+        // overlapping Aho-Corasick scan for `" word"` reports, in the same
+        // order (by end: word by word, shorter prefix first). The word index
+        // is the number of spaces before the word's leading space; the
+        // piece before the first space has none and cannot match.
         let bytes = words.as_bytes();
-        // Word index of a hit: the number of spaces before its start (every
-        // word pattern starts with the space before its word). Hits come in
-        // order of end, and as a pattern never spans two words their starts
-        // never go backwards: one forward cursor counts the spaces.
-        let mut cursor = 0usize;
-        let mut word_index = 0u32;
-        for m in automaton.find_overlapping_iter(words) {
-            let at = self.word_ids.get(m.pattern().as_usize());
-            let Some(Pattern::Word(uses)) = at.and_then(|&i| self.patterns.get(i)) else {
-                continue;
-            };
-            if m.start() > cursor {
-                let skipped = bytes.get(cursor..m.start()).unwrap_or_default();
-                let spaces = memchr::memchr_iter(b' ', skipped).count();
-                word_index = word_index.saturating_add(u32::try_from(spaces).unwrap_or(u32::MAX));
-                cursor = m.start();
+        let Some(mut space) = memchr::memchr(b' ', bytes) else {
+            return;
+        };
+        let mut w = 0u32;
+        loop {
+            let start = space.saturating_add(1);
+            let rest = bytes.get(start..).unwrap_or_default();
+            // `memchr` compares many bytes at once, so a word's end costs no
+            // mispredicted loop exit (a byte loop measured slower).
+            let len = memchr::memchr(b' ', rest).unwrap_or(rest.len());
+            let word = rest.get(..len).unwrap_or_default();
+            self.words.prefixes(word, |pattern, whole| {
+                self.advance(pattern, whole, w, &mut state, fired);
+            });
+            if len == rest.len() {
+                break;
             }
-            let w = word_index;
-            let whole = bytes.get(m.end()).is_none_or(|&b| b == b' ');
-            for u in uses {
-                if u.exact && !whole {
+            space = start.saturating_add(len);
+            w = w.saturating_add(1);
+        }
+    }
+
+    /// One word-pattern hit at word `w`: advance the phrases that use it.
+    fn advance(&self, pattern: u32, whole: bool, w: u32, state: &mut [u32], fired: &mut [bool]) {
+        const NONE: u32 = u32::MAX;
+        let Some(Pattern::Word(uses)) = self.patterns.get(pattern as usize) else {
+            return;
+        };
+        for u in uses {
+            if u.exact && !whole {
+                continue;
+            }
+            let index = u.index as usize;
+            if u.slot != 0 {
+                let prev = state.get(index.saturating_sub(1)).copied().unwrap_or(NONE);
+                if prev == NONE || prev >= w {
                     continue;
                 }
-                let Some(phrase) = self.phrases.get(u.phrase as usize) else {
+                if w.saturating_sub(prev).saturating_sub(1) > u32::from(u.gap) {
                     continue;
-                };
-                let index = phrase.base.saturating_add(u.slot) as usize;
-                if u.slot == 0 {
-                    if let Some(s) = state.get_mut(index) {
-                        *s = w;
-                    }
-                } else {
-                    let prev_index = index.saturating_sub(1);
-                    let prev = state.get(prev_index).copied().unwrap_or(NONE);
-                    let gap = self.gaps.get(index).copied().unwrap_or(0);
-                    if prev == NONE || prev >= w {
-                        continue;
-                    }
-                    if w.saturating_sub(prev).saturating_sub(1) > u32::from(gap) {
-                        continue;
-                    }
-                    if let Some(s) = state.get_mut(index) {
-                        *s = w;
-                    }
                 }
-                if u.slot.saturating_add(1) == phrase.len {
-                    self.fire(fired, Some(phrase.rule), phrase.encoded);
-                }
+            }
+            if let Some(s) = state.get_mut(index) {
+                *s = w;
+            }
+            if u.last {
+                self.fire(fired, Some(u.rule), u.encoded);
             }
         }
     }
@@ -739,15 +931,9 @@ impl Compiler {
         encoded: bool,
         segment: bool,
     ) -> Result<(), String> {
-        let id = u32::try_from(self.phrases.len()).map_err(|_| "too many phrases".to_string())?;
         let base = u32::try_from(self.gaps.len()).map_err(|_| "too many phrases".to_string())?;
         let len = u32::try_from(slots.len()).map_err(|_| "phrase too long".to_string())?;
-        self.phrases.push(Phrase {
-            rule,
-            base,
-            len,
-            encoded,
-        });
+        self.phrases.push(Phrase);
         for (slot, spec) in slots.iter().enumerate() {
             let slot = u32::try_from(slot).map_err(|_| "phrase too long".to_string())?;
             self.gaps.push(spec.gap);
@@ -761,9 +947,13 @@ impl Compiler {
                     let at = self.pattern(true, format!(" {spelling}"));
                     if let Some(Pattern::Word(uses)) = self.patterns.get_mut(at) {
                         uses.push(WordUse {
-                            phrase: id,
                             slot,
+                            index: base.saturating_add(slot),
+                            gap: spec.gap,
                             exact: !prefix,
+                            last: slot.saturating_add(1) == len,
+                            encoded,
+                            rule,
                         });
                     }
                 }
@@ -922,6 +1112,125 @@ fn rot13(word: &str) -> String {
 /// Each whitespace-separated token is looked at once, and at most
 /// [`MAX_PAYLOAD_BYTES`] of it decoded, so the cost is linear in the text.
 fn payloads(text: &str, max: usize) -> Vec<String> {
+    if text.is_ascii() {
+        if !may_hold_payload(text.as_bytes()) {
+            return Vec::new();
+        }
+        // The same tokens as `split_whitespace` (ASCII whitespace is space
+        // and `\t`..=`\r`), split on bytes rather than decoded characters.
+        payloads_in(AsciiTokens { text, pos: 0 }, max)
+    } else {
+        payloads_in(text.split_whitespace(), max)
+    }
+}
+
+/// [`payload_classes`] bits: a byte of the base64 (and base64url) alphabet
+/// `decode` accepts, hex digits included.
+const P_BASE64: u8 = 1;
+/// A byte that can be part of a run of space-separated hex pairs (`69`,
+/// `0x69,`, `\x69`), whitespace included.
+const P_PAIRS: u8 = 2;
+/// `\` or `%`: `\x` and URL escapes.
+const P_ESCAPE: u8 = 4;
+
+/// The shortest stretch of text that holds enough hex pairs to decode:
+/// `MIN_ENCODED_LEN / 2` tokens of 2 bytes and the whitespace between them.
+const MIN_PAIRS_STRETCH: usize = (MIN_ENCODED_LEN / 2).saturating_mul(3).saturating_sub(1);
+
+/// Payload byte classes of the ASCII bytes, computed at compile time.
+const PAYLOAD_CLASSES: [u8; 128] = payload_classes();
+
+// Evaluated at compile time only (it initialises a `const`): an
+// out-of-bounds index would fail the build, never panic at run time.
+#[allow(clippy::indexing_slicing)]
+const fn payload_classes() -> [u8; 128] {
+    let mut table = [0u8; 128];
+    let mut i = 0usize;
+    while i < 128 {
+        let b = i as u8;
+        let mut class = 0u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_') {
+            class |= P_BASE64;
+        }
+        if b.is_ascii_hexdigit() || matches!(b, b'x' | b'\\' | b',' | b' ' | b'\t'..=b'\r') {
+            class |= P_PAIRS;
+        }
+        if matches!(b, b'\\' | b'%') {
+            class |= P_ESCAPE;
+        }
+        table[i] = class;
+        i = i.wrapping_add(1);
+    }
+    table
+}
+
+/// Whether an ASCII text can hold anything [`payloads_in`] would return:
+/// one cheap pass that spares ordinary prose the tokenizer. A decoded token
+/// needs a `\x` or a URL escape (`%` and two hex digits), or at least 16 bytes in a row of the hex or
+/// base64 alphabet (`decode` wants 16 for those, and its candidate is a
+/// contiguous piece of the text with no `=`); a run of hex pairs needs 8
+/// tokens of at least 2 bytes with whitespace between them, so at least 23
+/// bytes in a row of hex digits, `x`, `\`, `,` and whitespace.
+fn may_hold_payload(bytes: &[u8]) -> bool {
+    let mut base64_run = 0usize;
+    let mut pairs_run = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        let class = PAYLOAD_CLASSES.get(usize::from(b)).copied().unwrap_or(0);
+        base64_run = if class & P_BASE64 != 0 {
+            base64_run.saturating_add(1)
+        } else {
+            0
+        };
+        pairs_run = if class & P_PAIRS != 0 {
+            pairs_run.saturating_add(1)
+        } else {
+            0
+        };
+        if base64_run >= MIN_ENCODED_LEN || pairs_run >= MIN_PAIRS_STRETCH {
+            return true;
+        }
+        if class & P_ESCAPE != 0 {
+            // `\x`, or `%` and two hex digits (a lone `%`, as in `12.5%`,
+            // is common in prose and escapes nothing).
+            let after = bytes.get(i.saturating_add(1)..).unwrap_or_default();
+            let escape = match (b, after) {
+                (b'\\', [b'x', ..]) => true,
+                (b'%', [h, l, ..]) => h.is_ascii_hexdigit() && l.is_ascii_hexdigit(),
+                _ => false,
+            };
+            if escape {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The whitespace-separated tokens of an ASCII text, found on bytes.
+struct AsciiTokens<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for AsciiTokens<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let is_space = |b: &u8| matches!(b, b' ' | b'\t'..=b'\r');
+        let bytes = self.text.as_bytes();
+        let rest = bytes.get(self.pos..)?;
+        let start = self
+            .pos
+            .saturating_add(rest.iter().position(|b| !is_space(b))?);
+        let rest = bytes.get(start..)?;
+        let end = start.saturating_add(rest.iter().position(is_space).unwrap_or(rest.len()));
+        self.pos = end;
+        self.text.get(start..end)
+    }
+}
+
+/// [`payloads`] over the whitespace-separated tokens of a text.
+fn payloads_in<'a>(tokens: impl Iterator<Item = &'a str>, max: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut pairs: Vec<u8> = Vec::new();
     let flush_pairs = |pairs: &mut Vec<u8>, out: &mut Vec<String>| {
@@ -932,7 +1241,7 @@ fn payloads(text: &str, max: usize) -> Vec<String> {
         }
         pairs.clear();
     };
-    for token in text.split_whitespace() {
+    for token in tokens {
         if out.len() >= max {
             break;
         }
@@ -951,6 +1260,11 @@ fn payloads(text: &str, max: usize) -> Vec<String> {
             continue;
         }
         flush_pairs(&mut pairs, &mut out);
+        // Every candidate below is part of the token, and `decode` wants at
+        // least 9 bytes: most words end here, before any trimming.
+        if token.len() < MIN_DECODE_LEN {
+            continue;
+        }
         let trimmed = token.trim_matches(|c: char| {
             !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '%' | '\\' | '-' | '_'))
         });
@@ -980,8 +1294,7 @@ fn hex_byte(two: &[u8]) -> Option<u8> {
 
 /// Decode one candidate token, if it is an encoding and reads as text.
 fn decode(token: &str) -> Option<String> {
-    // The shortest candidate is three URL escapes (`%41%42%43`).
-    if token.len() < 9 {
+    if token.len() < MIN_DECODE_LEN {
         return None;
     }
     let bytes = token.as_bytes();

@@ -42,6 +42,13 @@
 //!   are unknown (`ignoreallprevious`) is recorded in [`Views::spaced`]; the
 //!   injection detector splits it with its own dictionary.
 //!
+//! An all-ASCII input (the common case) takes a fast path with the same
+//! result: no tags, invisibles, compatibility forms or lookalikes can occur,
+//! so folding is lowercasing, and the views are built from runs of bytes
+//! (stretches already in text-view form are copied whole; tokens are
+//! slices of the lowercased input, classified with one table look-up per
+//! byte) rather than one character at a time.
+//!
 //! # Folding, in order
 //! 1. Unicode tag characters (U+E0000..U+E007F) are removed and, unless they
 //!    follow a black flag (the subdivision-flag emoji sequences, their one
@@ -110,9 +117,7 @@ impl Views {
         if text.is_ascii() {
             // The common case: no tags, invisibles, compatibility forms or
             // lookalikes, so folding is lowercasing.
-            for b in text.bytes() {
-                builder.push(char::from(b.to_ascii_lowercase()));
-            }
+            builder.push_ascii(text);
         } else {
             let visible = text.chars().filter(|&c| {
                 let cp = u32::from(c);
@@ -307,6 +312,104 @@ fn is_unspaced_script(c: char) -> bool {
         | 0x20000..=0x2FFFF) // CJK extensions B..
 }
 
+/// [`ascii_class`] bits: a word-view token byte (letter, digit, `@`, `$`,
+/// apostrophe).
+const C_WORD: u8 = 1;
+/// An apostrophe (dropped from tokens).
+const C_APOS: u8 = 2;
+/// A letter.
+const C_ALPHA: u8 = 4;
+/// A leetspeak character ([`leet`]).
+const C_LEET: u8 = 8;
+/// Anything but a letter.
+const C_NON_ALPHA: u8 = 16;
+/// Kept in the text view (not whitespace, not a control character).
+const C_VISIBLE: u8 = 32;
+/// Whitespace other than a line break (bit 6: kind 1).
+const C_SPACE: u8 = 64;
+/// A line break (bit 7: kind 2).
+const C_BREAK: u8 = 128;
+
+/// The classes of each ASCII byte, computed once at compile time.
+const ASCII_CLASSES: [u8; 128] = ascii_classes();
+
+// Evaluated at compile time only (it initialises a `const`): an
+// out-of-bounds index would fail the build, never panic at run time.
+#[allow(clippy::indexing_slicing)]
+const fn ascii_classes() -> [u8; 128] {
+    let mut table = [0u8; 128];
+    let mut i = 0usize;
+    while i < 128 {
+        let b = i as u8;
+        let mut class = 0u8;
+        let alpha = b.is_ascii_alphabetic();
+        if alpha {
+            class |= C_ALPHA;
+        } else {
+            class |= C_NON_ALPHA;
+        }
+        if alpha || b.is_ascii_digit() || b == b'@' || b == b'$' || b == b'\'' || b == b'`' {
+            class |= C_WORD;
+        }
+        if b == b'\'' || b == b'`' {
+            class |= C_APOS;
+        }
+        if matches!(
+            b,
+            b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'8' | b'9' | b'@' | b'$'
+        ) {
+            class |= C_LEET;
+        }
+        if b > b' ' && b != 0x7F {
+            class |= C_VISIBLE;
+        }
+        if b == b'\n' || b == b'\r' {
+            class |= C_BREAK;
+        } else if b == b' ' || (b >= b'\t' && b <= 0x0C) {
+            class |= C_SPACE;
+        }
+        table[i] = class;
+        i = i.wrapping_add(1);
+    }
+    table
+}
+
+/// The [`ASCII_CLASSES`] of `b` (0 for a non-ASCII byte).
+#[inline]
+fn ascii_class(b: u8) -> u8 {
+    ASCII_CLASSES.get(usize::from(b)).copied().unwrap_or(0)
+}
+
+/// The end of the stretch from `start` that the text view keeps as it is:
+/// visible bytes, and single spaces or line breaks each followed by a
+/// visible byte.
+#[inline]
+fn regular_stretch(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        if ascii_class(b) & C_VISIBLE == 0 {
+            let next = i.saturating_add(1);
+            let followed = bytes
+                .get(next)
+                .is_some_and(|&n| ascii_class(n) & C_VISIBLE != 0);
+            if !(followed && (b == b' ' || b == b'\n')) {
+                return i;
+            }
+            i = next;
+        }
+        i = i.saturating_add(1);
+    }
+    i
+}
+
+/// The end of the run of bytes from `start` that satisfy `keep`.
+#[inline]
+fn run_end(bytes: &[u8], start: usize, keep: impl Fn(u8) -> bool) -> usize {
+    let rest = bytes.get(start..).unwrap_or_default();
+    let len = rest.iter().position(|&b| !keep(b)).unwrap_or(rest.len());
+    start.saturating_add(len)
+}
+
 /// Assembles the text and word views from folded characters.
 struct Builder {
     cap: usize,
@@ -320,11 +423,14 @@ struct Builder {
     token: String,
     /// Separator characters since the last word.
     gap: usize,
-    /// Spaced-out letters being collected: the pieces (split where the
-    /// separator widens) and the separator width of the run.
-    run: Vec<String>,
+    /// Spaced-out letters being collected (all single ASCII letters), a
+    /// space where the separator widens (a piece break), and the separator
+    /// width of the run. One reused buffer rather than a string per piece.
+    run: String,
     run_letters: usize,
     run_gap: usize,
+    /// Scratch buffer for a token with leetspeak undone (reused).
+    mapped: String,
 }
 
 impl Builder {
@@ -341,14 +447,105 @@ impl Builder {
             pending_ws: 0,
             token: String::new(),
             gap: 0,
-            run: Vec::new(),
+            run: String::new(),
             run_letters: 0,
             run_gap: 0,
+            mapped: String::new(),
         }
     }
 
     fn full(&self) -> bool {
         self.text.len() >= self.cap || self.words.len() >= self.cap
+    }
+
+    /// [`Builder::push`] for every character of an all-ASCII text, in two
+    /// passes over its lowercased bytes (text view, then word view) rather
+    /// than character by character: the same views, several times faster.
+    /// Tokens are slices of the lowercased text (copied only to drop an
+    /// apostrophe), so there is no per-token copy.
+    fn push_ascii(&mut self, text: &str) {
+        let lowered = text.to_ascii_lowercase();
+        let bytes = lowered.as_bytes();
+        // Text view: visible bytes, whitespace collapsed, control characters
+        // dropped. Most of a text is already in that form (a single space or
+        // line break between visible bytes): such stretches are copied
+        // whole, and only the bytes around the others go through the state
+        // machine of `push`, until the next visible byte.
+        let mut out = std::mem::take(&mut self.text).into_bytes();
+        out.reserve(bytes.len().saturating_add(1));
+        let mut pending = self.pending_ws;
+        let mut pos = 0usize;
+        while pos < bytes.len() {
+            if pending == 0 {
+                let stretch = regular_stretch(bytes, pos);
+                out.extend_from_slice(bytes.get(pos..stretch).unwrap_or_default());
+                pos = stretch;
+            }
+            // Byte by byte up to and including the next visible byte.
+            while let Some(&b) = bytes.get(pos) {
+                pos = pos.saturating_add(1);
+                let class = ascii_class(b);
+                if class & C_VISIBLE != 0 {
+                    match pending {
+                        0 => {}
+                        1 => out.push(b' '),
+                        _ => out.push(b'\n'),
+                    }
+                    pending = 0;
+                    out.push(b);
+                    break;
+                }
+                // 2 for a line break, 1 for other whitespace, 0 for a
+                // control character.
+                pending = pending.max((class & (C_SPACE | C_BREAK)) >> 6);
+            }
+        }
+        self.pending_ws = pending;
+        self.text = match String::from_utf8(out) {
+            Ok(s) => s,
+            // Not reached: every byte is ASCII.
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        // Word view: runs of word bytes (apostrophes dropped from them) and
+        // runs of separators, each separator widening the gap. The classes
+        // of a run's bytes are gathered while finding its end.
+        self.end_token();
+        let mut pos = 0usize;
+        while let Some(&b) = bytes.get(pos) {
+            if ascii_class(b) & C_WORD != 0 {
+                let rest = bytes.get(pos..).unwrap_or_default();
+                let mut classes = 0u8;
+                let mut run_len = rest.len();
+                for (i, &b) in rest.iter().enumerate() {
+                    let class = ascii_class(b);
+                    if class & C_WORD == 0 {
+                        run_len = i;
+                        break;
+                    }
+                    classes |= class;
+                }
+                let end = pos.saturating_add(run_len);
+                let run = lowered.get(pos..end).unwrap_or_default();
+                if classes & C_APOS != 0 {
+                    let mut token = std::mem::take(&mut self.token);
+                    token.clear();
+                    token.extend(run.chars().filter(|&c| c != '\'' && c != '`'));
+                    if !token.is_empty() {
+                        let classes = token.bytes().fold(0, |acc, b| acc | ascii_class(b));
+                        self.end_ascii_token(&token, classes);
+                    }
+                    token.clear();
+                    self.token = token;
+                } else {
+                    self.end_ascii_token(run, classes);
+                }
+                pos = end;
+            } else {
+                let end = run_end(bytes, pos, |b| ascii_class(b) & C_WORD == 0);
+                self.gap = self.gap.saturating_add(end.saturating_sub(pos));
+                pos = end;
+            }
+        }
     }
 
     fn push(&mut self, c: char) {
@@ -394,13 +591,59 @@ impl Builder {
             return;
         }
         let token = std::mem::take(&mut self.token);
+        if token.is_ascii() {
+            let classes = token.bytes().fold(0, |acc, b| acc | ascii_class(b));
+            self.end_ascii_token(&token, classes);
+        } else {
+            self.end_unicode_token(&token);
+        }
+        self.token = token;
+        self.token.clear();
+    }
+
+    /// [`Builder::end_token`] for an ASCII token: byte tests, and the
+    /// leetspeak mapping only when the token holds a leet character.
+    /// `classes` is the union of [`ascii_class`] over the token's bytes.
+    fn end_ascii_token(&mut self, token: &str, classes: u8) {
+        let has_letter = classes & C_ALPHA != 0;
+        let in_run = !self.run.is_empty() && token.len() == 1;
+        if has_letter || in_run {
+            if classes & C_LEET == 0 {
+                // Mapping changes nothing; a letter-only token is
+                // alphabetic, so the `in_run` test below passes.
+                if in_run && classes & C_NON_ALPHA != 0 {
+                    self.word(token, false);
+                } else {
+                    self.word(token, true);
+                }
+                return;
+            }
+            let mut mapped = std::mem::take(&mut self.mapped);
+            mapped.clear();
+            mapped.extend(token.chars().map(|c| leet(c).unwrap_or(c)));
+            if in_run && !mapped.bytes().all(|b| b.is_ascii_alphabetic()) {
+                self.word(token, false);
+            } else {
+                self.word(&mapped, true);
+            }
+            self.mapped = mapped;
+        } else {
+            // Numbers: `@` and `$` are separators here.
+            for part in token.split(['@', '$']).filter(|p| !p.is_empty()) {
+                self.word(part, false);
+            }
+        }
+    }
+
+    /// [`Builder::end_token`] for a token with non-ASCII characters.
+    fn end_unicode_token(&mut self, token: &str) {
         let has_letter = token.chars().any(char::is_alphabetic);
         // A lone leet digit inside a run of spaced letters is a letter too.
         let in_run = !self.run.is_empty() && token.chars().count() == 1;
         if has_letter || in_run {
             let mapped: String = token.chars().map(|c| leet(c).unwrap_or(c)).collect();
             if in_run && !mapped.chars().all(char::is_alphabetic) {
-                self.word(&token, false);
+                self.word(token, false);
             } else {
                 self.word(&mapped, true);
             }
@@ -410,21 +653,20 @@ impl Builder {
                 self.word(part, false);
             }
         }
-        self.token = token;
-        self.token.clear();
     }
 
     /// One word of the input, before spaced-letter joining.
     fn word(&mut self, word: &str, lettered: bool) {
         let gap = std::mem::take(&mut self.gap);
-        let single = lettered && word.chars().count() == 1 && word.is_ascii();
+        // One byte long is one ASCII character.
+        let single = lettered && word.len() == 1;
         if !single {
             self.flush_run();
             self.emit(word);
             return;
         }
         if self.run.is_empty() {
-            self.run.push(word.to_string());
+            self.run.push_str(word);
             self.run_letters = 1;
             self.run_gap = 0;
             return;
@@ -433,23 +675,25 @@ impl Builder {
             self.run_gap = gap;
         }
         if gap > self.run_gap {
-            self.run.push(String::new());
+            self.run.push(' ');
         }
-        if let Some(last) = self.run.last_mut() {
-            last.push_str(word);
-        }
+        self.run.push_str(word);
         self.run_letters = self.run_letters.saturating_add(1);
     }
 
     /// Emit the pending run of single letters: joined when long enough,
     /// letter by letter otherwise.
+    #[inline]
     fn flush_run(&mut self) {
-        if self.run.is_empty() {
-            return;
+        if !self.run.is_empty() {
+            self.flush_nonempty_run();
         }
+    }
+
+    fn flush_nonempty_run(&mut self) {
         let run = std::mem::take(&mut self.run);
         if self.run_letters >= MIN_SPACED_RUN {
-            for piece in run.iter().filter(|p| !p.is_empty()) {
+            for piece in run.split(' ').filter(|p| !p.is_empty()) {
                 let start = self.words.len();
                 self.emit(piece);
                 let end = self.words.len().saturating_sub(1);
@@ -458,13 +702,13 @@ impl Builder {
                 }
             }
         } else {
-            for piece in &run {
-                for c in piece.chars() {
-                    let mut one = [0u8; 4];
-                    self.emit(c.encode_utf8(&mut one));
-                }
+            for c in run.chars().filter(|&c| c != ' ') {
+                let mut one = [0u8; 4];
+                self.emit(c.encode_utf8(&mut one));
             }
         }
+        self.run = run;
+        self.run.clear();
         self.run_letters = 0;
         self.run_gap = 0;
     }
