@@ -179,6 +179,7 @@ fn run() -> Result<()> {
         .parent()
         .context("repository root")?
         .to_path_buf();
+
     if args.files.is_empty() {
         let corpus = root.join("corpus");
         let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
@@ -252,7 +253,7 @@ fn run() -> Result<()> {
         if !args.json {
             println!(
                 "{} — detector {} ({config_name}), {} records",
-                path.display(),
+                path.strip_prefix(&root).unwrap_or(path).display(),
                 detector.as_str(),
                 records.len()
             );
