@@ -843,3 +843,122 @@ fn upstream_errors_in_their_own_format_pass() {
         .body_str()
         .contains("content_policy_violation"));
 }
+
+/// An Anthropic messages stream of `text` in `piece`-char deltas.
+fn anthropic_stream(text: &str, piece: usize) -> String {
+    let mut out = String::new();
+    let mut ev =
+        |name: &str, data: Value| out.push_str(&format!("event: {name}\ndata: {data}\n\n"));
+    ev(
+        "message_start",
+        json!({"type": "message_start", "message": {"id": "m", "type": "message",
+        "role": "assistant", "content": [], "model": "c", "usage": {"input_tokens": 5, "output_tokens": 1}}}),
+    );
+    ev(
+        "content_block_start",
+        json!({"type": "content_block_start", "index": 0,
+        "content_block": {"type": "text", "text": ""}}),
+    );
+    let chars: Vec<char> = text.chars().collect();
+    for c in chars.chunks(piece) {
+        let s: String = c.iter().collect();
+        ev(
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0,
+            "delta": {"type": "text_delta", "text": s}}),
+        );
+    }
+    ev(
+        "content_block_stop",
+        json!({"type": "content_block_stop", "index": 0}),
+    );
+    ev(
+        "message_delta",
+        json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"},
+        "usage": {"output_tokens": 9}}),
+    );
+    ev("message_stop", json!({"type": "message_stop"}));
+    out
+}
+
+/// A responses-API stream of `text` in `piece`-char deltas, with the
+/// `.done` and `response.completed` events that repeat the whole text.
+fn responses_stream(text: &str, piece: usize) -> String {
+    let mut out = String::new();
+    let mut seq = 0;
+    let mut ev = |data: Value| {
+        let name = data["type"].as_str().unwrap().to_owned();
+        let mut data = data;
+        data["sequence_number"] = json!(seq);
+        seq += 1;
+        out.push_str(&format!("event: {name}\ndata: {data}\n\n"));
+    };
+    ev(
+        json!({"type": "response.created", "response": {"id": "r", "status": "in_progress", "output": []}}),
+    );
+    let chars: Vec<char> = text.chars().collect();
+    for c in chars.chunks(piece) {
+        let s: String = c.iter().collect();
+        ev(
+            json!({"type": "response.output_text.delta", "item_id": "i", "output_index": 0,
+            "content_index": 0, "delta": s}),
+        );
+    }
+    ev(
+        json!({"type": "response.output_text.done", "item_id": "i", "output_index": 0,
+        "content_index": 0, "text": text}),
+    );
+    ev(
+        json!({"type": "response.completed", "response": {"id": "r", "status": "completed",
+        "output": [{"type": "message", "id": "i", "role": "assistant",
+            "content": [{"type": "output_text", "text": text}]}]}}),
+    );
+    out
+}
+
+#[test]
+fn anthropic_and_responses_streams_are_redacted_at_every_split() {
+    let text = format!("Sure, the key is {AWS_KEY} and that is all.");
+    let want = format!(
+        "Sure, the key is {} and that is all.",
+        redacted("aws_access_key")
+    );
+    let mut h = host();
+    for (path, raw) in [
+        ("/v1/messages", anthropic_stream(&text, 3)),
+        ("/v1/responses", responses_stream(&text, 3)),
+    ] {
+        for i in 1..raw.len() {
+            let mut s = h.stream();
+            s.send_request(
+                Request::post(path).json(&json!({"model": "m", "stream": true, "input": "hi",
+                "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]})),
+            );
+            s.send_response(
+                Response::ok()
+                    .header("content-type", "text/event-stream")
+                    .chunks([raw.as_bytes()[..i].to_vec(), raw.as_bytes()[i..].to_vec()]),
+            );
+            let body = s.downstream().body_str();
+            assert!(!body.contains(AWS_KEY), "{path} split at {i}: {body}");
+            let mut deltas = String::new();
+            for block in body.split("\n\n") {
+                let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) else {
+                    continue;
+                };
+                let v: Value = serde_json::from_str(data).unwrap();
+                match v["type"].as_str() {
+                    Some("content_block_delta") => {
+                        deltas.push_str(v["delta"]["text"].as_str().unwrap())
+                    }
+                    Some("response.output_text.delta") => {
+                        deltas.push_str(v["delta"].as_str().unwrap())
+                    }
+                    Some("response.output_text.done") => assert_eq!(v["text"], want),
+                    _ => {}
+                }
+            }
+            assert_eq!(deltas, want, "{path} split at {i}");
+        }
+    }
+}
