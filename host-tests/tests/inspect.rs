@@ -962,3 +962,29 @@ fn anthropic_and_responses_streams_are_redacted_at_every_split() {
         }
     }
 }
+
+#[test]
+fn responses_are_asked_uncompressed_and_decompressed_if_they_come_compressed() {
+    let mut h = host();
+    let mut s = h.stream();
+    s.send_request(
+        Request::post(CHAT)
+            .header("accept-encoding", "gzip, br")
+            .json(&chat("hi")),
+    );
+    assert_eq!(s.upstream().header("accept-encoding"), Some("identity"));
+    let body = completion(&format!("key {AWS_KEY}")).to_string();
+    s.send_response(
+        Response::ok()
+            .header("content-type", "application/json")
+            .header("content-encoding", "gzip")
+            .body(gzip(body.as_bytes())),
+    );
+    let down = s.downstream();
+    assert_eq!(down.header("content-encoding"), None);
+    let got: Value = down.json().unwrap();
+    assert_eq!(
+        got["choices"][0]["message"]["content"],
+        format!("key {}", redacted("aws_access_key"))
+    );
+}
