@@ -988,3 +988,106 @@ fn responses_are_asked_uncompressed_and_decompressed_if_they_come_compressed() {
         format!("key {}", redacted("aws_access_key"))
     );
 }
+
+#[test]
+fn a_known_api_is_read_whatever_its_content_type_says() {
+    let mut h = host();
+    for ct in [
+        "application/octet-stream",
+        "multipart/form-data; boundary=x",
+        "text/plain",
+    ] {
+        let mut s = h.stream();
+        s.send_request(
+            Request::post(CHAT)
+                .header("content-type", ct)
+                .body(chat(&format!("key {AWS_KEY}")).to_string()),
+        );
+        let up = s.upstream().body_str();
+        assert!(!up.contains(AWS_KEY), "{ct}: {up}");
+        let mut s = h.stream();
+        s.send_request(
+            Request::post(CHAT)
+                .header("content-type", ct)
+                .body(chat(INJECTION).to_string()),
+        );
+        assert_eq!(s.local_reply().map(|r| r.status), Some(400), "{ct}");
+    }
+}
+
+#[test]
+fn a_stream_on_an_unrecognised_path_is_read_as_the_shape_its_request_had() {
+    let text = format!("Sure, the key is {AWS_KEY} and that is all.");
+    let raw: String = chat_stream(&text, 3)
+        .iter()
+        .map(|e| format!("data: {e}\n\n"))
+        .collect();
+    let mut h = host();
+    for path in ["/chat/completions", "/llm/openai/chat/completions"] {
+        let mut s = h.stream();
+        let mut body = chat("hi");
+        body["stream"] = json!(true);
+        s.send_request(Request::post(path).json(&body));
+        s.send_response(
+            Response::ok()
+                .header("content-type", "text/event-stream")
+                .chunks(raw.as_bytes().chunks(5).map(<[u8]>::to_vec)),
+        );
+        let out = s.downstream().body_str();
+        assert!(!out.contains(AWS_KEY), "{path}: {out}");
+        assert_eq!(
+            stream_text(&out).0,
+            format!(
+                "Sure, the key is {} and that is all.",
+                redacted("aws_access_key")
+            )
+        );
+    }
+}
+
+#[test]
+fn the_guard_masks_before_the_canary_goes_in_and_is_skipped_in_shadow() {
+    let module = module();
+    let mut h = Host::builder(&module)
+        .json_configuration(
+            &json!({"guard": {"cluster": "guard"}, "output": {"canary": "tg-canary-42abc"}}),
+        )
+        .cluster("guard")
+        .build()
+        .unwrap();
+    h.on_http_call(|_| {
+        Some(HttpCallReply::ok(
+            r#"{"action":"mask","spans":[{"segment":0,"start":18,"end":29,"label":"person"}]}"#,
+        ))
+    });
+    let mut s = h.stream();
+    s.send_request(Request::post(CHAT).json(&json!({"model": "m", "messages": [
+        {"role": "user", "content": "Hello, my name is Alice Smith"}]})));
+    let sent: Value = s.upstream().json().unwrap();
+    let messages = sent["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2, "{sent}");
+    assert!(messages[0]["content"]
+        .as_str()
+        .unwrap()
+        .contains("tg-canary-42abc"));
+    assert_eq!(
+        messages[1]["content"],
+        "Hello, my name is [REDACTED:person]"
+    );
+    // Shadow mode never calls the guard (it could block) nor adds the canary.
+    let mut h = Host::builder(&module)
+        .json_configuration(&json!({"shadow": true, "guard": {"cluster": "guard"},
+            "output": {"canary": "tg-canary-42abc"}}))
+        .cluster("guard")
+        .build()
+        .unwrap();
+    let mut s = h.stream();
+    let body = chat("hello").to_string();
+    s.send_request(
+        Request::post(CHAT)
+            .header("content-type", "application/json")
+            .body(body.clone()),
+    );
+    assert_eq!(s.upstream().body_str(), body);
+    assert!(h.http_calls().is_empty());
+}

@@ -71,7 +71,9 @@ use tollgate_core::config::inspect::{Action as Act, Compressed, Disposition, Fai
 use tollgate_core::config::InspectConfig;
 use tollgate_core::error::{ErrorKind, ErrorReply};
 use tollgate_core::inspect::decompress::{self, DecompressError, Encoding};
-use tollgate_core::inspect::engine::{BlockReason, Engine, Finding, Outcome, Verdict};
+use tollgate_core::inspect::engine::{
+    BlockReason, Engine, Finding, Outcome, Verdict, MAX_FINDINGS,
+};
 use tollgate_core::inspect::output::SystemPrompt;
 use tollgate_core::inspect::stream::{StreamAction, StreamInspector, StreamLimits};
 use tollgate_core::inspect::{extract, redaction_label, sse, Direction, Family, Loc, Segment};
@@ -214,6 +216,7 @@ impl RootContext for Root {
             replied: false,
             system_prompt: None,
             response: ResponseMode::Pass,
+            response_api: ApiKind::Unknown,
             response_status: 0,
             guard: None,
             metadata: Metadata::default(),
@@ -264,6 +267,10 @@ struct Request {
     replied: bool,
     system_prompt: Option<SystemPrompt>,
     response: ResponseMode,
+    /// The API a streamed response is read as: the request's, or for an
+    /// unrecognised path the shape its request body had
+    /// ([`extract::sniff`]).
+    response_api: ApiKind,
     /// The upstream's `:status`.
     response_status: u16,
     guard: Option<GuardCall>,
@@ -298,20 +305,37 @@ impl Context for Request {
             }
             (Some("200"), Some(GuardAnswer::Mask(spans))) => match mask_body(&call, &spans) {
                 Some(bytes) => {
+                    let bytes = self
+                        .filter
+                        .engine
+                        .with_canary(self.api, &bytes)
+                        .unwrap_or(bytes);
                     if let Err(e) = self.replace_request_body(&bytes) {
                         log::warn!("{}: cannot write the guard's masks: {e}", self.tag);
                         self.refuse(ErrorKind::Internal, "request could not be inspected");
                         return;
                     }
+                    if let Err(e) = host_resume_request() {
+                        log::warn!("{}: cannot resume: {e}", self.tag);
+                    }
+                    return;
                 }
                 None => {
+                    self.guard = Some(call);
                     self.guard_failed(&format!("unusable mask spans ({} spans)", spans.len()));
                     return;
                 }
             },
             (status, _) => {
+                self.guard = Some(call);
                 self.guard_failed(&format!("status {}", status.unwrap_or("none")));
                 return;
+            }
+        }
+        // Passed: the canary goes in last, on the body as forwarded.
+        if let Some(bytes) = self.filter.engine.with_canary(self.api, &call.body) {
+            if let Err(e) = self.replace_request_body(&bytes) {
+                log::warn!("{}: cannot add the canary: {e}", self.tag);
             }
         }
         if let Err(e) = host_resume_request() {
@@ -339,10 +363,20 @@ impl HttpContext for Request {
             .flatten()
             .unwrap_or_default();
         self.api = ApiKind::from_request(&method, &self.path);
+        self.response_api = self.api;
         self.request_id = reply::request_id();
+        // Logged: only a short, printable value (without `auth` in front the
+        // header is the client's to write).
         self.consumer = host::header(MapType::HttpRequestHeaders, &config.consumer_header)
             .ok()
-            .flatten();
+            .flatten()
+            .map(|c| {
+                if (1..=128).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_graphic()) {
+                    c
+                } else {
+                    "(unprintable)".to_owned()
+                }
+            });
         if config.identity_responses {
             self.set_request_header("accept-encoding", "identity");
         }
@@ -354,8 +388,15 @@ impl HttpContext for Request {
             .ok()
             .flatten()
             .unwrap_or_default();
-        if is_binary(&content_type) {
-            // File uploads, audio, images: no text a detector can read.
+        let upgrade = host::header(MapType::HttpRequestHeaders, "upgrade")
+            .ok()
+            .flatten()
+            .is_some();
+        // A known JSON API is read as JSON whatever its content-type says
+        // (upstreams parse it regardless): only other paths may be binary.
+        if upgrade || (self.api == ApiKind::Unknown && is_binary(&content_type)) {
+            // File uploads, audio, images, WebSocket upgrades: no body a
+            // detector can read.
             filter.metrics.bump(filter.metrics.opaque, self.tag);
             if config.on_opaque == Disposition::Block {
                 return self.refuse(
@@ -487,6 +528,12 @@ impl Request {
                 return self.refuse(ErrorKind::InvalidRequest, &e.to_string());
             }
         };
+        if self.api == ApiKind::Unknown {
+            // An unrecognised path (`/chat/completions`, a gateway prefix)
+            // still carries a known shape: read its response, and above all
+            // its stream, as that API.
+            self.response_api = extract::sniff(&body).unwrap_or(ApiKind::Unknown);
+        }
         let verdict = filter.engine.request(self.api, &self.path, &body);
         self.system_prompt = verdict.system_prompt;
         let verdict = Verdict {
@@ -494,12 +541,21 @@ impl Request {
             ..verdict
         };
         self.record(Direction::Request, &verdict);
-        let new_body = match &verdict.outcome {
+        let mut new_body = match &verdict.outcome {
             Outcome::Block(reason) => return self.block(Direction::Request, *reason),
             Outcome::Rewrite(bytes) => Some(bytes.clone()),
             Outcome::Pass if decompressed => Some(body.clone()),
             Outcome::Pass => None,
         };
+        let guard = config.guard.as_ref().filter(|_| !config.shadow);
+        if guard.is_none() {
+            // The canary goes in last (after the guard's masks, when there
+            // is a guard: see on_http_call_response).
+            let current = new_body.as_deref().unwrap_or(&body);
+            if let Some(bytes) = filter.engine.with_canary(self.api, current) {
+                new_body = Some(bytes);
+            }
+        }
         if let Some(bytes) = &new_body {
             if let Err(e) = self.replace_request_body(bytes) {
                 log::warn!("{}: cannot rewrite the request body: {e}", self.tag);
@@ -508,7 +564,7 @@ impl Request {
         } else if config.hold_headers {
             self.set_request_header("content-length", &body_size.to_string());
         }
-        if let Some(guard) = &config.guard {
+        if let Some(guard) = guard {
             let forwarded = new_body.unwrap_or(body);
             return self.call_guard(guard, verdict.segments, forwarded);
         }
@@ -536,7 +592,7 @@ impl Request {
             .flatten()
             .unwrap_or_default();
         let encoding = Encoding::from_header(&coding);
-        if is_binary(&content_type) {
+        if self.api == ApiKind::Unknown && is_binary(&content_type) {
             // Speech, images, files: passed as they are (counted).
             filter.metrics.bump(filter.metrics.opaque, self.tag);
             return Action::Continue;
@@ -555,9 +611,12 @@ impl Request {
                 max_event_bytes: usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX),
             };
             let error = self.error_reply(Direction::Response);
-            let event = sse::error_event(self.api, &error);
-            self.response =
-                ResponseMode::Stream(Box::new(StreamInspector::new(self.api, limits, event)));
+            let event = sse::error_event(self.response_api, &error);
+            self.response = ResponseMode::Stream(Box::new(StreamInspector::new(
+                self.response_api,
+                limits,
+                event,
+            )));
             return Action::Continue;
         }
         let encoding = match encoding {
@@ -578,10 +637,13 @@ impl Request {
             self.remove_response_header("content-encoding");
         }
         self.response = ResponseMode::Buffer { encoding };
+        // Removed even when headers are held: a body replaced before the
+        // end (over the bound) releases them early; the exact length is
+        // set again when the body is decided.
+        self.remove_response_header("content-length");
         if config.hold_headers {
             return Action::Pause;
         }
-        self.remove_response_header("content-length");
         Action::Continue
     }
 
@@ -632,7 +694,7 @@ impl Request {
                             family: f.m.family,
                             kind: f.m.kind.clone(),
                             role: tollgate_core::inspect::Role::Assistant,
-                            loc: "/".to_owned(),
+                            loc: std::sync::Arc::from("/"),
                             action: match f.action {
                                 StreamAction::Audit => Act::Audit,
                                 StreamAction::Redact => Act::Redact,
@@ -653,9 +715,14 @@ impl Request {
                     } else {
                         Outcome::Pass
                     };
+                    let mut findings = findings;
+                    let more_findings = findings.len().saturating_sub(MAX_FINDINGS);
+                    findings.truncate(MAX_FINDINGS);
                     let verdict = Verdict {
                         outcome,
                         findings,
+                        more_findings,
+                        block: None,
                         unreadable: None,
                         system_prompt: None,
                         stream: true,
@@ -696,18 +763,27 @@ impl Request {
                         return Action::Continue;
                     }
                 };
-                let verdict = filter.engine.response(
+                let mut verdict = filter.engine.response(
                     self.api,
                     &self.path,
                     &body,
                     self.system_prompt.as_ref(),
                 );
+                if verdict.outcome == Outcome::Block(BlockReason::Unparsable)
+                    && self.response_status >= 400
+                {
+                    // An error in the upstream's (or Envoy's) own format is
+                    // not a completion that failed to parse: it is read as
+                    // plain text instead, and still inspected.
+                    verdict = filter.engine.response(
+                        ApiKind::Unknown,
+                        &self.path,
+                        &body,
+                        self.system_prompt.as_ref(),
+                    );
+                }
                 self.record(Direction::Response, &verdict);
                 let new_body = match verdict.outcome {
-                    // An error the upstream (or Envoy: `upstream connect
-                    // error…`) sent in its own format is not a completion
-                    // that failed to parse: it passes, counted as unreadable.
-                    Outcome::Block(BlockReason::Unparsable) if self.response_status >= 400 => None,
                     Outcome::Block(_) => {
                         filter.metrics.bump(filter.metrics.blocked, self.tag);
                         self.replace_response_with_error(body_size);
@@ -986,16 +1062,24 @@ impl Request {
             Err(e) => {
                 self.guard_failed(&format!("cannot call cluster: {e:?}"));
                 if self.replied {
-                    Action::Pause
-                } else {
-                    Action::Continue
+                    return Action::Pause;
                 }
+                if let Some(bytes) = self.filter.engine.with_canary(self.api, &body) {
+                    if let Err(e) = self.replace_request_body(&bytes) {
+                        log::warn!("{}: cannot add the canary: {e}", self.tag);
+                    }
+                }
+                Action::Continue
             }
         }
     }
 
     /// The guard did not answer usefully: apply its failure mode.
     fn guard_failed(&mut self, why: &str) {
+        // In a call's answer the request is paused and must be resumed here;
+        // when the call could not even start, the body callback that tried
+        // returns Continue itself.
+        let call = self.guard.take();
         let filter = Rc::clone(&self.filter);
         filter.metrics.bump(filter.metrics.guard_errors, self.tag);
         let fail = filter
@@ -1012,15 +1096,19 @@ impl Request {
                 "closed"
             }
         );
-        match fail {
-            FailMode::Open => {
-                if self.guard.is_none() {
-                    if let Err(e) = host_resume_request() {
-                        log::debug!("{}: resume: {e}", self.tag);
+        match (fail, call) {
+            (FailMode::Open, Some(call)) => {
+                if let Some(bytes) = filter.engine.with_canary(self.api, &call.body) {
+                    if let Err(e) = self.replace_request_body(&bytes) {
+                        log::warn!("{}: cannot add the canary: {e}", self.tag);
                     }
                 }
+                if let Err(e) = host_resume_request() {
+                    log::debug!("{}: resume: {e}", self.tag);
+                }
             }
-            FailMode::Closed => {
+            (FailMode::Open, None) => {}
+            (FailMode::Closed, _) => {
                 self.refuse(ErrorKind::Unavailable, "content inspection is unavailable");
             }
         }
@@ -1078,6 +1166,9 @@ impl Request {
                 if !f.fingerprint.is_empty() {
                     let _ = write!(line, "#{}", f.fingerprint);
                 }
+            }
+            if verdict.more_findings > 0 {
+                let _ = write!(line, " (+{} more)", verdict.more_findings);
             }
             log::info!(
                 "{}: audit request_id={} consumer={} api={} direction={} outcome={}{}{} findings:{}",

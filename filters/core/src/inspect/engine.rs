@@ -38,6 +38,11 @@ use crate::api::ApiKind;
 use crate::config::inspect::{Action, Disposition};
 use crate::config::{ConfigError, InspectConfig};
 
+/// Findings kept per body; more are counted in [`Verdict::more_findings`].
+pub const MAX_FINDINGS: usize = 256;
+/// The longest [`Finding::loc`], in characters.
+pub const MAX_LOC_CHARS: usize = 160;
+
 /// One thing a detector found, as policy saw it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -48,8 +53,10 @@ pub struct Finding {
     /// Whose text it was in.
     pub role: Role,
     /// Where in the body (a JSON path; `/` for a whole non-JSON body or a
-    /// stream).
-    pub loc: String,
+    /// stream), with client-chosen object keys that are not short
+    /// identifiers shown as `*` (a key can carry text too), at most
+    /// [`MAX_LOC_CHARS`] characters. Shared by the findings of one segment.
+    pub loc: Arc<str>,
     /// What policy decided (before shadow mode).
     pub action: Action,
     /// `sha256(kind, 0, matched text)`, the first 16 hex digits.
@@ -94,8 +101,13 @@ pub enum Outcome {
 pub struct Verdict {
     /// What to do.
     pub outcome: Outcome,
-    /// Everything found, in document order.
+    /// What was found, in document order: the first [`MAX_FINDINGS`]
+    /// (every finding still counts for the decision; see
+    /// [`Verdict::more_findings`]).
     pub findings: Vec<Finding>,
+    /// Findings past [`MAX_FINDINGS`], counted but not kept, so a body full
+    /// of matches costs bounded memory.
+    pub more_findings: usize,
     /// Why the body could not be read, when it could not.
     pub unreadable: Option<ExtractError>,
     /// For requests: the system prompt, indexed for the response's
@@ -103,6 +115,8 @@ pub struct Verdict {
     pub system_prompt: Option<SystemPrompt>,
     /// For requests: `"stream": true`.
     pub stream: bool,
+    /// The family of the first finding whose action is `block`, kept or not.
+    pub block: Option<Family>,
     /// For requests: the segments as forwarded (after redaction), for an
     /// external guard.
     pub segments: Vec<Segment>,
@@ -113,6 +127,8 @@ impl Verdict {
         Self {
             outcome,
             findings: Vec::new(),
+            more_findings: 0,
+            block: None,
             unreadable: None,
             system_prompt: None,
             stream: false,
@@ -120,9 +136,20 @@ impl Verdict {
         }
     }
 
-    /// Whether any finding has this action.
+    /// Whether any kept finding has this action.
     pub fn has_action(&self, action: Action) -> bool {
         self.findings.iter().any(|f| f.action == action)
+    }
+
+    fn push(&mut self, finding: Finding) {
+        if finding.action == Action::Block && self.block.is_none() {
+            self.block = Some(finding.family);
+        }
+        if self.findings.len() < MAX_FINDINGS {
+            self.findings.push(finding);
+        } else {
+            self.more_findings = self.more_findings.saturating_add(1);
+        }
     }
 }
 
@@ -224,24 +251,34 @@ impl Engine {
     }
 
     /// The action for a finding of `family` in text of `role` on `path`.
+    ///
+    /// Override paths match the request path with its query removed and
+    /// repeated slashes collapsed, on whole segments: `/v1/chat` matches
+    /// `/v1/chat` and `/v1/chat/completions`, not `/v1/chatty`; a trailing
+    /// `*` (`/v1/chat*`) matches any continuation. Injection is checked only
+    /// for the roles in `injection.roles` unless an override names the role
+    /// explicitly.
     pub fn action(&self, family: Family, direction: Direction, path: &str, role: Role) -> Action {
-        let path = path.split('?').next().unwrap_or(path);
-        for o in &self.config.overrides {
-            let path_ok = o.paths.is_empty()
-                || o.paths
-                    .iter()
-                    .any(|p| path.starts_with(p.strip_suffix('*').unwrap_or(p)));
+        let path = normalize_path(path);
+        let c = &self.config;
+        let injection_role = c.injection.roles.contains(&role);
+        for o in &c.overrides {
+            let path_ok = o.paths.is_empty() || o.paths.iter().any(|p| path_matches(&path, p));
+            let role_ok = if o.roles.is_empty() {
+                family != Family::Injection || injection_role
+            } else {
+                o.roles.contains(&role)
+            };
             if o.family == family
                 && o.direction.is_none_or(|d| d == direction)
                 && path_ok
-                && (o.roles.is_empty() || o.roles.contains(&role))
+                && role_ok
             {
                 return o.action;
             }
         }
-        let c = &self.config;
         match (family, direction) {
-            (Family::Injection, _) if !c.injection.roles.contains(&role) => Action::Off,
+            (Family::Injection, _) if !injection_role => Action::Off,
             (Family::Injection, Direction::Request) => c.injection.request,
             (Family::Injection, Direction::Response) => c.injection.response,
             (Family::Secrets, Direction::Request) => c.secrets.request,
@@ -267,21 +304,22 @@ impl Engine {
                 usize::try_from(self.config.output.overlap_min_chars).unwrap_or(usize::MAX),
             ));
         }
-        if let (Some(canary), false) = (
-            &self.config.output.canary,
-            matches!(verdict.outcome, Outcome::Block(_)),
-        ) {
-            let current = match &verdict.outcome {
-                Outcome::Rewrite(bytes) => bytes.as_slice(),
-                _ => body,
-            };
-            if let Ok(with_canary) = extract::append_system(api, current, canary) {
-                if with_canary != current {
-                    verdict.outcome = Outcome::Rewrite(with_canary);
-                }
-            }
-        }
         verdict
+    }
+
+    /// The request body with the configured canary appended to its system
+    /// prompt, when a canary is configured, the API has a system prompt and
+    /// shadow mode is off. Call it last, on the body as it will be forwarded
+    /// (after redactions and an external guard's masks, whose locations it
+    /// would shift).
+    pub fn with_canary(&self, api: ApiKind, body: &[u8]) -> Option<Vec<u8>> {
+        let canary = self.config.output.canary.as_ref()?;
+        if self.config.shadow {
+            return None;
+        }
+        extract::append_system(api, body, canary)
+            .ok()
+            .filter(|b| b.as_slice() != body)
     }
 
     /// Inspect a whole (non-streamed) response body.
@@ -340,8 +378,8 @@ impl Engine {
         if self.config.shadow {
             return verdict;
         }
-        if let Some(f) = verdict.findings.iter().find(|f| f.action == Action::Block) {
-            verdict.outcome = Outcome::Block(BlockReason::Detector(f.family));
+        if let Some(family) = verdict.block {
+            verdict.outcome = Outcome::Block(BlockReason::Detector(family));
             return verdict;
         }
         if direction == Direction::Request
@@ -380,14 +418,14 @@ impl Engine {
         let mut forwarded = Vec::with_capacity(extracted.segments.len());
         for segment in &extracted.segments {
             let text = segment.text.as_str();
-            let loc = segment.loc.to_string();
+            let loc = safe_loc(&segment.loc);
             // Injection: a score over the whole text, one finding per signal.
             let inj = self.action(Family::Injection, direction, path, segment.role);
             if inj != Action::Off {
                 let score = self.injection.score(text);
                 if self.injection.flagged(&score) {
                     for signal in &score.signals {
-                        verdict.findings.push(Finding {
+                        verdict.push(Finding {
                             family: Family::Injection,
                             kind: signal.rule.clone(),
                             role: segment.role,
@@ -409,7 +447,7 @@ impl Engine {
                 if action == Action::Off {
                     continue;
                 }
-                verdict.findings.push(Finding {
+                verdict.push(Finding {
                     family: m.family,
                     kind: m.kind.clone(),
                     role: segment.role,
@@ -523,4 +561,162 @@ pub fn fingerprint(kind: &str, text: &str) -> String {
         let _ = write!(out, "{b:02x}");
     }
     out
+}
+
+/// The query removed and repeated slashes collapsed.
+fn normalize_path(path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c == '/' && out.ends_with('/') {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether an override path matches: whole segments, or any continuation
+/// after a trailing `*`.
+fn path_matches(path: &str, pattern: &str) -> bool {
+    if let Some(prefix) = pattern.strip_suffix('*') {
+        return path.starts_with(prefix);
+    }
+    let pattern = pattern.strip_suffix('/').unwrap_or(pattern);
+    match path.strip_prefix(pattern) {
+        Some(rest) => rest.is_empty() || rest.starts_with('/'),
+        None => false,
+    }
+}
+
+/// A location safe to log: keys that are not short identifiers become `*`,
+/// the whole capped at [`MAX_LOC_CHARS`].
+fn safe_loc(loc: &Loc) -> Arc<str> {
+    let mut out = String::new();
+    if loc.0.is_empty() {
+        out.push('/');
+    }
+    for step in &loc.0 {
+        out.push('/');
+        match step {
+            super::PathStep::Key(k)
+                if (1..=32).contains(&k.len())
+                    && k.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
+            {
+                out.push_str(k)
+            }
+            super::PathStep::Key(_) => out.push('*'),
+            super::PathStep::Index(i) => {
+                let _ = write!(out, "{i}");
+            }
+        }
+        if out.len() > MAX_LOC_CHARS {
+            out.truncate(MAX_LOC_CHARS);
+            out.push('…');
+            break;
+        }
+    }
+    Arc::from(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config;
+
+    fn engine(json: &str) -> Engine {
+        Engine::new(&config::parse::<InspectConfig>(json.as_bytes()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn override_paths_match_whole_segments_after_normalising() {
+        let e = engine(
+            r#"{"overrides": [{"paths": ["/v1/chat"], "family": "pii", "action": "block"}]}"#,
+        );
+        let act = |p: &str| e.action(Family::Pii, Direction::Request, p, Role::User);
+        assert_eq!(act("/v1/chat/completions"), Action::Block);
+        assert_eq!(act("//v1//chat/completions?x=1"), Action::Block);
+        assert_eq!(act("/v1/chat"), Action::Block);
+        assert_eq!(act("/v1/chatty"), Action::Audit);
+        let e = engine(
+            r#"{"overrides": [{"paths": ["/v1/chat*"], "family": "pii", "action": "block"}]}"#,
+        );
+        assert_eq!(
+            e.action(Family::Pii, Direction::Request, "/v1/chatty", Role::User),
+            Action::Block
+        );
+    }
+
+    #[test]
+    fn role_less_injection_overrides_keep_the_injection_roles() {
+        let e = engine(r#"{"overrides": [{"family": "injection", "action": "audit"}]}"#);
+        let act = |r| {
+            e.action(
+                Family::Injection,
+                Direction::Request,
+                "/v1/chat/completions",
+                r,
+            )
+        };
+        assert_eq!(act(Role::User), Action::Audit);
+        assert_eq!(act(Role::System), Action::Off);
+        let e = engine(
+            r#"{"overrides": [{"roles": ["system"], "family": "injection", "action": "block"}]}"#,
+        );
+        assert_eq!(
+            e.action(
+                Family::Injection,
+                Direction::Request,
+                "/v1/chat/completions",
+                Role::System
+            ),
+            Action::Block
+        );
+    }
+
+    #[test]
+    fn findings_are_capped_but_still_decide() {
+        let e = engine(r#"{"pii": {"request": "block"}}"#);
+        let emails: Vec<String> = (0..2000).map(|i| format!("user{i}@example.org")).collect();
+        let body = serde_json::json!({"model": "m", "messages": [{"role": "user", "content": emails.join(" ")}]});
+        let v = e.request(
+            ApiKind::ChatCompletions,
+            "/v1/chat/completions",
+            body.to_string().as_bytes(),
+        );
+        assert_eq!(v.findings.len(), MAX_FINDINGS);
+        assert_eq!(v.more_findings, 2000 - MAX_FINDINGS);
+        assert_eq!(
+            v.outcome,
+            Outcome::Block(BlockReason::Detector(Family::Pii))
+        );
+    }
+
+    #[test]
+    fn locations_never_carry_client_chosen_keys() {
+        let e = engine("{}");
+        let key = "my secret AKIAQYLPMN5HHHFPZAM2 notes";
+        let body = serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "hi"}],
+            "metadata": {key: "jane.doe@example.org"}});
+        let v = e.request(
+            ApiKind::ChatCompletions,
+            "/v1/chat/completions",
+            body.to_string().as_bytes(),
+        );
+        assert!(!v.findings.is_empty());
+        for f in &v.findings {
+            assert!(!f.loc.contains("AKIA"), "{}", f.loc);
+        }
+    }
+
+    #[test]
+    fn the_canary_is_separate_and_off_in_shadow_mode() {
+        let body = br#"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#;
+        let e = engine(r#"{"output": {"canary": "tg-canary-123"}}"#);
+        let with = e.with_canary(ApiKind::ChatCompletions, body).unwrap();
+        assert!(String::from_utf8_lossy(&with).contains("tg-canary-123"));
+        let e = engine(r#"{"shadow": true, "output": {"canary": "tg-canary-123"}}"#);
+        assert_eq!(e.with_canary(ApiKind::ChatCompletions, body), None);
+    }
 }

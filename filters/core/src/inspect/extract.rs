@@ -224,6 +224,39 @@ pub fn rewrite(body: &[u8], edits: &[(Loc, String)]) -> Result<Vec<u8>, ExtractE
     Ok(out)
 }
 
+/// The API a request body on an unrecognised path has the shape of, when it
+/// asks for a stream (`"stream": true`): so that the stream is read with
+/// that API's events, and its text held back across them, instead of event
+/// by event. `messages` with a top-level `system`, `stop_sequences`,
+/// `anthropic_version` or `thinking` is Anthropic's; other `messages` are
+/// OpenAI chat; `input` is the responses API; `prompt` is completions.
+/// Non-streamed bodies are read generically and need no guess.
+pub fn sniff(body: &[u8]) -> Option<ApiKind> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    if object.get("stream").and_then(serde_json::Value::as_bool) != Some(true) {
+        return None;
+    }
+    let has = |k: &str| object.contains_key(k);
+    if has("messages") {
+        let anthropic = ["system", "stop_sequences", "anthropic_version", "thinking"]
+            .iter()
+            .any(|k| has(k));
+        return Some(if anthropic {
+            ApiKind::Messages
+        } else {
+            ApiKind::ChatCompletions
+        });
+    }
+    if has("input") {
+        return Some(ApiKind::Responses);
+    }
+    if has("prompt") {
+        return Some(ApiKind::Completions);
+    }
+    None
+}
+
 /// Append `text` to the system prompt of a request (adding a system message
 /// if there is none), for the canary check.
 ///
@@ -355,7 +388,9 @@ impl<'de> Visitor<'de> for JVisitor {
             members.push((key, value));
         }
         if let Some(dup) = duplicate_key(&members) {
-            return Err(de::Error::custom(format_args!("duplicate key {dup:?}")));
+            // The key is client text: never quoted (this message is logged).
+            let _ = dup;
+            return Err(de::Error::custom("duplicate key in an object"));
         }
         Ok(J::Obj(members))
     }
@@ -1362,7 +1397,8 @@ fn walk_object(
             if lo < hi {
                 if seen.get(lo).copied().unwrap_or(false) {
                     let steps = targets.get(lo).map(|t| t.steps).unwrap_or_default();
-                    return Err(shape(steps, format!("duplicate key {key:?}")));
+                    let _ = key;
+                    return Err(shape(steps, "duplicate key in an object".to_string()));
                 }
                 for s in seen.get_mut(lo..hi).ok_or_else(internal)? {
                     *s = true;

@@ -183,6 +183,8 @@ enum Field {
     ToolArgs(u64),
     /// `delta.function_call.arguments` (chat, legacy functions).
     FunctionCall,
+    /// `delta.audio.transcript` (chat with audio output).
+    AudioTranscript,
     /// `text` (completions).
     Text,
     /// An Anthropic content block.
@@ -1073,6 +1075,32 @@ impl StreamInspector {
                     template,
                 });
             }
+            // Audio output: the transcript is the completion's text.
+            if let Some(Value::String(text)) = delta.get("audio").and_then(|a| a.get("transcript"))
+            {
+                let key = ChannelKey {
+                    group: i,
+                    sub: 0,
+                    field: Field::AudioTranscript,
+                };
+                let template = (!self.has_channel(&key)).then(|| {
+                    let mut a = Map::new();
+                    a.insert("transcript".into(), Value::String(String::new()));
+                    let mut d = Map::new();
+                    d.insert("audio".into(), Value::Object(a));
+                    (
+                        skeleton(Value::Object(d)),
+                        "/choices/0/delta/audio/transcript".to_owned(),
+                    )
+                });
+                slots.push(Slot {
+                    key,
+                    pointer: format!("{base}/delta/audio/transcript"),
+                    text: text.clone(),
+                    logprobs_at: Some(base.clone()),
+                    template,
+                });
+            }
             if let Some(calls) = delta.get("tool_calls").and_then(Value::as_array) {
                 for (m, call) in calls.iter().enumerate() {
                     let Some(Value::String(text)) =
@@ -1756,6 +1784,31 @@ mod tests {
             small.0 <= CONTEXT_BYTES + 16 && small.1 <= CONTEXT_BYTES + 32,
             "{small:?}"
         );
+    }
+
+    #[test]
+    fn chat_audio_transcripts_are_a_channel() {
+        let secret = "sk-SECRET0123456789";
+        let events: Vec<String> = ["Here: sk-SEC", "RET0123456789 done"]
+            .iter()
+            .map(|t| {
+                sse(&serde_json::json!({"choices": [{"index": 0,
+                    "delta": {"audio": {"id": "a", "transcript": t}}}]}))
+            })
+            .collect();
+        let mut insp = StreamInspector::new(
+            ApiKind::ChatCompletions,
+            StreamLimits::default(),
+            Vec::new(),
+        );
+        let scanner = TestDoubleScanner;
+        let mut out = Vec::new();
+        for (i, e) in events.iter().enumerate() {
+            out.extend(insp.push(&scanner, e.as_bytes(), i + 1 == events.len()).out);
+        }
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.contains(secret), "{out}");
+        assert!(out.contains("[REDACTED:"), "{out}");
     }
 
     #[test]
