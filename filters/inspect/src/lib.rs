@@ -59,6 +59,22 @@
 //! The consumer is read from a request header: that is only trustworthy
 //! when `auth` runs first and strips any client-supplied value, as it does by
 //! default.
+//!
+//! # Known limits
+//! - JSON object *keys* are not inspected (a [`Loc`] names values); text a
+//!   client puts in key names (e.g. in a tool's JSON schema) passes unread.
+//! - Bodies of a binary content type (multipart, audio, image, video,
+//!   octet-stream) on paths that are not a known LLM API pass unread
+//!   (counted in `tollgate_inspect_opaque_total`) unless `on_opaque` is
+//!   `block`; a known API path is always read as JSON.
+//! - A stream on an unrecognised path whose request was not a JSON body
+//!   asking for `"stream": true` is scanned event by event, without the
+//!   hold-back across events.
+//! - A streamed response that ends in trailers: text still held back when
+//!   the trailers arrive is flushed from the trailers callback, where Envoy
+//!   may no longer accept body writes (it is then lost, never leaked).
+//! - Injection detection is phrase-based (see the README's figures on an
+//!   independent set); the external guard is the second line.
 
 use std::fmt::Write as _;
 use std::rc::Rc;
