@@ -40,6 +40,7 @@
 //! - [`error`]: error replies in the shape the OpenAI and Anthropic SDKs parse.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod inspect;
