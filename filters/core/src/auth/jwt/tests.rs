@@ -971,3 +971,35 @@ fn jwks_set_level_errors() {
     let extra = json!({"keys":[ed_jwk("a")], "issuer": "x"}).to_string();
     assert_eq!(Jwks::parse(extra.as_bytes()).unwrap().len(), 1);
 }
+
+// ---------------------------------------------------------------- interop
+
+// Keys and tokens made once by OpenSSL, through Python's `cryptography` 48
+// (fresh RSA-2048, P-256 and Ed25519 keys; PKCS#1 v1.5, PSS with a 32-byte
+// salt, ECDSA converted from DER to r||s, Ed25519), with claims
+// {"iss":"https://idp.example","aud":"tollgate","sub":"openssl-signed",
+// "exp":NOW+600,"iat":NOW}. They show the verifier agrees with another
+// implementation, not only with the RustCrypto signers above.
+const OPENSSL_JWKS: &str = r#"{"keys":[{"kty":"RSA","kid":"r","n":"rbL4maNT88m9fsBtge2uqKkUjVr_XBCxXDReaxCcRl4BuR9tbu_P23O1S_wVWE7f9V-hTdEA_rQFrlcRhvHSSAsbKNNcaS4m81sc_pWQwMQ5AujODcr6ojnyOC-vW4V2RTVD1Vj3duqCoiOVn9mN8m95Wpo7-y9yPJ2QZon8MSkMl4eNb55C0dmMfzEedMyFx1Dib_B4LUHTm0xxkujpSOfBpTqhEpBua7jCJVi-UhDdw9N_Tk-iVoRBRzl1VydPjWZohPKMxZDqU8mdTA1fz_Reh6LoFmeCb9kmNI5XLen4iXTlo2F0jZrekmuy9WidZKLDOSXkQP-ctNNcRjmV3w","e":"AQAB"},{"kty":"EC","crv":"P-256","kid":"e","x":"hRI6ffHVcqOwxIL0J8zMq0BWmOA1eb0WaOgntqvC4nA","y":"8solh5qYlofEzZrqnI-ecU70zwgLa-GsCl1uZdfh678"},{"kty":"OKP","crv":"Ed25519","kid":"d","x":"_aa8XOLzX9O4ACs-67lmrYzMTA5UkNDg0ZuSNGiMxj0"}]}"#;
+const OPENSSL_TOKENS: [(&str, &str); 5] = [
+    ("RS256", "eyJhbGciOiJSUzI1NiIsImtpZCI6InIiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIiwiYXVkIjoidG9sbGdhdGUiLCJzdWIiOiJvcGVuc3NsLXNpZ25lZCIsImV4cCI6MTc1MDAwMDYwMCwiaWF0IjoxNzUwMDAwMDAwfQ.c2F0eXD9ImbLRlhwibSCuga54pUAu3szMhsqAaVLvCMtTsgbEzbhrYXPHtTqvp2jdIgUlhjP6wq7t5VHcE36PUaZ5KLF87vtlqINQRWlh-g3faOrhDbTQgUjVqWrsu2RAUHvh_q5beujgvNsq4Ps7rSJo9Cu2B9IcWn0fEMEFMmnVH6pCKTU46ckrPlnXim9jhzb24SLzGi0_qVQ1A5KVim8dWuaNJWujswYwL6VQDwdXqegmPxjBeXZ_O884RR4xRP404gADjOJOmkq4z4Y39252vxlMVjwzjTdyEUGmJi0qMgWJROB21Mx2v1BKfBtu1Uy-0dZqtQYfvtZgu950g"),
+    ("RS512", "eyJhbGciOiJSUzUxMiIsImtpZCI6InIiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIiwiYXVkIjoidG9sbGdhdGUiLCJzdWIiOiJvcGVuc3NsLXNpZ25lZCIsImV4cCI6MTc1MDAwMDYwMCwiaWF0IjoxNzUwMDAwMDAwfQ.SeafgI9RGGIkZYpAHnMr5Cbd8jHJPZxsVhehFpWOkHMDxgX3QSfX0eQaxDTRPt2zavRxdLZ_UDUpIY87OPTFSaj74z4jPiIidN89wB33uoqymIDH-SmUIMaM28BkJ9LG61Cj-K8ruAkGJMIflEDn5Xq-K-NKbWFaXUuaZv1mzoURnooiOXHyarcQDZOkRm7zfFbbI8HCLZ7019U58nV2bxQQ9AYkZk974mP27BM6XvUH6mTfqvL1I4PrkoFheDQxaHS9uITAxiFAwJ_17cW7JgbaHPnmw1kEdC3Cd8ZC_VdoUZu36jT2okHLYEv5nOqSvMyL1nwoS2YWkJVZJfF2wA"),
+    ("PS256", "eyJhbGciOiJQUzI1NiIsImtpZCI6InIiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIiwiYXVkIjoidG9sbGdhdGUiLCJzdWIiOiJvcGVuc3NsLXNpZ25lZCIsImV4cCI6MTc1MDAwMDYwMCwiaWF0IjoxNzUwMDAwMDAwfQ.T3iFZ5zDKrHUPBzw2sJsMuHY7EKQz_pFlFhLKwKY2irPcxz4Pt64W6X-AGYYAwplzVHyjG49UNmPBA6xrpTXUmIIt0UlMDMnPYk7FzGXWRyuhnhe4Pw1LbOgOKBxP4lLn-knBxEESgyRYHIjVnrjJG7_8WmqsBf0CBGOcMKoeSpJEj6GO_SP4n9Wf6kiBCNa3QTnEBXkobAKK7ssUw-wCOVWCRuSNpmriaZrjW0X4lCtpguCwd3EAOraMI8tgzFzUBkZsup0EOALlfd2M5vlCAEpTTib8uVVfXD_JMmbD_BAcKoo4-sxVfUukZkfs-J3ztvyeruftI-c-ooeEWtlaA"),
+    ("ES256", "eyJhbGciOiJFUzI1NiIsImtpZCI6ImUiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIiwiYXVkIjoidG9sbGdhdGUiLCJzdWIiOiJvcGVuc3NsLXNpZ25lZCIsImV4cCI6MTc1MDAwMDYwMCwiaWF0IjoxNzUwMDAwMDAwfQ.Xnrhk2I_48D7wB98WHjugXjTbpTrGhyGkKvgu45bM1-ooprbY_YLvrsSvAu26Bp28UO0Upn17FUBy7c2aukTDQ"),
+    ("EdDSA", "eyJhbGciOiJFZERTQSIsImtpZCI6ImQiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIiwiYXVkIjoidG9sbGdhdGUiLCJzdWIiOiJvcGVuc3NsLXNpZ25lZCIsImV4cCI6MTc1MDAwMDYwMCwiaWF0IjoxNzUwMDAwMDAwfQ.nIiws4_nDkZ_fxkLwSSLA8dm19uq8EQcSQg9bx7A7j92g4kxzpJ9YmKp2NfYfDsIRC9iG_BQqeHjES592436Aw"),
+];
+
+#[test]
+fn tokens_signed_by_openssl_verify() {
+    let set = Jwks::parse(OPENSSL_JWKS.as_bytes()).unwrap();
+    for (alg, t) in OPENSSL_TOKENS {
+        let v = verify(t, &set, &all_algs(), NOW).unwrap_or_else(|e| panic!("{alg}: {e}"));
+        assert_eq!((v.consumer.as_str(), v.alg.name()), ("openssl-signed", alg));
+        // One flipped payload bit fails.
+        let mut b = t.as_bytes().to_vec();
+        let dot = t.find('.').unwrap();
+        b[dot + 2] ^= 1;
+        let bad = String::from_utf8(b).unwrap();
+        assert!(verify(&bad, &set, &all_algs(), NOW).is_err(), "{alg}");
+    }
+}
