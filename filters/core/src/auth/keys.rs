@@ -172,6 +172,13 @@ pub fn looks_like_jwt(s: &[u8]) -> bool {
     s.starts_with(b"eyJ") && s.iter().filter(|&&b| b == b'.').count() == 2
 }
 
+/// Whether `key` has the shape every key must have: 8 to 512 bytes of visible
+/// ASCII (no spaces or control characters). A key without it is refused as
+/// [`KeyReject::Malformed`] before any digest is computed.
+pub fn is_well_formed(key: &str) -> bool {
+    check_format(key.as_bytes()).is_ok()
+}
+
 /// Checks the shape every presented key must have: 8 to 512 bytes of visible
 /// ASCII (no spaces or control characters).
 fn check_format(key: &[u8]) -> Result<(), KeyReject> {
@@ -687,6 +694,15 @@ mod tests {
             entry("k2", "another-key-123", "carol"),
         ])
         .unwrap()
+    }
+
+    #[test]
+    fn well_formed() {
+        assert!(is_well_formed(KEY));
+        assert!(is_well_formed("12345678"));
+        assert!(!is_well_formed("1234567"));
+        assert!(!is_well_formed("1234 5678"));
+        assert!(!is_well_formed(&"k".repeat(513)));
     }
 
     #[test]
