@@ -275,6 +275,16 @@ impl Permissions {
             .is_none_or(|es| es.contains(&endpoint))
     }
 
+    /// Whether [`check`] needs the request body for a request of kind `api`:
+    /// a model allowlist other than `*` (except on the model listing, whose
+    /// models are in the path), or a `max_output_tokens` on an API with a
+    /// limit field. When it does not, the filter can decide at request
+    /// headers with `check(perms, api, path, b"")` and never buffer the body.
+    pub fn needs_body(&self, api: ApiKind) -> bool {
+        (!self.any_model() && api != ApiKind::Models)
+            || (self.max_output_tokens.is_some() && token_fields(api).is_some())
+    }
+
     /// Whether every model, named or not, is allowed: no `models`, or a `*`.
     fn any_model(&self) -> bool {
         self.models
@@ -781,26 +791,27 @@ fn limit_tokens(
     body: &[u8],
 ) -> Decision {
     let max64 = u64::from(max);
-    let mut present = false;
-    let mut asked = 0u64;
-    // Fields to rewrite to `max`: over the limit, or `null` (the default).
-    let mut rewrite: Vec<&'static str> = Vec::new();
+    let mut asked: Option<u64> = None;
+    // Fields over the limit, and fields set to `null` (the default): the
+    // nulls are rewritten only when no field sets a number, so a request
+    // never ends up with two limits where it had one.
+    let mut over: Vec<&'static str> = Vec::new();
+    let mut nulls: Vec<&'static str> = Vec::new();
     for &name in fields.names {
         match field_of(probe, name) {
             TokenField::Absent => {}
-            TokenField::Null => {
-                present = true;
-                rewrite.push(name);
-            }
+            TokenField::Null => nulls.push(name),
             TokenField::Value(v) => {
-                present = true;
-                asked = asked.max(v);
+                asked = Some(asked.map_or(v, |a| a.max(v)));
                 if v > max64 {
-                    rewrite.push(name);
+                    over.push(name);
                 }
             }
         }
     }
+    let present = asked.is_some() || !nulls.is_empty();
+    let rewrite = if asked.is_some() { over } else { nulls };
+    let asked = asked.unwrap_or_default();
     if asked > max64 && on_excess == OnExcess::Reject {
         return Decision::Deny(DenyReason::TooManyTokens { asked, max });
     }
@@ -1526,6 +1537,42 @@ mod tests {
     }
 
     #[test]
+    fn needs_body() {
+        let open = perms("{}");
+        let star = perms(r#"{"models":["*"],"endpoints":["chat"]}"#);
+        let models = perms(r#"{"models":["gpt-*"]}"#);
+        let tokens = perms(r#"{"max_output_tokens":10}"#);
+        for api in [
+            ChatCompletions,
+            Completions,
+            Responses,
+            Embeddings,
+            Messages,
+            Models,
+            Unknown,
+        ] {
+            assert!(!open.needs_body(api), "{api:?}");
+            assert!(!star.needs_body(api), "{api:?}");
+            assert_eq!(models.needs_body(api), api != Models, "{api:?}");
+            assert_eq!(
+                tokens.needs_body(api),
+                !matches!(api, Embeddings | Models | Unknown),
+                "{api:?}"
+            );
+        }
+        // Deciding without the body when it is not needed gives the answer.
+        let path = "/v1/models/gpt-4o";
+        assert_eq!(check(&models, Models, path, b""), Decision::Allow);
+        let path = "/v1/images/generations";
+        assert_eq!(
+            check(&star, Unknown, path, b""),
+            deny(DenyReason::EndpointNotAllowed {
+                endpoint: Endpoint::Images
+            })
+        );
+    }
+
+    #[test]
     fn deny_reasons_and_statuses() {
         let cases = [
             (
@@ -1688,6 +1735,21 @@ mod tests {
                 "/v1/chat/completions",
                 r#"{"max_tokens":null}"#,
                 clamped(r#"{"max_tokens":256}"#),
+            ),
+            (
+                "/v1/chat/completions",
+                r#"{"max_tokens":null,"max_completion_tokens":null}"#,
+                clamped(r#"{"max_tokens":256,"max_completion_tokens":256}"#),
+            ),
+            (
+                "/v1/chat/completions",
+                r#"{"max_tokens":50,"max_completion_tokens":null}"#,
+                Decision::Allow,
+            ),
+            (
+                "/v1/chat/completions",
+                r#"{"max_tokens":500,"max_completion_tokens":null}"#,
+                clamped(r#"{"max_tokens":256,"max_completion_tokens":null}"#),
             ),
             (
                 "/v1/chat/completions",
