@@ -10,7 +10,7 @@
 //! Messages never quote a configured value: a configuration may hold secrets
 //! (or a secret typed into the wrong field), and these messages go to logs.
 
-mod auth;
+pub mod auth;
 pub mod inspect;
 mod throttle;
 

@@ -63,7 +63,8 @@ fn every_field_is_read() {
         auth,
         AuthConfig {
             consumer_header: "x-team".into(),
-            strip_client_identity: false
+            strip_client_identity: false,
+            ..AuthConfig::default()
         }
     );
     let throttle: ThrottleConfig =
@@ -418,4 +419,46 @@ fn without_value_drops_the_quoted_part() {
     assert_eq!(without_value("floating point `1.5`"), "floating point");
     assert_eq!(without_value("map"), "map");
     assert_eq!(without_value("null"), "null");
+}
+
+#[test]
+fn auth_configuration_reads_every_method_and_names_bad_fields() {
+    let digest = crate::auth::keys::sha256_hex("tg-example-key-0123456789");
+    let json = format!(
+        r#"{{"methods": ["mesh", "api_key", "jwt"],
+            "api_keys": {{"headers": ["x-api-key"], "keys": [{{"id": "k1", "sha256": "{digest}", "consumer": "team-a"}}]}},
+            "jwt": {{"issuer": "https://issuer.example", "audiences": ["llm"],
+                     "jwks": {{"remote": {{"cluster": "idp", "refresh_secs": 60}}}}}},
+            "mesh": [{{"principal": "spiffe://cluster.local/ns/a/*", "consumer": "team-a"}}],
+            "anonymous": "guest",
+            "consumers": {{"team-a": {{"models": ["gpt-4o*"], "max_output_tokens": 512, "on_excess": "clamp",
+                                       "labels": {{"tier": "gold"}}}}}},
+            "providers": [{{"header": "authorization", "env": "OPENAI_API_KEY"}}]}}"#
+    );
+    let c: AuthConfig = parse(json.as_bytes()).unwrap();
+    assert_eq!(c.methods.len(), 3);
+    assert_eq!(c.api_keys.keys[0].consumer, "team-a");
+    assert_eq!(c.anonymous.as_deref(), Some("guest"));
+    assert!(matches!(
+        c.jwt.as_ref().unwrap().jwks,
+        super::auth::JwksSource::Remote(ref r) if r.refresh_secs == 60 && r.path == "/.well-known/jwks.json"
+    ));
+    let cases: &[(&str, &str)] = &[
+        (r#"{"methods": ["jwt", "jwt"]}"#, "methods[1]: listed twice"),
+        (r#"{"api_keys": {"keys": [{"id": "k", "sha256": "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789", "consumer": "a"}]}}"#,
+         "api_keys.keys[0].sha256: holds what looks like a key, not its digest: configuration holds only SHA-256 digests (scripts/gen-key prints one)"),
+        (r#"{"mesh": [{"principal": "team-a", "consumer": "a"}]}"#,
+         "mesh[0]: principal must be a SPIFFE ID (spiffe://…)"),
+        (r#"{"providers": [{"header": "x-api-key", "env": "K", "value": "sk-ant-secret"}]}"#,
+         "providers[0].value: plaintext keys are refused: put the key in a Kubernetes Secret, expose it to the sidecar, and name its VM environment variable in `env`"),
+        (r#"{"jwt": {"issuer": "i", "jwks": {"remote": {"cluster": "c", "refresh_secs": 1}}}}"#,
+         "jwt.jwks.remote.refresh_secs: must be between 10 and 86400"),
+    ];
+    for (json, want) in cases {
+        let e = err::<AuthConfig>(json);
+        assert_eq!(e.to_string(), *want, "{json}");
+        assert!(!e.to_string().contains("sk-ant-secret"));
+    }
+    let e = err::<AuthConfig>(r#"{"consumers": {"team-a": {"models": []}}}"#);
+    assert!(e.to_string().starts_with("consumers.team-a.models"), "{e}");
 }
