@@ -14,6 +14,7 @@
 //! Pure functions, no host calls: the filter (`filters/auth`) gathers
 //! headers, properties and the body, and carries the decision out.
 
+pub mod engine;
 pub mod jwt;
 pub mod keys;
 pub mod mesh;
