@@ -8,6 +8,7 @@
 //!
 //! Not shipped: nothing here runs in a sidecar.
 
+pub mod demo;
 pub mod envoy;
 pub mod host;
 pub mod http_client;

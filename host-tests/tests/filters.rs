@@ -1,10 +1,12 @@
-//! The product filters at the foundation stage: each loads, validates its
-//! configuration (a bad one is rejected naming the field) and passes traffic
+//! The product filters together: each loads, validates its configuration (a
+//! bad one is rejected naming the field) and passes a legitimate request
 //! through, counting it — in tollgate-host and in real Envoy, where all three
-//! are chained in front of the mock LLM.
+//! are chained in front of the mock LLM. `auth` runs with the demo consumer
+//! (`tollgate_host::demo`) and every request carries its key.
 
 use std::time::Duration;
 
+use tollgate_host::demo;
 use tollgate_host::envoy::{self, Envoy, WasmFilter};
 use tollgate_host::http_client::{self, Body};
 use tollgate_host::mock_llm::MockLlm;
@@ -25,11 +27,15 @@ fn bad_config(filter: &str) -> (&'static str, &'static str) {
 fn each_filter_loads_passes_traffic_and_counts_it() {
     for filter in FILTERS {
         let module = Module::named(filter).unwrap();
-        let mut host = Host::builder(&module).configuration("{}").build().unwrap();
+        let mut host = Host::builder(&module)
+            .configuration(demo::default_config(filter))
+            .build()
+            .unwrap();
         for _ in 0..2 {
             let mut s = host.stream();
             s.send_request(
                 Request::post("/v1/chat/completions")
+                    .header("authorization", &format!("Bearer {}", demo::DEMO_KEY))
                     .json(&serde_json::json!({"model": "gpt-4o-mini", "messages": []})),
             );
             assert!(s.upstream().complete, "{filter}: request passed");
@@ -83,7 +89,7 @@ fn envoy_validates_each_filter_with_its_configuration() {
             .filter(WasmFilter::new(
                 filter,
                 wasm_dir().join(format!("{filter}.wasm")),
-                "{}",
+                &demo::default_config(filter),
             ))
             .write_config(&dir.join("good"))
             .unwrap();
@@ -115,10 +121,11 @@ fn envoy_serves_chat_completions_through_all_three_filters() {
         builder = builder.filter(WasmFilter::new(
             filter,
             wasm_dir().join(format!("{filter}.wasm")),
-            "{}",
+            &demo::default_config(filter),
         ));
     }
     let envoy = builder.start().unwrap();
+    let key = format!("Bearer {}", demo::DEMO_KEY);
     let body = serde_json::json!({
         "model": "gpt-4o-mini",
         "messages": [{"role": "user", "content": "Say hello"}],
@@ -126,7 +133,10 @@ fn envoy_serves_chat_completions_through_all_three_filters() {
     let resp = http_client::request(
         "POST",
         &envoy.url("/v1/chat/completions"),
-        &[("content-type", "application/json")],
+        &[
+            ("content-type", "application/json"),
+            ("authorization", &key),
+        ],
         Body::json(&body),
     )
     .unwrap();
@@ -144,6 +154,7 @@ fn envoy_serves_chat_completions_through_all_three_filters() {
         &[
             ("content-type", "application/json"),
             ("x-mock-delay-ms", "20"),
+            ("authorization", &key),
         ],
         Body::json(&stream),
     )

@@ -1,68 +1,283 @@
-//! Tollgate `auth`: who is calling (Istio phase AUTHN).
+//! Tollgate `auth`: who is calling, and what they may do (Istio phase
+//! AUTHN).
 //!
-//! It will verify API keys (stored as SHA-256 digests) and JWTs (JWKS), check
-//! which models and endpoints the caller may use, strip client credentials,
-//! set the consumer header for the filters after it, and inject the upstream
-//! provider's credentials, which the workload never sees. Those features land
-//! in later issues.
+//! A thin adapter over [`tollgate_core::auth::engine::Authenticator`]:
 //!
-//! Today it loads and validates its configuration
-//! ([`tollgate_core::config::AuthConfig`]) in `on_configure` — a bad one
-//! makes Envoy reject the plugin — and passes every request through,
-//! counting it in `tollgate_auth_requests_total`.
+//! 1. Client-supplied identity (the consumer header, `x-tollgate-label-*`)
+//!    is removed first, so no client can pose as a consumer.
+//! 2. The caller is identified by the configured methods in order (API key,
+//!    JWT, mTLS peer principal; anonymous only when configured). A refusal
+//!    is a 401 with `www-authenticate` in the API's error shape (the SDKs
+//!    raise `AuthenticationError`); a JWT with no usable key set is a 503.
+//! 3. The consumer's permissions are checked: endpoint at the headers,
+//!    model and `max_tokens` on the body when a rule needs it (403, which
+//!    the SDKs raise as `PermissionDeniedError`; a clamp rewrites the body).
+//! 4. The consumer header and `x-tollgate-label-<name>` headers are set for
+//!    `throttle` and the upstream, the client's credentials are removed, and
+//!    the provider's key is injected from the VM environment.
+//!
+//! Remote JWKS are fetched from the root context with `dispatch_http_call`
+//! on a timer (first within a second of start, then every `refresh_secs`);
+//! a failed fetch keeps the last good set, which serves until
+//! `max_stale_secs` after it was fetched.
+//!
+//! No log line, metric or error ever holds a presented key or token: only a
+//! key id, a JWK kid or a key fingerprint.
+//!
+//! Metrics: `tollgate_auth_requests_total`, `tollgate_auth_allowed_total`,
+//! `tollgate_auth_denied_total`, `tollgate_auth_denied_<reason>_total`,
+//! `tollgate_auth_consumer_<consumer>_allowed_total`,
+//! `tollgate_auth_jwks_fetches_total`, `tollgate_auth_jwks_errors_total`.
+//! Decision metadata: the property `tollgate_auth` (filter state
+//! `wasm.tollgate_auth`): `{"consumer","via","credential","decision","reason"}`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
+use std::time::Duration;
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
+use tollgate_core::api::ApiKind;
+use tollgate_core::auth::engine::{Authenticator, Identity, Rejection};
+use tollgate_core::auth::jwt::Jwks;
+use tollgate_core::auth::permissions::{self, Decision};
 use tollgate_core::config::AuthConfig;
-use tollgate_glue::host::{self, MetricId, MetricType};
+use tollgate_core::error::{ErrorKind, ErrorReply};
+use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
+use tollgate_glue::reply;
 
 const FILTER: &str = "auth";
+/// Headers carrying labels for `throttle`: `x-tollgate-label-<name>`.
+const LABEL_PREFIX: &str = "x-tollgate-label-";
 
 proxy_wasm::main! {{
     logger::install_panic_hook(FILTER);
-    proxy_wasm::set_root_context(|context_id| Box::new(Root { context_id, filter: None }));
+    proxy_wasm::set_root_context(|context_id| Box::new(Root { context_id, filter: None, pending: None }));
 }}
+
+/// The remote key set, shared by the root (which fetches it) and requests.
+#[derive(Default)]
+struct JwksState {
+    jwks: Option<Rc<Jwks>>,
+    /// Unix seconds of the last good fetch.
+    fetched_at: u64,
+    /// Unix seconds of the last attempt.
+    tried_at: u64,
+}
+
+struct Metrics {
+    requests: MetricId,
+    allowed: MetricId,
+    denied: MetricId,
+    jwks_fetches: MetricId,
+    jwks_errors: MetricId,
+    /// Defined on first use, by name.
+    named: RefCell<HashMap<String, Option<MetricId>>>,
+}
+
+impl Metrics {
+    fn define() -> Result<Self, host::HostError> {
+        let counter = |name: &str| host::define_metric(MetricType::Counter, name);
+        Ok(Self {
+            requests: counter("tollgate_auth_requests_total")?,
+            allowed: counter("tollgate_auth_allowed_total")?,
+            denied: counter("tollgate_auth_denied_total")?,
+            jwks_fetches: counter("tollgate_auth_jwks_fetches_total")?,
+            jwks_errors: counter("tollgate_auth_jwks_errors_total")?,
+            named: RefCell::new(HashMap::new()),
+        })
+    }
+
+    fn bump(&self, metric: MetricId) {
+        let _ = host::increment_metric(metric, 1);
+    }
+
+    /// A counter named at run time (a reason, a consumer); names are
+    /// sanitised to `[a-z0-9_]` and there are at most 256 of them.
+    fn bump_named(&self, name: &str) {
+        let name: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let Ok(mut named) = self.named.try_borrow_mut() else {
+            return;
+        };
+        if !named.contains_key(&name) && named.len() >= 256 {
+            return;
+        }
+        let id = *named
+            .entry(name.clone())
+            .or_insert_with(|| host::define_metric(MetricType::Counter, &name).ok());
+        if let Some(id) = id {
+            self.bump(id);
+        }
+    }
+}
 
 /// What `on_configure` builds and every request shares.
 struct Filter {
-    #[expect(dead_code, reason = "read by the features of later issues")]
-    config: AuthConfig,
-    requests_total: MetricId,
+    auth: Authenticator,
+    metrics: Metrics,
+    jwks: RefCell<JwksState>,
+}
+
+impl Filter {
+    fn config(&self) -> &AuthConfig {
+        self.auth.config()
+    }
+
+    /// The remote key set if it is fresh enough to use.
+    fn current_jwks(&self, now: u64) -> Option<Rc<Jwks>> {
+        let remote = self.auth.remote_jwks()?;
+        let state = self.jwks.try_borrow().ok()?;
+        let jwks = state.jwks.clone()?;
+        let age = now.saturating_sub(state.fetched_at);
+        (age <= u64::from(remote.max_stale_secs)).then_some(jwks)
+    }
 }
 
 struct Root {
     context_id: u32,
     /// `None` until `on_configure` succeeds; Envoy creates no stream before.
     filter: Option<Rc<Filter>>,
+    /// The JWKS fetch in flight.
+    pending: Option<u32>,
 }
 
-impl Context for Root {}
+fn now_unix() -> u64 {
+    host::now_nanos().map_or(0, |n| n / 1_000_000_000)
+}
+
+impl Context for Root {
+    fn on_http_call_response(&mut self, token: u32, _headers: usize, body_size: usize, _: usize) {
+        if self.pending != Some(token) {
+            return;
+        }
+        self.pending = None;
+        let Some(filter) = self.filter.clone() else {
+            return;
+        };
+        let tag = Tag::new(FILTER, self.context_id);
+        let status = host::header(MapType::HttpCallResponseHeaders, ":status")
+            .ok()
+            .flatten();
+        let body = host::buffer(BufferType::HttpCallResponseBody, 0, body_size).unwrap_or_default();
+        let parsed = match status.as_deref() {
+            Some("200") => Jwks::parse(&body).map_err(|e| e.to_string()),
+            other => Err(format!("status {}", other.unwrap_or("none (reset)"))),
+        };
+        match parsed {
+            Ok(jwks) => {
+                log::info!("{tag}: JWKS fetched: {} keys", jwks.len());
+                filter.metrics.bump(filter.metrics.jwks_fetches);
+                if let Ok(mut state) = filter.jwks.try_borrow_mut() {
+                    state.jwks = Some(Rc::new(jwks));
+                    state.fetched_at = now_unix();
+                }
+            }
+            Err(e) => {
+                // The last good set keeps serving until it is too stale.
+                log::warn!("{tag}: JWKS fetch failed: {e}");
+                filter.metrics.bump(filter.metrics.jwks_errors);
+            }
+        }
+    }
+}
 
 impl RootContext for Root {
     fn on_configure(&mut self, size: usize) -> bool {
         logger::init(FILTER);
-        let Some(config) = tollgate_glue::config::load_plugin_configuration(FILTER, size) else {
+        let tag = Tag::new(FILTER, self.context_id);
+        let Some(config) =
+            tollgate_glue::config::load_plugin_configuration::<AuthConfig>(FILTER, size)
+        else {
             return false;
         };
-        let requests_total =
-            match host::define_metric(MetricType::Counter, "tollgate_auth_requests_total") {
-                Ok(id) => id,
-                Err(e) => {
-                    log::error!(
-                        "{}: cannot define metrics: {e}",
-                        Tag::new(FILTER, self.context_id)
-                    );
-                    return false;
-                }
-            };
+        let auth = match Authenticator::new(&config, |name| std::env::var(name).ok()) {
+            Ok(a) => a,
+            Err(e) => {
+                log::error!("{tag}: invalid configuration: {e}");
+                return false;
+            }
+        };
+        let metrics = match Metrics::define() {
+            Ok(m) => m,
+            Err(e) => {
+                log::error!("{tag}: cannot define metrics: {e}");
+                return false;
+            }
+        };
+        let remote = auth.remote_jwks().is_some();
         self.filter = Some(Rc::new(Filter {
-            config,
-            requests_total,
+            auth,
+            metrics,
+            jwks: RefCell::new(JwksState::default()),
         }));
+        if remote {
+            // Every second: fetch when due (at once, then every
+            // refresh_secs; retried every 5 s while failing).
+            self.set_tick_period(Duration::from_secs(1));
+        }
         true
+    }
+
+    fn on_tick(&mut self) {
+        let Some(filter) = self.filter.clone() else {
+            return;
+        };
+        let Some(remote) = filter.auth.remote_jwks() else {
+            return;
+        };
+        if self.pending.is_some() {
+            return;
+        }
+        let now = now_unix();
+        let due = match filter.jwks.try_borrow() {
+            Ok(state) if state.jwks.is_none() => now.saturating_sub(state.tried_at) >= 5,
+            Ok(state) => {
+                now.saturating_sub(state.fetched_at) >= u64::from(remote.refresh_secs)
+                    && now.saturating_sub(state.tried_at) >= 5
+            }
+            Err(_) => false,
+        };
+        if !due {
+            return;
+        }
+        if let Ok(mut state) = filter.jwks.try_borrow_mut() {
+            state.tried_at = now;
+        }
+        let authority = remote.authority.as_deref().unwrap_or(&remote.cluster);
+        let headers = vec![
+            (":method", "GET"),
+            (":path", remote.path.as_str()),
+            (":authority", authority),
+            ("accept", "application/json"),
+        ];
+        match self.dispatch_http_call(
+            &remote.cluster,
+            headers,
+            None,
+            Vec::new(),
+            Duration::from_millis(u64::from(remote.timeout_ms)),
+        ) {
+            Ok(token) => self.pending = Some(token),
+            Err(e) => {
+                log::warn!(
+                    "{}: cannot fetch the JWKS from cluster {}: {e:?}",
+                    Tag::new(FILTER, self.context_id),
+                    remote.cluster
+                );
+                filter.metrics.bump(filter.metrics.jwks_errors);
+            }
+        }
     }
 
     fn get_type(&self) -> Option<ContextType> {
@@ -70,27 +285,248 @@ impl RootContext for Root {
     }
 
     fn create_http_context(&self, context_id: u32) -> Option<Box<dyn HttpContext>> {
+        let filter = self.filter.clone()?;
         Some(Box::new(Request {
             tag: Tag::new(FILTER, context_id),
-            filter: self.filter.clone(),
+            filter,
+            api: ApiKind::Unknown,
+            path: String::new(),
+            identity: None,
+            body_check: false,
+            done: false,
         }))
     }
 }
 
 struct Request {
     tag: Tag,
-    filter: Option<Rc<Filter>>,
+    filter: Rc<Filter>,
+    api: ApiKind,
+    path: String,
+    identity: Option<Identity>,
+    /// The body must be read for a permission rule (model, max tokens).
+    body_check: bool,
+    /// A reply was sent or the body was decided.
+    done: bool,
 }
 
 impl Context for Request {}
 
 impl HttpContext for Request {
-    fn on_http_request_headers(&mut self, _headers: usize, _end_of_stream: bool) -> Action {
-        if let Some(filter) = &self.filter {
-            if let Err(e) = host::increment_metric(filter.requests_total, 1) {
-                log::debug!("{}: cannot count the request: {e}", self.tag);
+    fn on_http_request_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
+        let filter = Rc::clone(&self.filter);
+        let config = filter.config();
+        filter.metrics.bump(filter.metrics.requests);
+        let header = |name: &str| {
+            host::header(MapType::HttpRequestHeaders, name)
+                .ok()
+                .flatten()
+        };
+        self.path = header(":path").unwrap_or_default();
+        let method = header(":method").unwrap_or_default();
+        self.api = ApiKind::from_request(&method, &self.path);
+        if config.strip_client_identity {
+            self.remove(&config.consumer_header);
+            if let Ok(all) = host::headers(MapType::HttpRequestHeaders) {
+                for (name, _) in all {
+                    if name.starts_with(LABEL_PREFIX) {
+                        self.remove(&name);
+                    }
+                }
             }
         }
+        let peer = host::property(&["connection", "uri_san_peer_certificate"])
+            .ok()
+            .flatten()
+            .or_else(|| host::property(&["source", "principal"]).ok().flatten())
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
+        let now = now_unix();
+        let jwks = filter.current_jwks(now);
+        let identity =
+            match filter
+                .auth
+                .authenticate(&header, peer.as_deref(), jwks.as_deref(), now)
+            {
+                Ok(identity) => identity,
+                Err(rejection) => return self.unauthenticated(&rejection),
+            };
+        let perms = filter.auth.permissions(&identity.consumer);
+        self.identity = Some(identity);
+        if perms.needs_body(self.api) && !end_of_stream {
+            // Decided on the body: it may be clamped, so its length may change.
+            self.body_check = true;
+            self.remove("content-length");
+        } else if let Decision::Deny(reason) = permissions::check(perms, self.api, &self.path, b"")
+        {
+            return self.forbidden(&reason);
+        }
+        self.pass_on();
+        if !self.body_check {
+            self.allowed();
+        }
         Action::Continue
+    }
+
+    fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if !self.body_check || self.done {
+            return Action::Continue;
+        }
+        if !end_of_stream {
+            return Action::Pause;
+        }
+        self.done = true;
+        let filter = Rc::clone(&self.filter);
+        let Some(identity) = &self.identity else {
+            return Action::Continue;
+        };
+        let body = host::buffer(BufferType::HttpRequestBody, 0, body_size).unwrap_or_default();
+        let perms = filter.auth.permissions(&identity.consumer);
+        match permissions::check(perms, self.api, &self.path, &body) {
+            Decision::Allow => {}
+            Decision::Clamp(bytes) => {
+                if let Err(e) = host::set_buffer(BufferType::HttpRequestBody, 0, body_size, &bytes)
+                {
+                    log::warn!("{}: cannot clamp the body: {e}", self.tag);
+                }
+            }
+            Decision::Deny(reason) => return self.forbidden(&reason),
+        }
+        self.allowed();
+        Action::Continue
+    }
+}
+
+impl Request {
+    fn remove(&self, name: &str) {
+        if let Err(e) = host::remove_header(MapType::HttpRequestHeaders, name) {
+            log::debug!("{}: cannot remove {name}: {e}", self.tag);
+        }
+    }
+
+    fn set(&self, name: &str, value: &str) {
+        if let Err(e) = host::set_header(MapType::HttpRequestHeaders, name, value) {
+            log::debug!("{}: cannot set {name}: {e}", self.tag);
+        }
+    }
+
+    /// Consumer and labels on, client credentials off, provider key in.
+    fn pass_on(&self) {
+        let filter = Rc::clone(&self.filter);
+        let config = filter.config();
+        let Some(identity) = &self.identity else {
+            return;
+        };
+        self.set(&config.consumer_header, &identity.consumer);
+        for (name, value) in &filter.auth.permissions(&identity.consumer).labels {
+            self.set(&format!("{LABEL_PREFIX}{name}"), value);
+        }
+        if config.strip_credentials {
+            for name in filter.auth.credential_headers() {
+                self.remove(name);
+            }
+        }
+        let authority = host::header(MapType::HttpRequestHeaders, ":authority")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if let Some((name, value)) = filter.auth.providers().for_request(&authority, &self.path) {
+            self.set(name, &value);
+        }
+    }
+
+    fn metadata(&self, decision: &str, reason: &str) {
+        let identity = self.identity.as_ref();
+        let value = serde_json::json!({
+            "consumer": identity.map(|i| i.consumer.as_str()),
+            "via": identity.map(|i| i.via.as_str()),
+            "credential": identity.and_then(|i| i.credential_id.as_deref()),
+            "decision": decision,
+            "reason": reason,
+        });
+        let _ = host::set_property(&["tollgate_auth"], value.to_string().as_bytes());
+    }
+
+    fn allowed(&self) {
+        let filter = &self.filter;
+        filter.metrics.bump(filter.metrics.allowed);
+        if let Some(identity) = &self.identity {
+            filter.metrics.bump_named(&format!(
+                "tollgate_auth_consumer_{}_allowed_total",
+                identity.consumer
+            ));
+            log::debug!(
+                "{}: allowed consumer={} via={} credential={} fingerprint={}",
+                self.tag,
+                identity.consumer,
+                identity.via.as_str(),
+                identity.credential_id.as_deref().unwrap_or("-"),
+                identity.fingerprint.as_deref().unwrap_or("-")
+            );
+        }
+        self.metadata("allow", "");
+    }
+
+    fn deny(&mut self, reason: &str, reply: ErrorReply, authenticate: bool) -> Action {
+        let filter = Rc::clone(&self.filter);
+        filter.metrics.bump(filter.metrics.denied);
+        filter
+            .metrics
+            .bump_named(&format!("tollgate_auth_denied_{reason}_total"));
+        self.metadata("deny", reason);
+        log::info!(
+            "{}: denied reason={reason} consumer={} path={}",
+            self.tag,
+            self.identity.as_ref().map_or("-", |i| i.consumer.as_str()),
+            self.path.split('?').next().unwrap_or_default()
+        );
+        self.done = true;
+        let flavor = self.api.flavor();
+        let mut headers = reply.headers(flavor);
+        if authenticate {
+            headers.push(("www-authenticate", "Bearer realm=\"tollgate\"".to_owned()));
+        }
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let details = format!("tollgate_{}", reply.kind.name());
+        if let Err(e) =
+            host::send_local_response(reply.status, &headers, &reply.body(flavor), &details)
+        {
+            log::warn!("{}: cannot send the reply: {e}", self.tag);
+        }
+        Action::Pause
+    }
+
+    fn unauthenticated(&mut self, rejection: &Rejection) -> Action {
+        let request_id = reply::request_id();
+        let (kind, message, code) = match rejection {
+            Rejection::JwksUnavailable => (
+                ErrorKind::Unavailable,
+                "authentication is unavailable: no usable signing keys",
+                "jwks_unavailable",
+            ),
+            Rejection::Missing => (
+                ErrorKind::Authentication,
+                "missing credentials: send an API key or a token",
+                "invalid_api_key",
+            ),
+            _ => (
+                ErrorKind::Authentication,
+                "invalid credentials",
+                "invalid_api_key",
+            ),
+        };
+        let reply = ErrorReply::new(kind, message, request_id).with_code(code);
+        let authenticate = rejection.status() == 401;
+        self.deny(rejection.reason(), reply, authenticate)
+    }
+
+    fn forbidden(&mut self, reason: &permissions::DenyReason) -> Action {
+        let kind = if reason.status() == 403 {
+            ErrorKind::PermissionDenied
+        } else {
+            ErrorKind::InvalidRequest
+        };
+        let reply = ErrorReply::new(kind, reason.to_string(), reply::request_id())
+            .with_code(reason.reason());
+        self.deny(reason.reason(), reply, false)
     }
 }

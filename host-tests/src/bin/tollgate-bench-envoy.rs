@@ -32,7 +32,8 @@ options:
   --body-bytes N    request body size, padded chat completion (default 1024)
   --stream          ask for streamed (SSE) replies
   --filters LIST    filters of the filtered scenario (default auth,throttle,inspect)
-  --config-dir DIR  filter configuration from DIR/<filter>.json (default `{}`)
+  --config-dir DIR  filter configuration from DIR/<filter>.json (default: the
+                    demo consumer for auth, `{}` for the others)
   --wasm-dir DIR    where the .wasm files are (default target/tollgate-wasm)
   --concurrency N   Envoy worker threads (default 1)
   -h, --help        this text
@@ -184,6 +185,9 @@ fn load(addr: SocketAddr, connections: usize, total: usize, body: &Arc<Vec<u8>>)
             let next = Arc::clone(&next);
             let body = Arc::clone(body);
             std::thread::spawn(move || {
+                // The demo consumer's key (auth's default demo configuration);
+                // ignored when auth is not in the chain.
+                let auth_header = format!("Bearer {}", tollgate_host::demo::DEMO_KEY);
                 let mut latencies = Vec::new();
                 let mut errors = 0usize;
                 let mut first_error = None;
@@ -205,7 +209,10 @@ fn load(addr: SocketAddr, connections: usize, total: usize, body: &Arc<Vec<u8>>)
                     let resp = c.send(
                         "POST",
                         "/v1/chat/completions",
-                        &[("content-type", "application/json")],
+                        &[
+                            ("content-type", "application/json"),
+                            ("authorization", &auth_header),
+                        ],
                         Body::Bytes(body.to_vec()),
                     );
                     let took = sent.elapsed();
@@ -305,7 +312,7 @@ fn run() -> Result<()> {
             );
         }
         let configuration = match &args.config_dir {
-            None => "{}".to_string(),
+            None => tollgate_host::demo::default_config(name),
             Some(dir) => std::fs::read_to_string(dir.join(format!("{name}.json")))
                 .with_context(|| format!("reading {name}.json in {}", dir.display()))?,
         };

@@ -1,0 +1,32 @@
+//! The demo consumer that `scripts/run`, `scripts/bench-envoy` and the
+//! filter tests use when no configuration is given: `auth` refuses every
+//! request without a credential, so an unconfigured demo needs a key.
+//!
+//! [`DEMO_KEY`] is published here on purpose: it is a demo credential, not a
+//! secret, and must never be configured outside a demo.
+
+/// The demo API key (not a secret).
+pub const DEMO_KEY: &str = "tg-demo-0000-not-a-secret-see-README-0000";
+/// Its SHA-256 digest, as the configuration holds it.
+pub const DEMO_KEY_SHA256: &str =
+    "f2566032fe0c192d57c652b0673d1f7c90dbbf4934459ecf80843e6d0b2d57c7";
+/// The consumer the demo key authenticates.
+pub const DEMO_CONSUMER: &str = "demo";
+
+/// The `auth` configuration with the demo consumer, allowed every model but
+/// `gpt-4o` (so the demo can show a forbidden model).
+pub fn auth_config() -> String {
+    serde_json::json!({
+        "api_keys": {"keys": [{"id": "demo", "sha256": DEMO_KEY_SHA256, "consumer": DEMO_CONSUMER}]},
+        "consumers": {DEMO_CONSUMER: {"models": ["gpt-4o-mini", "claude-*"], "labels": {"tier": "demo"}}}
+    })
+    .to_string()
+}
+
+/// The default configuration of filter `name` for the demo and benchmarks.
+pub fn default_config(name: &str) -> String {
+    match name {
+        "auth" => auth_config(),
+        _ => "{}".to_owned(),
+    }
+}
