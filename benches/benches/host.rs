@@ -18,11 +18,18 @@ fn per_request(name: &str, body: &str) -> anyhow::Result<f64> {
 /// script for the fixture filter.
 fn per_request_with(name: &str, body: &str, fixture: Option<&str>) -> anyhow::Result<f64> {
     let module = Module::named(name)?;
-    let mut host = Host::builder(&module).configuration("{}").build()?;
+    // auth with the demo consumer, whose key every request carries.
+    let mut host = Host::builder(&module)
+        .configuration(tollgate_host::demo::default_config(name))
+        .build()?;
     let run = |host: &mut Host| {
         let mut s = host.stream();
         let mut request = Request::post("/v1/chat/completions")
             .header("content-type", "application/json")
+            .header(
+                "authorization",
+                &format!("Bearer {}", tollgate_host::demo::DEMO_KEY),
+            )
             .body(body.to_string());
         if let Some(script) = fixture {
             request = request.header("x-fixture", script);
@@ -111,6 +118,7 @@ fn main() -> anyhow::Result<()> {
         "inspect VM start",
         inspect_start / fixture_start
     );
+    auth_verification()?;
     println!("\n{:<22} {:>12} {:>8}", "module", "bytes", "ratio");
     let size = |name: &str| {
         std::fs::metadata(tollgate_host::wasm_dir().join(format!("{name}.wasm"))).map(|m| m.len())
@@ -122,4 +130,106 @@ fn main() -> anyhow::Result<()> {
         println!("{f:<22} {n:>12} {:>8.2}", n as f64 / fixture as f64);
     }
     Ok(())
+}
+
+/// Per-request cost of `auth`'s key and JWT verification, as ratios to
+/// `auth` passing an anonymous request (no credential to verify).
+fn auth_verification() -> anyhow::Result<()> {
+    use std::time::{Duration, Instant, UNIX_EPOCH};
+    let data: serde_json::Value = serde_json::from_str(include_str!("../data/jwt-openssl.json"))?;
+    let now = data["now"].as_u64().unwrap_or(0);
+    let key = "tg-bench-key-0123456789abcdef";
+    let digest = sha256_hex(key);
+    let config = serde_json::json!({
+        "anonymous": "anyone",
+        "api_keys": {"keys": [{"id": "b", "sha256": digest, "consumer": "bench"}]},
+        "jwt": {"issuer": "https://idp.example", "audiences": ["tollgate"],
+                "algorithms": ["RS256", "ES256"], "jwks": {"inline": data["jwks"]}},
+    });
+    let module = Module::named("auth")?;
+    let mut host = Host::builder(&module)
+        .json_configuration(&config)
+        .start_time(UNIX_EPOCH + Duration::from_secs(now))
+        .build()?;
+    let body = body_of(1 << 10);
+    let mut time = |header: Option<String>| -> f64 {
+        let mut run = || {
+            let mut s = host.stream();
+            let mut r = Request::post("/v1/chat/completions")
+                .header("content-type", "application/json")
+                .body(body.clone());
+            if let Some(h) = &header {
+                r = r.header("authorization", h);
+            }
+            s.send_request(r);
+            assert!(s.upstream().complete, "the request passed");
+        };
+        for _ in 0..100 {
+            run();
+        }
+        let start = Instant::now();
+        for _ in 0..ITERS {
+            run();
+        }
+        start.elapsed().as_secs_f64() * 1e6 / f64::from(ITERS)
+    };
+    let base = time(None);
+    println!(
+        "\n{:<22} {:>12} {:>8}  (baseline: auth passing an anonymous request)",
+        "auth", "us/request", "ratio"
+    );
+    println!("{:<22} {base:>12.2} {:>8.2}", "anonymous", 1.0);
+    let rows = [
+        ("API key", format!("Bearer {key}")),
+        (
+            "JWT RS256",
+            format!("Bearer {}", data["tokens"]["RS256"].as_str().unwrap_or("")),
+        ),
+        (
+            "JWT ES256",
+            format!("Bearer {}", data["tokens"]["ES256"].as_str().unwrap_or("")),
+        ),
+    ];
+    for (name, header) in &rows {
+        let t = time(Some(header.clone()));
+        println!(
+            "{name:<22} {t:>12.2} {:>8.2}  (a reused token: cached)",
+            t / base
+        );
+    }
+    // A token's first use: a fresh VM per sample, the first request timed.
+    for (name, header) in rows.iter().skip(1) {
+        let mut total = 0.0;
+        let samples = 5;
+        for _ in 0..samples {
+            let mut h = Host::builder(&module)
+                .json_configuration(&config)
+                .start_time(UNIX_EPOCH + Duration::from_secs(now))
+                .build()?;
+            let mut s = h.stream();
+            let r = Request::post("/v1/chat/completions")
+                .header("content-type", "application/json")
+                .header("authorization", header)
+                .body(body.clone());
+            let start = Instant::now();
+            s.send_request(r);
+            total += start.elapsed().as_secs_f64() * 1e6;
+            assert!(s.upstream().complete, "the request passed");
+        }
+        let t = total / f64::from(samples);
+        println!(
+            "{:<22} {t:>12.2} {:>8.2}  (first use: signature verified)",
+            name,
+            t / base
+        );
+    }
+    Ok(())
+}
+
+fn sha256_hex(s: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

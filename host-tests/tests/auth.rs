@@ -416,6 +416,15 @@ fn jwts_with_an_inline_key_set_and_the_attack_suite() {
         !h.log_text().contains(&good[..40]),
         "tokens are never logged"
     );
+    // A verified token is cached, but never past its expiry.
+    assert_eq!(send_token(&mut h, &good), None);
+    assert_eq!(send_token(&mut h, &good), None);
+    h.advance(Duration::from_secs(600 + 61));
+    assert_eq!(
+        send_token(&mut h, &good),
+        Some(401),
+        "expired, cached or not"
+    );
 }
 
 #[test]

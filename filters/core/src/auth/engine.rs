@@ -8,6 +8,10 @@
 //! credential. A request with no credential at all is anonymous: refused
 //! unless `anonymous` names a consumer.
 
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
 use crate::auth::jwt::{self, Jwks, JwtReject, Validation};
 use crate::auth::keys::{self, KeyReject, KeySource, KeyStore};
 use crate::auth::mesh::MeshIdentity;
@@ -89,6 +93,46 @@ impl Rejection {
             Rejection::JwksUnavailable => 503,
             _ => 401,
         }
+    }
+}
+
+/// Tokens already verified, so a client reusing its JWT (as clients do,
+/// for minutes) pays for one signature check, not one per request: a
+/// signature check is ~1 ms in a wasm VM. Keyed by the token's SHA-256; an
+/// entry holds the consumer, the kid and the validity window, and is used
+/// only inside `[nbf, exp)` (with the leeway). Bounded: when full it is
+/// emptied. Clear it whenever the key set changes.
+#[derive(Debug, Default)]
+pub struct JwtCache {
+    entries: HashMap<[u8; 32], CachedToken>,
+}
+
+#[derive(Debug, Clone)]
+struct CachedToken {
+    consumer: String,
+    kid: Option<String>,
+    /// Usable from / until (unix seconds).
+    from: u64,
+    until: u64,
+}
+
+impl JwtCache {
+    /// The most tokens kept.
+    pub const CAPACITY: usize = 1024;
+
+    /// Forget every token (the key set changed).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// Tokens held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 
@@ -188,6 +232,18 @@ impl Authenticator {
         jwks: Option<&Jwks>,
         now_unix: u64,
     ) -> Result<Identity, Rejection> {
+        self.authenticate_cached(header, peer, jwks, now_unix, None)
+    }
+
+    /// [`Authenticator::authenticate`] with a cache of verified tokens.
+    pub fn authenticate_cached(
+        &self,
+        header: &dyn Fn(&str) -> Option<String>,
+        peer: Option<&str>,
+        jwks: Option<&Jwks>,
+        now_unix: u64,
+        mut cache: Option<&mut JwtCache>,
+    ) -> Result<Identity, Rejection> {
         for method in &self.config.methods {
             match method {
                 Method::ApiKey if !self.keys.is_empty() => {
@@ -218,8 +274,42 @@ impl Authenticator {
                     let Some(set) = self.inline_jwks.as_ref().or(jwks) else {
                         return Err(Rejection::JwksUnavailable);
                     };
+                    let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+                    if let Some(hit) = cache.as_deref().and_then(|c| c.entries.get(&digest)) {
+                        if (hit.from..hit.until).contains(&now_unix) {
+                            return Ok(Identity {
+                                consumer: hit.consumer.clone(),
+                                via: Via::Jwt,
+                                credential_id: hit.kid.clone(),
+                                fingerprint: None,
+                            });
+                        }
+                    }
                     let verified =
                         jwt::verify(&token, set, validation, now_unix).map_err(Rejection::Jwt)?;
+                    if let Some(cache) = cache.as_deref_mut() {
+                        let leeway = validation.leeway_secs;
+                        let claim = |name: &str| verified.claims.get(name).and_then(|v| v.as_f64());
+                        // Only tokens with an expiry are cached: the entry
+                        // must stop working when the token does.
+                        if let Some(exp) = claim("exp") {
+                            let until = (exp.max(0.0) as u64).saturating_add(leeway);
+                            let from = claim("nbf")
+                                .map_or(0, |nbf| (nbf.max(0.0) as u64).saturating_sub(leeway));
+                            if cache.entries.len() >= JwtCache::CAPACITY {
+                                cache.entries.clear();
+                            }
+                            cache.entries.insert(
+                                digest,
+                                CachedToken {
+                                    consumer: verified.consumer.clone(),
+                                    kid: verified.kid.clone(),
+                                    from,
+                                    until,
+                                },
+                            );
+                        }
+                    }
                     return Ok(Identity {
                         consumer: verified.consumer,
                         via: Via::Jwt,
