@@ -409,6 +409,27 @@ fn jwts_with_an_inline_key_set_and_the_attack_suite() {
     for (t, what) in cases {
         assert_eq!(send_token(&mut h, &t), Some(401), "{what}");
     }
+    // Unknown kid; an HS256 token (HMAC keyed with the public key's
+    // coordinates: algorithm confusion) when only ES256 is allowed.
+    let unknown_kid = {
+        let header = b64(br#"{"alg":"ES256","typ":"JWT","kid":"k9"}"#);
+        let input = format!("{header}.{}", b64(claims(600).to_string().as_bytes()));
+        let sig: p256::ecdsa::Signature = signing_key().sign(input.as_bytes());
+        format!("{input}.{}", b64(&sig.to_bytes()))
+    };
+    assert_eq!(send_token(&mut h, &unknown_kid), Some(401), "unknown kid");
+    let confused = {
+        use sha2::Digest;
+        let header = b64(br#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#);
+        let input = format!("{header}.{}", b64(claims(600).to_string().as_bytes()));
+        // Not a real HMAC: any signature is refused before it is checked.
+        let fake = sha2::Sha256::digest(input.as_bytes());
+        format!("{input}.{}", b64(&fake))
+    };
+    assert_eq!(send_token(&mut h, &confused), Some(401), "HS/ES confusion");
+    assert!(h
+        .counter("tollgate_auth_denied_unknown_kid_total")
+        .is_some());
     let mut c = claims(600);
     c["nbf"] = json!(START + 3600);
     assert_eq!(send_token(&mut h, &token(&c)), Some(401), "not yet valid");

@@ -30,7 +30,7 @@
 //!
 //! Metrics: `tollgate_auth_requests_total`, `tollgate_auth_allowed_total`,
 //! `tollgate_auth_denied_total`, `tollgate_auth_denied_<reason>_total`,
-//! `tollgate_auth_consumer_<consumer>_allowed_total`,
+//! `tollgate_auth_consumer_<consumer>_allowed_total` and `…_denied_total`,
 //! `tollgate_auth_jwks_fetches_total`, `tollgate_auth_jwks_errors_total`.
 //! Decision metadata: the property `tollgate_auth` (filter state
 //! `wasm.tollgate_auth`): `{"consumer","via","credential","decision","reason"}`.
@@ -487,6 +487,12 @@ impl Request {
     fn deny(&mut self, reason: &str, reply: ErrorReply, authenticate: bool) -> Action {
         let filter = Rc::clone(&self.filter);
         filter.metrics.bump(filter.metrics.denied);
+        if let Some(identity) = &self.identity {
+            filter.metrics.bump_named(&format!(
+                "tollgate_auth_consumer_{}_denied_total",
+                identity.consumer
+            ));
+        }
         filter
             .metrics
             .bump_named(&format!("tollgate_auth_denied_{reason}_total"));

@@ -214,12 +214,19 @@ impl Authenticator {
         ]
     }
 
-    /// The permissions of `consumer`.
+    /// The permissions of `consumer`: its own entry, else its group's, else
+    /// `default_permissions`.
     pub fn permissions(&self, consumer: &str) -> &Permissions {
-        self.config
-            .consumers
+        let c = &self.config;
+        c.consumers
             .get(consumer)
-            .unwrap_or(&self.config.default_permissions)
+            .or_else(|| {
+                c.groups
+                    .iter()
+                    .find(|(_, members)| members.iter().any(|m| m == consumer))
+                    .and_then(|(group, _)| c.consumers.get(group))
+            })
+            .unwrap_or(&c.default_permissions)
     }
 
     /// Identify the caller. `header(name)` returns a request header
@@ -419,6 +426,22 @@ mod tests {
             anon.authenticate(&headers(&[]), None, None, 0).unwrap().via,
             Via::Anonymous
         );
+    }
+
+    #[test]
+    fn permissions_by_consumer_then_group_then_default() {
+        let a = build(
+            r#"{"groups": {"research": ["alice", "bob"]},
+                "consumers": {"research": {"models": ["o3"]}, "bob": {"models": ["gpt-4o"]}},
+                "default_permissions": {"models": ["gpt-4o-mini"]}}"#,
+        );
+        assert!(a.permissions("alice").allows_model("o3"));
+        assert!(a.permissions("bob").allows_model("gpt-4o"));
+        assert!(!a.permissions("bob").allows_model("o3"));
+        assert!(a.permissions("carol").allows_model("gpt-4o-mini"));
+        let e =
+            config::parse::<AuthConfig>(br#"{"groups": {"a": ["x"], "b": ["x"]}}"#).unwrap_err();
+        assert_eq!(e.to_string(), "groups.b[0]: consumer is already in group a");
     }
 
     #[test]

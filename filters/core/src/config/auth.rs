@@ -41,8 +41,12 @@ pub struct AuthConfig {
     /// The consumer a request with no credential becomes. Default: none
     /// (such a request gets 401).
     pub anonymous: Option<String>,
-    /// Permissions per consumer.
+    /// Permissions per consumer or per group (a key of `groups`).
     pub consumers: BTreeMap<String, Permissions>,
+    /// Groups of consumers: `{"research": ["alice-bot", "bob-bot"]}`. A
+    /// consumer without its own entry in `consumers` takes its group's.
+    /// A consumer may be in one group only.
+    pub groups: BTreeMap<String, Vec<String>>,
     /// Permissions of consumers not in `consumers`. Default: no restriction.
     pub default_permissions: Permissions,
     /// Provider keys to inject, per host or route, from VM environment
@@ -156,6 +160,7 @@ impl Default for AuthConfig {
             mesh: Vec::new(),
             anonymous: None,
             consumers: BTreeMap::new(),
+            groups: BTreeMap::new(),
             default_permissions: Permissions::default(),
             providers: Vec::new(),
         }
@@ -237,6 +242,17 @@ impl Validate for AuthConfig {
         if let Some(a) = &self.anonymous {
             crate::auth::keys::validate_consumer(a)
                 .map_err(|e| ConfigError::invalid("anonymous", e.to_string()))?;
+        }
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for (group, members) in &self.groups {
+            for (i, m) in members.iter().enumerate() {
+                if let Some(other) = seen.insert(m.as_str(), group.as_str()) {
+                    return Err(ConfigError::invalid(
+                        format!("groups.{group}[{i}]"),
+                        format!("consumer is already in group {other}"),
+                    ));
+                }
+            }
         }
         for (name, perms) in &self.consumers {
             perms
