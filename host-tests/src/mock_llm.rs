@@ -61,7 +61,8 @@
 //! | `x-mock-usage` | `none` omits usage everywhere; `<prompt>,<completion>` overrides the counts |
 //!
 //! `POST /__mock/guard` is a test double of an external guard for `inspect`
-//! (see [`guard`]).
+//! (see [`guard`]); `GET /__mock/jwks` serves the key set given to
+//! [`MockLlm::set_jwks`] (a test double of an identity provider).
 //!
 //! A malformed control or request body is answered with a 400 in the
 //! provider's error shape: a test double should be loud.
@@ -146,6 +147,9 @@ struct Shared {
     /// Open connections: a clone of the socket (to shut it down on drop) and
     /// the thread serving it.
     conns: Mutex<Vec<(TcpStream, JoinHandle<()>)>>,
+    /// What `GET /__mock/jwks` serves (a test double of an identity
+    /// provider's key set); 404 until set.
+    jwks: Mutex<Option<Value>>,
 }
 
 /// Locks, recovering from a poisoned lock (a panicking test thread must not
@@ -172,6 +176,7 @@ impl MockLlm {
             requests: Mutex::new(Vec::new()),
             arrived: Condvar::new(),
             conns: Mutex::new(Vec::new()),
+            jwks: Mutex::new(None),
         });
         let accept_shared = Arc::clone(&shared);
         let accept = std::thread::Builder::new()
@@ -240,6 +245,12 @@ impl MockLlm {
     /// Logs `method path status` of each request to stderr (off by default).
     pub fn set_logging(&self, on: bool) {
         self.shared.logging.store(on, Ordering::SeqCst);
+    }
+
+    /// Serve `jwks` at `GET /__mock/jwks` (an identity provider's key set,
+    /// for `auth`'s remote JWKS); `None` makes it a 503, as an outage.
+    pub fn set_jwks(&self, jwks: Option<Value>) {
+        *lock(&self.shared.jwks) = jwks;
     }
 }
 
@@ -582,6 +593,18 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
     let method = req.method.as_str();
     if path == "/__mock/echo" || path.starts_with("/__mock/echo/") {
         return (echo(req), Duration::ZERO);
+    }
+    if path == "/__mock/jwks" && method == "GET" {
+        return (
+            match lock(&shared.jwks).clone() {
+                Some(jwks) => Reply::json(jwks),
+                None => Reply::Text {
+                    status: 503,
+                    body: "no key set".into(),
+                },
+            },
+            Duration::ZERO,
+        );
     }
     if path == "/__mock/guard" && method == "POST" {
         return (guard(req), Duration::ZERO);

@@ -112,3 +112,82 @@ fn through_envoy_with_the_official_sdks() {
     );
     assert!(!envoy.log().contains(KEY), "the key is never logged");
 }
+
+#[test]
+fn jwts_with_a_key_set_fetched_from_a_cluster_in_envoy() {
+    use base64::Engine as _;
+    use p256::ecdsa::signature::Signer;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let key = p256::ecdsa::SigningKey::from_slice(&[9u8; 32]).unwrap();
+    let point = key.verifying_key().to_encoded_point(false);
+    let jwks = json!({"keys": [{"kty": "EC", "crv": "P-256", "kid": "e2e", "alg": "ES256",
+        "x": b64(point.x().unwrap()), "y": b64(point.y().unwrap())}]});
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let claims = json!({"iss": "https://idp.example", "aud": "llm", "sub": "svc-e2e",
+        "iat": now, "exp": now + 600});
+    let input = format!(
+        "{}.{}",
+        b64(br#"{"alg":"ES256","typ":"JWT","kid":"e2e"}"#),
+        b64(claims.to_string().as_bytes())
+    );
+    let sig: p256::ecdsa::Signature = key.sign(input.as_bytes());
+    let token = format!("{input}.{}", b64(&sig.to_bytes()));
+
+    let mock = MockLlm::start().unwrap();
+    mock.set_jwks(Some(jwks));
+    let config = json!({"jwt": {"issuer": "https://idp.example", "audiences": ["llm"],
+        "algorithms": ["ES256"],
+        "jwks": {"remote": {"cluster": "idp", "path": "/__mock/jwks", "refresh_secs": 10}}}});
+    let envoy = Envoy::builder()
+        .upstream(mock.addr())
+        .cluster("idp", mock.addr(), false)
+        .filter(WasmFilter::new(
+            "auth",
+            wasm_dir().join("auth.wasm"),
+            &config.to_string(),
+        ))
+        .start()
+        .unwrap();
+    // The key set is fetched within a second or two of start (by every VM:
+    // Envoy's main thread and each worker run one).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let stat = "wasmcustom.tollgate_auth_jwks_fetches_total";
+    while envoy.stat(stat).unwrap().unwrap_or(0) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "JWKS never fetched: {}",
+            envoy
+                .stats()
+                .unwrap()
+                .lines()
+                .filter(|l| l.contains("tollgate"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let chat = json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]});
+    let bearer = format!("Bearer {token}");
+    let r = tollgate_host::http_client::post_json(
+        &envoy.url("/v1/chat/completions"),
+        &[("authorization", &bearer)],
+        &chat,
+    )
+    .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        mock.last_request().unwrap().header("x-tollgate-consumer"),
+        Some("svc-e2e")
+    );
+    let tampered = format!("Bearer {}x", &token[..token.len() - 1]);
+    let r = tollgate_host::http_client::post_json(
+        &envoy.url("/v1/chat/completions"),
+        &[("authorization", &tampered)],
+        &chat,
+    )
+    .unwrap();
+    assert_eq!(r.status, 401);
+}
