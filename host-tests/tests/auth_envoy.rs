@@ -5,6 +5,9 @@
 //! upstream sees the provider key injected from the VM environment, never
 //! the client's.
 
+// Tests against a real Envoy run on real time.
+#![allow(clippy::disallowed_methods)]
+
 use std::process::Command;
 use std::time::Duration;
 
