@@ -503,3 +503,57 @@ fn responses_pass_untouched() {
     s.send_response(Response::ok().body("{\"ok\":true}"));
     assert_eq!(s.downstream().body_str(), "{\"ok\":true}");
 }
+
+#[test]
+fn header_stage_checks_trailers_batches_and_whitespace() {
+    let mut h = host_with(&config());
+    // A body ending in trailers is still checked (and never leaves unchecked).
+    let mut s = h.stream();
+    s.send_request(
+        Request::post(CHAT)
+            .header("x-api-key", KEY)
+            .body(chat("gpt-4o").to_string())
+            .chunk_size(7)
+            .trailer("x-end", "1"),
+    );
+    assert_eq!(
+        s.local_reply().map(|r| r.status),
+        Some(403),
+        "model checked on trailers"
+    );
+    // The endpoint is checked on the headers: a body that never comes cannot
+    // carry a forbidden request upstream.
+    let mut s = h.stream();
+    s.request_headers(
+        &[
+            (":method", "DELETE"),
+            (":path", "/v1/files/file-123"),
+            (":authority", "llm"),
+            ("x-api-key", OTHER_KEY),
+            ("content-length", "10"),
+        ],
+        false,
+    );
+    assert_eq!(s.local_reply().map(|r| r.status), Some(403));
+    assert!(s.upstream().headers.is_none());
+    // An LLM endpoint whose body shape is unknown, for a consumer with a
+    // model allowlist: refused rather than unchecked.
+    let mut s = h.stream();
+    s.send_request(
+        Request::post("/v1/messages/batches")
+            .header("x-api-key", KEY)
+            .json(&json!({"requests": [{"custom_id": "1", "params": {"model": "claude-opus-4", "max_tokens": 100000}}]})),
+    );
+    assert_eq!(s.local_reply().map(|r| r.status), Some(403));
+    // `Bearer<TAB><expired JWT>` is a JWT, refused: never a fall-through.
+    let mut h = host_with(&json!({"anonymous": "guest",
+        "jwt": {"issuer": "https://idp.example", "algorithms": ["ES256"], "jwks": {"inline": jwks()}}}));
+    let expired = token(&claims(-600));
+    let mut s = h.stream();
+    s.send_request(
+        Request::post(CHAT)
+            .header("authorization", &format!("Bearer\t{expired}"))
+            .json(&chat("m")),
+    );
+    assert_eq!(s.local_reply().map(|r| r.status), Some(401));
+}

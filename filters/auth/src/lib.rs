@@ -45,7 +45,7 @@ use proxy_wasm::types::{Action, ContextType};
 use tollgate_core::api::ApiKind;
 use tollgate_core::auth::engine::{Authenticator, Identity, JwtCache, Rejection};
 use tollgate_core::auth::jwt::Jwks;
-use tollgate_core::auth::permissions::{self, Decision};
+use tollgate_core::auth::permissions::{self, Decision, Endpoint};
 use tollgate_core::config::AuthConfig;
 use tollgate_core::error::{ErrorKind, ErrorReply};
 use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
@@ -114,7 +114,15 @@ impl Metrics {
         let Ok(mut named) = self.named.try_borrow_mut() else {
             return;
         };
-        if !named.contains_key(&name) && named.len() >= 256 {
+        // Per-consumer counters share a cap; the other names (reasons) are a
+        // fixed, small set and always get theirs, so a flood of consumers
+        // cannot blind the denial counters.
+        let per_consumer = name.starts_with("tollgate_auth_consumer_");
+        let consumers = named
+            .keys()
+            .filter(|k| k.starts_with("tollgate_auth_consumer_"))
+            .count();
+        if per_consumer && !named.contains_key(&name) && consumers >= 256 {
             return;
         }
         let id = *named
@@ -370,6 +378,32 @@ impl HttpContext for Request {
         };
         let perms = filter.auth.permissions(&identity.consumer);
         self.identity = Some(identity);
+        // What can be decided on the headers is decided here, before they
+        // leave: the endpoint, a model named in the path (Azure deployments,
+        // /v1/models/{id}), and an LLM endpoint whose body shape is unknown
+        // (e.g. /v1/messages/batches) when the consumer's models are limited.
+        let endpoint = permissions::endpoint_of(self.api, &self.path);
+        if !perms.allows_endpoint(endpoint) {
+            return self.forbidden(&permissions::DenyReason::EndpointNotAllowed { endpoint });
+        }
+        if let permissions::ModelRef::Named(model) =
+            permissions::model_of(self.api, &self.path, b"")
+        {
+            if !perms.allows_model(&model) {
+                return self.forbidden(&permissions::DenyReason::ModelNotAllowed { model });
+            }
+        }
+        let llm_endpoint = matches!(
+            endpoint,
+            Endpoint::Chat
+                | Endpoint::Completions
+                | Endpoint::Responses
+                | Endpoint::Messages
+                | Endpoint::Embeddings
+        );
+        if self.api == ApiKind::Unknown && llm_endpoint && perms.models.is_some() {
+            return self.forbidden(&permissions::DenyReason::EndpointNotAllowed { endpoint });
+        }
         if perms.needs_body(self.api) && !end_of_stream {
             // Decided on the body: it may be clamped, so its length may change.
             self.body_check = true;
@@ -385,6 +419,18 @@ impl HttpContext for Request {
         Action::Continue
     }
 
+    fn on_http_request_trailers(&mut self, _trailers: usize) -> Action {
+        // A body followed by trailers never sees end_of_stream in a body
+        // callback: it is decided here.
+        if !self.body_check || self.done {
+            return Action::Continue;
+        }
+        let size = host::buffer(BufferType::HttpRequestBody, 0, usize::MAX >> 1)
+            .map(|b| b.len())
+            .unwrap_or_default();
+        self.decide_body(size)
+    }
+
     fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
         if !self.body_check || self.done {
             return Action::Continue;
@@ -392,6 +438,13 @@ impl HttpContext for Request {
         if !end_of_stream {
             return Action::Pause;
         }
+        self.decide_body(body_size)
+    }
+}
+
+impl Request {
+    /// The whole body is here: the model and token checks, and the clamp.
+    fn decide_body(&mut self, body_size: usize) -> Action {
         self.done = true;
         let filter = Rc::clone(&self.filter);
         let Some(identity) = &self.identity else {
@@ -404,7 +457,14 @@ impl HttpContext for Request {
             Decision::Clamp(bytes) => {
                 if let Err(e) = host::set_buffer(BufferType::HttpRequestBody, 0, body_size, &bytes)
                 {
+                    // Never forward the unclamped body.
                     log::warn!("{}: cannot clamp the body: {e}", self.tag);
+                    let reply = ErrorReply::new(
+                        ErrorKind::Internal,
+                        "the request could not be limited",
+                        reply::request_id(),
+                    );
+                    return self.deny("clamp_failed", reply, false);
                 }
             }
             Decision::Deny(reason) => return self.forbidden(&reason),

@@ -352,7 +352,11 @@ impl Authenticator {
 /// A bearer token shaped like a JWT in `authorization`.
 fn bearer_jwt(header: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let value = header("authorization")?;
-    let (scheme, token) = value.trim().split_once(' ')?;
+    // Any whitespace after the scheme: `Bearer\t<jwt>` must not slip past
+    // the JWT method (and then past every method, as no credential).
+    let value = value.trim();
+    let split = value.find(|c: char| c.is_ascii_whitespace())?;
+    let (scheme, token) = value.split_at(split);
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && keys::looks_like_jwt(token.as_bytes()))
         .then(|| token.to_owned())

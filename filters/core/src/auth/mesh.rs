@@ -59,8 +59,8 @@ impl MeshIdentity {
                     "principal must name a trust domain, at most 2048 bytes",
                 ));
             }
-            if p.consumer.is_empty() || p.consumer.len() > 128 {
-                return Err(err("consumer must be 1 to 128 bytes"));
+            if crate::auth::keys::validate_consumer(&p.consumer).is_err() {
+                return Err(err("consumer must be 1 to 128 visible ASCII characters"));
             }
             match p.principal.strip_suffix('*') {
                 Some(prefix) if prefix.contains('*') => {
