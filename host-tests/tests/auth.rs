@@ -545,6 +545,14 @@ fn header_stage_checks_trailers_batches_and_whitespace() {
             .json(&json!({"requests": [{"custom_id": "1", "params": {"model": "claude-opus-4", "max_tokens": 100000}}]})),
     );
     assert_eq!(s.local_reply().map(|r| r.status), Some(403));
+    // Encoded slashes: refused before anything is decided on the path.
+    let mut s = h.stream();
+    s.send_request(
+        Request::post("/v1/chat%2Fcompletions")
+            .header("x-api-key", KEY)
+            .json(&chat("gpt-4o-mini")),
+    );
+    assert_eq!(s.local_reply().map(|r| r.status), Some(400));
     // `Bearer<TAB><expired JWT>` is a JWT, refused: never a fall-through.
     let mut h = host_with(&json!({"anonymous": "guest",
         "jwt": {"issuer": "https://idp.example", "algorithms": ["ES256"], "jwks": {"inline": jwks()}}}));

@@ -382,6 +382,23 @@ impl HttpContext for Request {
         // leave: the endpoint, a model named in the path (Azure deployments,
         // /v1/models/{id}), and an LLM endpoint whose body shape is unknown
         // (e.g. /v1/messages/batches) when the consumer's models are limited.
+        // An encoded slash makes the path mean one thing here and another to
+        // an upstream that decodes it (`/v1/chat%2Fcompletions`): refused,
+        // as Envoy's `path_with_escaped_slashes_action: REJECT_REQUEST` does.
+        let raw = self
+            .path
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if raw.contains("%2f") || raw.contains("%5c") {
+            let reply = ErrorReply::new(
+                ErrorKind::InvalidRequest,
+                "encoded slashes in the path are not accepted",
+                reply::request_id(),
+            );
+            return self.deny("encoded_path", reply, false);
+        }
         let endpoint = permissions::endpoint_of(self.api, &self.path);
         if !perms.allows_endpoint(endpoint) {
             return self.forbidden(&permissions::DenyReason::EndpointNotAllowed { endpoint });
