@@ -647,10 +647,13 @@ fn check_claims(
 
 fn consumer(claims: &Map<String, Value>, claim: &str) -> Result<String, JwtReject> {
     match claims.get(claim) {
+        // The consumer becomes a header value and a permissions key: visible
+        // ASCII only, so an upstream that trims or folds it reads the same
+        // name the permissions were looked up by (` admin` is not `admin`).
         Some(Value::String(c))
             if !c.is_empty()
                 && c.len() <= MAX_CONSUMER_BYTES
-                && !c.chars().any(char::is_control) =>
+                && c.bytes().all(|b| b.is_ascii_graphic()) =>
         {
             Ok(c.clone())
         }

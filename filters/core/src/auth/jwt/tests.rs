@@ -690,6 +690,9 @@ fn required_claims_and_consumer() {
         json!(42),
         json!("a\r\nx-tollgate-consumer: admin"),
         json!("x".repeat(257)),
+        json!(" admin"),
+        json!("admin "),
+        json!("ädmin"),
     ] {
         c["client_id"] = bad;
         assert_eq!(
