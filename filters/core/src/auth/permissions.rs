@@ -533,6 +533,28 @@ struct Probe {
     max_completion_tokens: TokenField,
     #[serde(default)]
     max_output_tokens: TokenField,
+    /// Chat and completions: completions generated per request.
+    #[serde(default)]
+    n: TokenField,
+    /// Completions: candidates generated server-side per completion.
+    #[serde(default)]
+    best_of: TokenField,
+}
+
+impl Probe {
+    /// How many completions one request generates: the limit applies to
+    /// their sum, so `n: 8` divides it by eight.
+    fn choices(&self) -> u64 {
+        [self.n, self.best_of]
+            .iter()
+            .filter_map(|f| match f {
+                TokenField::Value(v) => Some(*v),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(1)
+            .max(1)
+    }
 }
 
 /// A token-limit field: absent, `null`, or a non-negative integer (anything
@@ -790,6 +812,33 @@ fn limit_tokens(
     probe: &Probe,
     body: &[u8],
 ) -> Decision {
+    // The limit is for the whole request: with several completions (`n`,
+    // `best_of`) each gets its share.
+    let choices = probe.choices();
+    if choices > 1 {
+        let share = u64::from(max).checked_div(choices).unwrap_or(0);
+        if share == 0 {
+            return Decision::Deny(DenyReason::TooManyTokens {
+                asked: choices,
+                max,
+            });
+        }
+        let share = u32::try_from(share).unwrap_or(max);
+        return limit_tokens_each(on_excess, share, max, fields, probe, body);
+    }
+    limit_tokens_each(on_excess, max, max, fields, probe, body)
+}
+
+/// [`limit_tokens`] with `max` per completion; `total` is the consumer's
+/// limit, reported in a refusal.
+fn limit_tokens_each(
+    on_excess: OnExcess,
+    max: u32,
+    total: u32,
+    fields: TokenFields,
+    probe: &Probe,
+    body: &[u8],
+) -> Decision {
     let max64 = u64::from(max);
     let mut asked: Option<u64> = None;
     // Fields over the limit, and fields set to `null` (the default): the
@@ -813,7 +862,8 @@ fn limit_tokens(
     let rewrite = if asked.is_some() { over } else { nulls };
     let asked = asked.unwrap_or_default();
     if asked > max64 && on_excess == OnExcess::Reject {
-        return Decision::Deny(DenyReason::TooManyTokens { asked, max });
+        let asked = asked.saturating_mul(probe.choices());
+        return Decision::Deny(DenyReason::TooManyTokens { asked, max: total });
     }
     let edited = if present {
         if rewrite.is_empty() {
@@ -1005,6 +1055,39 @@ fn insert_member(body: &[u8], name: &str, value: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn several_completions_share_the_token_limit() {
+        let perms: Permissions =
+            serde_json::from_str(r#"{"max_output_tokens": 100, "on_excess": "clamp"}"#).unwrap();
+        let body = br#"{"model":"m","n":4,"max_completion_tokens":100,"messages":[]}"#;
+        match check(
+            &perms,
+            ApiKind::ChatCompletions,
+            "/v1/chat/completions",
+            body,
+        ) {
+            Decision::Clamp(b) => {
+                let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+                assert_eq!(v["max_completion_tokens"], 25);
+            }
+            other => panic!("{other:?}"),
+        }
+        let perms: Permissions = serde_json::from_str(r#"{"max_output_tokens": 100}"#).unwrap();
+        let body = br#"{"model":"m","n":4,"max_tokens":50,"prompt":"x"}"#;
+        assert_eq!(
+            check(&perms, ApiKind::Completions, "/v1/completions", body),
+            Decision::Deny(DenyReason::TooManyTokens {
+                asked: 200,
+                max: 100
+            })
+        );
+        let body = br#"{"model":"m","n":200,"prompt":"x"}"#;
+        assert!(matches!(
+            check(&perms, ApiKind::Completions, "/v1/completions", body),
+            Decision::Deny(DenyReason::TooManyTokens { .. })
+        ));
+    }
+
     use super::*;
     use ApiKind::*;
 
