@@ -44,3 +44,4 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod inspect;
+pub mod throttle;

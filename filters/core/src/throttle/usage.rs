@@ -1,0 +1,1278 @@
+//! Honest token accounting: what to reserve before a call, what to charge
+//! after it.
+//!
+//! ```
+//! use tollgate_core::api::ApiKind;
+//! use tollgate_core::throttle::usage::{self, StreamUsage};
+//!
+//! let api = ApiKind::ChatCompletions;
+//! let body = br#"{"model":"m","max_tokens":100,"n":2,"messages":[{"role":"user","content":"hello there"}]}"#;
+//! // Reserve: the prompt estimate plus what the client may get back.
+//! let reserve = usage::estimate_prompt_tokens(api, body)
+//!     + usage::requested_output_tokens(api, body).unwrap_or(256);
+//! assert_eq!(usage::requested_output_tokens(api, body), Some(200));
+//! assert!(reserve > 200);
+//!
+//! // Charge: the upstream's own count, when it gives one.
+//! let reply = br#"{"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":12}}"#;
+//! let got = usage::usage_from_response(api, reply).unwrap();
+//! assert_eq!((got.input_tokens, got.output_tokens, got.estimated), (9, 12, false));
+//!
+//! // A stream that ends without usage is charged an estimate.
+//! let mut stream = StreamUsage::new(7);
+//! let chunk = serde_json::json!({"choices":[{"delta":{"content":"abcdefgh"}}]});
+//! stream.observe(api, None, &chunk);
+//! let got = stream.finish();
+//! assert_eq!((got.input_tokens, got.output_tokens, got.estimated), (7, 2, true));
+//! ```
+//!
+//! # Why reserve, then charge
+//! A limiter that only charges what a response reports admits every request
+//! that arrives while earlier ones are still running, so concurrent calls
+//! overshoot the limit by as much as they are numerous. Reserving the
+//! estimated prompt plus the requested output before admitting, and
+//! replacing the reservation with the real usage at the end, bounds the
+//! overshoot by the estimation error of the prompt alone.
+//!
+//! # The estimate
+//! [`estimate_prompt_tokens`] reads the text the model reads, with
+//! [`crate::inspect::extract::request`] (the same reading the inspector does,
+//! so tool definitions, tool results and system text all count), and counts
+//! [`BYTES_PER_TOKEN`] UTF-8 bytes per token, rounded up. Byte length is
+//! used rather than character count: for English the two agree (≈ 4
+//! characters per token for OpenAI's and Anthropic's tokenizers), and for
+//! scripts outside Latin, where a character is often a token or more, three
+//! UTF-8 bytes per character make the estimate less of an underestimate than
+//! characters would. Each message or input item adds
+//! [`MESSAGE_OVERHEAD_TOKENS`] (role markers and separators), each part the
+//! model reads but which is not text (image, audio, file, token-id array)
+//! adds [`OPAQUE_PART_TOKENS`], and every request adds
+//! [`REQUEST_OVERHEAD_TOKENS`]. A body that cannot be read as its API is
+//! counted as raw bytes over [`BYTES_PER_TOKEN`]: never zero for a non-empty
+//! body, so a malformed request cannot reserve nothing.
+//!
+//! No tokenizer is embedded: vocabularies are megabytes, differ per model
+//! and would have to be loaded into every wasm VM. The reservation only has
+//! to be close; the charge at the end is the upstream's own count.
+//!
+//! # Input tokens, cached tokens
+//! [`Usage::input_tokens`] is every prompt token the upstream processed,
+//! cached ones included; [`Usage::cached_input_tokens`] is the part read from
+//! a prompt cache (priced lower). OpenAI reports it that way already. An
+//! Anthropic `input_tokens` excludes cache reads and cache writes, so they
+//! are added: `input = input_tokens + cache_read_input_tokens +
+//! cache_creation_input_tokens`, `cached = cache_read_input_tokens` (cache
+//! writes are priced as input or above, never below).
+//!
+//! # Streams
+//! [`StreamUsage`] is fed each SSE event's parsed JSON. It takes the usage
+//! the upstream sends (OpenAI's final chunk when `stream_options.include_usage`
+//! was set, the Responses API's terminal `response.*` event, Anthropic's
+//! `message_start` and cumulative `message_delta`) and meanwhile counts the
+//! bytes of streamed output text, so that a stream that ends without usage
+//! (cut, or an upstream that never sends it) is still charged an estimate.
+//! Its memory is a few counters, whatever the stream's length.
+//!
+//! OpenAI sends stream usage only when asked, so the filter asks
+//! ([`add_include_usage`], splicing bytes, never re-serialising the body)
+//! and, when the client had not asked ([`wants_include_usage`]), drops the
+//! extra usage-only chunk ([`is_injected_usage_chunk`]) so the client sees
+//! the stream it asked for.
+//!
+//! # Limits
+//! - The estimate ignores the tokens a tool schema's *keys* cost (the
+//!   extractor reads values only) and guesses images at a flat cost.
+//! - Output tokens of a stream without usage are estimated from text only;
+//!   reasoning tokens the upstream never streams cannot be seen.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::api::ApiKind;
+use crate::inspect::extract;
+
+/// UTF-8 bytes of text counted as one token in estimates.
+pub const BYTES_PER_TOKEN: u64 = 4;
+/// Tokens added per message or input item (role markers, separators).
+pub const MESSAGE_OVERHEAD_TOKENS: u64 = 4;
+/// Tokens added per request (reply priming).
+pub const REQUEST_OVERHEAD_TOKENS: u64 = 3;
+/// Tokens guessed for each part the model reads that is not text (an image,
+/// audio, a file, a token-id array).
+pub const OPAQUE_PART_TOKENS: u64 = 256;
+
+/// Tokens used by one call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Prompt tokens processed, cached ones included.
+    pub input_tokens: u64,
+    /// The part of [`Usage::input_tokens`] read from a prompt cache.
+    pub cached_input_tokens: u64,
+    /// Tokens generated (reasoning tokens included, where reported).
+    pub output_tokens: u64,
+    /// `true` when some of these numbers are estimates, not the upstream's.
+    pub estimated: bool,
+}
+
+impl Usage {
+    /// Input plus output tokens.
+    pub fn total_tokens(&self) -> u64 {
+        self.input_tokens.saturating_add(self.output_tokens)
+    }
+}
+
+/// Tokens for `bytes` bytes of text, rounded up.
+fn tokens_for_bytes(bytes: u64) -> u64 {
+    bytes.div_ceil(BYTES_PER_TOKEN)
+}
+
+fn len_u64(len: usize) -> u64 {
+    u64::try_from(len).unwrap_or(u64::MAX)
+}
+
+/// An estimate of the prompt tokens of request `body` for API `api` (see the
+/// module docs for how, and why no tokenizer). Never 0 for a non-empty body.
+pub fn estimate_prompt_tokens(api: ApiKind, body: &[u8]) -> u64 {
+    let Ok(got) = extract::request(api, body) else {
+        return tokens_for_bytes(len_u64(body.len())).saturating_add(REQUEST_OVERHEAD_TOKENS);
+    };
+    let text_bytes = got
+        .segments
+        .iter()
+        .fold(0u64, |n, s| n.saturating_add(len_u64(s.text.len())));
+    // A message (or input item) is the first two steps of a location:
+    // `/messages/3/...`, `/input/0/...`. Segments come in document order, so
+    // counting changes of that prefix counts messages without allocating.
+    let mut messages = 0u64;
+    let mut last: Option<&[crate::inspect::PathStep]> = None;
+    for seg in &got.segments {
+        let prefix = seg.loc.0.get(..2).unwrap_or(&seg.loc.0);
+        if last != Some(prefix) {
+            messages = messages.saturating_add(1);
+            last = Some(prefix);
+        }
+    }
+    tokens_for_bytes(text_bytes)
+        .saturating_add(messages.saturating_mul(MESSAGE_OVERHEAD_TOKENS))
+        .saturating_add(len_u64(got.opaque.len()).saturating_mul(OPAQUE_PART_TOKENS))
+        .saturating_add(REQUEST_OVERHEAD_TOKENS)
+}
+
+/// The output-limit fields of a request; every other member is skipped
+/// without being stored.
+#[derive(Deserialize)]
+struct OutputLimits {
+    max_tokens: Option<u64>,
+    max_completion_tokens: Option<u64>,
+    max_output_tokens: Option<u64>,
+    n: Option<u64>,
+    best_of: Option<u64>,
+}
+
+/// The most output tokens request `body` for API `api` asks for: chat
+/// completions `max_completion_tokens` or `max_tokens` (the larger, if both),
+/// completions and Anthropic `max_tokens`, Responses `max_output_tokens`;
+/// times the number of completions generated (`n`, and for completions
+/// `best_of`, which are all generated and billed). `None` when the request
+/// sets no limit (the caller reserves a configured default), when the body
+/// is not JSON, or when the field is not a non-negative integer.
+pub fn requested_output_tokens(api: ApiKind, body: &[u8]) -> Option<u64> {
+    let f: OutputLimits = serde_json::from_slice(body).ok()?;
+    let (limit, copies) = match api {
+        ApiKind::ChatCompletions => {
+            let limit = match (f.max_completion_tokens, f.max_tokens) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            (limit, f.n)
+        }
+        ApiKind::Completions => {
+            let copies = match (f.n, f.best_of) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            (f.max_tokens, copies)
+        }
+        ApiKind::Messages => (f.max_tokens, None),
+        ApiKind::Responses => (f.max_output_tokens, None),
+        ApiKind::Embeddings | ApiKind::Models | ApiKind::Unknown => return None,
+    };
+    Some(limit?.saturating_mul(copies.unwrap_or(1).max(1)))
+}
+
+/// A `usage` object in any of the shapes the APIs use; the members that are
+/// absent in a shape are `None`.
+#[derive(Deserialize, Default)]
+struct UsageJson {
+    prompt_tokens: Option<u64>,
+    completion_tokens: Option<u64>,
+    input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+    prompt_tokens_details: Option<Details>,
+    input_tokens_details: Option<Details>,
+    cache_read_input_tokens: Option<u64>,
+    cache_creation_input_tokens: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+struct Details {
+    cached_tokens: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct WithUsage {
+    usage: Option<UsageJson>,
+}
+
+/// Partial usage, as an upstream reports it: each part may be missing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Reported {
+    input: Option<u64>,
+    cached: Option<u64>,
+    output: Option<u64>,
+}
+
+impl UsageJson {
+    fn reported(&self, api: ApiKind) -> Reported {
+        let cached_details = |d: &Option<Details>| d.as_ref().and_then(|d| d.cached_tokens);
+        match api {
+            ApiKind::Messages => {
+                let read = self.cache_read_input_tokens;
+                let write = self.cache_creation_input_tokens;
+                let input = self.input_tokens.map(|i| {
+                    i.saturating_add(read.unwrap_or(0))
+                        .saturating_add(write.unwrap_or(0))
+                });
+                Reported {
+                    input,
+                    cached: read,
+                    output: self.output_tokens,
+                }
+            }
+            ApiKind::Responses => Reported {
+                input: self.input_tokens,
+                cached: cached_details(&self.input_tokens_details),
+                output: self.output_tokens,
+            },
+            ApiKind::Embeddings => Reported {
+                input: self.prompt_tokens,
+                cached: None,
+                output: Some(0),
+            },
+            _ => Reported {
+                input: self.prompt_tokens,
+                cached: cached_details(&self.prompt_tokens_details),
+                output: self.completion_tokens,
+            },
+        }
+    }
+}
+
+fn usage_json(v: &Value) -> Option<UsageJson> {
+    if !v.is_object() {
+        return None;
+    }
+    UsageJson::deserialize(v).ok()
+}
+
+/// The usage a non-streamed JSON response `body` of API `api` reports, or
+/// `None` when it reports none (an error body, not JSON, no `usage` object,
+/// or no input/output count in it). An embeddings response has
+/// `output_tokens` 0.
+pub fn usage_from_response(api: ApiKind, body: &[u8]) -> Option<Usage> {
+    let got: WithUsage = serde_json::from_slice(body).ok()?;
+    let r = got.usage?.reported(api);
+    if r.input.is_none() && r.output.is_none() {
+        return None;
+    }
+    // A field the upstream left out of an otherwise present usage object
+    // counts as 0: the object is the upstream's word on the whole call.
+    let input = r.input.unwrap_or(0);
+    Some(Usage {
+        input_tokens: input,
+        cached_input_tokens: r.cached.unwrap_or(0).min(input),
+        output_tokens: r.output.unwrap_or(0),
+        estimated: false,
+    })
+}
+
+/// Usage of one streamed response, built event by event.
+///
+/// Feed it every SSE event's parsed `data` with [`StreamUsage::observe`];
+/// at the end of the stream, [`StreamUsage::finish`] gives the usage to
+/// charge: the upstream's where it sent it, estimates for the parts it did
+/// not (the prompt estimate given to [`StreamUsage::new`], and the streamed
+/// output text over [`BYTES_PER_TOKEN`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StreamUsage {
+    prompt_estimate: u64,
+    reported: Reported,
+    output_text_bytes: u64,
+}
+
+impl StreamUsage {
+    /// A tracker for a stream whose prompt was estimated at
+    /// `prompt_estimate` tokens (from [`estimate_prompt_tokens`]).
+    pub fn new(prompt_estimate: u64) -> Self {
+        Self {
+            prompt_estimate,
+            ..Self::default()
+        }
+    }
+
+    /// Takes in one SSE event of a stream of API `api`: `event_name` is its
+    /// `event:` field, if any (the Responses API and Anthropic also repeat
+    /// it as `type` in the data, which is used when it is absent), `data` its
+    /// parsed `data:` JSON. Events that are not JSON objects are ignored.
+    pub fn observe(&mut self, api: ApiKind, event_name: Option<&str>, data: &Value) {
+        let kind = event_name
+            .or_else(|| data.get("type").and_then(Value::as_str))
+            .unwrap_or("");
+        match api {
+            ApiKind::Messages => self.observe_messages(kind, data),
+            ApiKind::Responses => self.observe_responses(kind, data),
+            _ => self.observe_chat(api, data),
+        }
+    }
+
+    fn count_text(&mut self, v: Option<&Value>) {
+        if let Some(s) = v.and_then(Value::as_str) {
+            self.output_text_bytes = self.output_text_bytes.saturating_add(len_u64(s.len()));
+        }
+    }
+
+    /// Overwrites the parts `r` reports (later reports are cumulative).
+    fn take(&mut self, r: Reported) {
+        self.reported.input = r.input.or(self.reported.input);
+        self.reported.cached = r.cached.or(self.reported.cached);
+        self.reported.output = r.output.or(self.reported.output);
+    }
+
+    fn observe_chat(&mut self, api: ApiKind, data: &Value) {
+        if let Some(choices) = data.get("choices").and_then(Value::as_array) {
+            for choice in choices {
+                // Completions stream `text`; chat streams a `delta`.
+                self.count_text(choice.get("text"));
+                let Some(delta) = choice.get("delta") else {
+                    continue;
+                };
+                for key in ["content", "refusal", "reasoning_content", "reasoning"] {
+                    self.count_text(delta.get(key));
+                }
+                if let Some(calls) = delta.get("tool_calls").and_then(Value::as_array) {
+                    for call in calls {
+                        self.count_text(call.get("function").and_then(|f| f.get("arguments")));
+                    }
+                }
+            }
+        }
+        if let Some(u) = data.get("usage").and_then(usage_json) {
+            self.take(u.reported(api));
+        }
+    }
+
+    fn observe_responses(&mut self, kind: &str, data: &Value) {
+        if kind.ends_with(".delta") {
+            // output_text, refusal, function_call_arguments, reasoning
+            // summary text...: all model output, all streamed as `delta`.
+            self.count_text(data.get("delta"));
+            return;
+        }
+        // `response.completed`, `response.incomplete` and `response.failed`
+        // carry the final response object, with its usage.
+        if kind.starts_with("response.") {
+            let usage = data.get("response").and_then(|r| r.get("usage"));
+            if let Some(u) = usage.and_then(usage_json) {
+                self.take(u.reported(ApiKind::Responses));
+            }
+        }
+    }
+
+    fn observe_messages(&mut self, kind: &str, data: &Value) {
+        let usage = match kind {
+            "message_start" => data.get("message").and_then(|m| m.get("usage")),
+            "message_delta" => data.get("usage"),
+            "content_block_delta" => {
+                let delta = data.get("delta");
+                for key in ["text", "partial_json", "thinking"] {
+                    self.count_text(delta.and_then(|d| d.get(key)));
+                }
+                return;
+            }
+            _ => return,
+        };
+        let Some(u) = usage.and_then(usage_json) else {
+            return;
+        };
+        // `message_delta` repeats the input counts only in newer API
+        // versions; when it leaves them out, the `message_start` ones stand.
+        // Anthropic's input is the sum of three fields, so it is recomputed
+        // only when `input_tokens` itself is present.
+        let r = u.reported(ApiKind::Messages);
+        // `message_start`'s `output_tokens` is a placeholder (1 or so), not
+        // a count: a stream cut before `message_delta` is charged the
+        // estimate from its text instead.
+        let output = if kind == "message_start" {
+            None
+        } else {
+            r.output
+        };
+        let cached = if u.input_tokens.is_some() {
+            r.cached.or(Some(0))
+        } else {
+            None
+        };
+        self.take(Reported {
+            input: r.input,
+            cached,
+            output,
+        });
+    }
+
+    /// Whether the upstream has reported both input and output tokens.
+    pub fn has_usage(&self) -> bool {
+        self.reported.input.is_some() && self.reported.output.is_some()
+    }
+
+    /// The usage to charge for the stream so far (call at its end).
+    /// `estimated` is `true` when the input or the output count is an
+    /// estimate.
+    pub fn finish(&self) -> Usage {
+        let input = self.reported.input.unwrap_or(self.prompt_estimate);
+        Usage {
+            input_tokens: input,
+            cached_input_tokens: self.reported.cached.unwrap_or(0).min(input),
+            output_tokens: self
+                .reported
+                .output
+                .unwrap_or_else(|| tokens_for_bytes(self.output_text_bytes)),
+            estimated: !self.has_usage(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct StreamOptionsJson {
+    stream_options: Option<IncludeUsageJson>,
+}
+
+#[derive(Deserialize)]
+struct IncludeUsageJson {
+    include_usage: Option<bool>,
+}
+
+/// Whether an OpenAI chat completions or completions request `body` already
+/// asks for stream usage (`"stream_options": {"include_usage": true}`).
+/// `false` for the other APIs (their streams report usage unasked) and for a
+/// body that is not JSON or has those fields in another type.
+pub fn wants_include_usage(api: ApiKind, body: &[u8]) -> bool {
+    if !matches!(api, ApiKind::ChatCompletions | ApiKind::Completions) {
+        return false;
+    }
+    serde_json::from_slice::<StreamOptionsJson>(body)
+        .ok()
+        .and_then(|b| b.stream_options)
+        .and_then(|o| o.include_usage)
+        .unwrap_or(false)
+}
+
+/// `body` with `"stream_options":{"include_usage":true}` added, every other
+/// byte kept as it was: the member is inserted first in the top-level
+/// object, or `"include_usage":true` first in an existing `stream_options`
+/// object, or an existing `include_usage` value replaced by `true` (or a
+/// `null` `stream_options` by the object). `Some(body)` unchanged when it
+/// already asks. `None` when `body` is not a JSON object, has
+/// `stream_options` that is not an object or null, or has a duplicated
+/// `stream_options` or `include_usage` key (parsers disagree on which copy
+/// wins). OpenAI rejects `stream_options` without `"stream": true`: call
+/// this for streaming requests only.
+pub fn add_include_usage(body: &[u8]) -> Option<Vec<u8>> {
+    // Validate once with serde_json, so the byte walker below can assume
+    // well-formed JSON and only has to find spans.
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).ok()?;
+    let root = skip_ws(body, 0);
+    let top = scan_object(body, root, "stream_options")?;
+    let (at, remove_to, insert): (usize, usize, String) = match top.found {
+        None => {
+            let sep = if top.empty { "" } else { "," };
+            let at = root.checked_add(1)?;
+            (
+                at,
+                at,
+                format!("\"stream_options\":{{\"include_usage\":true}}{sep}"),
+            )
+        }
+        Some((start, end)) => match body.get(start)? {
+            b'n' => (start, end, "{\"include_usage\":true}".to_owned()),
+            b'{' => {
+                let opts = scan_object(body, start, "include_usage")?;
+                match opts.found {
+                    Some((vs, ve)) if body.get(vs..ve)? == b"true" => {
+                        return Some(body.to_vec());
+                    }
+                    Some((vs, ve)) => (vs, ve, "true".to_owned()),
+                    None => {
+                        let sep = if opts.empty { "" } else { "," };
+                        let at = start.checked_add(1)?;
+                        (at, at, format!("\"include_usage\":true{sep}"))
+                    }
+                }
+            }
+            _ => return None,
+        },
+    };
+    let (head, rest) = body.split_at_checked(at)?;
+    let tail = rest.get(remove_to.checked_sub(at)?..)?;
+    let mut out = Vec::with_capacity(body.len().saturating_add(insert.len()));
+    out.extend_from_slice(head);
+    out.extend_from_slice(insert.as_bytes());
+    out.extend_from_slice(tail);
+    Some(out)
+}
+
+/// Whether a chat completions stream chunk is the usage-only chunk that
+/// `include_usage` adds at the end (`"choices": []` and a `usage` object):
+/// the one to drop when the client did not ask for it.
+pub fn is_injected_usage_chunk(data: &Value) -> bool {
+    let no_choices = data
+        .get("choices")
+        .and_then(Value::as_array)
+        .is_some_and(Vec::is_empty);
+    no_choices && data.get("usage").is_some_and(Value::is_object)
+}
+
+// --- A byte walker over JSON already validated by serde_json. ---
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(c) = b.get(i) {
+        if !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            break;
+        }
+        i = i.saturating_add(1);
+    }
+    i
+}
+
+/// `i` at an opening quote; the index after the closing one.
+fn skip_string(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i.checked_add(1)?;
+    loop {
+        match b.get(j)? {
+            b'"' => return j.checked_add(1),
+            b'\\' => j = j.checked_add(2)?,
+            _ => j = j.checked_add(1)?,
+        }
+    }
+}
+
+/// `i` at the start of a value; the index after it.
+fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => skip_string(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match b.get(j)? {
+                    b'"' => {
+                        j = skip_string(b, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth = depth.checked_add(1)?,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return j.checked_add(1);
+                        }
+                    }
+                    _ => {}
+                }
+                j = j.checked_add(1)?;
+            }
+        }
+        _ => {
+            let mut j = i;
+            while let Some(c) = b.get(j) {
+                if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                    break;
+                }
+                j = j.saturating_add(1);
+            }
+            Some(j)
+        }
+    }
+}
+
+struct ObjScan {
+    /// The object has no members.
+    empty: bool,
+    /// The value span of the member looked for.
+    found: Option<(usize, usize)>,
+}
+
+/// Whether the raw string token `raw` (quotes included) decodes to `name`.
+fn key_is(raw: &[u8], name: &str) -> bool {
+    let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+    if !inner.contains(&b'\\') {
+        return inner == name.as_bytes();
+    }
+    serde_json::from_slice::<String>(raw).is_ok_and(|k| k == name)
+}
+
+/// Walks the object opening at `open`, looking for member `name`. `None`
+/// when `open` is not an object or `name` occurs twice.
+fn scan_object(b: &[u8], open: usize, name: &str) -> Option<ObjScan> {
+    if b.get(open)? != &b'{' {
+        return None;
+    }
+    let mut i = skip_ws(b, open.checked_add(1)?);
+    let mut scan = ObjScan {
+        empty: true,
+        found: None,
+    };
+    if b.get(i)? == &b'}' {
+        return Some(scan);
+    }
+    scan.empty = false;
+    loop {
+        let key_end = skip_string(b, i)?;
+        let is_name = key_is(b.get(i..key_end)?, name);
+        i = skip_ws(b, key_end);
+        if b.get(i)? != &b':' {
+            return None;
+        }
+        let start = skip_ws(b, i.checked_add(1)?);
+        let end = skip_value(b, start)?;
+        if is_name {
+            if scan.found.is_some() {
+                return None;
+            }
+            scan.found = Some((start, end));
+        }
+        i = skip_ws(b, end);
+        match b.get(i)? {
+            b',' => i = skip_ws(b, i.checked_add(1)?),
+            b'}' => return Some(scan),
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use ApiKind::*;
+
+    // --- estimates ---
+
+    #[test]
+    fn estimate_counts_text_messages_and_overhead() {
+        // 8 + 12 bytes of text = 5 tokens; two messages; request overhead.
+        let body = br#"{"model":"m","messages":[{"role":"system","content":"abcdefgh"},{"role":"user","content":"abcdefghijkl"}]}"#;
+        assert_eq!(
+            estimate_prompt_tokens(ChatCompletions, body),
+            5 + 2 * MESSAGE_OVERHEAD_TOKENS + REQUEST_OVERHEAD_TOKENS
+        );
+    }
+
+    #[test]
+    fn estimate_counts_content_parts_of_one_message_once() {
+        let body = br#"{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"abcd"},{"type":"text","text":"efgh"}]}]}"#;
+        assert_eq!(
+            estimate_prompt_tokens(ChatCompletions, body),
+            2 + MESSAGE_OVERHEAD_TOKENS + REQUEST_OVERHEAD_TOKENS
+        );
+    }
+
+    #[test]
+    fn estimate_anthropic_system_and_images() {
+        let body = br#"{"model":"m","max_tokens":10,"system":"abcd","messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AAAA"}},{"type":"text","text":"abcd"}]}]}"#;
+        let got = estimate_prompt_tokens(Messages, body);
+        assert_eq!(
+            got,
+            2 + 2 * MESSAGE_OVERHEAD_TOKENS + OPAQUE_PART_TOKENS + REQUEST_OVERHEAD_TOKENS
+        );
+    }
+
+    #[test]
+    fn estimate_responses_and_embeddings() {
+        let r = br#"{"model":"m","input":"abcdefgh"}"#;
+        assert_eq!(
+            estimate_prompt_tokens(Responses, r),
+            2 + MESSAGE_OVERHEAD_TOKENS + REQUEST_OVERHEAD_TOKENS
+        );
+        let e = br#"{"model":"m","input":["abcd","abcd"]}"#;
+        assert!(estimate_prompt_tokens(Embeddings, e) >= 2);
+    }
+
+    #[test]
+    fn estimate_counts_bytes_so_non_latin_text_weighs_more() {
+        let ascii = r#"{"model":"m","messages":[{"role":"user","content":"abcdefghijkl"}]}"#;
+        let cjk =
+            r#"{"model":"m","messages":[{"role":"user","content":"漢字漢字漢字漢字漢字漢字"}]}"#;
+        assert!(
+            estimate_prompt_tokens(ChatCompletions, cjk.as_bytes())
+                > estimate_prompt_tokens(ChatCompletions, ascii.as_bytes())
+        );
+    }
+
+    #[test]
+    fn estimate_of_unreadable_body_is_its_bytes() {
+        let body = b"not json at all, 32 bytes long!!";
+        assert_eq!(
+            estimate_prompt_tokens(ChatCompletions, body),
+            8 + REQUEST_OVERHEAD_TOKENS
+        );
+        assert_eq!(
+            estimate_prompt_tokens(ChatCompletions, b""),
+            REQUEST_OVERHEAD_TOKENS
+        );
+    }
+
+    // --- requested output ---
+
+    #[test]
+    fn requested_output_per_api() {
+        let cases: &[(ApiKind, &str, Option<u64>)] = &[
+            (ChatCompletions, r#"{"max_tokens":100}"#, Some(100)),
+            (ChatCompletions, r#"{"max_completion_tokens":50}"#, Some(50)),
+            (
+                ChatCompletions,
+                r#"{"max_completion_tokens":50,"max_tokens":70}"#,
+                Some(70),
+            ),
+            (ChatCompletions, r#"{"max_tokens":100,"n":3}"#, Some(300)),
+            (ChatCompletions, r#"{"max_tokens":100,"n":0}"#, Some(100)),
+            (ChatCompletions, r#"{"n":3}"#, None),
+            (ChatCompletions, r#"{"max_output_tokens":100}"#, None),
+            (ChatCompletions, r#"{"max_tokens":null}"#, None),
+            (ChatCompletions, r#"{"max_tokens":-1}"#, None),
+            (ChatCompletions, r#"not json"#, None),
+            (Completions, r#"{"max_tokens":16,"n":2}"#, Some(32)),
+            (
+                Completions,
+                r#"{"max_tokens":16,"n":2,"best_of":5}"#,
+                Some(80),
+            ),
+            (Messages, r#"{"max_tokens":1024,"n":4}"#, Some(1024)),
+            (Responses, r#"{"max_output_tokens":500}"#, Some(500)),
+            (Responses, r#"{"max_tokens":500}"#, None),
+            (Embeddings, r#"{"max_tokens":500}"#, None),
+            (
+                ChatCompletions,
+                r#"{"max_tokens":18446744073709551615,"n":2}"#,
+                Some(u64::MAX),
+            ),
+        ];
+        for (api, body, want) in cases {
+            assert_eq!(
+                requested_output_tokens(*api, body.as_bytes()),
+                *want,
+                "{api:?} {body}"
+            );
+        }
+    }
+
+    // --- JSON responses ---
+
+    #[test]
+    fn usage_chat_with_cached_tokens() {
+        let body = br#"{"id":"x","choices":[{"message":{"content":"hi"}}],"usage":{"prompt_tokens":120,"completion_tokens":30,"total_tokens":150,"prompt_tokens_details":{"cached_tokens":100},"completion_tokens_details":{"reasoning_tokens":10}}}"#;
+        assert_eq!(
+            usage_from_response(ChatCompletions, body),
+            Some(Usage {
+                input_tokens: 120,
+                cached_input_tokens: 100,
+                output_tokens: 30,
+                estimated: false
+            })
+        );
+        assert_eq!(
+            usage_from_response(Completions, body).map(|u| u.total_tokens()),
+            Some(150)
+        );
+    }
+
+    #[test]
+    fn usage_responses_api() {
+        let body = br#"{"object":"response","output":[],"usage":{"input_tokens":40,"input_tokens_details":{"cached_tokens":8},"output_tokens":12,"output_tokens_details":{"reasoning_tokens":4},"total_tokens":52}}"#;
+        assert_eq!(
+            usage_from_response(Responses, body),
+            Some(Usage {
+                input_tokens: 40,
+                cached_input_tokens: 8,
+                output_tokens: 12,
+                estimated: false
+            })
+        );
+    }
+
+    #[test]
+    fn usage_anthropic_adds_cache_reads_and_writes_to_input() {
+        let body = br#"{"type":"message","content":[],"usage":{"input_tokens":10,"cache_creation_input_tokens":20,"cache_read_input_tokens":300,"output_tokens":7}}"#;
+        assert_eq!(
+            usage_from_response(Messages, body),
+            Some(Usage {
+                input_tokens: 330,
+                cached_input_tokens: 300,
+                output_tokens: 7,
+                estimated: false
+            })
+        );
+        let plain = br#"{"usage":{"input_tokens":10,"output_tokens":7}}"#;
+        assert_eq!(
+            usage_from_response(Messages, plain).map(|u| (u.input_tokens, u.cached_input_tokens)),
+            Some((10, 0))
+        );
+    }
+
+    #[test]
+    fn usage_embeddings() {
+        let body = br#"{"object":"list","data":[],"usage":{"prompt_tokens":8,"total_tokens":8}}"#;
+        assert_eq!(
+            usage_from_response(Embeddings, body),
+            Some(Usage {
+                input_tokens: 8,
+                cached_input_tokens: 0,
+                output_tokens: 0,
+                estimated: false
+            })
+        );
+    }
+
+    #[test]
+    fn usage_missing() {
+        for body in [
+            &br#"{"error":{"message":"nope","type":"invalid_request_error"}}"#[..],
+            br#"{"choices":[]}"#,
+            br#"{"choices":[],"usage":null}"#,
+            br#"{"usage":{}}"#,
+            br#"{"usage":"lots"}"#,
+            b"not json",
+            b"",
+        ] {
+            assert_eq!(usage_from_response(ChatCompletions, body), None);
+        }
+        // The shape of another API reports nothing here.
+        assert_eq!(
+            usage_from_response(Messages, br#"{"usage":{"prompt_tokens":1}}"#),
+            None
+        );
+    }
+
+    // --- streams ---
+
+    fn run(api: ApiKind, estimate: u64, events: &[(Option<&str>, Value)]) -> Usage {
+        let mut s = StreamUsage::new(estimate);
+        for (name, data) in events {
+            s.observe(api, *name, data);
+        }
+        s.finish()
+    }
+
+    #[test]
+    fn stream_chat_final_usage_chunk() {
+        let got = run(
+            ChatCompletions,
+            99,
+            &[
+                (
+                    None,
+                    json!({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}],"usage":null}),
+                ),
+                (
+                    None,
+                    json!({"choices":[{"index":0,"delta":{"content":"Hello world"}}],"usage":null}),
+                ),
+                (
+                    None,
+                    json!({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}),
+                ),
+                (
+                    None,
+                    json!({"choices":[],"usage":{"prompt_tokens":20,"completion_tokens":3,"prompt_tokens_details":{"cached_tokens":16}}}),
+                ),
+            ],
+        );
+        assert_eq!(
+            got,
+            Usage {
+                input_tokens: 20,
+                cached_input_tokens: 16,
+                output_tokens: 3,
+                estimated: false
+            }
+        );
+    }
+
+    #[test]
+    fn stream_chat_without_usage_is_estimated() {
+        // 16 bytes of content, 8 of tool arguments, 4 of refusal: 7 tokens.
+        let got = run(
+            ChatCompletions,
+            42,
+            &[
+                (
+                    None,
+                    json!({"choices":[{"delta":{"content":"abcdefghijklmnop"}}]}),
+                ),
+                (
+                    None,
+                    json!({"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"a\":12}"}}]}}]}),
+                ),
+                (None, json!({"choices":[{"delta":{"refusal":"nope"}}]})),
+            ],
+        );
+        assert_eq!(
+            got,
+            Usage {
+                input_tokens: 42,
+                cached_input_tokens: 0,
+                output_tokens: 7,
+                estimated: true
+            }
+        );
+    }
+
+    #[test]
+    fn stream_chat_counts_every_choice() {
+        // n=2: both choices' text is output.
+        let got = run(
+            ChatCompletions,
+            1,
+            &[(
+                None,
+                json!({"choices":[{"index":0,"delta":{"content":"abcd"}},{"index":1,"delta":{"content":"efgh"}}]}),
+            )],
+        );
+        assert_eq!(got.output_tokens, 2);
+    }
+
+    #[test]
+    fn stream_completions() {
+        let events = [
+            (None, json!({"choices":[{"text":"abcdefgh","index":0}]})),
+            (
+                None,
+                json!({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2}}),
+            ),
+        ];
+        let got = run(Completions, 9, &events);
+        assert_eq!(
+            (got.input_tokens, got.output_tokens, got.estimated),
+            (5, 2, false)
+        );
+        let got = run(Completions, 9, &events[..1]);
+        assert_eq!(
+            (got.input_tokens, got.output_tokens, got.estimated),
+            (9, 2, true)
+        );
+    }
+
+    #[test]
+    fn stream_responses_completed_and_incomplete() {
+        for terminal in ["response.completed", "response.incomplete"] {
+            let got = run(
+                Responses,
+                77,
+                &[
+                    (
+                        Some("response.created"),
+                        json!({"type":"response.created","response":{"usage":null}}),
+                    ),
+                    (
+                        Some("response.output_text.delta"),
+                        json!({"type":"response.output_text.delta","delta":"abcdefgh"}),
+                    ),
+                    (
+                        Some(terminal),
+                        json!({"type":terminal,"response":{"usage":{"input_tokens":30,"input_tokens_details":{"cached_tokens":10},"output_tokens":5}}}),
+                    ),
+                ],
+            );
+            assert_eq!(
+                got,
+                Usage {
+                    input_tokens: 30,
+                    cached_input_tokens: 10,
+                    output_tokens: 5,
+                    estimated: false
+                },
+                "{terminal}"
+            );
+        }
+    }
+
+    #[test]
+    fn stream_responses_type_from_data_and_estimate() {
+        // No `event:` lines: the type comes from the data.
+        let got = run(
+            Responses,
+            77,
+            &[
+                (
+                    None,
+                    json!({"type":"response.output_text.delta","delta":"abcdefgh"}),
+                ),
+                (
+                    None,
+                    json!({"type":"response.function_call_arguments.delta","delta":"{}ab"}),
+                ),
+            ],
+        );
+        assert_eq!(
+            got,
+            Usage {
+                input_tokens: 77,
+                cached_input_tokens: 0,
+                output_tokens: 3,
+                estimated: true
+            }
+        );
+    }
+
+    #[test]
+    fn stream_anthropic() {
+        let got = run(
+            Messages,
+            500,
+            &[
+                (
+                    Some("message_start"),
+                    json!({"type":"message_start","message":{"usage":{"input_tokens":25,"cache_creation_input_tokens":0,"cache_read_input_tokens":100,"output_tokens":1}}}),
+                ),
+                (
+                    Some("content_block_delta"),
+                    json!({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}),
+                ),
+                (
+                    Some("message_delta"),
+                    json!({"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":15}}),
+                ),
+                (
+                    Some("message_delta"),
+                    json!({"type":"message_delta","delta":{},"usage":{"output_tokens":18}}),
+                ),
+                (Some("message_stop"), json!({"type":"message_stop"})),
+            ],
+        );
+        assert_eq!(
+            got,
+            Usage {
+                input_tokens: 125,
+                cached_input_tokens: 100,
+                output_tokens: 18,
+                estimated: false
+            }
+        );
+    }
+
+    #[test]
+    fn stream_anthropic_delta_with_input_counts_replaces_them() {
+        let got = run(
+            Messages,
+            500,
+            &[
+                (
+                    Some("message_start"),
+                    json!({"message":{"usage":{"input_tokens":25,"cache_read_input_tokens":100,"output_tokens":1}}}),
+                ),
+                (
+                    Some("message_delta"),
+                    json!({"usage":{"input_tokens":30,"output_tokens":9}}),
+                ),
+            ],
+        );
+        assert_eq!(
+            (got.input_tokens, got.cached_input_tokens, got.output_tokens),
+            (30, 0, 9)
+        );
+    }
+
+    #[test]
+    fn stream_anthropic_cut_after_start_estimates_output() {
+        // message_start's output_tokens (1) is a placeholder: the output
+        // of a stream cut before message_delta is estimated from its text.
+        let got = run(
+            Messages,
+            500,
+            &[
+                (
+                    None,
+                    json!({"type":"message_start","message":{"usage":{"input_tokens":25,"output_tokens":1}}}),
+                ),
+                (
+                    None,
+                    json!({"type":"content_block_delta","delta":{"type":"text_delta","text":"abcdefgh"}}),
+                ),
+                (
+                    None,
+                    json!({"type":"content_block_delta","delta":{"type":"input_json_delta","partial_json":"{\"x\":"}}),
+                ),
+            ],
+        );
+        assert_eq!(
+            got,
+            Usage {
+                input_tokens: 25,
+                cached_input_tokens: 0,
+                output_tokens: 4,
+                estimated: true
+            }
+        );
+    }
+
+    #[test]
+    fn stream_empty_is_the_prompt_estimate() {
+        let got = StreamUsage::new(12).finish();
+        assert_eq!(
+            got,
+            Usage {
+                input_tokens: 12,
+                cached_input_tokens: 0,
+                output_tokens: 0,
+                estimated: true
+            }
+        );
+    }
+
+    #[test]
+    fn stream_ignores_non_objects() {
+        let mut s = StreamUsage::new(3);
+        for api in [ChatCompletions, Responses, Messages] {
+            s.observe(api, None, &json!("[DONE]"));
+            s.observe(api, None, &json!(null));
+            s.observe(api, Some("message_start"), &json!([1, 2]));
+        }
+        assert_eq!(s, StreamUsage::new(3));
+    }
+
+    // --- include_usage ---
+
+    #[test]
+    fn wants_include_usage_cases() {
+        assert!(wants_include_usage(
+            ChatCompletions,
+            br#"{"stream":true,"stream_options":{"include_usage":true}}"#
+        ));
+        assert!(wants_include_usage(
+            Completions,
+            br#"{"stream_options":{"include_usage":true}}"#
+        ));
+        for body in [
+            &br#"{"stream":true}"#[..],
+            br#"{"stream_options":{"include_usage":false}}"#,
+            br#"{"stream_options":null}"#,
+            br#"{"stream_options":{}}"#,
+            br#"{"stream_options":{"include_usage":"yes"}}"#,
+            b"not json",
+        ] {
+            assert!(!wants_include_usage(ChatCompletions, body));
+        }
+        assert!(!wants_include_usage(
+            Responses,
+            br#"{"stream_options":{"include_usage":true}}"#
+        ));
+    }
+
+    fn add(body: &str) -> Option<String> {
+        add_include_usage(body.as_bytes()).map(|b| String::from_utf8(b).unwrap())
+    }
+
+    #[test]
+    fn splice_inserts_member_keeping_other_bytes() {
+        let body = "{ \"model\" : \"m\",\n  \"stream\":true, \"temperature\": 1.50 }";
+        let got = add(body).unwrap();
+        assert_eq!(
+            got,
+            "{\"stream_options\":{\"include_usage\":true}, \"model\" : \"m\",\n  \"stream\":true, \"temperature\": 1.50 }"
+        );
+        assert!(wants_include_usage(ChatCompletions, got.as_bytes()));
+        // Removing the inserted text gives the original back, byte for byte.
+        assert_eq!(
+            got.replacen("\"stream_options\":{\"include_usage\":true},", "", 1),
+            body
+        );
+    }
+
+    #[test]
+    fn splice_into_empty_object() {
+        assert_eq!(
+            add("  {}  ").unwrap(),
+            "  {\"stream_options\":{\"include_usage\":true}}  "
+        );
+    }
+
+    #[test]
+    fn splice_into_existing_stream_options() {
+        assert_eq!(
+            add(r#"{"stream":true,"stream_options":{"x":1}}"#).unwrap(),
+            r#"{"stream":true,"stream_options":{"include_usage":true,"x":1}}"#
+        );
+        assert_eq!(
+            add(r#"{"stream_options":{ },"stream":true}"#).unwrap(),
+            r#"{"stream_options":{"include_usage":true },"stream":true}"#
+        );
+        assert_eq!(
+            add(r#"{"stream_options":{"include_usage": false},"a":[1,{"b":"}"}]}"#).unwrap(),
+            r#"{"stream_options":{"include_usage": true},"a":[1,{"b":"}"}]}"#
+        );
+        assert_eq!(
+            add(r#"{"stream_options":null,"stream":true}"#).unwrap(),
+            r#"{"stream_options":{"include_usage":true},"stream":true}"#
+        );
+        let already = r#"{"stream_options":{"include_usage":true}}"#;
+        assert_eq!(add(already).unwrap(), already);
+    }
+
+    #[test]
+    fn splice_finds_escaped_keys_and_skips_nested_ones() {
+        // An escaped spelling of the key is the same key to any parser.
+        assert_eq!(
+            add(r#"{"stream\u005foptions":{"a":1}}"#).unwrap(),
+            r#"{"stream\u005foptions":{"include_usage":true,"a":1}}"#
+        );
+        // A nested `stream_options` and one inside a string are not it.
+        assert_eq!(
+            add(r#"{"m":{"stream_options":1},"s":"\"stream_options\":"}"#).unwrap(),
+            r#"{"stream_options":{"include_usage":true},"m":{"stream_options":1},"s":"\"stream_options\":"}"#
+        );
+    }
+
+    #[test]
+    fn splice_refuses() {
+        for body in [
+            "not json",
+            "",
+            "{\"a\":1",
+            "[1,2]",
+            "\"s\"",
+            r#"{"stream_options":1}"#,
+            r#"{"stream_options":[]}"#,
+            r#"{"stream_options":{},"stream_options":{}}"#,
+            r#"{"stream_options":{"include_usage":true,"include_usage":false}}"#,
+            r#"{"stream_options":{},"stream\u005foptions":{}}"#,
+        ] {
+            assert_eq!(add(body), None, "{body}");
+        }
+    }
+
+    #[test]
+    fn injected_usage_chunk() {
+        assert!(is_injected_usage_chunk(
+            &json!({"id":"x","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}})
+        ));
+        assert!(!is_injected_usage_chunk(
+            &json!({"choices":[{"delta":{"content":"a"}}],"usage":{"prompt_tokens":1}})
+        ));
+        assert!(!is_injected_usage_chunk(
+            &json!({"choices":[],"usage":null})
+        ));
+        assert!(!is_injected_usage_chunk(&json!({"choices":[]})));
+        assert!(!is_injected_usage_chunk(
+            &json!({"usage":{"prompt_tokens":1}})
+        ));
+        assert!(!is_injected_usage_chunk(&json!("[DONE]")));
+    }
+}
