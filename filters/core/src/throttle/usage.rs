@@ -133,9 +133,15 @@ fn len_u64(len: usize) -> u64 {
 /// An estimate of the prompt tokens of request `body` for API `api` (see the
 /// module docs for how, and why no tokenizer). Never 0 for a non-empty body.
 pub fn estimate_prompt_tokens(api: ApiKind, body: &[u8]) -> u64 {
-    let Ok(got) = extract::request(api, body) else {
-        return tokens_for_bytes(len_u64(body.len())).saturating_add(REQUEST_OVERHEAD_TOKENS);
-    };
+    match extract::request(api, body) {
+        Ok(got) => estimate_extracted_tokens(&got),
+        Err(_) => tokens_for_bytes(len_u64(body.len())).saturating_add(REQUEST_OVERHEAD_TOKENS),
+    }
+}
+
+/// [`estimate_prompt_tokens`] of a request already read with
+/// [`extract::request`]: a filter that inspects the body too reads it once.
+pub fn estimate_extracted_tokens(got: &extract::Extracted) -> u64 {
     let text_bytes = got
         .segments
         .iter()
@@ -372,7 +378,9 @@ impl StreamUsage {
     }
 
     fn observe_responses(&mut self, kind: &str, data: &Value) {
-        if kind.ends_with(".delta") {
+        // Audio deltas are base64 bytes, not text: their bytes say little
+        // about tokens (the transcript delta is counted instead).
+        if kind.ends_with(".delta") && kind != "response.audio.delta" {
             // output_text, refusal, function_call_arguments, reasoning
             // summary text...: all model output, all streamed as `delta`.
             self.count_text(data.get("delta"));
@@ -715,6 +723,35 @@ mod tests {
             estimate_prompt_tokens(ChatCompletions, cjk.as_bytes())
                 > estimate_prompt_tokens(ChatCompletions, ascii.as_bytes())
         );
+    }
+
+    #[test]
+    fn estimate_from_extracted_is_the_same() {
+        let body = br#"{"model":"m","messages":[{"role":"user","content":"abcdefgh"}]}"#;
+        let got = extract::request(ChatCompletions, body).unwrap();
+        assert_eq!(
+            estimate_extracted_tokens(&got),
+            estimate_prompt_tokens(ChatCompletions, body)
+        );
+    }
+
+    #[test]
+    fn stream_responses_audio_bytes_are_not_text() {
+        let got = run(
+            Responses,
+            1,
+            &[
+                (
+                    None,
+                    json!({"type":"response.audio.delta","delta":"QUJDREVGR0hJSktMTU5PUA=="}),
+                ),
+                (
+                    None,
+                    json!({"type":"response.audio_transcript.delta","delta":"abcd"}),
+                ),
+            ],
+        );
+        assert_eq!(got.output_tokens, 1);
     }
 
     #[test]
