@@ -22,7 +22,7 @@
 //!    - [`output`] checks completions: links and images to domains outside
 //!      an allowlist, HTML/script, system-prompt leaks.
 //! 4. [`engine`] applies the policy (per family, direction, route and role:
-//!    block, redact, audit, off; shadow mode) and returns a [`engine::Verdict`](engine::Verdict).
+//!    block, redact, audit, off; shadow mode) and returns a [`engine::Verdict`].
 //!
 //! Streamed responses go through [`sse`] (an incremental Server-Sent Events
 //! parser) and [`stream`], which rebuilds the text of each choice / content
