@@ -1075,32 +1075,37 @@ impl StreamInspector {
                     template,
                 });
             }
-            // Audio output: the transcript is the completion's text.
-            if let Some(Value::String(text)) = delta.get("audio").and_then(|a| a.get("transcript"))
-            {
+            // Text one object deep in the delta, `delta.<outer>.<inner>`: the
+            // audio transcript (the completion's text when it speaks) and
+            // legacy `function_call.arguments`.
+            let nested = |outer: &str, inner: &str, field: Field| -> Option<Slot> {
+                let Some(Value::String(text)) = delta.get(outer).and_then(|o| o.get(inner)) else {
+                    return None;
+                };
                 let key = ChannelKey {
                     group: i,
                     sub: 0,
-                    field: Field::AudioTranscript,
+                    field,
                 };
                 let template = (!self.has_channel(&key)).then(|| {
-                    let mut a = Map::new();
-                    a.insert("transcript".into(), Value::String(String::new()));
+                    let mut o = Map::new();
+                    o.insert(inner.into(), Value::String(String::new()));
                     let mut d = Map::new();
-                    d.insert("audio".into(), Value::Object(a));
+                    d.insert(outer.into(), Value::Object(o));
                     (
                         skeleton(Value::Object(d)),
-                        "/choices/0/delta/audio/transcript".to_owned(),
+                        format!("/choices/0/delta/{outer}/{inner}"),
                     )
                 });
-                slots.push(Slot {
+                Some(Slot {
                     key,
-                    pointer: format!("{base}/delta/audio/transcript"),
+                    pointer: format!("{base}/delta/{outer}/{inner}"),
                     text: text.clone(),
                     logprobs_at: Some(base.clone()),
                     template,
-                });
-            }
+                })
+            };
+            slots.extend(nested("audio", "transcript", Field::AudioTranscript));
             if let Some(calls) = delta.get("tool_calls").and_then(Value::as_array) {
                 for (m, call) in calls.iter().enumerate() {
                     let Some(Value::String(text)) =
@@ -1136,32 +1141,7 @@ impl StreamInspector {
                     });
                 }
             }
-            if let Some(Value::String(text)) =
-                delta.get("function_call").and_then(|f| f.get("arguments"))
-            {
-                let key = ChannelKey {
-                    group: i,
-                    sub: 0,
-                    field: Field::FunctionCall,
-                };
-                let template = (!self.has_channel(&key)).then(|| {
-                    let mut f = Map::new();
-                    f.insert("arguments".into(), Value::String(String::new()));
-                    let mut d = Map::new();
-                    d.insert("function_call".into(), Value::Object(f));
-                    (
-                        skeleton(Value::Object(d)),
-                        "/choices/0/delta/function_call/arguments".to_owned(),
-                    )
-                });
-                slots.push(Slot {
-                    key,
-                    pointer: format!("{base}/delta/function_call/arguments"),
-                    text: text.clone(),
-                    logprobs_at: Some(base.clone()),
-                    template,
-                });
-            }
+            slots.extend(nested("function_call", "arguments", Field::FunctionCall));
         }
     }
 
