@@ -8,54 +8,14 @@
 //! Method: calibrate a batch to ~5 ms, warm up, time 15 batches, report the
 //! median time per iteration. A benchmark, never a test: it fails on nothing.
 
-// A native benchmark needs a clock; the ban on Instant::now is for wasm code.
-#![allow(clippy::disallowed_methods)]
-
 use std::collections::HashMap;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use tollgate_benches::{print_table, time, Row};
 use tollgate_core::api::ApiKind;
 use tollgate_core::config::{self, AuthConfig, InspectConfig, ThrottleConfig};
 use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
-
-const BATCH_TARGET: Duration = Duration::from_millis(5);
-const SAMPLES: usize = 15;
-
-/// Median nanoseconds per call of `f`.
-fn time<R>(mut f: impl FnMut() -> R) -> f64 {
-    // Calibrate: grow the batch until it takes BATCH_TARGET (this warms up).
-    let mut batch: u32 = 1;
-    loop {
-        let start = Instant::now();
-        for _ in 0..batch {
-            black_box(f());
-        }
-        if start.elapsed() >= BATCH_TARGET || batch >= 1 << 26 {
-            break;
-        }
-        batch *= 2;
-    }
-    let mut per_iter: Vec<f64> = (0..SAMPLES)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..batch {
-                black_box(f());
-            }
-            start.elapsed().as_nanos() as f64 / f64::from(batch)
-        })
-        .collect();
-    per_iter.sort_by(f64::total_cmp);
-    per_iter[SAMPLES / 2]
-}
-
-struct Row {
-    case: String,
-    ns: f64,
-    baseline: &'static str,
-    baseline_ns: f64,
-}
 
 fn main() {
     let mut configure = Vec::new();
@@ -145,24 +105,4 @@ fn main() {
 
     print_table("once per VM (on_configure)", &configure);
     print_table("per request", &request);
-}
-
-fn print_table(title: &str, rows: &[Row]) {
-    let width = rows.iter().map(|r| r.case.len()).max().unwrap_or(0);
-    let base_width = rows.iter().map(|r| r.baseline.len()).max().unwrap_or(0);
-    println!("\n{title}");
-    println!(
-        "  {:width$}  {:>10}  {:base_width$}  {:>10}  {:>6}",
-        "case", "ns/iter", "baseline", "ns/iter", "ratio"
-    );
-    for row in rows {
-        println!(
-            "  {:width$}  {:>10.1}  {:base_width$}  {:>10.1}  {:>6.2}",
-            row.case,
-            row.ns,
-            row.baseline,
-            row.baseline_ns,
-            row.ns / row.baseline_ns
-        );
-    }
 }

@@ -9,13 +9,10 @@
 //! pass over 1 MiB. Method as in `benches/core.rs`: calibrated batches,
 //! median of 15. A benchmark, never a test: it fails on nothing.
 
-// A native benchmark needs a clock; the ban on Instant::now is for wasm code.
-#![allow(clippy::disallowed_methods)]
-
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use tollgate_benches::{print_table, time, Row};
 use tollgate_core::api::ApiKind;
 use tollgate_core::config::InspectConfig;
 use tollgate_core::inspect::engine::Engine;
@@ -24,34 +21,6 @@ use tollgate_core::inspect::output::{OutputChecker, OutputOptions};
 use tollgate_core::inspect::patterns::{PatternOptions, Patterns};
 use tollgate_core::inspect::stream::{StreamInspector, StreamLimits};
 use tollgate_core::inspect::{Direction, Role};
-
-const BATCH_TARGET: Duration = Duration::from_millis(5);
-const SAMPLES: usize = 15;
-
-fn time<R>(mut f: impl FnMut() -> R) -> f64 {
-    let mut batch: u32 = 1;
-    loop {
-        let start = Instant::now();
-        for _ in 0..batch {
-            black_box(f());
-        }
-        if start.elapsed() >= BATCH_TARGET || batch >= 1 << 26 {
-            break;
-        }
-        batch *= 2;
-    }
-    let mut per_iter: Vec<f64> = (0..SAMPLES)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..batch {
-                black_box(f());
-            }
-            start.elapsed().as_nanos() as f64 / f64::from(batch)
-        })
-        .collect();
-    per_iter.sort_by(f64::total_cmp);
-    per_iter[SAMPLES / 2]
-}
 
 /// Deterministic prose with the things real prompts carry: numbers, dates,
 /// versions, code, a URL, an email-free signature. No secrets.
@@ -114,13 +83,6 @@ fn prose(bytes: usize) -> String {
     }
     out.truncate(bytes);
     out
-}
-
-struct Row {
-    case: String,
-    ns: f64,
-    baseline: &'static str,
-    baseline_ns: f64,
 }
 
 fn memmem_pass(text: &[u8]) -> usize {
@@ -276,24 +238,4 @@ fn main() {
     print_table("once per VM (on_configure)", &configure);
     print_table("scanning benign text", &scan);
     print_table("per request", &request);
-}
-
-fn print_table(title: &str, rows: &[Row]) {
-    let width = rows.iter().map(|r| r.case.len()).max().unwrap_or(0);
-    let base_width = rows.iter().map(|r| r.baseline.len()).max().unwrap_or(0);
-    println!("\n{title}");
-    println!(
-        "  {:width$}  {:>12}  {:base_width$}  {:>12}  {:>8}",
-        "case", "ns/iter", "baseline", "ns/iter", "ratio"
-    );
-    for row in rows {
-        println!(
-            "  {:width$}  {:>12.0}  {:base_width$}  {:>12.0}  {:>8.2}",
-            row.case,
-            row.ns,
-            row.baseline,
-            row.baseline_ns,
-            row.ns / row.baseline_ns
-        );
-    }
 }
