@@ -259,9 +259,15 @@ impl Engine {
     /// for the roles in `injection.roles` unless an override names the role
     /// explicitly.
     pub fn action(&self, family: Family, direction: Direction, path: &str, role: Role) -> Action {
-        let path = normalize_path(path);
         let c = &self.config;
         let injection_role = c.injection.roles.contains(&role);
+        // Called per segment and per match: the path is normalised only when
+        // there are overrides to match it against.
+        let path = if c.overrides.is_empty() {
+            String::new()
+        } else {
+            normalize_path(path)
+        };
         for o in &c.overrides {
             let path_ok = o.paths.is_empty() || o.paths.iter().any(|p| path_matches(&path, p));
             let role_ok = if o.roles.is_empty() {
