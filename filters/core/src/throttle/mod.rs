@@ -6,4 +6,6 @@
 //!   reports, from a JSON body or a stream of SSE events, or an estimate when
 //!   it reports none (what a limiter charges, releasing the rest).
 
+pub mod rls;
+pub mod spike;
 pub mod usage;

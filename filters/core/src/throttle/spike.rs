@@ -1,0 +1,1 @@
+//! Spike detection: a baseline of request and token rates (being written).
