@@ -12,7 +12,7 @@
 
 pub mod auth;
 pub mod inspect;
-mod throttle;
+pub mod throttle;
 
 pub use auth::AuthConfig;
 pub use inspect::InspectConfig;

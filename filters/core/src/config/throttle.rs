@@ -1,21 +1,76 @@
+//! Configuration of `throttle`: rules, limits, prices, the rate-limit
+//! service and spike detection.
+//!
+//! ```json
+//! {
+//!   "rules": [
+//!     {"name": "per-consumer", "key": ["consumer"],
+//!      "limits": [{"requests": 60, "per": "minute"},
+//!                 {"tokens": 100000, "per": "minute"},
+//!                 {"cost": 5.0, "per": "day"}],
+//!      "in_flight": 8},
+//!     {"name": "free-tier-gpt4o", "match": {"labels": {"tier": "free"}, "models": ["gpt-4o*"]},
+//!      "key": ["consumer", "model"], "limits": [{"output_tokens": 20000, "per": "hour"}],
+//!      "store": "rls"}
+//!   ],
+//!   "prices": {"gpt-4o-mini": {"input": 0.15, "cached_input": 0.075, "output": 0.6},
+//!              "*": {"input": 5.0, "output": 15.0}},
+//!   "rls": {"cluster": "ratelimit", "domain": "tollgate", "timeout_ms": 100, "on_failure": "local"}
+//! }
+//! ```
+//!
+//! A rule applies to the requests its `match` selects (every request when it
+//! has none) and keeps one set of counters per distinct value of its `key`
+//! (one set in all when the key is empty). Every limit of every applying
+//! rule must admit a request; one refusal refuses it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Deserialize;
 
 use super::{validate_header_name, ConfigError, Validate, DEFAULT_CONSUMER_HEADER};
 
+/// Most rules a configuration may hold: every request walks all of them.
+pub const MAX_RULES: usize = 64;
+/// Most limits one rule may hold (they share one counter record).
+pub const MAX_LIMITS_PER_RULE: usize = 8;
+/// Smallest cap on counter records.
+pub const MIN_MAX_KEYS: u32 = 16;
+/// Largest cap on counter records (each is at most a few hundred bytes of
+/// shared data).
+pub const MAX_MAX_KEYS: u32 = 1_000_000;
+
 /// Configuration of the `throttle` filter: how much a consumer may use.
-///
-/// Request and token limits, the rate-limit service and spike detection land
-/// in later issues.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ThrottleConfig {
     /// The request header to read the consumer from; `auth` sets it (see
     /// `AuthConfig::consumer_header`). Both must agree. A lowercase HTTP
     /// header name, not a pseudo-header. Default: `x-tollgate-consumer`.
     pub consumer_header: String,
-    /// Shadow mode: decide and record (metrics, logs) but never refuse a
-    /// request, to try limits out on live traffic. Default: `false`.
+    /// Shadow mode for every rule: decide and record (metrics, logs,
+    /// headers) but never refuse a request. Default: `false`.
     pub shadow: bool,
+    /// The limits, in order. Default: none (the filter only meters).
+    pub rules: Vec<RuleConfig>,
+    /// Prices per model name pattern (`*` and `?` globs; first match in
+    /// key order is not used: the exact name wins, then the longest
+    /// pattern). Required, with a `*` entry, when any limit is on `cost`.
+    pub prices: BTreeMap<String, Price>,
+    /// Output tokens to reserve for a request that does not say how many it
+    /// wants (no `max_tokens`). Default: 4096.
+    pub default_max_tokens: u32,
+    /// Counters kept in the sidecar's shared data (every worker sees them).
+    pub local: LocalConfig,
+    /// The rate-limit service for rules with `"store": "rls"`.
+    pub rls: Option<RlsConfig>,
+    /// Send `x-ratelimit-*` headers on admitted responses too (refusals
+    /// always carry them). Default: `true`.
+    pub response_headers: bool,
+    /// Streams: usage accounting.
+    pub stream: StreamConfig,
+    /// Spike detection per consumer and model; off when absent.
+    pub spike: Option<SpikeConfig>,
 }
 
 impl Default for ThrottleConfig {
@@ -23,12 +78,729 @@ impl Default for ThrottleConfig {
         Self {
             consumer_header: DEFAULT_CONSUMER_HEADER.to_owned(),
             shadow: false,
+            rules: Vec::new(),
+            prices: BTreeMap::new(),
+            default_max_tokens: 4096,
+            local: LocalConfig::default(),
+            rls: None,
+            response_headers: true,
+            stream: StreamConfig::default(),
+            spike: None,
         }
     }
 }
 
+/// One rule: which requests, counted per what, limited how.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleConfig {
+    /// Unique name: in metrics, logs, RLS descriptors and error messages.
+    /// 1 to 64 of `a-z`, `0-9`, `_`, `-`.
+    pub name: String,
+    /// Which requests the rule applies to; all of its conditions must hold.
+    #[serde(default, rename = "match")]
+    pub when: MatchConfig,
+    /// What a separate set of counters is kept for: `consumer`, `model`,
+    /// `route`, `namespace`, `principal`, `label:<name>`, `header:<name>`.
+    #[serde(default)]
+    pub key: Vec<String>,
+    /// Limits on requests, tokens or cost, each over a window.
+    #[serde(default)]
+    pub limits: Vec<LimitConfig>,
+    /// Most requests of one key in flight at once (local counters only).
+    #[serde(default)]
+    pub in_flight: Option<u32>,
+    /// Decide and report, never refuse. Default: `false`.
+    #[serde(default)]
+    pub shadow: bool,
+    /// Where the counters live. Default: `local`.
+    #[serde(default)]
+    pub store: Store,
+}
+
+/// Conditions a request must meet for a rule to apply; an empty list or map
+/// is no condition.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MatchConfig {
+    /// Consumer names (exact).
+    pub consumers: Vec<String>,
+    /// Model name patterns (`*`, `?`).
+    pub models: Vec<String>,
+    /// Path prefixes (`/v1/chat/`).
+    pub routes: Vec<String>,
+    /// Namespaces (exact).
+    pub namespaces: Vec<String>,
+    /// Source principals (SPIFFE IDs, `*` globs).
+    pub principals: Vec<String>,
+    /// Consumer labels set by `auth`, each of which must have this value.
+    pub labels: BTreeMap<String, String>,
+    /// Request headers, each of which must have this value.
+    pub headers: BTreeMap<String, String>,
+}
+
+/// A limit: exactly one of the amounts, over a window.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitConfig {
+    /// Requests.
+    #[serde(default)]
+    pub requests: Option<u64>,
+    /// Input (prompt) tokens.
+    #[serde(default)]
+    pub input_tokens: Option<u64>,
+    /// Output (completion) tokens.
+    #[serde(default)]
+    pub output_tokens: Option<u64>,
+    /// Input plus output tokens.
+    #[serde(default)]
+    pub tokens: Option<u64>,
+    /// Cost in currency units (as in `prices`).
+    #[serde(default)]
+    pub cost: Option<f64>,
+    /// The window.
+    pub per: Window,
+}
+
+/// What a limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Metric {
+    /// Requests.
+    Requests,
+    /// Input tokens.
+    InputTokens,
+    /// Output tokens.
+    OutputTokens,
+    /// Input plus output tokens.
+    Tokens,
+    /// Cost in millionths of a currency unit.
+    Cost,
+}
+
+impl Metric {
+    /// The name in configuration, metrics and RLS descriptors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requests => "requests",
+            Self::InputTokens => "input_tokens",
+            Self::OutputTokens => "output_tokens",
+            Self::Tokens => "tokens",
+            Self::Cost => "cost",
+        }
+    }
+
+    /// Whether this counts tokens of some kind.
+    pub fn is_tokens(self) -> bool {
+        matches!(self, Self::InputTokens | Self::OutputTokens | Self::Tokens)
+    }
+}
+
+/// Millionths of a currency unit per unit: costs are counted as integers.
+pub const COST_SCALE: f64 = 1_000_000.0;
+
+impl LimitConfig {
+    /// The metric and the limit in counter units (cost in millionths), if
+    /// exactly one amount is set.
+    pub fn metric(&self) -> Option<(Metric, u64)> {
+        let mut set = [
+            self.requests.map(|v| (Metric::Requests, v)),
+            self.input_tokens.map(|v| (Metric::InputTokens, v)),
+            self.output_tokens.map(|v| (Metric::OutputTokens, v)),
+            self.tokens.map(|v| (Metric::Tokens, v)),
+            self.cost.map(|c| (Metric::Cost, cost_units(c))),
+        ]
+        .into_iter()
+        .flatten();
+        let first = set.next()?;
+        set.next().is_none().then_some(first)
+    }
+}
+
+/// A cost in currency units as counter units (millionths), rounded up,
+/// saturating.
+pub fn cost_units(cost: f64) -> u64 {
+    let scaled = (cost * COST_SCALE).ceil();
+    if scaled.is_nan() || scaled <= 0.0 {
+        0
+    } else if scaled >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        scaled as u64
+    }
+}
+
+/// A fixed window, aligned to the epoch (a minute window resets at :00, as
+/// rate-limit services do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Window {
+    /// One second.
+    Second,
+    /// One minute.
+    Minute,
+    /// One hour.
+    Hour,
+    /// One day (UTC).
+    Day,
+}
+
+impl Window {
+    /// Its length in seconds.
+    pub fn seconds(self) -> u64 {
+        match self {
+            Self::Second => 1,
+            Self::Minute => 60,
+            Self::Hour => 3600,
+            Self::Day => 86_400,
+        }
+    }
+
+    /// Its name, as in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Second => "second",
+            Self::Minute => "minute",
+            Self::Hour => "hour",
+            Self::Day => "day",
+        }
+    }
+}
+
+/// Where a rule's counters live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Store {
+    /// This sidecar's shared data: every worker of the sidecar, no other.
+    #[default]
+    Local,
+    /// The rate-limit service (`rls`): every sidecar that calls it.
+    Rls,
+}
+
+/// Per-million-token prices of a model, in currency units.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    /// Per million input tokens not read from a cache.
+    pub input: f64,
+    /// Per million input tokens read from a cache. Default: `input`.
+    #[serde(default)]
+    pub cached_input: Option<f64>,
+    /// Per million output tokens.
+    pub output: f64,
+}
+
+/// Counters in shared data.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LocalConfig {
+    /// Most counter records (distinct rule keys, plus one per consumer and
+    /// model for spike detection). A new key past the cap evicts the record
+    /// of its slot set that was used least recently. Default: 10000.
+    pub max_keys: u32,
+    /// An in-flight count not touched for this long is reset (a VM that
+    /// crashed mid-request cannot leave its requests counted forever).
+    /// Default: 600.
+    pub in_flight_timeout_secs: u32,
+}
+
+impl Default for LocalConfig {
+    fn default() -> Self {
+        Self {
+            max_keys: 10_000,
+            in_flight_timeout_secs: 600,
+        }
+    }
+}
+
+/// The rate-limit service (Envoy RLS v3 over gRPC).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RlsConfig {
+    /// The Envoy cluster of the service (HTTP/2).
+    pub cluster: String,
+    /// The RLS domain. Default: `tollgate`.
+    #[serde(default = "default_domain")]
+    pub domain: String,
+    /// How long to wait for an answer. Default: 100 ms.
+    #[serde(default = "default_rls_timeout")]
+    pub timeout_ms: u32,
+    /// What to do when the service does not answer (timeout, error).
+    /// Default: `deny`.
+    #[serde(default)]
+    pub on_failure: RlsFailure,
+}
+
+fn default_domain() -> String {
+    "tollgate".to_owned()
+}
+
+fn default_rls_timeout() -> u32 {
+    100
+}
+
+/// What to do when the rate-limit service fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RlsFailure {
+    /// Refuse with 503.
+    #[default]
+    Deny,
+    /// Admit.
+    Allow,
+    /// Apply the rule's limits with this sidecar's local counters.
+    Local,
+}
+
+/// Streams.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StreamConfig {
+    /// Ask OpenAI-style streams for a final usage event
+    /// (`stream_options.include_usage`) and remove that event if the client
+    /// did not ask for it. Default: `true`.
+    pub include_usage: bool,
+}
+
+impl Default for StreamConfig {
+    fn default() -> Self {
+        Self {
+            include_usage: true,
+        }
+    }
+}
+
+/// Spike detection: a baseline per consumer and model.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpikeConfig {
+    /// The length of one baseline period. Default: 10.
+    pub period_secs: u32,
+    /// EWMA weight of each new period, in (0, 1]. Default: 0.1.
+    pub alpha: f64,
+    /// How many standard deviations above the baseline is a spike.
+    /// Default: 4.
+    pub sigmas: f64,
+    /// Requests per period below which nothing is a spike. Default: 20.
+    pub min_requests: f64,
+    /// Tokens per period below which nothing is a spike. Default: 20000.
+    pub min_tokens: f64,
+    /// Periods of baseline before any verdict. Default: 6.
+    pub warmup_periods: u32,
+    /// How long a spike stays active. Default: 300.
+    pub hold_secs: u32,
+    /// While a spike is active, at most this many requests per period for
+    /// that consumer and model (the rest get 429); absent: only report.
+    pub limit_requests: Option<u64>,
+}
+
+impl Default for SpikeConfig {
+    fn default() -> Self {
+        Self {
+            period_secs: 10,
+            alpha: 0.1,
+            sigmas: 4.0,
+            min_requests: 20.0,
+            min_tokens: 20_000.0,
+            warmup_periods: 6,
+            hold_secs: 300,
+            limit_requests: None,
+        }
+    }
+}
+
+/// What a rule's key is made of.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyPart {
+    /// The consumer `auth` identified.
+    Consumer,
+    /// The model the request names.
+    Model,
+    /// The path, without its query.
+    Route,
+    /// The caller's namespace.
+    Namespace,
+    /// The caller's mTLS principal.
+    Principal,
+    /// A consumer label set by `auth`.
+    Label(String),
+    /// A request header.
+    Header(String),
+}
+
+impl KeyPart {
+    /// Parses `consumer`, `label:tier`, `header:x-team`, ….
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "consumer" => Self::Consumer,
+            "model" => Self::Model,
+            "route" => Self::Route,
+            "namespace" => Self::Namespace,
+            "principal" => Self::Principal,
+            _ => {
+                if let Some(name) = s.strip_prefix("label:") {
+                    valid_label_name(name).then(|| Self::Label(name.to_owned()))?
+                } else if let Some(name) = s.strip_prefix("header:") {
+                    validate_header_name("", name).ok()?;
+                    Self::Header(name.to_owned())
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+
+    /// The descriptor entry key for RLS: `consumer`, `label.tier`,
+    /// `header.x-team`.
+    pub fn descriptor_key(&self) -> String {
+        match self {
+            Self::Consumer => "consumer".to_owned(),
+            Self::Model => "model".to_owned(),
+            Self::Route => "route".to_owned(),
+            Self::Namespace => "namespace".to_owned(),
+            Self::Principal => "principal".to_owned(),
+            Self::Label(n) => format!("label.{n}"),
+            Self::Header(n) => format!("header.{n}"),
+        }
+    }
+}
+
+fn valid_label_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+fn valid_rule_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-'))
+}
+
+fn valid_price(p: f64) -> bool {
+    p.is_finite() && (0.0..=1.0e9).contains(&p)
+}
+
 impl Validate for ThrottleConfig {
     fn validate(&self) -> Result<(), ConfigError> {
-        validate_header_name("consumer_header", &self.consumer_header)
+        validate_header_name("consumer_header", &self.consumer_header)?;
+        if self.rules.len() > MAX_RULES {
+            return Err(ConfigError::invalid("rules", "must hold at most 64 rules"));
+        }
+        let mut names = BTreeSet::new();
+        let mut any_cost = false;
+        let mut any_rls = false;
+        for (i, rule) in self.rules.iter().enumerate() {
+            let at = format!("rules[{i}]");
+            rule.validate().map_err(|e| e.nested(&at))?;
+            if !names.insert(rule.name.as_str()) {
+                return Err(ConfigError::invalid(
+                    format!("{at}.name"),
+                    "must be unique among the rules",
+                ));
+            }
+            any_cost |= rule.limits.iter().any(|l| l.cost.is_some());
+            any_rls |= rule.store == Store::Rls;
+        }
+        for (pattern, price) in &self.prices {
+            let at = format!("prices.{pattern}");
+            if pattern.is_empty() || pattern.len() > 256 {
+                return Err(ConfigError::invalid(at, "model patterns must be 1 to 256 bytes"));
+            }
+            if !valid_price(price.input) {
+                return Err(ConfigError::invalid(
+                    format!("{at}.input"),
+                    "must be a number from 0 to 1e9",
+                ));
+            }
+            if !valid_price(price.output) {
+                return Err(ConfigError::invalid(
+                    format!("{at}.output"),
+                    "must be a number from 0 to 1e9",
+                ));
+            }
+            if price.cached_input.is_some_and(|p| !valid_price(p)) {
+                return Err(ConfigError::invalid(
+                    format!("{at}.cached_input"),
+                    "must be a number from 0 to 1e9",
+                ));
+            }
+        }
+        if any_cost && !self.prices.contains_key("*") {
+            return Err(ConfigError::invalid(
+                "prices",
+                "must have a `*` entry when a limit is on cost (the price of models not listed; \
+                 an unpriced model must not escape a budget)",
+            ));
+        }
+        if self.default_max_tokens == 0 {
+            return Err(ConfigError::invalid("default_max_tokens", "must be at least 1"));
+        }
+        if !(MIN_MAX_KEYS..=MAX_MAX_KEYS).contains(&self.local.max_keys) {
+            return Err(ConfigError::invalid(
+                "local.max_keys",
+                "must be between 16 and 1000000",
+            ));
+        }
+        if self.local.in_flight_timeout_secs == 0 {
+            return Err(ConfigError::invalid(
+                "local.in_flight_timeout_secs",
+                "must be at least 1",
+            ));
+        }
+        match &self.rls {
+            Some(rls) => {
+                if rls.cluster.is_empty() {
+                    return Err(ConfigError::invalid("rls.cluster", "must not be empty"));
+                }
+                if rls.domain.is_empty() || rls.domain.len() > 256 {
+                    return Err(ConfigError::invalid("rls.domain", "must be 1 to 256 bytes"));
+                }
+                if !(1..=60_000).contains(&rls.timeout_ms) {
+                    return Err(ConfigError::invalid(
+                        "rls.timeout_ms",
+                        "must be between 1 and 60000",
+                    ));
+                }
+            }
+            None if any_rls => {
+                return Err(ConfigError::invalid(
+                    "rls",
+                    "is required when a rule has `\"store\": \"rls\"`",
+                ));
+            }
+            None => {}
+        }
+        if let Some(spike) = &self.spike {
+            spike.validate().map_err(|e| e.nested("spike"))?;
+        }
+        Ok(())
+    }
+}
+
+impl Validate for RuleConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !valid_rule_name(&self.name) {
+            return Err(ConfigError::invalid(
+                "name",
+                "must be 1 to 64 of a-z, 0-9, `_` and `-`",
+            ));
+        }
+        if self.limits.is_empty() && self.in_flight.is_none() {
+            return Err(ConfigError::invalid(
+                "limits",
+                "must not be empty (or set `in_flight`): a rule with no limit limits nothing",
+            ));
+        }
+        if self.limits.len() > MAX_LIMITS_PER_RULE {
+            return Err(ConfigError::invalid("limits", "must hold at most 8 limits"));
+        }
+        for (i, limit) in self.limits.iter().enumerate() {
+            let Some((_, value)) = limit.metric() else {
+                return Err(ConfigError::invalid(
+                    format!("limits[{i}]"),
+                    "must set exactly one of `requests`, `input_tokens`, `output_tokens`, \
+                     `tokens`, `cost`",
+                ));
+            };
+            if limit.cost.is_some_and(|c| !c.is_finite() || c <= 0.0) || value == 0 {
+                return Err(ConfigError::invalid(
+                    format!("limits[{i}]"),
+                    "must be more than 0",
+                ));
+            }
+        }
+        if self.in_flight == Some(0) {
+            return Err(ConfigError::invalid("in_flight", "must be at least 1"));
+        }
+        if self.store == Store::Rls && self.in_flight.is_some() {
+            return Err(ConfigError::invalid(
+                "in_flight",
+                "is counted locally only: put it in a rule with `\"store\": \"local\"`",
+            ));
+        }
+        if self.key.len() > 8 {
+            return Err(ConfigError::invalid("key", "must have at most 8 parts"));
+        }
+        let mut seen = BTreeSet::new();
+        for (i, part) in self.key.iter().enumerate() {
+            let Some(parsed) = KeyPart::parse(part) else {
+                return Err(ConfigError::invalid(
+                    format!("key[{i}]"),
+                    "must be `consumer`, `model`, `route`, `namespace`, `principal`, \
+                     `label:<name>` or `header:<lowercase-name>`",
+                ));
+            };
+            if !seen.insert(parsed) {
+                return Err(ConfigError::invalid(format!("key[{i}]"), "is repeated"));
+            }
+        }
+        self.when.validate().map_err(|e| e.nested("match"))
+    }
+}
+
+impl Validate for MatchConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        for (field, list) in [
+            ("consumers", &self.consumers),
+            ("models", &self.models),
+            ("routes", &self.routes),
+            ("namespaces", &self.namespaces),
+            ("principals", &self.principals),
+        ] {
+            for (i, v) in list.iter().enumerate() {
+                if v.is_empty() || v.len() > 256 || v.chars().any(char::is_control) {
+                    return Err(ConfigError::invalid(
+                        format!("{field}[{i}]"),
+                        "must be 1 to 256 bytes with no control characters",
+                    ));
+                }
+            }
+        }
+        for (i, route) in self.routes.iter().enumerate() {
+            if !route.starts_with('/') {
+                return Err(ConfigError::invalid(
+                    format!("routes[{i}]"),
+                    "must start with `/`",
+                ));
+            }
+        }
+        for name in self.labels.keys() {
+            if !valid_label_name(name) {
+                return Err(ConfigError::invalid(
+                    "labels",
+                    "names must be 1 to 64 characters of letters, digits, `_`, `.` and `-`",
+                ));
+            }
+        }
+        for name in self.headers.keys() {
+            validate_header_name("headers", name)?;
+        }
+        Ok(())
+    }
+}
+
+impl Validate for SpikeConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !(1..=3600).contains(&self.period_secs) {
+            return Err(ConfigError::invalid(
+                "period_secs",
+                "must be between 1 and 3600",
+            ));
+        }
+        if !(self.alpha > 0.0 && self.alpha <= 1.0) {
+            return Err(ConfigError::invalid("alpha", "must be in (0, 1]"));
+        }
+        if !(self.sigmas.is_finite() && self.sigmas > 0.0) {
+            return Err(ConfigError::invalid("sigmas", "must be more than 0"));
+        }
+        for (field, v) in [("min_requests", self.min_requests), ("min_tokens", self.min_tokens)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(ConfigError::invalid(field, "must be 0 or more"));
+            }
+        }
+        if self.hold_secs == 0 {
+            return Err(ConfigError::invalid("hold_secs", "must be at least 1"));
+        }
+        if self.limit_requests == Some(0) {
+            return Err(ConfigError::invalid("limit_requests", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse;
+
+    fn err(json: &str) -> String {
+        parse::<ThrottleConfig>(json.as_bytes()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_full_configuration_parses() {
+        let c: ThrottleConfig = parse(
+            br#"{"rules": [
+                {"name": "per-consumer", "key": ["consumer"],
+                 "limits": [{"requests": 60, "per": "minute"}, {"tokens": 100000, "per": "minute"},
+                            {"cost": 5.0, "per": "day"}], "in_flight": 8},
+                {"name": "free", "match": {"labels": {"tier": "free"}, "models": ["gpt-4o*"]},
+                 "key": ["consumer", "model", "label:tier", "header:x-team"],
+                 "limits": [{"output_tokens": 20000, "per": "hour"}], "store": "rls", "shadow": true}],
+               "prices": {"gpt-4o-mini": {"input": 0.15, "cached_input": 0.075, "output": 0.6},
+                          "*": {"input": 5, "output": 15}},
+               "rls": {"cluster": "ratelimit", "on_failure": "local"},
+               "spike": {"limit_requests": 5}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.rules.len(), 2);
+        assert_eq!(c.rules[0].limits[2].metric(), Some((Metric::Cost, 5_000_000)));
+        assert_eq!(c.rules[1].store, Store::Rls);
+        let rls = c.rls.unwrap();
+        assert_eq!((rls.domain.as_str(), rls.timeout_ms), ("tollgate", 100));
+        assert_eq!(rls.on_failure, RlsFailure::Local);
+        assert_eq!(c.spike.unwrap().limit_requests, Some(5));
+    }
+
+    #[test]
+    fn bad_rules_name_the_field() {
+        let cases = [
+            (r#"{"rules":[{"name":"A","limits":[{"requests":1,"per":"second"}]}]}"#, "rules[0].name"),
+            (r#"{"rules":[{"name":"a"}]}"#, "rules[0].limits: must not be empty"),
+            (
+                r#"{"rules":[{"name":"a","limits":[{"requests":1,"tokens":2,"per":"second"}]}]}"#,
+                "rules[0].limits[0]: must set exactly one",
+            ),
+            (r#"{"rules":[{"name":"a","limits":[{"requests":0,"per":"second"}]}]}"#, "more than 0"),
+            (r#"{"rules":[{"name":"a","limits":[{"requests":1,"per":"week"}]}]}"#, "rules[0].limits[0].per"),
+            (
+                r#"{"rules":[{"name":"a","key":["consumer","tier"],"limits":[{"requests":1,"per":"second"}]}]}"#,
+                "rules[0].key[1]",
+            ),
+            (
+                r#"{"rules":[{"name":"a","key":["header:X-Team"],"limits":[{"requests":1,"per":"second"}]}]}"#,
+                "rules[0].key[0]",
+            ),
+            (
+                r#"{"rules":[{"name":"a","limits":[{"requests":1,"per":"second"}]},{"name":"a","in_flight":1}]}"#,
+                "rules[1].name: must be unique",
+            ),
+            (r#"{"rules":[{"name":"a","limits":[{"cost":1,"per":"day"}]}]}"#, "prices: must have a `*`"),
+            (
+                r#"{"rules":[{"name":"a","store":"rls","limits":[{"requests":1,"per":"second"}]}]}"#,
+                "rls: is required",
+            ),
+            (r#"{"rules":[{"name":"a","match":{"routes":["v1"]},"in_flight":1}]}"#, "rules[0].match.routes[0]"),
+            (r#"{"prices":{"m":{"input":-1,"output":1}}}"#, "prices.m.input"),
+            (r#"{"spike":{"alpha":0}}"#, "spike.alpha"),
+            (r#"{"local":{"max_keys":1}}"#, "local.max_keys"),
+        ];
+        for (json, want) in cases {
+            let got = err(json);
+            assert!(got.contains(want), "{json}: {got}");
+        }
+    }
+
+    #[test]
+    fn key_parts_parse() {
+        assert_eq!(KeyPart::parse("label:tier"), Some(KeyPart::Label("tier".into())));
+        assert_eq!(KeyPart::parse("header:x-a"), Some(KeyPart::Header("x-a".into())));
+        assert_eq!(KeyPart::parse("label:"), None);
+        assert_eq!(KeyPart::parse(":path"), None);
+        assert_eq!(KeyPart::Header("x-a".into()).descriptor_key(), "header.x-a");
+    }
+
+    #[test]
+    fn cost_units_round_up_and_saturate() {
+        assert_eq!(cost_units(0.000_001), 1);
+        assert_eq!(cost_units(0.000_000_1), 1);
+        assert_eq!(cost_units(0.0), 0);
+        assert_eq!(cost_units(f64::NAN), 0);
+        assert_eq!(cost_units(1e30), u64::MAX);
     }
 }
