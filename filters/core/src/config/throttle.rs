@@ -38,7 +38,7 @@ pub const MAX_LIMITS_PER_RULE: usize = 8;
 pub const MIN_MAX_KEYS: u32 = 16;
 /// Largest cap on counter records (each is at most a few hundred bytes of
 /// shared data).
-pub const MAX_MAX_KEYS: u32 = 1_000_000;
+pub const MAX_MAX_KEYS: u32 = 100_000;
 
 /// Configuration of the `throttle` filter: how much a consumer may use.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -509,7 +509,10 @@ impl Validate for ThrottleConfig {
         for (pattern, price) in &self.prices {
             let at = format!("prices.{pattern}");
             if pattern.is_empty() || pattern.len() > 256 {
-                return Err(ConfigError::invalid(at, "model patterns must be 1 to 256 bytes"));
+                return Err(ConfigError::invalid(
+                    at,
+                    "model patterns must be 1 to 256 bytes",
+                ));
             }
             if !valid_price(price.input) {
                 return Err(ConfigError::invalid(
@@ -538,12 +541,15 @@ impl Validate for ThrottleConfig {
             ));
         }
         if self.default_max_tokens == 0 {
-            return Err(ConfigError::invalid("default_max_tokens", "must be at least 1"));
+            return Err(ConfigError::invalid(
+                "default_max_tokens",
+                "must be at least 1",
+            ));
         }
         if !(MIN_MAX_KEYS..=MAX_MAX_KEYS).contains(&self.local.max_keys) {
             return Err(ConfigError::invalid(
                 "local.max_keys",
-                "must be between 16 and 1000000",
+                "must be between 16 and 100000",
             ));
         }
         if self.local.in_flight_timeout_secs == 0 {
@@ -698,7 +704,10 @@ impl Validate for SpikeConfig {
         if !(self.sigmas.is_finite() && self.sigmas > 0.0) {
             return Err(ConfigError::invalid("sigmas", "must be more than 0"));
         }
-        for (field, v) in [("min_requests", self.min_requests), ("min_tokens", self.min_tokens)] {
+        for (field, v) in [
+            ("min_requests", self.min_requests),
+            ("min_tokens", self.min_tokens),
+        ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(ConfigError::invalid(field, "must be 0 or more"));
             }
@@ -719,7 +728,9 @@ mod tests {
     use crate::config::parse;
 
     fn err(json: &str) -> String {
-        parse::<ThrottleConfig>(json.as_bytes()).unwrap_err().to_string()
+        parse::<ThrottleConfig>(json.as_bytes())
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
@@ -739,7 +750,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.rules.len(), 2);
-        assert_eq!(c.rules[0].limits[2].metric(), Some((Metric::Cost, 5_000_000)));
+        assert_eq!(
+            c.rules[0].limits[2].metric(),
+            Some((Metric::Cost, 5_000_000))
+        );
         assert_eq!(c.rules[1].store, Store::Rls);
         let rls = c.rls.unwrap();
         assert_eq!((rls.domain.as_str(), rls.timeout_ms), ("tollgate", 100));
@@ -750,14 +764,26 @@ mod tests {
     #[test]
     fn bad_rules_name_the_field() {
         let cases = [
-            (r#"{"rules":[{"name":"A","limits":[{"requests":1,"per":"second"}]}]}"#, "rules[0].name"),
-            (r#"{"rules":[{"name":"a"}]}"#, "rules[0].limits: must not be empty"),
+            (
+                r#"{"rules":[{"name":"A","limits":[{"requests":1,"per":"second"}]}]}"#,
+                "rules[0].name",
+            ),
+            (
+                r#"{"rules":[{"name":"a"}]}"#,
+                "rules[0].limits: must not be empty",
+            ),
             (
                 r#"{"rules":[{"name":"a","limits":[{"requests":1,"tokens":2,"per":"second"}]}]}"#,
                 "rules[0].limits[0]: must set exactly one",
             ),
-            (r#"{"rules":[{"name":"a","limits":[{"requests":0,"per":"second"}]}]}"#, "more than 0"),
-            (r#"{"rules":[{"name":"a","limits":[{"requests":1,"per":"week"}]}]}"#, "rules[0].limits[0].per"),
+            (
+                r#"{"rules":[{"name":"a","limits":[{"requests":0,"per":"second"}]}]}"#,
+                "more than 0",
+            ),
+            (
+                r#"{"rules":[{"name":"a","limits":[{"requests":1,"per":"week"}]}]}"#,
+                "rules[0].limits[0].per",
+            ),
             (
                 r#"{"rules":[{"name":"a","key":["consumer","tier"],"limits":[{"requests":1,"per":"second"}]}]}"#,
                 "rules[0].key[1]",
@@ -770,13 +796,22 @@ mod tests {
                 r#"{"rules":[{"name":"a","limits":[{"requests":1,"per":"second"}]},{"name":"a","in_flight":1}]}"#,
                 "rules[1].name: must be unique",
             ),
-            (r#"{"rules":[{"name":"a","limits":[{"cost":1,"per":"day"}]}]}"#, "prices: must have a `*`"),
+            (
+                r#"{"rules":[{"name":"a","limits":[{"cost":1,"per":"day"}]}]}"#,
+                "prices: must have a `*`",
+            ),
             (
                 r#"{"rules":[{"name":"a","store":"rls","limits":[{"requests":1,"per":"second"}]}]}"#,
                 "rls: is required",
             ),
-            (r#"{"rules":[{"name":"a","match":{"routes":["v1"]},"in_flight":1}]}"#, "rules[0].match.routes[0]"),
-            (r#"{"prices":{"m":{"input":-1,"output":1}}}"#, "prices.m.input"),
+            (
+                r#"{"rules":[{"name":"a","match":{"routes":["v1"]},"in_flight":1}]}"#,
+                "rules[0].match.routes[0]",
+            ),
+            (
+                r#"{"prices":{"m":{"input":-1,"output":1}}}"#,
+                "prices.m.input",
+            ),
             (r#"{"spike":{"alpha":0}}"#, "spike.alpha"),
             (r#"{"local":{"max_keys":1}}"#, "local.max_keys"),
         ];
@@ -788,8 +823,14 @@ mod tests {
 
     #[test]
     fn key_parts_parse() {
-        assert_eq!(KeyPart::parse("label:tier"), Some(KeyPart::Label("tier".into())));
-        assert_eq!(KeyPart::parse("header:x-a"), Some(KeyPart::Header("x-a".into())));
+        assert_eq!(
+            KeyPart::parse("label:tier"),
+            Some(KeyPart::Label("tier".into()))
+        );
+        assert_eq!(
+            KeyPart::parse("header:x-a"),
+            Some(KeyPart::Header("x-a".into()))
+        );
         assert_eq!(KeyPart::parse("label:"), None);
         assert_eq!(KeyPart::parse(":path"), None);
         assert_eq!(KeyPart::Header("x-a".into()).descriptor_key(), "header.x-a");

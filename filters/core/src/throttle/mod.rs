@@ -6,6 +6,8 @@
 //!   reports, from a JSON body or a stream of SSE events, or an estimate when
 //!   it reports none (what a limiter charges, releasing the rest).
 
+pub mod counters;
+pub mod limiter;
 pub mod rls;
 pub mod spike;
 pub mod usage;

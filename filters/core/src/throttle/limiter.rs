@@ -1,0 +1,1212 @@
+//! The limits: which rules apply to a request, what it reserves, whether it
+//! fits, and the charge when it ends.
+//!
+//! ```
+//! use tollgate_core::config::{self, ThrottleConfig};
+//! use tollgate_core::throttle::counters::MemoryStore;
+//! use tollgate_core::throttle::limiter::{Facts, Limiter, Verdict};
+//! use tollgate_core::throttle::usage::Usage;
+//!
+//! let cfg: ThrottleConfig = config::parse(br#"{"rules": [{"name": "tpm", "key": ["consumer"],
+//!     "limits": [{"tokens": 1000, "per": "minute"}]}]}"#).unwrap();
+//! let limiter = Limiter::new(&cfg, 0);
+//! let store = MemoryStore::default(); // the host's shared data in the filter
+//! let facts = Facts { consumer: Some("team-a"), ..Facts::default() };
+//! let applied = limiter.applying(&facts);
+//!
+//! // 100 prompt tokens and max_tokens 500: reserve 600 of the 1000.
+//! let want = limiter.reserve_amounts(Some("m"), 100, Some(500));
+//! let first = limiter.admit(&store, &applied, &want, 0).unwrap();
+//! assert!(matches!(first.verdict, Verdict::Admit));
+//! // A second, concurrent one does not fit: 600 + 600 > 1000.
+//! let second = limiter.admit(&store, &applied, &want, 0).unwrap();
+//! assert!(matches!(second.verdict, Verdict::Deny(_)));
+//!
+//! // The first used 100 + 50: the rest of its reservation comes back.
+//! let used = Usage { input_tokens: 100, output_tokens: 50, ..Usage::default() };
+//! limiter.settle(&store, &first.reservation, &limiter.charge_amounts(Some("m"), &used), 10).unwrap();
+//! let third = limiter.admit(&store, &applied, &want, 20).unwrap();
+//! assert!(matches!(third.verdict, Verdict::Admit));
+//! ```
+//!
+//! # Windows
+//! Fixed windows aligned to the epoch, as rate-limit services count them: a
+//! minute window resets at :00, so `x-ratelimit-reset-*` and `retry-after`
+//! are exact. A reservation is held in the window it was made in; when that
+//! window is over by the time the response ends, a charge above the
+//! reservation goes to the current window and a refund is dropped (the old
+//! window no longer limits anything).
+//!
+//! # Several rules
+//! A request is admitted only if every applying rule admits it. Rules
+//! reserve one after the other; when a later one refuses, the earlier
+//! reservations are released before the refusal is returned, so a refused
+//! request holds nothing. Shadow rules always reserve (their counters follow
+//! the real traffic) and report what they would have refused.
+
+use crate::auth::permissions::glob_match;
+use crate::config::throttle::{
+    cost_units, KeyPart, MatchConfig, Metric, Price, RuleConfig, Store, ThrottleConfig, Window,
+};
+use crate::throttle::counters::{Change, Record, SharedStore, StoreError, Table, TableStats};
+use crate::throttle::usage::Usage;
+
+/// What is known about a request when the rules are applied.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts<'a> {
+    /// The consumer `auth` identified.
+    pub consumer: Option<&'a str>,
+    /// The model the request names.
+    pub model: Option<&'a str>,
+    /// The path without its query.
+    pub route: &'a str,
+    /// The caller's namespace.
+    pub namespace: Option<&'a str>,
+    /// The caller's mTLS principal.
+    pub principal: Option<&'a str>,
+    /// Consumer labels set by `auth` (name, value).
+    pub labels: &'a [(String, String)],
+    /// The request headers named by the rules (name, value).
+    pub headers: &'a [(String, String)],
+}
+
+/// One limit of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// What it counts.
+    pub metric: Metric,
+    /// How much per window (cost in millionths).
+    pub value: u64,
+    /// The window.
+    pub window: Window,
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Its name.
+    pub name: String,
+    when: MatchConfig,
+    key: Vec<KeyPart>,
+    /// Its limits, in configuration order.
+    pub limits: Vec<Limit>,
+    /// Most requests in flight per key.
+    pub in_flight: Option<u32>,
+    /// Report, never refuse.
+    pub shadow: bool,
+    /// Where its counters live.
+    pub store: Store,
+    /// The metrics and windows of its limits: part of the counter key, so a
+    /// configuration that changes them starts fresh counters.
+    shape: String,
+}
+
+impl Rule {
+    fn new(cfg: &RuleConfig, shadow_all: bool) -> Self {
+        let limits: Vec<Limit> = cfg
+            .limits
+            .iter()
+            .filter_map(|l| {
+                l.metric().map(|(metric, value)| Limit {
+                    metric,
+                    value,
+                    window: l.per,
+                })
+            })
+            .collect();
+        let shape = limits
+            .iter()
+            .map(|l| format!("{}/{}", l.metric.as_str(), l.window.as_str()))
+            .collect::<Vec<_>>()
+            .join(",");
+        Self {
+            name: cfg.name.clone(),
+            when: cfg.when.clone(),
+            key: cfg.key.iter().filter_map(|k| KeyPart::parse(k)).collect(),
+            limits,
+            in_flight: cfg.in_flight,
+            shadow: cfg.shadow || shadow_all,
+            store: cfg.store,
+            shape,
+        }
+    }
+
+    /// Whether the rule applies to a request with these facts.
+    pub fn applies(&self, f: &Facts<'_>) -> bool {
+        let w = &self.when;
+        (w.consumers.is_empty()
+            || f.consumer
+                .is_some_and(|c| w.consumers.iter().any(|x| x == c)))
+            && (w.models.is_empty()
+                || f.model
+                    .is_some_and(|m| w.models.iter().any(|p| glob_match(p, m))))
+            && (w.routes.is_empty() || w.routes.iter().any(|r| f.route.starts_with(r.as_str())))
+            && (w.namespaces.is_empty()
+                || f.namespace
+                    .is_some_and(|n| w.namespaces.iter().any(|x| x == n)))
+            && (w.principals.is_empty()
+                || f.principal
+                    .is_some_and(|p| w.principals.iter().any(|x| glob_match(x, p))))
+            && w.labels
+                .iter()
+                .all(|(k, v)| lookup(f.labels, k) == Some(v.as_str()))
+            && w.headers
+                .iter()
+                .all(|(k, v)| lookup(f.headers, k) == Some(v.as_str()))
+    }
+
+    /// The value of each key part for these facts (empty when unknown).
+    pub fn key_values<'f>(&self, f: &Facts<'f>) -> Vec<(&KeyPart, &'f str)> {
+        self.key
+            .iter()
+            .map(|part| {
+                let v = match part {
+                    KeyPart::Consumer => f.consumer,
+                    KeyPart::Model => f.model,
+                    KeyPart::Route => Some(f.route),
+                    KeyPart::Namespace => f.namespace,
+                    KeyPart::Principal => f.principal,
+                    KeyPart::Label(n) => lookup(f.labels, n),
+                    KeyPart::Header(n) => lookup(f.headers, n),
+                };
+                (part, v.unwrap_or(""))
+            })
+            .collect()
+    }
+
+    /// The counter key: the rule, its limits' shape and each key value,
+    /// length-prefixed so no value can pose as two.
+    fn counter_key(&self, f: &Facts<'_>) -> String {
+        let mut key = format!("r|{}|{}", self.name, self.shape);
+        for (_, v) in self.key_values(f) {
+            key.push_str(&format!("|{}:{v}", v.len()));
+        }
+        key
+    }
+}
+
+fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A rule that applies to a request, with its counter key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// Index into [`Limiter::rules`].
+    pub rule: usize,
+    /// The counter key.
+    pub key: String,
+}
+
+/// Amounts a request reserves or is charged, per metric.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Amounts {
+    /// Requests (1, or 0 for a charge that only adjusts tokens).
+    pub requests: u64,
+    /// Input tokens.
+    pub input_tokens: u64,
+    /// Output tokens.
+    pub output_tokens: u64,
+    /// Cost in millionths.
+    pub cost: u64,
+}
+
+impl Amounts {
+    /// The amount of `metric`.
+    pub fn get(&self, metric: Metric) -> u64 {
+        match metric {
+            Metric::Requests => self.requests,
+            Metric::InputTokens => self.input_tokens,
+            Metric::OutputTokens => self.output_tokens,
+            Metric::Tokens => self.input_tokens.saturating_add(self.output_tokens),
+            Metric::Cost => self.cost,
+        }
+    }
+}
+
+/// Why a request is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denial {
+    /// The rule.
+    pub rule: String,
+    /// What was exceeded; `None` for the in-flight limit.
+    pub limit: Option<Limit>,
+    /// Seconds until a retry can succeed; `None` when it never can (the
+    /// request alone needs more than the limit).
+    pub retry_after_secs: Option<u64>,
+}
+
+impl Denial {
+    /// A message for the client, naming the rule and what was exceeded but
+    /// no counts of anyone else.
+    pub fn message(&self) -> String {
+        match (self.limit, self.retry_after_secs) {
+            (None, _) => format!("too many requests in flight (rule `{}`)", self.rule),
+            (Some(l), None) => format!(
+                "request needs more {} than the limit of {} per {} allows (rule `{}`)",
+                metric_words(l.metric),
+                display_value(l),
+                l.window.as_str(),
+                self.rule
+            ),
+            (Some(l), Some(_)) => format!(
+                "rate limit reached: {} {} per {} (rule `{}`)",
+                display_value(l),
+                metric_words(l.metric),
+                l.window.as_str(),
+                self.rule
+            ),
+        }
+    }
+}
+
+fn metric_words(m: Metric) -> &'static str {
+    match m {
+        Metric::Requests => "requests",
+        Metric::InputTokens => "input tokens",
+        Metric::OutputTokens => "output tokens",
+        Metric::Tokens => "tokens",
+        Metric::Cost => "cost",
+    }
+}
+
+fn display_value(l: Limit) -> String {
+    if l.metric == Metric::Cost {
+        format!(
+            "{:.2}",
+            l.value as f64 / crate::config::throttle::COST_SCALE
+        )
+    } else {
+        l.value.to_string()
+    }
+}
+
+/// Whether a request may go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Yes.
+    Admit,
+    /// No: answer 429.
+    Deny(Denial),
+}
+
+/// The tightest limit of a kind after a decision, for `x-ratelimit-*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Remaining {
+    /// The limit.
+    pub limit: u64,
+    /// What is left of it.
+    pub remaining: u64,
+    /// Milliseconds until its window resets.
+    pub reset_ms: u64,
+}
+
+/// The request and token limits closest to running out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateStatus {
+    /// Among request limits.
+    pub requests: Option<Remaining>,
+    /// Among token limits (input, output or total).
+    pub tokens: Option<Remaining>,
+}
+
+impl RateStatus {
+    /// Folds one limit's state in, keeping the one with least remaining.
+    pub fn consider(&mut self, metric: Metric, r: Remaining) {
+        let slot = match metric {
+            Metric::Requests => &mut self.requests,
+            m if m.is_tokens() => &mut self.tokens,
+            _ => return,
+        };
+        if slot.is_none_or(|old| r.remaining < old.remaining) {
+            *slot = Some(r);
+        }
+    }
+}
+
+/// What one rule holds for a request until it ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// Index into [`Limiter::rules`].
+    pub rule: usize,
+    /// The counter key.
+    pub key: String,
+    /// The end of the window each limit's reservation went to.
+    pub windows: Vec<u64>,
+    /// Whether it counts as in flight.
+    pub in_flight: bool,
+}
+
+/// Everything a request holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reservation {
+    /// What was reserved.
+    pub amounts: Amounts,
+    /// Per rule.
+    pub held: Vec<Held>,
+}
+
+/// The outcome of [`Limiter::admit`].
+#[derive(Debug, Clone)]
+pub struct Admission {
+    /// Admit or refuse.
+    pub verdict: Verdict,
+    /// What the request holds (empty when refused).
+    pub reservation: Reservation,
+    /// For the `x-ratelimit-*` headers.
+    pub status: RateStatus,
+    /// What shadow rules would have refused.
+    pub shadow_denials: Vec<Denial>,
+    /// Shared-data retries and evictions.
+    pub stats: TableStats,
+}
+
+/// The compiled limits.
+#[derive(Debug, Clone)]
+pub struct Limiter {
+    /// The rules, in configuration order.
+    pub rules: Vec<Rule>,
+    /// (pattern, price), exact names first, then longer patterns first.
+    prices: Vec<(String, Price)>,
+    default_max_tokens: u64,
+    in_flight_timeout_ms: u64,
+    table: Table,
+}
+
+const PAYLOAD_HEADER: usize = 12;
+const PAYLOAD_PER_LIMIT: usize = 16;
+
+/// A rule's counters as stored: in-flight count, when it last changed, and
+/// (end of the window in seconds since the epoch, used) per limit. Ends
+/// rather than indexes, so that any record says by itself whether it is
+/// idle, whatever rule wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Counters {
+    in_flight: u32,
+    in_flight_ms: u64,
+    windows: Vec<(u64, u64)>,
+}
+
+impl Counters {
+    fn fresh(n: usize) -> Self {
+        Self {
+            in_flight: 0,
+            in_flight_ms: 0,
+            windows: vec![(0, 0); n],
+        }
+    }
+
+    fn decode(bytes: &[u8], n: usize) -> Option<Self> {
+        let c = Self::decode_any(bytes)?;
+        (c.windows.len() == n).then_some(c)
+    }
+
+    fn decode_any(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() < PAYLOAD_HEADER
+            || (bytes.len().checked_sub(PAYLOAD_HEADER)?) % PAYLOAD_PER_LIMIT != 0
+        {
+            return None;
+        }
+        let (head, rest) = bytes.split_at_checked(PAYLOAD_HEADER)?;
+        let u64_at = |b: &[u8], at: usize| -> Option<u64> {
+            Some(u64::from_le_bytes(
+                b.get(at..at.checked_add(8)?)?.try_into().ok()?,
+            ))
+        };
+        let windows = rest
+            .chunks_exact(PAYLOAD_PER_LIMIT)
+            .map(|c| Some((u64_at(c, 0)?, u64_at(c, 8)?)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self {
+            in_flight: u32::from_le_bytes(head.get(..4)?.try_into().ok()?),
+            in_flight_ms: u64_at(head, 4)?,
+            windows,
+        })
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(
+            PAYLOAD_HEADER.saturating_add(self.windows.len().saturating_mul(PAYLOAD_PER_LIMIT)),
+        );
+        out.extend_from_slice(&self.in_flight.to_le_bytes());
+        out.extend_from_slice(&self.in_flight_ms.to_le_bytes());
+        for (w, used) in &self.windows {
+            out.extend_from_slice(&w.to_le_bytes());
+            out.extend_from_slice(&used.to_le_bytes());
+        }
+        out
+    }
+}
+
+/// The end, in seconds since the epoch, of the `window` that holds `now_ms`.
+fn window_end(window: Window, now_ms: u64) -> u64 {
+    let len = window.seconds();
+    (now_ms / 1000)
+        .checked_div(len)
+        .unwrap_or(0)
+        .saturating_add(1)
+        .saturating_mul(len)
+}
+
+fn reset_ms(window: Window, now_ms: u64) -> u64 {
+    let len = window.seconds().saturating_mul(1000);
+    len.saturating_sub(now_ms.checked_rem(len).unwrap_or(0))
+}
+
+impl Limiter {
+    /// Compiles a validated configuration. `seed` spreads counter keys over
+    /// the table's slots; every worker must use the same one.
+    pub fn new(cfg: &ThrottleConfig, seed: u64) -> Self {
+        let mut prices: Vec<(String, Price)> =
+            cfg.prices.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        prices.sort_by_key(|(p, _)| {
+            let glob = p.contains(['*', '?']);
+            (glob, std::cmp::Reverse(p.len()))
+        });
+        Self {
+            rules: cfg.rules.iter().map(|r| Rule::new(r, cfg.shadow)).collect(),
+            prices,
+            default_max_tokens: u64::from(cfg.default_max_tokens),
+            in_flight_timeout_ms: u64::from(cfg.local.in_flight_timeout_secs).saturating_mul(1000),
+            table: Table::new(cfg.local.max_keys, seed),
+        }
+    }
+
+    /// The slot table (spike detection keeps its records there too).
+    pub fn table(&self) -> &Table {
+        &self.table
+    }
+
+    /// The request headers the rules read (match or key).
+    pub fn header_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for r in &self.rules {
+            let from_key = r.key.iter().filter_map(|k| match k {
+                KeyPart::Header(n) => Some(n.clone()),
+                _ => None,
+            });
+            for n in r.when.headers.keys().cloned().chain(from_key) {
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+        }
+        names
+    }
+
+    /// Whether any rule needs the request body: a token or cost limit, or a
+    /// model in its match or key. When none does, a request can be decided
+    /// at its headers.
+    pub fn needs_body(&self) -> bool {
+        self.rules.iter().any(|r| {
+            r.limits.iter().any(|l| l.metric != Metric::Requests)
+                || !r.when.models.is_empty()
+                || r.key.contains(&KeyPart::Model)
+        })
+    }
+
+    /// The rules that apply to a request, with their counter keys.
+    pub fn applying(&self, facts: &Facts<'_>) -> Vec<Applied> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.applies(facts))
+            .map(|(i, r)| Applied {
+                rule: i,
+                key: r.counter_key(facts),
+            })
+            .collect()
+    }
+
+    /// The price of `model`: exact name, else the longest matching pattern.
+    pub fn price(&self, model: Option<&str>) -> Option<Price> {
+        let model = model.unwrap_or("");
+        self.prices
+            .iter()
+            .find(|(p, _)| p == model || glob_match(p, model))
+            .map(|(_, price)| *price)
+    }
+
+    /// What a request reserves: one request, the prompt estimate, the
+    /// output it asked for (or `default_max_tokens`), and their cost.
+    pub fn reserve_amounts(
+        &self,
+        model: Option<&str>,
+        input_estimate: u64,
+        requested_output: Option<u64>,
+    ) -> Amounts {
+        let output = requested_output.unwrap_or(self.default_max_tokens);
+        let usage = Usage {
+            input_tokens: input_estimate,
+            cached_input_tokens: 0,
+            output_tokens: output,
+            estimated: true,
+        };
+        Amounts {
+            requests: 1,
+            input_tokens: input_estimate,
+            output_tokens: output,
+            cost: self.cost(model, &usage),
+        }
+    }
+
+    /// What a finished request is charged.
+    pub fn charge_amounts(&self, model: Option<&str>, usage: &Usage) -> Amounts {
+        Amounts {
+            requests: 1,
+            input_tokens: usage.input_tokens,
+            output_tokens: usage.output_tokens,
+            cost: self.cost(model, usage),
+        }
+    }
+
+    /// The cost of `usage` in millionths (0 when no price applies: with a
+    /// cost limit the configuration has a `*` price).
+    pub fn cost(&self, model: Option<&str>, usage: &Usage) -> u64 {
+        let Some(p) = self.price(model) else {
+            return 0;
+        };
+        let cached = usage.cached_input_tokens.min(usage.input_tokens);
+        let fresh = usage.input_tokens.saturating_sub(cached);
+        // Prices are per million tokens and costs are counted in millionths:
+        // tokens × price is the cost in millionths.
+        let micro = fresh as f64 * p.input
+            + cached as f64 * p.cached_input.unwrap_or(p.input)
+            + usage.output_tokens as f64 * p.output;
+        cost_units(micro / crate::config::throttle::COST_SCALE)
+    }
+
+    /// Reserves `amounts` in every applying local rule, or none of them.
+    /// Rules with `"store": "rls"` in `applied` are skipped (the caller asks
+    /// the service), unless `rls_fallback` says to count them here.
+    pub fn admit(
+        &self,
+        store: &dyn SharedStore,
+        applied: &[Applied],
+        amounts: &Amounts,
+        now_ms: u64,
+    ) -> Result<Admission, StoreError> {
+        self.admit_with(store, applied, amounts, now_ms, false)
+    }
+
+    /// [`Limiter::admit`], counting RLS rules locally too when
+    /// `rls_locally` (the `local` failure mode of the service).
+    pub fn admit_with(
+        &self,
+        store: &dyn SharedStore,
+        applied: &[Applied],
+        amounts: &Amounts,
+        now_ms: u64,
+        rls_locally: bool,
+    ) -> Result<Admission, StoreError> {
+        let mut out = Admission {
+            verdict: Verdict::Admit,
+            reservation: Reservation {
+                amounts: *amounts,
+                held: Vec::new(),
+            },
+            status: RateStatus::default(),
+            shadow_denials: Vec::new(),
+            stats: TableStats::default(),
+        };
+        for a in applied {
+            let Some(rule) = self.rules.get(a.rule) else {
+                continue;
+            };
+            if rule.store == Store::Rls && !rls_locally {
+                continue;
+            }
+            let (result, stats) = self.table.update(
+                store,
+                &a.key,
+                now_ms,
+                &|r, now| self.idle(r, now),
+                &mut |old| self.reserve_in(rule, old, amounts, now_ms),
+            )?;
+            add_stats(&mut out.stats, stats);
+            let (denial, windows, status) = result;
+            for (metric, r) in status {
+                out.status.consider(metric, r);
+            }
+            match denial {
+                Some(d) if rule.shadow => {
+                    out.shadow_denials.push(d);
+                    out.reservation.held.push(Held {
+                        rule: a.rule,
+                        key: a.key.clone(),
+                        windows,
+                        in_flight: rule.in_flight.is_some(),
+                    });
+                }
+                Some(d) => {
+                    let held = std::mem::take(&mut out.reservation.held);
+                    let none = Amounts::default();
+                    let release = Reservation {
+                        amounts: *amounts,
+                        held,
+                    };
+                    let stats = self.settle(store, &release, &none, now_ms)?;
+                    add_stats(&mut out.stats, stats);
+                    out.verdict = Verdict::Deny(d);
+                    return Ok(out);
+                }
+                None => out.reservation.held.push(Held {
+                    rule: a.rule,
+                    key: a.key.clone(),
+                    windows,
+                    in_flight: rule.in_flight.is_some(),
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether a record holds nothing that still limits, so evicting it
+    /// loses nothing: a rule's record whose windows are all over and with
+    /// nothing in flight, or another kind's record unused for a day.
+    pub fn idle(&self, rec: &Record, now_ms: u64) -> bool {
+        if !rec.key.starts_with("r|") {
+            return now_ms.saturating_sub(rec.last_used_ms) > 86_400_000;
+        }
+        let Some(c) = Counters::decode_any(&rec.payload) else {
+            return true;
+        };
+        let in_flight_live =
+            c.in_flight > 0 && now_ms.saturating_sub(c.in_flight_ms) < self.in_flight_timeout_ms;
+        !in_flight_live
+            && c.windows
+                .iter()
+                .all(|(end, _)| end.saturating_mul(1000) <= now_ms)
+    }
+
+    #[expect(clippy::type_complexity, reason = "one private call site")]
+    fn reserve_in(
+        &self,
+        rule: &Rule,
+        old: Option<&[u8]>,
+        amounts: &Amounts,
+        now_ms: u64,
+    ) -> Change<(Option<Denial>, Vec<u64>, Vec<(Metric, Remaining)>)> {
+        let n = rule.limits.len();
+        let mut c = old
+            .and_then(|b| Counters::decode(b, n))
+            .unwrap_or_else(|| Counters::fresh(n));
+        if now_ms.saturating_sub(c.in_flight_ms) >= self.in_flight_timeout_ms {
+            c.in_flight = 0;
+        }
+        let mut denial: Option<Denial> = None;
+        let mut windows = Vec::with_capacity(n);
+        let mut status = Vec::with_capacity(n);
+        for (limit, (w, used)) in rule.limits.iter().zip(c.windows.iter_mut()) {
+            let current = window_end(limit.window, now_ms);
+            if *w != current {
+                *w = current;
+                *used = 0;
+            }
+            windows.push(current);
+            let need = amounts.get(limit.metric);
+            let after = used.saturating_add(need);
+            let reset = reset_ms(limit.window, now_ms);
+            if after > limit.value && denial.is_none() {
+                denial = Some(Denial {
+                    rule: rule.name.clone(),
+                    limit: Some(*limit),
+                    retry_after_secs: (need <= limit.value).then(|| reset.div_ceil(1000).max(1)),
+                });
+            }
+            status.push((
+                limit.metric,
+                Remaining {
+                    limit: limit.value,
+                    remaining: limit.value.saturating_sub(after),
+                    reset_ms: reset,
+                },
+            ));
+        }
+        if let Some(max) = rule.in_flight {
+            if c.in_flight >= max && denial.is_none() {
+                denial = Some(Denial {
+                    rule: rule.name.clone(),
+                    limit: None,
+                    retry_after_secs: Some(1),
+                });
+            }
+        }
+        if denial.is_some() && !rule.shadow {
+            // Refused: nothing is written; report what is left as it is.
+            for ((_, r), (limit, (_, used))) in
+                status.iter_mut().zip(rule.limits.iter().zip(&c.windows))
+            {
+                r.remaining = limit.value.saturating_sub(*used);
+            }
+            return Change::Keep((denial, windows, status));
+        }
+        for (limit, (_, used)) in rule.limits.iter().zip(c.windows.iter_mut()) {
+            *used = used.saturating_add(amounts.get(limit.metric));
+        }
+        if rule.in_flight.is_some() {
+            c.in_flight = c.in_flight.saturating_add(1);
+            c.in_flight_ms = now_ms;
+        }
+        Change::Write(c.encode(), (denial, windows, status))
+    }
+
+    /// Replaces a reservation by the real charge: the difference is added
+    /// to (or taken back from) each window the reservation went to, and the
+    /// request leaves the in-flight count. A settle with zero `actual`
+    /// releases the reservation whole (a refused or failed request).
+    pub fn settle(
+        &self,
+        store: &dyn SharedStore,
+        reservation: &Reservation,
+        actual: &Amounts,
+        now_ms: u64,
+    ) -> Result<TableStats, StoreError> {
+        let mut total = TableStats::default();
+        for held in &reservation.held {
+            let Some(rule) = self.rules.get(held.rule) else {
+                continue;
+            };
+            let ((), stats) = self.table.update(
+                store,
+                &held.key,
+                now_ms,
+                &|r, now| self.idle(r, now),
+                &mut |old| {
+                    let n = rule.limits.len();
+                    let Some(mut c) = old.and_then(|b| Counters::decode(b, n)) else {
+                        // Evicted meanwhile: nothing to give back.
+                        return Change::Keep(());
+                    };
+                    for ((limit, (w, used)), reserved_in) in rule
+                        .limits
+                        .iter()
+                        .zip(c.windows.iter_mut())
+                        .zip(&held.windows)
+                    {
+                        let reserved = reservation.amounts.get(limit.metric);
+                        let charged = actual.get(limit.metric);
+                        let current = window_end(limit.window, now_ms);
+                        if *reserved_in == current && *w == current {
+                            *used = used.saturating_sub(reserved).saturating_add(charged);
+                        } else if charged > reserved {
+                            if *w != current {
+                                *w = current;
+                                *used = 0;
+                            }
+                            *used = used.saturating_add(charged.saturating_sub(reserved));
+                        }
+                    }
+                    if held.in_flight {
+                        c.in_flight = c.in_flight.saturating_sub(1);
+                        c.in_flight_ms = now_ms;
+                    }
+                    Change::Write(c.encode(), ())
+                },
+            )?;
+            add_stats(&mut total, stats);
+        }
+        Ok(total)
+    }
+
+    /// The remaining amount of each limit of `rule` for `key`, without
+    /// changing anything (for tests and the demo).
+    pub fn peek(
+        &self,
+        store: &dyn SharedStore,
+        rule: usize,
+        key: &str,
+        now_ms: u64,
+    ) -> Result<Vec<u64>, StoreError> {
+        let Some(r) = self.rules.get(rule) else {
+            return Ok(Vec::new());
+        };
+        let c = self
+            .table
+            .read(store, key)?
+            .and_then(|b| Counters::decode(&b, r.limits.len()))
+            .unwrap_or_else(|| Counters::fresh(r.limits.len()));
+        Ok(r.limits
+            .iter()
+            .zip(&c.windows)
+            .map(|(l, (w, used))| {
+                if *w == window_end(l.window, now_ms) {
+                    l.value.saturating_sub(*used)
+                } else {
+                    l.value
+                }
+            })
+            .collect())
+    }
+}
+
+fn add_stats(total: &mut TableStats, s: TableStats) {
+    total.cas_retries = total.cas_retries.saturating_add(s.cas_retries);
+    total.evictions = total.evictions.saturating_add(s.evictions);
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::config::parse;
+    use crate::throttle::counters::MemoryStore;
+
+    fn limiter(json: &str) -> Limiter {
+        Limiter::new(&parse::<ThrottleConfig>(json.as_bytes()).unwrap(), 1)
+    }
+
+    fn facts(consumer: &'static str) -> Facts<'static> {
+        Facts {
+            consumer: Some(consumer),
+            model: Some("gpt-4o-mini"),
+            route: "/v1/chat/completions",
+            ..Facts::default()
+        }
+    }
+
+    fn admitted(a: &Admission) -> bool {
+        matches!(a.verdict, Verdict::Admit)
+    }
+
+    const RPM: &str =
+        r#"{"rules":[{"name":"rpm","key":["consumer"],"limits":[{"requests":3,"per":"minute"}]}]}"#;
+
+    #[test]
+    fn requests_are_limited_per_key_and_the_window_resets_on_the_minute() {
+        let l = limiter(RPM);
+        let s = MemoryStore::default();
+        let one = Amounts {
+            requests: 1,
+            ..Amounts::default()
+        };
+        let a = l.applying(&facts("a"));
+        let b = l.applying(&facts("b"));
+        let t0 = 120_000; // 12:02:00
+        for i in 0..3 {
+            let got = l.admit(&s, &a, &one, t0 + i * 1000).unwrap();
+            assert!(admitted(&got));
+            assert_eq!(got.status.requests.unwrap().remaining, 2 - i);
+        }
+        let denied = l.admit(&s, &a, &one, t0 + 45_500).unwrap();
+        let Verdict::Deny(d) = &denied.verdict else {
+            panic!()
+        };
+        assert_eq!(
+            d.retry_after_secs,
+            Some(15),
+            "ceil of 14.5 s to the next minute"
+        );
+        assert_eq!(d.rule, "rpm");
+        assert_eq!(denied.status.requests.unwrap().remaining, 0);
+        assert_eq!(denied.status.requests.unwrap().reset_ms, 14_500);
+        // Another key is untouched.
+        assert!(admitted(&l.admit(&s, &b, &one, t0 + 45_500).unwrap()));
+        // The last millisecond of the window is still in it; the next is not.
+        assert!(!admitted(&l.admit(&s, &a, &one, t0 + 59_999).unwrap()));
+        assert!(admitted(&l.admit(&s, &a, &one, t0 + 60_000).unwrap()));
+    }
+
+    #[test]
+    fn concurrent_reservations_cannot_overshoot_and_refunds_come_back() {
+        let l = limiter(
+            r#"{"rules":[{"name":"tpm","key":["consumer"],"limits":[{"tokens":10000,"per":"minute"}]}]}"#,
+        );
+        let s = MemoryStore::default();
+        let a = l.applying(&facts("a"));
+        let want = l.reserve_amounts(Some("m"), 1000, Some(2000)); // 3000 each
+        let mut held = Vec::new();
+        // Ten requests arrive before any finishes: post-hoc charging would
+        // admit all ten (30000 tokens against 10000); reservations admit 3.
+        for _ in 0..10 {
+            let got = l.admit(&s, &a, &want, 1000).unwrap();
+            if admitted(&got) {
+                held.push(got.reservation);
+            }
+        }
+        assert_eq!(held.len(), 3);
+        assert_eq!(l.peek(&s, 0, &a[0].key, 1000).unwrap(), vec![1000]);
+        // Each used 1000 + 100: 1900 each comes back.
+        let used = l.charge_amounts(
+            Some("m"),
+            &Usage {
+                input_tokens: 1000,
+                output_tokens: 100,
+                ..Usage::default()
+            },
+        );
+        for r in &held {
+            l.settle(&s, r, &used, 2000).unwrap();
+        }
+        assert_eq!(l.peek(&s, 0, &a[0].key, 2000).unwrap(), vec![10000 - 3300]);
+        // A response that used more than reserved is charged in full.
+        let got = l.admit(&s, &a, &want, 3000).unwrap();
+        let big = Amounts {
+            requests: 1,
+            input_tokens: 1000,
+            output_tokens: 5000,
+            cost: 0,
+        };
+        l.settle(&s, &got.reservation, &big, 4000).unwrap();
+        assert_eq!(
+            l.peek(&s, 0, &a[0].key, 4000).unwrap(),
+            vec![10000 - 3300 - 6000]
+        );
+    }
+
+    #[test]
+    fn a_settle_after_the_window_charges_only_the_excess_to_the_new_one() {
+        let l = limiter(r#"{"rules":[{"name":"tpm","limits":[{"tokens":10000,"per":"minute"}]}]}"#);
+        let s = MemoryStore::default();
+        let a = l.applying(&facts("a"));
+        let want = l.reserve_amounts(None, 100, Some(100));
+        let r = l.admit(&s, &a, &want, 59_000).unwrap().reservation;
+        let used = Amounts {
+            requests: 1,
+            input_tokens: 100,
+            output_tokens: 700,
+            cost: 0,
+        };
+        l.settle(&s, &r, &used, 61_000).unwrap();
+        assert_eq!(l.peek(&s, 0, &a[0].key, 61_000).unwrap(), vec![10000 - 600]);
+        // A refund to a window that is over is dropped.
+        let r = l.admit(&s, &a, &want, 62_000).unwrap().reservation;
+        l.settle(&s, &r, &Amounts::default(), 125_000).unwrap();
+        assert_eq!(l.peek(&s, 0, &a[0].key, 125_000).unwrap(), vec![10000]);
+    }
+
+    #[test]
+    fn a_request_larger_than_the_limit_gets_no_retry_after() {
+        let l = limiter(r#"{"rules":[{"name":"t","limits":[{"tokens":100,"per":"minute"}]}]}"#);
+        let s = MemoryStore::default();
+        let a = l.applying(&facts("a"));
+        let got = l
+            .admit(&s, &a, &l.reserve_amounts(None, 50, Some(80)), 0)
+            .unwrap();
+        let Verdict::Deny(d) = got.verdict else {
+            panic!()
+        };
+        assert_eq!(d.retry_after_secs, None);
+        assert!(d
+            .message()
+            .contains("needs more tokens than the limit of 100 per minute"));
+    }
+
+    #[test]
+    fn a_refusal_by_a_later_rule_releases_the_earlier_reservations() {
+        let l = limiter(
+            r#"{"rules":[
+                {"name":"wide","limits":[{"requests":100,"per":"minute"}],"in_flight":50},
+                {"name":"narrow","key":["consumer"],"limits":[{"requests":1,"per":"minute"}]}]}"#,
+        );
+        let s = MemoryStore::default();
+        let one = Amounts {
+            requests: 1,
+            ..Amounts::default()
+        };
+        let a = l.applying(&facts("a"));
+        assert!(admitted(&l.admit(&s, &a, &one, 0).unwrap()));
+        for _ in 0..5 {
+            let got = l.admit(&s, &a, &one, 0).unwrap();
+            assert!(matches!(&got.verdict, Verdict::Deny(d) if d.rule == "narrow"));
+            assert!(got.reservation.held.is_empty());
+        }
+        assert_eq!(
+            l.peek(&s, 0, &a[0].key, 0).unwrap(),
+            vec![99],
+            "only the admitted one"
+        );
+    }
+
+    #[test]
+    fn in_flight_limits_count_until_settled_and_time_out() {
+        let l = limiter(
+            r#"{"rules":[{"name":"conc","key":["consumer"],"in_flight":2}],
+                "local":{"in_flight_timeout_secs":60}}"#,
+        );
+        let s = MemoryStore::default();
+        let a = l.applying(&facts("a"));
+        let one = Amounts {
+            requests: 1,
+            ..Amounts::default()
+        };
+        let r1 = l.admit(&s, &a, &one, 0).unwrap();
+        let r2 = l.admit(&s, &a, &one, 0).unwrap();
+        assert!(admitted(&r1) && admitted(&r2));
+        let r3 = l.admit(&s, &a, &one, 0).unwrap();
+        let Verdict::Deny(d) = &r3.verdict else {
+            panic!()
+        };
+        assert!(d.message().contains("in flight"));
+        l.settle(&s, &r1.reservation, &one, 10).unwrap();
+        assert!(admitted(&l.admit(&s, &a, &one, 20).unwrap()));
+        assert!(!admitted(&l.admit(&s, &a, &one, 30).unwrap()));
+        // Two never finish (a VM died): after the timeout they stop counting.
+        assert!(admitted(&l.admit(&s, &a, &one, 60_100).unwrap()));
+    }
+
+    #[test]
+    fn shadow_rules_count_and_report_but_admit() {
+        let l = limiter(
+            r#"{"rules":[{"name":"rpm","shadow":true,"limits":[{"requests":1,"per":"minute"}]}]}"#,
+        );
+        let s = MemoryStore::default();
+        let one = Amounts {
+            requests: 1,
+            ..Amounts::default()
+        };
+        let a = l.applying(&facts("a"));
+        assert!(l.admit(&s, &a, &one, 0).unwrap().shadow_denials.is_empty());
+        let got = l.admit(&s, &a, &one, 0).unwrap();
+        assert!(admitted(&got));
+        assert_eq!(got.shadow_denials.len(), 1);
+        assert_eq!(got.reservation.held.len(), 1);
+        // The global switch makes every rule a shadow rule.
+        let l = limiter(&RPM.replacen('{', r#"{"shadow":true,"#, 1));
+        for _ in 0..5 {
+            assert!(admitted(
+                &l.admit(&s, &l.applying(&facts("z")), &one, 0).unwrap()
+            ));
+        }
+    }
+
+    #[test]
+    fn matches_select_and_keys_separate() {
+        let l = limiter(
+            r#"{"rules":[{"name":"free","match":{"labels":{"tier":"free"},"models":["gpt-4o*"],
+                 "routes":["/v1/chat/"],"headers":{"x-env":"prod"}},
+                 "key":["consumer","model","header:x-team"],"limits":[{"requests":1,"per":"hour"}]}]}"#,
+        );
+        assert_eq!(
+            l.header_names(),
+            vec!["x-env".to_owned(), "x-team".to_owned()]
+        );
+        let labels = vec![("tier".to_owned(), "free".to_owned())];
+        let headers = vec![
+            ("x-env".to_owned(), "prod".to_owned()),
+            ("x-team".to_owned(), "t1".to_owned()),
+        ];
+        let f = Facts {
+            labels: &labels,
+            headers: &headers,
+            ..facts("a")
+        };
+        assert_eq!(l.applying(&f).len(), 1);
+        assert!(l
+            .applying(&Facts {
+                model: Some("claude-3"),
+                ..f
+            })
+            .is_empty());
+        assert!(l.applying(&Facts { model: None, ..f }).is_empty());
+        assert!(l
+            .applying(&Facts {
+                route: "/v1/embeddings",
+                ..f
+            })
+            .is_empty());
+        assert!(l.applying(&Facts { labels: &[], ..f }).is_empty());
+        let k1 = &l.applying(&f)[0].key;
+        let k2 = &l.applying(&Facts {
+            model: Some("gpt-4o"),
+            ..f
+        })[0]
+            .key;
+        assert_ne!(k1, k2);
+        // Length prefixes: ("ab", "c") and ("a", "bc") are different keys.
+        let l2 = limiter(
+            r#"{"rules":[{"name":"x","key":["consumer","model"],"limits":[{"requests":1,"per":"hour"}]}]}"#,
+        );
+        let x = l2.applying(&Facts {
+            consumer: Some("a|1:b"),
+            model: Some("c"),
+            ..f
+        });
+        let y = l2.applying(&Facts {
+            consumer: Some("a"),
+            model: Some("b|1:c"),
+            ..f
+        });
+        assert_ne!(x[0].key, y[0].key);
+    }
+
+    #[test]
+    fn costs_use_the_most_specific_price() {
+        let l = limiter(
+            r#"{"rules":[{"name":"budget","limits":[{"cost":1.0,"per":"day"}]}],
+                "prices":{"gpt-4o-mini":{"input":0.15,"cached_input":0.075,"output":0.6},
+                          "gpt-4o*":{"input":2.5,"output":10},"*":{"input":100,"output":100}}}"#,
+        );
+        let u = Usage {
+            input_tokens: 1_000_000,
+            cached_input_tokens: 500_000,
+            output_tokens: 1_000_000,
+            estimated: false,
+        };
+        assert_eq!(l.cost(Some("gpt-4o-mini"), &u), 75_000 + 37_500 + 600_000);
+        assert_eq!(l.cost(Some("gpt-4o-2024"), &u), 12_500_000);
+        assert_eq!(l.cost(Some("other"), &u), 200_000_000);
+        assert_eq!(l.cost(None, &u), 200_000_000);
+        // A day budget of 1.00 refuses the second 0.75 reservation.
+        let s = MemoryStore::default();
+        let a = l.applying(&facts("a"));
+        let want = l.reserve_amounts(Some("gpt-4o-mini"), 1_000_000, Some(1_000_000)); // 0.75
+        assert_eq!(want.cost, 750_000);
+        assert!(admitted(&l.admit(&s, &a, &want, 0).unwrap()));
+        let got = l.admit(&s, &a, &want, 0).unwrap();
+        let Verdict::Deny(d) = got.verdict else {
+            panic!()
+        };
+        assert!(d.message().contains("1.00 cost per day"), "{}", d.message());
+    }
+
+    #[test]
+    fn rls_rules_are_left_to_the_service_unless_falling_back() {
+        let l = limiter(
+            r#"{"rules":[{"name":"mesh","store":"rls","limits":[{"requests":1,"per":"minute"}]}],
+                "rls":{"cluster":"rl"}}"#,
+        );
+        let s = MemoryStore::default();
+        let one = Amounts {
+            requests: 1,
+            ..Amounts::default()
+        };
+        let a = l.applying(&facts("a"));
+        for _ in 0..3 {
+            assert!(admitted(&l.admit(&s, &a, &one, 0).unwrap()));
+        }
+        assert!(s.is_empty());
+        assert!(admitted(&l.admit_with(&s, &a, &one, 0, true).unwrap()));
+        assert!(!admitted(&l.admit_with(&s, &a, &one, 0, true).unwrap()));
+    }
+
+    #[test]
+    fn a_changed_limit_shape_starts_fresh_counters() {
+        let s = MemoryStore::default();
+        let one = Amounts {
+            requests: 1,
+            ..Amounts::default()
+        };
+        let l1 = limiter(RPM);
+        let a1 = l1.applying(&facts("a"));
+        for _ in 0..3 {
+            l1.admit(&s, &a1, &one, 0).unwrap();
+        }
+        // Same windows, new value: counts carry over.
+        let l2 = limiter(&RPM.replace("\"requests\":3", "\"requests\":4"));
+        assert!(admitted(
+            &l2.admit(&s, &l2.applying(&facts("a")), &one, 0).unwrap()
+        ));
+        assert!(!admitted(
+            &l2.admit(&s, &l2.applying(&facts("a")), &one, 0).unwrap()
+        ));
+        // A new window: a new key.
+        let l3 = limiter(&RPM.replace("minute", "hour"));
+        assert!(admitted(
+            &l3.admit(&s, &l3.applying(&facts("a")), &one, 0).unwrap()
+        ));
+    }
+}
