@@ -1,36 +1,196 @@
-//! Tollgate `throttle`: how much a consumer may use (Istio phase AUTHZ).
+//! Tollgate `throttle`: how much a consumer may use (Istio phase AUTHZ,
+//! after `auth`).
 //!
-//! It will enforce request and *token* limits per consumer, model and
-//! namespace, locally (shared across the sidecar's workers) and mesh-wide
-//! (Envoy's rate-limit service protocol); meter usage; and detect spikes.
-//! It reads the consumer from the header `auth` sets. Those features land in
-//! later issues.
+//! A thin adapter over [`tollgate_core::throttle`]:
 //!
-//! Today it loads and validates its configuration
-//! ([`tollgate_core::config::ThrottleConfig`]) in `on_configure` — a bad one
-//! makes Envoy reject the plugin — and passes every request through,
-//! counting it in `tollgate_throttle_requests_total`.
+//! 1. At the request headers it gathers the facts the rules match and key
+//!    on: the consumer and `x-tollgate-label-*` that `auth` set, the path,
+//!    the caller's namespace and principal, configured headers.
+//! 2. When a rule needs the body (a token or cost limit, a model), the
+//!    decision waits for the whole body: the model, an estimate of the
+//!    prompt's tokens and the output tokens it asks for (or
+//!    `default_max_tokens`). The request *reserves* those, in every applying
+//!    rule or in none; a request that does not fit gets 429 with
+//!    `retry-after` and `x-ratelimit-*` in the API's error shape, so the
+//!    SDKs raise `RateLimitError` and retry after the given time.
+//! 3. An OpenAI-style stream is asked for its usage
+//!    (`stream_options.include_usage`); the extra usage event is removed
+//!    again when the client did not ask for it.
+//! 4. When the response ends the reservation is replaced by the real usage
+//!    (`usage` in JSON, the stream's usage events, an estimate when the
+//!    upstream gives none; nothing for an upstream error), so the unused
+//!    part comes back.
+//!
+//! # Trust
+//! The consumer and labels come from request headers that `auth` sets after
+//! removing the client's own. `throttle` must therefore run after `auth` in
+//! the same filter chain (WasmPlugin phase AUTHZ after auth's AUTHN); without
+//! `auth` before it, a client can choose its consumer and so its counters.
+//!
+//! # Counters
+//! Local rules count in proxy-wasm shared data, with compare-and-swap, so
+//! every worker of the sidecar shares them (see
+//! [`tollgate_core::throttle::counters`]).
+//!
+//! # Metrics
+//! `tollgate_throttle_requests_total`, `…_admitted_total`,
+//! `…_limited_total`, `…_limited_rule_<rule>_total`,
+//! `…_shadow_limited_rule_<rule>_total`, `…_reservations_outstanding`
+//! (gauge), `…_tokens_input_total` / `…_tokens_output_total` and per
+//! consumer and model `…_consumer_<c>_model_<m>_tokens_{input,output}_total`
+//! (at most 256 pairs per VM), `…_usage_estimated_total`,
+//! `…_cas_retries_total`, `…_evictions_total`, `…_store_errors_total`, and
+//! histograms named after the OpenTelemetry GenAI conventions:
+//! `tollgate_gen_ai_server_time_to_first_token_ms` and
+//! `tollgate_gen_ai_server_request_duration_ms`.
+//! Decision metadata: the property `tollgate_throttle`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
+use tollgate_core::api::ApiKind;
+use tollgate_core::auth::permissions::{self, ModelRef};
 use tollgate_core::config::ThrottleConfig;
-use tollgate_glue::host::{self, MetricId, MetricType};
+use tollgate_core::error::{ErrorKind, ErrorReply};
+use tollgate_core::inspect::sse::{self, SseItem, SseParser};
+use tollgate_core::throttle::counters::{SharedStore, StoreError, TableStats};
+use tollgate_core::throttle::limiter::{
+    Applied, Denial, Facts, Limiter, RateStatus, Remaining, Reservation, Verdict,
+};
+use tollgate_core::throttle::usage::{self, StreamUsage, Usage};
+use tollgate_glue::host::{self, BufferType, HostError, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
+use tollgate_glue::reply;
 
 const FILTER: &str = "throttle";
+/// Headers carrying `auth`'s consumer labels: `x-tollgate-label-<name>`.
+const LABEL_PREFIX: &str = "x-tollgate-label-";
+/// Most response bytes kept to read a JSON body's usage.
+const MAX_RESPONSE_BYTES: usize = 8 << 20;
+/// Largest SSE event read for usage.
+const MAX_EVENT_BYTES: usize = 1 << 20;
+/// Most per-consumer-and-model metric pairs per VM.
+const MAX_NAMED_METRICS: usize = 512;
 
 proxy_wasm::main! {{
     logger::install_panic_hook(FILTER);
     proxy_wasm::set_root_context(|context_id| Box::new(Root { context_id, filter: None }));
 }}
 
+/// The host's shared data as the core's [`SharedStore`].
+struct HostStore;
+
+impl SharedStore for HostStore {
+    fn get(&self, key: &str) -> Result<Option<(Vec<u8>, u32)>, StoreError> {
+        host::shared_data(key).map_err(|e| StoreError::Host(e.to_string()))
+    }
+
+    fn set(&self, key: &str, value: &[u8], cas: u32) -> Result<bool, StoreError> {
+        match host::set_shared_data(key, value, (cas != 0).then_some(cas)) {
+            Ok(()) => Ok(true),
+            Err(HostError::CasMismatch) => Ok(false),
+            Err(e) => Err(StoreError::Host(e.to_string())),
+        }
+    }
+}
+
+struct Metrics {
+    requests: MetricId,
+    admitted: MetricId,
+    limited: MetricId,
+    outstanding: MetricId,
+    tokens_input: MetricId,
+    tokens_output: MetricId,
+    estimated: MetricId,
+    cas_retries: MetricId,
+    evictions: MetricId,
+    store_errors: MetricId,
+    ttft: MetricId,
+    duration: MetricId,
+    named: RefCell<HashMap<String, Option<MetricId>>>,
+}
+
+impl Metrics {
+    fn define() -> Result<Self, HostError> {
+        let counter = |name: &str| host::define_metric(MetricType::Counter, name);
+        Ok(Self {
+            requests: counter("tollgate_throttle_requests_total")?,
+            admitted: counter("tollgate_throttle_admitted_total")?,
+            limited: counter("tollgate_throttle_limited_total")?,
+            outstanding: host::define_metric(
+                MetricType::Gauge,
+                "tollgate_throttle_reservations_outstanding",
+            )?,
+            tokens_input: counter("tollgate_throttle_tokens_input_total")?,
+            tokens_output: counter("tollgate_throttle_tokens_output_total")?,
+            estimated: counter("tollgate_throttle_usage_estimated_total")?,
+            cas_retries: counter("tollgate_throttle_cas_retries_total")?,
+            evictions: counter("tollgate_throttle_evictions_total")?,
+            store_errors: counter("tollgate_throttle_store_errors_total")?,
+            ttft: host::define_metric(
+                MetricType::Histogram,
+                "tollgate_gen_ai_server_time_to_first_token_ms",
+            )?,
+            duration: host::define_metric(
+                MetricType::Histogram,
+                "tollgate_gen_ai_server_request_duration_ms",
+            )?,
+            named: RefCell::new(HashMap::new()),
+        })
+    }
+
+    fn add(&self, metric: MetricId, n: u64) {
+        if n > 0 {
+            let _ = host::increment_metric(metric, i64::try_from(n).unwrap_or(i64::MAX));
+        }
+    }
+
+    fn table(&self, stats: TableStats) {
+        self.add(self.cas_retries, u64::from(stats.cas_retries));
+        self.add(self.evictions, u64::from(stats.evictions));
+    }
+
+    /// A counter named at run time (a rule, a consumer and model), its name
+    /// sanitised to `[a-z0-9_]`; at most [`MAX_NAMED_METRICS`] per VM.
+    fn add_named(&self, name: &str, n: u64) {
+        let name = sanitize(name);
+        let Ok(mut named) = self.named.try_borrow_mut() else {
+            return;
+        };
+        if !named.contains_key(&name) && named.len() >= MAX_NAMED_METRICS {
+            return;
+        }
+        let id = *named
+            .entry(name.clone())
+            .or_insert_with(|| host::define_metric(MetricType::Counter, &name).ok());
+        if let Some(id) = id {
+            self.add(id, n);
+        }
+    }
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// What `on_configure` builds and every request shares.
 struct Filter {
-    #[expect(dead_code, reason = "read by the features of later issues")]
     config: ThrottleConfig,
-    requests_total: MetricId,
+    limiter: Limiter,
+    header_names: Vec<String>,
+    needs_body: bool,
+    metrics: Metrics,
 }
 
 struct Root {
@@ -44,23 +204,33 @@ impl Context for Root {}
 impl RootContext for Root {
     fn on_configure(&mut self, size: usize) -> bool {
         logger::init(FILTER);
-        let Some(config) = tollgate_glue::config::load_plugin_configuration(FILTER, size) else {
+        let tag = Tag::new(FILTER, self.context_id);
+        let bytes = host::buffer(BufferType::PluginConfiguration, 0, size).unwrap_or_default();
+        let Some(config) = tollgate_glue::config::load::<ThrottleConfig>(FILTER, &bytes) else {
             return false;
         };
-        let requests_total =
-            match host::define_metric(MetricType::Counter, "tollgate_throttle_requests_total") {
-                Ok(id) => id,
-                Err(e) => {
-                    log::error!(
-                        "{}: cannot define metrics: {e}",
-                        Tag::new(FILTER, self.context_id)
-                    );
-                    return false;
-                }
-            };
+        let metrics = match Metrics::define() {
+            Ok(m) => m,
+            Err(e) => {
+                log::error!("{tag}: cannot define metrics: {e}");
+                return false;
+            }
+        };
+        // Every worker gets the same configuration, so the same seed: they
+        // must agree on where a counter lives.
+        let seed = tollgate_core::throttle::counters::hash(0, &bytes);
+        let limiter = Limiter::new(&config, seed);
+        log::info!(
+            "{tag}: configured: {} rules, {} slots",
+            limiter.rules.len(),
+            config.local.max_keys
+        );
         self.filter = Some(Rc::new(Filter {
+            header_names: limiter.header_names(),
+            needs_body: limiter.needs_body(),
+            limiter,
             config,
-            requests_total,
+            metrics,
         }));
         true
     }
@@ -70,27 +240,583 @@ impl RootContext for Root {
     }
 
     fn create_http_context(&self, context_id: u32) -> Option<Box<dyn HttpContext>> {
-        Some(Box::new(Request {
-            tag: Tag::new(FILTER, context_id),
-            filter: self.filter.clone(),
-        }))
+        let filter = self.filter.clone()?;
+        Some(Box::new(Request::new(Tag::new(FILTER, context_id), filter)))
     }
+}
+
+/// Where a request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Waiting for the whole request body.
+    Body,
+    /// Admitted: holds a reservation until it ends.
+    Admitted,
+    /// Refused, or nothing to do.
+    Done,
+}
+
+struct StreamState {
+    parser: SseParser,
+    usage: StreamUsage,
+    /// Forward re-encoded events (to drop the injected usage event).
+    rewrite: bool,
 }
 
 struct Request {
     tag: Tag,
-    filter: Option<Rc<Filter>>,
+    filter: Rc<Filter>,
+    stage: Stage,
+    api: ApiKind,
+    path: String,
+    consumer: Option<String>,
+    labels: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    namespace: Option<String>,
+    principal: Option<String>,
+    model: Option<String>,
+    prompt_estimate: u64,
+    reservation: Option<Reservation>,
+    status: RateStatus,
+    /// `stream_options.include_usage` was added by us.
+    injected_usage: bool,
+    response_status: Option<u16>,
+    stream: Option<StreamState>,
+    body: Vec<u8>,
+    body_overflow: bool,
+    started_ms: u64,
+    first_byte_ms: Option<u64>,
+    shadow: Vec<Denial>,
+}
+
+fn now_ms() -> u64 {
+    host::now_nanos().unwrap_or_default() / 1_000_000
+}
+
+impl Request {
+    fn new(tag: Tag, filter: Rc<Filter>) -> Self {
+        Self {
+            tag,
+            filter,
+            stage: Stage::Done,
+            api: ApiKind::Unknown,
+            path: String::new(),
+            consumer: None,
+            labels: Vec::new(),
+            headers: Vec::new(),
+            namespace: None,
+            principal: None,
+            model: None,
+            prompt_estimate: 0,
+            reservation: None,
+            status: RateStatus::default(),
+            injected_usage: false,
+            response_status: None,
+            stream: None,
+            body: Vec::new(),
+            body_overflow: false,
+            started_ms: 0,
+            first_byte_ms: None,
+            shadow: Vec::new(),
+        }
+    }
+
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            consumer: self.consumer.as_deref(),
+            model: self.model.as_deref(),
+            route: self.path.split('?').next().unwrap_or_default(),
+            namespace: self.namespace.as_deref(),
+            principal: self.principal.as_deref(),
+            labels: &self.labels,
+            headers: &self.headers,
+        }
+    }
+}
+
+fn property_string(path: &[&str]) -> Option<String> {
+    host::property(path)
+        .ok()
+        .flatten()
+        .and_then(|b| String::from_utf8(b).ok())
+        .filter(|s| !s.is_empty())
+}
+
+/// The namespace in a SPIFFE ID `spiffe://<td>/ns/<ns>/sa/<sa>`.
+fn spiffe_namespace(principal: &str) -> Option<&str> {
+    let rest = principal.strip_prefix("spiffe://")?;
+    let mut parts = rest.split('/').skip(1);
+    while let Some(p) = parts.next() {
+        if p == "ns" {
+            return parts.next().filter(|n| !n.is_empty());
+        }
+    }
+    None
 }
 
 impl Context for Request {}
 
 impl HttpContext for Request {
-    fn on_http_request_headers(&mut self, _headers: usize, _end_of_stream: bool) -> Action {
-        if let Some(filter) = &self.filter {
-            if let Err(e) = host::increment_metric(filter.requests_total, 1) {
-                log::debug!("{}: cannot count the request: {e}", self.tag);
+    fn on_http_request_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
+        let filter = Rc::clone(&self.filter);
+        filter.metrics.add(filter.metrics.requests, 1);
+        self.started_ms = now_ms();
+        let header = |name: &str| {
+            host::header(MapType::HttpRequestHeaders, name)
+                .ok()
+                .flatten()
+        };
+        self.path = header(":path").unwrap_or_default();
+        let method = header(":method").unwrap_or_default();
+        self.api = ApiKind::from_request(&method, &self.path);
+        self.consumer = header(&filter.config.consumer_header).filter(|c| !c.is_empty());
+        if let Ok(all) = host::headers(MapType::HttpRequestHeaders) {
+            for (name, value) in all {
+                if let Some(label) = name.strip_prefix(LABEL_PREFIX) {
+                    if let Ok(v) = String::from_utf8(value) {
+                        self.labels.push((label.to_owned(), v));
+                    }
+                }
+            }
+        }
+        for name in &filter.header_names {
+            if let Some(v) = header(name) {
+                self.headers.push((name.clone(), v));
+            }
+        }
+        self.principal = property_string(&["source", "principal"])
+            .or_else(|| property_string(&["connection", "uri_san_peer_certificate"]));
+        self.namespace = self
+            .principal
+            .as_deref()
+            .and_then(spiffe_namespace)
+            .map(str::to_owned)
+            .or_else(|| property_string(&["node", "metadata", "NAMESPACE"]));
+        if let ModelRef::Named(m) = permissions::model_of(self.api, &self.path, b"") {
+            self.model = Some(m);
+        }
+        if filter.needs_body && !end_of_stream {
+            self.stage = Stage::Body;
+            if matches!(self.api, ApiKind::ChatCompletions | ApiKind::Completions)
+                && filter.config.stream.include_usage
+            {
+                // The body may grow by `stream_options`.
+                let _ = host::remove_header(MapType::HttpRequestHeaders, "content-length");
+            }
+            return Action::Continue;
+        }
+        self.decide(None)
+    }
+
+    fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if self.stage != Stage::Body {
+            return Action::Continue;
+        }
+        if !end_of_stream {
+            return Action::Pause;
+        }
+        self.decide(Some(body_size))
+    }
+
+    fn on_http_request_trailers(&mut self, _trailers: usize) -> Action {
+        // A body followed by trailers never ends in a body callback.
+        if self.stage != Stage::Body {
+            return Action::Continue;
+        }
+        let size = host::buffer(BufferType::HttpRequestBody, 0, usize::MAX >> 1)
+            .map(|b| b.len())
+            .unwrap_or_default();
+        self.decide(Some(size))
+    }
+
+    fn on_http_response_headers(&mut self, _headers: usize, _end_of_stream: bool) -> Action {
+        if self.stage != Stage::Admitted {
+            return Action::Continue;
+        }
+        let status = host::header(MapType::HttpResponseHeaders, ":status")
+            .ok()
+            .flatten()
+            .and_then(|s| s.parse::<u16>().ok());
+        self.response_status = status;
+        let is_sse = host::header(MapType::HttpResponseHeaders, "content-type")
+            .ok()
+            .flatten()
+            .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("text/event-stream"));
+        if is_sse {
+            let rewrite = self.injected_usage;
+            self.stream = Some(StreamState {
+                parser: SseParser::new(MAX_EVENT_BYTES),
+                usage: StreamUsage::new(self.prompt_estimate),
+                rewrite,
+            });
+            if rewrite {
+                let _ = host::remove_header(MapType::HttpResponseHeaders, "content-length");
+            }
+        }
+        if self.filter.config.response_headers {
+            for (name, value) in rate_headers(&self.status) {
+                let _ = host::set_header(MapType::HttpResponseHeaders, name, &value);
             }
         }
         Action::Continue
+    }
+
+    fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if self.stage != Stage::Admitted {
+            return Action::Continue;
+        }
+        if self.first_byte_ms.is_none() && body_size > 0 {
+            self.first_byte_ms = Some(now_ms());
+        }
+        let chunk = host::buffer(BufferType::HttpResponseBody, 0, body_size).unwrap_or_default();
+        let api = self.api;
+        if let Some(stream) = &mut self.stream {
+            let mut items = Vec::new();
+            let mut failed = stream.parser.push(&chunk, &mut items).is_err();
+            if end_of_stream {
+                failed |= stream.parser.finish(&mut items).is_err();
+            }
+            let mut out = Vec::new();
+            for item in &items {
+                let mut drop_it = false;
+                if let SseItem::Event(ev) = item {
+                    if let Some(value) = ev
+                        .data
+                        .as_deref()
+                        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+                    {
+                        stream.usage.observe(api, ev.event.as_deref(), &value);
+                        drop_it = stream.rewrite && usage::is_injected_usage_chunk(&value);
+                    }
+                }
+                if stream.rewrite && !drop_it {
+                    sse::encode_item(item, &mut out);
+                }
+            }
+            if stream.rewrite && !failed {
+                if let Err(e) = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, &out) {
+                    log::debug!("{}: cannot rewrite the stream: {e}", self.tag);
+                }
+            } else if stream.rewrite && failed {
+                // An event over the bound: stop rewriting, forward as is.
+                log::debug!("{}: stream not parseable; forwarded as is", self.tag);
+                stream.rewrite = false;
+            }
+        } else if !self.body_overflow {
+            if self.body.len().saturating_add(chunk.len()) > MAX_RESPONSE_BYTES {
+                self.body_overflow = true;
+                self.body = Vec::new();
+            } else {
+                self.body.extend_from_slice(&chunk);
+            }
+        }
+        Action::Continue
+    }
+
+    fn on_log(&mut self) {
+        if self.stage == Stage::Admitted {
+            self.settle();
+        }
+    }
+}
+
+impl Request {
+    /// The request is complete enough to decide (headers only, or the whole
+    /// body of `body_size` bytes).
+    fn decide(&mut self, body_size: Option<usize>) -> Action {
+        let filter = Rc::clone(&self.filter);
+        self.stage = Stage::Done;
+        let mut requested = None;
+        if let Some(size) = body_size {
+            let body = host::buffer(BufferType::HttpRequestBody, 0, size).unwrap_or_default();
+            if let ModelRef::Named(m) = permissions::model_of(self.api, &self.path, &body) {
+                self.model = Some(m);
+            }
+            self.prompt_estimate = usage::estimate_prompt_tokens(self.api, &body);
+            requested = match self.api {
+                ApiKind::Embeddings => Some(0),
+                api => usage::requested_output_tokens(api, &body),
+            };
+            if filter.config.stream.include_usage && is_stream_request(&body) {
+                self.ask_for_usage(&body, size);
+            }
+        }
+        let facts = self.facts();
+        let applied: Vec<Applied> = filter.limiter.applying(&facts);
+        let amounts =
+            filter
+                .limiter
+                .reserve_amounts(self.model.as_deref(), self.prompt_estimate, requested);
+        let admission = match filter
+            .limiter
+            .admit(&HostStore, &applied, &amounts, now_ms())
+        {
+            Ok(a) => a,
+            Err(e) => {
+                // Shared data failing is a host fault: refuse rather than
+                // run unlimited.
+                filter.metrics.add(filter.metrics.store_errors, 1);
+                log::warn!("{}: counters unavailable: {e}", self.tag);
+                let reply = ErrorReply::new(
+                    ErrorKind::Unavailable,
+                    "rate limiting is unavailable",
+                    reply::request_id(),
+                )
+                .with_code("rate_limit_unavailable");
+                return self.refuse(&reply, &[], "store_error");
+            }
+        };
+        filter.metrics.table(admission.stats);
+        for d in &admission.shadow_denials {
+            filter.metrics.add_named(
+                &format!("tollgate_throttle_shadow_limited_rule_{}_total", d.rule),
+                1,
+            );
+            log::info!(
+                "{}: shadow: would limit consumer={} rule={}",
+                self.tag,
+                self.consumer.as_deref().unwrap_or("-"),
+                d.rule
+            );
+        }
+        self.shadow = admission.shadow_denials;
+        self.status = admission.status;
+        match admission.verdict {
+            Verdict::Deny(denial) => self.limited(&denial),
+            Verdict::Admit => {
+                self.admitted(admission.reservation);
+                Action::Continue
+            }
+        }
+    }
+
+    /// Adds `stream_options.include_usage` to an OpenAI-style stream request
+    /// that lacks it, so the stream ends with the upstream's own count.
+    fn ask_for_usage(&mut self, body: &[u8], size: usize) {
+        if !matches!(self.api, ApiKind::ChatCompletions | ApiKind::Completions)
+            || usage::wants_include_usage(self.api, body)
+        {
+            return;
+        }
+        let Some(new) = usage::add_include_usage(body) else {
+            return;
+        };
+        match host::set_buffer(BufferType::HttpRequestBody, 0, size, &new) {
+            Ok(()) => self.injected_usage = true,
+            Err(e) => log::debug!("{}: cannot ask for stream usage: {e}", self.tag),
+        }
+    }
+
+    fn admitted(&mut self, reservation: Reservation) {
+        let filter = Rc::clone(&self.filter);
+        filter.metrics.add(filter.metrics.admitted, 1);
+        if !reservation.held.is_empty() {
+            let _ = host::increment_metric(filter.metrics.outstanding, 1);
+        }
+        self.reservation = Some(reservation);
+        self.stage = Stage::Admitted;
+        self.metadata("admit", None);
+    }
+
+    fn limited(&mut self, denial: &Denial) -> Action {
+        let filter = Rc::clone(&self.filter);
+        filter.metrics.add(filter.metrics.limited, 1);
+        filter.metrics.add_named(
+            &format!("tollgate_throttle_limited_rule_{}_total", denial.rule),
+            1,
+        );
+        log::info!(
+            "{}: limited consumer={} model={} rule={}",
+            self.tag,
+            self.consumer.as_deref().unwrap_or("-"),
+            self.model.as_deref().unwrap_or("-"),
+            denial.rule
+        );
+        let retry_after = denial
+            .retry_after_secs
+            .unwrap_or_else(|| denial.limit.map_or(1, |l| l.window.seconds()));
+        let tokens = denial.limit.is_some_and(|l| l.metric.is_tokens());
+        let reply = ErrorReply::new(
+            ErrorKind::RateLimited {
+                retry_after_secs: retry_after,
+            },
+            denial.message(),
+            reply::request_id(),
+        )
+        .with_code(if tokens {
+            "tokens_limit_exceeded"
+        } else {
+            "rate_limit_exceeded"
+        });
+        let headers = rate_headers(&self.status);
+        self.metadata("limit", Some(denial));
+        self.refuse(&reply, &headers, "rate_limited")
+    }
+
+    fn refuse(&mut self, reply: &ErrorReply, extra: &[(&str, String)], why: &str) -> Action {
+        self.stage = Stage::Done;
+        if why != "rate_limited" {
+            self.metadata(why, None);
+        }
+        let flavor = self.api.flavor();
+        let mut headers = reply.headers(flavor);
+        headers.extend(extra.iter().map(|(n, v)| (*n, v.clone())));
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let details = format!("tollgate_{}", reply.kind.name());
+        if let Err(e) =
+            host::send_local_response(reply.status, &headers, &reply.body(flavor), &details)
+        {
+            log::warn!("{}: cannot send the reply: {e}", self.tag);
+        }
+        Action::Pause
+    }
+
+    fn metadata(&self, decision: &str, denial: Option<&Denial>) {
+        let value = serde_json::json!({
+            "decision": decision,
+            "consumer": self.consumer,
+            "model": self.model,
+            "rule": denial.map(|d| d.rule.as_str()),
+            "shadow_rules": self.shadow.iter().map(|d| d.rule.as_str()).collect::<Vec<_>>(),
+            "reserved_tokens": self.reservation.as_ref().map(|r| r.amounts.input_tokens.saturating_add(r.amounts.output_tokens)),
+        });
+        let _ = host::set_property(&["tollgate_throttle"], value.to_string().as_bytes());
+    }
+
+    /// The request ended: its reservation becomes the real charge.
+    fn settle(&mut self) {
+        self.stage = Stage::Done;
+        let filter = Rc::clone(&self.filter);
+        let Some(reservation) = self.reservation.take() else {
+            return;
+        };
+        let used = self.usage();
+        if used.estimated {
+            filter.metrics.add(filter.metrics.estimated, 1);
+        }
+        let charge = filter.limiter.charge_amounts(self.model.as_deref(), &used);
+        let now = now_ms();
+        if !reservation.held.is_empty() {
+            let _ = host::increment_metric(filter.metrics.outstanding, -1);
+            match filter
+                .limiter
+                .settle(&HostStore, &reservation, &charge, now)
+            {
+                Ok(stats) => filter.metrics.table(stats),
+                Err(e) => {
+                    filter.metrics.add(filter.metrics.store_errors, 1);
+                    log::warn!("{}: cannot settle the reservation: {e}", self.tag);
+                }
+            }
+        }
+        let m = &filter.metrics;
+        m.add(m.tokens_input, used.input_tokens);
+        m.add(m.tokens_output, used.output_tokens);
+        let consumer = self.consumer.as_deref().unwrap_or("anonymous");
+        let model = self.model.as_deref().unwrap_or("unknown");
+        let pair = format!("tollgate_throttle_consumer_{consumer}_model_{model}_tokens");
+        m.add_named(&format!("{pair}_input_total"), used.input_tokens);
+        m.add_named(&format!("{pair}_output_total"), used.output_tokens);
+        if let Some(first) = self.first_byte_ms {
+            let _ = host::record_metric(m.ttft, first.saturating_sub(self.started_ms));
+        }
+        let _ = host::record_metric(m.duration, now.saturating_sub(self.started_ms));
+        log::debug!(
+            "{}: charged consumer={consumer} model={model} input={} output={} estimated={}",
+            self.tag,
+            used.input_tokens,
+            used.output_tokens,
+            used.estimated
+        );
+    }
+
+    /// The tokens the call used: the upstream's count, else an estimate;
+    /// nothing when the upstream failed or never answered.
+    fn usage(&mut self) -> Usage {
+        let ok = self
+            .response_status
+            .is_some_and(|s| (200..300).contains(&s));
+        if !ok {
+            return Usage::default();
+        }
+        if let Some(stream) = &self.stream {
+            return stream.usage.finish();
+        }
+        if !self.body_overflow {
+            if let Some(u) = usage::usage_from_response(self.api, &self.body) {
+                return u;
+            }
+        }
+        let len = u64::try_from(self.body.len()).unwrap_or(u64::MAX);
+        Usage {
+            input_tokens: self.prompt_estimate,
+            cached_input_tokens: 0,
+            output_tokens: len.div_ceil(usage::BYTES_PER_TOKEN),
+            estimated: true,
+        }
+    }
+}
+
+fn is_stream_request(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct S {
+        stream: Option<bool>,
+    }
+    serde_json::from_slice::<S>(body)
+        .ok()
+        .and_then(|s| s.stream)
+        .unwrap_or(false)
+}
+
+/// OpenAI-style `x-ratelimit-*` headers for the tightest request and token
+/// limits.
+fn rate_headers(status: &RateStatus) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let mut add = |r: Option<Remaining>, names: [&'static str; 3]| {
+        if let Some(r) = r {
+            out.push((names[0], r.limit.to_string()));
+            out.push((names[1], r.remaining.to_string()));
+            out.push((names[2], reset_string(r.reset_ms)));
+        }
+    };
+    add(
+        status.requests,
+        [
+            "x-ratelimit-limit-requests",
+            "x-ratelimit-remaining-requests",
+            "x-ratelimit-reset-requests",
+        ],
+    );
+    add(
+        status.tokens,
+        [
+            "x-ratelimit-limit-tokens",
+            "x-ratelimit-remaining-tokens",
+            "x-ratelimit-reset-tokens",
+        ],
+    );
+    out
+}
+
+/// A duration as OpenAI writes resets: `20ms`, `1.5s`, `6m0s`, `1h2m3s`.
+fn reset_string(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let secs = ms / 1000;
+    let frac = ms % 1000;
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    let s = if frac == 0 {
+        format!("{s}s")
+    } else {
+        let f = format!("{frac:03}");
+        format!("{s}.{}s", f.trim_end_matches('0'))
+    };
+    if h > 0 {
+        format!("{h}h{m}m{s}")
+    } else if m > 0 {
+        format!("{m}m{s}")
+    } else {
+        s
     }
 }

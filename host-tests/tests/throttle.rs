@@ -1,0 +1,591 @@
+//! The `throttle` filter in tollgate-host, with several worker VMs sharing
+//! one shared-data store and a virtual clock: window edges, reservations
+//! and refunds, concurrent requests that post-hoc charging would let
+//! overshoot, streamed usage in every API shape, missing usage, in-flight
+//! limits, the key cap and eviction, shadow mode, and the replies (429,
+//! `retry-after`, `x-ratelimit-*`, OpenAI and Anthropic shapes).
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+use tollgate_host::{Host, Module, Request, Response, StreamId};
+
+const CHAT: &str = "/v1/chat/completions";
+/// The virtual clock's start: 2026-11-26T00:00:00Z (on a minute, hour and
+/// day boundary).
+const START: u64 = 1_795_651_200;
+
+fn host(config: &Value, workers: usize) -> Host {
+    let module = Module::named("throttle").unwrap();
+    Host::builder(&module)
+        .json_configuration(config)
+        .workers(workers)
+        .start_time(UNIX_EPOCH + Duration::from_secs(START))
+        .cluster("ratelimit")
+        .build()
+        .unwrap()
+}
+
+fn chat(consumer: &str, body: &Value) -> Request {
+    Request::post(CHAT)
+        .header("x-tollgate-consumer", consumer)
+        .json(body)
+}
+
+fn small_chat(max_tokens: u64) -> Value {
+    json!({"model": "gpt-4o-mini", "max_tokens": max_tokens,
+           "messages": [{"role": "user", "content": "hello there"}]})
+}
+
+fn chat_reply(prompt: u64, completion: u64) -> Response {
+    Response::ok().json(&json!({
+        "id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    }))
+}
+
+/// Sends a whole call (request, then reply unless refused); the status the
+/// client saw.
+fn call(
+    h: &mut Host,
+    worker: usize,
+    req: Request,
+    reply: Response,
+) -> (u16, tollgate_host::StreamId) {
+    let mut s = h.stream_on(worker);
+    s.send_request(req);
+    if let Some(r) = s.local_reply() {
+        return (r.status, s.id());
+    }
+    s.send_response(reply);
+    (s.downstream().status().unwrap_or(0), s.id())
+}
+
+fn reply_json(h: &Host, id: StreamId) -> Value {
+    serde_json::from_slice(&h.outcome(id).local_reply.as_ref().unwrap().body).unwrap()
+}
+
+fn reply_header(h: &Host, id: StreamId, name: &str) -> Option<String> {
+    h.outcome(id)
+        .local_reply
+        .as_ref()?
+        .headers
+        .get(name)
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+#[test]
+fn requests_per_minute_hold_across_workers_and_reset_on_the_minute() {
+    let cfg = json!({"rules": [{"name": "rpm", "key": ["consumer"],
+                                "limits": [{"requests": 3, "per": "minute"}]}]});
+    let mut h = host(&cfg, 3);
+    h.advance(Duration::from_secs(30));
+    // Three workers, one counter: the 4th request in the minute is refused
+    // whichever worker it lands on.
+    for i in 0..3 {
+        let (status, id) = call(
+            &mut h,
+            i % 3,
+            chat("team-a", &small_chat(10)),
+            chat_reply(5, 5),
+        );
+        assert_eq!(status, 200);
+        let down = &h.outcome(id).downstream;
+        assert_eq!(down.header("x-ratelimit-limit-requests"), Some("3"));
+        assert_eq!(
+            down.header("x-ratelimit-remaining-requests"),
+            Some(&*(2 - i).to_string())
+        );
+        assert_eq!(down.header("x-ratelimit-reset-requests"), Some("30s"));
+    }
+    let (status, id) = call(&mut h, 1, chat("team-a", &small_chat(10)), chat_reply(5, 5));
+    assert_eq!(status, 429);
+    assert_eq!(reply_header(&h, id, "retry-after").as_deref(), Some("30"));
+    assert_eq!(
+        reply_header(&h, id, "x-ratelimit-remaining-requests").as_deref(),
+        Some("0")
+    );
+    let body = reply_json(&h, id);
+    assert_eq!(body["error"]["code"], "rate_limit_exceeded");
+    assert_eq!(body["error"]["type"], "requests");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("3 requests per minute"));
+    assert_eq!(
+        h.outcome(id).local_reply.as_ref().unwrap().details,
+        "tollgate_rate_limited"
+    );
+    // Another consumer has its own counter.
+    assert_eq!(
+        call(&mut h, 2, chat("team-b", &small_chat(10)), chat_reply(5, 5)).0,
+        200
+    );
+    // 29.999 s later it is still the same minute; 1 ms more and it is not.
+    h.advance(Duration::from_millis(29_999));
+    assert_eq!(
+        call(&mut h, 0, chat("team-a", &small_chat(10)), chat_reply(5, 5)).0,
+        429
+    );
+    h.advance(Duration::from_millis(1));
+    assert_eq!(
+        call(&mut h, 0, chat("team-a", &small_chat(10)), chat_reply(5, 5)).0,
+        200
+    );
+    assert_eq!(h.counter("tollgate_throttle_limited_total"), Some(2));
+    assert_eq!(
+        h.counter("tollgate_throttle_limited_rule_rpm_total"),
+        Some(2)
+    );
+}
+
+#[test]
+fn anthropic_requests_get_an_anthropic_shaped_429() {
+    let cfg = json!({"rules": [{"name": "rpm", "limits": [{"requests": 1, "per": "minute"}]}]});
+    let mut h = host(&cfg, 1);
+    let msg = json!({"model": "claude-sonnet-4", "max_tokens": 10,
+                     "messages": [{"role": "user", "content": "hi"}]});
+    let req = || {
+        Request::post("/v1/messages")
+            .header("x-tollgate-consumer", "a")
+            .json(&msg)
+    };
+    let ok = Response::ok().json(&json!({"type": "message", "content": [],
+        "usage": {"input_tokens": 3, "output_tokens": 2}}));
+    assert_eq!(call(&mut h, 0, req(), ok.clone()).0, 200);
+    let (status, id) = call(&mut h, 0, req(), ok);
+    assert_eq!(status, 429);
+    let body = reply_json(&h, id);
+    assert_eq!(body["type"], "error");
+    assert_eq!(body["error"]["type"], "rate_limit_error");
+    assert!(reply_header(&h, id, "retry-after").is_some());
+    assert!(reply_header(&h, id, "request-id").is_some());
+}
+
+/// Opens a stream and sends its request, leaving it in flight.
+fn start(h: &mut Host, worker: usize, req: Request) -> StreamId {
+    let mut s = h.stream_on(worker);
+    s.send_request(req);
+    s.id()
+}
+
+fn finish(h: &mut Host, id: StreamId, reply: Response) {
+    h.stream_ref(id).send_response(reply);
+}
+
+#[test]
+fn concurrent_requests_cannot_overshoot_a_token_limit() {
+    // 10 000 tokens a minute; each request reserves its prompt (~7 tokens)
+    // and max_tokens 2000. Ten arrive on four workers before any answer:
+    // charging only at the end would admit all ten (20 000+ tokens); the
+    // reservations admit four.
+    let cfg = json!({"rules": [{"name": "tpm", "key": ["consumer"],
+                                "limits": [{"tokens": 10000, "per": "minute"}]}]});
+    let mut h = host(&cfg, 4);
+    let mut admitted = Vec::new();
+    let mut refused = 0;
+    for i in 0..10 {
+        let id = start(&mut h, i % 4, chat("team-a", &small_chat(2000)));
+        if h.outcome(id).local_reply.is_some() {
+            refused += 1;
+            let body = reply_json(&h, id);
+            assert_eq!(body["error"]["code"], "tokens_limit_exceeded");
+        } else {
+            admitted.push(id);
+        }
+    }
+    assert_eq!((admitted.len(), refused), (4, 6));
+    assert_eq!(
+        h.gauge("tollgate_throttle_reservations_outstanding"),
+        Some(4)
+    );
+    // They used 10 + 100 each: the rest of each reservation comes back, and
+    // the next request fits again.
+    for id in admitted {
+        finish(&mut h, id, chat_reply(10, 100));
+    }
+    assert_eq!(
+        h.gauge("tollgate_throttle_reservations_outstanding"),
+        Some(0)
+    );
+    assert_eq!(h.counter("tollgate_throttle_tokens_input_total"), Some(40));
+    assert_eq!(
+        h.counter("tollgate_throttle_tokens_output_total"),
+        Some(400)
+    );
+    let (status, id) = call(
+        &mut h,
+        2,
+        chat("team-a", &small_chat(2000)),
+        chat_reply(10, 100),
+    );
+    assert_eq!(status, 200);
+    let remaining: u64 = h
+        .outcome(id)
+        .downstream
+        .header("x-ratelimit-remaining-tokens")
+        .unwrap()
+        .parse()
+        .unwrap();
+    // 10000 - 4 × 110 - this request's reservation (7 + 2000).
+    assert!((7500..=7560).contains(&remaining), "{remaining}");
+    assert_eq!(
+        h.counter("tollgate_throttle_consumer_team_a_model_gpt_4o_mini_tokens_output_total"),
+        Some(500)
+    );
+}
+
+#[test]
+fn a_response_that_uses_more_than_reserved_is_charged_in_full() {
+    let cfg =
+        json!({"rules": [{"name": "tpm", "limits": [{"output_tokens": 1000, "per": "hour"}]}]});
+    let mut h = host(&cfg, 1);
+    // Reserved 100 output tokens, used 900 (an upstream that ignores max_tokens).
+    assert_eq!(
+        call(&mut h, 0, chat("a", &small_chat(100)), chat_reply(5, 900)).0,
+        200
+    );
+    // 100 left: a request reserving 200 is refused, one reserving 100 fits.
+    let (status, id) = call(&mut h, 0, chat("a", &small_chat(200)), chat_reply(5, 5));
+    assert_eq!(status, 429);
+    assert!(reply_json(&h, id)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("output tokens"));
+    assert_eq!(
+        call(&mut h, 0, chat("a", &small_chat(100)), chat_reply(5, 5)).0,
+        200
+    );
+}
+
+#[test]
+fn a_request_without_max_tokens_reserves_the_default_and_an_error_is_not_charged() {
+    let cfg = json!({"default_max_tokens": 500,
+                     "rules": [{"name": "t", "limits": [{"tokens": 1200, "per": "minute"}]}]});
+    let mut h = host(&cfg, 1);
+    let body = json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]});
+    let a = start(&mut h, 0, chat("a", &body));
+    let b = start(&mut h, 0, chat("a", &body));
+    let c = start(&mut h, 0, chat("a", &body));
+    assert!(h.outcome(a).local_reply.is_none() && h.outcome(b).local_reply.is_none());
+    assert_eq!(h.outcome(c).local_reply.as_ref().unwrap().status, 429);
+    // The upstream fails: nothing is charged, both reservations come back.
+    finish(
+        &mut h,
+        a,
+        Response::status(500).json(&json!({"error": {"message": "boom"}})),
+    );
+    finish(
+        &mut h,
+        b,
+        Response::status(429).json(&json!({"error": {"message": "slow down"}})),
+    );
+    for _ in 0..2 {
+        let id = start(&mut h, 0, chat("a", &body));
+        assert!(h.outcome(id).local_reply.is_none());
+    }
+}
+
+fn sse_response(events: &[Value]) -> Response {
+    let mut lines: Vec<String> = events.iter().map(Value::to_string).collect();
+    lines.push("[DONE]".into());
+    Response::ok().sse(lines)
+}
+
+#[test]
+fn an_openai_stream_is_asked_for_usage_and_the_extra_event_removed() {
+    let cfg = json!({"rules": [{"name": "t", "limits": [{"tokens": 100000, "per": "minute"}]}]});
+    let mut h = host(&cfg, 1);
+    let body = json!({"model": "gpt-4o-mini", "stream": true, "max_tokens": 50,
+                      "messages": [{"role": "user", "content": "hi"}]});
+    let events = [
+        json!({"choices": [{"index": 0, "delta": {"content": "Hel"}}]}),
+        json!({"choices": [{"index": 0, "delta": {"content": "lo"}, "finish_reason": "stop"}]}),
+        json!({"choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 2}}),
+    ];
+    let mut s = h.stream();
+    s.send_request(chat("a", &body));
+    let sent = s.upstream().json().unwrap();
+    assert_eq!(
+        sent["stream_options"]["include_usage"], true,
+        "asked for usage"
+    );
+    // Split the stream at every 7 bytes: events span chunks.
+    s.send_response(sse_response(&events).chunk_size(7));
+    let got = s.downstream().body_str();
+    assert!(got.contains("Hel") && got.contains("\"lo\""));
+    assert!(
+        !got.contains("usage"),
+        "the client did not ask for usage: {got}"
+    );
+    assert!(got.trim_end().ends_with("data: [DONE]"));
+    let id = s.id();
+    assert!(h.outcome(id).downstream.header("content-length").is_none());
+    assert_eq!(h.counter("tollgate_throttle_tokens_input_total"), Some(9));
+    assert_eq!(h.counter("tollgate_throttle_tokens_output_total"), Some(2));
+    assert_eq!(
+        h.counter("tollgate_throttle_usage_estimated_total"),
+        Some(0)
+    );
+
+    // A client that asked for usage gets the event, untouched.
+    let asked = json!({"model": "gpt-4o-mini", "stream": true, "stream_options": {"include_usage": true},
+                       "messages": [{"role": "user", "content": "hi"}]});
+    let mut s = h.stream();
+    s.send_request(chat("a", &asked));
+    s.send_response(sse_response(&events));
+    assert!(s
+        .downstream()
+        .body_str()
+        .contains("\"completion_tokens\":2"));
+    assert_eq!(h.counter("tollgate_throttle_tokens_output_total"), Some(4));
+}
+
+#[test]
+fn streamed_usage_is_read_in_every_api_shape() {
+    let cfg = json!({"rules": [{"name": "t", "limits": [{"tokens": 100000, "per": "minute"}]}]});
+    let mut h = host(&cfg, 1);
+    let cases: Vec<(&str, Value, Response, u64, u64)> = vec![
+        (
+            "/v1/messages",
+            json!({"model": "claude-sonnet-4", "max_tokens": 100, "stream": true,
+                   "messages": [{"role": "user", "content": "hi"}]}),
+            Response::ok().header("content-type", "text/event-stream").body(
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":21,\"output_tokens\":1}}}\n\n\
+                 event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n\
+                 event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":15}}\n\n\
+                 event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+            ).chunk_size(5),
+            21,
+            15,
+        ),
+        (
+            "/v1/responses",
+            json!({"model": "gpt-4o", "stream": true, "input": "hi"}),
+            Response::ok().header("content-type", "text/event-stream").body(
+                "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"Hi\"}\n\n\
+                 event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"usage\":{\"input_tokens\":12,\"output_tokens\":4}}}\n\n",
+            ).chunk_size(3),
+            12,
+            4,
+        ),
+        (
+            "/v1/completions",
+            json!({"model": "gpt-3.5-turbo-instruct", "stream": true, "prompt": "hi", "max_tokens": 5}),
+            sse_response(&[
+                json!({"choices": [{"text": "Hi", "index": 0}]}),
+                json!({"choices": [], "usage": {"prompt_tokens": 2, "completion_tokens": 1}}),
+            ]),
+            2,
+            1,
+        ),
+    ];
+    let (mut input, mut output) = (0, 0);
+    for (path, body, reply, want_in, want_out) in cases {
+        let mut s = h.stream();
+        s.send_request(
+            Request::post(path)
+                .header("x-tollgate-consumer", "a")
+                .json(&body),
+        );
+        s.send_response(reply);
+        input += want_in;
+        output += want_out;
+        assert_eq!(
+            h.counter("tollgate_throttle_tokens_input_total"),
+            Some(input),
+            "{path}"
+        );
+        assert_eq!(
+            h.counter("tollgate_throttle_tokens_output_total"),
+            Some(output),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        h.counter("tollgate_throttle_usage_estimated_total"),
+        Some(0)
+    );
+}
+
+#[test]
+fn a_stream_without_usage_is_charged_an_estimate() {
+    let cfg = json!({"stream": {"include_usage": false},
+                     "rules": [{"name": "t", "limits": [{"tokens": 100000, "per": "minute"}]}]});
+    let mut h = host(&cfg, 1);
+    let body =
+        json!({"model": "m", "stream": true, "messages": [{"role": "user", "content": "hi"}]});
+    let mut s = h.stream();
+    s.send_request(chat("a", &body));
+    assert!(
+        s.upstream().json().unwrap().get("stream_options").is_none(),
+        "not asked when off"
+    );
+    s.send_response(sse_response(&[
+        json!({"choices": [{"delta": {"content": "abcdefghijkl"}}]}),
+    ]));
+    assert_eq!(
+        h.counter("tollgate_throttle_usage_estimated_total"),
+        Some(1)
+    );
+    assert_eq!(h.counter("tollgate_throttle_tokens_output_total"), Some(3));
+}
+
+#[test]
+fn in_flight_limits_count_across_workers_until_each_request_ends() {
+    let cfg = json!({"rules": [{"name": "conc", "key": ["consumer"], "in_flight": 2}]});
+    let mut h = host(&cfg, 2);
+    let body = small_chat(10);
+    let a = start(&mut h, 0, chat("a", &body));
+    let b = start(&mut h, 1, chat("a", &body));
+    let c = start(&mut h, 0, chat("a", &body));
+    assert!(h.outcome(a).local_reply.is_none() && h.outcome(b).local_reply.is_none());
+    let refused = h.outcome(c).local_reply.as_ref().unwrap();
+    assert_eq!(refused.status, 429);
+    assert!(String::from_utf8_lossy(&refused.body).contains("in flight"));
+    // A client reset ends a request too.
+    h.reset(a);
+    let d = start(&mut h, 1, chat("a", &body));
+    assert!(h.outcome(d).local_reply.is_none());
+    finish(&mut h, b, chat_reply(1, 1));
+    finish(&mut h, d, chat_reply(1, 1));
+}
+
+#[test]
+fn the_key_table_is_bounded_and_evicts() {
+    let cfg = json!({"local": {"max_keys": 16},
+                     "rules": [{"name": "rpm", "key": ["consumer"], "limits": [{"requests": 1, "per": "minute"}]}]});
+    let mut h = host(&cfg, 2);
+    for i in 0..200 {
+        assert_eq!(
+            call(
+                &mut h,
+                i % 2,
+                chat(&format!("c{i}"), &small_chat(1)),
+                chat_reply(1, 1)
+            )
+            .0,
+            200
+        );
+    }
+    let slots = (0..100)
+        .filter(|n| {
+            h.shared_data(format!("tollgate.throttle.{n}").as_bytes())
+                .is_some()
+        })
+        .count();
+    assert_eq!(slots, 16, "never more records than the cap");
+    assert!(h.counter("tollgate_throttle_evictions_total").unwrap() >= 184 - 16);
+    // The most recent consumer is still counted.
+    assert_eq!(
+        call(&mut h, 0, chat("c199", &small_chat(1)), chat_reply(1, 1)).0,
+        429
+    );
+}
+
+#[test]
+fn shadow_rules_report_and_never_refuse() {
+    let cfg = json!({"rules": [{"name": "rpm", "shadow": true, "limits": [{"requests": 1, "per": "minute"}]}]});
+    let mut h = host(&cfg, 1);
+    for i in 0..3 {
+        let mut s = h.stream();
+        s.send_request(chat("a", &small_chat(1)));
+        assert!(s.local_reply().is_none());
+        let meta: Value =
+            serde_json::from_slice(&s.get_property(&["tollgate_throttle"]).unwrap()).unwrap();
+        assert_eq!(meta["decision"], "admit");
+        let rules = if i == 0 { json!([]) } else { json!(["rpm"]) };
+        assert_eq!(meta["shadow_rules"], rules);
+        s.send_response(chat_reply(1, 1));
+    }
+    assert_eq!(
+        h.counter("tollgate_throttle_shadow_limited_rule_rpm_total"),
+        Some(2)
+    );
+    assert_eq!(h.counter("tollgate_throttle_limited_total"), Some(0));
+}
+
+#[test]
+fn a_cost_budget_refuses_once_spent() {
+    let cfg = json!({
+        "prices": {"gpt-4o-mini": {"input": 0.15, "output": 0.6}, "*": {"input": 10, "output": 30}},
+        "rules": [{"name": "budget", "key": ["consumer"], "limits": [{"cost": 0.02, "per": "day"}]}]});
+    let mut h = host(&cfg, 1);
+    // 0.02 a day: an unpriced model at 30 per million output tokens may
+    // reserve at most 666 output tokens.
+    let body = json!({"model": "other", "max_tokens": 700, "messages": [{"role": "user", "content": "hi"}]});
+    assert_eq!(call(&mut h, 0, chat("a", &body), chat_reply(1, 1)).0, 429);
+    // gpt-4o-mini: 10 000 output tokens at 0.6 per million is 0.006.
+    let body = json!({"model": "gpt-4o-mini", "max_tokens": 10000, "messages": [{"role": "user", "content": "hi"}]});
+    for _ in 0..3 {
+        let (status, id) = call(&mut h, 0, chat("a", &body), chat_reply(10, 10000));
+        assert_eq!(status, 200, "{:?}", h.outcome(id).local_reply);
+    }
+    // 3 × 0.006 spent: a fourth 0.006 is over the budget.
+    let (status, id) = call(&mut h, 0, chat("a", &body), chat_reply(10, 10000));
+    assert_eq!(status, 429);
+    assert!(reply_json(&h, id)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("0.02 cost per day"));
+}
+
+#[test]
+fn rules_match_labels_models_and_headers() {
+    let cfg = json!({"rules": [{"name": "free", "match": {"labels": {"tier": "free"}, "models": ["gpt-4o*"]},
+                                "key": ["consumer", "header:x-team"], "limits": [{"requests": 1, "per": "hour"}]}]});
+    let mut h = host(&cfg, 1);
+    let free = |model: &str, team: &str| {
+        Request::post(CHAT)
+            .header("x-tollgate-consumer", "a")
+            .header("x-tollgate-label-tier", "free")
+            .header("x-team", team)
+            .json(&json!({"model": model, "max_tokens": 1, "messages": []}))
+    };
+    assert_eq!(
+        call(&mut h, 0, free("gpt-4o", "t1"), chat_reply(1, 1)).0,
+        200
+    );
+    assert_eq!(
+        call(&mut h, 0, free("gpt-4o", "t1"), chat_reply(1, 1)).0,
+        429
+    );
+    assert_eq!(
+        call(&mut h, 0, free("gpt-4o", "t2"), chat_reply(1, 1)).0,
+        200,
+        "keyed by header"
+    );
+    assert_eq!(
+        call(&mut h, 0, free("claude-3", "t1"), chat_reply(1, 1)).0,
+        200,
+        "model not matched"
+    );
+    let gold = Request::post(CHAT)
+        .header("x-tollgate-consumer", "a")
+        .header("x-tollgate-label-tier", "gold")
+        .header("x-team", "t1")
+        .json(&json!({"model": "gpt-4o", "messages": []}));
+    assert_eq!(
+        call(&mut h, 0, gold, chat_reply(1, 1)).0,
+        200,
+        "label not matched"
+    );
+}
+
+#[test]
+fn bad_configurations_are_refused_at_configure() {
+    let module = Module::named("throttle").unwrap();
+    let (h, ok) = Host::builder(&module)
+        .json_configuration(
+            &json!({"rules": [{"name": "a", "limits": [{"cost": 1, "per": "day"}]}]}),
+        )
+        .build_unchecked()
+        .unwrap();
+    assert!(!ok);
+    assert!(
+        h.log_text().contains("prices: must have a `*` entry"),
+        "{}",
+        h.log_text()
+    );
+}
