@@ -23,10 +23,42 @@ pub fn auth_config() -> String {
     .to_string()
 }
 
-/// The default configuration of filter `name` for the demo and benchmarks.
+/// The `throttle` configuration of the demo: small limits, so that a few
+/// requests show the `x-ratelimit-*` headers running down and a 429.
+/// Per consumer: 3 requests a second, 60 a minute, 20 000 tokens a minute.
+pub fn throttle_config() -> String {
+    serde_json::json!({
+        "rules": [
+            {"name": "demo-burst", "key": ["consumer"], "limits": [{"requests": 3, "per": "second"}]},
+            {"name": "demo-minute", "key": ["consumer"], "limits": [
+                {"requests": 60, "per": "minute"}, {"tokens": 20000, "per": "minute"}]}
+        ]
+    })
+    .to_string()
+}
+
+/// The default configuration of filter `name` for the demo.
 pub fn default_config(name: &str) -> String {
     match name {
         "auth" => auth_config(),
+        "throttle" => throttle_config(),
         _ => "{}".to_owned(),
+    }
+}
+
+/// The configuration of filter `name` for benchmarks: the demo's, with
+/// `throttle`'s limits too high to be reached (the same work per request,
+/// no 429s).
+pub fn bench_config(name: &str) -> String {
+    match name {
+        "throttle" => serde_json::json!({
+            "rules": [
+                {"name": "bench-burst", "key": ["consumer"], "limits": [{"requests": 1000000000u64, "per": "second"}]},
+                {"name": "bench-minute", "key": ["consumer"], "limits": [
+                    {"requests": 1000000000u64, "per": "minute"}, {"tokens": 1000000000000u64, "per": "minute"}]}
+            ]
+        })
+        .to_string(),
+        _ => default_config(name),
     }
 }

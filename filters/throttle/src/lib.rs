@@ -648,7 +648,14 @@ impl Request {
         } else {
             "rate_limit_exceeded"
         });
-        let headers = rate_headers(&self.status);
+        let mut headers = rate_headers(&self.status);
+        headers.push((
+            "retry-after-ms",
+            denial
+                .retry_after_ms
+                .unwrap_or(retry_after.saturating_mul(1000))
+                .to_string(),
+        ));
         self.metadata("limit", Some(denial));
         self.refuse(&reply, &headers, "rate_limited")
     }

@@ -312,7 +312,7 @@ fn run() -> Result<()> {
             );
         }
         let configuration = match &args.config_dir {
-            None => tollgate_host::demo::default_config(name),
+            None => tollgate_host::demo::bench_config(name),
             Some(dir) => std::fs::read_to_string(dir.join(format!("{name}.json")))
                 .with_context(|| format!("reading {name}.json in {}", dir.display()))?,
         };

@@ -303,7 +303,7 @@ Try (in another terminal):
   # Anthropic message
   curl -s {base}/v1/messages -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01'{auth} \\
     -d '{{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
-{mock_hint}{auth_hint}{inspect_hint}
+{mock_hint}{auth_hint}{throttle_hint}{inspect_hint}
 Press Ctrl-C to stop.
 ",
         auth = auth_flag,
@@ -313,6 +313,11 @@ Press Ctrl-C to stop.
         access = work_dir.join("access.log").display(),
         auth_hint = if demo_auth {
             auth_examples(&base)
+        } else {
+            String::new()
+        },
+        throttle_hint = if args.config_dir.is_none() && args.filters.iter().any(|f| f == "throttle") {
+            throttle_examples(&base, &auth_flag)
         } else {
             String::new()
         },
@@ -369,6 +374,26 @@ fn inspect_examples(base: &str, mock: bool, auth: &str) -> String {
         ));
     }
     out
+}
+
+/// Example requests that show what `throttle` does with the demo limits.
+fn throttle_examples(base: &str, auth: &str) -> String {
+    format!(
+        "
+  # throttle: the demo limits are 3 requests a second, 60 a minute and 20000 tokens a
+  # minute per consumer. Every response carries x-ratelimit-* headers:
+  curl -si {base}/v1/chat/completions -H 'content-type: application/json'{auth} \\
+    -d '{{\"model\":\"gpt-4o-mini\",\"max_tokens\":100,\"messages\":[{{\"role\":\"user\",\"content\":\"Hi\"}}]}}' | grep -iE '^(HTTP|x-ratelimit)'
+
+  # throttle: five requests in a row: the 4th and 5th in the same second get 429 with retry-after
+  for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{{http_code}}\\n' {base}/v1/chat/completions \\
+    -H 'content-type: application/json'{auth} -d '{{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,\"messages\":[]}}'; done
+
+  # throttle: a request reserving more tokens than the minute allows: 429 (tokens_limit_exceeded)
+  curl -s {base}/v1/chat/completions -H 'content-type: application/json'{auth} \\
+    -d '{{\"model\":\"gpt-4o-mini\",\"max_tokens\":30000,\"messages\":[{{\"role\":\"user\",\"content\":\"Hi\"}}]}}'
+"
+    )
 }
 
 /// Example requests that show what `auth` does with the demo consumer.

@@ -237,6 +237,9 @@ pub struct Denial {
     /// Seconds until a retry can succeed; `None` when it never can (the
     /// request alone needs more than the limit).
     pub retry_after_secs: Option<u64>,
+    /// The same in milliseconds (for `retry-after-ms`, which the OpenAI
+    /// SDKs prefer).
+    pub retry_after_ms: Option<u64>,
 }
 
 impl Denial {
@@ -715,6 +718,7 @@ impl Limiter {
                     rule: rule.name.clone(),
                     limit: Some(*limit),
                     retry_after_secs: (need <= limit.value).then(|| reset.div_ceil(1000).max(1)),
+                    retry_after_ms: (need <= limit.value).then_some(reset),
                 });
             }
             status.push((
@@ -732,6 +736,7 @@ impl Limiter {
                     rule: rule.name.clone(),
                     limit: None,
                     retry_after_secs: Some(1),
+                    retry_after_ms: Some(1000),
                 });
             }
         }

@@ -1,0 +1,136 @@
+//! `throttle` end to end in a real Envoy 1.40 (V8), in front of the mock LLM
+//! (a test double), with the official `openai` Python SDK as the client:
+//! a token limit holds across streamed and non-streamed calls (the SDK
+//! raises `RateLimitError`), and the SDK's own retry waits as `retry-after`
+//! says and then succeeds.
+
+// Tests against a real Envoy run on real time.
+#![allow(clippy::disallowed_methods)]
+
+use std::process::Command;
+
+use serde_json::{json, Value};
+use tollgate_host::envoy::{Envoy, WasmFilter};
+use tollgate_host::mock_llm::MockLlm;
+use tollgate_host::wasm_dir;
+
+fn sdk(envoy: &Envoy, scenario: &str, consumer: &str) -> Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/e2e/throttle_sdk.py");
+    let out = Command::new("python3")
+        .args([script, &envoy.url(""), scenario, consumer])
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the SDK script failed (pip install openai?): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+#[test]
+fn token_limits_and_retries_through_envoy_with_the_openai_sdk() {
+    // Per day, so that no window edge falls inside the test.
+    let config = json!({"rules": [
+        {"name": "tpd", "match": {"consumers": ["drain"]}, "key": ["consumer"],
+         "limits": [{"tokens": 400, "per": "day"}]},
+        {"name": "rps", "match": {"consumers": ["retry"]}, "key": ["consumer"],
+         "limits": [{"requests": 1, "per": "second"}]}
+    ]});
+    let mock = MockLlm::start().unwrap();
+    let envoy = Envoy::builder()
+        .upstream(mock.addr())
+        .concurrency(2)
+        .filter(WasmFilter::new(
+            "throttle",
+            wasm_dir().join("throttle.wasm"),
+            &config.to_string(),
+        ))
+        .start()
+        .unwrap();
+
+    // Every call reserves its prompt estimate (9 tokens) and max_tokens 50;
+    // the mock reports what its reply used, and the stats below are what
+    // Envoy charged.
+    let r = sdk(&envoy, "drain", "drain");
+    let calls = r["calls"].as_array().unwrap();
+    assert!(calls.len() >= 3, "{r}");
+    assert!(
+        calls.iter().any(|c| c["stream"] == true) && calls.iter().any(|c| c["stream"] == false)
+    );
+    for c in calls {
+        assert!(!c["text"].as_str().unwrap().is_empty(), "{r}");
+        assert!(
+            c["remaining_tokens"]
+                .as_str()
+                .unwrap()
+                .parse::<u64>()
+                .unwrap()
+                < 400
+        );
+    }
+    let e = &r["error"];
+    assert_eq!(e["exception"], "RateLimitError", "{r}");
+    assert_eq!(e["status"], 429);
+    assert_eq!(e["body"]["code"], "tokens_limit_exceeded");
+    assert!(e["retry_after"].as_str().unwrap().parse::<u64>().unwrap() > 0);
+    let stats = envoy.stats().unwrap();
+    let stat = |name: &str| -> u64 {
+        stats
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("wasmcustom.{name}: ")))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    let used = stat("tollgate_throttle_tokens_input_total")
+        + stat("tollgate_throttle_tokens_output_total");
+    // The streamed calls were charged the upstream's own count (asked for
+    // with include_usage, the extra event removed), not an estimate.
+    assert_eq!(
+        stat("tollgate_throttle_usage_estimated_total"),
+        0,
+        "{stats}"
+    );
+    assert!(used > 0 && used <= 400, "charged {used} of 400: {stats}");
+    // The refused call would not have fitted: what was left was less than
+    // its reservation.
+    let left: u64 = e["remaining_tokens"].as_str().unwrap().parse().unwrap();
+    assert_eq!(left, 400 - used);
+    assert!(left < 50 + 9, "{r}");
+    assert_eq!(stat("tollgate_throttle_limited_total"), 1);
+
+    // One request a second, three calls, the SDK's default retries: each
+    // refusal is retried after retry-after and then succeeds.
+    mock.clear_requests();
+    let before = stat("tollgate_throttle_limited_total");
+    let r = sdk(&envoy, "retry", "retry");
+    assert!(r.get("error").is_none(), "{r}");
+    let calls = r["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 3);
+    let retries: u64 = calls
+        .iter()
+        .map(|c| c["retries_taken"].as_u64().unwrap())
+        .sum();
+    assert!(retries >= 1, "{r}");
+    for c in calls
+        .iter()
+        .filter(|c| c["retries_taken"].as_u64() > Some(0))
+    {
+        // The SDK waited for the next second, as retry-after-ms said, not
+        // its own exponential backoff from 0.5 s.
+        assert!(c["seconds"].as_f64().unwrap() <= 1.5, "{r}");
+    }
+    let stats = envoy.stats().unwrap();
+    let limited = stats
+        .lines()
+        .find_map(|l| l.strip_prefix("wasmcustom.tollgate_throttle_limited_total: "))
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap();
+    assert_eq!(limited - before, retries, "every retry followed one 429");
+    assert_eq!(
+        mock.requests().len(),
+        3,
+        "refused calls never reached the upstream"
+    );
+}
