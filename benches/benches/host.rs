@@ -20,7 +20,7 @@ fn per_request_with(name: &str, body: &str, fixture: Option<&str>) -> anyhow::Re
     let module = Module::named(name)?;
     // auth with the demo consumer, whose key every request carries.
     let mut host = Host::builder(&module)
-        .configuration(tollgate_host::demo::default_config(name))
+        .configuration(tollgate_host::demo::bench_config(name))
         .build()?;
     let run = |host: &mut Host| {
         let mut s = host.stream();
@@ -119,6 +119,7 @@ fn main() -> anyhow::Result<()> {
         inspect_start / fixture_start
     );
     auth_verification()?;
+    throttle_modes()?;
     println!("\n{:<22} {:>12} {:>8}", "module", "bytes", "ratio");
     let size = |name: &str| {
         std::fs::metadata(tollgate_host::wasm_dir().join(format!("{name}.wasm"))).map(|m| m.len())
@@ -232,4 +233,79 @@ fn sha256_hex(s: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Microseconds per call of `throttle` configured with `config` on
+/// `workers` VMs (requests go round the workers); `on_host` prepares the
+/// host (scripted gRPC answers).
+fn throttle_per_request(
+    config: &serde_json::Value,
+    workers: usize,
+    consumers: usize,
+    on_host: impl Fn(&mut Host),
+) -> anyhow::Result<f64> {
+    let module = Module::named("throttle")?;
+    let mut host = Host::builder(&module)
+        .json_configuration(config)
+        .workers(workers)
+        .cluster("ratelimit")
+        .build()?;
+    on_host(&mut host);
+    let body = body_of(1 << 10);
+    let reply = Response::ok().json(&serde_json::json!({
+        "choices": [], "usage": {"prompt_tokens": 250, "completion_tokens": 20}
+    }));
+    let mut i = 0usize;
+    let mut run = |host: &mut Host| {
+        let mut s = host.stream_on(i % workers);
+        s.send_request(
+            Request::post("/v1/chat/completions")
+                .header("x-tollgate-consumer", &format!("c{}", i % consumers))
+                .body(body.clone()),
+        );
+        s.send_response(reply.clone());
+        i = i.wrapping_add(1);
+    };
+    for _ in 0..200 {
+        run(&mut host);
+    }
+    let start = Instant::now();
+    for _ in 0..ITERS {
+        run(&mut host);
+    }
+    Ok(start.elapsed().as_secs_f64() * 1e6 / f64::from(ITERS))
+}
+
+/// `throttle`'s modes as ratios to the same module passing requests through
+/// (no rules): local counters in shared data on one VM and on four VMs
+/// sharing one counter, and many keys.
+///
+/// tollgate-host runs one VM call at a time, so "four VMs" measures the
+/// cost of sharing one record across VMs, not CAS retries under true
+/// parallelism; `scripts/bench-envoy` reports the real retries
+/// (`tollgate_throttle_cas_retries_total`) from Envoy's worker threads.
+fn throttle_modes() -> anyhow::Result<()> {
+    let none = serde_json::json!({});
+    let local = serde_json::json!({"rules": [
+        {"name": "rpm", "key": ["consumer"], "limits": [
+            {"requests": 1_000_000_000u64, "per": "minute"},
+            {"tokens": 1_000_000_000_000u64, "per": "minute"}]},
+        {"name": "conc", "key": ["consumer"], "in_flight": 1_000_000}
+    ]});
+    let pass = throttle_per_request(&none, 1, 1, |_| {})?;
+    println!(
+        "\n{:<34} {:>10} {:>8}  (baseline: throttle with no rules, 1 KiB chat: {pass:.2} us)",
+        "throttle", "us/request", "ratio"
+    );
+    let cases: [(&str, &serde_json::Value, usize, usize); 4] = [
+        ("local, 1 VM, 1 key", &local, 1, 1),
+        ("local, 4 VMs sharing 1 key", &local, 4, 1),
+        ("local, 4 VMs, 1000 keys", &local, 4, 1000),
+        ("local, 1 VM, 1000 keys", &local, 1, 1000),
+    ];
+    for (name, config, workers, consumers) in cases {
+        let t = throttle_per_request(config, workers, consumers, |_| {})?;
+        println!("{name:<34} {t:>10.2} {:>8.2}", t / pass);
+    }
+    Ok(())
 }
