@@ -589,3 +589,215 @@ fn bad_configurations_are_refused_at_configure() {
         h.log_text()
     );
 }
+
+// --- mesh-wide: the rate-limit service (RLS v3), scripted -------------------
+
+/// A protobuf varint.
+fn varint(mut v: u64, out: &mut Vec<u8>) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn field(number: u64, bytes: &[u8], out: &mut Vec<u8>) {
+    varint(number << 3 | 2, out);
+    varint(bytes.len() as u64, out);
+    out.extend_from_slice(bytes);
+}
+
+/// A RateLimitResponse: overall code (1 OK, 2 OVER_LIMIT) and statuses
+/// `(code, requests_per_unit, unit, remaining, reset_secs)`.
+fn rls_response(code: u64, statuses: &[(u64, u64, u64, u64, u64)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    varint(1 << 3, &mut out);
+    varint(code, &mut out);
+    for &(c, per_unit, unit, remaining, reset) in statuses {
+        let mut st = Vec::new();
+        varint(1 << 3, &mut st);
+        varint(c, &mut st);
+        let mut limit = Vec::new();
+        varint(1 << 3, &mut limit);
+        varint(per_unit, &mut limit);
+        varint(2 << 3, &mut limit);
+        varint(unit, &mut limit);
+        field(2, &limit, &mut st);
+        varint(3 << 3, &mut st);
+        varint(remaining, &mut st);
+        let mut dur = Vec::new();
+        varint(1 << 3, &mut dur);
+        varint(reset, &mut dur);
+        field(4, &dur, &mut st);
+        field(2, &st, &mut out);
+    }
+    out
+}
+
+fn rls_config(on_failure: &str) -> Value {
+    json!({
+        "rls": {"cluster": "ratelimit", "domain": "tollgate", "timeout_ms": 50, "on_failure": on_failure},
+        "rules": [{"name": "mesh", "store": "rls", "key": ["consumer"],
+                   "limits": [{"requests": 2, "per": "minute"}, {"tokens": 1000, "per": "minute"}]}]
+    })
+}
+
+#[test]
+fn the_rate_limit_service_decides_mesh_wide_rules() {
+    let mut h = host(&rls_config("deny"), 2);
+    // A test double of the service: two requests a minute, then OVER_LIMIT.
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = seen.clone();
+    h.on_grpc_call(move |call| {
+        assert_eq!(call.service, "envoy.service.ratelimit.v3.RateLimitService");
+        assert_eq!(call.method, "ShouldRateLimit");
+        let text = String::from_utf8_lossy(&call.message).into_owned();
+        assert!(
+            text.contains("tollgate") && text.contains("tollgate_rule") && text.contains("team-a")
+        );
+        if text.contains("requests") {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            if n > 2 {
+                return Some(tollgate_host::GrpcCallReply::ok(rls_response(
+                    2,
+                    &[(2, 2, 2, 0, 17)],
+                )));
+            }
+            return Some(tollgate_host::GrpcCallReply::ok(rls_response(
+                1,
+                &[(1, 2, 2, 2 - n, 40)],
+            )));
+        }
+        Some(tollgate_host::GrpcCallReply::ok(rls_response(
+            1,
+            &[(1, 1000, 2, 500, 40)],
+        )))
+    });
+    for i in 0..2 {
+        let (status, id) = call(
+            &mut h,
+            i,
+            chat("team-a", &small_chat(100)),
+            chat_reply(5, 5),
+        );
+        assert_eq!(status, 200);
+        let down = &h.outcome(id).downstream;
+        assert_eq!(down.header("x-ratelimit-limit-requests"), Some("2"));
+        assert_eq!(
+            down.header("x-ratelimit-remaining-requests"),
+            Some(&*(1 - i).to_string())
+        );
+        assert_eq!(down.header("x-ratelimit-remaining-tokens"), Some("500"));
+        assert_eq!(down.header("x-ratelimit-reset-tokens"), Some("40s"));
+    }
+    let (status, id) = call(
+        &mut h,
+        0,
+        chat("team-a", &small_chat(100)),
+        chat_reply(5, 5),
+    );
+    assert_eq!(status, 429);
+    assert_eq!(reply_header(&h, id, "retry-after").as_deref(), Some("17"));
+    assert!(
+        h.outcome(id).upstream.headers.is_some(),
+        "headers went on; the body never did"
+    );
+    assert!(!h.outcome(id).upstream.complete);
+    assert_eq!(h.counter("tollgate_throttle_rls_over_limit_total"), Some(1));
+    // Two calls per request: requests (hits 1) and tokens (the reservation).
+    assert_eq!(h.counter("tollgate_throttle_rls_calls_total"), Some(6));
+    assert!(h.histogram("tollgate_throttle_rls_latency_ms").is_some());
+}
+
+#[test]
+fn usage_above_the_reservation_is_reported_to_the_service() {
+    let mut h = host(&rls_config("deny"), 1);
+    h.on_grpc_call(|_| Some(tollgate_host::GrpcCallReply::ok(rls_response(1, &[]))));
+    // Reserved ~9 + 100 tokens, used 5 + 900: 796 more are reported.
+    assert_eq!(
+        call(
+            &mut h,
+            0,
+            chat("team-a", &small_chat(100)),
+            chat_reply(5, 900)
+        )
+        .0,
+        200
+    );
+    let before = h.grpc_calls().len();
+    h.advance(Duration::from_millis(250)); // the root's tick sends it
+    let calls = h.grpc_calls();
+    assert_eq!(calls.len(), before + 1, "one report");
+    let report = calls.iter().max_by_key(|c| c.token).unwrap();
+    let text = String::from_utf8_lossy(&report.message);
+    assert!(text.contains("tokens"), "{text}");
+    assert_eq!(h.counter("tollgate_throttle_rls_reports_total"), Some(1));
+    // hits_addend (field 3, a varint, last) is the excess: 905 used
+    // minus the reservation (100 and the prompt's ~10).
+    let at = report.message.iter().rposition(|&b| b == 3 << 3).unwrap();
+    let mut hits = 0u64;
+    for (i, b) in report.message[at + 1..].iter().enumerate() {
+        hits |= u64::from(b & 0x7f) << (7 * i);
+    }
+    assert!((790..=800).contains(&hits), "{hits}");
+}
+
+#[test]
+fn when_the_service_fails_the_configured_mode_applies() {
+    for (mode, reply) in [
+        ("deny", tollgate_host::GrpcCallReply::unavailable()),
+        ("deny", tollgate_host::GrpcCallReply::timeout()),
+        ("allow", tollgate_host::GrpcCallReply::unavailable()),
+        ("allow", tollgate_host::GrpcCallReply::timeout()),
+        ("local", tollgate_host::GrpcCallReply::unavailable()),
+        ("local", tollgate_host::GrpcCallReply::timeout()),
+    ] {
+        let mut h = host(&rls_config(mode), 2);
+        let r = reply.clone();
+        h.on_grpc_call(move |_| Some(r.clone()));
+        let mut statuses = Vec::new();
+        for i in 0..3 {
+            let mut s = h.stream_on(i % 2);
+            s.send_request(chat("team-a", &small_chat(100)));
+            // A timeout comes after the call's 50 ms.
+            s.advance(Duration::from_millis(60));
+            if let Some(r) = s.local_reply() {
+                statuses.push(r.status);
+                continue;
+            }
+            s.send_response(chat_reply(5, 5));
+            statuses.push(s.downstream().status().unwrap());
+        }
+        let want = match mode {
+            "deny" => vec![503, 503, 503],
+            "allow" => vec![200, 200, 200],
+            // The rule's own limits (2 requests a minute), counted locally.
+            _ => vec![200, 200, 429],
+        };
+        assert_eq!(statuses, want, "{mode} {reply:?}");
+        assert_eq!(
+            h.counter(&format!("tollgate_throttle_rls_failure_{mode}_total")),
+            Some(3),
+            "{mode}"
+        );
+        assert!(h.counter("tollgate_throttle_rls_errors_total").unwrap() >= 3);
+    }
+}
+
+#[test]
+fn a_client_that_leaves_while_the_service_thinks_holds_nothing() {
+    let cfg = json!({
+        "rls": {"cluster": "ratelimit", "timeout_ms": 1000},
+        "rules": [
+            {"name": "mesh", "store": "rls", "limits": [{"requests": 100, "per": "minute"}]},
+            {"name": "conc", "key": ["consumer"], "in_flight": 1}]
+    });
+    let mut h = host(&cfg, 1);
+    // No answer scripted: the call stays pending.
+    let a = start(&mut h, 0, chat("a", &small_chat(1)));
+    assert!(h.outcome(a).local_reply.is_none());
+    h.reset(a);
+    h.on_grpc_call(|_| Some(tollgate_host::GrpcCallReply::ok(rls_response(1, &[]))));
+    let (status, _) = call(&mut h, 0, chat("a", &small_chat(1)), chat_reply(1, 1));
+    assert_eq!(status, 200, "the in-flight slot was given back");
+}

@@ -48,18 +48,22 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::time::Duration;
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
 use tollgate_core::api::ApiKind;
 use tollgate_core::auth::permissions::{self, ModelRef};
+use tollgate_core::config::throttle::RlsFailure;
 use tollgate_core::config::ThrottleConfig;
 use tollgate_core::error::{ErrorKind, ErrorReply};
 use tollgate_core::inspect::sse::{self, SseItem, SseParser};
 use tollgate_core::throttle::counters::{SharedStore, StoreError, TableStats};
 use tollgate_core::throttle::limiter::{
-    Applied, Denial, Facts, Limiter, RateStatus, Remaining, Reservation, Verdict,
+    Amounts, Applied, Denial, Facts, Limit, Limiter, RateStatus, Remaining, Reservation, RlsCall,
+    Verdict,
 };
+use tollgate_core::throttle::rls::{self, Code};
 use tollgate_core::throttle::usage::{self, StreamUsage, Usage};
 use tollgate_glue::host::{self, BufferType, HostError, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
@@ -110,6 +114,11 @@ struct Metrics {
     store_errors: MetricId,
     ttft: MetricId,
     duration: MetricId,
+    rls_calls: MetricId,
+    rls_errors: MetricId,
+    rls_over_limit: MetricId,
+    rls_latency: MetricId,
+    rls_reports: MetricId,
     named: RefCell<HashMap<String, Option<MetricId>>>,
 }
 
@@ -138,6 +147,14 @@ impl Metrics {
                 MetricType::Histogram,
                 "tollgate_gen_ai_server_request_duration_ms",
             )?,
+            rls_calls: counter("tollgate_throttle_rls_calls_total")?,
+            rls_errors: counter("tollgate_throttle_rls_errors_total")?,
+            rls_over_limit: counter("tollgate_throttle_rls_over_limit_total")?,
+            rls_latency: host::define_metric(
+                MetricType::Histogram,
+                "tollgate_throttle_rls_latency_ms",
+            )?,
+            rls_reports: counter("tollgate_throttle_rls_reports_total")?,
             named: RefCell::new(HashMap::new()),
         })
     }
@@ -191,7 +208,15 @@ struct Filter {
     header_names: Vec<String>,
     needs_body: bool,
     metrics: Metrics,
+    /// Usage above a reservation, to count with the rate-limit service.
+    /// Sent by the root on its tick: a call made from a stream's context is
+    /// cancelled when the stream ends, and reports are made as it ends.
+    reports: RefCell<Vec<Vec<u8>>>,
 }
+
+/// Most usage reports waiting for the root's tick; past it the oldest are
+/// dropped (and counted as errors): the service is not keeping up.
+const MAX_PENDING_REPORTS: usize = 4096;
 
 struct Root {
     context_id: u32,
@@ -199,7 +224,16 @@ struct Root {
     filter: Option<Rc<Filter>>,
 }
 
-impl Context for Root {}
+impl Context for Root {
+    fn on_grpc_call_response(&mut self, _token: u32, status: u32, _size: usize) {
+        // A usage report's answer: nothing to do but count a failure.
+        if status != 0 {
+            if let Some(filter) = &self.filter {
+                filter.metrics.add(filter.metrics.rls_errors, 1);
+            }
+        }
+    }
+}
 
 impl RootContext for Root {
     fn on_configure(&mut self, size: usize) -> bool {
@@ -225,14 +259,48 @@ impl RootContext for Root {
             limiter.rules.len(),
             config.local.max_keys
         );
+        if config.rls.is_some() {
+            self.set_tick_period(Duration::from_millis(200));
+        }
         self.filter = Some(Rc::new(Filter {
             header_names: limiter.header_names(),
             needs_body: limiter.needs_body(),
             limiter,
             config,
             metrics,
+            reports: RefCell::new(Vec::new()),
         }));
         true
+    }
+
+    fn on_tick(&mut self) {
+        let Some(filter) = self.filter.clone() else {
+            return;
+        };
+        let Some(rls_config) = &filter.config.rls else {
+            return;
+        };
+        let reports = match filter.reports.try_borrow_mut() {
+            Ok(mut r) => std::mem::take(&mut *r),
+            Err(_) => return,
+        };
+        for message in reports {
+            filter.metrics.add(filter.metrics.rls_reports, 1);
+            if let Err(e) = self.dispatch_grpc_call(
+                &rls_config.cluster,
+                rls::SERVICE,
+                rls::METHOD,
+                Vec::new(),
+                Some(&message),
+                Duration::from_millis(u64::from(rls_config.timeout_ms)),
+            ) {
+                filter.metrics.add(filter.metrics.rls_errors, 1);
+                log::debug!(
+                    "{}: cannot report usage: {e:?}",
+                    Tag::new(FILTER, self.context_id)
+                );
+            }
+        }
     }
 
     fn get_type(&self) -> Option<ContextType> {
@@ -250,6 +318,8 @@ impl RootContext for Root {
 enum Stage {
     /// Waiting for the whole request body.
     Body,
+    /// Waiting for the rate-limit service.
+    Rls,
     /// Admitted: holds a reservation until it ends.
     Admitted,
     /// Refused, or nothing to do.
@@ -287,6 +357,16 @@ struct Request {
     started_ms: u64,
     first_byte_ms: Option<u64>,
     shadow: Vec<Denial>,
+    /// The rules that apply and what the request reserves.
+    applied: Vec<Applied>,
+    amounts: Amounts,
+    /// Calls to the rate-limit service: made (kept for usage reports) and
+    /// still unanswered (token, index into `rls_calls`).
+    rls_calls: Vec<RlsCall>,
+    rls_pending: Vec<(u32, usize)>,
+    rls_sent_ms: u64,
+    rls_failed: bool,
+    rls_denial: Option<Denial>,
 }
 
 fn now_ms() -> u64 {
@@ -318,6 +398,13 @@ impl Request {
             started_ms: 0,
             first_byte_ms: None,
             shadow: Vec::new(),
+            applied: Vec::new(),
+            amounts: Amounts::default(),
+            rls_calls: Vec::new(),
+            rls_pending: Vec::new(),
+            rls_sent_ms: 0,
+            rls_failed: false,
+            rls_denial: None,
         }
     }
 
@@ -354,7 +441,11 @@ fn spiffe_namespace(principal: &str) -> Option<&str> {
     None
 }
 
-impl Context for Request {}
+impl Context for Request {
+    fn on_grpc_call_response(&mut self, token: u32, status: u32, size: usize) {
+        self.rls_answer(token, status, size);
+    }
+}
 
 impl HttpContext for Request {
     fn on_http_request_headers(&mut self, _headers: usize, end_of_stream: bool) -> Action {
@@ -514,8 +605,10 @@ impl HttpContext for Request {
     }
 
     fn on_log(&mut self) {
-        if self.stage == Stage::Admitted {
-            self.settle();
+        match self.stage {
+            Stage::Admitted => self.settle(),
+            Stage::Rls => self.release(),
+            _ => {}
         }
     }
 }
@@ -547,6 +640,7 @@ impl Request {
             filter
                 .limiter
                 .reserve_amounts(self.model.as_deref(), self.prompt_estimate, requested);
+        let calls = filter.limiter.rls_calls(&applied, &facts, &amounts);
         let admission = match filter
             .limiter
             .admit(&HostStore, &applied, &amounts, now_ms())
@@ -581,11 +675,263 @@ impl Request {
         }
         self.shadow = admission.shadow_denials;
         self.status = admission.status;
+        self.applied = applied;
+        self.amounts = amounts;
         match admission.verdict {
             Verdict::Deny(denial) => self.limited(&denial),
-            Verdict::Admit => {
+            Verdict::Admit if calls.is_empty() => {
                 self.admitted(admission.reservation);
                 Action::Continue
+            }
+            Verdict::Admit => {
+                self.reservation = Some(admission.reservation);
+                self.ask_rls(calls)
+            }
+        }
+    }
+
+    /// Asks the rate-limit service about the RLS rules; the request waits.
+    fn ask_rls(&mut self, calls: Vec<RlsCall>) -> Action {
+        let filter = Rc::clone(&self.filter);
+        let Some(rls_config) = &filter.config.rls else {
+            // Validation requires `rls` with RLS rules.
+            self.rls_failed = true;
+            return self.rls_done();
+        };
+        self.rls_sent_ms = now_ms();
+        for (i, call) in calls.iter().enumerate() {
+            let message = rls::encode_request(&rls_config.domain, &call.descriptors, call.hits);
+            filter.metrics.add(filter.metrics.rls_calls, 1);
+            match self.dispatch_grpc_call(
+                &rls_config.cluster,
+                rls::SERVICE,
+                rls::METHOD,
+                Vec::new(),
+                Some(&message),
+                Duration::from_millis(u64::from(rls_config.timeout_ms)),
+            ) {
+                Ok(token) => self.rls_pending.push((token, i)),
+                Err(e) => {
+                    log::warn!("{}: cannot call the rate-limit service: {e:?}", self.tag);
+                    filter.metrics.add(filter.metrics.rls_errors, 1);
+                    self.rls_failed = true;
+                }
+            }
+        }
+        self.rls_calls = calls;
+        if self.rls_pending.is_empty() {
+            return self.rls_done();
+        }
+        self.stage = Stage::Rls;
+        Action::Pause
+    }
+
+    /// One answer of the rate-limit service.
+    fn rls_answer(&mut self, token: u32, status: u32, size: usize) {
+        let Some(at) = self.rls_pending.iter().position(|(t, _)| *t == token) else {
+            return;
+        };
+        let (_, index) = self.rls_pending.swap_remove(at);
+        let filter = Rc::clone(&self.filter);
+        let _ = host::record_metric(
+            filter.metrics.rls_latency,
+            now_ms().saturating_sub(self.rls_sent_ms),
+        );
+        let decoded = if status == 0 {
+            host::buffer(BufferType::GrpcReceiveBuffer, 0, size)
+                .map_err(|e| e.to_string())
+                .and_then(|b| rls::decode_response(&b).map_err(|e| e.to_string()))
+        } else {
+            Err(format!("gRPC status {status}"))
+        };
+        match decoded {
+            Ok(response) if response.overall_code != Code::Unknown => {
+                self.rls_read(index, &response);
+            }
+            Ok(_) => {
+                filter.metrics.add(filter.metrics.rls_errors, 1);
+                log::warn!("{}: the rate-limit service answered UNKNOWN", self.tag);
+                self.rls_failed = true;
+            }
+            Err(e) => {
+                filter.metrics.add(filter.metrics.rls_errors, 1);
+                log::warn!("{}: the rate-limit service failed: {e}", self.tag);
+                self.rls_failed = true;
+            }
+        }
+        if self.rls_pending.is_empty() && self.stage == Stage::Rls {
+            let action = self.rls_done();
+            if action == Action::Continue {
+                if let Err(e) = host::resume(host::Stream::Request) {
+                    log::warn!("{}: cannot resume the request: {e}", self.tag);
+                }
+            }
+        }
+    }
+
+    /// Reads what the service said about call `index`: remaining amounts
+    /// for the headers, and a refusal.
+    fn rls_read(&mut self, index: usize, response: &rls::Response) {
+        let filter = Rc::clone(&self.filter);
+        let Some(call) = self.rls_calls.get(index) else {
+            return;
+        };
+        let now = now_ms();
+        for st in &response.statuses {
+            if let Some(limit) = &st.current_limit {
+                let reset_ms = st
+                    .duration_until_reset_secs
+                    .map(|s| s.saturating_mul(1000))
+                    .or_else(|| limit.unit.seconds().map(|w| w.saturating_mul(1000)))
+                    .unwrap_or(0);
+                self.status.consider(
+                    call.metric,
+                    Remaining {
+                        limit: u64::from(limit.requests_per_unit),
+                        remaining: u64::from(st.limit_remaining),
+                        reset_ms,
+                    },
+                );
+            }
+        }
+        if response.overall_code != Code::OverLimit {
+            return;
+        }
+        filter.metrics.add(filter.metrics.rls_over_limit, 1);
+        // Which rule: the first descriptor over its limit, when the service
+        // says (envoyproxy/ratelimit does; Limitador only answers overall).
+        let over = response
+            .statuses
+            .iter()
+            .position(|st| st.code == Code::OverLimit)
+            .unwrap_or(0);
+        let rule_index = call
+            .rules
+            .get(over)
+            .or_else(|| call.rules.first())
+            .copied()
+            .unwrap_or(0);
+        let Some(rule) = filter.limiter.rules.get(rule_index) else {
+            return;
+        };
+        let reset_ms = response
+            .statuses
+            .get(over)
+            .and_then(|st| st.duration_until_reset_secs)
+            .map(|s| s.saturating_mul(1000))
+            .unwrap_or_else(|| filter.limiter.reset_ms(rule_index, now));
+        let limit: Option<Limit> = rule
+            .limits
+            .iter()
+            .find(|l| l.metric == call.metric)
+            .copied();
+        let denial = Denial {
+            rule: rule.name.clone(),
+            limit,
+            retry_after_secs: Some(reset_ms.div_ceil(1000).max(1)),
+            retry_after_ms: Some(reset_ms),
+        };
+        if rule.shadow {
+            self.shadow.push(denial);
+        } else if self.rls_denial.is_none() {
+            self.rls_denial = Some(denial);
+        }
+    }
+
+    /// Every call answered (or failed): admit, refuse, or apply the failure
+    /// mode. On `Continue` a paused request must be resumed by the caller.
+    fn rls_done(&mut self) -> Action {
+        let filter = Rc::clone(&self.filter);
+        if let Some(denial) = self.rls_denial.take() {
+            self.release();
+            return self.limited(&denial);
+        }
+        if self.rls_failed {
+            let mode = filter
+                .config
+                .rls
+                .as_ref()
+                .map_or(RlsFailure::Deny, |r| r.on_failure);
+            filter.metrics.add_named(
+                &format!("tollgate_throttle_rls_failure_{}_total", failure_name(mode)),
+                1,
+            );
+            match mode {
+                RlsFailure::Allow => {}
+                RlsFailure::Deny => {
+                    self.release();
+                    let reply = ErrorReply::new(
+                        ErrorKind::Unavailable,
+                        "rate limiting is unavailable",
+                        reply::request_id(),
+                    )
+                    .with_code("rate_limit_unavailable");
+                    return self.refuse(&reply, &[], "rls_unavailable");
+                }
+                RlsFailure::Local => {
+                    let rls_rules = filter.limiter.only_rls(&self.applied);
+                    match filter.limiter.admit_with(
+                        &HostStore,
+                        &rls_rules,
+                        &self.amounts,
+                        now_ms(),
+                        true,
+                    ) {
+                        Ok(local) => {
+                            filter.metrics.table(local.stats);
+                            for (metric, r) in [
+                                (
+                                    tollgate_core::config::throttle::Metric::Requests,
+                                    local.status.requests,
+                                ),
+                                (
+                                    tollgate_core::config::throttle::Metric::Tokens,
+                                    local.status.tokens,
+                                ),
+                            ] {
+                                if let Some(r) = r {
+                                    self.status.consider(metric, r);
+                                }
+                            }
+                            self.shadow.extend(local.shadow_denials);
+                            match local.verdict {
+                                Verdict::Deny(denial) => {
+                                    self.release();
+                                    return self.limited(&denial);
+                                }
+                                Verdict::Admit => {
+                                    if let Some(r) = &mut self.reservation {
+                                        r.held.extend(local.reservation.held);
+                                    }
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            filter.metrics.add(filter.metrics.store_errors, 1);
+                            log::warn!("{}: counters unavailable: {e}", self.tag);
+                        }
+                    }
+                }
+            }
+        }
+        let reservation = self.reservation.take().unwrap_or_default();
+        self.admitted(reservation);
+        Action::Continue
+    }
+
+    /// Gives back everything reserved locally (a refused or abandoned
+    /// request).
+    fn release(&mut self) {
+        self.stage = Stage::Done;
+        let filter = Rc::clone(&self.filter);
+        if let Some(reservation) = self.reservation.take() {
+            if let Err(e) =
+                filter
+                    .limiter
+                    .settle(&HostStore, &reservation, &Amounts::default(), now_ms())
+            {
+                filter.metrics.add(filter.metrics.store_errors, 1);
+                log::warn!("{}: cannot release the reservation: {e}", self.tag);
             }
         }
     }
@@ -716,6 +1062,7 @@ impl Request {
                 }
             }
         }
+        self.report_excess(&charge);
         let m = &filter.metrics;
         m.add(m.tokens_input, used.input_tokens);
         m.add(m.tokens_output, used.output_tokens);
@@ -735,6 +1082,35 @@ impl Request {
             used.output_tokens,
             used.estimated
         );
+    }
+
+    /// Usage above what the rate-limit service was told at the request is
+    /// counted there too (RLS v3 cannot take back what was reserved and not
+    /// used: `hits_addend` is unsigned).
+    fn report_excess(&mut self, charge: &Amounts) {
+        let filter = Rc::clone(&self.filter);
+        let Some(rls_config) = &filter.config.rls else {
+            return;
+        };
+        let Ok(mut reports) = filter.reports.try_borrow_mut() else {
+            return;
+        };
+        for call in &self.rls_calls {
+            let excess = charge.get(call.metric).saturating_sub(u64::from(call.hits));
+            if excess == 0 {
+                continue;
+            }
+            if reports.len() >= MAX_PENDING_REPORTS {
+                reports.remove(0);
+                filter.metrics.add(filter.metrics.rls_errors, 1);
+            }
+            let hits = u32::try_from(excess).unwrap_or(u32::MAX);
+            reports.push(rls::encode_request(
+                &rls_config.domain,
+                &call.descriptors,
+                hits,
+            ));
+        }
     }
 
     /// The tokens the call used: the upstream's count, else an estimate;
@@ -761,6 +1137,14 @@ impl Request {
             output_tokens: len.div_ceil(usage::BYTES_PER_TOKEN),
             estimated: true,
         }
+    }
+}
+
+fn failure_name(mode: RlsFailure) -> &'static str {
+    match mode {
+        RlsFailure::Deny => "deny",
+        RlsFailure::Allow => "allow",
+        RlsFailure::Local => "local",
     }
 }
 

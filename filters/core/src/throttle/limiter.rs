@@ -49,7 +49,27 @@ use crate::config::throttle::{
     cost_units, KeyPart, MatchConfig, Metric, Price, RuleConfig, Store, ThrottleConfig, Window,
 };
 use crate::throttle::counters::{Change, Record, SharedStore, StoreError, Table, TableStats};
+use crate::throttle::rls::Descriptor;
 use crate::throttle::usage::Usage;
+
+/// The descriptor entry naming the rule, in every RLS descriptor.
+pub const RULE_ENTRY: &str = "tollgate_rule";
+/// The descriptor entry naming the metric (`requests`, `tokens`, …).
+pub const METRIC_ENTRY: &str = "metric";
+
+/// One call to the rate-limit service: every applying RLS rule that limits
+/// `metric`, as one descriptor each, with the amount as `hits_addend`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RlsCall {
+    /// What the call counts.
+    pub metric: Metric,
+    /// The amount (`hits_addend`).
+    pub hits: u32,
+    /// One per rule, in the order of `rules`.
+    pub descriptors: Vec<Descriptor>,
+    /// Indexes into [`Limiter::rules`].
+    pub rules: Vec<usize>,
+}
 
 /// What is known about a request when the rules are applied.
 #[derive(Debug, Clone, Copy, Default)]
@@ -848,6 +868,91 @@ impl Limiter {
     }
 }
 
+impl Limiter {
+    /// The calls that ask the rate-limit service about the applying RLS
+    /// rules: one per metric those rules limit, carrying `amounts` of it.
+    /// A metric whose amount is 0 is not asked about (the service would
+    /// read 0 as 1). Descriptors are `tollgate_rule`, `metric`, then each
+    /// key part (`consumer`, `model`, `label.<name>`, `header.<name>`, …).
+    pub fn rls_calls(
+        &self,
+        applied: &[Applied],
+        facts: &Facts<'_>,
+        amounts: &Amounts,
+    ) -> Vec<RlsCall> {
+        let mut calls: Vec<RlsCall> = Vec::new();
+        for a in applied {
+            let Some(rule) = self.rules.get(a.rule) else {
+                continue;
+            };
+            if rule.store != Store::Rls {
+                continue;
+            }
+            let mut metrics: Vec<Metric> = rule.limits.iter().map(|l| l.metric).collect();
+            metrics.sort();
+            metrics.dedup();
+            for metric in metrics {
+                let hits = u32::try_from(amounts.get(metric)).unwrap_or(u32::MAX);
+                if hits == 0 {
+                    continue;
+                }
+                let mut entries = vec![
+                    (RULE_ENTRY.to_owned(), rule.name.clone()),
+                    (METRIC_ENTRY.to_owned(), metric.as_str().to_owned()),
+                ];
+                for (part, value) in rule.key_values(facts) {
+                    entries.push((part.descriptor_key(), value.to_owned()));
+                }
+                let descriptor = Descriptor { entries };
+                match calls.iter_mut().find(|c| c.metric == metric) {
+                    Some(call) => {
+                        call.descriptors.push(descriptor);
+                        call.rules.push(a.rule);
+                    }
+                    None => calls.push(RlsCall {
+                        metric,
+                        hits,
+                        descriptors: vec![descriptor],
+                        rules: vec![a.rule],
+                    }),
+                }
+            }
+        }
+        calls
+    }
+
+    /// Whether any applying rule counts with the rate-limit service.
+    pub fn any_rls(&self, applied: &[Applied]) -> bool {
+        applied.iter().any(|a| {
+            self.rules
+                .get(a.rule)
+                .is_some_and(|r| r.store == Store::Rls)
+        })
+    }
+
+    /// The applying rules that count with the rate-limit service.
+    pub fn only_rls(&self, applied: &[Applied]) -> Vec<Applied> {
+        applied
+            .iter()
+            .filter(|a| {
+                self.rules
+                    .get(a.rule)
+                    .is_some_and(|r| r.store == Store::Rls)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Milliseconds until the shortest window of `rule` resets (a
+    /// `retry-after` when the service does not say).
+    pub fn reset_ms(&self, rule: usize, now_ms: u64) -> u64 {
+        self.rules
+            .get(rule)
+            .and_then(|r| r.limits.iter().map(|l| reset_ms(l.window, now_ms)).min())
+            .unwrap_or(1000)
+    }
+}
+
 fn add_stats(total: &mut TableStats, s: TableStats) {
     total.cas_retries = total.cas_retries.saturating_add(s.cas_retries);
     total.evictions = total.evictions.saturating_add(s.evictions);
@@ -1186,6 +1291,61 @@ mod tests {
         assert!(s.is_empty());
         assert!(admitted(&l.admit_with(&s, &a, &one, 0, true).unwrap()));
         assert!(!admitted(&l.admit_with(&s, &a, &one, 0, true).unwrap()));
+    }
+
+    #[test]
+    fn rls_calls_group_descriptors_by_metric() {
+        let l = limiter(
+            r#"{"rules":[
+                {"name":"a","store":"rls","key":["consumer","label:tier"],
+                 "limits":[{"requests":5,"per":"minute"},{"tokens":100,"per":"minute"},{"requests":50,"per":"hour"}]},
+                {"name":"b","store":"rls","key":["model"],"limits":[{"tokens":1000,"per":"day"}]},
+                {"name":"c","limits":[{"requests":1,"per":"second"}]}],
+                "rls":{"cluster":"rl"}}"#,
+        );
+        let labels = vec![("tier".to_owned(), "gold".to_owned())];
+        let f = Facts {
+            labels: &labels,
+            ..facts("team-a")
+        };
+        let applied = l.applying(&f);
+        assert!(l.any_rls(&applied));
+        assert_eq!(l.only_rls(&applied).len(), 2);
+        let amounts = Amounts {
+            requests: 1,
+            input_tokens: 30,
+            output_tokens: 70,
+            cost: 0,
+        };
+        let calls = l.rls_calls(&applied, &f, &amounts);
+        assert_eq!(calls.len(), 2);
+        assert_eq!(
+            (calls[0].metric, calls[0].hits, calls[0].rules.clone()),
+            (Metric::Requests, 1, vec![0])
+        );
+        assert_eq!(
+            calls[0].descriptors[0].entries,
+            vec![
+                ("tollgate_rule".to_owned(), "a".to_owned()),
+                ("metric".to_owned(), "requests".to_owned()),
+                ("consumer".to_owned(), "team-a".to_owned()),
+                ("label.tier".to_owned(), "gold".to_owned()),
+            ]
+        );
+        assert_eq!(
+            (calls[1].metric, calls[1].hits, calls[1].rules.clone()),
+            (Metric::Tokens, 100, vec![0, 1])
+        );
+        assert_eq!(
+            calls[1].descriptors[1].entries[2],
+            ("model".to_owned(), "gpt-4o-mini".to_owned())
+        );
+        // Nothing to count, no call.
+        let none = Amounts {
+            requests: 1,
+            ..Amounts::default()
+        };
+        assert_eq!(l.rls_calls(&applied, &f, &none).len(), 1);
     }
 
     #[test]
