@@ -801,3 +801,85 @@ fn a_client_that_leaves_while_the_service_thinks_holds_nothing() {
     let (status, _) = call(&mut h, 0, chat("a", &small_chat(1)), chat_reply(1, 1));
     assert_eq!(status, 200, "the in-flight slot was given back");
 }
+
+#[test]
+fn a_spike_is_seen_within_its_period_across_workers_and_tightens_the_limit() {
+    let cfg = json!({"spike": {"period_secs": 10, "warmup_periods": 3, "min_requests": 5,
+                               "hold_secs": 60, "limit_requests": 12}});
+    let mut h = host(&cfg, 2);
+    h.advance(Duration::from_secs(10));
+    // A minute of baseline: 2 requests per 10 s period.
+    for period in 0..6 {
+        for i in 0..2 {
+            assert_eq!(
+                call(
+                    &mut h,
+                    (period + i) % 2,
+                    chat("a", &small_chat(1)),
+                    chat_reply(1, 1)
+                )
+                .0,
+                200
+            );
+        }
+        h.advance(Duration::from_secs(10));
+    }
+    assert_eq!(h.counter("tollgate_throttle_spikes_total"), Some(0));
+    // A burst: 20 requests within one second, on both workers.
+    let mut statuses = Vec::new();
+    let mut flagged_at = None;
+    for i in 0..20 {
+        let mut s = h.stream_on(i % 2);
+        s.send_request(chat("a", &small_chat(1)));
+        // A refused stream has ended (its metadata with it): read the
+        // decision of the admitted ones.
+        if let Some(meta) = s.get_property(&["tollgate_throttle"]) {
+            let meta: Value = serde_json::from_slice(&meta).unwrap();
+            if meta["spike"] == true && flagged_at.is_none() {
+                flagged_at = Some(i);
+            }
+        }
+        if let Some(r) = s.local_reply() {
+            statuses.push(r.status);
+        } else {
+            s.send_response(chat_reply(1, 1));
+            statuses.push(s.downstream().status().unwrap());
+        }
+        s.advance(Duration::from_millis(50));
+    }
+    let flagged_at = flagged_at.expect("the spike is flagged during its period");
+    assert!(flagged_at < 12, "flagged at request {flagged_at}");
+    assert_eq!(
+        h.counter("tollgate_throttle_spikes_total"),
+        Some(1),
+        "reported once"
+    );
+    assert_eq!(
+        h.counter("tollgate_throttle_spikes_consumer_a_total"),
+        Some(1)
+    );
+    assert!(h
+        .log_text()
+        .contains("spike: consumer=a model=gpt-4o-mini series=requests"));
+    // The tighter limit: 12 requests in the period, the rest refused.
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 200).count(),
+        12,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.iter().filter(|&&s| s == 429).count(), 8);
+    assert_eq!(h.counter("tollgate_throttle_spike_limited_total"), Some(8));
+    // Another consumer is not affected.
+    assert_eq!(
+        call(&mut h, 0, chat("b", &small_chat(1)), chat_reply(1, 1)).0,
+        200
+    );
+    // After the hold the limit is lifted.
+    h.advance(Duration::from_secs(120));
+    for _ in 0..3 {
+        assert_eq!(
+            call(&mut h, 1, chat("a", &small_chat(1)), chat_reply(1, 1)).0,
+            200
+        );
+    }
+}

@@ -59,11 +59,13 @@ use tollgate_core::config::ThrottleConfig;
 use tollgate_core::error::{ErrorKind, ErrorReply};
 use tollgate_core::inspect::sse::{self, SseItem, SseParser};
 use tollgate_core::throttle::counters::{SharedStore, StoreError, TableStats};
+use tollgate_core::throttle::limiter::Series;
 use tollgate_core::throttle::limiter::{
     Amounts, Applied, Denial, Facts, Limit, Limiter, RateStatus, Remaining, Reservation, RlsCall,
     Verdict,
 };
 use tollgate_core::throttle::rls::{self, Code};
+use tollgate_core::throttle::spike::{SpikeParams, Verdict as SpikeVerdict};
 use tollgate_core::throttle::usage::{self, StreamUsage, Usage};
 use tollgate_glue::host::{self, BufferType, HostError, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
@@ -119,6 +121,8 @@ struct Metrics {
     rls_over_limit: MetricId,
     rls_latency: MetricId,
     rls_reports: MetricId,
+    spikes: MetricId,
+    spike_limited: MetricId,
     named: RefCell<HashMap<String, Option<MetricId>>>,
 }
 
@@ -155,6 +159,8 @@ impl Metrics {
                 "tollgate_throttle_rls_latency_ms",
             )?,
             rls_reports: counter("tollgate_throttle_rls_reports_total")?,
+            spikes: counter("tollgate_throttle_spikes_total")?,
+            spike_limited: counter("tollgate_throttle_spike_limited_total")?,
             named: RefCell::new(HashMap::new()),
         })
     }
@@ -212,6 +218,14 @@ struct Filter {
     /// Sent by the root on its tick: a call made from a stream's context is
     /// cancelled when the stream ends, and reports are made as it ends.
     reports: RefCell<Vec<Vec<u8>>>,
+    /// Spike detection: request and token series, and the tighter limit.
+    spike: Option<Spike>,
+}
+
+struct Spike {
+    requests: SpikeParams,
+    tokens: SpikeParams,
+    limit_requests: Option<u64>,
 }
 
 /// Most usage reports waiting for the root's tick; past it the oldest are
@@ -262,9 +276,20 @@ impl RootContext for Root {
         if config.rls.is_some() {
             self.set_tick_period(Duration::from_millis(200));
         }
+        let spike = config.spike.as_ref().map(|c| {
+            let (requests, tokens) = c.params();
+            Spike {
+                requests,
+                tokens,
+                limit_requests: c.limit_requests,
+            }
+        });
         self.filter = Some(Rc::new(Filter {
+            spike,
             header_names: limiter.header_names(),
-            needs_body: limiter.needs_body(),
+            // Spike baselines are per consumer and model: the model is in
+            // the body.
+            needs_body: limiter.needs_body() || config.spike.is_some(),
             limiter,
             config,
             metrics,
@@ -367,6 +392,8 @@ struct Request {
     rls_sent_ms: u64,
     rls_failed: bool,
     rls_denial: Option<Denial>,
+    /// A spike is active for this consumer and model.
+    spike: bool,
 }
 
 fn now_ms() -> u64 {
@@ -405,6 +432,7 @@ impl Request {
             rls_sent_ms: 0,
             rls_failed: false,
             rls_denial: None,
+            spike: false,
         }
     }
 
@@ -677,6 +705,11 @@ impl Request {
         self.status = admission.status;
         self.applied = applied;
         self.amounts = amounts;
+        if matches!(admission.verdict, Verdict::Admit) {
+            if let Some(action) = self.spike_check(&admission.reservation) {
+                return action;
+            }
+        }
         match admission.verdict {
             Verdict::Deny(denial) => self.limited(&denial),
             Verdict::Admit if calls.is_empty() => {
@@ -687,6 +720,102 @@ impl Request {
                 self.reservation = Some(admission.reservation);
                 self.ask_rls(calls)
             }
+        }
+    }
+
+    /// Counts the request in its consumer and model's spike baseline;
+    /// refuses it when a spike is active and the tighter limit is reached.
+    fn spike_check(&mut self, reservation: &Reservation) -> Option<Action> {
+        let filter = Rc::clone(&self.filter);
+        let spike = filter.spike.as_ref()?;
+        let now = now_ms();
+        let pair = self.pair();
+        let (verdict, count) = match filter.limiter.observe_spike(
+            &HostStore,
+            (&pair.0, &pair.1),
+            Series::Requests,
+            1.0,
+            now,
+            &spike.requests,
+        ) {
+            Ok(v) => v,
+            Err(e) => {
+                filter.metrics.add(filter.metrics.store_errors, 1);
+                log::debug!("{}: spike baseline unavailable: {e}", self.tag);
+                return None;
+            }
+        };
+        self.spike_seen(&verdict, "requests");
+        let limit = spike.limit_requests?;
+        if !verdict.active || count <= limit as f64 {
+            return None;
+        }
+        // Over the tighter limit while the spike lasts: give back what the
+        // limits reserved and refuse.
+        if let Err(e) = filter
+            .limiter
+            .settle(&HostStore, reservation, &Amounts::default(), now)
+        {
+            log::warn!("{}: cannot release the reservation: {e}", self.tag);
+        }
+        filter.metrics.add(filter.metrics.spike_limited, 1);
+        filter.metrics.add(filter.metrics.limited, 1);
+        let period = u64::from(spike.requests.period_secs).max(1);
+        let retry_ms = period
+            .saturating_mul(1000)
+            .saturating_sub(now.checked_rem(period.saturating_mul(1000)).unwrap_or(0));
+        let retry = retry_ms.div_ceil(1000).max(1);
+        let reply = ErrorReply::new(
+            ErrorKind::RateLimited {
+                retry_after_secs: retry,
+            },
+            format!(
+                "unusual traffic: at most {limit} requests per {period} s while it lasts (rule `spike`)"
+            ),
+            reply::request_id(),
+        )
+        .with_code("rate_limit_exceeded");
+        self.metadata("limit", None);
+        Some(self.refuse(
+            &reply,
+            &[("retry-after-ms", retry_ms.to_string())],
+            "rate_limited",
+        ))
+    }
+
+    /// The consumer and model a spike baseline is kept for.
+    fn pair(&self) -> (String, String) {
+        (
+            self.consumer
+                .clone()
+                .unwrap_or_else(|| "anonymous".to_owned()),
+            self.model.clone().unwrap_or_else(|| "unknown".to_owned()),
+        )
+    }
+
+    /// Reports a spike verdict: a log line and metrics once when it starts,
+    /// decision metadata while it lasts.
+    fn spike_seen(&mut self, verdict: &SpikeVerdict, series: &str) {
+        self.spike |= verdict.active;
+        if !verdict.newly {
+            return;
+        }
+        let filter = Rc::clone(&self.filter);
+        filter.metrics.add(filter.metrics.spikes, 1);
+        let (consumer, model) = self.pair();
+        filter.metrics.add_named(
+            &format!("tollgate_throttle_spikes_consumer_{consumer}_total"),
+            1,
+        );
+        if let Some(a) = &verdict.anomaly {
+            log::warn!(
+                "{}: spike: consumer={consumer} model={model} series={series} count={:.0} baseline={:.1} sd={:.1} score={:.1}",
+                self.tag,
+                a.count,
+                a.mean,
+                a.sd,
+                a.score
+            );
         }
     }
 
@@ -1031,6 +1160,7 @@ impl Request {
             "model": self.model,
             "rule": denial.map(|d| d.rule.as_str()),
             "shadow_rules": self.shadow.iter().map(|d| d.rule.as_str()).collect::<Vec<_>>(),
+            "spike": self.spike,
             "reserved_tokens": self.reservation.as_ref().map(|r| r.amounts.input_tokens.saturating_add(r.amounts.output_tokens)),
         });
         let _ = host::set_property(&["tollgate_throttle"], value.to_string().as_bytes());
@@ -1063,6 +1193,20 @@ impl Request {
             }
         }
         self.report_excess(&charge);
+        if let Some(spike) = &filter.spike {
+            let pair = self.pair();
+            match filter.limiter.observe_spike(
+                &HostStore,
+                (&pair.0, &pair.1),
+                Series::Tokens,
+                used.total_tokens() as f64,
+                now,
+                &spike.tokens,
+            ) {
+                Ok((verdict, _)) => self.spike_seen(&verdict, "tokens"),
+                Err(e) => log::debug!("{}: spike baseline unavailable: {e}", self.tag),
+            }
+        }
         let m = &filter.metrics;
         m.add(m.tokens_input, used.input_tokens);
         m.add(m.tokens_output, used.output_tokens);

@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 
 use super::{validate_header_name, ConfigError, Validate, DEFAULT_CONSUMER_HEADER};
+use crate::throttle::spike::SpikeParams;
 
 /// Most rules a configuration may hold: every request walks all of them.
 pub const MAX_RULES: usize = 64;
@@ -370,7 +371,8 @@ impl Default for StreamConfig {
     }
 }
 
-/// Spike detection: a baseline per consumer and model.
+/// Spike detection: a baseline per consumer and model (see
+/// [`crate::throttle::spike`] for the model and why these defaults).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SpikeConfig {
@@ -379,15 +381,19 @@ pub struct SpikeConfig {
     /// EWMA weight of each new period, in (0, 1]. Default: 0.1.
     pub alpha: f64,
     /// How many standard deviations above the baseline is a spike.
-    /// Default: 4.
+    /// Default: 4.5.
     pub sigmas: f64,
     /// Requests per period below which nothing is a spike. Default: 20.
     pub min_requests: f64,
     /// Tokens per period below which nothing is a spike. Default: 20000.
     pub min_tokens: f64,
+    /// A typical request's tokens, for the token series' noise floor.
+    /// Default: 1000.
+    pub token_unit: f64,
     /// Periods of baseline before any verdict. Default: 6.
     pub warmup_periods: u32,
-    /// How long a spike stays active. Default: 300.
+    /// How long a spike stays active after the last anomalous event.
+    /// Default: 300.
     pub hold_secs: u32,
     /// While a spike is active, at most this many requests per period for
     /// that consumer and model (the rest get 429); absent: only report.
@@ -399,13 +405,35 @@ impl Default for SpikeConfig {
         Self {
             period_secs: 10,
             alpha: 0.1,
-            sigmas: 4.0,
+            sigmas: 4.5,
             min_requests: 20.0,
             min_tokens: 20_000.0,
+            token_unit: 1000.0,
             warmup_periods: 6,
             hold_secs: 300,
             limit_requests: None,
         }
+    }
+}
+
+impl SpikeConfig {
+    /// The detector's parameters for request series and for token series.
+    pub fn params(&self) -> (SpikeParams, SpikeParams) {
+        let requests = SpikeParams {
+            period_secs: self.period_secs,
+            alpha: self.alpha,
+            sigmas: self.sigmas,
+            min_rate: self.min_requests,
+            unit: 1.0,
+            warmup_periods: self.warmup_periods,
+            hold_secs: self.hold_secs,
+        };
+        let tokens = SpikeParams {
+            min_rate: self.min_tokens,
+            unit: self.token_unit,
+            ..requests
+        };
+        (requests, tokens)
     }
 }
 
@@ -698,22 +726,19 @@ impl Validate for SpikeConfig {
                 "must be between 1 and 3600",
             ));
         }
-        if !(self.alpha > 0.0 && self.alpha <= 1.0) {
-            return Err(ConfigError::invalid("alpha", "must be in (0, 1]"));
+        if !(self.token_unit.is_finite() && self.token_unit > 0.0) {
+            return Err(ConfigError::invalid("token_unit", "must be more than 0"));
         }
-        if !(self.sigmas.is_finite() && self.sigmas > 0.0) {
-            return Err(ConfigError::invalid("sigmas", "must be more than 0"));
-        }
-        for (field, v) in [
-            ("min_requests", self.min_requests),
-            ("min_tokens", self.min_tokens),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(ConfigError::invalid(field, "must be 0 or more"));
+        let (requests, tokens) = self.params();
+        for (p, min_field) in [(requests, "min_requests"), (tokens, "min_tokens")] {
+            if let Err(e) = p.validate() {
+                let field = if e.field == "min_rate" {
+                    min_field
+                } else {
+                    e.field
+                };
+                return Err(ConfigError::invalid(field, e.reason));
             }
-        }
-        if self.hold_secs == 0 {
-            return Err(ConfigError::invalid("hold_secs", "must be at least 1"));
         }
         if self.limit_requests == Some(0) {
             return Err(ConfigError::invalid("limit_requests", "must be at least 1"));

@@ -50,6 +50,7 @@ use crate::config::throttle::{
 };
 use crate::throttle::counters::{Change, Record, SharedStore, StoreError, Table, TableStats};
 use crate::throttle::rls::Descriptor;
+use crate::throttle::spike::{self, Baseline, SpikeParams, Verdict as SpikeVerdict};
 use crate::throttle::usage::Usage;
 
 /// The descriptor entry naming the rule, in every RLS descriptor.
@@ -953,6 +954,62 @@ impl Limiter {
     }
 }
 
+/// Which series of a consumer and model a spike observation is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Series {
+    /// Requests per period.
+    Requests,
+    /// Tokens per period.
+    Tokens,
+}
+
+impl Limiter {
+    /// Adds `amount` to the `series` of (`consumer`, `model`) in the shared
+    /// table and returns the detector's verdict and the current period's
+    /// count. Both series of a pair share one record (two baselines).
+    pub fn observe_spike(
+        &self,
+        store: &dyn SharedStore,
+        pair: (&str, &str),
+        series: Series,
+        amount: f64,
+        now_ms: u64,
+        params: &SpikeParams,
+    ) -> Result<(SpikeVerdict, f64), StoreError> {
+        let (consumer, model) = pair;
+        let key = format!("s|{}:{consumer}|{}:{model}", consumer.len(), model.len());
+        let (result, _) = self.table.update(
+            store,
+            &key,
+            now_ms,
+            &|r, now| self.idle(r, now),
+            &mut |old| {
+                let decode = |at: usize| {
+                    old.and_then(|b| b.get(at..at.saturating_add(spike::ENCODED_LEN)))
+                        .and_then(Baseline::decode)
+                };
+                let mut pair = [
+                    decode(0).unwrap_or_else(|| Baseline::new(now_ms, params)),
+                    decode(spike::ENCODED_LEN).unwrap_or_else(|| Baseline::new(now_ms, params)),
+                ];
+                let [requests, tokens] = &mut pair;
+                let b = match series {
+                    Series::Requests => requests,
+                    Series::Tokens => tokens,
+                };
+                let verdict = b.observe(now_ms, amount, params);
+                let count = b.count();
+                let mut bytes = Vec::with_capacity(spike::ENCODED_LEN.saturating_mul(2));
+                for b in &pair {
+                    bytes.extend_from_slice(&b.encode());
+                }
+                Change::Write(bytes, (verdict, count))
+            },
+        )?;
+        Ok(result)
+    }
+}
+
 fn add_stats(total: &mut TableStats, s: TableStats) {
     total.cas_retries = total.cas_retries.saturating_add(s.cas_retries);
     total.evictions = total.evictions.saturating_add(s.evictions);
@@ -1346,6 +1403,58 @@ mod tests {
             ..Amounts::default()
         };
         assert_eq!(l.rls_calls(&applied, &f, &none).len(), 1);
+    }
+
+    #[test]
+    fn spike_series_are_kept_per_pair_in_the_shared_table() {
+        let l = limiter(RPM);
+        let s = MemoryStore::default();
+        let p = SpikeParams {
+            warmup_periods: 2,
+            min_rate: 5.0,
+            ..SpikeParams::default()
+        };
+        // Three quiet periods of 2 requests, then a burst in the fourth.
+        for period in 0..3u64 {
+            for i in 0..2u64 {
+                let (v, _) = l
+                    .observe_spike(
+                        &s,
+                        ("a", "m"),
+                        Series::Requests,
+                        1.0,
+                        period * 10_000 + i,
+                        &p,
+                    )
+                    .unwrap();
+                assert!(v.anomaly.is_none());
+            }
+        }
+        let mut newly = 0;
+        for i in 0..50u64 {
+            let (v, count) = l
+                .observe_spike(&s, ("a", "m"), Series::Requests, 1.0, 30_000 + i, &p)
+                .unwrap();
+            assert_eq!(count, (i + 1) as f64);
+            newly += usize::from(v.newly);
+        }
+        assert_eq!(newly, 1);
+        // The other pair and the token series are untouched.
+        let (v, count) = l
+            .observe_spike(&s, ("b", "m"), Series::Requests, 1.0, 30_100, &p)
+            .unwrap();
+        assert!(v.anomaly.is_none() && count == 1.0);
+        let (v, _) = l
+            .observe_spike(
+                &s,
+                ("a", "m"),
+                Series::Tokens,
+                10.0,
+                30_100,
+                &SpikeParams::tokens(),
+            )
+            .unwrap();
+        assert!(!v.active);
     }
 
     #[test]
