@@ -58,6 +58,7 @@ fn main() {
     let reply = ErrorReply::new(
         ErrorKind::RateLimited {
             retry_after_secs: 30,
+            tokens: false,
         },
         "Rate limit reached for consumer team-a on requests per minute",
         "req_0123456789abcdef0123456789abcdef",

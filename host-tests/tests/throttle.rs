@@ -191,6 +191,7 @@ fn concurrent_requests_cannot_overshoot_a_token_limit() {
             refused += 1;
             let body = reply_json(&h, id);
             assert_eq!(body["error"]["code"], "tokens_limit_exceeded");
+            assert_eq!(body["error"]["type"], "tokens");
         } else {
             admitted.push(id);
         }

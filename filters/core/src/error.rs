@@ -40,6 +40,9 @@ pub enum ErrorKind {
     RateLimited {
         /// Seconds until a retry may succeed, sent as `retry-after`.
         retry_after_secs: u64,
+        /// A token limit (OpenAI's `type` is then `tokens`), not a request
+        /// limit (`requests`).
+        tokens: bool,
     },
     /// 503: a dependency (rate-limit service, JWKS, guard) is unavailable and
     /// the filter fails closed.
@@ -97,7 +100,7 @@ impl ErrorKind {
                 | Self::NotFound
                 | Self::PayloadTooLarge
                 | Self::UnsupportedMediaType => "invalid_request_error",
-                // Request limits; token limits (a later issue) will say `tokens`.
+                Self::RateLimited { tokens: true, .. } => "tokens",
                 Self::RateLimited { .. } => "requests",
                 Self::Unavailable | Self::Internal => "server_error",
             },
@@ -209,7 +212,10 @@ impl ErrorReply {
         if flavor == ErrorFlavor::Anthropic {
             headers.push(("request-id", self.request_id.clone()));
         }
-        if let ErrorKind::RateLimited { retry_after_secs } = self.kind {
+        if let ErrorKind::RateLimited {
+            retry_after_secs, ..
+        } = self.kind
+        {
             headers.push(("retry-after", retry_after_secs.to_string()));
         }
         headers
@@ -257,6 +263,7 @@ mod tests {
         ErrorKind::UnsupportedMediaType,
         ErrorKind::RateLimited {
             retry_after_secs: 7,
+            tokens: false,
         },
         ErrorKind::Unavailable,
         ErrorKind::Internal,
@@ -401,6 +408,7 @@ mod tests {
         let limited = ErrorReply::new(
             ErrorKind::RateLimited {
                 retry_after_secs: 30,
+                tokens: false,
             },
             "slow down",
             "req_9",

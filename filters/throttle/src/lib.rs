@@ -768,6 +768,7 @@ impl Request {
         let reply = ErrorReply::new(
             ErrorKind::RateLimited {
                 retry_after_secs: retry,
+                tokens: false,
             },
             format!(
                 "unusual traffic: at most {limit} requests per {period} s while it lasts (rule `spike`)"
@@ -1114,6 +1115,7 @@ impl Request {
         let reply = ErrorReply::new(
             ErrorKind::RateLimited {
                 retry_after_secs: retry_after,
+                tokens,
             },
             denial.message(),
             reply::request_id(),
