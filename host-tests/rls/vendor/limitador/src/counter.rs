@@ -137,7 +137,7 @@ impl PartialEq for Counter {
     }
 }
 
-#[cfg(test)]
+#[cfg(any())] // upstream: #[cfg(test)] (tests not vendored)
 mod tests {
     use crate::counter::Counter;
     use crate::limit::Limit;

@@ -980,7 +980,7 @@ fn classify_limits_by_namespace(
     res
 }
 
-#[cfg(test)]
+#[cfg(any())] // upstream: #[cfg(test)] (tests not vendored)
 mod test {
     use crate::limit::{Context, Expression, Limit};
     use crate::reservation::ReservationLimits;

@@ -213,7 +213,7 @@ impl PartialEq for Limit {
     }
 }
 
-#[cfg(test)]
+#[cfg(any())] // upstream: #[cfg(test)] (tests not vendored)
 mod tests {
     use super::*;
     use crate::counter::Counter;

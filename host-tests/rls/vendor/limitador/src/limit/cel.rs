@@ -387,7 +387,7 @@ impl From<Predicate> for String {
     }
 }
 
-#[cfg(test)]
+#[cfg(any())] // upstream: #[cfg(test)] (tests not vendored)
 mod tests {
     use super::{Context, Expression, Predicate};
     use std::collections::{HashMap, HashSet};

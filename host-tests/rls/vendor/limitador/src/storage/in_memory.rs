@@ -398,7 +398,7 @@ impl Default for InMemoryStorage {
     }
 }
 
-#[cfg(test)]
+#[cfg(any())] // upstream: #[cfg(test)] (tests not vendored)
 mod tests {
     use super::*;
 

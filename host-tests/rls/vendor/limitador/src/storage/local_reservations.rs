@@ -247,7 +247,7 @@ impl LocalReservationRegistry {
     }
 }
 
-#[cfg(test)]
+#[cfg(any())] // upstream: #[cfg(test)] (tests not vendored)
 mod tests {
     use super::*;
     use crate::limit::{Context, Limit};

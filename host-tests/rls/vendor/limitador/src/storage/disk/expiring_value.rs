@@ -104,7 +104,7 @@ impl From<TryFromSliceError> for StorageErr {
     }
 }
 
-#[cfg(test)]
+#[cfg(any())] // upstream: #[cfg(test)] (tests not vendored)
 mod tests {
     use super::ExpiringValue;
     use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -306,7 +306,7 @@ impl RocksDbStorage {
     }
 }
 
-#[cfg(test)]
+#[cfg(any())] // upstream: #[cfg(test)] (tests not vendored)
 mod tests {
     use super::RocksDbStorage;
     use crate::counter::Counter;

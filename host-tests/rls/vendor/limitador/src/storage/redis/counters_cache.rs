@@ -385,7 +385,7 @@ impl CountersCacheBuilder {
     }
 }
 
-#[cfg(test)]
+#[cfg(any())] // upstream: #[cfg(test)] (tests not vendored)
 mod tests {
     use std::collections::HashMap;
     use std::ops::Add;

@@ -409,7 +409,7 @@ impl AsyncRedisStorage {
     }
 }
 
-#[cfg(test)]
+#[cfg(any())] // upstream: #[cfg(test)] (tests not vendored)
 mod tests {
     use crate::counter::Counter;
     use crate::limit::{Context, Expression, Limit};
