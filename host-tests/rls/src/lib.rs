@@ -19,6 +19,13 @@
 //!   map from each entry's key to its value, so a condition reads
 //!   `descriptors[0]['tenant'] == 'acme'` (or `descriptors[0].tenant` when the
 //!   key is an identifier) and a variable reads `descriptors[0]['tenant']`.
+//!   A missing key makes a condition false and a limit with that variable
+//!   not apply. An index past the request's descriptors is different:
+//!   limitador unwraps the CEL error (`IndexOutOfBounds`) and panics, so a
+//!   limit on `descriptors[1]` must be guarded in one condition,
+//!   `size(descriptors) > 1 && descriptors[1].model == 'big'`, when requests
+//!   may carry fewer descriptors. This double answers such a panic with gRPC
+//!   `INTERNAL` instead of dropping the connection.
 //! - `hits_addend` 0 counts as 1; the check and the count are one
 //!   `check_rate_limited_and_update` (nothing is counted when any limit
 //!   would be exceeded).
