@@ -6,11 +6,9 @@
 //!
 //! Needs `redis-server` on PATH (Debian package `redis-server`).
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod common;
+
+use common::{start_redis, start_rls, write_limits};
 
 use bytes::{Buf, BufMut};
 use envoy_types::pb::envoy::extensions::common::ratelimit::v3::rate_limit_descriptor::Entry;
@@ -22,84 +20,6 @@ use prost::Message;
 use tollgate_core::throttle::rls::{self, Code, Descriptor, Unit};
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::transport::Channel;
-
-/// Kills the child when the test ends, pass or fail.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_redis() -> (Proc, String) {
-    // redis-server takes no port 0: pick a free one and release it.
-    for _ in 0..5 {
-        let port = free_port();
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server on PATH (apt-get install redis-server)");
-        let proc = Proc(child);
-        // Up to 10 s (the workspace's clippy.toml disallows std clocks).
-        for _ in 0..500 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return (proc, format!("redis://127.0.0.1:{port}"));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-    panic!("redis-server did not start");
-}
-
-fn start_rls(limits: &Path, redis: Option<&str>) -> (Proc, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tollgate-test-rls"));
-    cmd.args(["--listen", "127.0.0.1:0", "--limits"])
-        .arg(limits)
-        .args(["--rate-limit-headers", "DRAFT_VERSION_03"]);
-    if let Some(url) = redis {
-        cmd.args(["--redis", url]);
-    }
-    let mut child = cmd.stdout(Stdio::piped()).spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let proc = Proc(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    (proc, format!("http://{addr}"))
-}
-
-fn write_limits(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tollgate-test-rls-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 const LIMITS: &str = r#"
 # A Limitador LIMITS_FILE: 5 hits per tenant per minute on the chat route.

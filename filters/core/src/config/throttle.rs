@@ -513,6 +513,47 @@ fn valid_price(p: f64) -> bool {
     p.is_finite() && (0.0..=1.0e9).contains(&p)
 }
 
+impl ThrottleConfig {
+    /// The limits a rate-limit service must hold for the rules with
+    /// `"store": "rls"`, in the format of Limitador's `LIMITS_FILE` (a JSON
+    /// array; JSON is YAML): one limit per rule and limit, in the RLS
+    /// domain's namespace, matching the descriptor `throttle` sends for
+    /// that rule and metric (`tollgate_rule`, `metric`), counted per key
+    /// part. Costs are in millionths, as the filter counts them.
+    pub fn limitador_limits(&self) -> serde_json::Value {
+        let domain = self
+            .rls
+            .as_ref()
+            .map_or_else(default_domain, |r| r.domain.clone());
+        let mut out = Vec::new();
+        for rule in self.rules.iter().filter(|r| r.store == Store::Rls) {
+            for limit in &rule.limits {
+                let Some((metric, value)) = limit.metric() else {
+                    continue;
+                };
+                let variables: Vec<String> = rule
+                    .key
+                    .iter()
+                    .filter_map(|k| KeyPart::parse(k))
+                    .map(|k| format!("descriptors[0]['{}']", k.descriptor_key()))
+                    .collect();
+                out.push(serde_json::json!({
+                    "namespace": domain,
+                    "name": format!("{}/{}/{}", rule.name, metric.as_str(), limit.per.as_str()),
+                    "max_value": value,
+                    "seconds": limit.per.seconds(),
+                    "conditions": [
+                        format!("descriptors[0]['tollgate_rule'] == '{}'", rule.name),
+                        format!("descriptors[0]['metric'] == '{}'", metric.as_str()),
+                    ],
+                    "variables": variables,
+                }));
+            }
+        }
+        serde_json::Value::Array(out)
+    }
+}
+
 impl Validate for ThrottleConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         validate_header_name("consumer_header", &self.consumer_header)?;
@@ -844,6 +885,29 @@ mod tests {
             let got = err(json);
             assert!(got.contains(want), "{json}: {got}");
         }
+    }
+
+    #[test]
+    fn limitador_limits_mirror_the_rls_rules() {
+        let c: ThrottleConfig = parse(
+            br#"{"rls": {"cluster": "rl", "domain": "mesh"}, "prices": {"*": {"input": 1, "output": 1}},
+                 "rules": [{"name": "team", "store": "rls", "key": ["consumer", "label:tier"],
+                            "limits": [{"requests": 5, "per": "minute"}, {"cost": 2.5, "per": "day"}]},
+                           {"name": "local", "limits": [{"requests": 1, "per": "second"}]}]}"#,
+        )
+        .unwrap();
+        let limits = c.limitador_limits();
+        assert_eq!(limits.as_array().unwrap().len(), 2);
+        assert_eq!(
+            limits[0],
+            serde_json::json!({
+                "namespace": "mesh", "name": "team/requests/minute", "max_value": 5, "seconds": 60,
+                "conditions": ["descriptors[0]['tollgate_rule'] == 'team'", "descriptors[0]['metric'] == 'requests'"],
+                "variables": ["descriptors[0]['consumer']", "descriptors[0]['label.tier']"]
+            })
+        );
+        assert_eq!(limits[1]["max_value"], 2_500_000);
+        assert_eq!(limits[1]["seconds"], 86_400);
     }
 
     #[test]

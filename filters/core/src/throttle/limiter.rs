@@ -58,8 +58,13 @@ pub const RULE_ENTRY: &str = "tollgate_rule";
 /// The descriptor entry naming the metric (`requests`, `tokens`, …).
 pub const METRIC_ENTRY: &str = "metric";
 
-/// One call to the rate-limit service: every applying RLS rule that limits
-/// `metric`, as one descriptor each, with the amount as `hits_addend`.
+/// One call to the rate-limit service: one applying RLS rule and one metric
+/// it limits, as one descriptor, with the amount as `hits_addend`.
+///
+/// One descriptor per call, not every rule's in one: Limitador's limits
+/// name a descriptor by its index (`descriptors[0].consumer`), so a rule's
+/// descriptor must always be at the same index, and a call's single
+/// `hits_addend` must be that metric's amount.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RlsCall {
     /// What the call counts.
@@ -871,7 +876,7 @@ impl Limiter {
 
 impl Limiter {
     /// The calls that ask the rate-limit service about the applying RLS
-    /// rules: one per metric those rules limit, carrying `amounts` of it.
+    /// rules: one per rule and metric it limits, carrying `amounts` of it.
     /// A metric whose amount is 0 is not asked about (the service would
     /// read 0 as 1). Descriptors are `tollgate_rule`, `metric`, then each
     /// key part (`consumer`, `model`, `label.<name>`, `header.<name>`, …).
@@ -904,19 +909,12 @@ impl Limiter {
                 for (part, value) in rule.key_values(facts) {
                     entries.push((part.descriptor_key(), value.to_owned()));
                 }
-                let descriptor = Descriptor { entries };
-                match calls.iter_mut().find(|c| c.metric == metric) {
-                    Some(call) => {
-                        call.descriptors.push(descriptor);
-                        call.rules.push(a.rule);
-                    }
-                    None => calls.push(RlsCall {
-                        metric,
-                        hits,
-                        descriptors: vec![descriptor],
-                        rules: vec![a.rule],
-                    }),
-                }
+                calls.push(RlsCall {
+                    metric,
+                    hits,
+                    descriptors: vec![Descriptor { entries }],
+                    rules: vec![a.rule],
+                });
             }
         }
         calls
@@ -1351,7 +1349,7 @@ mod tests {
     }
 
     #[test]
-    fn rls_calls_group_descriptors_by_metric() {
+    fn rls_calls_are_one_per_rule_and_metric() {
         let l = limiter(
             r#"{"rules":[
                 {"name":"a","store":"rls","key":["consumer","label:tier"],
@@ -1375,7 +1373,7 @@ mod tests {
             cost: 0,
         };
         let calls = l.rls_calls(&applied, &f, &amounts);
-        assert_eq!(calls.len(), 2);
+        assert_eq!(calls.len(), 3);
         assert_eq!(
             (calls[0].metric, calls[0].hits, calls[0].rules.clone()),
             (Metric::Requests, 1, vec![0])
@@ -1391,10 +1389,15 @@ mod tests {
         );
         assert_eq!(
             (calls[1].metric, calls[1].hits, calls[1].rules.clone()),
-            (Metric::Tokens, 100, vec![0, 1])
+            (Metric::Tokens, 100, vec![0])
         );
         assert_eq!(
-            calls[1].descriptors[1].entries[2],
+            (calls[2].metric, calls[2].rules.clone()),
+            (Metric::Tokens, vec![1])
+        );
+        assert_eq!(calls[2].descriptors.len(), 1);
+        assert_eq!(
+            calls[2].descriptors[0].entries[2],
             ("model".to_owned(), "gpt-4o-mini".to_owned())
         );
         // Nothing to count, no call.
