@@ -134,3 +134,61 @@ fn token_limits_and_retries_through_envoy_with_the_openai_sdk() {
         "refused calls never reached the upstream"
     );
 }
+
+#[test]
+fn parallel_workers_lose_no_update_in_shared_data() {
+    // Two Envoy workers run their VMs on two threads at once: their
+    // compare-and-swaps on the one counter race. Of 240 requests sent by 8
+    // clients in parallel against a limit of 100, exactly 100 pass.
+    let config = json!({"rules": [{"name": "exact", "key": ["consumer"],
+                                   "limits": [{"requests": 100, "per": "day"}]}]});
+    let mock = MockLlm::start().unwrap();
+    let envoy = Envoy::builder()
+        .upstream(mock.addr())
+        .concurrency(2)
+        .filter(WasmFilter::new(
+            "throttle",
+            wasm_dir().join("throttle.wasm"),
+            &config.to_string(),
+        ))
+        .start()
+        .unwrap();
+    let url = envoy.url("/v1/chat/completions");
+    let body = json!({"model": "gpt-4o-mini", "max_tokens": 5,
+                      "messages": [{"role": "user", "content": "hi"}]});
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let url = url.clone();
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let mut ok = 0;
+                for _ in 0..30 {
+                    let r = tollgate_host::http_client::request(
+                        "POST",
+                        &url,
+                        &[
+                            ("content-type", "application/json"),
+                            ("x-tollgate-consumer", "racer"),
+                        ],
+                        tollgate_host::http_client::Body::json(&body),
+                    )
+                    .unwrap();
+                    assert!(r.status == 200 || r.status == 429, "{}", r.status);
+                    ok += usize::from(r.status == 200);
+                }
+                ok
+            })
+        })
+        .collect();
+    let admitted: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(admitted, 100);
+    let stats = envoy.stats().unwrap();
+    assert!(
+        stats.contains("wasmcustom.tollgate_throttle_admitted_total: 100"),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("wasmcustom.tollgate_throttle_limited_total: 140"),
+        "{stats}"
+    );
+}

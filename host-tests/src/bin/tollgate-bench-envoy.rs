@@ -364,5 +364,16 @@ fn run() -> Result<()> {
         "added latency at p50: {}",
         ms(with.percentile(50.0).saturating_sub(base.percentile(50.0)))
     );
+    if args.filters.iter().any(|f| f == "throttle") {
+        // Real contention: Envoy's workers run their VMs in parallel, so
+        // shared-data writes race and lose compare-and-swaps.
+        let stat = |name: &str| filtered.stat(&format!("wasmcustom.{name}")).ok().flatten();
+        println!(
+            "throttle shared data: {} CAS retries over {} admitted requests ({} workers)",
+            stat("tollgate_throttle_cas_retries_total").unwrap_or(0),
+            stat("tollgate_throttle_admitted_total").unwrap_or(0),
+            args.concurrency
+        );
+    }
     Ok(())
 }
