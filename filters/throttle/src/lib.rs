@@ -54,9 +54,10 @@ use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
 use tollgate_core::api::ApiKind;
 use tollgate_core::auth::permissions::{self, ModelRef};
-use tollgate_core::config::throttle::RlsFailure;
+use tollgate_core::config::throttle::{RlsFailure, UsageReports};
 use tollgate_core::config::ThrottleConfig;
 use tollgate_core::error::{ErrorKind, ErrorReply};
+use tollgate_core::inspect::decompress::{self, Encoding};
 use tollgate_core::inspect::sse::{self, SseItem, SseParser};
 use tollgate_core::throttle::counters::{SharedStore, StoreError, TableStats};
 use tollgate_core::throttle::limiter::Series;
@@ -74,8 +75,13 @@ use tollgate_glue::reply;
 const FILTER: &str = "throttle";
 /// Headers carrying `auth`'s consumer labels: `x-tollgate-label-<name>`.
 const LABEL_PREFIX: &str = "x-tollgate-label-";
-/// Most response bytes kept to read a JSON body's usage.
+/// Most response bytes kept to read a JSON body's usage; past it only the
+/// last [`TAIL_BYTES`] are kept (the `usage` object ends a response).
 const MAX_RESPONSE_BYTES: usize = 8 << 20;
+/// The tail of an oversized response kept to find its `usage`.
+const TAIL_BYTES: usize = 64 << 10;
+/// Largest request body read after decompression.
+const MAX_DECOMPRESSED_BYTES: usize = 16 << 20;
 /// Largest SSE event read for usage.
 const MAX_EVENT_BYTES: usize = 1 << 20;
 /// Most per-consumer-and-model metric pairs per VM.
@@ -239,12 +245,24 @@ struct Root {
 }
 
 impl Context for Root {
-    fn on_grpc_call_response(&mut self, _token: u32, status: u32, _size: usize) {
-        // A usage report's answer: nothing to do but count a failure.
+    fn on_grpc_call_response(&mut self, _token: u32, status: u32, size: usize) {
+        // A usage report's answer: count a failure, or a report the service
+        // did not count (an all-or-nothing service over its limit).
+        let Some(filter) = &self.filter else {
+            return;
+        };
         if status != 0 {
-            if let Some(filter) = &self.filter {
-                filter.metrics.add(filter.metrics.rls_errors, 1);
-            }
+            filter.metrics.add(filter.metrics.rls_errors, 1);
+            return;
+        }
+        let over = host::buffer(BufferType::GrpcReceiveBuffer, 0, size)
+            .ok()
+            .and_then(|b| rls::decode_response(&b).ok())
+            .is_some_and(|r| r.overall_code == Code::OverLimit);
+        if over {
+            filter
+                .metrics
+                .add_named("tollgate_throttle_rls_reports_refused_total", 1);
         }
     }
 }
@@ -309,12 +327,16 @@ impl RootContext for Root {
             Ok(mut r) => std::mem::take(&mut *r),
             Err(_) => return,
         };
+        let (service, method) = match rls_config.usage_reports {
+            UsageReports::ShouldRateLimit => (rls::SERVICE, rls::METHOD),
+            UsageReports::LimitadorReport => (rls::KUADRANT_SERVICE, rls::KUADRANT_REPORT_METHOD),
+        };
         for message in reports {
             filter.metrics.add(filter.metrics.rls_reports, 1);
             if let Err(e) = self.dispatch_grpc_call(
                 &rls_config.cluster,
-                rls::SERVICE,
-                rls::METHOD,
+                service,
+                method,
                 Vec::new(),
                 Some(&message),
                 Duration::from_millis(u64::from(rls_config.timeout_ms)),
@@ -379,6 +401,13 @@ struct Request {
     stream: Option<StreamState>,
     body: Vec<u8>,
     body_overflow: bool,
+    /// Response body bytes seen, all of them.
+    body_total: u64,
+    /// The request's `content-encoding`.
+    request_encoding: Option<String>,
+    /// The response's `content-encoding` is not identity: its bytes are not
+    /// read as JSON or SSE.
+    response_encoded: bool,
     started_ms: u64,
     first_byte_ms: Option<u64>,
     shadow: Vec<Denial>,
@@ -422,6 +451,9 @@ impl Request {
             stream: None,
             body: Vec::new(),
             body_overflow: false,
+            body_total: 0,
+            request_encoding: None,
+            response_encoded: false,
             started_ms: 0,
             first_byte_ms: None,
             shadow: Vec::new(),
@@ -514,8 +546,13 @@ impl HttpContext for Request {
         if let ModelRef::Named(m) = permissions::model_of(self.api, &self.path, b"") {
             self.model = Some(m);
         }
-        if filter.needs_body && !end_of_stream {
+        self.request_encoding = header("content-encoding");
+        // Only the LLM APIs' bodies are read: an upload or any other
+        // endpoint is decided at its headers and never held.
+        if filter.needs_body && !end_of_stream && is_body_api(self.api) {
             self.stage = Stage::Body;
+            // The response is read for its usage: ask for it uncompressed.
+            let _ = host::set_header(MapType::HttpRequestHeaders, "accept-encoding", "identity");
             if matches!(self.api, ApiKind::ChatCompletions | ApiKind::Completions)
                 && filter.config.stream.include_usage
             {
@@ -528,6 +565,12 @@ impl HttpContext for Request {
     }
 
     fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if self.stage == Stage::Rls {
+            // Waiting for the rate-limit service: nothing goes on before it
+            // answers (with allow_on_headers_stop_iteration, a Pause at the
+            // headers does not hold the body by itself).
+            return Action::Pause;
+        }
         if self.stage != Stage::Body {
             return Action::Continue;
         }
@@ -538,6 +581,9 @@ impl HttpContext for Request {
     }
 
     fn on_http_request_trailers(&mut self, _trailers: usize) -> Action {
+        if self.stage == Stage::Rls {
+            return Action::Pause;
+        }
         // A body followed by trailers never ends in a body callback.
         if self.stage != Stage::Body {
             return Action::Continue;
@@ -557,10 +603,15 @@ impl HttpContext for Request {
             .flatten()
             .and_then(|s| s.parse::<u16>().ok());
         self.response_status = status;
-        let is_sse = host::header(MapType::HttpResponseHeaders, "content-type")
+        self.response_encoded = host::header(MapType::HttpResponseHeaders, "content-encoding")
             .ok()
             .flatten()
-            .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("text/event-stream"));
+            .is_some_and(|e| !matches!(Encoding::from_header(&e), Ok(Encoding::Identity)));
+        let is_sse = !self.response_encoded
+            && host::header(MapType::HttpResponseHeaders, "content-type")
+                .ok()
+                .flatten()
+                .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("text/event-stream"));
         if is_sse {
             let rewrite = self.injected_usage;
             self.stream = Some(StreamState {
@@ -621,12 +672,43 @@ impl HttpContext for Request {
                 log::debug!("{}: stream not parseable; forwarded as is", self.tag);
                 stream.rewrite = false;
             }
-        } else if !self.body_overflow {
-            if self.body.len().saturating_add(chunk.len()) > MAX_RESPONSE_BYTES {
-                self.body_overflow = true;
-                self.body = Vec::new();
+        } else {
+            self.body_total = self
+                .body_total
+                .saturating_add(u64::try_from(chunk.len()).unwrap_or(u64::MAX));
+            self.body.extend_from_slice(&chunk);
+            let cap = if self.body_overflow {
+                TAIL_BYTES
             } else {
-                self.body.extend_from_slice(&chunk);
+                MAX_RESPONSE_BYTES
+            };
+            if self.body.len() > cap {
+                // Keep the tail, where `usage` is.
+                self.body_overflow = true;
+                let cut = self.body.len().saturating_sub(TAIL_BYTES);
+                self.body.drain(..cut);
+            }
+        }
+        Action::Continue
+    }
+
+    fn on_http_response_trailers(&mut self, _trailers: usize) -> Action {
+        // A stream that ends in trailers never sees end_of_stream in a body
+        // callback: its last event is read here (it cannot be forwarded any
+        // more, so a rewriting stream keeps it back only if it was partial).
+        if let Some(stream) = &mut self.stream {
+            let mut items = Vec::new();
+            let _ = stream.parser.finish(&mut items);
+            for item in &items {
+                if let SseItem::Event(ev) = item {
+                    if let Some(value) = ev
+                        .data
+                        .as_deref()
+                        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+                    {
+                        stream.usage.observe(self.api, ev.event.as_deref(), &value);
+                    }
+                }
             }
         }
         Action::Continue
@@ -649,16 +731,46 @@ impl Request {
         self.stage = Stage::Done;
         let mut requested = None;
         if let Some(size) = body_size {
-            let body = host::buffer(BufferType::HttpRequestBody, 0, size).unwrap_or_default();
-            if let ModelRef::Named(m) = permissions::model_of(self.api, &self.path, &body) {
-                self.model = Some(m);
+            let raw = host::buffer(BufferType::HttpRequestBody, 0, size).unwrap_or_default();
+            let encoding = match self.request_encoding.as_deref().map(Encoding::from_header) {
+                None => Ok(Encoding::Identity),
+                Some(e) => e,
+            };
+            let body = match encoding {
+                Ok(Encoding::Identity) => raw,
+                Ok(e) => match decompress::decompress(e, &raw, MAX_DECOMPRESSED_BYTES) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        return self
+                            .unreadable(&format!("the request body cannot be decompressed: {e}"))
+                    }
+                },
+                Err(coding) => {
+                    return self.unreadable(&format!("content-encoding {coding} is not supported"))
+                }
+            };
+            match permissions::model_of(self.api, &self.path, &body) {
+                ModelRef::Named(m) => self.model = Some(m),
+                // A body the limiter cannot read is not admitted: its model
+                // and max_tokens would escape the rules.
+                ModelRef::Malformed => {
+                    return self.unreadable("the request body is not a valid request of its API")
+                }
+                ModelRef::Missing if filter.limiter.model_scoped() => {
+                    return self.unreadable("the request names no model")
+                }
+                _ => {}
             }
             self.prompt_estimate = usage::estimate_prompt_tokens(self.api, &body);
-            requested = match self.api {
-                ApiKind::Embeddings => Some(0),
-                api => usage::requested_output_tokens(api, &body),
-            };
-            if filter.config.stream.include_usage && is_stream_request(&body) {
+            requested = Some(usage::reserved_output_tokens(
+                self.api,
+                &body,
+                u64::from(filter.config.default_max_tokens),
+            ));
+            if filter.config.stream.include_usage
+                && matches!(encoding, Ok(Encoding::Identity))
+                && is_stream_request(&body)
+            {
                 self.ask_for_usage(&body, size);
             }
         }
@@ -844,7 +956,7 @@ impl Request {
                 Err(e) => {
                     log::warn!("{}: cannot call the rate-limit service: {e:?}", self.tag);
                     filter.metrics.add(filter.metrics.rls_errors, 1);
-                    self.rls_failed = true;
+                    self.rls_failed |= Self::binding(&filter, call);
                 }
             }
         }
@@ -881,12 +993,12 @@ impl Request {
             Ok(_) => {
                 filter.metrics.add(filter.metrics.rls_errors, 1);
                 log::warn!("{}: the rate-limit service answered UNKNOWN", self.tag);
-                self.rls_failed = true;
+                self.rls_failed |= self.call_binds(index);
             }
             Err(e) => {
                 filter.metrics.add(filter.metrics.rls_errors, 1);
                 log::warn!("{}: the rate-limit service failed: {e}", self.tag);
-                self.rls_failed = true;
+                self.rls_failed |= self.call_binds(index);
             }
         }
         if self.rls_pending.is_empty() && self.stage == Stage::Rls {
@@ -897,6 +1009,21 @@ impl Request {
                 }
             }
         }
+    }
+
+    /// Whether a failure of call `index` matters: it carries a rule that is
+    /// not in shadow mode (a shadow rule never refuses, so its service
+    /// failing must not either).
+    fn call_binds(&self, index: usize) -> bool {
+        self.rls_calls
+            .get(index)
+            .is_none_or(|call| Self::binding(&self.filter, call))
+    }
+
+    fn binding(filter: &Filter, call: &RlsCall) -> bool {
+        call.rules
+            .iter()
+            .any(|r| filter.limiter.rules.get(*r).is_none_or(|rule| !rule.shadow))
     }
 
     /// Reads what the service said about call `index`: remaining amounts
@@ -949,11 +1076,14 @@ impl Request {
             .get(over)
             .and_then(|st| st.duration_until_reset_secs)
             .map(|s| s.saturating_mul(1000))
-            .unwrap_or_else(|| filter.limiter.reset_ms(rule_index, now));
+            .unwrap_or_else(|| filter.limiter.reset_ms(rule_index, call.metric, now));
+        // The service did not say which limit: the longest window of the
+        // metric, so that a retry after it cannot meet the same limit.
         let limit: Option<Limit> = rule
             .limits
             .iter()
-            .find(|l| l.metric == call.metric)
+            .filter(|l| l.metric == call.metric)
+            .max_by_key(|l| l.window.seconds())
             .copied();
         let denial = Denial {
             rule: rule.name.clone(),
@@ -1066,6 +1196,19 @@ impl Request {
         }
     }
 
+    /// Refuses a request whose body cannot be read to apply the limits: 400
+    /// in the API's error shape.
+    fn unreadable(&mut self, why: &str) -> Action {
+        let filter = Rc::clone(&self.filter);
+        filter
+            .metrics
+            .add_named("tollgate_throttle_unreadable_total", 1);
+        log::info!("{}: refused: {why}", self.tag);
+        let reply = ErrorReply::new(ErrorKind::InvalidRequest, why, reply::request_id())
+            .with_code("invalid_request_body");
+        self.refuse(&reply, &[], "unreadable")
+    }
+
     /// Adds `stream_options.include_usage` to an OpenAI-style stream request
     /// that lacks it, so the stream ends with the upstream's own count.
     fn ask_for_usage(&mut self, body: &[u8], size: usize) {
@@ -1175,7 +1318,7 @@ impl Request {
         let Some(reservation) = self.reservation.take() else {
             return;
         };
-        let used = self.usage();
+        let used = self.usage(&reservation);
         if used.estimated {
             filter.metrics.add(filter.metrics.estimated, 1);
         }
@@ -1261,28 +1404,43 @@ impl Request {
 
     /// The tokens the call used: the upstream's count, else an estimate;
     /// nothing when the upstream failed or never answered.
-    fn usage(&mut self) -> Usage {
-        let ok = self
-            .response_status
-            .is_some_and(|s| (200..300).contains(&s));
-        if !ok {
-            return Usage::default();
+    fn usage(&mut self, reserved: &Reservation) -> Usage {
+        let as_reserved = Usage {
+            input_tokens: reserved.amounts.input_tokens,
+            cached_input_tokens: 0,
+            output_tokens: reserved.amounts.output_tokens,
+            estimated: true,
+        };
+        match self.response_status {
+            // No response (the client or the upstream reset, or a timeout):
+            // the upstream may have generated it all, so the reservation
+            // stands.
+            None | Some(504) => return as_reserved,
+            // The upstream refused or failed: nothing was generated.
+            Some(s) if !(200..300).contains(&s) => return Usage::default(),
+            Some(_) => {}
+        }
+        if !is_body_api(self.api) {
+            // Not a generation: no tokens unless the upstream reports some.
+            return usage::usage_from_response(self.api, &self.body).unwrap_or_default();
         }
         if let Some(stream) = &self.stream {
             return stream.usage.finish();
         }
-        if !self.body_overflow {
-            if let Some(u) = usage::usage_from_response(self.api, &self.body) {
-                return u;
-            }
+        if self.response_encoded {
+            return as_reserved;
         }
-        let len = u64::try_from(self.body.len()).unwrap_or(u64::MAX);
-        Usage {
+        let found = if self.body_overflow {
+            usage_in_tail(self.api, &self.body)
+        } else {
+            usage::usage_from_response(self.api, &self.body)
+        };
+        found.unwrap_or(Usage {
             input_tokens: self.prompt_estimate,
             cached_input_tokens: 0,
-            output_tokens: len.div_ceil(usage::BYTES_PER_TOKEN),
+            output_tokens: self.body_total.div_ceil(usage::BYTES_PER_TOKEN),
             estimated: true,
-        }
+        })
     }
 }
 
@@ -1292,6 +1450,50 @@ fn failure_name(mode: RlsFailure) -> &'static str {
         RlsFailure::Allow => "allow",
         RlsFailure::Local => "local",
     }
+}
+
+/// Whether `api` is one whose request body the limits read (a generation
+/// or an embedding).
+fn is_body_api(api: ApiKind) -> bool {
+    matches!(
+        api,
+        ApiKind::ChatCompletions
+            | ApiKind::Completions
+            | ApiKind::Responses
+            | ApiKind::Messages
+            | ApiKind::Embeddings
+    )
+}
+
+/// The `usage` object in the tail of a response too large to keep whole:
+/// the last `"usage":` member whose value parses as an object.
+fn usage_in_tail(api: ApiKind, tail: &[u8]) -> Option<Usage> {
+    let needle = b"\"usage\"";
+    let mut end = tail.len();
+    while let Some(at) = memrchr(needle, tail.get(..end)?) {
+        let rest = tail.get(at.saturating_add(needle.len())..)?;
+        let rest = rest
+            .iter()
+            .position(|b| *b == b'{')
+            .and_then(|i| rest.get(i..));
+        if let Some(rest) = rest {
+            let mut values =
+                serde_json::Deserializer::from_slice(rest).into_iter::<serde_json::Value>();
+            if let Some(Ok(object)) = values.next() {
+                let wrapped = serde_json::json!({ "usage": object }).to_string();
+                if let Some(u) = usage::usage_from_response(api, wrapped.as_bytes()) {
+                    return Some(u);
+                }
+            }
+        }
+        end = at;
+    }
+    None
+}
+
+/// The last position of `needle` in `hay`.
+fn memrchr(needle: &[u8], hay: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn is_stream_request(body: &[u8]) -> bool {

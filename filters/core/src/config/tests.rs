@@ -232,12 +232,14 @@ fn unknown_field_is_named_with_the_allowed_ones() {
     assert_eq!(
         e.kind,
         ConfigErrorKind::UnknownField {
-            expected: "expected one of `cluster`, `domain`, `timeout_ms`, `on_failure`".into()
+            expected:
+                "expected one of `cluster`, `domain`, `timeout_ms`, `on_failure`, `usage_reports`"
+                    .into()
         }
     );
     assert_eq!(
         e.to_string(),
-        "rls.timeot_ms: unknown field, expected one of `cluster`, `domain`, `timeout_ms`, `on_failure`"
+        "rls.timeot_ms: unknown field, expected one of `cluster`, `domain`, `timeout_ms`, `on_failure`, `usage_reports`"
     );
 }
 

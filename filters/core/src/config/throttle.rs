@@ -330,6 +330,25 @@ pub struct RlsConfig {
     /// Default: `deny`.
     #[serde(default)]
     pub on_failure: RlsFailure,
+    /// How usage above a reservation is reported when a response ends.
+    /// Default: `should_rate_limit`.
+    #[serde(default)]
+    pub usage_reports: UsageReports,
+}
+
+/// The method usage reports are sent with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UsageReports {
+    /// `ShouldRateLimit` with the excess as `hits_addend`: any RLS v3
+    /// service. A service that counts all or nothing (Limitador) drops a
+    /// report that crosses the limit — exactly the one that matters; those
+    /// are counted in `tollgate_throttle_rls_reports_refused_total`.
+    #[default]
+    ShouldRateLimit,
+    /// Limitador's `kuadrant.service.ratelimit.v1.RateLimitService/Report`,
+    /// which always counts.
+    LimitadorReport,
 }
 
 fn default_domain() -> String {

@@ -16,10 +16,11 @@
 //! Every change is read → modify → write with the CAS the read returned; a
 //! mismatch (another worker wrote in between) starts the change over, up to
 //! [`MAX_ATTEMPTS`] times. The one write CAS cannot guard is the *creation*
-//! of a slot (a set on a missing key succeeds whatever the CAS), so slots are
-//! created under a lock — itself a shared-data key changed only with CAS —
-//! and re-read under it: two workers can never both create one slot and
-//! lose the other's first count. The lock key is created unconditionally
+//! of a slot (a set on a missing key succeeds whatever the CAS), and two
+//! workers placing one new key could pick two different slots; so new keys
+//! are placed under a lock — itself a shared-data key changed only with CAS
+//! — after a second look at their slots: no slot is created twice, no key
+//! lives in two slots. The lock key is created unconditionally
 //! once per sidecar; it holds no counts, and a lock older than
 //! [`LOCK_STALE_MS`] is taken over (a VM that died holding it).
 
@@ -48,6 +49,10 @@ pub enum StoreError {
     /// mismatches in a row.
     #[error("shared data: too much contention")]
     Contention,
+    /// A new key found only live records in its slots and may not evict
+    /// them.
+    #[error("shared data: no room for a new key")]
+    Full,
 }
 
 /// Proxy-wasm shared data, as the filter's host calls give it.
@@ -188,12 +193,15 @@ impl Table {
     /// Applies `change` to `key`'s payload (`None` when it has no record
     /// yet) atomically: retried from a fresh read on every CAS mismatch.
     /// `idle(record, now)` says whether another key's record may be evicted
-    /// without losing anything (its windows are over).
+    /// without losing anything (its windows are over). With `evict_live`
+    /// false, a new key that finds only live records in its slots is not
+    /// placed: [`StoreError::Full`].
     pub fn update<T>(
         &self,
         store: &dyn SharedStore,
         key: &str,
         now_ms: u64,
+        evict_live: bool,
         idle: &dyn Fn(&Record, u64) -> bool,
         change: &mut dyn FnMut(Option<&[u8]>) -> Change<T>,
     ) -> Result<(T, TableStats), StoreError> {
@@ -201,7 +209,9 @@ impl Table {
         let candidates = self.candidates(&key);
         let mut stats = TableStats::default();
         for _ in 0..MAX_ATTEMPTS {
-            match self.try_update(store, &key, &candidates, now_ms, idle, change)? {
+            let attempt =
+                self.try_update(store, &key, &candidates, now_ms, evict_live, idle, change)?;
+            match attempt {
                 Attempt::Done(value, evicted) => {
                     stats.evictions = stats.evictions.saturating_add(u32::from(evicted));
                     return Ok((value, stats));
@@ -212,69 +222,38 @@ impl Table {
         Err(StoreError::Contention)
     }
 
+    #[expect(clippy::too_many_arguments, reason = "the private step of update")]
     fn try_update<T>(
         &self,
         store: &dyn SharedStore,
         key: &str,
         candidates: &[String; PROBE],
         now_ms: u64,
+        evict_live: bool,
         idle: &dyn Fn(&Record, u64) -> bool,
         change: &mut dyn FnMut(Option<&[u8]>) -> Change<T>,
     ) -> Result<Attempt<T>, StoreError> {
-        // The slot to write: the key's own record, else a free one, else the
-        // best one to evict.
-        let mut own: Option<(&String, u32, Record)> = None;
-        let mut free: Option<(&String, Option<u32>)> = None;
-        let mut victim: Option<(&String, u32, bool, u64)> = None;
+        // The key's own record: changed with the CAS of its read.
         for slot in candidates {
-            match store.get(slot)? {
-                None => {
-                    if free.is_none() {
-                        free = Some((slot, None));
-                    }
-                }
-                Some((bytes, cas)) => match Record::decode(&bytes) {
-                    Some(rec) if rec.key == key => {
-                        own = Some((slot, cas, rec));
-                        break;
-                    }
-                    Some(rec) => {
-                        let is_idle = idle(&rec, now_ms);
-                        let better = match victim {
-                            None => true,
-                            Some((_, _, v_idle, v_used)) => {
-                                (is_idle && !v_idle)
-                                    || (is_idle == v_idle && rec.last_used_ms < v_used)
+            if let Some((bytes, cas)) = store.get(slot)? {
+                if let Some(rec) = Record::decode(&bytes).filter(|r| r.key == key) {
+                    return Ok(match change(Some(&rec.payload)) {
+                        Change::Keep(v) => Attempt::Done(v, false),
+                        Change::Write(payload, v) => {
+                            let rec = Record {
+                                key: key.to_owned(),
+                                last_used_ms: now_ms,
+                                payload,
+                            };
+                            if store.set(slot, &rec.encode(), cas)? {
+                                Attempt::Done(v, false)
+                            } else {
+                                Attempt::Retry
                             }
-                        };
-                        if better {
-                            victim = Some((slot, cas, is_idle, rec.last_used_ms));
                         }
-                    }
-                    None => {
-                        if free.is_none() {
-                            free = Some((slot, Some(cas)));
-                        }
-                    }
-                },
-            }
-        }
-        if let Some((slot, cas, rec)) = own {
-            return Ok(match change(Some(&rec.payload)) {
-                Change::Keep(v) => Attempt::Done(v, false),
-                Change::Write(payload, v) => {
-                    let rec = Record {
-                        key: key.to_owned(),
-                        last_used_ms: now_ms,
-                        payload,
-                    };
-                    if store.set(slot, &rec.encode(), cas)? {
-                        Attempt::Done(v, false)
-                    } else {
-                        Attempt::Retry
-                    }
+                    });
                 }
-            });
+            }
         }
         let (payload, value) = match change(None) {
             Change::Keep(v) => return Ok(Attempt::Done(v, false)),
@@ -286,63 +265,96 @@ impl Table {
             payload,
         }
         .encode();
-        let (slot, cas, evicted) = match (free, victim) {
-            (Some((slot, Some(cas))), _) => (slot, cas, false),
-            (Some((slot, None)), _) => {
-                // A slot that was never set: create it under the lock.
-                return Ok(if self.create(store, slot, &rec, now_ms)? {
-                    Attempt::Done(value, false)
-                } else {
-                    Attempt::Retry
-                });
-            }
-            (None, Some((slot, cas, is_idle, _))) => (slot, cas, !is_idle),
-            (None, None) => return Ok(Attempt::Retry),
-        };
-        Ok(if store.set(slot, &rec, cas)? {
-            Attempt::Done(value, evicted)
-        } else {
-            Attempt::Retry
+        // A new key is placed under the lock, after a second look at its
+        // slots: two workers can then never place one key in two slots (or
+        // both create one slot), whatever they each saw before.
+        if !self.lock(store, now_ms)? {
+            return Ok(Attempt::Retry);
+        }
+        let placed = self.place(store, key, candidates, &rec, now_ms, evict_live, idle);
+        let released = self.unlock(store);
+        let placed = placed?;
+        released?;
+        Ok(match placed {
+            Some(evicted) => Attempt::Done(value, evicted),
+            None => Attempt::Retry,
         })
     }
 
-    /// Creates the never-set `slot` holding `record`, unless another worker
-    /// did first (then `false`: re-read and retry).
-    fn create(
+    /// Under the lock: writes the new record `rec` of `key` into a never-set
+    /// slot, a free one, or the best one to evict. `Some(evicted a live
+    /// record)` when written, `None` to retry (the key appeared meanwhile,
+    /// or a CAS lost to an update of the slot).
+    #[expect(clippy::too_many_arguments, reason = "the private step of update")]
+    fn place(
         &self,
         store: &dyn SharedStore,
-        slot: &str,
-        record: &[u8],
+        key: &str,
+        candidates: &[String; PROBE],
+        rec: &[u8],
         now_ms: u64,
-    ) -> Result<bool, StoreError> {
-        let lock_cas = match store.get(LOCK_KEY)? {
-            None => {
-                store.set(LOCK_KEY, &0u64.to_le_bytes(), 0)?;
-                return Ok(false);
-            }
-            Some((held, cas)) => {
-                let since = held
-                    .get(..8)
-                    .and_then(|b| b.try_into().ok())
-                    .map(u64::from_le_bytes)
-                    .unwrap_or(0);
-                if since != 0 && now_ms.saturating_sub(since) < LOCK_STALE_MS {
-                    return Ok(false);
+        evict_live: bool,
+        idle: &dyn Fn(&Record, u64) -> bool,
+    ) -> Result<Option<bool>, StoreError> {
+        let mut unset: Option<&String> = None;
+        let mut free: Option<(&String, u32)> = None;
+        let mut victim: Option<(&String, u32, bool, u64)> = None;
+        for slot in candidates {
+            match store.get(slot)? {
+                None => {
+                    unset = unset.or(Some(slot));
                 }
-                cas
+                Some((bytes, cas)) => match Record::decode(&bytes) {
+                    Some(r) if r.key == key => return Ok(None),
+                    Some(r) => {
+                        let is_idle = idle(&r, now_ms);
+                        let better = victim.is_none_or(|(_, _, v_idle, v_used)| {
+                            (is_idle && !v_idle) || (is_idle == v_idle && r.last_used_ms < v_used)
+                        });
+                        if better {
+                            victim = Some((slot, cas, is_idle, r.last_used_ms));
+                        }
+                    }
+                    None => {
+                        free = free.or(Some((slot, cas)));
+                    }
+                },
             }
+        }
+        let (slot, cas, evicted) = match (unset, free, victim) {
+            (Some(slot), _, _) => (slot, 0, false),
+            (None, Some((slot, cas)), _) => (slot, cas, false),
+            (None, None, Some((slot, cas, true, _))) => (slot, cas, false),
+            (None, None, Some((slot, cas, false, _))) if evict_live => (slot, cas, true),
+            (None, None, _) => return Err(StoreError::Full),
         };
-        if !store.set(LOCK_KEY, &now_ms.max(1).to_le_bytes(), lock_cas)? {
+        Ok(store.set(slot, rec, cas)?.then_some(evicted))
+    }
+
+    /// Takes the slot-placement lock; `false` when another worker holds it
+    /// (or it was just created): retry.
+    fn lock(&self, store: &dyn SharedStore, now_ms: u64) -> Result<bool, StoreError> {
+        let Some((held, cas)) = store.get(LOCK_KEY)? else {
+            // Created once per sidecar, holding no counts: a race here is
+            // harmless (both write "free").
+            store.set(LOCK_KEY, &0u64.to_le_bytes(), 0)?;
+            return Ok(false);
+        };
+        let since = held
+            .get(..8)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+            .unwrap_or(0);
+        if since != 0 && now_ms.saturating_sub(since) < LOCK_STALE_MS {
             return Ok(false);
         }
-        let created = match store.get(slot)? {
-            None => store.set(slot, record, 0)?,
-            Some(_) => false,
-        };
-        // Release with whatever CAS it has now: only the holder writes it.
-        let release_cas = store.get(LOCK_KEY)?.map_or(0, |(_, cas)| cas);
-        store.set(LOCK_KEY, &0u64.to_le_bytes(), release_cas)?;
-        Ok(created)
+        store.set(LOCK_KEY, &now_ms.max(1).to_le_bytes(), cas)
+    }
+
+    /// Releases the lock (only its holder writes it meanwhile).
+    fn unlock(&self, store: &dyn SharedStore) -> Result<(), StoreError> {
+        let cas = store.get(LOCK_KEY)?.map_or(0, |(_, cas)| cas);
+        store.set(LOCK_KEY, &0u64.to_le_bytes(), cas).map(drop)
     }
 }
 
@@ -417,7 +429,7 @@ mod tests {
 
     fn add(table: &Table, store: &dyn SharedStore, key: &str, now: u64, n: u64) -> TableStats {
         let (_, stats) = table
-            .update(store, key, now, &never_idle, &mut |old| {
+            .update(store, key, now, true, &never_idle, &mut |old| {
                 let v = old.map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap()));
                 Change::Write((v + n).to_le_bytes().to_vec(), ())
             })
@@ -496,7 +508,7 @@ mod tests {
             |r: &Record, _: u64| u64::from_le_bytes(r.payload.clone().try_into().unwrap()) % 2 == 1;
         let put = |key: &str, now: u64, v: u64| {
             table
-                .update(&store, key, now, &idle_if_odd, &mut |_| {
+                .update(&store, key, now, true, &idle_if_odd, &mut |_| {
                     Change::Write(v.to_le_bytes().to_vec(), ())
                 })
                 .unwrap()
@@ -513,6 +525,27 @@ mod tests {
         let stats = put("f", 6, 2);
         assert_eq!(stats.evictions, 1);
         assert_eq!(value(&table, &store, "a"), None, "a was the least recent");
+    }
+
+    #[test]
+    fn a_key_that_may_not_evict_finds_no_room_among_live_records() {
+        let store = MemoryStore::default();
+        let table = Table::new(4, 3);
+        for (i, k) in ["a", "b", "c", "d"].iter().enumerate() {
+            add(&table, &store, k, i as u64, 1);
+        }
+        let err = table
+            .update(&store, "spike", 10, false, &never_idle, &mut |_| {
+                Change::Write(vec![1], ())
+            })
+            .unwrap_err();
+        assert_eq!(err, StoreError::Full);
+        for k in ["a", "b", "c", "d"] {
+            assert_eq!(value(&table, &store, k), Some(1), "{k} kept");
+        }
+        // The lock was released on that path too.
+        let (held, _) = store.get(LOCK_KEY).unwrap().unwrap();
+        assert_eq!(held, 0u64.to_le_bytes());
     }
 
     /// A store that lets another "worker" write between this worker's read
@@ -593,7 +626,7 @@ mod tests {
         // Held since t=5 ms: at t=500 a creation must wait (retry), and
         // after MAX_ATTEMPTS it reports contention rather than spin forever.
         let err = table
-            .update(&store, "k", 500, &never_idle, &mut |_| {
+            .update(&store, "k", 500, true, &never_idle, &mut |_| {
                 Change::Write(vec![0; 8], ())
             })
             .unwrap_err();

@@ -537,6 +537,14 @@ impl Limiter {
         })
     }
 
+    /// Whether any rule matches or keys on the model (a request that names
+    /// none cannot be placed under it).
+    pub fn model_scoped(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| !r.when.models.is_empty() || r.key.contains(&KeyPart::Model))
+    }
+
     /// The rules that apply to a request, with their counter keys.
     pub fn applying(&self, facts: &Facts<'_>) -> Vec<Applied> {
         self.rules
@@ -652,6 +660,7 @@ impl Limiter {
                 store,
                 &a.key,
                 now_ms,
+                true,
                 &|r, now| self.idle(r, now),
                 &mut |old| self.reserve_in(rule, old, amounts, now_ms),
             )?;
@@ -767,13 +776,16 @@ impl Limiter {
             }
         }
         if denial.is_some() && !rule.shadow {
-            // Refused: nothing is written; report what is left as it is.
+            // Refused: nothing is counted; report what is left as it is.
+            // The record is still written (unchanged counts, a new
+            // last-used time), so that a key being refused is never the
+            // least recently used one to evict: evicting it would reset it.
             for ((_, r), (limit, (_, used))) in
                 status.iter_mut().zip(rule.limits.iter().zip(&c.windows))
             {
                 r.remaining = limit.value.saturating_sub(*used);
             }
-            return Change::Keep((denial, windows, status));
+            return Change::Write(c.encode(), (denial, windows, status));
         }
         for (limit, (_, used)) in rule.limits.iter().zip(c.windows.iter_mut()) {
             *used = used.saturating_add(amounts.get(limit.metric));
@@ -805,6 +817,7 @@ impl Limiter {
                 store,
                 &held.key,
                 now_ms,
+                true,
                 &|r, now| self.idle(r, now),
                 &mut |old| {
                     let n = rule.limits.len();
@@ -942,12 +955,19 @@ impl Limiter {
             .collect()
     }
 
-    /// Milliseconds until the shortest window of `rule` resets (a
-    /// `retry-after` when the service does not say).
-    pub fn reset_ms(&self, rule: usize, now_ms: u64) -> u64 {
+    /// Milliseconds until the longest window of `rule`'s limits on
+    /// `metric` resets: a `retry-after` when the service does not say which
+    /// limit refused (a retry before it could meet the same limit).
+    pub fn reset_ms(&self, rule: usize, metric: Metric, now_ms: u64) -> u64 {
         self.rules
             .get(rule)
-            .and_then(|r| r.limits.iter().map(|l| reset_ms(l.window, now_ms)).min())
+            .and_then(|r| {
+                r.limits
+                    .iter()
+                    .filter(|l| l.metric == metric)
+                    .map(|l| reset_ms(l.window, now_ms))
+                    .max()
+            })
             .unwrap_or(1000)
     }
 }
@@ -976,10 +996,13 @@ impl Limiter {
     ) -> Result<(SpikeVerdict, f64), StoreError> {
         let (consumer, model) = pair;
         let key = format!("s|{}:{consumer}|{}:{model}", consumer.len(), model.len());
+        // A spike baseline never evicts a live counter: its key holds a
+        // client-chosen model name, and evicting counters would reset limits.
         let (result, _) = self.table.update(
             store,
             &key,
             now_ms,
+            false,
             &|r, now| self.idle(r, now),
             &mut |old| {
                 let decode = |at: usize| {

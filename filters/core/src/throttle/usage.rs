@@ -206,6 +206,71 @@ pub fn requested_output_tokens(api: ApiKind, body: &[u8]) -> Option<u64> {
     Some(limit?.saturating_mul(copies.unwrap_or(1).max(1)))
 }
 
+/// The output tokens to reserve for request `body` of API `api`: the limit
+/// it asks for ([`requested_output_tokens`]'s fields) or `default` when it
+/// sets none, times the completions generated (`n`, `best_of`), whatever the
+/// limit's source. Read as the upstream reads it: the body is parsed as a
+/// generic JSON value, so a duplicated member counts by its last copy (as
+/// Python's and JavaScript's parsers keep it), and a number written as a
+/// float (`1e5`) or a numeric string (`"1000"`, which pydantic accepts)
+/// counts by its value rounded up. 0 for embeddings and for endpoints that
+/// generate nothing; `default` for a body that is not JSON.
+pub fn reserved_output_tokens(api: ApiKind, body: &[u8], default: u64) -> u64 {
+    if matches!(
+        api,
+        ApiKind::Embeddings | ApiKind::Models | ApiKind::Unknown
+    ) {
+        return 0;
+    }
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+        return default;
+    };
+    let num = |key: &str| map.get(key).and_then(loose_count);
+    let (limit, copies) = match api {
+        ApiKind::ChatCompletions => {
+            let limit = match (num("max_completion_tokens"), num("max_tokens")) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            (limit, num("n"))
+        }
+        ApiKind::Completions => {
+            let copies = match (num("n"), num("best_of")) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            (num("max_tokens"), copies)
+        }
+        ApiKind::Messages => (num("max_tokens"), None),
+        _ => (num("max_output_tokens"), None),
+    };
+    limit
+        .unwrap_or(default)
+        .saturating_mul(copies.unwrap_or(1).max(1))
+}
+
+/// A count as a lenient upstream reads it: an integer, a float rounded up,
+/// or a string holding either; negative is 0; anything else is absent.
+fn loose_count(v: &Value) -> Option<u64> {
+    let f = match v {
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                return Some(u);
+            }
+            n.as_f64()?
+        }
+        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    if f.is_nan() || f <= 0.0 {
+        Some(0)
+    } else if f >= u64::MAX as f64 {
+        Some(u64::MAX)
+    } else {
+        Some(f.ceil() as u64)
+    }
+}
+
 /// A `usage` object in any of the shapes the APIs use; the members that are
 /// absent in a shape are `None`.
 #[derive(Deserialize, Default)]
@@ -669,6 +734,36 @@ fn scan_object(b: &[u8], open: usize, name: &str) -> Option<ObjScan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reserved_output_tokens_read_as_the_upstream_does() {
+        let r = |api, body: &str| reserved_output_tokens(api, body.as_bytes(), 4096);
+        let chat = ApiKind::ChatCompletions;
+        assert_eq!(r(chat, r#"{"max_tokens": 100, "n": 3}"#), 300);
+        // n without max_tokens multiplies the default.
+        assert_eq!(r(chat, r#"{"n": 128}"#), 128 * 4096);
+        // Floats, numeric strings and duplicated members (the last wins).
+        assert_eq!(r(chat, r#"{"max_tokens": 1e5}"#), 100_000);
+        assert_eq!(r(chat, r#"{"max_tokens": "1000", "n": "2"}"#), 2000);
+        assert_eq!(
+            r(chat, r#"{"max_tokens": 10, "max_tokens": 50000}"#),
+            50_000
+        );
+        assert_eq!(r(chat, r#"{"max_tokens": -5}"#), 0);
+        assert_eq!(r(chat, r#"{"max_tokens": true}"#), 4096);
+        assert_eq!(r(chat, "not json"), 4096);
+        assert_eq!(
+            r(
+                ApiKind::Completions,
+                r#"{"max_tokens": 10, "n": 2, "best_of": 5}"#
+            ),
+            50
+        );
+        assert_eq!(r(ApiKind::Messages, r#"{"max_tokens": 7}"#), 7);
+        assert_eq!(r(ApiKind::Responses, r#"{"max_output_tokens": 9}"#), 9);
+        assert_eq!(r(ApiKind::Embeddings, r#"{"input": "x"}"#), 0);
+        assert_eq!(r(ApiKind::Unknown, r#"{"max_tokens": 7}"#), 0);
+    }
     use serde_json::json;
     use ApiKind::*;
 
