@@ -884,3 +884,192 @@ fn a_spike_is_seen_within_its_period_across_workers_and_tightens_the_limit() {
         );
     }
 }
+
+// --- edges found in review ----------------------------------------------------
+
+#[test]
+fn unreadable_bodies_are_refused_and_gzip_bodies_are_read() {
+    use std::io::Write;
+    let cfg = json!({"rules": [{"name": "m", "match": {"models": ["gpt-4o*"]},
+                                "limits": [{"requests": 1, "per": "hour"}]}]});
+    let mut h = host(&cfg, 1);
+    // Not JSON: the limiter cannot tell its model or size: 400.
+    let mut s = h.stream();
+    s.send_request(
+        Request::post(CHAT)
+            .header("x-tollgate-consumer", "a")
+            .body("{not json"),
+    );
+    let r = s.local_reply().unwrap();
+    assert_eq!(r.status, 400);
+    assert!(String::from_utf8_lossy(&r.body).contains("invalid_request_body"));
+    // No model while a rule is scoped by model: 400.
+    let mut s = h.stream();
+    s.send_request(chat("a", &json!({"messages": []})));
+    assert_eq!(s.local_reply().unwrap().status, 400);
+    // A gzip body is read: its model is limited (the second is refused).
+    let gz = |body: &Value| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(body.to_string().as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let req = || {
+        Request::post(CHAT)
+            .header("x-tollgate-consumer", "a")
+            .header("content-encoding", "gzip")
+            .body(gz(&json!({"model": "gpt-4o", "messages": []})))
+    };
+    assert_eq!(call(&mut h, 0, req(), chat_reply(1, 1)).0, 200);
+    assert_eq!(call(&mut h, 0, req(), chat_reply(1, 1)).0, 429);
+    // An unknown coding: 400, not read as if plain.
+    let mut s = h.stream();
+    s.send_request(
+        Request::post(CHAT)
+            .header("x-tollgate-consumer", "a")
+            .header("content-encoding", "br")
+            .body("xx"),
+    );
+    assert_eq!(s.local_reply().unwrap().status, 400);
+}
+
+#[test]
+fn n_without_max_tokens_reserves_the_default_n_times() {
+    let cfg = json!({"default_max_tokens": 1000,
+                     "rules": [{"name": "t", "limits": [{"output_tokens": 5000, "per": "minute"}]}]});
+    let mut h = host(&cfg, 1);
+    let (status, id) = call(
+        &mut h,
+        0,
+        chat("a", &json!({"model": "m", "n": 8, "messages": []})),
+        chat_reply(1, 1),
+    );
+    assert_eq!(status, 429, "8 × 1000 > 5000");
+    assert!(reply_json(&h, id)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("needs more"));
+    // A count that is not an integer is refused, as OpenAI refuses it, not
+    // read as the default.
+    let (status, _) = call(
+        &mut h,
+        0,
+        chat(
+            "a",
+            &json!({"model": "m", "max_tokens": 6e3, "messages": []}),
+        ),
+        chat_reply(1, 1),
+    );
+    assert_eq!(status, 400);
+    // A duplicated member: parsers disagree on which copy counts, so the
+    // request is refused rather than read one way here and another upstream.
+    let mut s = h.stream();
+    s.send_request(
+        Request::post(CHAT)
+            .header("x-tollgate-consumer", "a")
+            .body(r#"{"model":"m","max_tokens":10,"max_tokens":9000,"messages":[]}"#),
+    );
+    assert_eq!(s.local_reply().unwrap().status, 400);
+}
+
+#[test]
+fn a_request_that_gets_no_response_is_charged_its_reservation() {
+    let cfg = json!({"rules": [{"name": "t", "limits": [{"tokens": 3000, "per": "hour"}]}]});
+    let mut h = host(&cfg, 1);
+    // The client leaves after admission: the upstream may generate it all.
+    let a = start(&mut h, 0, chat("a", &small_chat(1000)));
+    h.reset(a);
+    let b = start(&mut h, 0, chat("a", &small_chat(1000)));
+    finish(
+        &mut h,
+        b,
+        Response::status(504).body("upstream request timeout"),
+    );
+    // 2 × ~1010 charged: a third reservation of ~1010 does not fit.
+    let (status, _) = call(&mut h, 0, chat("a", &small_chat(1000)), chat_reply(1, 1));
+    assert_eq!(status, 429);
+}
+
+#[test]
+fn other_endpoints_are_decided_at_the_headers_and_cost_no_tokens() {
+    let cfg = json!({"rules": [{"name": "t", "limits": [{"tokens": 100, "per": "hour"}]}]});
+    let mut h = host(&cfg, 1);
+    for _ in 0..3 {
+        let mut s = h.stream();
+        s.send_request(
+            Request::post("/v1/files")
+                .header("x-tollgate-consumer", "a")
+                .body(vec![b'x'; 100_000]),
+        );
+        assert!(s.local_reply().is_none());
+        s.send_response(
+            Response::ok()
+                .header("content-type", "audio/mpeg")
+                .body(vec![0u8; 200_000]),
+        );
+        assert_eq!(s.downstream().status(), Some(200));
+    }
+    assert_eq!(h.counter("tollgate_throttle_tokens_output_total"), Some(0));
+}
+
+#[test]
+fn an_oversized_response_is_charged_what_its_usage_says() {
+    let cfg =
+        json!({"rules": [{"name": "t", "limits": [{"output_tokens": 100000, "per": "hour"}]}]});
+    let mut h = host(&cfg, 1);
+    let filler = "x".repeat(9 << 20);
+    let body = json!({"choices": [{"message": {"content": filler}}],
+                      "usage": {"prompt_tokens": 3, "completion_tokens": 4321}});
+    let mut s = h.stream();
+    s.send_request(chat("a", &small_chat(5000)));
+    s.send_response(Response::ok().json(&body).chunk_size(1 << 20));
+    assert_eq!(
+        h.counter("tollgate_throttle_tokens_output_total"),
+        Some(4321)
+    );
+    // Without usage: the bytes seen, all of them (9 MiB / 4).
+    let body = json!({"choices": [{"message": {"content": "x".repeat(9 << 20)}}]});
+    let mut s = h.stream();
+    s.send_request(chat("a", &small_chat(5000)));
+    s.send_response(Response::ok().json(&body).chunk_size(1 << 20));
+    let out = h.counter("tollgate_throttle_tokens_output_total").unwrap() - 4321;
+    assert!(out >= (9 << 20) / 4, "{out}");
+}
+
+#[test]
+fn shadow_rules_never_fail_closed_when_the_service_fails() {
+    let cfg = json!({
+        "rls": {"cluster": "ratelimit", "timeout_ms": 50, "on_failure": "deny"},
+        "rules": [{"name": "try", "store": "rls", "shadow": true, "limits": [{"requests": 5, "per": "minute"}]}]
+    });
+    let mut h = host(&cfg, 1);
+    h.on_grpc_call(|_| Some(tollgate_host::GrpcCallReply::unavailable()));
+    assert_eq!(
+        call(&mut h, 0, chat("a", &small_chat(1)), chat_reply(1, 1)).0,
+        200
+    );
+}
+
+#[test]
+fn usage_reports_can_use_limitadors_report_method() {
+    let mut cfg = rls_config("deny");
+    cfg["rls"]["usage_reports"] = json!("limitador_report");
+    let mut h = host(&cfg, 1);
+    h.on_grpc_call(|_| Some(tollgate_host::GrpcCallReply::ok(rls_response(1, &[]))));
+    assert_eq!(
+        call(
+            &mut h,
+            0,
+            chat("team-a", &small_chat(100)),
+            chat_reply(5, 900)
+        )
+        .0,
+        200
+    );
+    h.advance(Duration::from_millis(250));
+    let report = h.grpc_calls().into_iter().max_by_key(|c| c.token).unwrap();
+    assert_eq!(
+        report.service,
+        "kuadrant.service.ratelimit.v1.RateLimitService"
+    );
+    assert_eq!(report.method, "Report");
+}

@@ -729,7 +729,8 @@ impl Request {
     fn decide(&mut self, body_size: Option<usize>) -> Action {
         let filter = Rc::clone(&self.filter);
         self.stage = Stage::Done;
-        let mut requested = None;
+        // Endpoints that generate nothing reserve no output tokens.
+        let mut requested = (!is_body_api(self.api)).then_some(0);
         if let Some(size) = body_size {
             let raw = host::buffer(BufferType::HttpRequestBody, 0, size).unwrap_or_default();
             let encoding = match self.request_encoding.as_deref().map(Encoding::from_header) {
