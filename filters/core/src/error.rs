@@ -36,7 +36,8 @@ pub enum ErrorKind {
     PayloadTooLarge,
     /// 415: a body that cannot be inspected (content type, encoding).
     UnsupportedMediaType,
-    /// 429: over a limit; the client may retry after the given time.
+    /// 429: over a limit; the client may retry after the given time (0: no
+    /// `retry-after`, retrying cannot help).
     RateLimited {
         /// Seconds until a retry may succeed, sent as `retry-after`.
         retry_after_secs: u64,
@@ -212,11 +213,14 @@ impl ErrorReply {
         if flavor == ErrorFlavor::Anthropic {
             headers.push(("request-id", self.request_id.clone()));
         }
+        // 0: no time would help (the request can never fit): no header.
         if let ErrorKind::RateLimited {
             retry_after_secs, ..
         } = self.kind
         {
-            headers.push(("retry-after", retry_after_secs.to_string()));
+            if retry_after_secs > 0 {
+                headers.push(("retry-after", retry_after_secs.to_string()));
+            }
         }
         headers
     }

@@ -1252,9 +1252,11 @@ impl Request {
             self.model.as_deref().unwrap_or("-"),
             denial.rule
         );
-        let retry_after = denial
-            .retry_after_secs
-            .unwrap_or_else(|| denial.limit.map_or(1, |l| l.window.seconds()));
+        // A request that can never fit (it alone needs more than the limit)
+        // gets no retry-after: waiting would not help, and an SDK told to
+        // wait a window would hang that long before raising. (OpenAI does
+        // the same for a request too large for its tokens-per-minute.)
+        let retry_after = denial.retry_after_secs.unwrap_or(0);
         let tokens = denial.limit.is_some_and(|l| l.metric.is_tokens());
         let reply = ErrorReply::new(
             ErrorKind::RateLimited {
@@ -1270,13 +1272,9 @@ impl Request {
             "rate_limit_exceeded"
         });
         let mut headers = rate_headers(&self.status);
-        headers.push((
-            "retry-after-ms",
-            denial
-                .retry_after_ms
-                .unwrap_or(retry_after.saturating_mul(1000))
-                .to_string(),
-        ));
+        if let Some(ms) = denial.retry_after_ms {
+            headers.push(("retry-after-ms", ms.to_string()));
+        }
         self.metadata("limit", Some(denial));
         self.refuse(&reply, &headers, "rate_limited")
     }
