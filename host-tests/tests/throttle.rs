@@ -948,6 +948,9 @@ fn n_without_max_tokens_reserves_the_default_n_times() {
         .as_str()
         .unwrap()
         .contains("needs more"));
+    // It can never fit: no retry-after (waiting would not help).
+    assert!(reply_header(&h, id, "retry-after").is_none());
+    assert!(reply_header(&h, id, "retry-after-ms").is_none());
     // A count that is not an integer is refused, as OpenAI refuses it, not
     // read as the default.
     let (status, _) = call(
