@@ -1076,3 +1076,40 @@ fn usage_reports_can_use_limitadors_report_method() {
     );
     assert_eq!(report.method, "Report");
 }
+
+#[test]
+fn a_stream_past_what_the_limit_allows_is_cut_off() {
+    let cfg = json!({"stream": {"cut_off": true},
+                     "rules": [{"name": "t", "limits": [{"tokens": 1000, "per": "minute"}]}]});
+    let mut h = host(&cfg, 1);
+    let body = json!({"model": "m", "stream": true, "max_tokens": 50,
+                      "messages": [{"role": "user", "content": "hi"}]});
+    // An upstream that ignores max_tokens: 15 events of ~100 tokens each.
+    let word = "abcd".repeat(100);
+    let events: Vec<Value> = (0..15)
+        .map(|_| json!({"choices": [{"index": 0, "delta": {"content": word}}]}))
+        .collect();
+    let mut s = h.stream();
+    s.send_request(chat("a", &body));
+    s.send_response(sse_response(&events));
+    let got = s.downstream().body_str();
+    assert!(got.contains("tokens_limit_exceeded"), "{got}");
+    let deltas = got.matches("abcd").count() / 100;
+    assert!((9..=11).contains(&deltas), "{deltas} deltas before the cut");
+    // The error event (and its [DONE]) is the last thing the client gets.
+    assert!(got.rfind("abcd") < got.find("tokens_limit_exceeded"));
+    assert!(got.trim_end().ends_with("data: [DONE]"));
+    let id = s.id();
+    assert_eq!(h.counter("tollgate_throttle_streams_cut_total"), Some(1));
+    // The stream was reset (a local reply after the headers), stopping the
+    // upstream, and what was generated is charged.
+    assert!(h.outcome(id).local_reply.is_some());
+    assert!(h.counter("tollgate_throttle_tokens_output_total").unwrap() >= 900);
+    // Without cut_off the same stream runs to its end.
+    let cfg = json!({"rules": [{"name": "t", "limits": [{"tokens": 1000, "per": "minute"}]}]});
+    let mut h = host(&cfg, 1);
+    let mut s = h.stream();
+    s.send_request(chat("a", &body));
+    s.send_response(sse_response(&events));
+    assert!(s.downstream().body_str().contains("[DONE]"));
+}

@@ -376,8 +376,14 @@ enum Stage {
 struct StreamState {
     parser: SseParser,
     usage: StreamUsage,
-    /// Forward re-encoded events (to drop the injected usage event).
+    /// Forward re-encoded events (to drop the injected usage event, or to
+    /// end the stream cleanly when it is cut off).
     rewrite: bool,
+    /// Drop the usage event: we asked for it, the client did not.
+    drop_usage: bool,
+    /// Ended by the cut-off: the error event was sent, the rest is dropped
+    /// and the stream reset at the next chunk (stopping the upstream).
+    cut: bool,
 }
 
 struct Request {
@@ -423,6 +429,10 @@ struct Request {
     rls_denial: Option<Denial>,
     /// A spike is active for this consumer and model.
     spike: bool,
+    /// With `stream.cut_off`: the most output tokens the limits allow this
+    /// request (its reservation plus what remained of the tightest token
+    /// limit); `None` when no token limit applies.
+    allowed_output: Option<u64>,
 }
 
 fn now_ms() -> u64 {
@@ -465,6 +475,7 @@ impl Request {
             rls_failed: false,
             rls_denial: None,
             spike: false,
+            allowed_output: None,
         }
     }
 
@@ -613,11 +624,13 @@ impl HttpContext for Request {
                 .flatten()
                 .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("text/event-stream"));
         if is_sse {
-            let rewrite = self.injected_usage;
+            let rewrite = self.injected_usage || self.filter.config.stream.cut_off;
             self.stream = Some(StreamState {
                 parser: SseParser::new(MAX_EVENT_BYTES),
                 usage: StreamUsage::new(self.prompt_estimate),
                 rewrite,
+                drop_usage: self.injected_usage,
+                cut: false,
             });
             if rewrite {
                 let _ = host::remove_header(MapType::HttpResponseHeaders, "content-length");
@@ -640,7 +653,17 @@ impl HttpContext for Request {
         }
         let chunk = host::buffer(BufferType::HttpResponseBody, 0, body_size).unwrap_or_default();
         let api = self.api;
+        let allowed_output = self.allowed_output;
         if let Some(stream) = &mut self.stream {
+            if stream.cut {
+                // The client has its error event: stop the upstream. After
+                // the response headers, a local reply resets the stream.
+                let _ = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, b"");
+                if !end_of_stream {
+                    let _ = host::send_local_response(429, &[], b"", "tollgate_stream_cut_off");
+                }
+                return Action::Continue;
+            }
             let mut items = Vec::new();
             let mut failed = stream.parser.push(&chunk, &mut items).is_err();
             if end_of_stream {
@@ -656,11 +679,36 @@ impl HttpContext for Request {
                         .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
                     {
                         stream.usage.observe(api, ev.event.as_deref(), &value);
-                        drop_it = stream.rewrite && usage::is_injected_usage_chunk(&value);
+                        drop_it = stream.drop_usage && usage::is_injected_usage_chunk(&value);
                     }
                 }
                 if stream.rewrite && !drop_it {
                     sse::encode_item(item, &mut out);
+                }
+            }
+            if let Some(allowed) = allowed_output.filter(|_| stream.rewrite && !failed) {
+                let so_far = stream.usage.finish().output_tokens;
+                if so_far > allowed && !end_of_stream {
+                    // More output than the limits allow: end the stream with
+                    // an error event the SDKs raise on.
+                    self.filter
+                        .metrics
+                        .add_named("tollgate_throttle_streams_cut_total", 1);
+                    log::info!(
+                        "{}: stream cut off after ~{so_far} output tokens (allowed {allowed})",
+                        self.tag
+                    );
+                    let reply = ErrorReply::new(
+                        ErrorKind::RateLimited {
+                            retry_after_secs: 0,
+                            tokens: true,
+                        },
+                        "the completion exceeded the tokens the limit allows; the stream was ended",
+                        reply::request_id(),
+                    )
+                    .with_code("tokens_limit_exceeded");
+                    out.extend_from_slice(&sse::error_event(api, &reply));
+                    stream.cut = true;
                 }
             }
             if stream.rewrite && !failed {
@@ -1229,6 +1277,14 @@ impl Request {
 
     fn admitted(&mut self, reservation: Reservation) {
         let filter = Rc::clone(&self.filter);
+        if filter.config.stream.cut_off {
+            self.allowed_output = self.status.tokens.map(|t| {
+                reservation
+                    .amounts
+                    .output_tokens
+                    .saturating_add(t.remaining)
+            });
+        }
         filter.metrics.add(filter.metrics.admitted, 1);
         if !reservation.held.is_empty() {
             let _ = host::increment_metric(filter.metrics.outstanding, 1);

@@ -380,12 +380,18 @@ pub struct StreamConfig {
     /// (`stream_options.include_usage`) and remove that event if the client
     /// did not ask for it. Default: `true`.
     pub include_usage: bool,
+    /// End a stream whose output passes what the token limits allow it
+    /// (its reservation and what remained of the tightest token limit):
+    /// an error event (`tokens_limit_exceeded`), then a reset that stops
+    /// the upstream. Default: `false`.
+    pub cut_off: bool,
 }
 
 impl Default for StreamConfig {
     fn default() -> Self {
         Self {
             include_usage: true,
+            cut_off: false,
         }
     }
 }
