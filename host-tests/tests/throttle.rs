@@ -138,6 +138,20 @@ fn requests_per_minute_hold_across_workers_and_reset_on_the_minute() {
         h.counter("tollgate_throttle_limited_rule_rpm_total"),
         Some(2)
     );
+    assert_eq!(
+        h.counter("tollgate_throttle_admitted_rule_rpm_total"),
+        Some(5)
+    );
+    let durations = h
+        // A request-only rule decides at the headers: the body (and its
+        // model) is never read.
+        .histogram("tollgate_gen_ai_server_request_duration_ms_model_unknown")
+        .unwrap();
+    assert_eq!(
+        durations.len(),
+        5,
+        "one duration per admitted call, per model"
+    );
 }
 
 #[test]
@@ -856,7 +870,7 @@ fn a_spike_is_seen_within_its_period_across_workers_and_tightens_the_limit() {
         "reported once"
     );
     assert_eq!(
-        h.counter("tollgate_throttle_spikes_consumer_a_total"),
+        h.counter("tollgate_throttle_spikes_consumer_a_model_gpt_4o_mini_total"),
         Some(1)
     );
     assert!(h

@@ -38,9 +38,11 @@
 //! `…_shadow_limited_rule_<rule>_total`, `…_reservations_outstanding`
 //! (gauge), `…_tokens_input_total` / `…_tokens_output_total` and per
 //! consumer and model `…_consumer_<c>_model_<m>_tokens_{input,output}_total`
-//! (at most 256 pairs per VM), `…_usage_estimated_total`,
+//! and `…_spikes_consumer_<c>_model_<m>_total` (at most 512 such names per
+//! VM), `…_admitted_rule_<rule>_total`, `…_usage_estimated_total`,
 //! `…_cas_retries_total`, `…_evictions_total`, `…_store_errors_total`, and
-//! histograms named after the OpenTelemetry GenAI conventions:
+//! histograms named after the OpenTelemetry GenAI conventions, in all and
+//! per model (`…_model_<m>`):
 //! `tollgate_gen_ai_server_time_to_first_token_ms` and
 //! `tollgate_gen_ai_server_request_duration_ms`.
 //! Decision metadata: the property `tollgate_throttle`.
@@ -182,24 +184,46 @@ impl Metrics {
         self.add(self.evictions, u64::from(stats.evictions));
     }
 
-    /// A counter named at run time (a rule, a consumer and model), its name
-    /// sanitised to `[a-z0-9_]`; at most [`MAX_NAMED_METRICS`] per VM.
+    /// A counter named at run time from configured names (a rule, a
+    /// failure mode): a small, fixed set, always defined.
     fn add_named(&self, name: &str, n: u64) {
+        self.named(MetricType::Counter, name, n, false);
+    }
+
+    /// A metric named after what clients send (a consumer, a model): at
+    /// most [`MAX_NAMED_METRICS`] of them per VM, so a flood of names
+    /// cannot grow the stats without bound (nor crowd out the rules').
+    fn add_client_named(&self, kind: MetricType, name: &str, n: u64) {
+        self.named(kind, name, n, true);
+    }
+
+    fn named(&self, kind: MetricType, name: &str, n: u64, capped: bool) {
         let name = sanitize(name);
         let Ok(mut named) = self.named.try_borrow_mut() else {
             return;
         };
-        if !named.contains_key(&name) && named.len() >= MAX_NAMED_METRICS {
-            return;
+        if capped && !named.contains_key(&name) {
+            let clients = named.keys().filter(|k| k.contains(CLIENT_MARK)).count();
+            if clients >= MAX_NAMED_METRICS {
+                return;
+            }
         }
         let id = *named
             .entry(name.clone())
-            .or_insert_with(|| host::define_metric(MetricType::Counter, &name).ok());
-        if let Some(id) = id {
-            self.add(id, n);
+            .or_insert_with(|| host::define_metric(kind, &name).ok());
+        match (id, kind) {
+            (Some(id), MetricType::Histogram) => {
+                let _ = host::record_metric(id, n);
+            }
+            (Some(id), _) => self.add(id, n),
+            (None, _) => {}
         }
     }
 }
+
+/// Marks the names of client-named metrics (they all hold a consumer or a
+/// model) for the cap.
+const CLIENT_MARK: &str = "_model_";
 
 fn sanitize(name: &str) -> String {
     name.chars()
@@ -965,8 +989,9 @@ impl Request {
         let filter = Rc::clone(&self.filter);
         filter.metrics.add(filter.metrics.spikes, 1);
         let (consumer, model) = self.pair();
-        filter.metrics.add_named(
-            &format!("tollgate_throttle_spikes_consumer_{consumer}_total"),
+        filter.metrics.add_client_named(
+            MetricType::Counter,
+            &format!("tollgate_throttle_spikes_consumer_{consumer}_model_{model}_total"),
             1,
         );
         if let Some(a) = &verdict.anomaly {
@@ -1277,6 +1302,14 @@ impl Request {
 
     fn admitted(&mut self, reservation: Reservation) {
         let filter = Rc::clone(&self.filter);
+        for a in &self.applied {
+            if let Some(rule) = filter.limiter.rules.get(a.rule) {
+                filter.metrics.add_named(
+                    &format!("tollgate_throttle_admitted_rule_{}_total", rule.name),
+                    1,
+                );
+            }
+        }
         if filter.config.stream.cut_off {
             self.allowed_output = self.status.tokens.map(|t| {
                 reservation
@@ -1413,12 +1446,32 @@ impl Request {
         let consumer = self.consumer.as_deref().unwrap_or("anonymous");
         let model = self.model.as_deref().unwrap_or("unknown");
         let pair = format!("tollgate_throttle_consumer_{consumer}_model_{model}_tokens");
-        m.add_named(&format!("{pair}_input_total"), used.input_tokens);
-        m.add_named(&format!("{pair}_output_total"), used.output_tokens);
+        m.add_client_named(
+            MetricType::Counter,
+            &format!("{pair}_input_total"),
+            used.input_tokens,
+        );
+        m.add_client_named(
+            MetricType::Counter,
+            &format!("{pair}_output_total"),
+            used.output_tokens,
+        );
+        let duration = now.saturating_sub(self.started_ms);
         if let Some(first) = self.first_byte_ms {
-            let _ = host::record_metric(m.ttft, first.saturating_sub(self.started_ms));
+            let ttft = first.saturating_sub(self.started_ms);
+            let _ = host::record_metric(m.ttft, ttft);
+            m.add_client_named(
+                MetricType::Histogram,
+                &format!("tollgate_gen_ai_server_time_to_first_token_ms_model_{model}"),
+                ttft,
+            );
         }
-        let _ = host::record_metric(m.duration, now.saturating_sub(self.started_ms));
+        let _ = host::record_metric(m.duration, duration);
+        m.add_client_named(
+            MetricType::Histogram,
+            &format!("tollgate_gen_ai_server_request_duration_ms_model_{model}"),
+            duration,
+        );
         log::debug!(
             "{}: charged consumer={consumer} model={model} input={} output={} estimated={}",
             self.tag,
