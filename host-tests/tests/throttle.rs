@@ -1127,3 +1127,52 @@ fn a_stream_past_what_the_limit_allows_is_cut_off() {
     s.send_response(sse_response(&events));
     assert!(s.downstream().body_str().contains("[DONE]"));
 }
+
+#[test]
+fn rules_key_on_the_callers_namespace_and_principal() {
+    // In a sidecar of namespace `team-a` (node metadata), callers with no
+    // mTLS identity count under it; an mTLS caller counts under the
+    // namespace of its SPIFFE ID.
+    let cfg = json!({"rules": [
+        {"name": "ns", "match": {"namespaces": ["team-a", "batch"]}, "key": ["namespace"],
+         "limits": [{"requests": 2, "per": "hour"}]},
+        {"name": "sa", "match": {"principals": ["spiffe://cluster.local/ns/batch/*"]}, "key": ["principal"],
+         "limits": [{"requests": 1, "per": "hour"}]}
+    ]});
+    let module = Module::named("throttle").unwrap();
+    let mut h = Host::builder(&module)
+        .json_configuration(&cfg)
+        .property(&["node", "metadata", "NAMESPACE"], "team-a")
+        .start_time(UNIX_EPOCH + Duration::from_secs(START))
+        .build()
+        .unwrap();
+    let send = |h: &mut Host, principal: Option<&str>| {
+        let mut s = h.stream();
+        if let Some(p) = principal {
+            s.property(&["source", "principal"], p);
+        }
+        s.send_request(chat("anyone", &small_chat(1)));
+        if let Some(r) = s.local_reply() {
+            return r.status;
+        }
+        s.send_response(chat_reply(1, 1));
+        s.downstream().status().unwrap()
+    };
+    assert_eq!(send(&mut h, None), 200);
+    assert_eq!(send(&mut h, None), 200);
+    assert_eq!(send(&mut h, None), 429, "namespace team-a: 2 an hour");
+    let worker = "spiffe://cluster.local/ns/batch/sa/worker";
+    assert_eq!(
+        send(&mut h, Some(worker)),
+        200,
+        "namespace batch has its own count"
+    );
+    assert_eq!(
+        send(&mut h, Some(worker)),
+        429,
+        "the principal's own limit: 1 an hour"
+    );
+    let other = "spiffe://cluster.local/ns/batch/sa/other";
+    assert_eq!(send(&mut h, Some(other)), 200);
+    assert_eq!(send(&mut h, Some(other)), 429, "namespace batch: 2 an hour");
+}
