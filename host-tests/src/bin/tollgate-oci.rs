@@ -1,0 +1,125 @@
+//! `tollgate-oci`: the filters as OCI images (see `tollgate_host::oci`).
+//!
+//! ```text
+//! tollgate-oci package [--out DIR] [--wasm-dir DIR] [FILTER...]
+//! tollgate-oci push REGISTRY [--plain-http] [--out DIR] [FILTER...]
+//! ```
+//!
+//! `package` reads `<wasm-dir>/<filter>.wasm` (default `target/tollgate-wasm`)
+//! and writes `<out>/<filter>/{compat,wasm}/` (default `target/oci`), OCI
+//! image layouts, printing each manifest digest. `push` sends those layouts
+//! to `REGISTRY/tollgate/<filter>` tagged `compat` and `wasm`, and prints the
+//! `oci://…@sha256:<manifest digest>` URL a WasmPlugin pins. Filters default
+//! to auth, throttle and inspect. `scripts/package` and `scripts/push` run it.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+use tollgate_host::oci::{self, Registry, Variant};
+
+const FILTERS: [&str; 3] = ["auth", "throttle", "inspect"];
+const USAGE: &str = "usage: tollgate-oci package [--out DIR] [--wasm-dir DIR] [FILTER...]\n       tollgate-oci push REGISTRY [--plain-http] [--out DIR] [FILTER...]";
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("tollgate-oci: {e:#}");
+        std::process::exit(2);
+    }
+}
+
+struct Args {
+    command: String,
+    registry: Option<String>,
+    plain_http: bool,
+    out: PathBuf,
+    wasm_dir: PathBuf,
+    filters: Vec<String>,
+}
+
+fn parse_args() -> Result<Args> {
+    let mut it = std::env::args().skip(1);
+    let command = it.next().context(USAGE)?;
+    let mut args = Args {
+        command,
+        registry: None,
+        plain_http: false,
+        out: tollgate_host::wasm_dir()
+            .parent()
+            .map_or_else(|| PathBuf::from("target"), PathBuf::from)
+            .join("oci"),
+        wasm_dir: tollgate_host::wasm_dir(),
+        filters: Vec::new(),
+    };
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--plain-http" => args.plain_http = true,
+            "--out" => args.out = it.next().context("--out needs a directory")?.into(),
+            "--wasm-dir" => {
+                args.wasm_dir = it.next().context("--wasm-dir needs a directory")?.into()
+            }
+            "-h" | "--help" => bail!("{USAGE}"),
+            s if s.starts_with('-') => bail!("unknown option {s}\n{USAGE}"),
+            _ if args.command == "push" && args.registry.is_none() => args.registry = Some(a),
+            _ => args.filters.push(a),
+        }
+    }
+    if args.filters.is_empty() {
+        args.filters = FILTERS.iter().map(|s| (*s).to_owned()).collect();
+    }
+    Ok(args)
+}
+
+fn run() -> Result<()> {
+    let args = parse_args()?;
+    match args.command.as_str() {
+        "package" => package(&args),
+        "push" => push(&args),
+        other => bail!("unknown command {other}\n{USAGE}"),
+    }
+}
+
+fn package(args: &Args) -> Result<()> {
+    for filter in &args.filters {
+        let path = args.wasm_dir.join(format!("{filter}.wasm"));
+        let module = std::fs::read(&path)
+            .with_context(|| format!("reading {} (run scripts/build)", path.display()))?;
+        for variant in Variant::ALL {
+            let image = oci::build_image(variant, &module)?;
+            let dir = args.out.join(filter).join(variant.name());
+            oci::write_layout(&image, &dir)?;
+            let blob_bytes: usize = image.blobs.values().map(Vec::len).sum();
+            println!(
+                "{filter:<9} {:<7} {}  manifest {} B, blobs {} B  {}",
+                variant.name(),
+                image.digest(),
+                image.manifest.len(),
+                blob_bytes,
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn push(args: &Args) -> Result<()> {
+    let host = args.registry.as_deref().context(USAGE)?;
+    let registry = Registry::new(host, args.plain_http);
+    for filter in &args.filters {
+        let repo = format!("tollgate/{filter}");
+        for variant in Variant::ALL {
+            let dir = args.out.join(filter).join(variant.name());
+            let image = oci::read_layout(&dir)
+                .with_context(|| format!("{} (run scripts/package)", dir.display()))?;
+            let digest = registry
+                .push(&repo, &image, &image.tag)
+                .with_context(|| format!("pushing {} to {host}/{repo}", dir.display()))?;
+            println!(
+                "{filter:<9} {:<7} oci://{host}/{repo}@{digest}  oci://{host}/{repo}:{}",
+                variant.name(),
+                image.tag
+            );
+        }
+    }
+    Ok(())
+}
