@@ -44,9 +44,11 @@ fn parse_args() -> Result<Args> {
         command,
         registry: None,
         plain_http: false,
+        // target/oci, next to target/tollgate-wasm (without the `..`).
         out: tollgate_host::wasm_dir()
             .parent()
-            .map_or_else(|| PathBuf::from("target"), PathBuf::from)
+            .and_then(|t| t.canonicalize().ok())
+            .unwrap_or_else(|| PathBuf::from("target"))
             .join("oci"),
         wasm_dir: tollgate_host::wasm_dir(),
         filters: Vec::new(),
