@@ -289,6 +289,7 @@ impl Renderer {
         for filter in FILTERS.iter().filter(|f| filters.iter().any(|x| x == *f)) {
             out.push(self.render_one(ns, filter, &dir, ns_file.spec.as_ref())?);
         }
+        check_together(&out)?;
         Ok(out)
     }
 
@@ -403,6 +404,42 @@ pub fn check_plugin_config(filter: &str, config: &str) -> Result<()> {
         other => bail!("unknown filter {other}"),
     };
     result.map_err(|e| anyhow!("{e}"))
+}
+
+/// What the filters of one namespace must agree on: `throttle` and `inspect`
+/// read the consumer from the header `auth` sets, so a different
+/// `consumer_header` would make every caller anonymous to them; and
+/// `inspect`'s `hold_headers` needs Envoy's `allow_on_headers_stop_iteration`,
+/// which a `WasmPlugin` cannot set.
+fn check_together(rendered: &[Rendered]) -> Result<()> {
+    let header = |r: &Rendered| {
+        r.manifest
+            .pointer("/spec/pluginConfig/consumer_header")
+            .and_then(Value::as_str)
+            .unwrap_or(tollgate_core::config::DEFAULT_CONSUMER_HEADER)
+            .to_owned()
+    };
+    if let Some(auth) = rendered.iter().find(|r| r.filter == "auth") {
+        let want = header(auth);
+        for r in rendered.iter().filter(|r| r.filter != "auth") {
+            if header(r) != want {
+                bail!(
+                    "{}: consumer_header: must be the header auth sets ({want}), or every caller is unknown to {}",
+                    r.label(),
+                    r.filter
+                );
+            }
+        }
+    }
+    for r in rendered.iter().filter(|r| r.filter == "inspect") {
+        if r.manifest.pointer("/spec/pluginConfig/hold_headers") == Some(&Value::Bool(true)) {
+            bail!(
+                "{}: hold_headers: needs Envoy's allow_on_headers_stop_iteration, which an Istio WasmPlugin cannot set",
+                r.label()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `auth` reads provider keys from the VM environment: each variable a

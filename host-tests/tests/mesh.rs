@@ -176,6 +176,16 @@ fn a_broken_override_fails_naming_namespace_filter_and_field() {
         "{err}"
     );
 
+    // Filters of one namespace that disagree on the consumer header.
+    std::fs::write(strict.join("auth.yaml"), "consumer_header: x-caller\n").unwrap();
+    let err = format!("{:#}", renderer(&root).render("strict").unwrap_err());
+    assert!(
+        err.starts_with(
+            "strict/throttle: consumer_header: must be the header auth sets (x-caller)"
+        ),
+        "{err}"
+    );
+
     // A typo in the namespace's spec, and a CEL rule.
     std::fs::remove_file(strict.join("auth.yaml")).unwrap();
     std::fs::write(
