@@ -408,3 +408,109 @@ fn every_manifest_passes_istios_published_crd_schema() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Configurations using every field (the shapes `tollgate-core`'s own tests
+/// read): the generated schema must accept all that the filter accepts
+/// (flattened, untagged and renamed fields included), or it would refuse
+/// good overrides.
+#[test]
+fn the_schemas_accept_every_field_the_filters_accept() {
+    let digest = "439398b52f5dba822aceb3851dc3e800aa196dcdb75bbe4de57255fda4902874";
+    let auth = json!({
+        "consumer_header": "x-team", "strip_client_identity": true, "strip_credentials": false,
+        "methods": ["mesh", "api_key", "jwt"],
+        "api_keys": {"headers": ["x-api-key", "authorization"],
+                     "keys": [{"id": "k1", "sha256": digest, "consumer": "team-a",
+                               "expires": 4_102_444_800u64, "disabled": false}]},
+        "jwt": {"issuer": "https://issuer.example", "audiences": ["llm"], "algorithms": ["ES256"],
+                "leeway_secs": 30, "required_claims": ["sub"], "consumer_claim": "azp",
+                "max_token_bytes": 4096, "require_exp": true,
+                "jwks": {"remote": {"cluster": "idp", "path": "/jwks", "authority": "idp.example",
+                                    "refresh_secs": 60, "timeout_ms": 1000, "max_stale_secs": 3600}}},
+        "mesh": [{"principal": "spiffe://cluster.local/ns/a/*", "consumer": "team-a"}],
+        "anonymous": "guest",
+        "consumers": {"team-a": {"models": ["gpt-4o*"], "endpoints": ["chat", "embeddings"],
+                                 "max_output_tokens": 512, "on_excess": "clamp",
+                                 "labels": {"tier": "gold"}}},
+        "groups": {"research": ["alice-bot"]},
+        "default_permissions": {"models": ["gpt-4o-mini"]},
+        "providers": [{"hosts": ["api.anthropic.com"], "paths": ["/v1/messages"],
+                       "header": "x-api-key", "env": "ANTHROPIC_API_KEY"}]
+    });
+    let auth_list_issuer = json!({"jwt": {"issuer": ["a", "b"],
+        "jwks": {"inline": {"keys": [{"kty": "EC", "crv": "P-256", "kid": "k",
+            "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+            "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}}}});
+    let throttle = json!({
+        "consumer_header": "x-team", "shadow": false,
+        "rules": [
+            {"name": "per-consumer", "key": ["consumer", "label:tier", "header:x-project"],
+             "limits": [{"requests": 60, "per": "minute"}, {"tokens": 100_000, "per": "hour"},
+                        {"cost": 5.0, "per": "day"}],
+             "in_flight": 8, "shadow": true},
+            {"name": "mesh-wide", "match": {"consumers": ["a"], "models": ["gpt-4o*"],
+              "routes": ["/v1/chat/"], "namespaces": ["team-a"], "principals": ["spiffe://x/*"],
+              "labels": {"tier": "free"}, "headers": {"x-env": "prod"}},
+             "key": ["namespace", "model"], "limits": [{"output_tokens": 20_000, "per": "hour"},
+                                                        {"input_tokens": 1, "per": "second"}],
+             "store": "rls"}
+        ],
+        "prices": {"gpt-4o-mini": {"input": 0.15, "cached_input": 0.075, "output": 0.6},
+                   "*": {"input": 5.0, "output": 15.0}},
+        "default_max_tokens": 2048,
+        "local": {"max_keys": 1000, "in_flight_timeout_secs": 60},
+        "rls": {"cluster": "ratelimit", "domain": "tollgate", "timeout_ms": 100,
+                "on_failure": "local", "usage_reports": "limitador_report"},
+        "response_headers": false,
+        "stream": {"include_usage": false, "cut_off": true},
+        "spike": {"period_secs": 10, "alpha": 0.2, "sigmas": 4.0, "min_requests": 10.0,
+                  "min_tokens": 1000.0, "token_unit": 500.0, "warmup_periods": 3,
+                  "hold_secs": 60, "limit_requests": 5}
+    });
+    let inspect = json!({
+        "max_body_bytes": 2048, "shadow": true, "on_unparsable": "allow", "on_opaque": "block",
+        "compressed_requests": "reject", "identity_responses": false, "hold_headers": false,
+        "block_status": 403, "block_message": "no", "consumer_header": "x-team",
+        "injection": {"request": "audit", "response": "off", "threshold": 2.5, "roles": ["user"],
+                      "builtin": false, "disabled": ["x"],
+                      "rules": [{"id": "r", "category": "c", "weight": 1.0, "phrases": ["p"],
+                                 "literals": ["ignore all"], "gap": 2}]},
+        "secrets": {"request": "block", "response": "audit", "disabled": ["jwt"]},
+        "pii": {"request": "redact", "response": "off", "disabled": ["email"], "private_ips": true},
+        "custom_patterns": [{"id": "acme", "family": "secrets", "pattern": "ACME-[0-9]{6}",
+                             "anchors": ["ACME-"], "case_insensitive": true}],
+        "output": {"response": "audit", "link_allowlist": ["example.com"], "links": true,
+                   "html": false, "canary": "tollgate-canary-1", "overlap_min_chars": 40},
+        "overrides": [{"paths": ["/v1/embeddings"], "roles": ["tool"], "family": "pii",
+                       "direction": "request", "action": "off"}],
+        "guard": {"cluster": "guard", "path": "/check", "authority": "g", "timeout_ms": 100,
+                  "fail": "open"},
+        "stream": {"max_hold_bytes": 128},
+        "audit_log": false
+    });
+    let dir = temp_dir("schema-full");
+    let schemas = mesh::mesh_config_dir().join("schemas");
+    let mut cases = Vec::new();
+    for (i, (filter, config)) in [
+        ("auth", auth),
+        ("auth", auth_list_issuer),
+        ("throttle", throttle),
+        ("inspect", inspect),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        mesh::check_plugin_config(filter, &config.to_string())
+            .unwrap_or_else(|e| panic!("{filter} #{i}: {e:#}"));
+        let path = dir.join(format!("{i}-{filter}.json"));
+        std::fs::write(&path, config.to_string()).unwrap();
+        cases.push(json!([schemas.join(format!("{filter}.schema.json")), path]));
+    }
+    let out = python_jsonschema(&cases);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
