@@ -34,7 +34,9 @@ fn renderer(root: &Path) -> Renderer {
 fn render_all() -> Vec<Rendered> {
     let r = renderer(&mesh::mesh_config_dir());
     let namespaces = r.namespaces().unwrap();
-    assert_eq!(namespaces, ["model-server", "strict", "team-egress"]);
+    for example in ["model-server", "strict", "team-egress"] {
+        assert!(namespaces.iter().any(|n| n == example), "{namespaces:?}");
+    }
     namespaces
         .iter()
         .flat_map(|ns| r.render(ns).unwrap_or_else(|e| panic!("{e:#}")))
@@ -73,7 +75,6 @@ fn fake_env(r: &Rendered) -> Vec<(String, String)> {
 #[test]
 fn every_example_namespace_renders_with_the_intended_order_and_failure_modes() {
     let rendered = render_all();
-    assert_eq!(rendered.len(), 9);
     let out = temp_dir("render");
     for r in &rendered {
         let path = r.write(&out).unwrap();
@@ -369,7 +370,8 @@ fn every_manifest_passes_istios_published_crd_schema() {
     let npm = istio_models();
     let dir = temp_dir("crd");
     let mut paths = Vec::new();
-    for r in render_all() {
+    let rendered = render_all();
+    for r in &rendered {
         let path = dir.join(format!("{}-{}.json", r.namespace, r.filter));
         std::fs::write(&path, r.manifest.to_string()).unwrap();
         paths.push(path);
