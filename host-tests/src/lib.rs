@@ -7,6 +7,7 @@
 //! - [`http_client`]: a small HTTP/1.1 client for tests;
 //! - [`oci`]: the filters' OCI images (`scripts/package`, `scripts/push`)
 //!   and Istio's way of reading them back.
+//! - [`mesh`]: Istio `WasmPlugin` manifests per namespace, rendered and checked.
 //!
 //! Not shipped: nothing here runs in a sidecar (the OCI images carry only
 //! the modules).
@@ -15,6 +16,7 @@ pub mod demo;
 pub mod envoy;
 pub mod host;
 pub mod http_client;
+pub mod mesh;
 pub mod mock_llm;
 pub mod oci;
 

@@ -85,6 +85,7 @@ pub const MAX_LEEWAY_SECS: u64 = 3600;
 
 /// A JWS signature algorithm this verifier supports (RFC 7518 names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Alg {
     /// RSASSA-PKCS1-v1_5 with SHA-256.
     RS256,
@@ -163,10 +164,12 @@ impl std::fmt::Display for Alg {
 /// `require_exp` true. `issuer` has no default. Call [`Validation::check`]
 /// after deserializing.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Validation {
     /// Accepted `iss` values: a string or a list (required, non-empty).
     #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "one_or_many_schema"))]
     pub issuer: Vec<String>,
     /// Accepted audiences: a token passes if any of its `aud` values is listed.
     /// Empty: the audience is not checked.
@@ -209,6 +212,17 @@ fn default_max_token_bytes() -> usize {
 }
 fn default_true() -> bool {
     true
+}
+
+/// The schema of what [`one_or_many`] reads: a string or a list of them.
+#[cfg(feature = "schema")]
+fn one_or_many_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}}
+        ]
+    })
 }
 
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {

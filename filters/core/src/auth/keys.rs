@@ -77,6 +77,7 @@ pub const MAX_CONSUMER_LEN: usize = 128;
 
 /// One configured API key: its digest and who it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KeyEntry {
     /// A short, non-secret label for logs and metrics (`[A-Za-z0-9_.-]{1,64}`),
@@ -99,6 +100,7 @@ pub struct KeyEntry {
 
 /// A request header an API key may be read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum KeySource {
     /// `Authorization: Bearer <key>` (scheme case-insensitive).
     #[serde(rename = "authorization")]

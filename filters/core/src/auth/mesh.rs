@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 /// One principal (or a pattern of principals) and the consumer it is.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MeshPrincipal {
     /// A SPIFFE ID (`spiffe://<trust domain>/ns/<ns>/sa/<sa>`); a final `*`

@@ -98,6 +98,7 @@ pub const MAX_LABEL_VALUE_LEN: usize = 256;
 /// present list is an allowlist and may not be empty (to lock a consumer out,
 /// disable its keys).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Permissions {
     /// Allowed models: exact names or globs (`gpt-4o*`,
@@ -115,6 +116,7 @@ pub struct Permissions {
 
 /// A class of endpoints, for [`Permissions::endpoints`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Endpoint {
     /// `/v1/chat/…` (chat completions, stored completions).
@@ -181,6 +183,7 @@ impl fmt::Display for Endpoint {
 
 /// What to do with a request asking for more output tokens than allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OnExcess {
     /// Refuse it ([`DenyReason::TooManyTokens`]).

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 /// Where the provider wants its key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderHeader {
     /// `authorization: Bearer <key>` (OpenAI and compatible).
@@ -31,6 +32,7 @@ impl ProviderHeader {
 
 /// One injection rule (configuration).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProviderRule {
     /// `:authority` values it applies to (a port is ignored; empty: any).

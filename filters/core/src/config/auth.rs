@@ -16,6 +16,7 @@ use crate::auth::providers::ProviderRule;
 /// the next method). With no credential at all the request is anonymous:
 /// refused with 401 unless `anonymous` names a consumer for it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthConfig {
     /// The request header `auth` sets to the authenticated consumer's name,
@@ -56,6 +57,7 @@ pub struct AuthConfig {
 
 /// An identity method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// API keys (`api_keys`).
@@ -68,6 +70,7 @@ pub enum Method {
 
 /// API keys.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ApiKeys {
     /// Headers a key is read from, in order. Default: `authorization`
@@ -88,6 +91,7 @@ impl Default for ApiKeys {
 
 /// JWTs: the claim checks, and where the keys come from.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct JwtConfig {
     /// Issuer, audiences, algorithms, leeway, required claims, the consumer
@@ -100,6 +104,7 @@ pub struct JwtConfig {
 
 /// Where the JWKS comes from.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum JwksSource {
     /// In the configuration (public keys only).
@@ -110,6 +115,7 @@ pub enum JwksSource {
 
 /// A JWKS fetched with `dispatch_http_call`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemoteJwks {
     /// The Envoy cluster.

@@ -14,6 +14,7 @@ use crate::inspect::{Direction, Family, Role};
 /// malicious output (exfiltration images, script, canary leaks) blocked in
 /// responses.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct InspectConfig {
     /// The largest body `inspect` reads, in bytes (after decompression for
@@ -88,6 +89,7 @@ pub struct InspectConfig {
 
 /// Allow or block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Disposition {
     /// Let it through.
@@ -98,6 +100,7 @@ pub enum Disposition {
 
 /// What to do with a compressed request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Compressed {
     /// Inflate it (bounded) and send it on uncompressed.
@@ -108,6 +111,7 @@ pub enum Compressed {
 
 /// What happens when a detector finds something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Do not run the detector.
@@ -134,6 +138,7 @@ impl Action {
 
 /// Prompt-injection policy.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct InjectionPolicy {
     /// On prompts. Default: `block`.
@@ -160,6 +165,7 @@ pub struct InjectionPolicy {
 
 /// Secrets policy.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct PatternPolicy {
     /// On prompts. Default: `redact`.
@@ -172,6 +178,7 @@ pub struct PatternPolicy {
 
 /// PII policy.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct PiiPolicy {
     /// On prompts. Default: `audit`.
@@ -187,6 +194,7 @@ pub struct PiiPolicy {
 
 /// Output checks (responses only).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct OutputPolicy {
     /// On completions. Default: `block`.
@@ -210,6 +218,7 @@ pub struct OutputPolicy {
 
 /// An exception to the family actions for some routes and roles.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Override {
     /// Path prefixes it applies to (`/v1/embeddings`; a trailing `*` is
@@ -230,6 +239,7 @@ pub struct Override {
 
 /// Failure mode of a call out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FailMode {
     /// The request passes (the in-proxy detectors have still run).
@@ -241,6 +251,7 @@ pub enum FailMode {
 /// The optional external guard: a classifier service `inspect` calls with
 /// the prompt's segments (see the filter's docs for the JSON contract).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GuardConfig {
     /// The Envoy cluster of the service.
@@ -273,6 +284,7 @@ impl GuardConfig {
 
 /// Streamed responses.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct StreamConfig {
     /// The most text held back per choice / content block while a possible

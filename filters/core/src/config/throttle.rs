@@ -43,6 +43,7 @@ pub const MAX_MAX_KEYS: u32 = 100_000;
 
 /// Configuration of the `throttle` filter: how much a consumer may use.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ThrottleConfig {
     /// The request header to read the consumer from; `auth` sets it (see
@@ -93,6 +94,7 @@ impl Default for ThrottleConfig {
 
 /// One rule: which requests, counted per what, limited how.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleConfig {
     /// Unique name: in metrics, logs, RLS descriptors and error messages.
@@ -122,6 +124,7 @@ pub struct RuleConfig {
 /// Conditions a request must meet for a rule to apply; an empty list or map
 /// is no condition.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct MatchConfig {
     /// Consumer names (exact).
@@ -142,6 +145,7 @@ pub struct MatchConfig {
 
 /// A limit: exactly one of the amounts, over a window.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LimitConfig {
     /// Requests.
@@ -233,6 +237,7 @@ pub fn cost_units(cost: f64) -> u64 {
 /// A fixed window, aligned to the epoch (a minute window resets at :00, as
 /// rate-limit services do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Window {
     /// One second.
@@ -269,6 +274,7 @@ impl Window {
 
 /// Where a rule's counters live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Store {
     /// This sidecar's shared data: every worker of the sidecar, no other.
@@ -280,6 +286,7 @@ pub enum Store {
 
 /// Per-million-token prices of a model, in currency units.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Price {
     /// Per million input tokens not read from a cache.
@@ -293,6 +300,7 @@ pub struct Price {
 
 /// Counters in shared data.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct LocalConfig {
     /// Most counter records (distinct rule keys, plus one per consumer and
@@ -316,6 +324,7 @@ impl Default for LocalConfig {
 
 /// The rate-limit service (Envoy RLS v3 over gRPC).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RlsConfig {
     /// The Envoy cluster of the service (HTTP/2).
@@ -338,6 +347,7 @@ pub struct RlsConfig {
 
 /// The method usage reports are sent with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UsageReports {
     /// `ShouldRateLimit` with the excess as `hits_addend`: any RLS v3
@@ -361,6 +371,7 @@ fn default_rls_timeout() -> u32 {
 
 /// What to do when the rate-limit service fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RlsFailure {
     /// Refuse with 503.
@@ -374,6 +385,7 @@ pub enum RlsFailure {
 
 /// Streams.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct StreamConfig {
     /// Ask OpenAI-style streams for a final usage event
@@ -399,6 +411,7 @@ impl Default for StreamConfig {
 /// Spike detection: a baseline per consumer and model (see
 /// [`crate::throttle::spike`] for the model and why these defaults).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SpikeConfig {
     /// The length of one baseline period. Default: 10.

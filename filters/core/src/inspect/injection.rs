@@ -169,6 +169,7 @@ const SAME_CATEGORY_FACTOR: f32 = 0.5;
 
 /// A rule from configuration; a rule with a built-in id replaces it.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InjectionRule {
     /// Rule id (`[a-z0-9_]+`).
@@ -195,6 +196,7 @@ pub struct InjectionRule {
 
 /// What to build.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct InjectionOptions {
     /// Score at or above which a text is flagged. Default: 1.0.

@@ -49,6 +49,7 @@ use serde::{Deserialize, Serialize};
 /// A detector family. Policy (block / redact / audit / off) is set per family
 /// and direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
     /// Prompt injection and jailbreaks.
@@ -89,6 +90,7 @@ impl fmt::Display for Family {
 
 /// Which way the bytes travel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Client to model: prompts.
@@ -111,6 +113,7 @@ impl Direction {
 /// differently: tool results and retrieved documents are where indirect
 /// injection arrives; system text is the developer's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// System / developer instructions, tool definitions.

@@ -68,6 +68,7 @@ const CUSTOM_REGEX_SIZE_LIMIT: usize = 256 * 1024;
 
 /// A rule added from configuration.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomRule {
     /// Rule id: the redaction label and metric name (`[a-z0-9_]+`).

@@ -1,0 +1,97 @@
+//! `scripts/render-mesh`: renders each namespace's Istio `WasmPlugin`
+//! manifests from `mesh-config/` into `target/mesh/<ns>/<filter>.yaml`,
+//! refusing any whose `pluginConfig` its filter would refuse (see
+//! `tollgate_host::mesh`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use tollgate_host::mesh::{self, Renderer};
+
+const USAGE: &str = "\
+usage: scripts/render-mesh [--registry R] [--digests FILE] [--root DIR] [--out DIR] (--all | NS…)
+       scripts/render-mesh --write-schemas [DIR]
+
+Renders mesh-config/base/<filter>.yaml with mesh-config/namespaces/<ns>/ merged
+over it into OUT/<ns>/<filter>.yaml (and <filter>.config.json, the bare
+pluginConfig), after validating every pluginConfig as its filter does.
+
+  --registry R     the OCI registry (and path) the images are in
+                   (default: $TOLLGATE_REGISTRY, else localhost:5000)
+  --digests FILE   JSON {\"auth\": \"sha256:<hex>\", …}: each image's manifest
+                   digest (default: $TOLLGATE_DIGESTS)
+  --root DIR       the mesh-config directory (default: this checkout's)
+  --out DIR        output directory (default: target/mesh)
+  --all            every namespace under mesh-config/namespaces/
+  --write-schemas  write each filter's configuration JSON Schema
+                   (default DIR: mesh-config/schemas)
+";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("render-mesh: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let mut registry = std::env::var("TOLLGATE_REGISTRY").ok();
+    let mut digests = std::env::var_os("TOLLGATE_DIGESTS").map(PathBuf::from);
+    let mut root = mesh::mesh_config_dir();
+    let mut out = mesh::default_out_dir();
+    let mut all = false;
+    let mut namespaces = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().with_context(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(());
+            }
+            "--registry" => registry = Some(value("--registry")?),
+            "--digests" => digests = Some(PathBuf::from(value("--digests")?)),
+            "--root" => root = PathBuf::from(value("--root")?),
+            "--out" => out = PathBuf::from(value("--out")?),
+            "--all" => all = true,
+            "--write-schemas" => {
+                let dir = args
+                    .next()
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| mesh::mesh_config_dir().join("schemas"));
+                for p in mesh::write_schemas(&dir)? {
+                    println!("{}", p.display());
+                }
+                return Ok(());
+            }
+            a if a.starts_with('-') => bail!("unknown option {a}\n{USAGE}"),
+            ns => namespaces.push(ns.to_owned()),
+        }
+    }
+    let digests = match digests {
+        Some(path) => mesh::read_digests(&path)?,
+        None => bail!("no --digests FILE: the manifests pin each image by its OCI manifest digest"),
+    };
+    let registry = registry.unwrap_or_else(|| "localhost:5000".to_owned());
+    let renderer = Renderer::new(root, &registry, digests);
+    if all {
+        namespaces.extend(renderer.namespaces()?);
+    }
+    if namespaces.is_empty() {
+        bail!("no namespace given\n{USAGE}");
+    }
+    // Render everything before writing anything: one bad namespace leaves no
+    // half-written output behind.
+    let mut rendered = Vec::new();
+    for ns in &namespaces {
+        rendered.extend(renderer.render(ns)?);
+    }
+    for r in &rendered {
+        println!("{}", r.write(&out)?.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,518 @@
+//! Istio delivery without a cluster: every example namespace under
+//! `mesh-config/namespaces/` renders, every rendered `WasmPlugin` passes
+//! Istio's published CRD schema (the `@kubernetes-models/istio` validator,
+//! installed with npm into `target/mesh-npm/` if missing) and the CRD's CEL
+//! rules, every `pluginConfig` matches its filter's JSON Schema (generated
+//! from the Rust types; checked with Python `jsonschema`) and is accepted by
+//! its filter in tollgate-host and in `envoy --mode validate`; a broken
+//! override fails naming the namespace, the filter and the field.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{json, Value};
+use tollgate_host::envoy::{self, Envoy, WasmFilter};
+use tollgate_host::mesh::{self, Rendered, Renderer, FILTERS};
+use tollgate_host::{wasm_dir, Host, Module};
+
+/// The `@kubernetes-models/istio` release the CRD checks use.
+const ISTIO_MODELS: &str = "@kubernetes-models/istio@3.0.1";
+
+fn digests() -> BTreeMap<String, String> {
+    FILTERS
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.to_string(), format!("{:x}", i + 10).repeat(64)))
+        .collect()
+}
+
+fn renderer(root: &Path) -> Renderer {
+    Renderer::new(root, "registry.example.com/platform", digests())
+}
+
+fn render_all() -> Vec<Rendered> {
+    let r = renderer(&mesh::mesh_config_dir());
+    let namespaces = r.namespaces().unwrap();
+    for example in ["model-server", "strict", "team-egress"] {
+        assert!(namespaces.iter().any(|n| n == example), "{namespaces:?}");
+    }
+    namespaces
+        .iter()
+        .flat_map(|ns| r.render(ns).unwrap_or_else(|e| panic!("{e:#}")))
+        .collect()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tollgate-mesh-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A fake value for each VM environment variable the manifest exports (the
+/// provider keys a Secret would hold).
+fn fake_env(r: &Rendered) -> Vec<(String, String)> {
+    r.vm_env_names()
+        .into_iter()
+        .map(|n| (n.clone(), format!("test-value-of-{n}")))
+        .collect()
+}
+
+#[test]
+fn every_example_namespace_renders_with_the_intended_order_and_failure_modes() {
+    let rendered = render_all();
+    let out = temp_dir("render");
+    for r in &rendered {
+        let path = r.write(&out).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let back: Value = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(back, r.manifest, "{}: YAML round trip", r.label());
+        let config: Value = serde_json::from_str(
+            &std::fs::read_to_string(path.with_extension("config.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(&config, &r.manifest["spec"]["pluginConfig"]);
+
+        let spec = &r.manifest["spec"];
+        assert_eq!(r.manifest["metadata"]["namespace"], r.namespace.as_str());
+        let digest = &digests()[&r.filter];
+        assert_eq!(spec["sha256"], digest.as_str());
+        assert_eq!(
+            spec["url"],
+            format!(
+                "oci://registry.example.com/platform/tollgate/{}@sha256:{digest}",
+                r.filter
+            )
+        );
+        let (phase, priority) = match r.filter.as_str() {
+            "auth" => ("AUTHN", 100),
+            "throttle" => ("AUTHZ", 100),
+            _ => ("AUTHZ", 10),
+        };
+        assert_eq!(spec["phase"], phase, "{}", r.label());
+        assert_eq!(spec["priority"], priority, "{}", r.label());
+        let fail = spec["failStrategy"].as_str().unwrap();
+        assert_ne!(fail, "FAIL_OPEN", "{}", r.label());
+        let mode = spec["match"][0]["mode"].as_str().unwrap();
+        let want = if r.namespace == "model-server" {
+            "SERVER"
+        } else {
+            "CLIENT"
+        };
+        assert_eq!(mode, want, "{}", r.label());
+    }
+    let find = |ns: &str, f: &str| {
+        rendered
+            .iter()
+            .find(|r| r.namespace == ns && r.filter == f)
+            .unwrap()
+    };
+    // Provider keys come from the sidecar's environment, never inline.
+    let auth = find("team-egress", "auth");
+    assert!(auth.vm_env_names().contains(&"OPENAI_API_KEY".to_owned()));
+    for e in auth.manifest["spec"]["vmConfig"]["env"].as_array().unwrap() {
+        assert_eq!(e["valueFrom"], "HOST");
+        assert!(e.get("value").is_none());
+    }
+    assert!(find("model-server", "auth").vm_env_names().is_empty());
+    // Overrides are merged over the base: the strict namespace keeps the
+    // base's audit_log and gets its own redaction.
+    let strict = &find("strict", "inspect").manifest["spec"]["pluginConfig"];
+    assert_eq!(strict["audit_log"], true);
+    assert_eq!(strict["pii"]["request"], "redact");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_broken_override_fails_naming_namespace_filter_and_field() {
+    let root = temp_dir("broken");
+    copy_dir(&mesh::mesh_config_dir(), &root);
+    let strict = root.join("namespaces/strict");
+    std::fs::write(
+        strict.join("throttle.yaml"),
+        "rules:\n  - name: per-consumer\n    key: [consumer]\n    limits:\n      - {requests: 20, per: fortnight}\n",
+    )
+    .unwrap();
+    let err = format!("{:#}", renderer(&root).render("strict").unwrap_err());
+    assert!(
+        err.starts_with("strict/throttle: rules[0].limits[0].per: unknown variant"),
+        "{err}"
+    );
+    assert!(!err.contains("fortnight"), "never quotes a value: {err}");
+
+    // JSON overrides too, and semantic rules, not only shapes.
+    std::fs::remove_file(strict.join("throttle.yaml")).unwrap();
+    std::fs::write(strict.join("inspect.json"), r#"{"max_body_bytes": 10}"#).unwrap();
+    std::fs::remove_file(strict.join("inspect.yaml")).unwrap();
+    let err = format!("{:#}", renderer(&root).render("strict").unwrap_err());
+    assert!(
+        err.starts_with("strict/inspect: max_body_bytes: must be between"),
+        "{err}"
+    );
+
+    // A provider key the VM is not given.
+    std::fs::remove_file(strict.join("inspect.json")).unwrap();
+    std::fs::write(
+        strict.join("auth.yaml"),
+        "providers:\n  - {hosts: [api.anthropic.com], header: x-api-key, env: CLAUDE_KEY}\n",
+    )
+    .unwrap();
+    let err = format!("{:#}", renderer(&root).render("strict").unwrap_err());
+    assert!(
+        err.starts_with("strict/auth: providers[0].env: CLAUDE_KEY is not exported"),
+        "{err}"
+    );
+
+    // Filters of one namespace that disagree on the consumer header.
+    std::fs::write(strict.join("auth.yaml"), "consumer_header: x-caller\n").unwrap();
+    let err = format!("{:#}", renderer(&root).render("strict").unwrap_err());
+    assert!(
+        err.starts_with(
+            "strict/throttle: consumer_header: must be the header auth sets (x-caller)"
+        ),
+        "{err}"
+    );
+
+    // A typo in the namespace's spec, and a CEL rule.
+    std::fs::remove_file(strict.join("auth.yaml")).unwrap();
+    std::fs::write(
+        strict.join("namespace.yaml"),
+        "spec:\n  failStrategey: FAIL_OPEN\n",
+    )
+    .unwrap();
+    let err = format!("{:#}", renderer(&root).render("strict").unwrap_err());
+    assert!(
+        err.starts_with("strict/auth: spec.failStrategey: unknown field"),
+        "{err}"
+    );
+    std::fs::write(
+        strict.join("namespace.yaml"),
+        "spec:\n  targetRefs: [{kind: Service, name: llm}]\n  selector: {matchLabels: {app: x}}\n",
+    )
+    .unwrap();
+    let err = format!("{:#}", renderer(&root).render("strict").unwrap_err());
+    assert!(
+        err.starts_with("strict/auth: spec: only one of targetRefs or selector"),
+        "{err}"
+    );
+
+    // Missing digests are named, not rendered as placeholders.
+    let err = format!(
+        "{:#}",
+        Renderer::new(&root, "r", BTreeMap::new())
+            .render("team-egress")
+            .unwrap_err()
+    );
+    assert!(
+        err.contains("team-egress/auth: no digest for auth"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn every_plugin_config_is_accepted_by_its_filter_in_tollgate_host() {
+    for r in render_all() {
+        let module = Module::named(&r.filter).unwrap();
+        let mut builder = Host::builder(&module).configuration(r.plugin_config());
+        for (k, v) in fake_env(&r) {
+            builder = builder.env(&k, &v);
+        }
+        let (host, configured) = builder.build_unchecked().unwrap();
+        assert!(configured, "{}: {}", r.label(), host.log_text());
+    }
+    // And the filter refuses what the renderer refuses.
+    let module = Module::named("throttle").unwrap();
+    let bad = r#"{"rules": [{"name": "x", "limits": [{"requests": 1, "per": "fortnight"}]}]}"#;
+    let (_, configured) = Host::builder(&module)
+        .configuration(bad)
+        .build_unchecked()
+        .unwrap();
+    assert!(!configured);
+}
+
+#[test]
+fn every_namespace_validates_in_envoy() {
+    let rendered = render_all();
+    let namespaces: Vec<&str> = {
+        let mut v: Vec<&str> = rendered.iter().map(|r| r.namespace.as_str()).collect();
+        v.dedup();
+        v
+    };
+    let dir = temp_dir("envoy");
+    for ns in namespaces {
+        // The namespace's chain, in the order Istio puts it in.
+        let mut builder = Envoy::builder().upstream("127.0.0.1:9".parse().unwrap());
+        for r in rendered.iter().filter(|r| r.namespace == ns) {
+            let mut filter = WasmFilter::new(
+                &r.filter,
+                wasm_dir().join(format!("{}.wasm", r.filter)),
+                &r.plugin_config(),
+            );
+            for (k, v) in fake_env(r) {
+                filter = filter.env(&k, &v);
+            }
+            builder = builder.filter(filter);
+        }
+        let config = builder.write_config(&dir.join(ns)).unwrap();
+        envoy::validate(&config).unwrap_or_else(|e| panic!("{ns}: {e:#}"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn schemas_are_current_and_every_plugin_config_matches_its_schema() {
+    let committed = mesh::mesh_config_dir().join("schemas");
+    for f in FILTERS {
+        let generated = mesh::config_schema(f).unwrap();
+        let path = committed.join(format!("{f}.schema.json"));
+        let on_disk: Value = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(Value::Null);
+        assert_eq!(
+            on_disk,
+            generated,
+            "{} is stale: run scripts/render-mesh --write-schemas",
+            path.display()
+        );
+    }
+    let dir = temp_dir("schema");
+    let mut cases = Vec::new();
+    for r in render_all() {
+        let path = dir.join(format!("{}-{}.json", r.namespace, r.filter));
+        std::fs::write(&path, r.plugin_config()).unwrap();
+        cases.push(json!([
+            committed.join(format!("{}.schema.json", r.filter)),
+            path
+        ]));
+    }
+    let out = python_jsonschema(&cases);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // The schema rejects what the filter rejects for its shape.
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"rules": [{"name": "x", "limits": [{"requests": 1, "per": "fortnight"}]}]}"#,
+    )
+    .unwrap();
+    let out = python_jsonschema(&[json!([committed.join("throttle.schema.json"), bad])]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !out.status.success() && text.contains("rules/0/limits/0/per"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs Python `jsonschema` on `[schema, instance]` path pairs.
+fn python_jsonschema(cases: &[Value]) -> std::process::Output {
+    const SCRIPT: &str = r#"
+import json, sys, jsonschema
+failed = 0
+for schema_path, path in json.loads(sys.argv[1]):
+    schema = json.load(open(schema_path))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    for e in cls(schema).iter_errors(json.load(open(path))):
+        failed += 1
+        print(f"{path}: /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}")
+sys.exit(1 if failed else 0)
+"#;
+    Command::new("python3")
+        .args(["-c", SCRIPT, &Value::Array(cases.to_vec()).to_string()])
+        .output()
+        .expect("python3 with jsonschema (pip install jsonschema)")
+}
+
+/// `target/mesh-npm/` with `@kubernetes-models/istio` installed.
+fn istio_models() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/mesh-npm");
+    if !dir.join("node_modules/@kubernetes-models/istio").is_dir() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let status = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+            .arg(&dir)
+            .arg(ISTIO_MODELS)
+            .status()
+            .expect("npm, to install @kubernetes-models/istio");
+        assert!(status.success(), "npm install {ISTIO_MODELS} failed");
+    }
+    std::fs::write(
+        dir.join("validate-wasmplugin.mjs"),
+        include_str!("../mesh/validate-wasmplugin.mjs"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn every_manifest_passes_istios_published_crd_schema() {
+    let npm = istio_models();
+    let dir = temp_dir("crd");
+    let mut paths = Vec::new();
+    let rendered = render_all();
+    for r in &rendered {
+        let path = dir.join(format!("{}-{}.json", r.namespace, r.filter));
+        std::fs::write(&path, r.manifest.to_string()).unwrap();
+        paths.push(path);
+    }
+    let node = |paths: &[PathBuf]| {
+        Command::new("node")
+            .arg(npm.join("validate-wasmplugin.mjs"))
+            .args(paths)
+            .output()
+            .expect("node")
+    };
+    let out = node(&paths);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.ends_with(": ok")).count(),
+        9,
+        "{text}"
+    );
+
+    // The validator does check: a bad phase fails.
+    let mut bad = render_all().remove(0).manifest;
+    bad["spec"]["phase"] = json!("AUTHX");
+    let path = dir.join("bad.json");
+    std::fs::write(&path, bad.to_string()).unwrap();
+    let out = node(&[path]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("/spec/phase") || text.contains("spec/phase"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Configurations using every field (the shapes `tollgate-core`'s own tests
+/// read): the generated schema must accept all that the filter accepts
+/// (flattened, untagged and renamed fields included), or it would refuse
+/// good overrides.
+#[test]
+fn the_schemas_accept_every_field_the_filters_accept() {
+    let digest = "439398b52f5dba822aceb3851dc3e800aa196dcdb75bbe4de57255fda4902874";
+    let auth = json!({
+        "consumer_header": "x-team", "strip_client_identity": true, "strip_credentials": false,
+        "methods": ["mesh", "api_key", "jwt"],
+        "api_keys": {"headers": ["x-api-key", "authorization"],
+                     "keys": [{"id": "k1", "sha256": digest, "consumer": "team-a",
+                               "expires": 4_102_444_800u64, "disabled": false}]},
+        "jwt": {"issuer": "https://issuer.example", "audiences": ["llm"], "algorithms": ["ES256"],
+                "leeway_secs": 30, "required_claims": ["sub"], "consumer_claim": "azp",
+                "max_token_bytes": 4096, "require_exp": true,
+                "jwks": {"remote": {"cluster": "idp", "path": "/jwks", "authority": "idp.example",
+                                    "refresh_secs": 60, "timeout_ms": 1000, "max_stale_secs": 3600}}},
+        "mesh": [{"principal": "spiffe://cluster.local/ns/a/*", "consumer": "team-a"}],
+        "anonymous": "guest",
+        "consumers": {"team-a": {"models": ["gpt-4o*"], "endpoints": ["chat", "embeddings"],
+                                 "max_output_tokens": 512, "on_excess": "clamp",
+                                 "labels": {"tier": "gold"}}},
+        "groups": {"research": ["alice-bot"]},
+        "default_permissions": {"models": ["gpt-4o-mini"]},
+        "providers": [{"hosts": ["api.anthropic.com"], "paths": ["/v1/messages"],
+                       "header": "x-api-key", "env": "ANTHROPIC_API_KEY"}]
+    });
+    let auth_list_issuer = json!({"jwt": {"issuer": ["a", "b"],
+        "jwks": {"inline": {"keys": [{"kty": "EC", "crv": "P-256", "kid": "k",
+            "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+            "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}}}});
+    let throttle = json!({
+        "consumer_header": "x-team", "shadow": false,
+        "rules": [
+            {"name": "per-consumer", "key": ["consumer", "label:tier", "header:x-project"],
+             "limits": [{"requests": 60, "per": "minute"}, {"tokens": 100_000, "per": "hour"},
+                        {"cost": 5.0, "per": "day"}],
+             "in_flight": 8, "shadow": true},
+            {"name": "mesh-wide", "match": {"consumers": ["a"], "models": ["gpt-4o*"],
+              "routes": ["/v1/chat/"], "namespaces": ["team-a"], "principals": ["spiffe://x/*"],
+              "labels": {"tier": "free"}, "headers": {"x-env": "prod"}},
+             "key": ["namespace", "model"], "limits": [{"output_tokens": 20_000, "per": "hour"},
+                                                        {"input_tokens": 1, "per": "second"}],
+             "store": "rls"}
+        ],
+        "prices": {"gpt-4o-mini": {"input": 0.15, "cached_input": 0.075, "output": 0.6},
+                   "*": {"input": 5.0, "output": 15.0}},
+        "default_max_tokens": 2048,
+        "local": {"max_keys": 1000, "in_flight_timeout_secs": 60},
+        "rls": {"cluster": "ratelimit", "domain": "tollgate", "timeout_ms": 100,
+                "on_failure": "local", "usage_reports": "limitador_report"},
+        "response_headers": false,
+        "stream": {"include_usage": false, "cut_off": true},
+        "spike": {"period_secs": 10, "alpha": 0.2, "sigmas": 4.0, "min_requests": 10.0,
+                  "min_tokens": 1000.0, "token_unit": 500.0, "warmup_periods": 3,
+                  "hold_secs": 60, "limit_requests": 5}
+    });
+    let inspect = json!({
+        "max_body_bytes": 2048, "shadow": true, "on_unparsable": "allow", "on_opaque": "block",
+        "compressed_requests": "reject", "identity_responses": false, "hold_headers": false,
+        "block_status": 403, "block_message": "no", "consumer_header": "x-team",
+        "injection": {"request": "audit", "response": "off", "threshold": 2.5, "roles": ["user"],
+                      "builtin": false, "disabled": ["x"],
+                      "rules": [{"id": "r", "category": "c", "weight": 1.0, "phrases": ["p"],
+                                 "literals": ["ignore all"], "gap": 2}]},
+        "secrets": {"request": "block", "response": "audit", "disabled": ["jwt"]},
+        "pii": {"request": "redact", "response": "off", "disabled": ["email"], "private_ips": true},
+        "custom_patterns": [{"id": "acme", "family": "secrets", "pattern": "ACME-[0-9]{6}",
+                             "anchors": ["ACME-"], "case_insensitive": true}],
+        "output": {"response": "audit", "link_allowlist": ["example.com"], "links": true,
+                   "html": false, "canary": "tollgate-canary-1", "overlap_min_chars": 40},
+        "overrides": [{"paths": ["/v1/embeddings"], "roles": ["tool"], "family": "pii",
+                       "direction": "request", "action": "off"}],
+        "guard": {"cluster": "guard", "path": "/check", "authority": "g", "timeout_ms": 100,
+                  "fail": "open"},
+        "stream": {"max_hold_bytes": 128},
+        "audit_log": false
+    });
+    let dir = temp_dir("schema-full");
+    let schemas = mesh::mesh_config_dir().join("schemas");
+    let mut cases = Vec::new();
+    for (i, (filter, config)) in [
+        ("auth", auth),
+        ("auth", auth_list_issuer),
+        ("throttle", throttle),
+        ("inspect", inspect),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        mesh::check_plugin_config(filter, &config.to_string())
+            .unwrap_or_else(|e| panic!("{filter} #{i}: {e:#}"));
+        let path = dir.join(format!("{i}-{filter}.json"));
+        std::fs::write(&path, config.to_string()).unwrap();
+        cases.push(json!([schemas.join(format!("{filter}.schema.json")), path]));
+    }
+    let out = python_jsonschema(&cases);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
