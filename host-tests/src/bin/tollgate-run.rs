@@ -26,7 +26,12 @@ options:
   --filters LIST        comma-separated filters, in order (default
                         auth,throttle,inspect; `none` for plain Envoy)
   --config-dir DIR      read each filter's configuration from DIR/<filter>.json
-                        (default: the demo consumer for auth, `{}` for the others)
+                        (default: the demo consumer for auth, demo limits for
+                        throttle, `{}` for inspect)
+  --namespace NS        run exactly the filters and pluginConfigs the mesh gives
+                        namespace NS (mesh-config/, as scripts/render-mesh renders
+                        and checks them); VM environment variables they name are
+                        taken from this environment, or set to placeholders
   --vm-env KEY[=VALUE]  set a VM environment variable for every filter (e.g. a
                         provider key the auth filter injects); KEY alone copies
                         it from this environment. Repeatable.
@@ -43,6 +48,7 @@ struct Args {
     port: u16,
     filters: Vec<String>,
     config_dir: Option<PathBuf>,
+    namespace: Option<String>,
     vm_env: Vec<(String, String)>,
     wasm_dir: PathBuf,
     concurrency: u32,
@@ -63,6 +69,7 @@ fn parse_args() -> Result<Args> {
         port: 10000,
         filters: vec!["auth".into(), "throttle".into(), "inspect".into()],
         config_dir: None,
+        namespace: None,
         vm_env: Vec::new(),
         wasm_dir: root.join("target/tollgate-wasm"),
         concurrency: 1,
@@ -102,6 +109,7 @@ fn parse_args() -> Result<Args> {
                     .collect();
             }
             "--config-dir" => args.config_dir = Some(PathBuf::from(value("--config-dir")?)),
+            "--namespace" => args.namespace = Some(value("--namespace")?),
             "--vm-env" => {
                 let kv = value("--vm-env")?;
                 let (key, val) = match kv.split_once('=') {
@@ -150,7 +158,45 @@ fn install_signal_handlers() {
     }
 }
 
+/// The filters of namespace `ns` as the mesh renders them: its filter list,
+/// each pluginConfig (checked by the filter's own parser on the way), and
+/// the VM environment variables each names.
+fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
+    use tollgate_host::mesh::{mesh_config_dir, Renderer};
+    // Digests only fill the manifests' URLs, which a local run does not
+    // fetch: the local modules' own SHA-256 stands in.
+    let mut digests = std::collections::BTreeMap::new();
+    for name in ["auth", "throttle", "inspect"] {
+        let wasm = args.wasm_dir.join(format!("{name}.wasm"));
+        let bytes = std::fs::read(&wasm)
+            .with_context(|| format!("{}: build the filters with scripts/build", wasm.display()))?;
+        digests.insert(name.to_owned(), tollgate_host::oci::digest(&bytes));
+    }
+    let rendered = Renderer::new(mesh_config_dir(), "localhost:5000", digests).render(ns)?;
+    let mut out = Vec::new();
+    for r in rendered {
+        let wasm = args.wasm_dir.join(format!("{}.wasm", r.filter));
+        let mut filter = WasmFilter::new(&r.filter, wasm, &r.plugin_config());
+        for name in r.vm_env_names() {
+            let value = std::env::var(&name).unwrap_or_else(|_| {
+                eprintln!(
+                    "tollgate-run: {}: {name} is not set here; the VM gets a placeholder",
+                    r.label()
+                );
+                format!("placeholder-{}", name.to_ascii_lowercase())
+            });
+            filter.vm_env.push((name, value));
+        }
+        filter.vm_env.extend(args.vm_env.iter().cloned());
+        out.push(filter);
+    }
+    Ok(out)
+}
+
 fn filters(args: &Args) -> Result<Vec<WasmFilter>> {
+    if let Some(ns) = &args.namespace {
+        return namespace_filters(args, ns);
+    }
     args.filters
         .iter()
         .map(|name| {
@@ -207,9 +253,15 @@ fn run() -> Result<()> {
         (None, Some(mock)) => builder.upstream(mock.addr()),
         (None, None) => bail!("no upstream"),
     };
-    for filter in filters(&args)? {
+    let chain = filters(&args)?;
+    let names: Vec<String> = chain.iter().map(|f| f.name.clone()).collect();
+    for filter in chain {
         builder = builder.filter(filter);
     }
+    let args = Args {
+        filters: names,
+        ..args
+    };
     if args.validate {
         let config = builder.write_config(&work_dir)?;
         tollgate_host::envoy::validate(&config)?;
@@ -252,7 +304,8 @@ fn run() -> Result<()> {
 fn print_banner(args: &Args, envoy: &Envoy, mock: Option<&MockLlm>, work_dir: &Path) {
     // With auth in the chain and no configuration given, the demo consumer's
     // key goes into every example.
-    let demo_auth = args.config_dir.is_none() && args.filters.iter().any(|f| f == "auth");
+    let demo = args.config_dir.is_none() && args.namespace.is_none();
+    let demo_auth = demo && args.filters.iter().any(|f| f == "auth");
     let auth_flag = if demo_auth {
         format!(
             " -H 'authorization: Bearer {}'",
@@ -275,9 +328,12 @@ fn print_banner(args: &Args, envoy: &Envoy, mock: Option<&MockLlm>, work_dir: &P
         (None, Some(url)) => url.clone(),
         (None, None) => "?".into(),
     };
-    let config = match &args.config_dir {
-        Some(dir) => format!("{}/<filter>.json", dir.display()),
-        None => "the demo consumer for auth (key below), {} for the others".into(),
+    let config = match (&args.namespace, &args.config_dir) {
+        (Some(ns), _) => format!(
+            "namespace {ns}: mesh-config/base/ + mesh-config/namespaces/{ns}/ (as scripts/render-mesh renders them)"
+        ),
+        (None, Some(dir)) => format!("{}/<filter>.json", dir.display()),
+        (None, None) => "the demo consumer for auth (key below), demo limits for throttle, {} for inspect".into(),
     };
     println!(
         "\nTollgate is running.
@@ -316,7 +372,7 @@ Press Ctrl-C to stop.
         } else {
             String::new()
         },
-        throttle_hint = if args.config_dir.is_none() && args.filters.iter().any(|f| f == "throttle") {
+        throttle_hint = if demo && args.filters.iter().any(|f| f == "throttle") {
             throttle_examples(&base, &auth_flag)
         } else {
             String::new()
