@@ -516,3 +516,27 @@ fn the_schemas_accept_every_field_the_filters_accept() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn scripts_run_namespace_loads_exactly_that_namespaces_filters_in_envoy() {
+    // `scripts/run --namespace NS --validate`: the binary renders NS as the
+    // mesh would and has Envoy load every module with its pluginConfig.
+    for ns in ["team-egress", "model-server", "strict"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate-run"))
+            .args(["--namespace", ns, "--validate", "--port", "0"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("valid"),
+            "{ns}: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate-run"))
+        .args(["--namespace", "no-such-ns", "--validate"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-ns: no directory"));
+}
