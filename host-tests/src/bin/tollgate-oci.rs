@@ -7,7 +7,8 @@
 //!
 //! `package` reads `<wasm-dir>/<filter>.wasm` (default `target/tollgate-wasm`)
 //! and writes `<out>/<filter>/{compat,wasm}/` (default `target/oci`), OCI
-//! image layouts, printing each manifest digest. `push` sends those layouts
+//! image layouts, printing each manifest digest, and `<out>/digests.json`
+//! (the compat images' digests, for `scripts/render-mesh --digests`). `push` sends those layouts
 //! to `REGISTRY/tollgate/<filter>` tagged `compat` and `wasm`, and prints the
 //! `oci://…@sha256:<manifest digest>` URL a WasmPlugin pins. Filters default
 //! to auth, throttle and inspect. `scripts/package` and `scripts/push` run it.
@@ -82,6 +83,9 @@ fn run() -> Result<()> {
 }
 
 fn package(args: &Args) -> Result<()> {
+    // The compat images' digests, in the form scripts/render-mesh --digests
+    // reads: the variant every registry and Istio version takes.
+    let mut digests = serde_json::Map::new();
     for filter in &args.filters {
         let path = args.wasm_dir.join(format!("{filter}.wasm"));
         let module = std::fs::read(&path)
@@ -90,6 +94,9 @@ fn package(args: &Args) -> Result<()> {
             let image = oci::build_image(variant, &module)?;
             let dir = args.out.join(filter).join(variant.name());
             oci::write_layout(&image, &dir)?;
+            if variant == Variant::Compat {
+                digests.insert(filter.clone(), serde_json::Value::String(image.digest()));
+            }
             let blob_bytes: usize = image.blobs.values().map(Vec::len).sum();
             println!(
                 "{filter:<9} {:<7} {}  manifest {} B, blobs {} B  {}",
@@ -101,6 +108,14 @@ fn package(args: &Args) -> Result<()> {
             );
         }
     }
+    let path = args.out.join("digests.json");
+    std::fs::create_dir_all(&args.out)?;
+    std::fs::write(&path, serde_json::to_string_pretty(&digests)? + "\n")
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!(
+        "digests for scripts/render-mesh --digests: {}",
+        path.display()
+    );
     Ok(())
 }
 
