@@ -148,10 +148,10 @@ fn tollgate_oci(args: &[&str]) -> String {
 fn package_digests(stdout: &str) -> BTreeMap<(String, String), String> {
     stdout
         .lines()
-        .map(|l| {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            ((f[0].to_owned(), f[1].to_owned()), f[2].to_owned())
-        })
+        .map(|l| l.split_whitespace().collect::<Vec<&str>>())
+        // The image lines; the last line names digests.json.
+        .filter(|f| f.len() > 2 && (f[1] == "compat" || f[1] == "wasm"))
+        .map(|f| ((f[0].to_owned(), f[1].to_owned()), f[2].to_owned()))
         .collect()
 }
 
@@ -204,6 +204,17 @@ fn package_push_pull_and_load_in_envoy() {
     ]);
     let digests = package_digests(&out_a);
     assert_eq!(digests.len(), 6, "{out_a}");
+    // digests.json, for scripts/render-mesh: the compat images' digests.
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.0.join("digests.json")).unwrap()).unwrap();
+    for f in ["auth", "throttle", "inspect"] {
+        assert_eq!(
+            file[f].as_str(),
+            digests
+                .get(&(f.to_owned(), "compat".to_owned()))
+                .map(String::as_str)
+        );
+    }
     assert_eq!(digests, package_digests(&out_b));
     assert_eq!(
         tree(&a.0),
