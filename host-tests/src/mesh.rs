@@ -172,7 +172,8 @@ impl Rendered {
     }
 
     /// Writes `<out>/<ns>/<filter>.yaml` (the manifest, for `kubectl apply
-    /// -f`) and `<out>/<ns>/<filter>.config.json` (the bare pluginConfig, for
+    /// -f`, which reads only the manifests there) and
+    /// `<out>/<ns>/config/<filter>.json` (the bare pluginConfig, for
     /// running the namespace's policy in a local Envoy); returns the
     /// manifest's path.
     pub fn write(&self, out: &Path) -> Result<PathBuf> {
@@ -188,7 +189,13 @@ impl Rendered {
         );
         std::fs::write(&path, format!("{header}{yaml}"))
             .with_context(|| format!("writing {}", path.display()))?;
-        let config = dir.join(format!("{}.config.json", self.filter));
+        // In a subdirectory: `kubectl apply -f <out>/<ns>/` reads every
+        // .json/.yaml file of the directory (not of subdirectories), and a
+        // bare pluginConfig is not a Kubernetes object.
+        let config_dir = dir.join("config");
+        std::fs::create_dir_all(&config_dir)
+            .with_context(|| format!("creating {}", config_dir.display()))?;
+        let config = config_dir.join(format!("{}.json", self.filter));
         let pretty = self
             .manifest
             .pointer("/spec/pluginConfig")
@@ -490,6 +497,45 @@ pub fn check_cel_rules(manifest: &Value) -> Result<()> {
             .is_none_or(str::is_empty)
         {
             bail!("metadata.{field}: required");
+        }
+    }
+    // The enums and types the CRD's schema fixes, checked here too so that
+    // scripts/render-mesh refuses them before anything is written (the
+    // tests also run Istio's own published schema).
+    let one_of = |path: &str, allowed: &[&str]| -> Result<()> {
+        match spec.pointer(path) {
+            None => Ok(()),
+            Some(Value::String(v)) if allowed.contains(&v.as_str()) => Ok(()),
+            Some(_) => bail!(
+                "spec{}: must be one of {}",
+                path.replace('/', "."),
+                allowed.join(", ")
+            ),
+        }
+    };
+    one_of("/phase", &["UNSPECIFIED_PHASE", "AUTHN", "AUTHZ", "STATS"])?;
+    one_of("/failStrategy", &["FAIL_CLOSE", "FAIL_OPEN", "FAIL_RELOAD"])?;
+    one_of(
+        "/imagePullPolicy",
+        &["UNSPECIFIED_POLICY", "IfNotPresent", "Always"],
+    )?;
+    one_of("/type", &["UNSPECIFIED_PLUGIN_TYPE", "HTTP", "NETWORK"])?;
+    if spec.get("priority").is_some_and(|p| !p.is_i64()) {
+        bail!("spec.priority: must be an integer");
+    }
+    for (i, m) in spec
+        .get("match")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(mode) = m.get("mode") {
+            if !mode.as_str().is_some_and(|v| {
+                ["UNDEFINED", "CLIENT", "SERVER", "CLIENT_AND_SERVER"].contains(&v)
+            }) {
+                bail!("spec.match[{i}].mode: must be one of UNDEFINED, CLIENT, SERVER, CLIENT_AND_SERVER");
+            }
         }
     }
     let url = spec

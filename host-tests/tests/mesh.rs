@@ -82,10 +82,30 @@ fn every_example_namespace_renders_with_the_intended_order_and_failure_modes() {
         let back: Value = serde_yaml::from_str(&text).unwrap();
         assert_eq!(back, r.manifest, "{}: YAML round trip", r.label());
         let config: Value = serde_json::from_str(
-            &std::fs::read_to_string(path.with_extension("config.json")).unwrap(),
+            &std::fs::read_to_string(
+                path.parent()
+                    .unwrap()
+                    .join("config")
+                    .join(format!("{}.json", r.filter)),
+            )
+            .unwrap(),
         )
         .unwrap();
         assert_eq!(&config, &r.manifest["spec"]["pluginConfig"]);
+        // `kubectl apply -f <out>/<ns>/` reads every file of the directory:
+        // each must be a Kubernetes object.
+        for entry in std::fs::read_dir(path.parent().unwrap()).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                let doc: Value =
+                    serde_yaml::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
+                assert!(
+                    doc.get("apiVersion").is_some() && doc.get("kind").is_some(),
+                    "{:?}",
+                    entry.path()
+                );
+            }
+        }
 
         let spec = &r.manifest["spec"];
         assert_eq!(r.manifest["metadata"]["namespace"], r.namespace.as_str());
@@ -392,13 +412,21 @@ fn every_manifest_passes_istios_published_crd_schema() {
     );
     assert_eq!(
         text.lines().filter(|l| l.ends_with(": ok")).count(),
-        9,
+        paths.len(),
         "{text}"
     );
 
     // The validator does check: a bad phase fails.
     let mut bad = render_all().remove(0).manifest;
     bad["spec"]["phase"] = json!("AUTHX");
+    // The renderer's own check refuses it too, before anything is written.
+    let e = mesh::check_cel_rules(&bad).unwrap_err().to_string();
+    assert!(e.contains("spec.phase: must be one of"), "{e}");
+    let mut closed = bad.clone();
+    closed["spec"]["phase"] = json!("AUTHZ");
+    closed["spec"]["failStrategy"] = json!("FAIL_CLOSED");
+    let e = mesh::check_cel_rules(&closed).unwrap_err().to_string();
+    assert!(e.contains("spec.failStrategy"), "{e}");
     let path = dir.join("bad.json");
     std::fs::write(&path, bad.to_string()).unwrap();
     let out = node(&[path]);

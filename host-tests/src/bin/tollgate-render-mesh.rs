@@ -14,7 +14,7 @@ usage: scripts/render-mesh [--registry R] [--digests FILE] [--root DIR] [--out D
        scripts/render-mesh --write-schemas [DIR]
 
 Renders mesh-config/base/<filter>.yaml with mesh-config/namespaces/<ns>/ merged
-over it into OUT/<ns>/<filter>.yaml (and <filter>.config.json, the bare
+over it into OUT/<ns>/<filter>.yaml (and config/<filter>.json, the bare
 pluginConfig), after validating every pluginConfig as its filter does.
 
   --registry R     the OCI registry (and path) the images are in
