@@ -568,3 +568,67 @@ fn scripts_run_namespace_loads_exactly_that_namespaces_filters_in_envoy() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-ns: no directory"));
 }
+
+#[test]
+fn scripts_run_namespace_serves_requests_through_that_namespaces_policy() {
+    use std::io::{BufRead, BufReader};
+    // team-egress with the demo key added for one of its consumers: a
+    // request goes through its auth (key, model allowlist), throttle (its
+    // limits' headers) and inspect, to the mock LLM.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tollgate-run"))
+        .args([
+            "--namespace",
+            "team-egress",
+            "--demo-key",
+            "team-egress/chatbot",
+            "--port",
+            "0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut base = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.trim().strip_prefix("Send requests to") {
+            base = rest.split_whitespace().next().map(str::to_owned);
+            break;
+        }
+    }
+    let base = base.expect("the banner names the listener");
+    let call = |model: &str| {
+        tollgate_host::http_client::request(
+            "POST",
+            &format!("{base}/v1/chat/completions"),
+            &[
+                ("content-type", "application/json"),
+                (
+                    "authorization",
+                    &format!("Bearer {}", tollgate_host::demo::DEMO_KEY),
+                ),
+            ],
+            tollgate_host::http_client::Body::json(&json!({
+                "model": model, "max_tokens": 50,
+                "messages": [{"role": "user", "content": "hello"}]})),
+        )
+        .unwrap()
+    };
+    let ok = call("gpt-4o-mini");
+    let forbidden = call("claude-sonnet-4");
+    // SIGTERM: tollgate-run stops its Envoy and mock before exiting.
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let _ = child.wait();
+    assert_eq!(ok.status, 200, "{}", String::from_utf8_lossy(&ok.body));
+    assert!(ok
+        .headers
+        .iter()
+        .any(|(n, _)| n == "x-ratelimit-limit-requests"));
+    assert_eq!(
+        forbidden.status, 403,
+        "team-egress/chatbot may not use that model"
+    );
+}

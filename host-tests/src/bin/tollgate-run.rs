@@ -32,6 +32,9 @@ options:
                         namespace NS (mesh-config/, as scripts/render-mesh renders
                         and checks them); VM environment variables they name are
                         taken from this environment, or set to placeholders
+  --demo-key CONSUMER   with --namespace: also accept the demo key (printed) as
+                        CONSUMER's API key, to send requests through a namespace
+                        whose auth takes API keys (its own keys are only hashes)
   --vm-env KEY[=VALUE]  set a VM environment variable for every filter (e.g. a
                         provider key the auth filter injects); KEY alone copies
                         it from this environment. Repeatable.
@@ -49,6 +52,7 @@ struct Args {
     filters: Vec<String>,
     config_dir: Option<PathBuf>,
     namespace: Option<String>,
+    demo_key: Option<String>,
     vm_env: Vec<(String, String)>,
     wasm_dir: PathBuf,
     concurrency: u32,
@@ -70,6 +74,7 @@ fn parse_args() -> Result<Args> {
         filters: vec!["auth".into(), "throttle".into(), "inspect".into()],
         config_dir: None,
         namespace: None,
+        demo_key: None,
         vm_env: Vec::new(),
         wasm_dir: root.join("target/tollgate-wasm"),
         concurrency: 1,
@@ -110,6 +115,7 @@ fn parse_args() -> Result<Args> {
             }
             "--config-dir" => args.config_dir = Some(PathBuf::from(value("--config-dir")?)),
             "--namespace" => args.namespace = Some(value("--namespace")?),
+            "--demo-key" => args.demo_key = Some(value("--demo-key")?),
             "--vm-env" => {
                 let kv = value("--vm-env")?;
                 let (key, val) = match kv.split_once('=') {
@@ -176,7 +182,17 @@ fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
     let mut out = Vec::new();
     for r in rendered {
         let wasm = args.wasm_dir.join(format!("{}.wasm", r.filter));
-        let mut filter = WasmFilter::new(&r.filter, wasm, &r.plugin_config());
+        let mut config = r.plugin_config();
+        if let (Some(consumer), "auth") = (&args.demo_key, r.filter.as_str()) {
+            config = with_demo_key(&config, consumer)
+                .with_context(|| format!("{}: --demo-key", r.label()))?;
+            eprintln!(
+                "tollgate-run: {}: the demo key {} is also accepted, as consumer {consumer}",
+                r.label(),
+                tollgate_host::demo::DEMO_KEY
+            );
+        }
+        let mut filter = WasmFilter::new(&r.filter, wasm, &config);
         for name in r.vm_env_names() {
             let value = std::env::var(&name).unwrap_or_else(|_| {
                 eprintln!(
@@ -191,6 +207,36 @@ fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
         out.push(filter);
     }
     Ok(out)
+}
+
+/// `auth`'s pluginConfig with the demo key added to its API keys for
+/// `consumer` (who must be one of its consumers, and API keys one of its
+/// methods): the one change `--demo-key` makes to a namespace's policy.
+fn with_demo_key(config: &str, consumer: &str) -> Result<String> {
+    let mut v: serde_json::Value = serde_json::from_str(config)?;
+    if v.pointer(&format!(
+        "/consumers/{}",
+        consumer.replace('~', "~0").replace('/', "~1")
+    ))
+    .is_none()
+    {
+        bail!("{consumer} is not one of this namespace's consumers");
+    }
+    if let Some(methods) = v.get("methods").and_then(serde_json::Value::as_array) {
+        if !methods.iter().any(|m| m == "api_key") {
+            bail!("this namespace's auth does not take API keys (methods: {methods:?})");
+        }
+    }
+    let keys = v
+        .pointer_mut("/api_keys/keys")
+        .and_then(serde_json::Value::as_array_mut)
+        .context("this namespace's auth has no api_keys.keys")?;
+    keys.push(serde_json::json!({
+        "id": "tollgate-run-demo",
+        "sha256": tollgate_host::demo::DEMO_KEY_SHA256,
+        "consumer": consumer,
+    }));
+    Ok(v.to_string())
 }
 
 fn filters(args: &Args) -> Result<Vec<WasmFilter>> {
@@ -306,7 +352,7 @@ fn print_banner(args: &Args, envoy: &Envoy, mock: Option<&MockLlm>, work_dir: &P
     // key goes into every example.
     let demo = args.config_dir.is_none() && args.namespace.is_none();
     let demo_auth = demo && args.filters.iter().any(|f| f == "auth");
-    let auth_flag = if demo_auth {
+    let auth_flag = if demo_auth || args.demo_key.is_some() {
         format!(
             " -H 'authorization: Bearer {}'",
             tollgate_host::demo::DEMO_KEY
