@@ -18,7 +18,8 @@ over it into OUT/<ns>/<filter>.yaml (and config/<filter>.json, the bare
 pluginConfig), after validating every pluginConfig as its filter does.
 
   --registry R     the OCI registry (and path) the images are in
-                   (default: $TOLLGATE_REGISTRY, else localhost:5000)
+                   (required, or $TOLLGATE_REGISTRY: a default would make pods pull
+                   from somewhere else than where the images are)
   --digests FILE   JSON {\"auth\": \"sha256:<hex>\", …}: each image's manifest
                    digest (default: $TOLLGATE_DIGESTS)
   --root DIR       the mesh-config directory (default: this checkout's)
@@ -76,7 +77,9 @@ fn run() -> Result<()> {
         Some(path) => mesh::read_digests(&path)?,
         None => bail!("no --digests FILE: the manifests pin each image by its OCI manifest digest"),
     };
-    let registry = registry.unwrap_or_else(|| "localhost:5000".to_owned());
+    let registry = registry.context(
+        "no --registry: name the registry the images were pushed to (or set $TOLLGATE_REGISTRY)",
+    )?;
     let renderer = Renderer::new(root, &registry, digests);
     if all {
         namespaces.extend(renderer.namespaces()?);

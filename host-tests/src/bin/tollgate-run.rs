@@ -53,6 +53,8 @@ struct Args {
     config_dir: Option<PathBuf>,
     namespace: Option<String>,
     demo_key: Option<String>,
+    /// `--filters` was given (it and `--namespace` exclude each other).
+    filters_given: bool,
     vm_env: Vec<(String, String)>,
     wasm_dir: PathBuf,
     concurrency: u32,
@@ -75,6 +77,7 @@ fn parse_args() -> Result<Args> {
         config_dir: None,
         namespace: None,
         demo_key: None,
+        filters_given: false,
         vm_env: Vec::new(),
         wasm_dir: root.join("target/tollgate-wasm"),
         concurrency: 1,
@@ -105,6 +108,7 @@ fn parse_args() -> Result<Args> {
                     .context("--port: expected 0..=65535")?
             }
             "--filters" => {
+                args.filters_given = true;
                 let list = value("--filters")?;
                 args.filters = list
                     .split(',')
@@ -139,6 +143,12 @@ fn parse_args() -> Result<Args> {
             "--validate" => args.validate = true,
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }
+    }
+    if args.namespace.is_some() && (args.filters_given || args.config_dir.is_some()) {
+        bail!("--namespace takes the namespace's own filters and pluginConfigs: not with --filters or --config-dir\n\n{USAGE}");
+    }
+    if args.demo_key.is_some() && args.namespace.is_none() {
+        bail!("--demo-key adds a key to a namespace's auth: use it with --namespace\n\n{USAGE}");
     }
     Ok(args)
 }
