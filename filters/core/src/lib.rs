@@ -44,4 +44,5 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod inspect;
+mod json_walk;
 pub mod throttle;

@@ -85,6 +85,7 @@
 //! - Output tokens of a stream without usage are estimated from text only;
 //!   reasoning tokens the upstream never streams cannot be seen.
 
+use crate::json_walk::{skip_ws, string_end, value_end};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -614,67 +615,8 @@ pub fn is_injected_usage_chunk(data: &Value) -> bool {
     no_choices && data.get("usage").is_some_and(Value::is_object)
 }
 
-// --- A byte walker over JSON already validated by serde_json. ---
-
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while let Some(c) = b.get(i) {
-        if !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
-            break;
-        }
-        i = i.saturating_add(1);
-    }
-    i
-}
-
-/// `i` at an opening quote; the index after the closing one.
-fn skip_string(b: &[u8], i: usize) -> Option<usize> {
-    let mut j = i.checked_add(1)?;
-    loop {
-        match b.get(j)? {
-            b'"' => return j.checked_add(1),
-            b'\\' => j = j.checked_add(2)?,
-            _ => j = j.checked_add(1)?,
-        }
-    }
-}
-
-/// `i` at the start of a value; the index after it.
-fn skip_value(b: &[u8], i: usize) -> Option<usize> {
-    match b.get(i)? {
-        b'"' => skip_string(b, i),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut j = i;
-            loop {
-                match b.get(j)? {
-                    b'"' => {
-                        j = skip_string(b, j)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth = depth.checked_add(1)?,
-                    b'}' | b']' => {
-                        depth = depth.checked_sub(1)?;
-                        if depth == 0 {
-                            return j.checked_add(1);
-                        }
-                    }
-                    _ => {}
-                }
-                j = j.checked_add(1)?;
-            }
-        }
-        _ => {
-            let mut j = i;
-            while let Some(c) = b.get(j) {
-                if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
-                    break;
-                }
-                j = j.saturating_add(1);
-            }
-            Some(j)
-        }
-    }
-}
+// --- Member lookup over JSON already validated by serde_json (the spans
+// come from `crate::json_walk`). ---
 
 struct ObjScan {
     /// The object has no members.
@@ -708,14 +650,14 @@ fn scan_object(b: &[u8], open: usize, name: &str) -> Option<ObjScan> {
     }
     scan.empty = false;
     loop {
-        let key_end = skip_string(b, i)?;
+        let key_end = string_end(b, i)?;
         let is_name = key_is(b.get(i..key_end)?, name);
         i = skip_ws(b, key_end);
         if b.get(i)? != &b':' {
             return None;
         }
         let start = skip_ws(b, i.checked_add(1)?);
-        let end = skip_value(b, start)?;
+        let end = value_end(b, start)?;
         if is_name {
             if scan.found.is_some() {
                 return None;
