@@ -131,13 +131,54 @@ struct Metrics {
     rls_reports: MetricId,
     spikes: MetricId,
     spike_limited: MetricId,
+    streams_cut: MetricId,
+    unreadable: MetricId,
+    rls_reports_refused: MetricId,
+    /// Per failure mode of the rate-limit service: deny, allow, local.
+    rls_failure: [MetricId; 3],
+    /// Per rule, in the limiter's order: defined here, once, so a request
+    /// never formats a metric name.
+    rules: Vec<RuleMetrics>,
+    /// Client-named metrics (consumer, model), defined on first use.
     named: RefCell<HashMap<String, Option<MetricId>>>,
 }
 
+struct RuleMetrics {
+    admitted: MetricId,
+    limited: MetricId,
+    shadow_limited: MetricId,
+}
+
 impl Metrics {
-    fn define() -> Result<Self, HostError> {
-        let counter = |name: &str| host::define_metric(MetricType::Counter, name);
+    fn define(limiter: &Limiter) -> Result<Self, HostError> {
+        let counter = |name: &str| host::define_metric(MetricType::Counter, &sanitize(name));
+        let rules = limiter
+            .rules
+            .iter()
+            .map(|r| {
+                Ok(RuleMetrics {
+                    admitted: counter(&format!(
+                        "tollgate_throttle_admitted_rule_{}_total",
+                        r.name
+                    ))?,
+                    limited: counter(&format!("tollgate_throttle_limited_rule_{}_total", r.name))?,
+                    shadow_limited: counter(&format!(
+                        "tollgate_throttle_shadow_limited_rule_{}_total",
+                        r.name
+                    ))?,
+                })
+            })
+            .collect::<Result<Vec<_>, HostError>>()?;
         Ok(Self {
+            streams_cut: counter("tollgate_throttle_streams_cut_total")?,
+            unreadable: counter("tollgate_throttle_unreadable_total")?,
+            rls_reports_refused: counter("tollgate_throttle_rls_reports_refused_total")?,
+            rls_failure: [
+                counter("tollgate_throttle_rls_failure_deny_total")?,
+                counter("tollgate_throttle_rls_failure_allow_total")?,
+                counter("tollgate_throttle_rls_failure_local_total")?,
+            ],
+            rules,
             requests: counter("tollgate_throttle_requests_total")?,
             admitted: counter("tollgate_throttle_admitted_total")?,
             limited: counter("tollgate_throttle_limited_total")?,
@@ -184,29 +225,22 @@ impl Metrics {
         self.add(self.evictions, u64::from(stats.evictions));
     }
 
-    /// A counter named at run time from configured names (a rule, a
-    /// failure mode): a small, fixed set, always defined.
-    fn add_named(&self, name: &str, n: u64) {
-        self.named(MetricType::Counter, name, n, false);
+    /// The metrics of the rule named `name`.
+    fn rule(&self, limiter: &Limiter, name: &str) -> Option<&RuleMetrics> {
+        let i = limiter.rules.iter().position(|r| r.name == name)?;
+        self.rules.get(i)
     }
 
     /// A metric named after what clients send (a consumer, a model): at
     /// most [`MAX_NAMED_METRICS`] of them per VM, so a flood of names
-    /// cannot grow the stats without bound (nor crowd out the rules').
+    /// cannot grow the stats without bound.
     fn add_client_named(&self, kind: MetricType, name: &str, n: u64) {
-        self.named(kind, name, n, true);
-    }
-
-    fn named(&self, kind: MetricType, name: &str, n: u64, capped: bool) {
         let name = sanitize(name);
         let Ok(mut named) = self.named.try_borrow_mut() else {
             return;
         };
-        if capped && !named.contains_key(&name) {
-            let clients = named.keys().filter(|k| k.contains(CLIENT_MARK)).count();
-            if clients >= MAX_NAMED_METRICS {
-                return;
-            }
+        if !named.contains_key(&name) && named.len() >= MAX_NAMED_METRICS {
+            return;
         }
         let id = *named
             .entry(name.clone())
@@ -220,10 +254,6 @@ impl Metrics {
         }
     }
 }
-
-/// Marks the names of client-named metrics (they all hold a consumer or a
-/// model) for the cap.
-const CLIENT_MARK: &str = "_model_";
 
 fn sanitize(name: &str) -> String {
     name.chars()
@@ -284,9 +314,7 @@ impl Context for Root {
             .and_then(|b| rls::decode_response(&b).ok())
             .is_some_and(|r| r.overall_code == Code::OverLimit);
         if over {
-            filter
-                .metrics
-                .add_named("tollgate_throttle_rls_reports_refused_total", 1);
+            filter.metrics.add(filter.metrics.rls_reports_refused, 1);
         }
     }
 }
@@ -299,17 +327,17 @@ impl RootContext for Root {
         let Some(config) = tollgate_glue::config::load::<ThrottleConfig>(FILTER, &bytes) else {
             return false;
         };
-        let metrics = match Metrics::define() {
+        // Every worker gets the same configuration, so the same seed: they
+        // must agree on where a counter lives.
+        let seed = tollgate_core::throttle::counters::hash(0, &bytes);
+        let limiter = Limiter::new(&config, seed);
+        let metrics = match Metrics::define(&limiter) {
             Ok(m) => m,
             Err(e) => {
                 log::error!("{tag}: cannot define metrics: {e}");
                 return false;
             }
         };
-        // Every worker gets the same configuration, so the same seed: they
-        // must agree on where a counter lives.
-        let seed = tollgate_core::throttle::counters::hash(0, &bytes);
-        let limiter = Limiter::new(&config, seed);
         log::info!(
             "{tag}: configured: {} rules, {} slots",
             limiter.rules.len(),
@@ -715,9 +743,7 @@ impl HttpContext for Request {
                 if so_far > allowed && !end_of_stream {
                     // More output than the limits allow: end the stream with
                     // an error event the SDKs raise on.
-                    self.filter
-                        .metrics
-                        .add_named("tollgate_throttle_streams_cut_total", 1);
+                    self.filter.metrics.add(self.filter.metrics.streams_cut, 1);
                     log::info!(
                         "{}: stream cut off after ~{so_far} output tokens (allowed {allowed})",
                         self.tag
@@ -835,14 +861,13 @@ impl Request {
                 _ => {}
             }
             self.prompt_estimate = usage::estimate_prompt_tokens(self.api, &body);
-            requested = Some(usage::reserved_output_tokens(
-                self.api,
-                &body,
-                u64::from(filter.config.default_max_tokens),
-            ));
+            let shape =
+                usage::read_request(self.api, &body, u64::from(filter.config.default_max_tokens));
+            requested = Some(shape.output_tokens);
             if filter.config.stream.include_usage
                 && matches!(encoding, Ok(Encoding::Identity))
-                && is_stream_request(&body)
+                && shape.stream
+                && !shape.include_usage
             {
                 self.ask_for_usage(&body, size);
             }
@@ -875,10 +900,9 @@ impl Request {
         };
         filter.metrics.table(admission.stats);
         for d in &admission.shadow_denials {
-            filter.metrics.add_named(
-                &format!("tollgate_throttle_shadow_limited_rule_{}_total", d.rule),
-                1,
-            );
+            if let Some(m) = filter.metrics.rule(&filter.limiter, &d.rule) {
+                filter.metrics.add(m.shadow_limited, 1);
+            }
             log::info!(
                 "{}: shadow: would limit consumer={} rule={}",
                 self.tag,
@@ -1186,8 +1210,13 @@ impl Request {
                 .rls
                 .as_ref()
                 .map_or(RlsFailure::Deny, |r| r.on_failure);
-            filter.metrics.add_named(
-                &format!("tollgate_throttle_rls_failure_{}_total", failure_name(mode)),
+            let [deny, allow, local] = filter.metrics.rls_failure;
+            filter.metrics.add(
+                match mode {
+                    RlsFailure::Deny => deny,
+                    RlsFailure::Allow => allow,
+                    RlsFailure::Local => local,
+                },
                 1,
             );
             match mode {
@@ -1274,9 +1303,7 @@ impl Request {
     /// in the API's error shape.
     fn unreadable(&mut self, why: &str) -> Action {
         let filter = Rc::clone(&self.filter);
-        filter
-            .metrics
-            .add_named("tollgate_throttle_unreadable_total", 1);
+        filter.metrics.add(filter.metrics.unreadable, 1);
         log::info!("{}: refused: {why}", self.tag);
         let reply = ErrorReply::new(ErrorKind::InvalidRequest, why, reply::request_id())
             .with_code("invalid_request_body");
@@ -1286,9 +1313,7 @@ impl Request {
     /// Adds `stream_options.include_usage` to an OpenAI-style stream request
     /// that lacks it, so the stream ends with the upstream's own count.
     fn ask_for_usage(&mut self, body: &[u8], size: usize) {
-        if !matches!(self.api, ApiKind::ChatCompletions | ApiKind::Completions)
-            || usage::wants_include_usage(self.api, body)
-        {
+        if !matches!(self.api, ApiKind::ChatCompletions | ApiKind::Completions) {
             return;
         }
         let Some(new) = usage::add_include_usage(body) else {
@@ -1303,11 +1328,8 @@ impl Request {
     fn admitted(&mut self, reservation: Reservation) {
         let filter = Rc::clone(&self.filter);
         for a in &self.applied {
-            if let Some(rule) = filter.limiter.rules.get(a.rule) {
-                filter.metrics.add_named(
-                    &format!("tollgate_throttle_admitted_rule_{}_total", rule.name),
-                    1,
-                );
+            if let Some(m) = filter.metrics.rules.get(a.rule) {
+                filter.metrics.add(m.admitted, 1);
             }
         }
         if filter.config.stream.cut_off {
@@ -1330,10 +1352,9 @@ impl Request {
     fn limited(&mut self, denial: &Denial) -> Action {
         let filter = Rc::clone(&self.filter);
         filter.metrics.add(filter.metrics.limited, 1);
-        filter.metrics.add_named(
-            &format!("tollgate_throttle_limited_rule_{}_total", denial.rule),
-            1,
-        );
+        if let Some(m) = filter.metrics.rule(&filter.limiter, &denial.rule) {
+            filter.metrics.add(m.limited, 1);
+        }
         log::info!(
             "{}: limited consumer={} model={} rule={}",
             self.tag,
@@ -1552,14 +1573,6 @@ impl Request {
     }
 }
 
-fn failure_name(mode: RlsFailure) -> &'static str {
-    match mode {
-        RlsFailure::Deny => "deny",
-        RlsFailure::Allow => "allow",
-        RlsFailure::Local => "local",
-    }
-}
-
 /// Whether `api` is one whose request body the limits read (a generation
 /// or an embedding).
 fn is_body_api(api: ApiKind) -> bool {
@@ -1602,17 +1615,6 @@ fn usage_in_tail(api: ApiKind, tail: &[u8]) -> Option<Usage> {
 /// The last position of `needle` in `hay`.
 fn memrchr(needle: &[u8], hay: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
-fn is_stream_request(body: &[u8]) -> bool {
-    #[derive(serde::Deserialize)]
-    struct S {
-        stream: Option<bool>,
-    }
-    serde_json::from_slice::<S>(body)
-        .ok()
-        .and_then(|s| s.stream)
-        .unwrap_or(false)
 }
 
 /// OpenAI-style `x-ratelimit-*` headers for the tightest request and token

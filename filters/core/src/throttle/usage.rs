@@ -217,17 +217,44 @@ pub fn requested_output_tokens(api: ApiKind, body: &[u8]) -> Option<u64> {
 /// counts by its value rounded up. 0 for embeddings and for endpoints that
 /// generate nothing; `default` for a body that is not JSON.
 pub fn reserved_output_tokens(api: ApiKind, body: &[u8], default: u64) -> u64 {
-    if matches!(
+    read_request(api, body, default).output_tokens
+}
+
+/// What throttle needs from a request body beyond its model and prompt, read
+/// in one parse.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestShape {
+    /// The output tokens to reserve ([`reserved_output_tokens`]).
+    pub output_tokens: u64,
+    /// `"stream": true`.
+    pub stream: bool,
+    /// `"stream_options": {"include_usage": true}` ([`wants_include_usage`]).
+    pub include_usage: bool,
+}
+
+/// [`RequestShape`] of request `body` of API `api`, with `default` as the
+/// output limit of a request that sets none; the body is parsed once.
+pub fn read_request(api: ApiKind, body: &[u8], default: u64) -> RequestShape {
+    let generates = !matches!(
         api,
         ApiKind::Embeddings | ApiKind::Models | ApiKind::Unknown
-    ) {
-        return 0;
-    }
+    );
     let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
-        return default;
+        return RequestShape {
+            output_tokens: if generates { default } else { 0 },
+            ..RequestShape::default()
+        };
     };
+    let stream = map.get("stream").and_then(Value::as_bool).unwrap_or(false);
+    let include_usage = matches!(api, ApiKind::ChatCompletions | ApiKind::Completions)
+        && map
+            .get("stream_options")
+            .and_then(|o| o.get("include_usage"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
     let num = |key: &str| map.get(key).and_then(loose_count);
     let (limit, copies) = match api {
+        ApiKind::Embeddings | ApiKind::Models | ApiKind::Unknown => (Some(0), None),
         ApiKind::ChatCompletions => {
             let limit = match (num("max_completion_tokens"), num("max_tokens")) {
                 (Some(a), Some(b)) => Some(a.max(b)),
@@ -243,11 +270,15 @@ pub fn reserved_output_tokens(api: ApiKind, body: &[u8], default: u64) -> u64 {
             (num("max_tokens"), copies)
         }
         ApiKind::Messages => (num("max_tokens"), None),
-        _ => (num("max_output_tokens"), None),
+        ApiKind::Responses => (num("max_output_tokens"), None),
     };
-    limit
-        .unwrap_or(default)
-        .saturating_mul(copies.unwrap_or(1).max(1))
+    RequestShape {
+        output_tokens: limit
+            .unwrap_or(default)
+            .saturating_mul(copies.unwrap_or(1).max(1)),
+        stream,
+        include_usage,
+    }
 }
 
 /// A count as a lenient upstream reads it: an integer, a float rounded up,
@@ -676,6 +707,28 @@ fn scan_object(b: &[u8], open: usize, name: &str) -> Option<ObjScan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_read_gives_output_stream_and_include_usage() {
+        let chat = ApiKind::ChatCompletions;
+        let body =
+            br#"{"stream": true, "stream_options": {"include_usage": true}, "max_tokens": 9}"#;
+        let shape = read_request(chat, body, 100);
+        assert_eq!(
+            (shape.output_tokens, shape.stream, shape.include_usage),
+            (9, true, true)
+        );
+        assert_eq!(shape.include_usage, wants_include_usage(chat, body));
+        let shape = read_request(ApiKind::Messages, br#"{"stream": true}"#, 100);
+        assert_eq!(
+            (shape.output_tokens, shape.stream, shape.include_usage),
+            (100, true, false)
+        );
+        assert_eq!(
+            read_request(ApiKind::Unknown, b"nope", 100),
+            RequestShape::default()
+        );
+    }
 
     #[test]
     fn reserved_output_tokens_read_as_the_upstream_does() {
