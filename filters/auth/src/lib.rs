@@ -581,16 +581,9 @@ impl Request {
             self.path.split('?').next().unwrap_or_default()
         );
         self.done = true;
-        let flavor = self.api.flavor();
-        let mut headers = reply.headers(flavor);
-        if authenticate {
-            headers.push(("www-authenticate", "Bearer realm=\"tollgate\"".to_owned()));
-        }
-        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let details = format!("tollgate_{}", reply.kind.name());
-        if let Err(e) =
-            host::send_local_response(reply.status, &headers, &reply.body(flavor), &details)
-        {
+        let challenge = [("www-authenticate", "Bearer realm=\"tollgate\"".to_owned())];
+        let extra: &[(&str, String)] = if authenticate { &challenge } else { &[] };
+        if let Err(e) = reply::send_error_with(self.api.flavor(), &reply, extra) {
             log::warn!("{}: cannot send the reply: {e}", self.tag);
         }
         Action::Pause

@@ -13,9 +13,20 @@ use crate::host::{self, HostError, MapType};
 /// `tollgate_<kind>` as Envoy's response code details. The caller then
 /// returns `Action::Pause`.
 pub fn send_error(flavor: ErrorFlavor, reply: &ErrorReply) -> Result<(), HostError> {
-    let headers = reply.headers(flavor);
-    let headers: Vec<(&str, &str)> = headers
+    send_error_with(flavor, reply, &[])
+}
+
+/// [`send_error`] with `extra` response headers after the reply's own
+/// (`www-authenticate`, `x-ratelimit-*`, …).
+pub fn send_error_with(
+    flavor: ErrorFlavor,
+    reply: &ErrorReply,
+    extra: &[(&str, String)],
+) -> Result<(), HostError> {
+    let own = reply.headers(flavor);
+    let headers: Vec<(&str, &str)> = own
         .iter()
+        .chain(extra)
         .map(|(name, value)| (*name, value.as_str()))
         .collect();
     let details = format!("tollgate_{}", reply.kind.name());

@@ -1394,14 +1394,7 @@ impl Request {
         if why != "rate_limited" {
             self.metadata(why, None);
         }
-        let flavor = self.api.flavor();
-        let mut headers = reply.headers(flavor);
-        headers.extend(extra.iter().map(|(n, v)| (*n, v.clone())));
-        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let details = format!("tollgate_{}", reply.kind.name());
-        if let Err(e) =
-            host::send_local_response(reply.status, &headers, &reply.body(flavor), &details)
-        {
+        if let Err(e) = reply::send_error_with(self.api.flavor(), reply, extra) {
             log::warn!("{}: cannot send the reply: {e}", self.tag);
         }
         Action::Pause
