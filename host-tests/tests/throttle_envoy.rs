@@ -77,10 +77,9 @@ fn token_limits_and_retries_through_envoy_with_the_openai_sdk() {
     assert!(e["retry_after"].as_str().unwrap().parse::<u64>().unwrap() > 0);
     let stats = envoy.stats().unwrap();
     let stat = |name: &str| -> u64 {
-        stats
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("wasmcustom.{name}: ")))
-            .and_then(|v| v.trim().parse().ok())
+        envoy
+            .stat(&format!("wasmcustom.{name}"))
+            .unwrap()
             .unwrap_or(0)
     };
     let used = stat("tollgate_throttle_tokens_input_total")
@@ -121,12 +120,7 @@ fn token_limits_and_retries_through_envoy_with_the_openai_sdk() {
         // its own exponential backoff from 0.5 s.
         assert!(c["seconds"].as_f64().unwrap() <= 1.5, "{r}");
     }
-    let stats = envoy.stats().unwrap();
-    let limited = stats
-        .lines()
-        .find_map(|l| l.strip_prefix("wasmcustom.tollgate_throttle_limited_total: "))
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap();
+    let limited = stat("tollgate_throttle_limited_total");
     assert_eq!(limited - before, retries, "every retry followed one 429");
     assert_eq!(
         mock.requests().len(),
