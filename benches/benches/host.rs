@@ -37,14 +37,21 @@ fn per_request_with(name: &str, body: &str, fixture: Option<&str>) -> anyhow::Re
         s.send_request(request);
         s.send_response(Response::ok().body("{}"));
     };
+    Ok(micros_per_call(&mut host, run))
+}
+
+/// Microseconds per call of `run` on `host`: 200 warm-up calls, then the
+/// mean of [`ITERS`] (each call is a whole request in the VM, far above
+/// timer resolution).
+fn micros_per_call(host: &mut Host, mut run: impl FnMut(&mut Host)) -> f64 {
     for _ in 0..200 {
-        run(&mut host);
+        run(host);
     }
     let start = Instant::now();
     for _ in 0..ITERS {
-        run(&mut host);
+        run(host);
     }
-    Ok(start.elapsed().as_secs_f64() * 1e6 / f64::from(ITERS))
+    start.elapsed().as_secs_f64() * 1e6 / f64::from(ITERS)
 }
 
 fn body_of(bytes: usize) -> String {
@@ -256,7 +263,7 @@ fn throttle_per_request(
         "choices": [], "usage": {"prompt_tokens": 250, "completion_tokens": 20}
     }));
     let mut i = 0usize;
-    let mut run = |host: &mut Host| {
+    let run = |host: &mut Host| {
         let mut s = host.stream_on(i % workers);
         s.send_request(
             Request::post("/v1/chat/completions")
@@ -266,14 +273,7 @@ fn throttle_per_request(
         s.send_response(reply.clone());
         i = i.wrapping_add(1);
     };
-    for _ in 0..200 {
-        run(&mut host);
-    }
-    let start = Instant::now();
-    for _ in 0..ITERS {
-        run(&mut host);
-    }
-    Ok(start.elapsed().as_secs_f64() * 1e6 / f64::from(ITERS))
+    Ok(micros_per_call(&mut host, run))
 }
 
 /// `throttle`'s modes as ratios to the same module passing requests through
