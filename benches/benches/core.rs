@@ -13,9 +13,9 @@ use std::hint::black_box;
 
 use serde_json::Value;
 use tollgate_benches::{print_table, time, Row};
-use tollgate_core::api::ApiKind;
 use tollgate_core::config::{self, AuthConfig, InspectConfig, ThrottleConfig};
 use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
+use tollgate_core::request::api::ApiKind;
 
 fn main() {
     let mut configure = Vec::new();

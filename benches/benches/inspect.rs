@@ -13,14 +13,15 @@ use std::hint::black_box;
 
 use serde_json::{json, Value};
 use tollgate_benches::{print_table, time, Row};
-use tollgate_core::api::ApiKind;
 use tollgate_core::config::InspectConfig;
 use tollgate_core::inspect::engine::Engine;
 use tollgate_core::inspect::injection::{Injection, InjectionOptions};
 use tollgate_core::inspect::output::{OutputChecker, OutputOptions};
 use tollgate_core::inspect::patterns::{PatternOptions, Patterns};
 use tollgate_core::inspect::stream::{StreamInspector, StreamLimits};
-use tollgate_core::inspect::{Direction, Role};
+use tollgate_core::inspect::Direction;
+use tollgate_core::request::api::ApiKind;
+use tollgate_core::request::Role;
 
 /// Deterministic prose with the things real prompts carry: numbers, dates,
 /// versions, code, a URL, an email-free signature. No secrets.

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tollgate_core::api::ApiKind;
+use tollgate_core::request::api::ApiKind;
 use tollgate_core::auth::keys::{extract, KeySource};
 use tollgate_core::auth::permissions::{check, model_of, Decision, Permissions};
 

@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tollgate_core::api::ApiKind;
-use tollgate_core::inspect::extract;
+use tollgate_core::request::api::ApiKind;
+use tollgate_core::request::extract;
 
 const APIS: [ApiKind; 7] = [
     ApiKind::ChatCompletions,

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tollgate_core::inspect::decompress::{decompress, Encoding};
+use tollgate_core::request::decompress::{decompress, Encoding};
 
 fuzz_target!(|data: &[u8]| {
     for encoding in [Encoding::Gzip, Encoding::Deflate] {

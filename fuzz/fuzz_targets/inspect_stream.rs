@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-use tollgate_core::api::ApiKind;
+use tollgate_core::request::api::ApiKind;
 use tollgate_core::config::InspectConfig;
 use tollgate_core::inspect::engine::Engine;
 use tollgate_core::inspect::stream::{StreamInspector, StreamLimits};

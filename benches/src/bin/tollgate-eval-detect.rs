@@ -20,7 +20,8 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 use tollgate_core::config::{self, InspectConfig};
 use tollgate_core::inspect::engine::Engine;
-use tollgate_core::inspect::{Direction, Family, Role};
+use tollgate_core::inspect::{Direction, Family};
+use tollgate_core::request::Role;
 
 const USAGE: &str = "\
 usage: scripts/eval-detect [options] [FILE.jsonl...]

@@ -42,12 +42,12 @@ use std::time::Duration;
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
-use tollgate_core::api::ApiKind;
 use tollgate_core::auth::engine::{Authenticator, Identity, JwtCache, Rejection};
 use tollgate_core::auth::jwt::Jwks;
 use tollgate_core::auth::permissions::{self, Decision, Endpoint};
 use tollgate_core::config::AuthConfig;
 use tollgate_core::error::{ErrorKind, ErrorReply};
+use tollgate_core::request::api::ApiKind;
 use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
 use tollgate_glue::reply;

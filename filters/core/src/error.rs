@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-/// Which API dialect an error body speaks; see [`crate::api::ApiKind::flavor`].
+/// Which API dialect an error body speaks; see [`crate::request::api::ApiKind::flavor`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorFlavor {
     /// OpenAI and OpenAI-compatible APIs (also Azure OpenAI).

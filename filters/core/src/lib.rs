@@ -1,7 +1,7 @@
 //! Everything in Tollgate that is not a host call.
 //!
 //! ```
-//! use tollgate_core::api::ApiKind;
+//! use tollgate_core::request::api::ApiKind;
 //! use tollgate_core::config::{self, InspectConfig};
 //! use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
 //!
@@ -36,13 +36,13 @@
 //! # Modules
 //! - [`config`]: the filters' configuration types, their parsing and
 //!   validation, with errors that name the offending field.
-//! - [`api`]: which LLM API a request is for, from its path.
+//! - [`request`]: the request model every filter shares: path
+//!   normalisation, the route catalogue, body reading.
 //! - [`error`]: error replies in the shape the OpenAI and Anthropic SDKs parse.
 
-pub mod api;
 pub mod auth;
 pub mod config;
 pub mod error;
 pub mod inspect;
-mod json_walk;
+pub mod request;
 pub mod throttle;

@@ -82,17 +82,18 @@ use std::time::Duration;
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
-use tollgate_core::api::ApiKind;
 use tollgate_core::config::inspect::{Action as Act, Compressed, Disposition, FailMode};
 use tollgate_core::config::InspectConfig;
 use tollgate_core::error::{ErrorKind, ErrorReply};
-use tollgate_core::inspect::decompress::{self, DecompressError, Encoding};
 use tollgate_core::inspect::engine::{
     BlockReason, Engine, Finding, Outcome, Verdict, MAX_FINDINGS,
 };
 use tollgate_core::inspect::output::SystemPrompt;
 use tollgate_core::inspect::stream::{StreamAction, StreamInspector, StreamLimits};
-use tollgate_core::inspect::{extract, redaction_label, sse, Direction, Family, Loc, Segment};
+use tollgate_core::inspect::{redaction_label, Direction, Family};
+use tollgate_core::request::api::ApiKind;
+use tollgate_core::request::decompress::{self, DecompressError, Encoding};
+use tollgate_core::request::{extract, sse, Loc, Segment};
 use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
 use tollgate_glue::reply;
@@ -709,7 +710,7 @@ impl Request {
                         .map(|f| Finding {
                             family: f.m.family,
                             kind: f.m.kind.clone(),
-                            role: tollgate_core::inspect::Role::Assistant,
+                            role: tollgate_core::request::Role::Assistant,
                             loc: std::sync::Arc::from("/"),
                             action: match f.action {
                                 StreamAction::Audit => Act::Audit,

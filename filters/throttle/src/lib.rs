@@ -54,13 +54,13 @@ use std::time::Duration;
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
-use tollgate_core::api::ApiKind;
 use tollgate_core::auth::permissions::{self, ModelRef};
 use tollgate_core::config::throttle::{RlsFailure, UsageReports};
 use tollgate_core::config::ThrottleConfig;
 use tollgate_core::error::{ErrorKind, ErrorReply};
-use tollgate_core::inspect::decompress::{self, Encoding};
-use tollgate_core::inspect::sse::{self, SseItem, SseParser};
+use tollgate_core::request::api::ApiKind;
+use tollgate_core::request::decompress::{self, Encoding};
+use tollgate_core::request::sse::{self, SseItem, SseParser};
 use tollgate_core::throttle::counters::{SharedStore, StoreError, TableStats};
 use tollgate_core::throttle::limiter::Series;
 use tollgate_core::throttle::limiter::{

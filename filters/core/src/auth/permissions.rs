@@ -3,7 +3,7 @@
 //! to `throttle`.
 //!
 //! ```
-//! use tollgate_core::api::ApiKind;
+//! use tollgate_core::request::api::ApiKind;
 //! use tollgate_core::auth::permissions::{check, Decision, DenyReason, Permissions};
 //!
 //! let perms: Permissions = serde_json::from_str(
@@ -79,8 +79,8 @@ use std::ops::Range;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-use crate::api::ApiKind;
 use crate::config::{ConfigError, Validate};
+use crate::request::api::ApiKind;
 
 /// The longest model pattern, and the longest model name read from a
 /// request.

@@ -5,7 +5,8 @@ use serde::Deserialize;
 use super::{validate_header_name, ConfigError, Validate, DEFAULT_CONSUMER_HEADER};
 use crate::inspect::injection::InjectionRule;
 use crate::inspect::patterns::CustomRule;
-use crate::inspect::{Direction, Family, Role};
+use crate::inspect::{Direction, Family};
+use crate::request::Role;
 
 /// Configuration of the `inspect` filter: what goes in and what comes out.
 ///

@@ -28,15 +28,16 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::extract::{self, ExtractError, Extracted};
 use super::injection::{Injection, InjectionOptions};
 use super::output::{OutputChecker, OutputOptions, SystemPrompt};
 use super::patterns::{PatternOptions, Patterns};
 use super::stream::{StreamAction, StreamFinding, TextScanner};
-use super::{redaction_label, Direction, Family, Loc, Match, Role, Segment};
-use crate::api::ApiKind;
+use super::{redaction_label, Direction, Family, Match};
 use crate::config::inspect::{Action, Disposition};
 use crate::config::{ConfigError, InspectConfig};
+use crate::request::api::ApiKind;
+use crate::request::extract::{self, ExtractError, Extracted};
+use crate::request::{Loc, Role, Segment};
 
 /// Findings kept per body; more are counted in [`Verdict::more_findings`].
 pub const MAX_FINDINGS: usize = 256;
@@ -605,15 +606,15 @@ fn safe_loc(loc: &Loc) -> Arc<str> {
     for step in &loc.0 {
         out.push('/');
         match step {
-            super::PathStep::Key(k)
+            crate::request::PathStep::Key(k)
                 if (1..=32).contains(&k.len())
                     && k.bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
             {
                 out.push_str(k)
             }
-            super::PathStep::Key(_) => out.push('*'),
-            super::PathStep::Index(i) => {
+            crate::request::PathStep::Key(_) => out.push('*'),
+            crate::request::PathStep::Index(i) => {
                 let _ = write!(out, "{i}");
             }
         }

@@ -2,7 +2,7 @@
 //! SSE events, scan it with a bounded hold-back window, rewrite the events.
 //!
 //! # How a stream is inspected
-//! [`StreamInspector::push`] parses the chunk with [`super::sse::SseParser`]
+//! [`StreamInspector::push`] parses the chunk with [`crate::request::sse::SseParser`]
 //! and handles each complete event in order. An event's text lives in
 //! *channels*, one per stream of text the client concatenates:
 //!
@@ -37,7 +37,7 @@
 //! channel's first delta event, placed *before* the event that ended it.
 //!
 //! # Why events are re-encoded
-//! Every event is forwarded as [`super::sse::encode_event`] writes it from
+//! Every event is forwarded as [`crate::request::sse::encode_event`] writes it from
 //! what was parsed, not as the upstream's bytes: the client reads exactly
 //! what was inspected (no parser differential), and comment lines are kept.
 //!
@@ -63,7 +63,7 @@
 //!
 //! # Blocking
 //! A `Block` finding ends the stream with the error event (see
-//! [`super::sse::error_event`]); nothing after it is forwarded and later
+//! [`crate::request::sse::error_event`]); nothing after it is forwarded and later
 //! pushes return nothing. So does anything that cannot be inspected: an
 //! event over [`StreamLimits::max_event_bytes`], or a data payload that is
 //! not JSON (other than `[DONE]`) on an API that promises JSON.
@@ -92,10 +92,10 @@ use std::ops::Range;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::api::ApiKind;
+use crate::request::api::ApiKind;
 
-use super::sse::{encode_comment, encode_event, SseEvent, SseItem, SseParser};
 use super::{redaction_label, replace_ranges, Match};
+use crate::request::sse::{encode_comment, encode_event, SseEvent, SseItem, SseParser};
 
 /// Bytes of already released text each channel keeps as scan context:
 /// enough for a left anchor (`aws_secret_access_key = "`, `Bearer `) or a
@@ -512,7 +512,7 @@ fn event_type(v: &Value, ev: &SseEvent) -> String {
 
 impl StreamInspector {
     /// Inspect a stream of API `api`; `error_event` is the complete SSE event
-    /// (see [`super::sse::error_event`]) that ends a blocked stream.
+    /// (see [`crate::request::sse::error_event`]) that ends a blocked stream.
     pub fn new(api: ApiKind, limits: StreamLimits, error_event: Vec<u8>) -> Self {
         Self {
             api,
@@ -623,7 +623,7 @@ impl StreamInspector {
                     }
                 }
             }
-            super::sse::encode_item(item, &mut out);
+            crate::request::sse::encode_item(item, &mut out);
         }
         out
     }
@@ -1371,8 +1371,8 @@ impl StreamInspector {
 mod tests {
     use super::*;
     use crate::error::{ErrorKind, ErrorReply};
-    use crate::inspect::sse::error_event;
     use crate::inspect::Family;
+    use crate::request::sse::error_event;
 
     const SECRET: &str = "sk-SECRET0123456789";
 

@@ -2,7 +2,7 @@
 //! after it.
 //!
 //! ```
-//! use tollgate_core::api::ApiKind;
+//! use tollgate_core::request::api::ApiKind;
 //! use tollgate_core::throttle::usage::{self, StreamUsage};
 //!
 //! let api = ApiKind::ChatCompletions;
@@ -36,7 +36,7 @@
 //!
 //! # The estimate
 //! [`estimate_prompt_tokens`] reads the text the model reads, with
-//! [`crate::inspect::extract::request`] (the same reading the inspector does,
+//! [`crate::request::extract::request`] (the same reading the inspector does,
 //! so tool definitions, tool results and system text all count), and counts
 //! [`BYTES_PER_TOKEN`] UTF-8 bytes per token, rounded up. Byte length is
 //! used rather than character count: for English the two agree (≈ 4
@@ -85,12 +85,12 @@
 //! - Output tokens of a stream without usage are estimated from text only;
 //!   reasoning tokens the upstream never streams cannot be seen.
 
-use crate::json_walk::{skip_ws, string_end, value_end};
+use crate::request::json_walk::{skip_ws, string_end, value_end};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::api::ApiKind;
-use crate::inspect::extract;
+use crate::request::api::ApiKind;
+use crate::request::extract;
 
 /// UTF-8 bytes of text counted as one token in estimates.
 pub const BYTES_PER_TOKEN: u64 = 4;
@@ -151,7 +151,7 @@ pub fn estimate_extracted_tokens(got: &extract::Extracted) -> u64 {
     // `/messages/3/...`, `/input/0/...`. Segments come in document order, so
     // counting changes of that prefix counts messages without allocating.
     let mut messages = 0u64;
-    let mut last: Option<&[crate::inspect::PathStep]> = None;
+    let mut last: Option<&[crate::request::PathStep]> = None;
     for seg in &got.segments {
         let prefix = seg.loc.0.get(..2).unwrap_or(&seg.loc.0);
         if last != Some(prefix) {

@@ -2,7 +2,7 @@
 //! that ends a blocked stream.
 //!
 //! ```
-//! use tollgate_core::inspect::sse::{encode_event, SseItem, SseParser};
+//! use tollgate_core::request::sse::{encode_event, SseItem, SseParser};
 //!
 //! let mut parser = SseParser::new(1 << 20);
 //! let mut items = Vec::new();
@@ -16,7 +16,7 @@
 //! let mut out = Vec::new();
 //! encode_event(ev, &mut out);
 //! assert_eq!(out, "event: delta\ndata: café\n\n".as_bytes());
-//! # Ok::<(), tollgate_core::inspect::sse::SseError>(())
+//! # Ok::<(), tollgate_core::request::sse::SseError>(())
 //! ```
 //!
 //! # Design
@@ -49,8 +49,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::ApiKind;
 use crate::error::{ErrorFlavor, ErrorReply};
+use crate::request::api::ApiKind;
 
 /// One dispatched Server-Sent Event.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! [`Segment`]s, and writing redactions back.
 //!
 //! ```
-//! use tollgate_core::api::ApiKind;
-//! use tollgate_core::inspect::{extract, Role};
+//! use tollgate_core::request::api::ApiKind;
+//! use tollgate_core::request::{extract, Role};
 //!
 //! let body = br#"{"model":"m","messages":[{"role":"user","content":"hi AKIA..."}]}"#;
 //! let got = extract::request(ApiKind::ChatCompletions, body).unwrap();
@@ -70,7 +70,7 @@
 //!   (or a bare JSON string) is one segment with an empty [`Loc`]: its raw
 //!   text, escapes not decoded.
 
-use crate::json_walk::{skip_ws, string_end, value_end};
+use crate::request::json_walk::{skip_ws, string_end, value_end};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
@@ -78,7 +78,7 @@ use std::sync::Arc;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::api::ApiKind;
+use crate::request::api::ApiKind;
 
 use super::{Loc, PathStep, Role, Segment};
 

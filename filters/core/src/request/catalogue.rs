@@ -1,0 +1,1382 @@
+//! The route catalogue: every endpoint of the providers' public APIs that
+//! Tollgate governs, in one table, and the one function that classifies a
+//! request against it.
+//!
+//! ```
+//! use tollgate_core::request::catalogue::{classify, Endpoint};
+//!
+//! let c = classify("POST", "/openai/deployments/gpt-4o/chat/completions?api-version=1").unwrap();
+//! let route = c.route.unwrap();
+//! assert_eq!(route.id, "azure.chat.create");
+//! assert_eq!(route.endpoint, Endpoint::Chat);
+//! assert_eq!(c.params, ["gpt-4o"]);
+//! // Spelled another way, the same route.
+//! assert_eq!(classify("POST", "//v1/./%63hat/completions").unwrap().route.unwrap().id, "openai.chat.create");
+//! // Not an endpoint of the catalogue: no route (refused unless configured).
+//! assert!(classify("POST", "/v1/nope").unwrap().route.is_none());
+//! ```
+//!
+//! # How a path is matched
+//! After [`super::path::normalize`], each route's pattern (`chat/completions`,
+//! `deployments/{}/chat/completions`) is matched against the *end* of the
+//! path, and what comes before it — the API root — must be empty or end in
+//! one of [`ROOT_MARKERS`] (`v1`, `openai`, `v1beta`, …). That covers the
+//! roots the providers and the compatible servers use (`/v1/chat/completions`,
+//! `/chat/completions`, `/openai/v1/responses`, `/openai/responses`,
+//! `/v1beta/openai/chat/completions`, `/api/v1/chat/completions`, Azure's
+//! `/openai/deployments/{d}/…` and `/models/chat/completions`) without
+//! letting an id stand for a root (`/v1/threads/{t}/messages` is the
+//! Assistants API, not Anthropic's `/v1/messages`). The method must be the
+//! route's.
+//!
+//! When several routes match, the longest pattern wins; if the matches
+//! disagree on the endpoint class or the API, the request is ambiguous and
+//! refused ([`ClassifyError::Ambiguous`]): the filters and the upstream
+//! could read it differently.
+//!
+//! # What a route says
+//! Its endpoint class (what permissions name), the shape its request body
+//! is read as ([`Shape`]), where its models are ([`ModelAt`]), the API its
+//! responses and streams speak, how it is billed ([`Billing`]), and whose
+//! error dialect it answers in. A new API is new rows here and, if its body
+//! is a new shape, a reader in [`super::facts`]; never filter code.
+//!
+//! The table is [`ROUTES`]; the README's "Route catalogue" section lists it.
+
+use super::path::{normalize, PathError, RequestPath};
+use crate::error::ErrorFlavor;
+use crate::request::api::ApiKind;
+
+/// Last segments of an API root: a route's pattern matches only after one
+/// of these (or at the very start of the path).
+pub const ROOT_MARKERS: &[&str] = &[
+    "v1",
+    "v1beta",
+    "v1alpha",
+    "v2",
+    "openai",
+    "openapi",
+    "models",
+    "anthropic",
+];
+
+/// A class of endpoints, for consumers' permissions (`endpoints` in
+/// `auth`'s configuration) and throttle rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    /// Chat completions and stored completions.
+    Chat,
+    /// Legacy completions.
+    Completions,
+    /// The Responses API.
+    Responses,
+    /// Conversations (state the Responses API reads).
+    Conversations,
+    /// Embeddings.
+    Embeddings,
+    /// Anthropic Messages (and token counting).
+    Messages,
+    /// Model listing and retrieval.
+    Models,
+    /// Image generation and edits.
+    Images,
+    /// Speech, transcription, translation.
+    Audio,
+    /// Video generation.
+    Videos,
+    /// Moderations.
+    Moderations,
+    /// File uploads and downloads.
+    Files,
+    /// Batch jobs (OpenAI batches, Anthropic message batches).
+    Batches,
+    /// Realtime sessions.
+    Realtime,
+    /// Fine-tuning jobs and deleting fine-tuned models: denied unless listed.
+    FineTuning,
+    /// Assistants, threads and runs.
+    Assistants,
+    /// Vector stores.
+    VectorStores,
+    /// Routes outside the catalogue that the configuration allows.
+    Other,
+}
+
+impl Endpoint {
+    /// Every class, in a fixed order.
+    pub const ALL: [Endpoint; 18] = [
+        Self::Chat,
+        Self::Completions,
+        Self::Responses,
+        Self::Conversations,
+        Self::Embeddings,
+        Self::Messages,
+        Self::Models,
+        Self::Images,
+        Self::Audio,
+        Self::Videos,
+        Self::Moderations,
+        Self::Files,
+        Self::Batches,
+        Self::Realtime,
+        Self::FineTuning,
+        Self::Assistants,
+        Self::VectorStores,
+        Self::Other,
+    ];
+
+    /// The class's configuration name (`chat`, `fine_tuning`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Chat => "chat",
+            Self::Completions => "completions",
+            Self::Responses => "responses",
+            Self::Conversations => "conversations",
+            Self::Embeddings => "embeddings",
+            Self::Messages => "messages",
+            Self::Models => "models",
+            Self::Images => "images",
+            Self::Audio => "audio",
+            Self::Videos => "videos",
+            Self::Moderations => "moderations",
+            Self::Files => "files",
+            Self::Batches => "batches",
+            Self::Realtime => "realtime",
+            Self::FineTuning => "fine_tuning",
+            Self::Assistants => "assistants",
+            Self::VectorStores => "vector_stores",
+            Self::Other => "other",
+        }
+    }
+
+    /// Whether a consumer with no `endpoints` list may call it: every class
+    /// but fine-tuning (which trains on data and deletes models).
+    pub fn allowed_by_default(self) -> bool {
+        self != Self::FineTuning
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whose API a route is, for the dialect of its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    /// OpenAI (and Azure OpenAI, and the OpenAI-compatible servers).
+    OpenAi,
+    /// Anthropic.
+    Anthropic,
+    /// Both serve it (models, files): Anthropic's dialect when the request
+    /// carries `anthropic-version`, else OpenAI's.
+    Shared,
+}
+
+/// How a request body is read ([`super::facts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// No body is expected (listings, retrievals, deletions, cancellations).
+    /// A body that comes anyway is read like [`Shape::Json`] with no model.
+    None,
+    /// One of the text APIs' request shapes.
+    Api(ApiKind),
+    /// A JSON object read generically: every string value is text the
+    /// model may read ([`crate::request::Role::Other`]); `models` are the
+    /// JSON paths that name a model.
+    Json {
+        /// Paths of model names (`[["model"]]`, `[["session", "model"]]`).
+        models: &'static [&'static [&'static str]],
+    },
+    /// The Conversations API: Responses input items under `items`.
+    Items,
+    /// Anthropic Message Batches: `requests[].params`, each a Messages
+    /// request.
+    MessageBatches,
+    /// OpenAI batch creation: its `endpoint` names the route every line of
+    /// the input file calls.
+    BatchCreate,
+    /// `multipart/form-data` with a `file` (uploads: a `purpose: batch`
+    /// file's lines are read as the requests they are).
+    Upload,
+    /// `multipart/form-data` of fields and media (audio, images): `model`
+    /// and `prompt` fields are read, files are media.
+    Form,
+    /// Bytes no detector can read, which may carry text (upload parts,
+    /// realtime SDP offers).
+    Opaque,
+}
+
+/// Where a route names models besides its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelAt {
+    /// The path parameter with this index (`deployments/{}`, `models/{}`).
+    Param(usize),
+    /// The first query parameter of these names that is present
+    /// (`model`, Azure's `deployment`).
+    Query(&'static [&'static str]),
+}
+
+/// How a route is billed by `throttle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Billing {
+    /// Nothing is generated: the request counts, no tokens.
+    None,
+    /// A generation: the prompt estimate and the output limit are reserved,
+    /// the upstream's usage is charged.
+    Tokens,
+    /// A model runs but has no output limit to reserve (images, speech,
+    /// moderation, token counting): the request counts and any usage the
+    /// response reports is charged.
+    Reported,
+    /// Asynchronous work whose usage is never seen on this stream (batch
+    /// input files, message batches): the reservation is the charge.
+    Deferred,
+    /// Retrieves (or cancels) a generation that may have run in the
+    /// background: a `usage` in the response settles what its creation
+    /// reserved.
+    Reconcile,
+}
+
+/// One endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// A stable id, `provider.resource.action` (in metrics, logs,
+    /// decision metadata).
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path after the API root, `{}` for one segment of any value.
+    pub pattern: &'static str,
+    /// The permission class.
+    pub endpoint: Endpoint,
+    /// How the request body is read.
+    pub shape: Shape,
+    /// Models named outside the body.
+    pub models: &'static [ModelAt],
+    /// The request must name a model (when a consumer's models are
+    /// limited, a request naming none is refused).
+    pub model_required: bool,
+    /// The API its responses and streams speak ([`ApiKind::Unknown`]:
+    /// read generically).
+    pub response: ApiKind,
+    /// How `throttle` bills it.
+    pub billing: Billing,
+    /// Whose dialect its errors speak.
+    pub provider: Provider,
+    /// The route upgrades to a WebSocket (realtime): what flows over it
+    /// cannot be inspected.
+    pub upgrade: bool,
+}
+
+impl Route {
+    const fn new(
+        id: &'static str,
+        method: &'static str,
+        pattern: &'static str,
+        endpoint: Endpoint,
+    ) -> Self {
+        Self {
+            id,
+            method,
+            pattern,
+            endpoint,
+            shape: Shape::None,
+            models: &[],
+            model_required: false,
+            response: ApiKind::Unknown,
+            billing: Billing::None,
+            provider: Provider::OpenAi,
+            upgrade: false,
+        }
+    }
+
+    /// A text API: its request shape, response dialect and token billing.
+    const fn api(mut self, api: ApiKind) -> Self {
+        self.shape = Shape::Api(api);
+        self.response = api;
+        self.billing = Billing::Tokens;
+        self.model_required = true;
+        self
+    }
+
+    const fn shape(mut self, shape: Shape) -> Self {
+        self.shape = shape;
+        self
+    }
+
+    const fn json(mut self) -> Self {
+        self.shape = Shape::Json {
+            models: &[&["model"]],
+        };
+        self
+    }
+
+    const fn reply(mut self, api: ApiKind) -> Self {
+        self.response = api;
+        self
+    }
+
+    const fn bill(mut self, billing: Billing) -> Self {
+        self.billing = billing;
+        self
+    }
+
+    const fn at(mut self, models: &'static [ModelAt]) -> Self {
+        self.models = models;
+        self
+    }
+
+    const fn requires_model(mut self) -> Self {
+        self.model_required = true;
+        self
+    }
+
+    const fn optional_model(mut self) -> Self {
+        self.model_required = false;
+        self
+    }
+
+    const fn anthropic(mut self) -> Self {
+        self.provider = Provider::Anthropic;
+        self
+    }
+
+    const fn shared(mut self) -> Self {
+        self.provider = Provider::Shared;
+        self
+    }
+
+    const fn upgrade(mut self) -> Self {
+        self.upgrade = true;
+        self
+    }
+
+    /// Whether a body of this route is JSON the filters read.
+    pub fn reads_json(&self) -> bool {
+        matches!(
+            self.shape,
+            Shape::Api(_)
+                | Shape::Json { .. }
+                | Shape::Items
+                | Shape::MessageBatches
+                | Shape::BatchCreate
+        )
+    }
+
+    /// The dialect of this route's errors, given whether the request
+    /// carries `anthropic-version`.
+    pub fn flavor(&self, anthropic_header: bool) -> ErrorFlavor {
+        match self.provider {
+            Provider::Anthropic => ErrorFlavor::Anthropic,
+            Provider::Shared if anthropic_header => ErrorFlavor::Anthropic,
+            _ => ErrorFlavor::OpenAi,
+        }
+    }
+
+    fn segments(&self) -> impl DoubleEndedIterator<Item = &'static str> + Clone {
+        self.pattern.split('/')
+    }
+}
+
+use ApiKind::{
+    ChatCompletions as CHAT, Completions as COMPL, Embeddings as EMB, Messages as MSG,
+    Responses as RESP,
+};
+use Endpoint as E;
+
+const DEPLOYMENT: &[ModelAt] = &[ModelAt::Param(0)];
+const MODEL_PARAM: &[ModelAt] = &[ModelAt::Param(0)];
+const MODEL_QUERY: &[ModelAt] = &[ModelAt::Query(&["model", "deployment"])];
+
+/// Every route Tollgate governs. Ids are stable: they appear in metrics,
+/// logs and decision metadata.
+pub const ROUTES: &[Route] = &[
+    // --- OpenAI chat completions (and Azure deployments) ---------------
+    Route::new("openai.chat.create", "POST", "chat/completions", E::Chat).api(CHAT),
+    Route::new(
+        "azure.chat.create",
+        "POST",
+        "deployments/{}/chat/completions",
+        E::Chat,
+    )
+    .api(CHAT)
+    .at(DEPLOYMENT)
+    .optional_model(),
+    Route::new(
+        "azure.extensions.chat.create",
+        "POST",
+        "deployments/{}/extensions/chat/completions",
+        E::Chat,
+    )
+    .api(CHAT)
+    .at(DEPLOYMENT)
+    .optional_model(),
+    Route::new("openai.chat.list", "GET", "chat/completions", E::Chat),
+    Route::new(
+        "openai.chat.retrieve",
+        "GET",
+        "chat/completions/{}",
+        E::Chat,
+    )
+    .reply(CHAT),
+    Route::new("openai.chat.update", "POST", "chat/completions/{}", E::Chat)
+        .json()
+        .reply(CHAT),
+    Route::new(
+        "openai.chat.delete",
+        "DELETE",
+        "chat/completions/{}",
+        E::Chat,
+    ),
+    Route::new(
+        "openai.chat.messages",
+        "GET",
+        "chat/completions/{}/messages",
+        E::Chat,
+    ),
+    // --- Legacy completions ---------------------------------------------
+    Route::new(
+        "openai.completions.create",
+        "POST",
+        "completions",
+        E::Completions,
+    )
+    .api(COMPL),
+    Route::new(
+        "azure.completions.create",
+        "POST",
+        "deployments/{}/completions",
+        E::Completions,
+    )
+    .api(COMPL)
+    .at(DEPLOYMENT)
+    .optional_model(),
+    // --- Responses -------------------------------------------------------
+    Route::new("openai.responses.create", "POST", "responses", E::Responses).api(RESP),
+    Route::new(
+        "openai.responses.retrieve",
+        "GET",
+        "responses/{}",
+        E::Responses,
+    )
+    .reply(RESP)
+    .bill(Billing::Reconcile),
+    Route::new(
+        "openai.responses.cancel",
+        "POST",
+        "responses/{}/cancel",
+        E::Responses,
+    )
+    .reply(RESP)
+    .bill(Billing::Reconcile),
+    Route::new(
+        "openai.responses.delete",
+        "DELETE",
+        "responses/{}",
+        E::Responses,
+    ),
+    Route::new(
+        "openai.responses.input_items",
+        "GET",
+        "responses/{}/input_items",
+        E::Responses,
+    ),
+    Route::new(
+        "openai.responses.input_tokens",
+        "POST",
+        "responses/input_tokens",
+        E::Responses,
+    )
+    .api(RESP)
+    .reply(ApiKind::Unknown)
+    .bill(Billing::Reported)
+    .optional_model(),
+    Route::new(
+        "openai.responses.compact",
+        "POST",
+        "responses/compact",
+        E::Responses,
+    )
+    .api(RESP)
+    .bill(Billing::Reported),
+    // --- Conversations ---------------------------------------------------
+    Route::new(
+        "openai.conversations.create",
+        "POST",
+        "conversations",
+        E::Conversations,
+    )
+    .shape(Shape::Items),
+    Route::new(
+        "openai.conversations.retrieve",
+        "GET",
+        "conversations/{}",
+        E::Conversations,
+    ),
+    Route::new(
+        "openai.conversations.update",
+        "POST",
+        "conversations/{}",
+        E::Conversations,
+    )
+    .json(),
+    Route::new(
+        "openai.conversations.delete",
+        "DELETE",
+        "conversations/{}",
+        E::Conversations,
+    ),
+    Route::new(
+        "openai.conversations.items.create",
+        "POST",
+        "conversations/{}/items",
+        E::Conversations,
+    )
+    .shape(Shape::Items),
+    Route::new(
+        "openai.conversations.items.list",
+        "GET",
+        "conversations/{}/items",
+        E::Conversations,
+    ),
+    Route::new(
+        "openai.conversations.items.retrieve",
+        "GET",
+        "conversations/{}/items/{}",
+        E::Conversations,
+    ),
+    Route::new(
+        "openai.conversations.items.delete",
+        "DELETE",
+        "conversations/{}/items/{}",
+        E::Conversations,
+    ),
+    // --- Embeddings, moderations ----------------------------------------
+    Route::new(
+        "openai.embeddings.create",
+        "POST",
+        "embeddings",
+        E::Embeddings,
+    )
+    .api(EMB),
+    Route::new(
+        "azure.embeddings.create",
+        "POST",
+        "deployments/{}/embeddings",
+        E::Embeddings,
+    )
+    .api(EMB)
+    .at(DEPLOYMENT)
+    .optional_model(),
+    Route::new(
+        "openai.moderations.create",
+        "POST",
+        "moderations",
+        E::Moderations,
+    )
+    .json()
+    .bill(Billing::Reported),
+    // --- Images ----------------------------------------------------------
+    Route::new(
+        "openai.images.generate",
+        "POST",
+        "images/generations",
+        E::Images,
+    )
+    .json()
+    .requires_model()
+    .bill(Billing::Reported),
+    Route::new(
+        "azure.images.generate",
+        "POST",
+        "deployments/{}/images/generations",
+        E::Images,
+    )
+    .json()
+    .at(DEPLOYMENT)
+    .bill(Billing::Reported),
+    Route::new("openai.images.edit", "POST", "images/edits", E::Images)
+        .shape(Shape::Form)
+        .bill(Billing::Reported),
+    Route::new(
+        "azure.images.edit",
+        "POST",
+        "deployments/{}/images/edits",
+        E::Images,
+    )
+    .shape(Shape::Form)
+    .at(DEPLOYMENT)
+    .bill(Billing::Reported),
+    Route::new(
+        "openai.images.variation",
+        "POST",
+        "images/variations",
+        E::Images,
+    )
+    .shape(Shape::Form)
+    .bill(Billing::Reported),
+    // --- Audio -----------------------------------------------------------
+    Route::new("openai.audio.speech", "POST", "audio/speech", E::Audio)
+        .json()
+        .requires_model()
+        .bill(Billing::Reported),
+    Route::new(
+        "azure.audio.speech",
+        "POST",
+        "deployments/{}/audio/speech",
+        E::Audio,
+    )
+    .json()
+    .at(DEPLOYMENT)
+    .bill(Billing::Reported),
+    Route::new(
+        "openai.audio.transcribe",
+        "POST",
+        "audio/transcriptions",
+        E::Audio,
+    )
+    .shape(Shape::Form)
+    .requires_model()
+    .bill(Billing::Reported),
+    Route::new(
+        "azure.audio.transcribe",
+        "POST",
+        "deployments/{}/audio/transcriptions",
+        E::Audio,
+    )
+    .shape(Shape::Form)
+    .at(DEPLOYMENT)
+    .bill(Billing::Reported),
+    Route::new(
+        "openai.audio.translate",
+        "POST",
+        "audio/translations",
+        E::Audio,
+    )
+    .shape(Shape::Form)
+    .requires_model()
+    .bill(Billing::Reported),
+    Route::new(
+        "azure.audio.translate",
+        "POST",
+        "deployments/{}/audio/translations",
+        E::Audio,
+    )
+    .shape(Shape::Form)
+    .at(DEPLOYMENT)
+    .bill(Billing::Reported),
+    // --- Videos ----------------------------------------------------------
+    Route::new("openai.videos.create", "POST", "videos", E::Videos)
+        .shape(Shape::Form)
+        .requires_model()
+        .bill(Billing::Reported),
+    Route::new("openai.videos.remix", "POST", "videos/{}/remix", E::Videos)
+        .json()
+        .bill(Billing::Reported),
+    Route::new("openai.videos.list", "GET", "videos", E::Videos),
+    Route::new("openai.videos.retrieve", "GET", "videos/{}", E::Videos),
+    Route::new("openai.videos.delete", "DELETE", "videos/{}", E::Videos),
+    Route::new(
+        "openai.videos.content",
+        "GET",
+        "videos/{}/content",
+        E::Videos,
+    ),
+    // --- Files and uploads (Anthropic's files API has the same paths) ----
+    Route::new("files.upload", "POST", "files", E::Files)
+        .shape(Shape::Upload)
+        .bill(Billing::Deferred)
+        .shared(),
+    Route::new("files.list", "GET", "files", E::Files).shared(),
+    Route::new("files.retrieve", "GET", "files/{}", E::Files).shared(),
+    Route::new("files.delete", "DELETE", "files/{}", E::Files).shared(),
+    Route::new("files.content", "GET", "files/{}/content", E::Files).shared(),
+    Route::new("openai.uploads.create", "POST", "uploads", E::Files).json(),
+    Route::new("openai.uploads.part", "POST", "uploads/{}/parts", E::Files).shape(Shape::Opaque),
+    Route::new(
+        "openai.uploads.complete",
+        "POST",
+        "uploads/{}/complete",
+        E::Files,
+    )
+    .json(),
+    Route::new(
+        "openai.uploads.cancel",
+        "POST",
+        "uploads/{}/cancel",
+        E::Files,
+    ),
+    // --- Batches ---------------------------------------------------------
+    Route::new("openai.batches.create", "POST", "batches", E::Batches).shape(Shape::BatchCreate),
+    Route::new("openai.batches.list", "GET", "batches", E::Batches),
+    Route::new("openai.batches.retrieve", "GET", "batches/{}", E::Batches),
+    Route::new(
+        "openai.batches.cancel",
+        "POST",
+        "batches/{}/cancel",
+        E::Batches,
+    ),
+    // --- Models (both providers) ----------------------------------------
+    Route::new("models.list", "GET", "models", E::Models).shared(),
+    Route::new("models.retrieve", "GET", "models/{}", E::Models)
+        .at(MODEL_PARAM)
+        .shared(),
+    Route::new("openai.models.delete", "DELETE", "models/{}", E::FineTuning).at(MODEL_PARAM),
+    // --- Fine-tuning -----------------------------------------------------
+    Route::new(
+        "openai.fine_tuning.create",
+        "POST",
+        "fine_tuning/jobs",
+        E::FineTuning,
+    )
+    .json()
+    .requires_model(),
+    Route::new(
+        "openai.fine_tuning.list",
+        "GET",
+        "fine_tuning/jobs",
+        E::FineTuning,
+    ),
+    Route::new(
+        "openai.fine_tuning.retrieve",
+        "GET",
+        "fine_tuning/jobs/{}",
+        E::FineTuning,
+    ),
+    Route::new(
+        "openai.fine_tuning.events",
+        "GET",
+        "fine_tuning/jobs/{}/events",
+        E::FineTuning,
+    ),
+    Route::new(
+        "openai.fine_tuning.checkpoints",
+        "GET",
+        "fine_tuning/jobs/{}/checkpoints",
+        E::FineTuning,
+    ),
+    Route::new(
+        "openai.fine_tuning.cancel",
+        "POST",
+        "fine_tuning/jobs/{}/cancel",
+        E::FineTuning,
+    ),
+    Route::new(
+        "openai.fine_tuning.pause",
+        "POST",
+        "fine_tuning/jobs/{}/pause",
+        E::FineTuning,
+    ),
+    Route::new(
+        "openai.fine_tuning.resume",
+        "POST",
+        "fine_tuning/jobs/{}/resume",
+        E::FineTuning,
+    ),
+    // --- Realtime --------------------------------------------------------
+    Route::new("openai.realtime.connect", "GET", "realtime", E::Realtime)
+        .at(MODEL_QUERY)
+        .requires_model()
+        .upgrade(),
+    Route::new(
+        "openai.realtime.client_secrets",
+        "POST",
+        "realtime/client_secrets",
+        E::Realtime,
+    )
+    .shape(Shape::Json {
+        models: &[&["session", "model"], &["model"]],
+    }),
+    Route::new(
+        "openai.realtime.sessions",
+        "POST",
+        "realtime/sessions",
+        E::Realtime,
+    )
+    .json(),
+    Route::new(
+        "openai.realtime.transcription_sessions",
+        "POST",
+        "realtime/transcription_sessions",
+        E::Realtime,
+    )
+    .shape(Shape::Json {
+        models: &[&["input_audio_transcription", "model"], &["model"]],
+    }),
+    Route::new(
+        "openai.realtime.calls",
+        "POST",
+        "realtime/calls",
+        E::Realtime,
+    )
+    .shape(Shape::Opaque)
+    .at(MODEL_QUERY),
+    // --- Assistants, threads, runs (beta; still served by Azure) --------
+    Route::new(
+        "openai.assistants.create",
+        "POST",
+        "assistants",
+        E::Assistants,
+    )
+    .json()
+    .requires_model(),
+    Route::new("openai.assistants.list", "GET", "assistants", E::Assistants),
+    Route::new(
+        "openai.assistants.retrieve",
+        "GET",
+        "assistants/{}",
+        E::Assistants,
+    ),
+    Route::new(
+        "openai.assistants.update",
+        "POST",
+        "assistants/{}",
+        E::Assistants,
+    )
+    .json(),
+    Route::new(
+        "openai.assistants.delete",
+        "DELETE",
+        "assistants/{}",
+        E::Assistants,
+    ),
+    Route::new("openai.threads.create", "POST", "threads", E::Assistants).json(),
+    Route::new(
+        "openai.threads.create_and_run",
+        "POST",
+        "threads/runs",
+        E::Assistants,
+    )
+    .json()
+    .bill(Billing::Reported),
+    Route::new(
+        "openai.threads.retrieve",
+        "GET",
+        "threads/{}",
+        E::Assistants,
+    ),
+    Route::new("openai.threads.update", "POST", "threads/{}", E::Assistants).json(),
+    Route::new(
+        "openai.threads.delete",
+        "DELETE",
+        "threads/{}",
+        E::Assistants,
+    ),
+    Route::new(
+        "openai.threads.messages.create",
+        "POST",
+        "threads/{}/messages",
+        E::Assistants,
+    )
+    .json(),
+    Route::new(
+        "openai.threads.messages.list",
+        "GET",
+        "threads/{}/messages",
+        E::Assistants,
+    ),
+    Route::new(
+        "openai.threads.messages.retrieve",
+        "GET",
+        "threads/{}/messages/{}",
+        E::Assistants,
+    ),
+    Route::new(
+        "openai.threads.messages.update",
+        "POST",
+        "threads/{}/messages/{}",
+        E::Assistants,
+    )
+    .json(),
+    Route::new(
+        "openai.threads.messages.delete",
+        "DELETE",
+        "threads/{}/messages/{}",
+        E::Assistants,
+    ),
+    Route::new(
+        "openai.threads.runs.create",
+        "POST",
+        "threads/{}/runs",
+        E::Assistants,
+    )
+    .json()
+    .bill(Billing::Reported),
+    Route::new(
+        "openai.threads.runs.list",
+        "GET",
+        "threads/{}/runs",
+        E::Assistants,
+    ),
+    Route::new(
+        "openai.threads.runs.retrieve",
+        "GET",
+        "threads/{}/runs/{}",
+        E::Assistants,
+    ),
+    Route::new(
+        "openai.threads.runs.update",
+        "POST",
+        "threads/{}/runs/{}",
+        E::Assistants,
+    )
+    .json(),
+    Route::new(
+        "openai.threads.runs.submit_tool_outputs",
+        "POST",
+        "threads/{}/runs/{}/submit_tool_outputs",
+        E::Assistants,
+    )
+    .json()
+    .bill(Billing::Reported),
+    Route::new(
+        "openai.threads.runs.cancel",
+        "POST",
+        "threads/{}/runs/{}/cancel",
+        E::Assistants,
+    ),
+    Route::new(
+        "openai.threads.runs.steps.list",
+        "GET",
+        "threads/{}/runs/{}/steps",
+        E::Assistants,
+    ),
+    Route::new(
+        "openai.threads.runs.steps.retrieve",
+        "GET",
+        "threads/{}/runs/{}/steps/{}",
+        E::Assistants,
+    ),
+    // --- Vector stores ---------------------------------------------------
+    Route::new(
+        "openai.vector_stores.create",
+        "POST",
+        "vector_stores",
+        E::VectorStores,
+    )
+    .json(),
+    Route::new(
+        "openai.vector_stores.list",
+        "GET",
+        "vector_stores",
+        E::VectorStores,
+    ),
+    Route::new(
+        "openai.vector_stores.retrieve",
+        "GET",
+        "vector_stores/{}",
+        E::VectorStores,
+    ),
+    Route::new(
+        "openai.vector_stores.update",
+        "POST",
+        "vector_stores/{}",
+        E::VectorStores,
+    )
+    .json(),
+    Route::new(
+        "openai.vector_stores.delete",
+        "DELETE",
+        "vector_stores/{}",
+        E::VectorStores,
+    ),
+    Route::new(
+        "openai.vector_stores.search",
+        "POST",
+        "vector_stores/{}/search",
+        E::VectorStores,
+    )
+    .json()
+    .bill(Billing::Reported),
+    Route::new(
+        "openai.vector_stores.files.create",
+        "POST",
+        "vector_stores/{}/files",
+        E::VectorStores,
+    )
+    .json(),
+    Route::new(
+        "openai.vector_stores.files.list",
+        "GET",
+        "vector_stores/{}/files",
+        E::VectorStores,
+    ),
+    Route::new(
+        "openai.vector_stores.files.retrieve",
+        "GET",
+        "vector_stores/{}/files/{}",
+        E::VectorStores,
+    ),
+    Route::new(
+        "openai.vector_stores.files.update",
+        "POST",
+        "vector_stores/{}/files/{}",
+        E::VectorStores,
+    )
+    .json(),
+    Route::new(
+        "openai.vector_stores.files.delete",
+        "DELETE",
+        "vector_stores/{}/files/{}",
+        E::VectorStores,
+    ),
+    Route::new(
+        "openai.vector_stores.files.content",
+        "GET",
+        "vector_stores/{}/files/{}/content",
+        E::VectorStores,
+    ),
+    Route::new(
+        "openai.vector_stores.file_batches.create",
+        "POST",
+        "vector_stores/{}/file_batches",
+        E::VectorStores,
+    )
+    .json(),
+    Route::new(
+        "openai.vector_stores.file_batches.retrieve",
+        "GET",
+        "vector_stores/{}/file_batches/{}",
+        E::VectorStores,
+    ),
+    Route::new(
+        "openai.vector_stores.file_batches.cancel",
+        "POST",
+        "vector_stores/{}/file_batches/{}/cancel",
+        E::VectorStores,
+    ),
+    Route::new(
+        "openai.vector_stores.file_batches.files",
+        "GET",
+        "vector_stores/{}/file_batches/{}/files",
+        E::VectorStores,
+    ),
+    // --- Anthropic -------------------------------------------------------
+    Route::new("anthropic.messages.create", "POST", "messages", E::Messages)
+        .api(MSG)
+        .anthropic(),
+    Route::new(
+        "anthropic.messages.count_tokens",
+        "POST",
+        "messages/count_tokens",
+        E::Messages,
+    )
+    .api(MSG)
+    .reply(ApiKind::Unknown)
+    .bill(Billing::Reported)
+    .anthropic(),
+    Route::new(
+        "anthropic.batches.create",
+        "POST",
+        "messages/batches",
+        E::Batches,
+    )
+    .shape(Shape::MessageBatches)
+    .bill(Billing::Deferred)
+    .anthropic(),
+    Route::new(
+        "anthropic.batches.list",
+        "GET",
+        "messages/batches",
+        E::Batches,
+    )
+    .anthropic(),
+    Route::new(
+        "anthropic.batches.retrieve",
+        "GET",
+        "messages/batches/{}",
+        E::Batches,
+    )
+    .anthropic(),
+    Route::new(
+        "anthropic.batches.results",
+        "GET",
+        "messages/batches/{}/results",
+        E::Batches,
+    )
+    .anthropic(),
+    Route::new(
+        "anthropic.batches.cancel",
+        "POST",
+        "messages/batches/{}/cancel",
+        E::Batches,
+    )
+    .anthropic(),
+    Route::new(
+        "anthropic.batches.delete",
+        "DELETE",
+        "messages/batches/{}",
+        E::Batches,
+    )
+    .anthropic(),
+];
+
+/// A request, classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    /// The route, or `None` for a path the catalogue does not know.
+    pub route: Option<&'static Route>,
+    /// The normalised path.
+    pub path: RequestPath,
+    /// The values of the route's `{}` segments, in order.
+    pub params: Vec<String>,
+}
+
+/// Why a request cannot be classified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ClassifyError {
+    /// The path cannot be normalised.
+    #[error(transparent)]
+    Path(#[from] PathError),
+    /// Routes of different classes match: the path could mean either.
+    #[error("the path matches endpoints of different kinds")]
+    Ambiguous,
+}
+
+impl ClassifyError {
+    /// A short fixed name for metrics and logs.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::Path(e) => e.reason(),
+            Self::Ambiguous => "ambiguous_route",
+        }
+    }
+}
+
+/// Matches `route` against the end of `segments`: the params when it
+/// matches after an API root.
+fn match_route(route: &Route, segments: &[String]) -> Option<Vec<String>> {
+    let n = route.segments().count();
+    let start = segments.len().checked_sub(n)?;
+    let (root, tail) = segments.split_at(start);
+    if let Some(last) = root.last() {
+        if !ROOT_MARKERS.contains(&last.as_str()) {
+            return None;
+        }
+    }
+    let mut params = Vec::new();
+    for (want, got) in route.segments().zip(tail) {
+        if want == "{}" {
+            params.push(got.clone());
+        } else if want != got {
+            return None;
+        }
+    }
+    Some(params)
+}
+
+/// Classifies a request by method and raw `:path` (see the module docs).
+pub fn classify(method: &str, raw_path: &str) -> Result<Classified, ClassifyError> {
+    let path = normalize(raw_path)?;
+    classify_path(method, path)
+}
+
+/// [`classify`] for an already normalised path.
+pub fn classify_path(method: &str, path: RequestPath) -> Result<Classified, ClassifyError> {
+    let mut best: Option<(&'static Route, Vec<String>, usize)> = None;
+    let mut disagree = false;
+    for route in ROUTES {
+        if !route.method.eq_ignore_ascii_case(method) {
+            continue;
+        }
+        let Some(params) = match_route(route, path.segments()) else {
+            continue;
+        };
+        let len = route.segments().count();
+        if let Some((b, _, _)) = &best {
+            if b.endpoint != route.endpoint
+                || b.response != route.response
+                || b.shape != route.shape
+            {
+                disagree = true;
+            }
+        }
+        if best.as_ref().is_none_or(|(_, _, l)| len > *l) {
+            best = Some((route, params, len));
+        }
+    }
+    if disagree {
+        return Err(ClassifyError::Ambiguous);
+    }
+    Ok(match best {
+        Some((route, params, _)) => Classified {
+            route: Some(route),
+            path,
+            params,
+        },
+        None => Classified {
+            route: None,
+            path,
+            params: Vec::new(),
+        },
+    })
+}
+
+/// The route with this id.
+pub fn by_id(id: &str) -> Option<&'static Route> {
+    ROUTES.iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(method: &str, path: &str) -> Option<&'static str> {
+        classify(method, path).unwrap().route.map(|r| r.id)
+    }
+
+    #[test]
+    fn spellings_of_one_route() {
+        let chat = [
+            "/v1/chat/completions",
+            "/chat/completions",
+            "//v1//chat/completions/",
+            "/v1/./chat/completions",
+            "/v1/%63hat/completions",
+            "/v1/x/../chat/completions",
+            "/v1/chat/completions?stream=true",
+            "/openai/v1/chat/completions",
+            "/v1beta/openai/chat/completions",
+            "/api/v1/chat/completions",
+            "/inference/v1/chat/completions",
+            "/models/chat/completions",
+            "/v1/projects/p/locations/l/endpoints/openapi/chat/completions",
+        ];
+        for p in chat {
+            assert_eq!(id("POST", p), Some("openai.chat.create"), "{p}");
+            assert_eq!(id("post", p), Some("openai.chat.create"), "{p}");
+        }
+        assert_eq!(
+            id(
+                "POST",
+                "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
+            ),
+            Some("azure.chat.create")
+        );
+        assert_eq!(
+            id("POST", "/openai/responses?api-version=2025-03-01-preview"),
+            Some("openai.responses.create")
+        );
+        assert_eq!(
+            id("POST", "/openai/v1/responses"),
+            Some("openai.responses.create")
+        );
+    }
+
+    #[test]
+    fn not_in_the_catalogue() {
+        for (m, p) in [
+            ("POST", "/v1/nope"),
+            ("POST", "/V1/Chat/Completions"),
+            ("POST", "/litellm/chat/completions"),
+            ("PUT", "/v1/chat/completions"),
+            ("POST", "/healthz"),
+            ("GET", "/"),
+            ("POST", "/v1/chat/completions;x=1"),
+            ("POST", "/v1/chat/completions%20"),
+        ] {
+            assert_eq!(id(m, p), None, "{m} {p}");
+        }
+    }
+
+    #[test]
+    fn ids_are_not_roots() {
+        assert_eq!(
+            id("POST", "/v1/threads/thread_1/messages"),
+            Some("openai.threads.messages.create")
+        );
+        assert_eq!(
+            id("POST", "/v1/messages"),
+            Some("anthropic.messages.create")
+        );
+        assert_eq!(
+            id("POST", "/v1/messages/count_tokens"),
+            Some("anthropic.messages.count_tokens")
+        );
+        assert_eq!(
+            id("POST", "/v1/messages/batches"),
+            Some("anthropic.batches.create")
+        );
+        assert_eq!(
+            id("GET", "/v1/chat/completions/chatcmpl-1"),
+            Some("openai.chat.retrieve")
+        );
+        assert_eq!(
+            id("GET", "/v1/responses/resp_1"),
+            Some("openai.responses.retrieve")
+        );
+        assert_eq!(
+            id("GET", "/v1/models/ft:gpt-4o-mini:org::1"),
+            Some("models.retrieve")
+        );
+        assert_eq!(
+            id("DELETE", "/v1/models/ft:x"),
+            Some("openai.models.delete")
+        );
+        assert_eq!(
+            id("GET", "/v1/realtime?model=gpt-realtime"),
+            Some("openai.realtime.connect")
+        );
+    }
+
+    #[test]
+    fn disagreeing_matches_are_ambiguous() {
+        // Assistants messages under a thread named like a root, or
+        // Anthropic messages under a root named like a thread?
+        assert_eq!(
+            classify("POST", "/v1/threads/v1/messages").unwrap_err(),
+            ClassifyError::Ambiguous
+        );
+        // A deployment named like a root is still one route's class.
+        let c = classify("POST", "/openai/deployments/v1/chat/completions").unwrap();
+        assert_eq!(c.route.map(|r| r.id), Some("azure.chat.create"));
+        assert_eq!(c.params, ["v1"]);
+    }
+
+    #[test]
+    fn path_errors_are_refusals() {
+        assert_eq!(
+            classify("POST", "/v1/chat%2Fcompletions"),
+            Err(ClassifyError::Path(PathError::EncodedSeparator))
+        );
+    }
+
+    #[test]
+    fn the_table_is_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for r in ROUTES {
+            assert!(seen.insert(r.id), "duplicate id {}", r.id);
+            assert!(matches!(r.method, "GET" | "POST" | "DELETE"), "{}", r.id);
+            assert!(
+                !r.pattern.starts_with('/') && !r.pattern.ends_with('/'),
+                "{}",
+                r.id
+            );
+            let params = r.segments().filter(|s| *s == "{}").count();
+            for m in r.models {
+                if let ModelAt::Param(i) = m {
+                    assert!(*i < params, "{}: model param {i}", r.id);
+                }
+            }
+            // Every route is reachable by its own canonical path.
+            let path = format!("/v1/{}", r.pattern.replace("{}", "x_1"));
+            let got = classify(r.method, &path).unwrap().route.map(|r| r.id);
+            assert_eq!(got, Some(r.id), "{path}");
+            // No two routes share method and pattern.
+            for o in ROUTES {
+                if o.id != r.id {
+                    assert!(
+                        !(o.method == r.method && o.pattern == r.pattern),
+                        "{} and {}",
+                        r.id,
+                        o.id
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The request model: one understanding of an LLM request, shared by every
+//! filter, so that a request is governed the same way whichever filter
+//! looks at it and however it is spelled.
+//!
+//! - [`path`]: one path normalisation (percent-decoding of unreserved
+//!   characters, dot segments, repeated slashes; ambiguous encodings
+//!   refused).
+//! - [`catalogue`]: the route table (which API, which endpoint class, where
+//!   its models are, how its body is read and billed) and the classifier.
+//! - [`decompress`]: the one bounded inflater for request bodies.
+//! - [`extract`]: the body parsed once into [`Segment`]s and facts (models,
+//!   stream flag, output limits, opaque parts).
+//! - [`sse`]: the Server-Sent Events parser and encoder every stream reader
+//!   uses.
+//! - [`api`]: the API dialects ([`api::ApiKind`]) bodies and streams speak.
+
+pub mod api;
+pub mod catalogue;
+pub mod decompress;
+pub mod extract;
+pub(crate) mod json_walk;
+pub mod path;
+pub mod sse;
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// Who wrote a piece of text, as the model sees it. Policy can treat them
+/// differently: tool results and retrieved documents are where indirect
+/// injection arrives; system text is the developer's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// System / developer instructions, tool definitions.
+    System,
+    /// The end user's text.
+    User,
+    /// Model output: completions, earlier assistant turns, tool-call
+    /// arguments the model wrote.
+    Assistant,
+    /// Tool results, function outputs, attached documents: text the model
+    /// reads but no person in the conversation wrote.
+    Tool,
+    /// Text whose author the API shape does not say (embeddings input,
+    /// legacy completions prompts, unknown APIs).
+    Other,
+}
+
+impl Role {
+    /// Every role, in a fixed order.
+    pub const ALL: [Role; 5] = [
+        Role::System,
+        Role::User,
+        Role::Assistant,
+        Role::Tool,
+        Role::Other,
+    ];
+
+    /// The name used in config, metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+            Role::Tool => "tool",
+            Role::Other => "other",
+        }
+    }
+}
+
+/// One step of a path into a JSON document.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathStep {
+    /// An object member.
+    Key(Arc<str>),
+    /// An array element.
+    Index(usize),
+}
+
+/// Where a [`Segment`]'s text lives in its JSON document: the path to a JSON
+/// string value. Empty for a body that is not JSON (the whole body is the
+/// text).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Loc(pub Vec<PathStep>);
+
+impl fmt::Display for Loc {
+    /// A JSON-pointer-like rendering, e.g. `/messages/1/content/0/text`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("/");
+        }
+        for step in &self.0 {
+            match step {
+                PathStep::Key(k) => write!(f, "/{k}")?,
+                PathStep::Index(i) => write!(f, "/{i}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A piece of text a model will read (or wrote), with its author and place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// Who wrote it.
+    pub role: Role,
+    /// The text: the JSON string value, unescaped.
+    pub text: String,
+    /// Where it is in the document.
+    pub loc: Loc,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loc_renders_as_a_pointer() {
+        let loc = Loc(vec![
+            PathStep::Key("messages".into()),
+            PathStep::Index(1),
+            PathStep::Key("content".into()),
+        ]);
+        assert_eq!(loc.to_string(), "/messages/1/content");
+        assert_eq!(Loc::default().to_string(), "/");
+    }
+}
