@@ -357,11 +357,7 @@ impl Engine {
     /// from `role` going in `direction` (findings whose action is `off` are
     /// left out). What `scripts/eval-detect` measures.
     pub fn detect(&self, direction: Direction, path: &str, role: Role, text: &str) -> Vec<Finding> {
-        let segment = Segment {
-            role,
-            text: text.to_owned(),
-            loc: Loc::default(),
-        };
+        let segment = Segment::plain(role, text, Loc::default());
         let extracted = Extracted {
             segments: vec![segment],
             ..Extracted::default()
@@ -397,7 +393,7 @@ impl Engine {
             return verdict;
         }
         if !edits.is_empty() {
-            verdict.outcome = match extract::rewrite(body, &edits) {
+            verdict.outcome = match extracted.rewrite(body, &edits) {
                 Ok(bytes) => Outcome::Rewrite(bytes),
                 // A redaction that cannot be written back must not let the
                 // original through.
@@ -449,10 +445,16 @@ impl Engine {
                 self.output.scan(text, system, &mut matches);
             }
             let mut redactions: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+            // Text that cannot be rewritten (a schema's keys) cannot be
+            // redacted either: what would be redacted is blocked.
+            let rewritable = segment.encode("").is_some();
             for m in &matches {
-                let action = self.action(m.family, direction, path, segment.role);
+                let mut action = self.action(m.family, direction, path, segment.role);
                 if action == Action::Off {
                     continue;
+                }
+                if action == Action::Redact && !rewritable {
+                    action = Action::Block;
                 }
                 verdict.push(Finding {
                     family: m.family,
@@ -475,11 +477,12 @@ impl Engine {
                     .map(|(r, s)| (r.clone(), s.as_str()))
                     .collect();
                 let new_text = super::replace_ranges(text, &refs);
-                edits.push((segment.loc.clone(), new_text.clone()));
+                if let Some(value) = segment.encode(&new_text) {
+                    edits.push((segment.loc.clone(), value));
+                }
                 forwarded.push(Segment {
-                    role: segment.role,
                     text: new_text,
-                    loc: segment.loc.clone(),
+                    ..segment.clone()
                 });
             }
         }
@@ -616,6 +619,12 @@ fn safe_loc(loc: &Loc) -> Arc<str> {
             crate::request::PathStep::Key(_) => out.push('*'),
             crate::request::PathStep::Index(i) => {
                 let _ = write!(out, "{i}");
+            }
+            crate::request::PathStep::Part(i) => {
+                let _ = write!(out, "part[{i}]");
+            }
+            crate::request::PathStep::Line(i) => {
+                let _ = write!(out, "line[{i}]");
             }
         }
         if out.len() > MAX_LOC_CHARS {

@@ -19,6 +19,7 @@ pub mod catalogue;
 pub mod decompress;
 pub mod extract;
 pub(crate) mod json_walk;
+pub mod multipart;
 pub mod path;
 pub mod sse;
 
@@ -78,6 +79,10 @@ pub enum PathStep {
     Key(Arc<str>),
     /// An array element.
     Index(usize),
+    /// A part of a `multipart/form-data` body.
+    Part(usize),
+    /// A line of a JSON Lines file.
+    Line(usize),
 }
 
 /// Where a [`Segment`]'s text lives in its JSON document: the path to a JSON
@@ -96,6 +101,8 @@ impl fmt::Display for Loc {
             match step {
                 PathStep::Key(k) => write!(f, "/{k}")?,
                 PathStep::Index(i) => write!(f, "/{i}")?,
+                PathStep::Part(i) => write!(f, "/part[{i}]")?,
+                PathStep::Line(i) => write!(f, "/line[{i}]")?,
             }
         }
         Ok(())
@@ -111,6 +118,54 @@ pub struct Segment {
     pub text: String,
     /// Where it is in the document.
     pub loc: Loc,
+    /// How the text is written at `loc`.
+    pub form: TextForm,
+}
+
+impl Segment {
+    /// Text written as it is (a JSON string value, a form field, a file).
+    pub fn plain(role: Role, text: impl Into<String>, loc: Loc) -> Self {
+        Self {
+            role,
+            text: text.into(),
+            loc,
+            form: TextForm::Plain,
+        }
+    }
+
+    /// The value to write at [`Segment::loc`] for `new_text`: the text
+    /// itself, or re-encoded as the original was (base64). `None` for text
+    /// that cannot be rewritten (object keys).
+    pub fn encode(&self, new_text: &str) -> Option<String> {
+        use base64::Engine as _;
+        match &self.form {
+            TextForm::Plain => Some(new_text.to_owned()),
+            TextForm::Base64 { prefix } => Some(format!(
+                "{prefix}{}",
+                base64::engine::general_purpose::STANDARD.encode(new_text)
+            )),
+            TextForm::Keys => None,
+        }
+    }
+}
+
+/// How a [`Segment`]'s text is written in the body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum TextForm {
+    /// As it is.
+    #[default]
+    Plain,
+    /// Base64 after `prefix` (a `data:text/plain;base64,` URL, or nothing
+    /// for Anthropic's `source.data`): the decoded text is scanned, a
+    /// redaction is encoded back.
+    Base64 {
+        /// What precedes the base64.
+        prefix: Arc<str>,
+    },
+    /// The object keys of a tool's schema, joined: the model reads them,
+    /// but they cannot be redacted (a renamed key is another schema), so a
+    /// redaction there blocks.
+    Keys,
 }
 
 #[cfg(test)]
