@@ -3,26 +3,29 @@
 //! to `throttle`.
 //!
 //! ```
-//! use tollgate_core::request::api::ApiKind;
-//! use tollgate_core::auth::permissions::{check, Decision, DenyReason, Permissions};
+//! use tollgate_core::auth::permissions::{check_request, Decision, DenyReason, Permissions};
 //!
 //! let perms: Permissions = serde_json::from_str(
 //!     r#"{"models": ["gpt-4o-mini", "claude-*-haiku-*"], "max_output_tokens": 1000,
 //!         "on_excess": "clamp", "labels": {"tier": "free"}}"#,
 //! )?;
-//! let path = "/v1/chat/completions";
-//! let api = ApiKind::from_path(path);
+//! let check = |path: &str, body: &[u8]| check_request(&perms, "POST", path, "application/json", body);
 //!
 //! let body = br#"{"model": "gpt-4o", "messages": []}"#;
 //! assert_eq!(
-//!     check(&perms, api, path, body),
+//!     check("/v1/chat/completions", body),
+//!     Decision::Deny(DenyReason::ModelNotAllowed { model: "gpt-4o".into() })
+//! );
+//! // However the path is spelled, and wherever the model is.
+//! assert_eq!(
+//!     check("/openai/deployments/gpt-4o/chat/completions", b"{\"messages\": []}"),
 //!     Decision::Deny(DenyReason::ModelNotAllowed { model: "gpt-4o".into() })
 //! );
 //!
 //! // Clamping rewrites the number and nothing else.
 //! let body = br#"{"model": "gpt-4o-mini", "max_tokens": 4096, "messages": []}"#;
 //! assert_eq!(
-//!     check(&perms, api, path, body),
+//!     check("//v1/chat/completions", body),
 //!     Decision::Clamp(br#"{"model": "gpt-4o-mini", "max_tokens": 1000, "messages": []}"#.to_vec())
 //! );
 //! # Ok::<(), serde_json::Error>(())
@@ -30,21 +33,22 @@
 //!
 //! # Design
 //!
-//! - **Where the model is read.** The top-level `model` of the JSON body for
-//!   OpenAI chat completions, completions, responses and embeddings and
-//!   Anthropic messages; the deployment name in Azure paths
-//!   (`…/deployments/{name}/…`, which Azure uses instead of `model`); the
-//!   `{model}` of `/v1/models/{model}`. When a request names a model in
-//!   both its path and its body, *every* name must be allowed: an
+//! - **One reading of the request.** The route comes from the catalogue
+//!   ([`crate::request::catalogue`]) after the shared path normalisation,
+//!   and the body's facts from the one body reader
+//!   ([`crate::request::extract`]): `auth` sees the models, limits and
+//!   endpoint `throttle` and `inspect` see.
+//! - **Where the model is read.** Wherever the route puts it: the body's
+//!   `model` (every request of a batch, each line of a batch file), a nested
+//!   `session.model`, a multipart `model` field, an Azure deployment in the
+//!   path, `/models/{id}`, realtime's `?model=` / `?deployment=`. When a
+//!   request names several, *every* one must be allowed: an
 //!   OpenAI-compatible server behind an Azure-style path may read either.
-//!   Path segments are percent-decoded first, as the upstream would.
-//! - **Reading the body.** One `serde_json` pass into a struct holding only
-//!   `model` and the token fields; everything else is skipped without being
-//!   kept. A body that is not a JSON object, names a field twice (a filter
-//!   reading the first `model` and an upstream the last is the classic
-//!   smuggling trick), or gives a field the wrong type is refused as
-//!   [`DenyReason::Malformed`] whenever a rule needs the body, rather than
-//!   passed on unread.
+//! - **Reading the body.** A body that is not its route's shape, names a
+//!   field twice (a filter reading the first `model` and an upstream the
+//!   last is the classic smuggling trick), or gives a field a type no server
+//!   reads is refused as [`DenyReason::Malformed`] whenever a rule needs the
+//!   body, rather than passed on unread.
 //! - **Clamping.** The number is replaced in the raw bytes (a small scan of
 //!   the top-level object finds the value's span, decoding escaped keys as
 //!   `serde_json` does), so every other byte of the request stays as the
@@ -58,29 +62,27 @@
 //!   `max_output_tokens` for responses. Anthropic messages require
 //!   `max_tokens`, so a request without it is passed on for the upstream to
 //!   refuse. A field set to `null` (the default) is replaced by the maximum.
+//!   A batch is never rewritten: each of its requests must set a limit
+//!   within the maximum.
 //! - **Globs.** `*` (any run of characters) and `?` (one character),
 //!   case-sensitive, on whole names. Matching takes the literal prefix and
 //!   suffix, then finds the pieces between stars leftmost-first: no
 //!   backtracking, `O(len(name) × len(pattern))` at worst, with both bounded
 //!   to 256 bytes.
-//! - **Endpoints.** Classified by path ([`endpoint_of`]); `other` is every
-//!   path that is none of the named classes (assistants, batches,
-//!   moderations, fine-tuning, …).
-//! - **Deliberate limits.** The model of a multipart request (audio
-//!   transcriptions, file uploads) is not read: restrict those with
-//!   `endpoints`. The model of a JSON request to an endpoint outside the
-//!   known APIs (image generation, `count_tokens`) is checked when its body
-//!   has a top-level `model`.
+//! - **Endpoints.** The route's class ([`Endpoint`]); with no `endpoints`
+//!   list every class but `fine_tuning` is allowed. A batch's `endpoint`
+//!   must be allowed too.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
 use crate::config::{ConfigError, Validate};
 use crate::request::api::ApiKind;
+use crate::request::catalogue::{self, Endpoint, Shape};
+use crate::request::extract::{self, Extracted, Generation, TokenField};
+use crate::request::{valid_model, Head};
 
 /// The longest model pattern, and the longest model name read from a
 /// request.
@@ -112,73 +114,6 @@ pub struct Permissions {
     pub on_excess: OnExcess,
     /// Labels passed on to `throttle` (`tier`, `team`, …).
     pub labels: BTreeMap<String, String>,
-}
-
-/// A class of endpoints, for [`Permissions::endpoints`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Endpoint {
-    /// `/v1/chat/…` (chat completions, stored completions).
-    Chat,
-    /// `/v1/completions` (legacy).
-    Completions,
-    /// `/v1/responses…`.
-    Responses,
-    /// `/v1/embeddings`.
-    Embeddings,
-    /// `/v1/messages…` (Anthropic).
-    Messages,
-    /// `/v1/models…`.
-    Models,
-    /// `/v1/images/…`.
-    Images,
-    /// `/v1/audio/…`.
-    Audio,
-    /// `/v1/files…`, `/v1/uploads…`.
-    Files,
-    /// Anything else.
-    Other,
-}
-
-impl Endpoint {
-    /// The class's configuration name (`chat`, `images`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Chat => "chat",
-            Self::Completions => "completions",
-            Self::Responses => "responses",
-            Self::Embeddings => "embeddings",
-            Self::Messages => "messages",
-            Self::Models => "models",
-            Self::Images => "images",
-            Self::Audio => "audio",
-            Self::Files => "files",
-            Self::Other => "other",
-        }
-    }
-
-    /// The class named by an API path's first own segment.
-    fn of_segment(seg: &str) -> Self {
-        match seg {
-            "chat" => Self::Chat,
-            "completions" => Self::Completions,
-            "responses" => Self::Responses,
-            "embeddings" => Self::Embeddings,
-            "messages" => Self::Messages,
-            "models" => Self::Models,
-            "images" => Self::Images,
-            "audio" => Self::Audio,
-            "files" | "uploads" => Self::Files,
-            _ => Self::Other,
-        }
-    }
-}
-
-impl fmt::Display for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// What to do with a request asking for more output tokens than allowed.
@@ -270,22 +205,33 @@ impl Permissions {
             .is_none_or(|ps| ps.iter().any(|p| glob_match(p, model)))
     }
 
-    /// Whether the endpoint class is allowed (true when `endpoints` is
-    /// absent).
+    /// Whether the endpoint class is allowed: listed in `endpoints`, or,
+    /// when `endpoints` is absent, allowed by default (every class but
+    /// `fine_tuning`).
     pub fn allows_endpoint(&self, endpoint: Endpoint) -> bool {
-        self.endpoints
-            .as_ref()
-            .is_none_or(|es| es.contains(&endpoint))
+        match &self.endpoints {
+            Some(es) => es.contains(&endpoint),
+            None => endpoint.allowed_by_default(),
+        }
     }
 
-    /// Whether [`check`] needs the request body for a request of kind `api`:
-    /// a model allowlist other than `*` (except on the model listing, whose
-    /// models are in the path), or a `max_output_tokens` on an API with a
-    /// limit field. When it does not, the filter can decide at request
-    /// headers with `check(perms, api, path, b"")` and never buffer the body.
-    pub fn needs_body(&self, api: ApiKind) -> bool {
-        (!self.any_model() && api != ApiKind::Models)
-            || (self.max_output_tokens.is_some() && token_fields(api).is_some())
+    /// Whether [`check_body`] needs the request body: a model allowlist
+    /// other than `*` on a route whose body may name models, a
+    /// `max_output_tokens` on a route that generates, or an `endpoints`
+    /// list on a batch creation (its target endpoint is in the body). When it does not, the
+    /// filter decides at the headers ([`check_head`], and [`check_body`]
+    /// on no facts) and never buffers the body.
+    pub fn needs_body(&self, head: &Head) -> bool {
+        let shape = head.shape();
+        let has_body = !matches!(shape, Shape::None | Shape::Opaque) || head.route.is_none();
+        let generates = match shape {
+            Shape::Api(api) => !extract::output_fields(api).is_empty(),
+            Shape::MessageBatches | Shape::Upload => true,
+            _ => false,
+        };
+        let batch = shape == Shape::BatchCreate && self.endpoints.is_some();
+        batch
+            || (has_body && (!self.any_model() || (self.max_output_tokens.is_some() && generates)))
     }
 
     /// Whether every model, named or not, is allowed: no `models`, or a `*`.
@@ -374,253 +320,6 @@ fn find_piece(piece: &str, text: &str, from: usize, limit: usize) -> Option<usiz
     None
 }
 
-/// The endpoint class of a request.
-///
-/// The known APIs map directly; other paths are classified by their first
-/// segment after `v1`, after an Azure `deployments/{name}`, or after an
-/// Azure `openai` prefix: `/v1/images/generations` is `images`,
-/// `/openai/deployments/d/audio/transcriptions` is `audio`,
-/// `/v1/messages/count_tokens` is `messages`, `/v1/threads/…` is `other`.
-pub fn endpoint_of(api: ApiKind, path: &str) -> Endpoint {
-    match api {
-        ApiKind::ChatCompletions => Endpoint::Chat,
-        ApiKind::Completions => Endpoint::Completions,
-        ApiKind::Responses => Endpoint::Responses,
-        ApiKind::Embeddings => Endpoint::Embeddings,
-        ApiKind::Models => Endpoint::Models,
-        ApiKind::Messages => Endpoint::Messages,
-        ApiKind::Unknown => endpoint_by_path(path),
-    }
-}
-
-fn segments(path: &str) -> impl Iterator<Item = &str> {
-    path.split(['?', '#'])
-        .next()
-        .unwrap_or_default()
-        .split('/')
-        .filter(|s| !s.is_empty())
-}
-
-fn endpoint_by_path(path: &str) -> Endpoint {
-    let mut segs = segments(path).peekable();
-    while let Some(seg) = segs.next() {
-        match seg {
-            "v1" => return segs.next().map_or(Endpoint::Other, Endpoint::of_segment),
-            "deployments" => {
-                segs.next();
-                return segs.next().map_or(Endpoint::Other, Endpoint::of_segment);
-            }
-            "openai" => match segs.peek() {
-                Some(&"v1") | Some(&"deployments") => {}
-                Some(next) => return Endpoint::of_segment(next),
-                None => return Endpoint::Other,
-            },
-            _ => {}
-        }
-    }
-    Endpoint::Other
-}
-
-/// The model a request names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ModelRef {
-    /// This model (percent-decoded when read from the path).
-    Named(String),
-    /// The request is of a kind that names no model (a listing, a file).
-    NotApplicable,
-    /// The API requires a model and the request names none.
-    Missing,
-    /// The model cannot be read: the body is not a JSON object, names a
-    /// field twice or gives `model` another type than a string; the name is
-    /// empty, longer than 256 bytes or holds control characters; or a path
-    /// segment is badly percent-encoded.
-    Malformed,
-}
-
-/// The model a request names, from its path or its body (see the module
-/// docs for where each API puts it). For an Azure path the deployment name
-/// is returned even when the body also has a `model`; [`check`] checks both.
-pub fn model_of(api: ApiKind, path: &str, body: &[u8]) -> ModelRef {
-    let from_path = match path_models(path, endpoint_of(api, path)) {
-        Ok(names) => names,
-        Err(()) => return ModelRef::Malformed,
-    };
-    if let Some(name) = from_path.into_iter().last() {
-        return ModelRef::Named(name);
-    }
-    match read_body(api, body) {
-        BodyRead::Probe(probe) => match probe.model {
-            Some(m) if valid_model(&m) => ModelRef::Named(m),
-            Some(_) => ModelRef::Malformed,
-            None if body_api(api) => ModelRef::Missing,
-            None => ModelRef::NotApplicable,
-        },
-        BodyRead::Unread => ModelRef::NotApplicable,
-        BodyRead::Malformed => ModelRef::Malformed,
-    }
-}
-
-/// Whether the API carries its model (and token limits) in a JSON body.
-fn body_api(api: ApiKind) -> bool {
-    matches!(
-        api,
-        ApiKind::ChatCompletions
-            | ApiKind::Completions
-            | ApiKind::Responses
-            | ApiKind::Embeddings
-            | ApiKind::Messages
-    )
-}
-
-fn valid_model(m: &str) -> bool {
-    !m.is_empty() && m.len() <= MAX_MODEL_LEN && !m.chars().any(char::is_control)
-}
-
-/// The models named in the path: every Azure deployment segment, and the
-/// `{model}` of `/v1/models/{model}`. `Err` for a segment that does not
-/// decode to a valid name.
-fn path_models(path: &str, endpoint: Endpoint) -> Result<Vec<String>, ()> {
-    let mut out = Vec::new();
-    let mut segs = segments(path);
-    while let Some(seg) = segs.next() {
-        if seg == "deployments" {
-            if let Some(name) = segs.next() {
-                out.push(decode_segment(name).ok_or(())?);
-            }
-        }
-    }
-    if endpoint == Endpoint::Models {
-        let mut segs = segments(path).skip_while(|s| *s != "models").skip(1);
-        if let Some(name) = segs.next() {
-            out.push(decode_segment(name).ok_or(())?);
-        }
-    }
-    Ok(out)
-}
-
-/// Percent-decodes a path segment into a valid model name.
-fn decode_segment(seg: &str) -> Option<String> {
-    let name = if seg.contains('%') {
-        let mut out = Vec::with_capacity(seg.len());
-        let mut bytes = seg.bytes();
-        while let Some(b) = bytes.next() {
-            if b == b'%' {
-                let hi = hex_digit(bytes.next()?)?;
-                let lo = hex_digit(bytes.next()?)?;
-                out.push((hi << 4) | lo);
-            } else {
-                out.push(b);
-            }
-        }
-        String::from_utf8(out).ok()?
-    } else {
-        seg.to_owned()
-    };
-    valid_model(&name).then_some(name)
-}
-
-fn hex_digit(b: u8) -> Option<u8> {
-    char::from(b)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
-}
-
-/// The fields of a request body the permissions read; the rest is skipped.
-#[derive(Debug, Default, Deserialize)]
-struct Probe {
-    #[serde(default)]
-    model: Option<String>,
-    #[serde(default)]
-    max_tokens: TokenField,
-    #[serde(default)]
-    max_completion_tokens: TokenField,
-    #[serde(default)]
-    max_output_tokens: TokenField,
-    /// Chat and completions: completions generated per request.
-    #[serde(default)]
-    n: TokenField,
-    /// Completions: candidates generated server-side per completion.
-    #[serde(default)]
-    best_of: TokenField,
-}
-
-impl Probe {
-    /// How many completions one request generates: the limit applies to
-    /// their sum, so `n: 8` divides it by eight.
-    fn choices(&self) -> u64 {
-        [self.n, self.best_of]
-            .iter()
-            .filter_map(|f| match f {
-                TokenField::Value(v) => Some(*v),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(1)
-            .max(1)
-    }
-}
-
-/// A token-limit field: absent, `null`, or a non-negative integer (anything
-/// else fails the parse).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum TokenField {
-    #[default]
-    Absent,
-    Null,
-    Value(u64),
-}
-
-impl<'de> Deserialize<'de> for TokenField {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = TokenField;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a non-negative integer or null")
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<TokenField, E> {
-                Ok(TokenField::Null)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<TokenField, E> {
-                Ok(TokenField::Null)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<TokenField, E> {
-                Ok(TokenField::Value(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<TokenField, E> {
-                u64::try_from(v)
-                    .map(TokenField::Value)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-enum BodyRead {
-    Probe(Probe),
-    /// Not read: an API without a JSON body, and no JSON object to read.
-    Unread,
-    Malformed,
-}
-
-fn read_body(api: ApiKind, body: &[u8]) -> BodyRead {
-    let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    if !is_object {
-        // A JSON array would be read into the struct positionally: only
-        // objects are requests.
-        return if body_api(api) {
-            BodyRead::Malformed
-        } else {
-            BodyRead::Unread
-        };
-    }
-    match serde_json::from_slice::<Probe>(body) {
-        Ok(p) => BodyRead::Probe(p),
-        Err(_) => BodyRead::Malformed,
-    }
-}
-
 /// What to do with a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
@@ -662,8 +361,15 @@ pub enum DenyReason {
         /// The consumer's `max_output_tokens`.
         max: u32,
     },
-    /// A rule needs the body and it cannot be read (see [`ModelRef::Malformed`];
-    /// also a token field that is not a non-negative integer or `null`).
+    /// Several requests in one body (a batch) and one sets no output limit
+    /// while the consumer has one.
+    #[error("every request of a batch must set an output-token limit of at most {max}")]
+    UnboundedOutput {
+        /// The consumer's `max_output_tokens`.
+        max: u32,
+    },
+    /// A rule needs the body and it cannot be read (not the API's shape, a
+    /// duplicated member, a bad count), or a model cannot be read.
     #[error("the request body cannot be read: {what}")]
     Malformed {
         /// What could not be read.
@@ -680,7 +386,7 @@ impl DenyReason {
             Self::EndpointNotAllowed { .. } => "endpoint_not_allowed",
             Self::ModelNotAllowed { .. } => "model_not_allowed",
             Self::ModelMissing => "model_missing",
-            Self::TooManyTokens { .. } => "too_many_tokens",
+            Self::TooManyTokens { .. } | Self::UnboundedOutput { .. } => "too_many_tokens",
             Self::Malformed { .. } => "malformed",
         }
     }
@@ -692,132 +398,155 @@ impl DenyReason {
         match self {
             Self::EndpointNotAllowed { .. }
             | Self::ModelNotAllowed { .. }
-            | Self::TooManyTokens { .. } => 403,
+            | Self::TooManyTokens { .. }
+            | Self::UnboundedOutput { .. } => 403,
             Self::ModelMissing | Self::Malformed { .. } => 400,
         }
     }
 }
 
-/// Checks a request against a consumer's permissions: endpoint, then models,
-/// then the output-token limit. `api` is the request's kind
-/// ([`ApiKind::from_request`]), `path` its `:path`, `body` the whole request
-/// body (empty for a request without one).
-///
-/// The body is parsed only when a rule needs it: a model allowlist other
-/// than `*`, or a `max_output_tokens` on an API that has a limit field.
-pub fn check(perms: &Permissions, api: ApiKind, path: &str, body: &[u8]) -> Decision {
-    let endpoint = endpoint_of(api, path);
+/// The checks that need only the headers: the endpoint class, and the
+/// models the path and query name (Azure deployments, `/models/{id}`,
+/// realtime's `?model=`).
+pub fn check_head(perms: &Permissions, head: &Head) -> Result<(), DenyReason> {
+    let endpoint = head.endpoint();
     if !perms.allows_endpoint(endpoint) {
-        return Decision::Deny(DenyReason::EndpointNotAllowed { endpoint });
+        return Err(DenyReason::EndpointNotAllowed { endpoint });
     }
-    let check_models = !perms.any_model();
-    let limit = perms
-        .max_output_tokens
-        .and_then(|max| token_fields(api).map(|fields| (max, fields)));
-    if !check_models && limit.is_none() {
-        return Decision::Allow;
+    let models = head
+        .models()
+        .map_err(|what| DenyReason::Malformed { what })?;
+    match models.into_iter().find(|m| !perms.allows_model(m)) {
+        Some(model) => Err(DenyReason::ModelNotAllowed { model }),
+        None => Ok(()),
     }
-    let probe = match read_body(api, body) {
-        BodyRead::Probe(p) => Some(p),
-        BodyRead::Unread => None,
-        BodyRead::Malformed => {
+}
+
+/// The checks on the body, after [`check_head`]: every model the body
+/// names (a batch names one per request), a batch's target endpoint, a
+/// model where the route requires one, and the output-token limit (which
+/// may rewrite the body: [`Decision::Clamp`]). `facts` is the body read
+/// once ([`crate::request::extract::read`]); `body` its bytes (after
+/// decompression).
+pub fn check_body(perms: &Permissions, head: &Head, facts: &Extracted, body: &[u8]) -> Decision {
+    if let Some(target) = &facts.endpoint {
+        let route = catalogue::classify("POST", target)
+            .ok()
+            .and_then(|c| c.route);
+        let Some(route) = route else {
             return Decision::Deny(DenyReason::Malformed {
-                what: "not a JSON object with a string `model` and integer token limits, each at most once",
+                what: "a batch endpoint outside the catalogue",
+            });
+        };
+        if !perms.allows_endpoint(route.endpoint) {
+            return Decision::Deny(DenyReason::EndpointNotAllowed {
+                endpoint: route.endpoint,
+            });
+        }
+    }
+    if !perms.any_model() {
+        for m in &facts.models {
+            if !valid_model(&m.name) {
+                return Decision::Deny(DenyReason::Malformed {
+                    what: "`model` must be 1 to 256 characters, none a control character",
+                });
+            }
+            if !perms.allows_model(&m.name) {
+                return Decision::Deny(DenyReason::ModelNotAllowed {
+                    model: m.name.clone(),
+                });
+            }
+        }
+        let named = facts
+            .models
+            .len()
+            .saturating_add(head.models().map_or(0, |m| m.len()));
+        if named == 0 && head.route.is_some_and(|r| r.model_required) {
+            return Decision::Deny(DenyReason::ModelMissing);
+        }
+    }
+    match perms.max_output_tokens {
+        Some(max) => limit_tokens(perms.on_excess, max, head, facts, body),
+        None => Decision::Allow,
+    }
+}
+
+/// [`check_head`] and [`check_body`] on a whole request (`content_type`
+/// for multipart bodies): what the filter does, in one call.
+pub fn check_request(
+    perms: &Permissions,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> Decision {
+    let head = match Head::read(method, path, false) {
+        Ok(h) => h,
+        Err(_) => {
+            return Decision::Deny(DenyReason::Malformed {
+                what: "the path cannot be read",
             })
         }
     };
-    if check_models {
-        if let Some(deny) = check_models_of(perms, api, path, endpoint, probe.as_ref()) {
-            return Decision::Deny(deny);
-        }
+    if let Err(reason) = check_head(perms, &head) {
+        return Decision::Deny(reason);
     }
-    match (limit, probe) {
-        (Some((max, fields)), Some(probe)) => {
-            limit_tokens(perms.on_excess, max, fields, &probe, body)
-        }
-        _ => Decision::Allow,
+    if !perms.needs_body(&head) {
+        return check_body(perms, &head, &Extracted::default(), b"");
+    }
+    match extract::read(head.shape(), content_type, body) {
+        Ok(facts) => check_body(perms, &head, &facts, body),
+        Err(_) => Decision::Deny(DenyReason::Malformed {
+            what: "the body is not a valid request of its API",
+        }),
     }
 }
 
-fn check_models_of(
-    perms: &Permissions,
-    api: ApiKind,
-    path: &str,
-    endpoint: Endpoint,
-    probe: Option<&Probe>,
-) -> Option<DenyReason> {
-    let Ok(mut named) = path_models(path, endpoint) else {
-        return Some(DenyReason::Malformed {
-            what: "badly encoded model in the path",
-        });
-    };
-    if let Some(m) = probe.and_then(|p| p.model.as_ref()) {
-        if !valid_model(m) {
-            return Some(DenyReason::Malformed {
-                what: "`model` must be 1 to 256 characters, none a control character",
-            });
-        }
-        named.push(m.clone());
-    }
-    if named.is_empty() {
-        // The model listing names none; a body API must.
-        let needs_model = body_api(api) && endpoint != Endpoint::Models;
-        return needs_model.then_some(DenyReason::ModelMissing);
-    }
-    named
-        .into_iter()
-        .find(|m| !perms.allows_model(m))
-        .map(|model| DenyReason::ModelNotAllowed { model })
-}
-
-/// Which token field names an API uses, and the one to insert when none is
-/// set (`None`: leave the request alone).
-struct TokenFields {
-    names: &'static [&'static str],
-    insert: Option<&'static str>,
-}
-
-fn token_fields(api: ApiKind) -> Option<TokenFields> {
+/// The field a clamp inserts when a request sets no limit (`None`: the API
+/// requires one, so the upstream refuses the request anyway).
+fn insert_field(api: ApiKind) -> Option<&'static str> {
     match api {
-        ApiKind::ChatCompletions => Some(TokenFields {
-            names: &["max_completion_tokens", "max_tokens"],
-            insert: Some("max_completion_tokens"),
-        }),
-        ApiKind::Completions => Some(TokenFields {
-            names: &["max_tokens"],
-            insert: Some("max_tokens"),
-        }),
-        ApiKind::Responses => Some(TokenFields {
-            names: &["max_output_tokens"],
-            insert: Some("max_output_tokens"),
-        }),
-        ApiKind::Messages => Some(TokenFields {
-            names: &["max_tokens"],
-            insert: None,
-        }),
+        ApiKind::ChatCompletions => Some("max_completion_tokens"),
+        ApiKind::Completions => Some("max_tokens"),
+        ApiKind::Responses => Some("max_output_tokens"),
         _ => None,
-    }
-}
-
-fn field_of(probe: &Probe, name: &str) -> TokenField {
-    match name {
-        "max_tokens" => probe.max_tokens,
-        "max_completion_tokens" => probe.max_completion_tokens,
-        "max_output_tokens" => probe.max_output_tokens,
-        _ => TokenField::Absent,
     }
 }
 
 fn limit_tokens(
     on_excess: OnExcess,
     max: u32,
-    fields: TokenFields,
-    probe: &Probe,
+    head: &Head,
+    facts: &Extracted,
     body: &[u8],
 ) -> Decision {
+    let single = match head.shape() {
+        Shape::Api(api) if facts.generations.len() == 1 => {
+            facts.generations.first().map(|g| (api, g))
+        }
+        _ => None,
+    };
+    if let Some((api, g)) = single {
+        return limit_one(on_excess, max, api, g, body);
+    }
+    // Several requests in one body (batches): each must set a limit within
+    // the maximum; nothing is rewritten.
+    for g in &facts.generations {
+        match g.requested() {
+            None => return Decision::Deny(DenyReason::UnboundedOutput { max }),
+            Some(asked) if asked > u64::from(max) => {
+                return Decision::Deny(DenyReason::TooManyTokens { asked, max })
+            }
+            Some(_) => {}
+        }
+    }
+    Decision::Allow
+}
+
+fn limit_one(on_excess: OnExcess, max: u32, api: ApiKind, g: &Generation, body: &[u8]) -> Decision {
     // The limit is for the whole request: with several completions (`n`,
     // `best_of`) each gets its share.
-    let choices = probe.choices();
+    let choices = g.choices.max(1);
     if choices > 1 {
         let share = u64::from(max).checked_div(choices).unwrap_or(0);
         if share == 0 {
@@ -827,19 +556,19 @@ fn limit_tokens(
             });
         }
         let share = u32::try_from(share).unwrap_or(max);
-        return limit_tokens_each(on_excess, share, max, fields, probe, body);
+        return limit_each(on_excess, share, max, api, g, body);
     }
-    limit_tokens_each(on_excess, max, max, fields, probe, body)
+    limit_each(on_excess, max, max, api, g, body)
 }
 
-/// [`limit_tokens`] with `max` per completion; `total` is the consumer's
+/// [`limit_one`] with `max` per completion; `total` is the consumer's
 /// limit, reported in a refusal.
-fn limit_tokens_each(
+fn limit_each(
     on_excess: OnExcess,
     max: u32,
     total: u32,
-    fields: TokenFields,
-    probe: &Probe,
+    api: ApiKind,
+    g: &Generation,
     body: &[u8],
 ) -> Decision {
     let max64 = u64::from(max);
@@ -849,8 +578,8 @@ fn limit_tokens_each(
     // never ends up with two limits where it had one.
     let mut over: Vec<&'static str> = Vec::new();
     let mut nulls: Vec<&'static str> = Vec::new();
-    for &name in fields.names {
-        match field_of(probe, name) {
+    for &(name, field) in &g.limits {
+        match field {
             TokenField::Absent => {}
             TokenField::Null => nulls.push(name),
             TokenField::Value(v) => {
@@ -865,7 +594,7 @@ fn limit_tokens_each(
     let rewrite = if asked.is_some() { over } else { nulls };
     let asked = asked.unwrap_or_default();
     if asked > max64 && on_excess == OnExcess::Reject {
-        let asked = asked.saturating_mul(probe.choices());
+        let asked = asked.saturating_mul(g.choices.max(1));
         return Decision::Deny(DenyReason::TooManyTokens { asked, max: total });
     }
     let edited = if present {
@@ -874,15 +603,15 @@ fn limit_tokens_each(
         }
         replace_values(body, &rewrite, &max.to_string())
     } else {
-        match fields.insert {
+        match insert_field(api) {
             Some(name) => insert_member(body, name, &max.to_string()),
             None => return Decision::Allow,
         }
     };
     match edited {
         Some(b) => Decision::Clamp(b),
-        // The scan disagrees with serde_json's parse: refuse rather than
-        // forward a limit that was not applied.
+        // The scan disagrees with the parse: refuse rather than forward a
+        // limit that was not applied.
         None => Decision::Deny(DenyReason::Malformed {
             what: "the token limit could not be rewritten",
         }),
@@ -1094,6 +823,13 @@ mod tests {
     use super::*;
     use ApiKind::*;
 
+    /// The decision on a JSON request; `api` only says the method (the
+    /// model listing is a GET).
+    fn check(p: &Permissions, api: ApiKind, path: &str, body: &[u8]) -> Decision {
+        let method = if api == Models { "GET" } else { "POST" };
+        check_request(p, method, path, "application/json", body)
+    }
+
     fn perms(json: &str) -> Permissions {
         let p: Permissions = serde_json::from_str(json).unwrap();
         p.validate().unwrap();
@@ -1162,60 +898,76 @@ mod tests {
 
     #[test]
     fn endpoints() {
-        let cases: &[(&str, Endpoint)] = &[
-            ("/v1/chat/completions", Endpoint::Chat),
-            ("/v1/chat/completions/abc", Endpoint::Chat),
-            ("/v1/completions", Endpoint::Completions),
-            ("/v1/responses", Endpoint::Responses),
-            ("/v1/responses/resp_1", Endpoint::Responses),
-            ("/v1/embeddings", Endpoint::Embeddings),
-            ("/v1/messages", Endpoint::Messages),
-            ("/v1/messages/count_tokens", Endpoint::Messages),
-            ("/v1/models", Endpoint::Models),
-            ("/v1/models/gpt-4o", Endpoint::Models),
-            ("/v1/images/generations", Endpoint::Images),
-            ("/v1/images/edits?x=1", Endpoint::Images),
-            ("/v1/audio/transcriptions", Endpoint::Audio),
-            ("/v1/audio/speech", Endpoint::Audio),
-            ("/v1/files", Endpoint::Files),
-            ("/v1/files/file-abc/content", Endpoint::Files),
-            ("/v1/uploads", Endpoint::Files),
-            ("/proxy/v1/images/generations", Endpoint::Images),
-            ("/openai/deployments/d/chat/completions", Endpoint::Chat),
+        let cases: &[(&str, &str, Endpoint)] = &[
+            ("POST", "/v1/chat/completions", Endpoint::Chat),
+            ("GET", "/v1/chat/completions/abc", Endpoint::Chat),
+            ("POST", "/v1/completions", Endpoint::Completions),
+            ("POST", "/v1/responses", Endpoint::Responses),
+            ("GET", "/v1/responses/resp_1", Endpoint::Responses),
+            ("POST", "/v1/embeddings", Endpoint::Embeddings),
+            ("POST", "/v1/messages", Endpoint::Messages),
+            ("POST", "/v1/messages/count_tokens", Endpoint::Messages),
+            ("POST", "/v1/messages/batches", Endpoint::Batches),
+            ("GET", "/v1/models", Endpoint::Models),
+            ("GET", "/v1/models/gpt-4o", Endpoint::Models),
+            ("DELETE", "/v1/models/ft:gpt-4o:x", Endpoint::FineTuning),
+            ("POST", "/v1/images/generations", Endpoint::Images),
+            ("POST", "/v1/images/edits?x=1", Endpoint::Images),
+            ("POST", "/v1/audio/transcriptions", Endpoint::Audio),
+            ("POST", "/v1/audio/speech", Endpoint::Audio),
+            ("POST", "/v1/files", Endpoint::Files),
+            ("GET", "/v1/files/file-abc/content", Endpoint::Files),
+            ("POST", "/v1/uploads", Endpoint::Files),
+            ("POST", "/v1/batches", Endpoint::Batches),
+            ("POST", "/v1/moderations", Endpoint::Moderations),
+            ("GET", "/v1/realtime?model=m", Endpoint::Realtime),
+            ("POST", "/v1/fine_tuning/jobs", Endpoint::FineTuning),
+            ("POST", "/v1/threads/t/messages", Endpoint::Assistants),
             (
+                "POST",
+                "/openai/deployments/d/chat/completions",
+                Endpoint::Chat,
+            ),
+            (
+                "POST",
                 "/openai/deployments/dalle/images/generations",
                 Endpoint::Images,
             ),
             (
+                "POST",
                 "/openai/deployments/w/audio/transcriptions",
                 Endpoint::Audio,
             ),
-            ("/openai/files?api-version=2024-10-21", Endpoint::Files),
-            ("/openai/v1/files", Endpoint::Files),
-            ("/v1/threads/t/messages", Endpoint::Other),
-            ("/v1/batches", Endpoint::Other),
-            ("/v1/moderations", Endpoint::Other),
-            ("/healthz", Endpoint::Other),
-            ("/", Endpoint::Other),
-            ("", Endpoint::Other),
-            ("/v1", Endpoint::Other),
+            (
+                "GET",
+                "/openai/files?api-version=2024-10-21",
+                Endpoint::Files,
+            ),
+            ("GET", "/openai/v1/files", Endpoint::Files),
+            ("POST", "/healthz", Endpoint::Other),
+            ("GET", "/", Endpoint::Other),
         ];
-        for (path, want) in cases {
-            let api = ApiKind::from_path(path);
-            assert_eq!(endpoint_of(api, path), *want, "{path}");
-            // The method-aware kind (GET on a POST path is Unknown) agrees.
-            assert_eq!(
-                endpoint_of(ApiKind::from_request("GET", path), path),
-                *want,
-                "GET {path}"
-            );
+        for (method, path, want) in cases {
+            let head = Head::read(method, path, false).unwrap();
+            assert_eq!(head.endpoint(), *want, "{method} {path}");
         }
+        let open = perms("{}");
+        assert!(
+            !open.allows_endpoint(Endpoint::FineTuning),
+            "fine-tuning is opt-in"
+        );
+        assert!(open.allows_endpoint(Endpoint::Chat));
+        assert!(perms(r#"{"endpoints":["fine_tuning"]}"#).allows_endpoint(Endpoint::FineTuning));
     }
 
     #[test]
-    fn model_of_every_shape() {
-        let m = |s: &str| ModelRef::Named(s.into());
-        let cases: &[(&str, &str, &str, ModelRef)] = &[
+    fn models_of_every_shape() {
+        // Only `ok` is allowed: a named model is refused by name, a missing
+        // one where the route needs one, an unreadable one as malformed.
+        let m = |s: &str| Some(DenyReason::ModelNotAllowed { model: s.into() });
+        let missing = Some(DenyReason::ModelMissing);
+        let malformed = Some(DenyReason::Malformed { what: "" });
+        let cases: &[(&str, &str, &str, Option<DenyReason>)] = &[
             (
                 "chat",
                 "/v1/chat/completions",
@@ -1255,7 +1007,7 @@ mod tests {
             (
                 "nested model ignored",
                 "/v1/chat/completions",
-                r#"{"messages":[{"model":"x"}],"model":"y"}"#,
+                r#"{"messages":[{"role":"user","model":"x"}],"model":"y"}"#,
                 m("y"),
             ),
             (
@@ -1268,61 +1020,51 @@ mod tests {
                 "missing",
                 "/v1/chat/completions",
                 r#"{"messages":[]}"#,
-                ModelRef::Missing,
+                missing.clone(),
             ),
-            (
-                "null",
-                "/v1/messages",
-                r#"{"model":null}"#,
-                ModelRef::Missing,
-            ),
+            ("null", "/v1/messages", r#"{"model":null}"#, missing.clone()),
             (
                 "number",
                 "/v1/chat/completions",
                 r#"{"model":4}"#,
-                ModelRef::Malformed,
+                malformed.clone(),
             ),
             (
                 "empty",
                 "/v1/chat/completions",
                 r#"{"model":""}"#,
-                ModelRef::Malformed,
+                malformed.clone(),
             ),
             (
                 "control",
                 "/v1/chat/completions",
                 r#"{"model":"a\nb"}"#,
-                ModelRef::Malformed,
+                malformed.clone(),
             ),
             (
                 "duplicate",
                 "/v1/chat/completions",
                 r#"{"model":"a","model":"b"}"#,
-                ModelRef::Malformed,
+                malformed.clone(),
             ),
             (
                 "array",
                 "/v1/chat/completions",
                 r#"["gpt-4o"]"#,
-                ModelRef::Malformed,
+                malformed.clone(),
             ),
             (
                 "not json",
                 "/v1/chat/completions",
                 "model=gpt-4o",
-                ModelRef::Malformed,
+                malformed.clone(),
             ),
-            (
-                "empty body",
-                "/v1/chat/completions",
-                "",
-                ModelRef::Malformed,
-            ),
+            ("empty body", "/v1/chat/completions", "", malformed.clone()),
             (
                 "trailing",
                 "/v1/chat/completions",
                 r#"{"model":"a"} {"model":"b"}"#,
-                ModelRef::Malformed,
+                malformed.clone(),
             ),
             (
                 "azure",
@@ -1346,13 +1088,13 @@ mod tests {
                 "azure bad encoding",
                 "/openai/deployments/gpt%2/embeddings",
                 "{}",
-                ModelRef::Malformed,
+                malformed.clone(),
             ),
             (
                 "azure encoded control",
                 "/openai/deployments/a%0Ab/embeddings",
                 "{}",
-                ModelRef::Malformed,
+                malformed.clone(),
             ),
             (
                 "azure images",
@@ -1367,7 +1109,7 @@ mod tests {
                 "",
                 m("ft:gpt-4o:org"),
             ),
-            ("model list", "/v1/models", "", ModelRef::NotApplicable),
+            ("model list", "/v1/models", "", None),
             (
                 "images json",
                 "/v1/images/generations",
@@ -1381,27 +1123,38 @@ mod tests {
                 m("claude-x"),
             ),
             (
-                "multipart",
+                "not multipart",
                 "/v1/audio/transcriptions",
                 "--boundary\r\n...",
-                ModelRef::NotApplicable,
+                malformed.clone(),
             ),
             (
-                "unknown json without model",
-                "/v1/files",
-                r#"{"purpose":"x"}"#,
-                ModelRef::NotApplicable,
+                "optional model",
+                "/v1/moderations",
+                r#"{"input":"x"}"#,
+                None,
             ),
             (
                 "unknown json duplicate",
                 "/v1/images/generations",
                 r#"{"model":"a","model":"b"}"#,
-                ModelRef::Malformed,
+                malformed.clone(),
             ),
         ];
+        let p = perms(r#"{"models":["ok"]}"#);
         for (name, path, body, want) in cases {
-            let api = ApiKind::from_path(path);
-            assert_eq!(model_of(api, path, body.as_bytes()), *want, "{name}");
+            let method = if path.contains("/models") {
+                "GET"
+            } else {
+                "POST"
+            };
+            let got = match check_request(&p, method, path, "application/json", body.as_bytes()) {
+                Decision::Deny(DenyReason::Malformed { .. }) => malformed.clone(),
+                Decision::Deny(r) => Some(r),
+                Decision::Allow => None,
+                other => panic!("{name}: {other:?}"),
+            };
+            assert_eq!(got, *want, "{name}");
         }
     }
 
@@ -1625,35 +1378,44 @@ mod tests {
     #[test]
     fn needs_body() {
         let open = perms("{}");
-        let star = perms(r#"{"models":["*"],"endpoints":["chat"]}"#);
+        let star = perms(r#"{"models":["*"],"endpoints":["chat", "images"]}"#);
         let models = perms(r#"{"models":["gpt-*"]}"#);
         let tokens = perms(r#"{"max_output_tokens":10}"#);
-        for api in [
-            ChatCompletions,
-            Completions,
-            Responses,
-            Embeddings,
-            Messages,
-            Models,
-            Unknown,
-        ] {
-            assert!(!open.needs_body(api), "{api:?}");
-            assert!(!star.needs_body(api), "{api:?}");
-            assert_eq!(models.needs_body(api), api != Models, "{api:?}");
-            assert_eq!(
-                tokens.needs_body(api),
-                !matches!(api, Embeddings | Models | Unknown),
-                "{api:?}"
-            );
+        let cases: &[(&str, &str, bool, bool)] = &[
+            // (method, path, body needed for models, for tokens)
+            ("POST", "/v1/chat/completions", true, true),
+            ("POST", "/v1/completions", true, true),
+            ("POST", "/v1/responses", true, true),
+            ("POST", "/v1/messages", true, true),
+            ("POST", "/v1/messages/batches", true, true),
+            ("POST", "/v1/files", true, true),
+            ("POST", "/v1/embeddings", true, false),
+            ("POST", "/v1/images/generations", true, false),
+            ("GET", "/v1/models", false, false),
+            ("GET", "/v1/models/gpt-4o", false, false),
+            ("GET", "/v1/responses/r", false, false),
+            ("POST", "/v1/uploads/u/parts", false, false),
+            ("POST", "/anything", true, false),
+        ];
+        for (method, path, m, t) in cases {
+            let head = Head::read(method, path, false).unwrap();
+            assert!(!open.needs_body(&head), "{path}");
+            assert!(!star.needs_body(&head), "{path}");
+            assert_eq!(models.needs_body(&head), *m, "{path}");
+            assert_eq!(tokens.needs_body(&head), *t, "{path}");
         }
         // Deciding without the body when it is not needed gives the answer.
         let path = "/v1/models/gpt-4o";
         assert_eq!(check(&models, Models, path, b""), Decision::Allow);
-        let path = "/v1/images/generations";
+        assert_eq!(
+            check(&models, Models, "/v1/models/o3", b""),
+            deny(DenyReason::ModelNotAllowed { model: "o3".into() })
+        );
+        let path = "/v1/embeddings";
         assert_eq!(
             check(&star, Unknown, path, b""),
             deny(DenyReason::EndpointNotAllowed {
-                endpoint: Endpoint::Images
+                endpoint: Endpoint::Embeddings
             })
         );
     }
@@ -1751,7 +1513,7 @@ mod tests {
             (
                 "/v1/chat/completions",
                 r#"{"max_tokens":1e9}"#,
-                deny(DenyReason::Malformed { what: "" }),
+                too(1_000_000_000),
             ),
             (
                 "/v1/chat/completions",
@@ -1761,7 +1523,7 @@ mod tests {
             (
                 "/v1/chat/completions",
                 r#"{"max_tokens":"1"}"#,
-                deny(DenyReason::Malformed { what: "" }),
+                Decision::Allow,
             ),
             (
                 "/v1/chat/completions",
@@ -1840,16 +1602,16 @@ mod tests {
             (
                 "/v1/chat/completions",
                 r#"{"max_tokens":4096.0}"#,
-                deny(DenyReason::Malformed { what: "" }),
+                clamped(r#"{"max_tokens":256}"#),
             ),
             (
                 "/v1/chat/completions",
                 r#"{"max_tokens":200}"#,
                 Decision::Allow,
             ),
-            ("/v1/completions", r#"{"max_tokens":1e2}"#, deny(DenyReason::Malformed { what: "" })),
+            ("/v1/completions", r#"{"max_tokens":1e3}"#, clamped(r#"{"max_tokens":256}"#)),
             ("/v1/completions", r#"{"prompt":"x","max_tokens":300}"#, clamped(r#"{"prompt":"x","max_tokens":256}"#)),
-            ("/v1/responses", r#"{"input":[1,[2,{"a":"}"}]],"max_output_tokens":300}"#, clamped(r#"{"input":[1,[2,{"a":"}"}]],"max_output_tokens":256}"#)),
+            ("/v1/responses", r#"{"metadata":{"x":[1,[2,{"a":"}"}]]},"max_output_tokens":300}"#, clamped(r#"{"metadata":{"x":[1,[2,{"a":"}"}]]},"max_output_tokens":256}"#)),
             ("/v1/messages", "{\"max_tokens\":8192\t}", clamped("{\"max_tokens\":256\t}")),
             ("/v1/messages", r#"{"model":"claude"}"#, Decision::Allow),
             ("/v1/chat/completions", "{}", clamped(r#"{"max_completion_tokens":256}"#)),
@@ -1911,5 +1673,152 @@ mod tests {
             replace_values(b"{\"a\":[1,2],\"b\":\"x\"}", &["a", "b"], "0").unwrap(),
             b"{\"a\":0,\"b\":0}"
         );
+    }
+
+    #[test]
+    fn models_wherever_they_are() {
+        let p = perms(r#"{"models":["gpt-4o-mini","claude-*"],"max_output_tokens":100}"#);
+        let denied = |m: &str| deny(DenyReason::ModelNotAllowed { model: m.into() });
+        let req = |method: &str, path: &str, ct: &str, body: &[u8]| {
+            check_request(&p, method, path, ct, body)
+        };
+        // Realtime: the query names the model (Azure: `deployment`).
+        assert_eq!(
+            req("GET", "/v1/realtime?model=gpt-realtime", "", b""),
+            denied("gpt-realtime")
+        );
+        assert_eq!(
+            req("GET", "/openai/realtime?deployment=gpt-4o-mini", "", b""),
+            Decision::Allow
+        );
+        assert!(matches!(
+            req(
+                "GET",
+                "/v1/realtime?model=gpt-4o-mini&model=gpt-realtime",
+                "",
+                b""
+            ),
+            Decision::Deny(DenyReason::Malformed { .. })
+        ));
+        assert_eq!(
+            req("GET", "/v1/realtime", "", b""),
+            deny(DenyReason::ModelMissing)
+        );
+        // A nested session model.
+        let body = br#"{"session":{"type":"realtime","model":"gpt-realtime"}}"#;
+        assert_eq!(
+            req(
+                "POST",
+                "/v1/realtime/client_secrets",
+                "application/json",
+                body
+            ),
+            denied("gpt-realtime")
+        );
+        // A multipart field.
+        let form =
+            b"--B\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n--B--";
+        assert_eq!(
+            req(
+                "POST",
+                "/v1/audio/transcriptions",
+                "multipart/form-data; boundary=B",
+                form
+            ),
+            denied("whisper-1")
+        );
+        // Every request of a message batch, each limited.
+        let batch = |m: &str, max: &str| {
+            format!(
+                r#"{{"requests":[{{"custom_id":"a","params":{{"model":"claude-x","max_tokens":5,"messages":[]}}}},
+                {{"custom_id":"b","params":{{"model":"{m}"{max},"messages":[]}}}}]}}"#
+            )
+        };
+        let b = batch("gpt-4o", r#","max_tokens":5"#);
+        assert_eq!(
+            req(
+                "POST",
+                "/v1/messages/batches",
+                "application/json",
+                b.as_bytes()
+            ),
+            denied("gpt-4o")
+        );
+        let b = batch("claude-y", "");
+        assert_eq!(
+            req(
+                "POST",
+                "/v1/messages/batches",
+                "application/json",
+                b.as_bytes()
+            ),
+            deny(DenyReason::UnboundedOutput { max: 100 })
+        );
+        let b = batch("claude-y", r#","max_tokens":500"#);
+        assert_eq!(
+            req(
+                "POST",
+                "/v1/messages/batches",
+                "application/json",
+                b.as_bytes()
+            ),
+            deny(DenyReason::TooManyTokens {
+                asked: 500,
+                max: 100
+            })
+        );
+        let b = batch("claude-y", r#","max_tokens":50"#);
+        assert_eq!(
+            req(
+                "POST",
+                "/v1/messages/batches",
+                "application/json",
+                b.as_bytes()
+            ),
+            Decision::Allow
+        );
+        // A batch file's lines.
+        let line = r#"{"custom_id":"1","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o","max_tokens":5,"messages":[]}}"#;
+        let upload = format!(
+            "--B\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n\
+             --B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.jsonl\"\r\n\r\n{line}\r\n--B--"
+        );
+        assert_eq!(
+            req(
+                "POST",
+                "/v1/files",
+                "multipart/form-data; boundary=B",
+                upload.as_bytes()
+            ),
+            denied("gpt-4o")
+        );
+    }
+
+    #[test]
+    fn a_batch_must_target_an_allowed_endpoint() {
+        let p = perms(r#"{"endpoints":["chat","batches","files"]}"#);
+        let create = |endpoint: &str| {
+            let body = format!(
+                r#"{{"input_file_id":"file-1","endpoint":"{endpoint}","completion_window":"24h"}}"#
+            );
+            check_request(
+                &p,
+                "POST",
+                "/v1/batches",
+                "application/json",
+                body.as_bytes(),
+            )
+        };
+        assert_eq!(create("/v1/chat/completions"), Decision::Allow);
+        assert_eq!(
+            create("/v1/embeddings"),
+            deny(DenyReason::EndpointNotAllowed {
+                endpoint: Endpoint::Embeddings
+            })
+        );
+        assert!(matches!(
+            create("/v1/secret"),
+            Decision::Deny(DenyReason::Malformed { .. })
+        ));
     }
 }

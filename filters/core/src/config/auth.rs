@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{validate_header_name, ConfigError, Validate, DEFAULT_CONSUMER_HEADER};
+use super::{validate_header_name, ConfigError, RoutesConfig, Validate, DEFAULT_CONSUMER_HEADER};
 use crate::auth::jwt::Validation;
 use crate::auth::keys::{looks_like_plaintext_key, KeyEntry, KeySource, KeyStore};
 use crate::auth::mesh::{MeshIdentity, MeshPrincipal};
@@ -53,6 +53,13 @@ pub struct AuthConfig {
     /// Provider keys to inject, per host or route, from VM environment
     /// variables.
     pub providers: Vec<ProviderRule>,
+    /// Requests on routes the catalogue does not know: refused (403)
+    /// unless allowed here. Default: refused.
+    pub routes: RoutesConfig,
+    /// The largest request body read for a permission check, after
+    /// decompression; a larger one is refused with 413. Between 1 KiB and
+    /// 64 MiB. Default: 16 MiB.
+    pub max_body_bytes: u32,
 }
 
 /// An identity method.
@@ -169,6 +176,8 @@ impl Default for AuthConfig {
             groups: BTreeMap::new(),
             default_permissions: Permissions::default(),
             providers: Vec::new(),
+            routes: RoutesConfig::default(),
+            max_body_bytes: super::DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -176,6 +185,8 @@ impl Default for AuthConfig {
 impl Validate for AuthConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         validate_header_name("consumer_header", &self.consumer_header)?;
+        self.routes.validate().map_err(|e| e.nested("routes"))?;
+        super::validate_body_bytes(self.max_body_bytes)?;
         for (i, m) in self.methods.iter().enumerate() {
             if self.methods.iter().take(i).any(|x| x == m) {
                 return Err(ConfigError::invalid(

@@ -2,7 +2,7 @@ use std::ops::RangeInclusive;
 
 use serde::Deserialize;
 
-use super::{validate_header_name, ConfigError, Validate, DEFAULT_CONSUMER_HEADER};
+use super::{validate_header_name, ConfigError, RoutesConfig, Validate, DEFAULT_CONSUMER_HEADER};
 use crate::inspect::injection::InjectionRule;
 use crate::inspect::patterns::CustomRule;
 use crate::inspect::{Direction, Family};
@@ -82,6 +82,9 @@ pub struct InspectConfig {
     pub guard: Option<GuardConfig>,
     /// Streamed responses.
     pub stream: StreamConfig,
+    /// Requests on routes the catalogue does not know: refused (403)
+    /// unless allowed here (then read generically). Default: refused.
+    pub routes: RoutesConfig,
     /// One log line per decision that found something, with the consumer,
     /// the rule ids and hashed fingerprints of what matched (never the text).
     /// Default: `true`.
@@ -383,6 +386,7 @@ impl Default for InspectConfig {
             overrides: Vec::new(),
             guard: None,
             stream: StreamConfig::default(),
+            routes: RoutesConfig::default(),
             audit_log: true,
         }
     }
@@ -390,6 +394,7 @@ impl Default for InspectConfig {
 
 impl Validate for InspectConfig {
     fn validate(&self) -> Result<(), ConfigError> {
+        self.routes.validate().map_err(|e| e.nested("routes"))?;
         let range = Self::MAX_BODY_BYTES_RANGE;
         if !range.contains(&self.max_body_bytes) {
             return Err(ConfigError::invalid(

@@ -25,6 +25,72 @@ use serde_path_to_error::Segment;
 /// filters after it, unless configured otherwise.
 pub const DEFAULT_CONSUMER_HEADER: &str = "x-tollgate-consumer";
 
+/// What every filter does with a request the route catalogue
+/// ([`crate::request::catalogue`]) does not know: the same setting in
+/// `auth`, `throttle` and `inspect`, so that each fails closed on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct RoutesConfig {
+    /// `block` (403 in the API's error shape; the default) or `allow`.
+    pub unknown: UnknownRoutes,
+    /// Paths allowed although the catalogue does not know them: prefixes
+    /// of the normalised path by whole segments (`/internal/v1` allows
+    /// `/internal/v1/x`, not `/internal/v1x`), a trailing `*` continuing
+    /// the last segment. Such a request is governed as endpoint class
+    /// `other`: authenticated, counted, its body read generically.
+    pub allow: Vec<String>,
+}
+
+/// Unknown routes: refused or let through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownRoutes {
+    /// Refuse (403).
+    #[default]
+    Block,
+    /// Let through, governed as endpoint class `other`.
+    Allow,
+}
+
+impl RoutesConfig {
+    /// Whether a request on `path`, unknown to the catalogue, may pass.
+    pub fn allows(&self, path: &crate::request::path::RequestPath) -> bool {
+        self.unknown == UnknownRoutes::Allow || self.allow.iter().any(|p| path.starts_with(p))
+    }
+}
+
+impl Validate for RoutesConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        for (i, p) in self.allow.iter().enumerate() {
+            let base = p.strip_suffix('*').unwrap_or(p);
+            if crate::request::path::normalize(base).is_err() {
+                return Err(ConfigError::invalid(
+                    format!("allow[{i}]"),
+                    "must be a path starting with / (a trailing * allowed)",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The default bound on request bodies `auth` and `throttle` read.
+pub const DEFAULT_MAX_BODY_BYTES: u32 = 16 * 1024 * 1024;
+
+/// Checks a `max_body_bytes` (1 KiB to 64 MiB).
+fn validate_body_bytes(n: u32) -> Result<(), ConfigError> {
+    if (1024..=64 * 1024 * 1024).contains(&n) {
+        Ok(())
+    } else {
+        Err(ConfigError::invalid(
+            "max_body_bytes",
+            "must be between 1024 and 67108864",
+        ))
+    }
+}
+
 /// Semantic rules a configuration must satisfy beyond its JSON shape.
 pub trait Validate {
     /// Checks the rules; the error's path names the field that breaks one.

@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
-use super::{validate_header_name, ConfigError, Validate, DEFAULT_CONSUMER_HEADER};
+use super::{validate_header_name, ConfigError, RoutesConfig, Validate, DEFAULT_CONSUMER_HEADER};
 use crate::throttle::spike::SpikeParams;
 
 /// Most rules a configuration may hold: every request walks all of them.
@@ -73,6 +73,13 @@ pub struct ThrottleConfig {
     pub stream: StreamConfig,
     /// Spike detection per consumer and model; off when absent.
     pub spike: Option<SpikeConfig>,
+    /// Requests on routes the catalogue does not know: refused (403)
+    /// unless allowed here. Default: refused.
+    pub routes: RoutesConfig,
+    /// The largest request body read for its model and tokens, after
+    /// decompression; a larger one is refused with 413. Between 1 KiB and
+    /// 64 MiB. Default: 16 MiB.
+    pub max_body_bytes: u32,
 }
 
 impl Default for ThrottleConfig {
@@ -88,6 +95,8 @@ impl Default for ThrottleConfig {
             response_headers: true,
             stream: StreamConfig::default(),
             spike: None,
+            routes: RoutesConfig::default(),
+            max_body_bytes: super::DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -595,6 +604,8 @@ impl ThrottleConfig {
 impl Validate for ThrottleConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         validate_header_name("consumer_header", &self.consumer_header)?;
+        self.routes.validate().map_err(|e| e.nested("routes"))?;
+        super::validate_body_bytes(self.max_body_bytes)?;
         if self.rules.len() > MAX_RULES {
             return Err(ConfigError::invalid("rules", "must hold at most 64 rules"));
         }

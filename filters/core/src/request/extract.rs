@@ -907,7 +907,17 @@ fn generic_body(body: &[u8]) -> Result<Extracted, ExtractError> {
     let text = std::str::from_utf8(body).map_err(|_| ExtractError::InvalidUtf8)?;
     let mut cx = Cx::new(false);
     match serde_json::from_str::<J>(text) {
-        Ok(root @ (J::Obj(_) | J::Arr(_))) => cx.generic(root, Role::Other),
+        Ok(root @ J::Obj(_)) => {
+            // A top-level `model` is a model whatever the API.
+            if let Some(J::Str(name)) = root.get("model") {
+                cx.out.models.push(Named {
+                    name: name.clone(),
+                    loc: Loc(vec![PathStep::Key(Arc::from("model"))]),
+                });
+            }
+            cx.generic(root, Role::Other);
+        }
+        Ok(root @ J::Arr(_)) => cx.generic(root, Role::Other),
         Ok(J::Null | J::Bool(_) | J::Num(_) | J::Nums) => {}
         // A bare string, or not JSON: the raw text is what there is.
         Ok(J::Str(_)) | Err(_) => cx.text(Role::Other, text.to_owned()),

@@ -28,6 +28,181 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::RoutesConfig;
+use crate::error::{ErrorFlavor, ErrorKind, ErrorReply};
+use api::ApiKind;
+use catalogue::{ClassifyError, Endpoint, ModelAt, Route, Shape};
+use path::RequestPath;
+
+/// The longest model name read from a request.
+pub const MAX_MODEL_LEN: usize = 256;
+
+/// Whether a model name can be checked: 1 to 256 bytes, no control
+/// characters.
+pub fn valid_model(name: &str) -> bool {
+    !name.is_empty() && name.len() <= MAX_MODEL_LEN && !name.chars().any(char::is_control)
+}
+
+/// What every filter knows of a request from its headers, computed the
+/// same way by each: the route, the normalised path, the models named
+/// outside the body, and the dialect its errors are written in.
+///
+/// ```
+/// use tollgate_core::request::Head;
+///
+/// let head = Head::read("GET", "/openai/realtime?api-version=1&deployment=gpt-rt", false).unwrap();
+/// assert_eq!(head.route_id(), "openai.realtime.connect");
+/// assert_eq!(head.models().unwrap(), ["gpt-rt"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// The route, `None` for one the catalogue does not know.
+    pub route: Option<&'static Route>,
+    /// The normalised path.
+    pub path: RequestPath,
+    /// The route's `{}` segments.
+    pub params: Vec<String>,
+    /// The dialect of errors.
+    pub flavor: ErrorFlavor,
+}
+
+impl Head {
+    /// Classifies a request from its method, raw `:path`, and whether it
+    /// carries `anthropic-version`.
+    pub fn read(method: &str, raw_path: &str, anthropic: bool) -> Result<Self, ClassifyError> {
+        let c = catalogue::classify(method, raw_path)?;
+        let flavor = match c.route {
+            Some(r) => r.flavor(anthropic),
+            None if anthropic => ErrorFlavor::Anthropic,
+            None => ErrorFlavor::OpenAi,
+        };
+        Ok(Self {
+            route: c.route,
+            path: c.path,
+            params: c.params,
+            flavor,
+        })
+    }
+
+    /// The dialect of errors for a path that could not even be classified.
+    pub fn flavor_of_unreadable(anthropic: bool) -> ErrorFlavor {
+        if anthropic {
+            ErrorFlavor::Anthropic
+        } else {
+            ErrorFlavor::OpenAi
+        }
+    }
+
+    /// The route's id, `unknown` for none.
+    pub fn route_id(&self) -> &'static str {
+        self.route.map_or("unknown", |r| r.id)
+    }
+
+    /// The endpoint class (`other` for an allowed unknown route).
+    pub fn endpoint(&self) -> Endpoint {
+        self.route.map_or(Endpoint::Other, |r| r.endpoint)
+    }
+
+    /// The API responses and streams speak ([`ApiKind::Unknown`]: read
+    /// generically).
+    pub fn api(&self) -> ApiKind {
+        self.route.map_or(ApiKind::Unknown, |r| r.response)
+    }
+
+    /// How the request body is read (an unknown route's generically).
+    pub fn shape(&self) -> Shape {
+        self.route.map_or(Shape::None, |r| r.shape)
+    }
+
+    /// Whether the request is on a route the catalogue does not know and
+    /// the configuration does not allow.
+    pub fn refused(&self, routes: &RoutesConfig) -> bool {
+        self.route.is_none() && !routes.allows(&self.path)
+    }
+
+    /// The models the path and query name (Azure deployments,
+    /// `/models/{id}`, `?model=`), decoded. `Err` names what cannot be
+    /// read: a parameter given twice, a name that does not decode or is not
+    /// a valid model name.
+    pub fn models(&self) -> Result<Vec<String>, &'static str> {
+        let Some(route) = self.route else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for at in route.models {
+            match at {
+                ModelAt::Param(i) => {
+                    let seg = self.params.get(*i).ok_or("a model in the path")?;
+                    let name = percent_decode(seg).ok_or("a badly encoded model in the path")?;
+                    out.push(name);
+                }
+                ModelAt::Query(names) => {
+                    for name in names.iter() {
+                        match self.path.query_param(name) {
+                            Ok(Some(v)) => out.push(v),
+                            Ok(None) => {}
+                            Err(()) => {
+                                return Err("a model query parameter given twice or badly encoded")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if out.iter().any(|m| !valid_model(m)) {
+            return Err("a model name of 1 to 256 characters, none a control character");
+        }
+        Ok(out)
+    }
+
+    /// What a log line may say of the path: its first two segments (cut
+    /// to 32 characters each) and how many more there are, never a query.
+    pub fn class(&self) -> String {
+        let segs = self.path.segments();
+        let mut out = String::new();
+        for s in segs.iter().take(2) {
+            out.push('/');
+            out.extend(s.chars().take(32));
+        }
+        if segs.len() > 2 {
+            out.push_str(&format!("/…(+{})", segs.len().saturating_sub(2)));
+        }
+        if out.is_empty() {
+            out.push('/');
+        }
+        out
+    }
+
+    /// The refusal of a route the catalogue does not know.
+    pub fn unknown_route_reply(request_id: impl Into<String>) -> ErrorReply {
+        ErrorReply::new(
+            ErrorKind::PermissionDenied,
+            "this endpoint is not one the gateway governs; it must be allowed in the configuration (routes.allow)",
+            request_id,
+        )
+        .with_code("unknown_route")
+    }
+}
+
+/// Full percent-decoding of a path segment into UTF-8.
+fn percent_decode(seg: &str) -> Option<String> {
+    if !seg.contains('%') {
+        return Some(seg.to_owned());
+    }
+    let mut out = Vec::with_capacity(seg.len());
+    let mut bytes = seg.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hi = char::from(bytes.next()?).to_digit(16)?;
+            let lo = char::from(bytes.next()?).to_digit(16)?;
+            out.push(u8::try_from(hi.checked_mul(16)?.checked_add(lo)?).ok()?);
+        } else {
+            out.push(b);
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Who wrote a piece of text, as the model sees it. Policy can treat them
 /// differently: tool results and retrieved documents are where indirect
 /// injection arrives; system text is the developer's.
