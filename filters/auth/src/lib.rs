@@ -44,13 +44,16 @@ use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
 use tollgate_core::auth::engine::{Authenticator, Identity, JwtCache, Rejection};
 use tollgate_core::auth::jwt::Jwks;
-use tollgate_core::auth::permissions::{self, Decision, Endpoint};
+use tollgate_core::auth::permissions::{self, Decision};
 use tollgate_core::config::AuthConfig;
-use tollgate_core::error::{ErrorKind, ErrorReply};
-use tollgate_core::request::api::ApiKind;
+use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
+use tollgate_core::request::decompress::Encoding;
+use tollgate_core::request::extract::{self, Extracted};
+use tollgate_core::request::Head;
 use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
 use tollgate_glue::reply;
+use tollgate_glue::request as req;
 
 const FILTER: &str = "auth";
 /// Headers carrying labels for `throttle`: `x-tollgate-label-<name>`.
@@ -77,6 +80,7 @@ struct Metrics {
     denied: MetricId,
     jwks_fetches: MetricId,
     jwks_errors: MetricId,
+    unknown_routes: MetricId,
     /// Defined on first use, by name.
     named: RefCell<HashMap<String, Option<MetricId>>>,
 }
@@ -90,6 +94,7 @@ impl Metrics {
             denied: counter("tollgate_auth_denied_total")?,
             jwks_fetches: counter("tollgate_auth_jwks_fetches_total")?,
             jwks_errors: counter("tollgate_auth_jwks_errors_total")?,
+            unknown_routes: counter("tollgate_auth_unknown_routes_total")?,
             named: RefCell::new(HashMap::new()),
         })
     }
@@ -307,8 +312,11 @@ impl RootContext for Root {
         Some(Box::new(Request {
             tag: Tag::new(FILTER, context_id),
             filter,
-            api: ApiKind::Unknown,
+            head: None,
+            flavor: ErrorFlavor::OpenAi,
             path: String::new(),
+            content_type: String::new(),
+            encoding: Encoding::Identity,
             identity: None,
             body_check: false,
             done: false,
@@ -319,8 +327,17 @@ impl RootContext for Root {
 struct Request {
     tag: Tag,
     filter: Rc<Filter>,
-    api: ApiKind,
+    /// The request as the route catalogue reads it (`None` until the
+    /// headers, or when the path cannot be governed).
+    head: Option<Head>,
+    /// The dialect of errors.
+    flavor: ErrorFlavor,
+    /// The normalised path (for logs and provider rules).
     path: String,
+    content_type: String,
+    /// The request body's coding: a compressed body is read inflated and
+    /// forwarded inflated.
+    encoding: Encoding,
     identity: Option<Identity>,
     /// The body must be read for a permission rule (model, max tokens).
     body_check: bool,
@@ -340,9 +357,10 @@ impl HttpContext for Request {
                 .ok()
                 .flatten()
         };
-        self.path = header(":path").unwrap_or_default();
-        let method = header(":method").unwrap_or_default();
-        self.api = ApiKind::from_request(&method, &self.path);
+        let read = req::head();
+        self.flavor = read.flavor;
+        self.content_type = read.content_type;
+        self.path = read.raw_path.split('?').next().unwrap_or_default().to_owned();
         if config.strip_client_identity {
             self.remove(&config.consumer_header);
             if let Ok(all) = host::headers(MapType::HttpRequestHeaders) {
@@ -378,57 +396,67 @@ impl HttpContext for Request {
         };
         let perms = filter.auth.permissions(&identity.consumer);
         self.identity = Some(identity);
-        // What can be decided on the headers is decided here, before they
-        // leave: the endpoint, a model named in the path (Azure deployments,
-        // /v1/models/{id}), and an LLM endpoint whose body shape is unknown
-        // (e.g. /v1/messages/batches) when the consumer's models are limited.
-        // An encoded slash makes the path mean one thing here and another to
-        // an upstream that decodes it (`/v1/chat%2Fcompletions`): refused,
-        // as Envoy's `path_with_escaped_slashes_action: REJECT_REQUEST` does.
-        let raw = self
-            .path
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if raw.contains("%2f") || raw.contains("%5c") {
-            let reply = ErrorReply::new(
-                ErrorKind::InvalidRequest,
-                "encoded slashes in the path are not accepted",
-                reply::request_id(),
-            );
-            return self.deny("encoded_path", reply, false);
-        }
-        let endpoint = permissions::endpoint_of(self.api, &self.path);
-        if !perms.allows_endpoint(endpoint) {
-            return self.forbidden(&permissions::DenyReason::EndpointNotAllowed { endpoint });
-        }
-        if let permissions::ModelRef::Named(model) =
-            permissions::model_of(self.api, &self.path, b"")
-        {
-            if !perms.allows_model(&model) {
-                return self.forbidden(&permissions::DenyReason::ModelNotAllowed { model });
+        // A path that cannot be governed (encoded slashes, bad escapes, a
+        // path two routes could mean) means one thing here and another to
+        // some upstream: refused.
+        let head = match read.head {
+            Ok(head) => head,
+            Err(e) => {
+                let reason = e.reason();
+                let reply = req::unreadable_path_reply(e, reply::request_id());
+                return self.deny(reason, reply, false);
             }
+        };
+        self.path = head.path.as_str();
+        if head.refused(&config.routes) {
+            filter.metrics.bump(filter.metrics.unknown_routes);
+            log::info!(
+                "{}: unknown route method={} path={}",
+                self.tag,
+                read.method.chars().take(16).collect::<String>(),
+                head.class()
+            );
+            self.head = Some(head);
+            let reply = Head::unknown_route_reply(reply::request_id());
+            return self.deny("unknown_route", reply, false);
         }
-        let llm_endpoint = matches!(
-            endpoint,
-            Endpoint::Chat
-                | Endpoint::Completions
-                | Endpoint::Responses
-                | Endpoint::Messages
-                | Endpoint::Embeddings
-        );
-        if self.api == ApiKind::Unknown && llm_endpoint && perms.models.is_some() {
-            return self.forbidden(&permissions::DenyReason::EndpointNotAllowed { endpoint });
+        // What can be decided on the headers is decided here, before they
+        // leave: the endpoint and the models the path and query name.
+        if let Err(reason) = permissions::check_head(perms, &head) {
+            self.head = Some(head);
+            return self.forbidden(&reason);
         }
-        if perms.needs_body(self.api) && !end_of_stream {
+        if perms.needs_body(&head) && !end_of_stream {
+            self.encoding = match req::encoding() {
+                Ok(e) => e,
+                Err(coding) => {
+                    self.head = Some(head);
+                    let reply = ErrorReply::new(
+                        ErrorKind::UnsupportedMediaType,
+                        format!(
+                            "content-encoding {:?} cannot be read; send gzip, deflate or identity",
+                            coding.chars().take(32).collect::<String>()
+                        ),
+                        reply::request_id(),
+                    );
+                    return self.deny("unsupported_encoding", reply, false);
+                }
+            };
+            if self.encoding != Encoding::Identity {
+                // Read inflated, forwarded inflated: the upstream reads what
+                // was checked.
+                self.remove("content-encoding");
+            }
             // Decided on the body: it may be clamped, so its length may change.
             self.body_check = true;
             self.remove("content-length");
-        } else if let Decision::Deny(reason) = permissions::check(perms, self.api, &self.path, b"")
+        } else if let Decision::Deny(reason) =
+            permissions::check_body(perms, &head, &Extracted::default(), b"")
         {
+            self.head = Some(head);
             return self.forbidden(&reason);
         }
+        self.head = Some(head);
         self.pass_on();
         if !self.body_check {
             self.allowed();
@@ -464,27 +492,41 @@ impl Request {
     fn decide_body(&mut self, body_size: usize) -> Action {
         self.done = true;
         let filter = Rc::clone(&self.filter);
-        let Some(identity) = &self.identity else {
+        let (Some(identity), Some(head)) = (&self.identity, &self.head) else {
             return Action::Continue;
         };
-        let body = host::buffer(BufferType::HttpRequestBody, 0, body_size).unwrap_or_default();
         let perms = filter.auth.permissions(&identity.consumer);
-        match permissions::check(perms, self.api, &self.path, &body) {
-            Decision::Allow => {}
-            Decision::Clamp(bytes) => {
-                if let Err(e) = host::set_buffer(BufferType::HttpRequestBody, 0, body_size, &bytes)
-                {
-                    // Never forward the unclamped body.
-                    log::warn!("{}: cannot clamp the body: {e}", self.tag);
-                    let reply = ErrorReply::new(
-                        ErrorKind::Internal,
-                        "the request could not be limited",
-                        reply::request_id(),
-                    );
-                    return self.deny("clamp_failed", reply, false);
-                }
+        let max = usize::try_from(filter.config().max_body_bytes).unwrap_or(usize::MAX);
+        let body = match req::body(body_size, self.encoding, max) {
+            Ok(b) => b,
+            Err(e) => {
+                let reply = e.reply(reply::request_id());
+                return self.deny("unreadable_body", reply, false);
             }
+        };
+        let decision = match extract::read(head.shape(), &self.content_type, &body.bytes) {
+            Ok(facts) => permissions::check_body(perms, head, &facts, &body.bytes),
+            Err(_) => Decision::Deny(permissions::DenyReason::Malformed {
+                what: "the body is not a valid request of its API",
+            }),
+        };
+        let forward = match decision {
+            Decision::Allow if body.inflated => Some(body.bytes),
+            Decision::Allow => None,
+            Decision::Clamp(bytes) => Some(bytes),
             Decision::Deny(reason) => return self.forbidden(&reason),
+        };
+        if let Some(bytes) = forward {
+            if let Err(e) = host::set_buffer(BufferType::HttpRequestBody, 0, body_size, &bytes) {
+                // Never forward the unchecked body.
+                log::warn!("{}: cannot rewrite the body: {e}", self.tag);
+                let reply = ErrorReply::new(
+                    ErrorKind::Internal,
+                    "the request could not be limited",
+                    reply::request_id(),
+                );
+                return self.deny("clamp_failed", reply, false);
+            }
         }
         self.allowed();
         Action::Continue
@@ -532,6 +574,7 @@ impl Request {
     fn metadata(&self, decision: &str, reason: &str) {
         let identity = self.identity.as_ref();
         let value = serde_json::json!({
+            "route": self.head.as_ref().map_or("unknown", Head::route_id),
             "consumer": identity.map(|i| i.consumer.as_str()),
             "via": identity.map(|i| i.via.as_str()),
             "credential": identity.and_then(|i| i.credential_id.as_deref()),
@@ -578,12 +621,12 @@ impl Request {
             "{}: denied reason={reason} consumer={} path={}",
             self.tag,
             self.identity.as_ref().map_or("-", |i| i.consumer.as_str()),
-            self.path.split('?').next().unwrap_or_default()
+            self.head.as_ref().map_or_else(|| "-".to_owned(), Head::class)
         );
         self.done = true;
         let challenge = [("www-authenticate", "Bearer realm=\"tollgate\"".to_owned())];
         let extra: &[(&str, String)] = if authenticate { &challenge } else { &[] };
-        if let Err(e) = reply::send_error_with(self.api.flavor(), &reply, extra) {
+        if let Err(e) = reply::send_error_with(self.flavor, &reply, extra) {
             log::warn!("{}: cannot send the reply: {e}", self.tag);
         }
         Action::Pause

@@ -11,7 +11,9 @@
 //!   and the `#<context> <filter>` log-line prefix;
 //! - [`config`]: configuration loading in `on_configure`, one log line on
 //!   error, never the configuration itself;
-//! - [`reply`]: refusals in the dialect of the API the client called.
+//! - [`reply`]: refusals in the dialect of the API the client called;
+//! - [`request`]: the request head classified by the route catalogue, and
+//!   the one body reader (buffer, bounded inflate) every filter uses.
 //!
 //! ```ignore
 //! // The shape of a filter's on_configure (needs a proxy-wasm host to run).
@@ -30,3 +32,4 @@ pub mod config;
 pub mod host;
 pub mod logger;
 pub mod reply;
+pub mod request;

@@ -69,7 +69,7 @@ use tollgate_core::throttle::limiter::{
 };
 use tollgate_core::throttle::rls::{self, Code};
 use tollgate_core::throttle::spike::{SpikeParams, Verdict as SpikeVerdict};
-use tollgate_core::throttle::usage::{self, StreamUsage, Usage};
+use tollgate_core::request::usage::{self, StreamUsage, Usage};
 use tollgate_glue::host::{self, BufferType, HostError, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
 use tollgate_glue::reply;

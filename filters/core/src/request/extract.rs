@@ -1161,6 +1161,8 @@ struct Cx {
     response: bool,
     /// The generation the walk is in (an index into `out.generations`).
     generation: Option<usize>,
+    /// The API of the request being read.
+    api: ApiKind,
 }
 
 impl Cx {
@@ -1170,6 +1172,7 @@ impl Cx {
             out: Extracted::default(),
             response,
             generation: None,
+            api: ApiKind::Unknown,
         }
     }
 
@@ -1212,6 +1215,7 @@ impl Cx {
 
     /// Starts a generation of API `api` (its output-limit fields absent).
     fn begin(&mut self, api: ApiKind) {
+        self.api = api;
         let limits = output_fields(api)
             .iter()
             .map(|f| (*f, TokenField::Absent))
@@ -1249,7 +1253,12 @@ impl Cx {
                     self.out.include_usage = lax_bool(flag);
                 }
             }
-            "n" | "best_of" => {
+            // Choices: chat's `n`, completions' `n` and `best_of`; other APIs
+            // have none (a server would refuse the field, not multiply).
+            "n" | "best_of"
+                if self.api == ApiKind::Completions
+                    || (self.api == ApiKind::ChatCompletions && key == "n") =>
+            {
                 let Some(g) = self
                     .generation
                     .and_then(|i| self.out.generations.get_mut(i))
@@ -3901,5 +3910,49 @@ mod tests {
             OpaqueKind::Text
         );
         assert!(read(Shape::Json { models: &[] }, "", b"[]").is_err());
+    }
+
+    #[test]
+    fn requested_output_per_api() {
+        let cases: &[(ApiKind, &str, Option<u64>)] = &[
+            (ApiKind::ChatCompletions, r#"{"max_tokens":100}"#, Some(100)),
+            (ApiKind::ChatCompletions, r#"{"max_completion_tokens":50}"#, Some(50)),
+            (
+                ApiKind::ChatCompletions,
+                r#"{"max_completion_tokens":50,"max_tokens":70}"#,
+                Some(70),
+            ),
+            (ApiKind::ChatCompletions, r#"{"max_tokens":100,"n":3}"#, Some(300)),
+            (ApiKind::ChatCompletions, r#"{"max_tokens":100,"n":0}"#, Some(100)),
+            (ApiKind::ChatCompletions, r#"{"n":3}"#, None),
+            (ApiKind::ChatCompletions, r#"{"max_output_tokens":100}"#, None),
+            (ApiKind::ChatCompletions, r#"{"max_tokens":null}"#, None),
+            (ApiKind::ChatCompletions, r#"{"max_tokens":-1}"#, None),
+            (ApiKind::ChatCompletions, r#"not json"#, None),
+            (ApiKind::Completions, r#"{"max_tokens":16,"n":2}"#, Some(32)),
+            (
+                ApiKind::Completions,
+                r#"{"max_tokens":16,"n":2,"best_of":5}"#,
+                Some(80),
+            ),
+            (ApiKind::Messages, r#"{"max_tokens":1024,"n":4}"#, Some(1024)),
+            (ApiKind::Responses, r#"{"max_output_tokens":500}"#, Some(500)),
+            (ApiKind::Responses, r#"{"max_tokens":500}"#, None),
+            (ApiKind::Embeddings, r#"{"max_tokens":500}"#, None),
+            (
+                ApiKind::ChatCompletions,
+                r#"{"max_tokens":18446744073709551615,"n":2}"#,
+                Some(u64::MAX),
+            ),
+        ];
+        for (api, body, want) in cases {
+            assert_eq!(
+                request(*api, body.as_bytes())
+                    .ok()
+                    .and_then(|e| e.generations.first().and_then(Generation::requested)),
+                *want,
+                "{api:?} {body}"
+            );
+        }
     }
 }

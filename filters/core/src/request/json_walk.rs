@@ -1,7 +1,7 @@
 //! A byte walker over JSON that serde_json has already validated: the spans
 //! of strings and values, for the edits that splice a body in place (so
 //! every other byte stays as the client sent it). Shared by
-//! [`crate::request::extract`] and [`crate::throttle::usage`].
+//! [`crate::request::extract`] and [`crate::request::usage`].
 
 /// The index of the first non-whitespace byte at or after `i`.
 pub(crate) fn skip_ws(b: &[u8], mut i: usize) -> usize {

@@ -22,6 +22,7 @@ pub(crate) mod json_walk;
 pub mod multipart;
 pub mod path;
 pub mod sse;
+pub mod usage;
 
 use std::fmt;
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 //! use tollgate_core::config::{self, ThrottleConfig};
 //! use tollgate_core::throttle::counters::MemoryStore;
 //! use tollgate_core::throttle::limiter::{Facts, Limiter, Verdict};
-//! use tollgate_core::throttle::usage::Usage;
+//! use tollgate_core::request::usage::Usage;
 //!
 //! let cfg: ThrottleConfig = config::parse(br#"{"rules": [{"name": "tpm", "key": ["consumer"],
 //!     "limits": [{"tokens": 1000, "per": "minute"}]}]}"#).unwrap();
@@ -51,7 +51,7 @@ use crate::config::throttle::{
 use crate::throttle::counters::{Change, Record, SharedStore, StoreError, Table, TableStats};
 use crate::throttle::rls::Descriptor;
 use crate::throttle::spike::{self, Baseline, SpikeParams, Verdict as SpikeVerdict};
-use crate::throttle::usage::Usage;
+use crate::request::usage::Usage;
 
 /// The descriptor entry naming the rule, in every RLS descriptor.
 pub const RULE_ENTRY: &str = "tollgate_rule";

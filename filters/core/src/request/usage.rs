@@ -3,14 +3,15 @@
 //!
 //! ```
 //! use tollgate_core::request::api::ApiKind;
-//! use tollgate_core::throttle::usage::{self, StreamUsage};
+//! use tollgate_core::request::{extract, usage::{self, StreamUsage}};
 //!
 //! let api = ApiKind::ChatCompletions;
 //! let body = br#"{"model":"m","max_tokens":100,"n":2,"messages":[{"role":"user","content":"hello there"}]}"#;
-//! // Reserve: the prompt estimate plus what the client may get back.
-//! let reserve = usage::estimate_prompt_tokens(api, body)
-//!     + usage::requested_output_tokens(api, body).unwrap_or(256);
-//! assert_eq!(usage::requested_output_tokens(api, body), Some(200));
+//! // Reserve: the prompt estimate plus what the client may get back, from
+//! // the one reading of the body.
+//! let facts = extract::request(api, body).unwrap();
+//! let reserve = usage::estimate_extracted_tokens(&facts) + facts.requested_output(256);
+//! assert_eq!(facts.requested_output(256), 200);
 //! assert!(reserve > 200);
 //!
 //! // Charge: the upstream's own count, when it gives one.
@@ -75,7 +76,7 @@
 //!
 //! OpenAI sends stream usage only when asked, so the filter asks
 //! ([`add_include_usage`], splicing bytes, never re-serialising the body)
-//! and, when the client had not asked ([`wants_include_usage`]), drops the
+//! and, when the client had not asked (`stream_options.include_usage` in the request facts), drops the
 //! extra usage-only chunk ([`is_injected_usage_chunk`]) so the client sees
 //! the stream it asked for.
 //!
@@ -165,143 +166,6 @@ pub fn estimate_extracted_tokens(got: &extract::Extracted) -> u64 {
         .saturating_add(REQUEST_OVERHEAD_TOKENS)
 }
 
-/// The output-limit fields of a request; every other member is skipped
-/// without being stored.
-#[derive(Deserialize)]
-struct OutputLimits {
-    max_tokens: Option<u64>,
-    max_completion_tokens: Option<u64>,
-    max_output_tokens: Option<u64>,
-    n: Option<u64>,
-    best_of: Option<u64>,
-}
-
-/// The most output tokens request `body` for API `api` asks for: chat
-/// completions `max_completion_tokens` or `max_tokens` (the larger, if both),
-/// completions and Anthropic `max_tokens`, Responses `max_output_tokens`;
-/// times the number of completions generated (`n`, and for completions
-/// `best_of`, which are all generated and billed). `None` when the request
-/// sets no limit (the caller reserves a configured default), when the body
-/// is not JSON, or when the field is not a non-negative integer.
-pub fn requested_output_tokens(api: ApiKind, body: &[u8]) -> Option<u64> {
-    let f: OutputLimits = serde_json::from_slice(body).ok()?;
-    let (limit, copies) = match api {
-        ApiKind::ChatCompletions => {
-            let limit = match (f.max_completion_tokens, f.max_tokens) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
-            (limit, f.n)
-        }
-        ApiKind::Completions => {
-            let copies = match (f.n, f.best_of) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
-            (f.max_tokens, copies)
-        }
-        ApiKind::Messages => (f.max_tokens, None),
-        ApiKind::Responses => (f.max_output_tokens, None),
-        ApiKind::Embeddings | ApiKind::Models | ApiKind::Unknown => return None,
-    };
-    Some(limit?.saturating_mul(copies.unwrap_or(1).max(1)))
-}
-
-/// The output tokens to reserve for request `body` of API `api`: the limit
-/// it asks for ([`requested_output_tokens`]'s fields) or `default` when it
-/// sets none, times the completions generated (`n`, `best_of`), whatever the
-/// limit's source. Read as the upstream reads it: the body is parsed as a
-/// generic JSON value, so a duplicated member counts by its last copy (as
-/// Python's and JavaScript's parsers keep it), and a number written as a
-/// float (`1e5`) or a numeric string (`"1000"`, which pydantic accepts)
-/// counts by its value rounded up. 0 for embeddings and for endpoints that
-/// generate nothing; `default` for a body that is not JSON.
-pub fn reserved_output_tokens(api: ApiKind, body: &[u8], default: u64) -> u64 {
-    read_request(api, body, default).output_tokens
-}
-
-/// What throttle needs from a request body beyond its model and prompt, read
-/// in one parse.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RequestShape {
-    /// The output tokens to reserve ([`reserved_output_tokens`]).
-    pub output_tokens: u64,
-    /// `"stream": true`.
-    pub stream: bool,
-    /// `"stream_options": {"include_usage": true}` ([`wants_include_usage`]).
-    pub include_usage: bool,
-}
-
-/// [`RequestShape`] of request `body` of API `api`, with `default` as the
-/// output limit of a request that sets none; the body is parsed once.
-pub fn read_request(api: ApiKind, body: &[u8], default: u64) -> RequestShape {
-    let generates = !matches!(
-        api,
-        ApiKind::Embeddings | ApiKind::Models | ApiKind::Unknown
-    );
-    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
-        return RequestShape {
-            output_tokens: if generates { default } else { 0 },
-            ..RequestShape::default()
-        };
-    };
-    let stream = map.get("stream").and_then(Value::as_bool).unwrap_or(false);
-    let include_usage = matches!(api, ApiKind::ChatCompletions | ApiKind::Completions)
-        && map
-            .get("stream_options")
-            .and_then(|o| o.get("include_usage"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-    let num = |key: &str| map.get(key).and_then(loose_count);
-    let (limit, copies) = match api {
-        ApiKind::Embeddings | ApiKind::Models | ApiKind::Unknown => (Some(0), None),
-        ApiKind::ChatCompletions => {
-            let limit = match (num("max_completion_tokens"), num("max_tokens")) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
-            (limit, num("n"))
-        }
-        ApiKind::Completions => {
-            let copies = match (num("n"), num("best_of")) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
-            (num("max_tokens"), copies)
-        }
-        ApiKind::Messages => (num("max_tokens"), None),
-        ApiKind::Responses => (num("max_output_tokens"), None),
-    };
-    RequestShape {
-        output_tokens: limit
-            .unwrap_or(default)
-            .saturating_mul(copies.unwrap_or(1).max(1)),
-        stream,
-        include_usage,
-    }
-}
-
-/// A count as a lenient upstream reads it: an integer, a float rounded up,
-/// or a string holding either; negative is 0; anything else is absent.
-fn loose_count(v: &Value) -> Option<u64> {
-    let f = match v {
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                return Some(u);
-            }
-            n.as_f64()?
-        }
-        Value::String(s) => s.trim().parse::<f64>().ok()?,
-        _ => return None,
-    };
-    if f.is_nan() || f <= 0.0 {
-        Some(0)
-    } else if f >= u64::MAX as f64 {
-        Some(u64::MAX)
-    } else {
-        Some(f.ceil() as u64)
-    }
-}
 
 /// A `usage` object in any of the shapes the APIs use; the members that are
 /// absent in a shape are `None`.
@@ -556,31 +420,6 @@ impl StreamUsage {
     }
 }
 
-#[derive(Deserialize)]
-struct StreamOptionsJson {
-    stream_options: Option<IncludeUsageJson>,
-}
-
-#[derive(Deserialize)]
-struct IncludeUsageJson {
-    include_usage: Option<bool>,
-}
-
-/// Whether an OpenAI chat completions or completions request `body` already
-/// asks for stream usage (`"stream_options": {"include_usage": true}`).
-/// `false` for the other APIs (their streams report usage unasked) and for a
-/// body that is not JSON or has those fields in another type.
-pub fn wants_include_usage(api: ApiKind, body: &[u8]) -> bool {
-    if !matches!(api, ApiKind::ChatCompletions | ApiKind::Completions) {
-        return false;
-    }
-    serde_json::from_slice::<StreamOptionsJson>(body)
-        .ok()
-        .and_then(|b| b.stream_options)
-        .and_then(|o| o.include_usage)
-        .unwrap_or(false)
-}
-
 /// `body` with `"stream_options":{"include_usage":true}` added, every other
 /// byte kept as it was: the member is inserted first in the top-level
 /// object, or `"include_usage":true` first in an existing `stream_options`
@@ -708,57 +547,6 @@ fn scan_object(b: &[u8], open: usize, name: &str) -> Option<ObjScan> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn one_read_gives_output_stream_and_include_usage() {
-        let chat = ApiKind::ChatCompletions;
-        let body =
-            br#"{"stream": true, "stream_options": {"include_usage": true}, "max_tokens": 9}"#;
-        let shape = read_request(chat, body, 100);
-        assert_eq!(
-            (shape.output_tokens, shape.stream, shape.include_usage),
-            (9, true, true)
-        );
-        assert_eq!(shape.include_usage, wants_include_usage(chat, body));
-        let shape = read_request(ApiKind::Messages, br#"{"stream": true}"#, 100);
-        assert_eq!(
-            (shape.output_tokens, shape.stream, shape.include_usage),
-            (100, true, false)
-        );
-        assert_eq!(
-            read_request(ApiKind::Unknown, b"nope", 100),
-            RequestShape::default()
-        );
-    }
-
-    #[test]
-    fn reserved_output_tokens_read_as_the_upstream_does() {
-        let r = |api, body: &str| reserved_output_tokens(api, body.as_bytes(), 4096);
-        let chat = ApiKind::ChatCompletions;
-        assert_eq!(r(chat, r#"{"max_tokens": 100, "n": 3}"#), 300);
-        // n without max_tokens multiplies the default.
-        assert_eq!(r(chat, r#"{"n": 128}"#), 128 * 4096);
-        // Floats, numeric strings and duplicated members (the last wins).
-        assert_eq!(r(chat, r#"{"max_tokens": 1e5}"#), 100_000);
-        assert_eq!(r(chat, r#"{"max_tokens": "1000", "n": "2"}"#), 2000);
-        assert_eq!(
-            r(chat, r#"{"max_tokens": 10, "max_tokens": 50000}"#),
-            50_000
-        );
-        assert_eq!(r(chat, r#"{"max_tokens": -5}"#), 0);
-        assert_eq!(r(chat, r#"{"max_tokens": true}"#), 4096);
-        assert_eq!(r(chat, "not json"), 4096);
-        assert_eq!(
-            r(
-                ApiKind::Completions,
-                r#"{"max_tokens": 10, "n": 2, "best_of": 5}"#
-            ),
-            50
-        );
-        assert_eq!(r(ApiKind::Messages, r#"{"max_tokens": 7}"#), 7);
-        assert_eq!(r(ApiKind::Responses, r#"{"max_output_tokens": 9}"#), 9);
-        assert_eq!(r(ApiKind::Embeddings, r#"{"input": "x"}"#), 0);
-        assert_eq!(r(ApiKind::Unknown, r#"{"max_tokens": 7}"#), 0);
-    }
     use serde_json::json;
     use ApiKind::*;
 
@@ -858,48 +646,6 @@ mod tests {
     }
 
     // --- requested output ---
-
-    #[test]
-    fn requested_output_per_api() {
-        let cases: &[(ApiKind, &str, Option<u64>)] = &[
-            (ChatCompletions, r#"{"max_tokens":100}"#, Some(100)),
-            (ChatCompletions, r#"{"max_completion_tokens":50}"#, Some(50)),
-            (
-                ChatCompletions,
-                r#"{"max_completion_tokens":50,"max_tokens":70}"#,
-                Some(70),
-            ),
-            (ChatCompletions, r#"{"max_tokens":100,"n":3}"#, Some(300)),
-            (ChatCompletions, r#"{"max_tokens":100,"n":0}"#, Some(100)),
-            (ChatCompletions, r#"{"n":3}"#, None),
-            (ChatCompletions, r#"{"max_output_tokens":100}"#, None),
-            (ChatCompletions, r#"{"max_tokens":null}"#, None),
-            (ChatCompletions, r#"{"max_tokens":-1}"#, None),
-            (ChatCompletions, r#"not json"#, None),
-            (Completions, r#"{"max_tokens":16,"n":2}"#, Some(32)),
-            (
-                Completions,
-                r#"{"max_tokens":16,"n":2,"best_of":5}"#,
-                Some(80),
-            ),
-            (Messages, r#"{"max_tokens":1024,"n":4}"#, Some(1024)),
-            (Responses, r#"{"max_output_tokens":500}"#, Some(500)),
-            (Responses, r#"{"max_tokens":500}"#, None),
-            (Embeddings, r#"{"max_tokens":500}"#, None),
-            (
-                ChatCompletions,
-                r#"{"max_tokens":18446744073709551615,"n":2}"#,
-                Some(u64::MAX),
-            ),
-        ];
-        for (api, body, want) in cases {
-            assert_eq!(
-                requested_output_tokens(*api, body.as_bytes()),
-                *want,
-                "{api:?} {body}"
-            );
-        }
-    }
 
     // --- JSON responses ---
 
@@ -1277,32 +1023,6 @@ mod tests {
 
     // --- include_usage ---
 
-    #[test]
-    fn wants_include_usage_cases() {
-        assert!(wants_include_usage(
-            ChatCompletions,
-            br#"{"stream":true,"stream_options":{"include_usage":true}}"#
-        ));
-        assert!(wants_include_usage(
-            Completions,
-            br#"{"stream_options":{"include_usage":true}}"#
-        ));
-        for body in [
-            &br#"{"stream":true}"#[..],
-            br#"{"stream_options":{"include_usage":false}}"#,
-            br#"{"stream_options":null}"#,
-            br#"{"stream_options":{}}"#,
-            br#"{"stream_options":{"include_usage":"yes"}}"#,
-            b"not json",
-        ] {
-            assert!(!wants_include_usage(ChatCompletions, body));
-        }
-        assert!(!wants_include_usage(
-            Responses,
-            br#"{"stream_options":{"include_usage":true}}"#
-        ));
-    }
-
     fn add(body: &str) -> Option<String> {
         add_include_usage(body.as_bytes()).map(|b| String::from_utf8(b).unwrap())
     }
@@ -1315,7 +1035,8 @@ mod tests {
             got,
             "{\"stream_options\":{\"include_usage\":true}, \"model\" : \"m\",\n  \"stream\":true, \"temperature\": 1.50 }"
         );
-        assert!(wants_include_usage(ChatCompletions, got.as_bytes()));
+        let facts = crate::request::extract::request(ChatCompletions, got.as_bytes()).unwrap();
+        assert_eq!(facts.include_usage, Some(true));
         // Removing the inserted text gives the original back, byte for byte.
         assert_eq!(
             got.replacen("\"stream_options\":{\"include_usage\":true},", "", 1),
