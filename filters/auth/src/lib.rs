@@ -360,7 +360,12 @@ impl HttpContext for Request {
         let read = req::head();
         self.flavor = read.flavor;
         self.content_type = read.content_type;
-        self.path = read.raw_path.split('?').next().unwrap_or_default().to_owned();
+        self.path = read
+            .raw_path
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         if config.strip_client_identity {
             self.remove(&config.consumer_header);
             if let Ok(all) = host::headers(MapType::HttpRequestHeaders) {
@@ -621,7 +626,9 @@ impl Request {
             "{}: denied reason={reason} consumer={} path={}",
             self.tag,
             self.identity.as_ref().map_or("-", |i| i.consumer.as_str()),
-            self.head.as_ref().map_or_else(|| "-".to_owned(), Head::class)
+            self.head
+                .as_ref()
+                .map_or_else(|| "-".to_owned(), Head::class)
         );
         self.done = true;
         let challenge = [("www-authenticate", "Bearer realm=\"tollgate\"".to_owned())];

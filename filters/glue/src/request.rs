@@ -10,7 +10,9 @@ use tollgate_core::request::Head;
 use crate::host::{self, BufferType, HostError, MapType};
 
 fn header(name: &str) -> Option<String> {
-    host::header(MapType::HttpRequestHeaders, name).ok().flatten()
+    host::header(MapType::HttpRequestHeaders, name)
+        .ok()
+        .flatten()
 }
 
 /// The request's head: classified, or why it cannot be.

@@ -61,6 +61,7 @@ use tollgate_core::error::{ErrorKind, ErrorReply};
 use tollgate_core::request::api::ApiKind;
 use tollgate_core::request::decompress::{self, Encoding};
 use tollgate_core::request::sse::{self, SseItem, SseParser};
+use tollgate_core::request::usage::{self, StreamUsage, Usage};
 use tollgate_core::throttle::counters::{SharedStore, StoreError, TableStats};
 use tollgate_core::throttle::limiter::Series;
 use tollgate_core::throttle::limiter::{
@@ -69,7 +70,6 @@ use tollgate_core::throttle::limiter::{
 };
 use tollgate_core::throttle::rls::{self, Code};
 use tollgate_core::throttle::spike::{SpikeParams, Verdict as SpikeVerdict};
-use tollgate_core::request::usage::{self, StreamUsage, Usage};
 use tollgate_glue::host::{self, BufferType, HostError, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
 use tollgate_glue::reply;

@@ -320,6 +320,13 @@ pub struct LocalConfig {
     /// crashed mid-request cannot leave its requests counted forever).
     /// Default: 600.
     pub in_flight_timeout_secs: u32,
+    /// Most distinct keys a rule keyed by a value the client chooses
+    /// (`model`, `route`, `header:…`) counts at once. Such a rule keeps its
+    /// counters in a region of its own (twice this many slots), where a new
+    /// key never evicts a live one: past about this many live keys a new
+    /// one is refused with 429 (counted), so a client inventing values can
+    /// neither reset anyone's counters nor grow memory. Default: 1000.
+    pub max_client_keys: u32,
 }
 
 impl Default for LocalConfig {
@@ -327,6 +334,7 @@ impl Default for LocalConfig {
         Self {
             max_keys: 10_000,
             in_flight_timeout_secs: 600,
+            max_client_keys: 1000,
         }
     }
 }
@@ -674,6 +682,12 @@ impl Validate for ThrottleConfig {
             return Err(ConfigError::invalid(
                 "local.in_flight_timeout_secs",
                 "must be at least 1",
+            ));
+        }
+        if !(MIN_MAX_KEYS..=MAX_MAX_KEYS).contains(&self.local.max_client_keys) {
+            return Err(ConfigError::invalid(
+                "local.max_client_keys",
+                "must be between 16 and 100000",
             ));
         }
         match &self.rls {

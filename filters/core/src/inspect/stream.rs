@@ -93,6 +93,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::request::api::ApiKind;
+use crate::request::usage::{StreamUsage, Usage};
 
 use super::{redaction_label, replace_ranges, Match};
 use crate::request::sse::{encode_comment, encode_event, SseEvent, SseItem, SseParser};
@@ -191,6 +192,9 @@ enum Field {
     Block,
     /// A responses delta event kind (`response.output_text`, …).
     Resp(Box<str>),
+    /// A string at this JSON pointer of an event of an API the catalogue
+    /// does not know: the text at one place across events is one channel.
+    Path(Box<str>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -398,6 +402,8 @@ pub struct StreamInspector {
     done: bool,
     items: Vec<SseItem>,
     found: Vec<StreamFinding>,
+    /// The upstream's usage, as its events report it.
+    usage: StreamUsage,
 }
 
 /// Keys of the responses API whose string values are model text.
@@ -412,6 +418,30 @@ const RESP_TEXT_KEYS: &[&str] = &[
 ];
 /// Keys of the responses API that echo the request, not model output.
 const RESP_SKIP_KEYS: &[&str] = &["instructions", "tools", "metadata", "prompt", "usage"];
+
+/// Keys whose string values are identifiers, not text, in events of APIs
+/// the catalogue does not know.
+const GENERIC_SKIP_KEYS: &[&str] = &[
+    "id",
+    "object",
+    "model",
+    "type",
+    "role",
+    "finish_reason",
+    "stop_reason",
+    "system_fingerprint",
+    "created",
+];
+
+/// `v` with every string emptied (the skeleton of a synthetic event).
+fn blank_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => s.clear(),
+        Value::Array(items) => items.iter_mut().for_each(blank_strings),
+        Value::Object(map) => map.values_mut().for_each(blank_strings),
+        _ => {}
+    }
+}
 
 /// Chat delta fields that carry text.
 const CHAT_TEXT_FIELDS: [&str; 4] = ["content", "refusal", "reasoning_content", "reasoning"];
@@ -526,7 +556,16 @@ impl StreamInspector {
             done: false,
             items: Vec::new(),
             found: Vec::new(),
+            usage: StreamUsage::new(0),
         }
+    }
+
+    /// The usage the upstream reported in the events seen so far (output
+    /// estimated from their text where it reported none), read before any
+    /// event was changed: what `throttle` charges for a stream this
+    /// inspector ended or rewrote.
+    pub fn usage(&self) -> Usage {
+        self.usage.finish()
     }
 
     /// Text held back across all channels, plus bytes of an incomplete
@@ -656,7 +695,9 @@ impl StreamInspector {
             Err(_) if known => return Err(Blocked(None)),
             Err(_) => return self.opaque_text(scanner, ev, step),
         };
-        if !known || !v.is_object() {
+        // The upstream's usage, read before anything is changed.
+        self.usage.observe(self.api, ev.event.as_deref(), &v);
+        if !v.is_object() {
             let changed = self.rescan(scanner, &mut v, None, step)?;
             return self.emit_json(ev, &mut v, changed, step);
         }
@@ -664,6 +705,7 @@ impl StreamInspector {
         let mut ends = Vec::new();
         let mut changed = false;
         match self.api {
+            _ if !known => Self::layout_generic(&v, "", &v, &mut slots),
             ApiKind::ChatCompletions => self.layout_chat(&v, &mut slots, &mut ends),
             ApiKind::Completions => self.layout_completions(&v, &mut slots, &mut ends),
             ApiKind::Responses => {
@@ -1145,6 +1187,46 @@ impl StreamInspector {
         }
     }
 
+    /// An event of an API the catalogue does not know: every string but
+    /// identifiers is a channel keyed by its JSON pointer, so text streamed
+    /// at one place across events is held back and scanned as one text (a
+    /// TGI `token.text`, a proxy's own delta shape). Such channels end with
+    /// the stream. A synthetic event is the first event with every other
+    /// string emptied.
+    fn layout_generic(root: &Value, pointer: &str, v: &Value, slots: &mut Vec<Slot>) {
+        match v {
+            Value::String(text) => {
+                let mut template = root.clone();
+                blank_strings(&mut template);
+                slots.push(Slot {
+                    key: ChannelKey {
+                        group: 0,
+                        sub: 0,
+                        field: Field::Path(pointer.into()),
+                    },
+                    pointer: pointer.to_owned(),
+                    text: text.clone(),
+                    logprobs_at: None,
+                    template: Some((template, pointer.to_owned())),
+                });
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    Self::layout_generic(root, &format!("{pointer}/{i}"), item, slots);
+                }
+            }
+            Value::Object(map) => {
+                for (k, item) in map {
+                    if item.is_string() && GENERIC_SKIP_KEYS.contains(&k.as_str()) {
+                        continue;
+                    }
+                    Self::layout_generic(root, &format!("{pointer}/{}", ptr_key(k)), item, slots);
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn layout_completions(&self, v: &Value, slots: &mut Vec<Slot>, ends: &mut Vec<End>) {
         if v.get("error").is_some_and(|e| !e.is_null()) {
             ends.push(End::All);
@@ -1295,8 +1377,11 @@ impl StreamInspector {
                         }
                     }
                     None => {
-                        if let Some(input) = v.pointer_mut("/content_block/input") {
-                            changed |= self.rescan(scanner, input, None, step)?;
+                        // Tool use, server tool results (web search, web
+                        // fetch, code execution), documents: every string,
+                        // as the non-streamed reading scans them.
+                        if let Some(block) = v.pointer_mut("/content_block") {
+                            changed |= self.rescan(scanner, block, None, step)?;
                         }
                     }
                 }
@@ -1305,13 +1390,22 @@ impl StreamInspector {
                 let delta_type = v
                     .pointer("/delta/type")
                     .and_then(Value::as_str)
-                    .unwrap_or("");
+                    .unwrap_or("")
+                    .to_owned();
+                let delta_type = delta_type.as_str();
                 let field = match delta_type {
                     "text_delta" => Some("text"),
                     "thinking_delta" => Some("thinking"),
                     "input_json_delta" => Some("partial_json"),
                     _ => None,
                 };
+                if field.is_none() && delta_type != "signature_delta" {
+                    // `citations_delta` (the quoted text) and any delta
+                    // kind not known here: scanned whole.
+                    if let Some(delta) = v.pointer_mut("/delta") {
+                        changed |= self.rescan(scanner, delta, None, step)?;
+                    }
+                }
                 if let Some(field) = field {
                     if let Some(Value::String(text)) = v.get("delta").and_then(|d| d.get(field)) {
                         slots.push(Slot {
@@ -2396,5 +2490,77 @@ mod tests {
             }
         }
         assert!(args.iter().all(|a| a == "{\"a\":1"));
+    }
+
+    #[test]
+    fn streams_of_apis_the_catalogue_does_not_know_are_held_back_too() {
+        // A TGI-like stream: one token per event at `token.text`.
+        let pieces = ["Use ", "sk-SEC", "RET01", "23456789", " now"];
+        let mut stream = String::new();
+        for p in pieces {
+            stream.push_str(&format!(
+                "data: {{\"token\":{{\"id\":1,\"text\":{}}},\"generated_text\":null}}\n\n",
+                serde_json::to_string(p).unwrap()
+            ));
+        }
+        for cuts in [vec![], (1..stream.len()).collect::<Vec<_>>()] {
+            let o = run(ApiKind::Unknown, stream.as_bytes(), &cuts);
+            let text: String = strict_parse(&o.out)
+                .iter()
+                .filter_map(|(_, d)| serde_json::from_str::<Value>(d).ok())
+                .filter_map(|v| {
+                    v.pointer("/token/text")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .collect();
+            assert_eq!(text, "Use [REDACTED:test_key] now", "{} cuts", cuts.len());
+            assert!(!String::from_utf8_lossy(&o.out).contains("RET01"));
+            assert_eq!(o.findings.len(), 1);
+        }
+    }
+
+    #[test]
+    fn anthropic_tool_results_and_citations_are_scanned_in_streams() {
+        let stream = format!(
+            "event: content_block_start\ndata: {{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{{\"type\":\"web_fetch_tool_result\",\"tool_use_id\":\"srvtoolu_1\",\"content\":{{\"type\":\"web_fetch_result\",\"url\":\"https://x\",\"content\":{{\"type\":\"document\",\"source\":{{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"page says {SECRET}\"}}}}}}}}}}\n\n\
+             event: content_block_stop\ndata: {{\"type\":\"content_block_stop\",\"index\":0}}\n\n\
+             event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{{\"type\":\"citations_delta\",\"citation\":{{\"type\":\"char_location\",\"cited_text\":\"quote {SECRET}\",\"document_index\":0}}}}}}\n\n\
+             event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n"
+        );
+        let o = run(ApiKind::Messages, stream.as_bytes(), &[]);
+        let out = String::from_utf8(o.out).unwrap();
+        assert!(!out.contains(SECRET), "{out}");
+        assert_eq!(out.matches("[REDACTED:test_key]").count(), 2, "{out}");
+    }
+
+    #[test]
+    fn the_upstream_usage_is_read_before_any_change() {
+        let stream =
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"BLOCK-ME-NOW\"}}]}\n\n\
+             data: {\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":22}}\n\n";
+        let mut insp = StreamInspector::new(
+            ApiKind::ChatCompletions,
+            StreamLimits::default(),
+            error_event(ApiKind::ChatCompletions, &reply()),
+        );
+        let cut = stream.find("data: {\"choices\":[]").unwrap();
+        let step = insp.push(&TestDoubleScanner, &stream.as_bytes()[..cut], true);
+        assert!(step.blocked);
+        // Blocked before the usage event: the estimate from what was seen.
+        let u = insp.usage();
+        assert!(u.estimated);
+        let mut insp = StreamInspector::new(
+            ApiKind::ChatCompletions,
+            StreamLimits::default(),
+            error_event(ApiKind::ChatCompletions, &reply()),
+        );
+        let clean = stream.replace("BLOCK-ME-NOW", "fine");
+        insp.push(&TestDoubleScanner, clean.as_bytes(), true);
+        let u = insp.usage();
+        assert_eq!(
+            (u.input_tokens, u.output_tokens, u.estimated),
+            (11, 22, false)
+        );
     }
 }

@@ -3916,16 +3916,32 @@ mod tests {
     fn requested_output_per_api() {
         let cases: &[(ApiKind, &str, Option<u64>)] = &[
             (ApiKind::ChatCompletions, r#"{"max_tokens":100}"#, Some(100)),
-            (ApiKind::ChatCompletions, r#"{"max_completion_tokens":50}"#, Some(50)),
+            (
+                ApiKind::ChatCompletions,
+                r#"{"max_completion_tokens":50}"#,
+                Some(50),
+            ),
             (
                 ApiKind::ChatCompletions,
                 r#"{"max_completion_tokens":50,"max_tokens":70}"#,
                 Some(70),
             ),
-            (ApiKind::ChatCompletions, r#"{"max_tokens":100,"n":3}"#, Some(300)),
-            (ApiKind::ChatCompletions, r#"{"max_tokens":100,"n":0}"#, Some(100)),
+            (
+                ApiKind::ChatCompletions,
+                r#"{"max_tokens":100,"n":3}"#,
+                Some(300),
+            ),
+            (
+                ApiKind::ChatCompletions,
+                r#"{"max_tokens":100,"n":0}"#,
+                Some(100),
+            ),
             (ApiKind::ChatCompletions, r#"{"n":3}"#, None),
-            (ApiKind::ChatCompletions, r#"{"max_output_tokens":100}"#, None),
+            (
+                ApiKind::ChatCompletions,
+                r#"{"max_output_tokens":100}"#,
+                None,
+            ),
             (ApiKind::ChatCompletions, r#"{"max_tokens":null}"#, None),
             (ApiKind::ChatCompletions, r#"{"max_tokens":-1}"#, None),
             (ApiKind::ChatCompletions, r#"not json"#, None),
@@ -3935,8 +3951,16 @@ mod tests {
                 r#"{"max_tokens":16,"n":2,"best_of":5}"#,
                 Some(80),
             ),
-            (ApiKind::Messages, r#"{"max_tokens":1024,"n":4}"#, Some(1024)),
-            (ApiKind::Responses, r#"{"max_output_tokens":500}"#, Some(500)),
+            (
+                ApiKind::Messages,
+                r#"{"max_tokens":1024,"n":4}"#,
+                Some(1024),
+            ),
+            (
+                ApiKind::Responses,
+                r#"{"max_output_tokens":500}"#,
+                Some(500),
+            ),
             (ApiKind::Responses, r#"{"max_tokens":500}"#, None),
             (ApiKind::Embeddings, r#"{"max_tokens":500}"#, None),
             (

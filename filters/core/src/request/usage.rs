@@ -123,6 +123,56 @@ impl Usage {
     }
 }
 
+/// The property (Envoy filter state `wasm.tollgate_upstream`) in which
+/// `inspect` leaves an [`UpstreamReport`] for `throttle`.
+pub const UPSTREAM_PROPERTY: &str = "tollgate_upstream";
+
+/// What `inspect` saw of a response it blocked, for `throttle` (which runs
+/// before it on the request and after it on the response, so sees only
+/// what `inspect` forwarded): the upstream's own status and usage, read
+/// before the response was replaced, so that a blocked response is charged
+/// what the upstream generated, not nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpstreamReport {
+    /// The upstream's `:status`.
+    pub status: u16,
+    /// Its usage, when it reported one before the block (`None`: it did
+    /// not, and the reservation stands).
+    pub usage: Option<Usage>,
+}
+
+impl UpstreamReport {
+    /// The property's bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let usage = self.usage.map(|u| {
+            serde_json::json!({
+                "input_tokens": u.input_tokens,
+                "cached_input_tokens": u.cached_input_tokens,
+                "output_tokens": u.output_tokens,
+            })
+        });
+        serde_json::json!({"status": self.status, "usage": usage})
+            .to_string()
+            .into_bytes()
+    }
+
+    /// Reads [`UpstreamReport::encode`]'s bytes.
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        let v: Value = serde_json::from_slice(bytes).ok()?;
+        let status = u16::try_from(v.get("status")?.as_u64()?).ok()?;
+        let usage = match v.get("usage") {
+            None | Some(Value::Null) => None,
+            Some(u) => Some(Usage {
+                input_tokens: u.get("input_tokens")?.as_u64()?,
+                cached_input_tokens: u.get("cached_input_tokens")?.as_u64()?,
+                output_tokens: u.get("output_tokens")?.as_u64()?,
+                estimated: false,
+            }),
+        };
+        Some(Self { status, usage })
+    }
+}
+
 /// Tokens for `bytes` bytes of text, rounded up.
 fn tokens_for_bytes(bytes: u64) -> u64 {
     bytes.div_ceil(BYTES_PER_TOKEN)
@@ -165,7 +215,6 @@ pub fn estimate_extracted_tokens(got: &extract::Extracted) -> u64 {
         .saturating_add(len_u64(got.opaque.len()).saturating_mul(OPAQUE_PART_TOKENS))
         .saturating_add(REQUEST_OVERHEAD_TOKENS)
 }
-
 
 /// A `usage` object in any of the shapes the APIs use; the members that are
 /// absent in a shape are `None`.
@@ -1122,5 +1171,26 @@ mod tests {
             &json!({"usage":{"prompt_tokens":1}})
         ));
         assert!(!is_injected_usage_chunk(&json!("[DONE]")));
+    }
+
+    #[test]
+    fn upstream_reports_round_trip() {
+        let r = UpstreamReport {
+            status: 200,
+            usage: Some(Usage {
+                input_tokens: 5,
+                cached_input_tokens: 1,
+                output_tokens: 7,
+                estimated: false,
+            }),
+        };
+        assert_eq!(UpstreamReport::decode(&r.encode()), Some(r));
+        let none = UpstreamReport {
+            status: 503,
+            usage: None,
+        };
+        assert_eq!(UpstreamReport::decode(&none.encode()), Some(none));
+        assert_eq!(UpstreamReport::decode(b"{}"), None);
+        assert_eq!(UpstreamReport::decode(b"nope"), None);
     }
 }

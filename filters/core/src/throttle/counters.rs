@@ -150,6 +150,8 @@ pub struct TableStats {
 pub struct Table {
     slots: u32,
     seed: u64,
+    /// The shared-data key of slot `n` is this prefix and `n`.
+    prefix: String,
 }
 
 impl Table {
@@ -157,9 +159,17 @@ impl Table {
     /// seeded with `seed` (the same on every worker: derive it from the
     /// configuration).
     pub fn new(slots: u32, seed: u64) -> Self {
+        Self::named("tollgate.throttle.", slots, seed)
+    }
+
+    /// A table of its own, whose slots are the shared-data keys `prefix`
+    /// and a number: a region no other table's keys can reach (and so can
+    /// neither evict nor crowd out).
+    pub fn named(prefix: &str, slots: u32, seed: u64) -> Self {
         Self {
             slots: slots.max(PROBE as u32),
             seed,
+            prefix: prefix.to_owned(),
         }
     }
 
@@ -171,7 +181,7 @@ impl Table {
             .unwrap_or(0);
         std::array::from_fn(|i| {
             let n = first.wrapping_add(i as u64).checked_rem(slots).unwrap_or(0);
-            format!("tollgate.throttle.{n}")
+            format!("{}{n}", self.prefix)
         })
     }
 

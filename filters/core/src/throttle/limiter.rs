@@ -48,10 +48,10 @@ use crate::auth::permissions::glob_match;
 use crate::config::throttle::{
     cost_units, KeyPart, MatchConfig, Metric, Price, RuleConfig, Store, ThrottleConfig, Window,
 };
+use crate::request::usage::Usage;
 use crate::throttle::counters::{Change, Record, SharedStore, StoreError, Table, TableStats};
 use crate::throttle::rls::Descriptor;
 use crate::throttle::spike::{self, Baseline, SpikeParams, Verdict as SpikeVerdict};
-use crate::request::usage::Usage;
 
 /// The descriptor entry naming the rule, in every RLS descriptor.
 pub const RULE_ENTRY: &str = "tollgate_rule";
@@ -125,6 +125,10 @@ pub struct Rule {
     /// The metrics and windows of its limits: part of the counter key, so a
     /// configuration that changes them starts fresh counters.
     shape: String,
+    /// Its key has a part the client chooses (model, route, header): its
+    /// counters live in a region of their own, where a new key never evicts
+    /// a live one.
+    pub client_keyed: bool,
 }
 
 impl Rule {
@@ -153,6 +157,11 @@ impl Rule {
             in_flight: cfg.in_flight,
             shadow: cfg.shadow || shadow_all,
             store: cfg.store,
+            client_keyed: cfg
+                .key
+                .iter()
+                .filter_map(|k| KeyPart::parse(k))
+                .any(|k| matches!(k, KeyPart::Model | KeyPart::Route | KeyPart::Header(_))),
             shape,
         }
     }
@@ -266,12 +275,21 @@ pub struct Denial {
     /// The same in milliseconds (for `retry-after-ms`, which the OpenAI
     /// SDKs prefer).
     pub retry_after_ms: Option<u64>,
+    /// Refused because the rule's region holds as many distinct keys as it
+    /// may (values the client chooses: models, headers, routes).
+    pub too_many_keys: bool,
 }
 
 impl Denial {
     /// A message for the client, naming the rule and what was exceeded but
     /// no counts of anyone else.
     pub fn message(&self) -> String {
+        if self.too_many_keys {
+            return format!(
+                "too many distinct values are counted under rule `{}` (models, headers or routes the client chooses); this new one is refused until older ones go idle",
+                self.rule
+            );
+        }
         match (self.limit, self.retry_after_secs) {
             (None, _) => format!("too many requests in flight (rule `{}`)", self.rule),
             (Some(l), None) => format!(
@@ -403,6 +421,8 @@ pub struct Limiter {
     default_max_tokens: u64,
     in_flight_timeout_ms: u64,
     table: Table,
+    /// Per rule: its own region when it is client-keyed.
+    regions: Vec<Option<Table>>,
 }
 
 const PAYLOAD_HEADER: usize = 12;
@@ -495,18 +515,44 @@ impl Limiter {
             let glob = p.contains(['*', '?']);
             (glob, std::cmp::Reverse(p.len()))
         });
+        let rules: Vec<Rule> = cfg.rules.iter().map(|r| Rule::new(r, cfg.shadow)).collect();
+        // A client-keyed rule's region has twice its cap in slots: a new key
+        // finds a free slot among its probes with good odds until the cap is
+        // near (and no live key is ever evicted for it).
+        let regions = rules
+            .iter()
+            .map(|r| {
+                r.client_keyed.then(|| {
+                    Table::named(
+                        &format!("tollgate.throttle.rule.{}.", r.name),
+                        cfg.local.max_client_keys.saturating_mul(2),
+                        seed ^ crate::throttle::counters::hash(seed, r.name.as_bytes()),
+                    )
+                })
+            })
+            .collect();
         Self {
-            rules: cfg.rules.iter().map(|r| Rule::new(r, cfg.shadow)).collect(),
+            rules,
             prices,
             default_max_tokens: u64::from(cfg.default_max_tokens),
             in_flight_timeout_ms: u64::from(cfg.local.in_flight_timeout_secs).saturating_mul(1000),
             table: Table::new(cfg.local.max_keys, seed),
+            regions,
         }
     }
 
     /// The slot table (spike detection keeps its records there too).
     pub fn table(&self) -> &Table {
         &self.table
+    }
+
+    /// Where rule `rule` keeps its counters, and whether a new key there
+    /// may evict a live one (never in a client-keyed rule's region).
+    fn table_of(&self, rule: usize) -> (&Table, bool) {
+        match self.regions.get(rule) {
+            Some(Some(region)) => (region, false),
+            _ => (&self.table, true),
+        }
     }
 
     /// The request headers the rules read (match or key).
@@ -656,14 +702,42 @@ impl Limiter {
             if rule.store == Store::Rls && !rls_locally {
                 continue;
             }
-            let (result, stats) = self.table.update(
+            let (table, evict_live) = self.table_of(a.rule);
+            let updated = table.update(
                 store,
                 &a.key,
                 now_ms,
-                true,
+                evict_live,
                 &|r, now| self.idle(r, now),
                 &mut |old| self.reserve_in(rule, old, amounts, now_ms),
-            )?;
+            );
+            let (result, stats) = match updated {
+                Err(StoreError::Full) => {
+                    // The region is full of live keys: this new one is
+                    // refused, as a limit refuses (shadow rules only say so).
+                    let d = Denial {
+                        rule: rule.name.clone(),
+                        limit: None,
+                        retry_after_secs: None,
+                        retry_after_ms: None,
+                        too_many_keys: true,
+                    };
+                    if rule.shadow {
+                        out.shadow_denials.push(d);
+                        continue;
+                    }
+                    let held = std::mem::take(&mut out.reservation.held);
+                    let release = Reservation {
+                        amounts: *amounts,
+                        held,
+                    };
+                    let stats = self.settle(store, &release, &Amounts::default(), now_ms)?;
+                    add_stats(&mut out.stats, stats);
+                    out.verdict = Verdict::Deny(d);
+                    return Ok(out);
+                }
+                other => other?,
+            };
             add_stats(&mut out.stats, stats);
             let (denial, windows, status) = result;
             for (metric, r) in status {
@@ -754,6 +828,7 @@ impl Limiter {
                     limit: Some(*limit),
                     retry_after_secs: (need <= limit.value).then(|| reset.div_ceil(1000).max(1)),
                     retry_after_ms: (need <= limit.value).then_some(reset),
+                    too_many_keys: false,
                 });
             }
             status.push((
@@ -772,6 +847,7 @@ impl Limiter {
                     limit: None,
                     retry_after_secs: Some(1),
                     retry_after_ms: Some(1000),
+                    too_many_keys: false,
                 });
             }
         }
@@ -813,11 +889,12 @@ impl Limiter {
             let Some(rule) = self.rules.get(held.rule) else {
                 continue;
             };
-            let ((), stats) = self.table.update(
+            let (table, evict_live) = self.table_of(held.rule);
+            let ((), stats) = table.update(
                 store,
                 &held.key,
                 now_ms,
-                true,
+                evict_live,
                 &|r, now| self.idle(r, now),
                 &mut |old| {
                     let n = rule.limits.len();
@@ -869,7 +946,8 @@ impl Limiter {
             return Ok(Vec::new());
         };
         let c = self
-            .table
+            .table_of(rule)
+            .0
             .read(store, key)?
             .and_then(|b| Counters::decode(&b, r.limits.len()))
             .unwrap_or_else(|| Counters::fresh(r.limits.len()));
@@ -1028,6 +1106,188 @@ impl Limiter {
             },
         )?;
         Ok(result)
+    }
+}
+
+/// The key prefix of a deferred reservation's record.
+const DEFERRED: &str = "d|";
+
+/// A reservation kept past its response: a generation that runs in the
+/// background, whose usage a later retrieve reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deferred {
+    /// The model it was reserved for (for cost).
+    pub model: Option<String>,
+    /// What it holds (nothing in flight any more).
+    pub reservation: Reservation,
+}
+
+impl Deferred {
+    /// Bytes for shared data.
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let model = self.model.as_deref().unwrap_or("");
+        let push_str = |out: &mut Vec<u8>, s: &str| {
+            let b = s.as_bytes();
+            let n = u16::try_from(b.len()).unwrap_or(u16::MAX);
+            out.extend_from_slice(&n.to_le_bytes());
+            out.extend_from_slice(b.get(..usize::from(n)).unwrap_or(b));
+        };
+        push_str(&mut out, model);
+        let a = &self.reservation.amounts;
+        for v in [a.requests, a.input_tokens, a.output_tokens, a.cost] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        let held = u16::try_from(self.reservation.held.len()).unwrap_or(u16::MAX);
+        out.extend_from_slice(&held.to_le_bytes());
+        for h in self.reservation.held.iter().take(usize::from(held)) {
+            out.extend_from_slice(&u32::try_from(h.rule).unwrap_or(u32::MAX).to_le_bytes());
+            push_str(&mut out, &h.key);
+            let n = u16::try_from(h.windows.len()).unwrap_or(u16::MAX);
+            out.extend_from_slice(&n.to_le_bytes());
+            for w in h.windows.iter().take(usize::from(n)) {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Reads [`Deferred::encode`]'s bytes; `None` for anything else (an
+    /// empty payload is a record already reconciled).
+    fn decode(b: &[u8]) -> Option<Self> {
+        struct R<'a>(&'a [u8]);
+        impl R<'_> {
+            fn take(&mut self, n: usize) -> Option<&[u8]> {
+                let (head, rest) = self.0.split_at_checked(n)?;
+                self.0 = rest;
+                Some(head)
+            }
+            fn u16(&mut self) -> Option<u16> {
+                Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+            }
+            fn u32(&mut self) -> Option<u32> {
+                Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+            }
+            fn u64(&mut self) -> Option<u64> {
+                Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+            }
+            fn str(&mut self) -> Option<String> {
+                let n = usize::from(self.u16()?);
+                String::from_utf8(self.take(n)?.to_vec()).ok()
+            }
+        }
+        if b.is_empty() {
+            return None;
+        }
+        let mut r = R(b);
+        let model = r.str()?;
+        let amounts = Amounts {
+            requests: r.u64()?,
+            input_tokens: r.u64()?,
+            output_tokens: r.u64()?,
+            cost: r.u64()?,
+        };
+        let mut held = Vec::new();
+        for _ in 0..r.u16()? {
+            let rule = usize::try_from(r.u32()?).ok()?;
+            let key = r.str()?;
+            let mut windows = Vec::new();
+            for _ in 0..r.u16()? {
+                windows.push(r.u64()?);
+            }
+            held.push(Held {
+                rule,
+                key,
+                windows,
+                in_flight: false,
+            });
+        }
+        r.0.is_empty().then_some(Self {
+            model: (!model.is_empty()).then_some(model),
+            reservation: Reservation { amounts, held },
+        })
+    }
+}
+
+impl Limiter {
+    /// Keeps `reservation` (already settled as charged in full, nothing in
+    /// flight) under `id`, so that [`Limiter::reconcile`] can replace it by
+    /// the real usage when a retrieve reports it. The record lives in the
+    /// slot table and goes idle a day after it was written (the reservation
+    /// then simply stands).
+    pub fn defer(
+        &self,
+        store: &dyn SharedStore,
+        id: &str,
+        model: Option<&str>,
+        reservation: &Reservation,
+        now_ms: u64,
+    ) -> Result<TableStats, StoreError> {
+        let deferred = Deferred {
+            model: model.map(str::to_owned),
+            reservation: Reservation {
+                amounts: reservation.amounts,
+                held: reservation
+                    .held
+                    .iter()
+                    .map(|h| Held {
+                        in_flight: false,
+                        ..h.clone()
+                    })
+                    .collect(),
+            },
+        };
+        let bytes = deferred.encode();
+        let ((), stats) = self.table.update(
+            store,
+            &format!("{DEFERRED}{id}"),
+            now_ms,
+            true,
+            &|r, now| self.idle(r, now),
+            &mut |_| Change::Write(bytes.clone(), ()),
+        )?;
+        Ok(stats)
+    }
+
+    /// Takes the reservation deferred under `id` (once: the record is
+    /// emptied) and replaces it in the counters by `actual` (computed by
+    /// the caller from the model it returns). `None` when nothing is
+    /// deferred under `id` (never, already reconciled, or gone idle).
+    pub fn take_deferred(
+        &self,
+        store: &dyn SharedStore,
+        id: &str,
+        now_ms: u64,
+    ) -> Result<Option<Deferred>, StoreError> {
+        let key = format!("{DEFERRED}{id}");
+        if self.table.read(store, &key)?.is_none() {
+            return Ok(None);
+        }
+        let (found, _) = self.table.update(
+            store,
+            &key,
+            now_ms,
+            true,
+            &|r, now| self.idle(r, now),
+            &mut |old| match old.and_then(Deferred::decode) {
+                Some(d) => Change::Write(Vec::new(), Some(d)),
+                None => Change::Keep(None),
+            },
+        )?;
+        Ok(found)
+    }
+
+    /// Replaces a deferred reservation by what was used: the difference is
+    /// given back to (or added to) the windows it was reserved in, when they
+    /// are still current.
+    pub fn reconcile(
+        &self,
+        store: &dyn SharedStore,
+        deferred: &Deferred,
+        actual: &Amounts,
+        now_ms: u64,
+    ) -> Result<TableStats, StoreError> {
+        self.settle(store, &deferred.reservation, actual, now_ms)
     }
 }
 
@@ -1508,5 +1768,94 @@ mod tests {
         assert!(admitted(
             &l3.admit(&s, &l3.applying(&facts("a")), &one, 0).unwrap()
         ));
+    }
+
+    #[test]
+    fn a_client_keyed_rule_never_evicts_a_live_key_and_caps_new_ones() {
+        let l = limiter(
+            r#"{"local":{"max_keys":16,"max_client_keys":16},"rules":[
+                {"name":"per-model","key":["consumer","model"],"limits":[{"requests":100,"per":"minute"}]},
+                {"name":"per-consumer","key":["consumer"],"limits":[{"requests":1000,"per":"minute"}]}]}"#,
+        );
+        assert!(l.rules[0].client_keyed && !l.rules[1].client_keyed);
+        let store = MemoryStore::default();
+        let want = l.reserve_amounts(None, 0, Some(0));
+        // The victim's key is live.
+        let victim = Facts {
+            consumer: Some("victim"),
+            model: Some("gpt-4o-mini"),
+            ..Facts::default()
+        };
+        let applied = l.applying(&victim);
+        assert!(admitted(&l.admit(&store, &applied, &want, 0).unwrap()));
+        // An attacker invents models until refused.
+        let mut refused = 0;
+        let names: Vec<String> = (0..200).map(|i| format!("m{i}")).collect();
+        for name in &names {
+            let f = Facts {
+                consumer: Some("attacker"),
+                model: Some(name),
+                ..Facts::default()
+            };
+            let a = l.admit(&store, &l.applying(&f), &want, 1).unwrap();
+            if let Verdict::Deny(d) = &a.verdict {
+                assert!(d.too_many_keys, "{d:?}");
+                assert!(d.message().contains("too many distinct values"));
+                refused += 1;
+            }
+        }
+        assert!(
+            refused > 150,
+            "the region holds at most 32 slots: {refused} refused"
+        );
+        // The victim's counters were never touched.
+        let left = l.peek(&store, 0, &applied[0].key, 2).unwrap();
+        assert_eq!(left, [99]);
+        // The shared table holds only the consumers' keys.
+        let left = l.peek(&store, 1, &applied[1].key, 2).unwrap();
+        assert_eq!(left, [999]);
+    }
+
+    #[test]
+    fn a_deferred_reservation_is_reconciled_once() {
+        let l = limiter(
+            r#"{"rules":[{"name":"tpm","key":["consumer"],"limits":[{"tokens":1000,"per":"minute"}]}]}"#,
+        );
+        let store = MemoryStore::default();
+        let f = facts("a");
+        let applied = l.applying(&f);
+        let want = l.reserve_amounts(Some("m"), 100, Some(500));
+        let a = l.admit(&store, &applied, &want, 0).unwrap();
+        // The response said "queued": the reservation is charged whole and
+        // kept under the response id.
+        l.settle(&store, &a.reservation, &want, 10).unwrap();
+        l.defer(&store, "resp_1", Some("m"), &a.reservation, 10)
+            .unwrap();
+        assert_eq!(l.peek(&store, 0, &applied[0].key, 20).unwrap(), [400]);
+        // A retrieve reports 150 tokens: 450 come back, once.
+        let d = l.take_deferred(&store, "resp_1", 30).unwrap().unwrap();
+        assert_eq!(d.model.as_deref(), Some("m"));
+        let used = Usage {
+            input_tokens: 100,
+            output_tokens: 50,
+            ..Usage::default()
+        };
+        l.reconcile(&store, &d, &l.charge_amounts(d.model.as_deref(), &used), 30)
+            .unwrap();
+        assert_eq!(l.peek(&store, 0, &applied[0].key, 40).unwrap(), [850]);
+        assert!(l.take_deferred(&store, "resp_1", 50).unwrap().is_none());
+        assert!(l.take_deferred(&store, "resp_2", 50).unwrap().is_none());
+        // Garbage never decodes.
+        assert!(Deferred::decode(b"\x05\x00ab").is_none());
+        let round = Deferred {
+            model: None,
+            reservation: a.reservation.clone(),
+        };
+        let mut back = round.clone();
+        back.reservation
+            .held
+            .iter_mut()
+            .for_each(|h| h.in_flight = false);
+        assert_eq!(Deferred::decode(&round.encode()), Some(back));
     }
 }

@@ -7,4 +7,4 @@ pub mod counters;
 pub mod limiter;
 pub mod rls;
 pub mod spike;
-
+pub mod stream;
