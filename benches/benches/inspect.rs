@@ -21,6 +21,7 @@ use tollgate_core::inspect::patterns::{PatternOptions, Patterns};
 use tollgate_core::inspect::stream::{StreamInspector, StreamLimits};
 use tollgate_core::inspect::Direction;
 use tollgate_core::request::api::ApiKind;
+use tollgate_core::request::catalogue::Shape;
 use tollgate_core::request::Role;
 
 /// Deterministic prose with the things real prompts carry: numbers, dates,
@@ -189,7 +190,8 @@ fn main() {
             ns: time(|| {
                 engine
                     .request(
-                        ApiKind::ChatCompletions,
+                        Shape::Api(ApiKind::ChatCompletions),
+                        "application/json",
                         "/v1/chat/completions",
                         black_box(body.as_bytes()),
                     )

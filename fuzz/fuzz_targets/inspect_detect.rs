@@ -27,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
     assert!(hold <= text.len() && text.is_char_boundary(hold));
     let chat = serde_json::json!({"model": "m", "messages": [{"role": "user", "content": text}]});
     let _ = engine().request(
-        tollgate_core::request::api::ApiKind::ChatCompletions,
+        tollgate_core::request::catalogue::Shape::Api(
+            tollgate_core::request::api::ApiKind::ChatCompletions,
+        ),
+        "application/json",
         "/v1/chat/completions",
         chat.to_string().as_bytes(),
     );

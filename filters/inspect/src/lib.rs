@@ -84,19 +84,21 @@ use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
 use tollgate_core::config::inspect::{Action as Act, Compressed, Disposition, FailMode};
 use tollgate_core::config::InspectConfig;
-use tollgate_core::error::{ErrorKind, ErrorReply};
-use tollgate_core::inspect::engine::{
-    BlockReason, Engine, Finding, Outcome, Verdict, MAX_FINDINGS,
-};
+use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
+use tollgate_core::inspect::engine::{BlockReason, Engine, Finding, Outcome, Verdict};
+use tollgate_core::inspect::guard::{self, Answer};
 use tollgate_core::inspect::output::SystemPrompt;
-use tollgate_core::inspect::stream::{StreamAction, StreamInspector, StreamLimits};
-use tollgate_core::inspect::{redaction_label, Direction, Family};
+use tollgate_core::inspect::stream::{StreamInspector, StreamLimits};
+use tollgate_core::inspect::{Direction, Family};
 use tollgate_core::request::api::ApiKind;
-use tollgate_core::request::decompress::{self, DecompressError, Encoding};
-use tollgate_core::request::{extract, sse, Loc, Segment};
+use tollgate_core::request::catalogue::Shape;
+use tollgate_core::request::decompress::{self, Encoding};
+use tollgate_core::request::usage::{self, UpstreamReport, UPSTREAM_PROPERTY};
+use tollgate_core::request::{extract, sse, Head, Segment};
 use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
 use tollgate_glue::reply;
+use tollgate_glue::request as req;
 
 const FILTER: &str = "inspect";
 
@@ -114,6 +116,7 @@ struct Metrics {
     oversize: MetricId,
     guard_errors: MetricId,
     opaque: MetricId,
+    unknown_routes: MetricId,
     /// Indexed by [`finding_metric_index`].
     findings: Vec<MetricId>,
 }
@@ -157,6 +160,7 @@ impl Metrics {
             oversize: counter("tollgate_inspect_oversize_total")?,
             guard_errors: counter("tollgate_inspect_guard_errors_total")?,
             opaque: counter("tollgate_inspect_opaque_total")?,
+            unknown_routes: counter("tollgate_inspect_unknown_routes_total")?,
             findings,
         })
     }
@@ -224,7 +228,11 @@ impl RootContext for Root {
         Some(Box::new(Request {
             tag: Tag::new(FILTER, context_id),
             filter,
-            api: ApiKind::Unknown,
+            head: None,
+            flavor: ErrorFlavor::OpenAi,
+            canary_api: ApiKind::Unknown,
+            content_type: String::new(),
+            reset_upstream: false,
             path: String::new(),
             request_id: String::new(),
             consumer: None,
@@ -260,6 +268,8 @@ struct GuardCall {
     segments: Vec<Segment>,
     /// The request body as it stands (after the in-proxy rewrite).
     body: Vec<u8>,
+    /// Its multipart boundary, if it is a form.
+    boundary: Option<String>,
 }
 
 /// Decision metadata for access logs, one summary per direction.
@@ -272,8 +282,18 @@ struct Metadata {
 struct Request {
     tag: Tag,
     filter: Rc<Filter>,
-    api: ApiKind,
-    /// The request path, query string removed.
+    /// The request as the route catalogue reads it.
+    head: Option<Head>,
+    /// The dialect of errors.
+    flavor: ErrorFlavor,
+    /// The API whose system prompt takes the canary (the request's, when
+    /// its body is one of the text APIs).
+    canary_api: ApiKind,
+    content_type: String,
+    /// A blocked stream's error event has gone: reset the stream at the
+    /// next chunk, which stops the upstream generating.
+    reset_upstream: bool,
+    /// The normalised request path.
     path: String,
     request_id: String,
     consumer: Option<String>,
@@ -284,9 +304,8 @@ struct Request {
     replied: bool,
     system_prompt: Option<SystemPrompt>,
     response: ResponseMode,
-    /// The API a streamed response is read as: the request's, or for an
-    /// unrecognised path the shape its request body had
-    /// ([`extract::sniff`]).
+    /// The API responses are read as: the route's (generic for a route
+    /// the catalogue does not know).
     response_api: ApiKind,
     /// The upstream's `:status`.
     response_status: u16,
@@ -307,42 +326,47 @@ impl Context for Request {
             .ok()
             .flatten();
         let body = host::buffer(BufferType::HttpCallResponseBody, 0, body_size).unwrap_or_default();
-        match (status.as_deref(), guard_answer(&body)) {
-            (Some("200"), Some(GuardAnswer::Pass)) => {}
-            (Some("200"), Some(GuardAnswer::Reject(reason))) => {
+        match (status.as_deref(), guard::answer(&body)) {
+            (Some("200"), Some(Answer::Pass)) => {}
+            (Some("200"), Some(Answer::Reject(reason))) => {
                 log::info!(
                     "{}: guard rejected request_id={} reason={:?}",
                     self.tag,
                     self.request_id,
-                    reason.chars().take(200).collect::<String>()
+                    reason
                 );
                 self.set_metadata(Direction::Request, "block", "guard", &[]);
                 self.block(Direction::Request, BlockReason::Detector(Family::Injection));
                 return;
             }
-            (Some("200"), Some(GuardAnswer::Mask(spans))) => match mask_body(&call, &spans) {
-                Some(bytes) => {
-                    let bytes = self
-                        .filter
-                        .engine
-                        .with_canary(self.api, &bytes)
-                        .unwrap_or(bytes);
-                    if let Err(e) = self.replace_request_body(&bytes) {
-                        log::warn!("{}: cannot write the guard's masks: {e}", self.tag);
-                        self.refuse(ErrorKind::Internal, "request could not be inspected");
+            (Some("200"), Some(Answer::Mask(spans))) => {
+                let masked = guard::mask_edits(&call.segments, &spans).and_then(|edits| {
+                    extract::rewrite_body(call.boundary.as_deref(), &call.body, &edits).ok()
+                });
+                match masked {
+                    Some(bytes) => {
+                        let bytes = self
+                            .filter
+                            .engine
+                            .with_canary(self.canary_api, &bytes)
+                            .unwrap_or(bytes);
+                        if let Err(e) = self.replace_request_body(&bytes) {
+                            log::warn!("{}: cannot write the guard's masks: {e}", self.tag);
+                            self.refuse(ErrorKind::Internal, "request could not be inspected");
+                            return;
+                        }
+                        if let Err(e) = host_resume_request() {
+                            log::warn!("{}: cannot resume: {e}", self.tag);
+                        }
                         return;
                     }
-                    if let Err(e) = host_resume_request() {
-                        log::warn!("{}: cannot resume: {e}", self.tag);
+                    None => {
+                        self.guard = Some(call);
+                        self.guard_failed(&format!("unusable mask spans ({} spans)", spans.len()));
+                        return;
                     }
-                    return;
                 }
-                None => {
-                    self.guard = Some(call);
-                    self.guard_failed(&format!("unusable mask spans ({} spans)", spans.len()));
-                    return;
-                }
-            },
+            }
             (status, _) => {
                 self.guard = Some(call);
                 self.guard_failed(&format!("status {}", status.unwrap_or("none")));
@@ -350,7 +374,7 @@ impl Context for Request {
             }
         }
         // Passed: the canary goes in last, on the body as forwarded.
-        if let Some(bytes) = self.filter.engine.with_canary(self.api, &call.body) {
+        if let Some(bytes) = self.filter.engine.with_canary(self.canary_api, &call.body) {
             if let Err(e) = self.replace_request_body(&bytes) {
                 log::warn!("{}: cannot add the canary: {e}", self.tag);
             }
@@ -370,17 +394,15 @@ impl HttpContext for Request {
         let filter = Rc::clone(&self.filter);
         let config = filter.config();
         filter.metrics.bump(filter.metrics.requests, self.tag);
-        let path = host::header(MapType::HttpRequestHeaders, ":path")
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        self.path = path.split('?').next().unwrap_or_default().to_owned();
-        let method = host::header(MapType::HttpRequestHeaders, ":method")
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        self.api = ApiKind::from_request(&method, &self.path);
-        self.response_api = self.api;
+        let read = req::head();
+        self.flavor = read.flavor;
+        self.content_type = read.content_type;
+        self.path = read
+            .raw_path
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         self.request_id = reply::request_id();
         // Logged: only a short, printable value (without `auth` in front the
         // header is the client's to write).
@@ -394,28 +416,63 @@ impl HttpContext for Request {
                     "(unprintable)".to_owned()
                 }
             });
+        // The same reading of the request as every other filter.
+        let head = match read.head {
+            Ok(head) => head,
+            Err(e) => {
+                let reply = req::unreadable_path_reply(e, self.request_id.clone());
+                return self.send(&reply);
+            }
+        };
+        self.path = head.path.as_str();
+        self.response_api = head.api();
+        if let Shape::Api(api) = head.shape() {
+            self.canary_api = api;
+        }
+        if head.refused(&config.routes) {
+            filter.metrics.bump(filter.metrics.unknown_routes, self.tag);
+            log::info!(
+                "{}: unknown route request_id={} path={}",
+                self.tag,
+                self.request_id,
+                head.class()
+            );
+            self.head = Some(head);
+            let reply = Head::unknown_route_reply(self.request_id.clone());
+            return self.send(&reply);
+        }
+        let upgrades = head.route.is_some_and(|r| r.upgrade);
+        let unknown = head.route.is_none();
+        self.head = Some(head);
         if config.identity_responses {
             self.set_request_header("accept-encoding", "identity");
+        }
+        if upgrades {
+            // A realtime session: what flows over the socket is text no
+            // detector here reads.
+            filter.metrics.bump(filter.metrics.opaque, self.tag);
+            if filter.engine.refuses_sessions() {
+                let reply = ErrorReply::new(
+                    ErrorKind::PermissionDenied,
+                    "realtime sessions cannot be inspected; they are refused unless on_opaque_text allows them",
+                    self.request_id.clone(),
+                )
+                .with_code("content_policy_violation");
+                return self.send(&reply);
+            }
+            self.request_done = true;
+            return Action::Continue;
         }
         if end_of_stream {
             self.request_done = true;
             return Action::Continue;
         }
-        let content_type = host::header(MapType::HttpRequestHeaders, "content-type")
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        let upgrade = host::header(MapType::HttpRequestHeaders, "upgrade")
-            .ok()
-            .flatten()
-            .is_some();
-        // A known JSON API is read as JSON whatever its content-type says
-        // (upstreams parse it regardless): only other paths may be binary.
-        if upgrade || (self.api == ApiKind::Unknown && is_binary(&content_type)) {
-            // File uploads, audio, images, WebSocket upgrades: no body a
-            // detector can read.
+        // A route's body is read as its shape, whatever its content type
+        // says (upstreams parse it regardless); only a route the catalogue
+        // does not know, allowed on purpose, may carry a binary body.
+        if unknown && is_binary(&self.content_type) {
             filter.metrics.bump(filter.metrics.opaque, self.tag);
-            if config.on_opaque == Disposition::Block {
+            if config.on_opaque_text == Disposition::Block {
                 return self.refuse(
                     ErrorKind::UnsupportedMediaType,
                     "request bodies of this content type cannot be inspected",
@@ -529,29 +586,22 @@ impl Request {
         let config = filter.config();
         let max = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
         self.request_done = true;
-        let raw = match host::buffer(BufferType::HttpRequestBody, 0, body_size) {
-            Ok(raw) => raw,
+        let body = match req::body(body_size, self.request_encoding, max) {
+            Ok(b) => b,
+            Err(req::BodyError::TooLarge(_)) => return self.too_large(),
             Err(e) => {
-                log::warn!("{}: cannot read the request body: {e}", self.tag);
-                return self.refuse(ErrorKind::Internal, "request could not be inspected");
-            }
-        };
-        let decompressed = self.request_encoding != Encoding::Identity;
-        let body = match decompress::decompress(self.request_encoding, &raw, max) {
-            Ok(body) => body,
-            Err(DecompressError::TooLarge { .. }) => return self.too_large(),
-            Err(e @ DecompressError::Corrupt { .. }) => {
                 filter.metrics.bump(filter.metrics.unreadable, self.tag);
-                return self.refuse(ErrorKind::InvalidRequest, &e.to_string());
+                log::info!("{}: request body unreadable: {e}", self.tag);
+                let reply = e.reply(self.request_id.clone());
+                return self.send(&reply);
             }
         };
-        if self.api == ApiKind::Unknown {
-            // An unrecognised path (`/chat/completions`, a gateway prefix)
-            // still carries a known shape: read its response, and above all
-            // its stream, as that API.
-            self.response_api = extract::sniff(&body).unwrap_or(ApiKind::Unknown);
-        }
-        let verdict = filter.engine.request(self.api, &self.path, &body);
+        let decompressed = body.inflated;
+        let body = body.bytes;
+        let shape = self.head.as_ref().map_or(Shape::None, Head::shape);
+        let verdict = filter
+            .engine
+            .request(shape, &self.content_type, &self.path, &body);
         self.system_prompt = verdict.system_prompt;
         let verdict = Verdict {
             system_prompt: None,
@@ -569,7 +619,7 @@ impl Request {
             // The canary goes in last (after the guard's masks, when there
             // is a guard: see on_http_call_response).
             let current = new_body.as_deref().unwrap_or(&body);
-            if let Some(bytes) = filter.engine.with_canary(self.api, current) {
+            if let Some(bytes) = filter.engine.with_canary(self.canary_api, current) {
                 new_body = Some(bytes);
             }
         }
@@ -583,7 +633,7 @@ impl Request {
         }
         if let Some(guard) = guard {
             let forwarded = new_body.unwrap_or(body);
-            return self.call_guard(guard, verdict.segments, forwarded);
+            return self.call_guard(guard, verdict.segments, forwarded, verdict.boundary);
         }
         Action::Continue
     }
@@ -609,7 +659,7 @@ impl Request {
             .flatten()
             .unwrap_or_default();
         let encoding = Encoding::from_header(&coding);
-        if self.api == ApiKind::Unknown && is_binary(&content_type) {
+        if is_binary(&content_type) {
             // Speech, images, files: passed as they are (counted).
             filter.metrics.bump(filter.metrics.opaque, self.tag);
             return Action::Continue;
@@ -678,7 +728,8 @@ impl Request {
                 }
                 filter.metrics.bump(filter.metrics.unreadable, self.tag);
                 if stream {
-                    let event = sse::error_event(self.api, &self.error_reply(Direction::Response));
+                    let event =
+                        sse::error_event(self.response_api, &self.error_reply(Direction::Response));
                     let _ = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, &event);
                 } else {
                     self.replace_response_with_error(body_size);
@@ -687,6 +738,17 @@ impl Request {
                 Action::Continue
             }
             ResponseMode::Stream(inspector) => {
+                if inspector.is_done() && self.reset_upstream {
+                    // The client has the error event; a local reply after
+                    // the response headers resets the stream, which stops
+                    // the upstream generating what nobody will read.
+                    let _ = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, b"");
+                    if !end_of_stream {
+                        self.reset_upstream = false;
+                        let _ = host::send_local_response(400, &[], b"", "tollgate_stream_blocked");
+                    }
+                    return Action::Continue;
+                }
                 let chunk = match host::buffer(BufferType::HttpResponseBody, 0, body_size) {
                     Ok(c) => c,
                     Err(e) => {
@@ -698,57 +760,21 @@ impl Request {
                     .engine
                     .stream_scanner(&self.path, self.system_prompt.as_ref());
                 let step = inspector.push(&scanner, &chunk, end_of_stream);
+                let usage = inspector.usage();
                 if let Err(e) =
                     host::set_buffer(BufferType::HttpResponseBody, 0, body_size, &step.out)
                 {
                     log::warn!("{}: cannot rewrite a response chunk: {e}", self.tag);
                 }
-                if !step.findings.is_empty() || step.blocked {
-                    let findings: Vec<Finding> = step
-                        .findings
-                        .iter()
-                        .map(|f| Finding {
-                            family: f.m.family,
-                            kind: f.m.kind.clone(),
-                            role: tollgate_core::request::Role::Assistant,
-                            loc: std::sync::Arc::from("/"),
-                            action: match f.action {
-                                StreamAction::Audit => Act::Audit,
-                                StreamAction::Redact => Act::Redact,
-                                StreamAction::Block => Act::Block,
-                            },
-                            fingerprint: String::new(),
-                        })
-                        .collect();
-                    let outcome = if step.blocked {
-                        Outcome::Block(BlockReason::Detector(
-                            findings
-                                .iter()
-                                .find(|f| f.action == Act::Block)
-                                .map_or(Family::Output, |f| f.family),
-                        ))
-                    } else if findings.iter().any(|f| f.action == Act::Redact) {
-                        Outcome::Rewrite(Vec::new())
-                    } else {
-                        Outcome::Pass
-                    };
-                    let mut findings = findings;
-                    let more_findings = findings.len().saturating_sub(MAX_FINDINGS);
-                    findings.truncate(MAX_FINDINGS);
-                    let verdict = Verdict {
-                        outcome,
-                        findings,
-                        more_findings,
-                        block: None,
-                        unreadable: None,
-                        system_prompt: None,
-                        stream: true,
-                        segments: Vec::new(),
-                    };
+                if let Some(verdict) = filter.engine.stream_verdict(&step) {
                     self.record(Direction::Response, &verdict);
-                    if step.blocked {
-                        filter.metrics.bump(filter.metrics.blocked, self.tag);
-                    }
+                }
+                if step.blocked {
+                    filter.metrics.bump(filter.metrics.blocked, self.tag);
+                    // What the upstream reported before the block, for
+                    // throttle: the rest of the stream never reaches it.
+                    self.report_upstream((!usage.estimated).then_some(usage));
+                    self.reset_upstream = !end_of_stream;
                 }
                 Action::Continue
             }
@@ -781,7 +807,7 @@ impl Request {
                     }
                 };
                 let mut verdict = filter.engine.response(
-                    self.api,
+                    self.response_api,
                     &self.path,
                     &body,
                     self.system_prompt.as_ref(),
@@ -803,6 +829,9 @@ impl Request {
                 let new_body = match verdict.outcome {
                     Outcome::Block(_) => {
                         filter.metrics.bump(filter.metrics.blocked, self.tag);
+                        // Tell throttle what the upstream generated: it sees
+                        // only the error from here on.
+                        self.report_upstream(usage::usage_from_response(self.response_api, &body));
                         self.replace_response_with_error(body_size);
                         return Action::Continue;
                     }
@@ -832,86 +861,20 @@ impl Request {
     }
 }
 
-/// A guard's answer.
-enum GuardAnswer {
-    Pass,
-    Reject(String),
-    Mask(Vec<(usize, usize, usize, String)>),
-}
-
-fn guard_answer(body: &[u8]) -> Option<GuardAnswer> {
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    match value.get("action")?.as_str()? {
-        "pass" => Some(GuardAnswer::Pass),
-        "reject" => Some(GuardAnswer::Reject(
-            value
-                .get("reason")
-                .and_then(|r| r.as_str())
-                .unwrap_or_default()
-                .to_owned(),
-        )),
-        "mask" => {
-            let mut spans = Vec::new();
-            for span in value.get("spans")?.as_array()? {
-                let segment = usize::try_from(span.get("segment")?.as_u64()?).ok()?;
-                let start = usize::try_from(span.get("start")?.as_u64()?).ok()?;
-                let end = usize::try_from(span.get("end")?.as_u64()?).ok()?;
-                let label = span
-                    .get("label")
-                    .and_then(|l| l.as_str())
-                    .unwrap_or("guard");
-                if end < start || label.is_empty() || label.len() > 64 {
-                    return None;
-                }
-                let label: String = label
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                spans.push((segment, start, end, label));
-            }
-            Some(GuardAnswer::Mask(spans))
-        }
-        _ => None,
-    }
-}
-
-/// Apply a guard's mask spans (offsets in chars) to the call's body.
-fn mask_body(call: &GuardCall, spans: &[(usize, usize, usize, String)]) -> Option<Vec<u8>> {
-    let mut edits: Vec<(Loc, String)> = Vec::new();
-    for (index, segment) in call.segments.iter().enumerate() {
-        let mut ranges: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-        for (s, start, end, label) in spans {
-            if *s != index {
-                continue;
-            }
-            let byte = |chars: usize| -> Option<usize> {
-                if chars == segment.text.chars().count() {
-                    return Some(segment.text.len());
-                }
-                segment.text.char_indices().nth(chars).map(|(i, _)| i)
-            };
-            ranges.push((byte(*start)?..byte(*end)?, redaction_label(label)));
-        }
-        if ranges.is_empty() {
-            continue;
-        }
-        ranges.sort_by_key(|(r, _)| r.start);
-        let refs: Vec<_> = ranges
-            .iter()
-            .map(|(r, l)| (r.clone(), l.as_str()))
-            .collect();
-        edits.push((
-            segment.loc.clone(),
-            tollgate_core::inspect::replace_ranges(&segment.text, &refs),
-        ));
-    }
-    if spans.iter().any(|(s, ..)| *s >= call.segments.len()) {
-        return None;
-    }
-    extract::rewrite(&call.body, &edits).ok()
-}
-
 impl Request {
+    /// Leaves throttle (before this filter on the request, after it on the
+    /// response) the upstream's status and usage of a response this filter
+    /// blocked: it sees only the error.
+    fn report_upstream(&self, usage: Option<usage::Usage>) {
+        let report = UpstreamReport {
+            status: self.response_status,
+            usage,
+        };
+        if let Err(e) = host::set_property(&[UPSTREAM_PROPERTY], &report.encode()) {
+            log::debug!("{}: cannot leave the upstream report: {e}", self.tag);
+        }
+    }
+
     fn set_request_header(&self, name: &str, value: &str) {
         if let Err(e) = host::set_header(MapType::HttpRequestHeaders, name, value) {
             log::debug!("{}: cannot set {name}: {e}", self.tag);
@@ -978,7 +941,7 @@ impl Request {
                 ErrorKind::InvalidRequest,
                 &format!(
                     "request body cannot be read as a {} request",
-                    api_name(self.api)
+                    self.head.as_ref().map_or("unknown", Head::route_id)
                 ),
             ),
             BlockReason::Opaque => self.refuse(
@@ -1009,7 +972,7 @@ impl Request {
     fn send(&mut self, reply: &ErrorReply) -> Action {
         self.replied = true;
         self.request_done = true;
-        if let Err(e) = reply::send_error(self.api.flavor(), reply) {
+        if let Err(e) = reply::send_error(self.flavor, reply) {
             log::warn!("{}: cannot send the error reply: {e}", self.tag);
         }
         Action::Pause
@@ -1019,7 +982,7 @@ impl Request {
     /// headers are held).
     fn replace_response_with_error(&mut self, body_size: usize) {
         let reply = self.error_reply(Direction::Response);
-        let flavor = self.api.flavor();
+        let flavor = self.flavor;
         let body = reply.body(flavor);
         if self.filter.config().hold_headers {
             self.set_response_header(":status", &reply.status.to_string());
@@ -1039,18 +1002,10 @@ impl Request {
         guard: &tollgate_core::config::inspect::GuardConfig,
         segments: Vec<Segment>,
         body: Vec<u8>,
+        boundary: Option<String>,
     ) -> Action {
-        let payload = serde_json::json!({
-            "direction": "request",
-            "api": api_name(self.api),
-            "path": self.path,
-            "request_id": self.request_id,
-            "segments": segments
-                .iter()
-                .map(|s| serde_json::json!({"role": s.role.as_str(), "text": s.text}))
-                .collect::<Vec<_>>(),
-        });
-        let payload = serde_json::to_vec(&payload).unwrap_or_default();
+        let route = self.head.as_ref().map_or("unknown", Head::route_id);
+        let payload = guard::payload(route, &self.path, &self.request_id, &segments);
         let authority = guard.authority.as_deref().unwrap_or(&guard.cluster);
         let headers = [
             (":method", "POST"),
@@ -1073,6 +1028,7 @@ impl Request {
                     token,
                     segments,
                     body,
+                    boundary,
                 });
                 Action::Pause
             }
@@ -1081,7 +1037,7 @@ impl Request {
                 if self.replied {
                     return Action::Pause;
                 }
-                if let Some(bytes) = self.filter.engine.with_canary(self.api, &body) {
+                if let Some(bytes) = self.filter.engine.with_canary(self.canary_api, &body) {
                     if let Err(e) = self.replace_request_body(&bytes) {
                         log::warn!("{}: cannot add the canary: {e}", self.tag);
                     }
@@ -1115,7 +1071,7 @@ impl Request {
         );
         match (fail, call) {
             (FailMode::Open, Some(call)) => {
-                if let Some(bytes) = filter.engine.with_canary(self.api, &call.body) {
+                if let Some(bytes) = filter.engine.with_canary(self.canary_api, &call.body) {
                     if let Err(e) = self.replace_request_body(&bytes) {
                         log::warn!("{}: cannot add the canary: {e}", self.tag);
                     }
@@ -1192,7 +1148,7 @@ impl Request {
                 self.tag,
                 self.request_id,
                 self.consumer.as_deref().unwrap_or("-"),
-                api_name(self.api),
+                self.head.as_ref().map_or("unknown", Head::route_id),
                 direction.as_str(),
                 outcome,
                 if reason.is_empty() { "" } else { " reason=" },
@@ -1218,6 +1174,7 @@ impl Request {
             }
         }
         let summary = serde_json::json!({
+            "route": self.head.as_ref().map_or("unknown", Head::route_id),
             "outcome": outcome,
             "reason": reason,
             "rules": rules
@@ -1254,16 +1211,4 @@ fn is_binary(content_type: &str) -> bool {
     ]
     .iter()
     .any(|p| ct.starts_with(p))
-}
-
-fn api_name(api: ApiKind) -> &'static str {
-    match api {
-        ApiKind::ChatCompletions => "chat_completions",
-        ApiKind::Completions => "completions",
-        ApiKind::Responses => "responses",
-        ApiKind::Embeddings => "embeddings",
-        ApiKind::Models => "models",
-        ApiKind::Messages => "messages",
-        ApiKind::Unknown => "unknown",
-    }
 }

@@ -54,14 +54,16 @@ use std::time::Duration;
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
-use tollgate_core::auth::permissions::{self, ModelRef};
 use tollgate_core::config::throttle::{RlsFailure, UsageReports};
 use tollgate_core::config::ThrottleConfig;
-use tollgate_core::error::{ErrorKind, ErrorReply};
+use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
 use tollgate_core::request::api::ApiKind;
-use tollgate_core::request::decompress::{self, Encoding};
-use tollgate_core::request::sse::{self, SseItem, SseParser};
-use tollgate_core::request::usage::{self, StreamUsage, Usage};
+use tollgate_core::request::catalogue::{Billing, Shape};
+use tollgate_core::request::decompress::Encoding;
+use tollgate_core::request::extract;
+use tollgate_core::request::sse;
+use tollgate_core::request::usage::{self, UpstreamReport, Usage, UPSTREAM_PROPERTY};
+use tollgate_core::request::Head;
 use tollgate_core::throttle::counters::{SharedStore, StoreError, TableStats};
 use tollgate_core::throttle::limiter::Series;
 use tollgate_core::throttle::limiter::{
@@ -70,9 +72,11 @@ use tollgate_core::throttle::limiter::{
 };
 use tollgate_core::throttle::rls::{self, Code};
 use tollgate_core::throttle::spike::{SpikeParams, Verdict as SpikeVerdict};
+use tollgate_core::throttle::stream::StreamMeter;
 use tollgate_glue::host::{self, BufferType, HostError, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
 use tollgate_glue::reply;
+use tollgate_glue::request as req;
 
 const FILTER: &str = "throttle";
 /// Headers carrying `auth`'s consumer labels: `x-tollgate-label-<name>`.
@@ -82,10 +86,6 @@ const LABEL_PREFIX: &str = "x-tollgate-label-";
 const MAX_RESPONSE_BYTES: usize = 8 << 20;
 /// The tail of an oversized response kept to find its `usage`.
 const TAIL_BYTES: usize = 64 << 10;
-/// Largest request body read after decompression.
-const MAX_DECOMPRESSED_BYTES: usize = 16 << 20;
-/// Largest SSE event read for usage.
-const MAX_EVENT_BYTES: usize = 1 << 20;
 /// Most per-consumer-and-model metric pairs per VM.
 const MAX_NAMED_METRICS: usize = 512;
 
@@ -133,6 +133,10 @@ struct Metrics {
     spike_limited: MetricId,
     streams_cut: MetricId,
     unreadable: MetricId,
+    unknown_routes: MetricId,
+    keys_refused: MetricId,
+    deferred: MetricId,
+    reconciled: MetricId,
     rls_reports_refused: MetricId,
     /// Per failure mode of the rate-limit service: deny, allow, local.
     rls_failure: [MetricId; 3],
@@ -172,6 +176,10 @@ impl Metrics {
         Ok(Self {
             streams_cut: counter("tollgate_throttle_streams_cut_total")?,
             unreadable: counter("tollgate_throttle_unreadable_total")?,
+            unknown_routes: counter("tollgate_throttle_unknown_routes_total")?,
+            keys_refused: counter("tollgate_throttle_keys_refused_total")?,
+            deferred: counter("tollgate_throttle_deferred_total")?,
+            reconciled: counter("tollgate_throttle_reconciled_total")?,
             rls_reports_refused: counter("tollgate_throttle_rls_reports_refused_total")?,
             rls_failure: [
                 counter("tollgate_throttle_rls_failure_deny_total")?,
@@ -425,25 +433,24 @@ enum Stage {
     Done,
 }
 
-struct StreamState {
-    parser: SseParser,
-    usage: StreamUsage,
-    /// Forward re-encoded events (to drop the injected usage event, or to
-    /// end the stream cleanly when it is cut off).
-    rewrite: bool,
-    /// Drop the usage event: we asked for it, the client did not.
-    drop_usage: bool,
-    /// Ended by the cut-off: the error event was sent, the rest is dropped
-    /// and the stream reset at the next chunk (stopping the upstream).
-    cut: bool,
-}
-
 struct Request {
     tag: Tag,
     filter: Rc<Filter>,
     stage: Stage,
-    api: ApiKind,
+    /// The request as the route catalogue reads it.
+    head: Option<Head>,
+    /// The dialect of errors.
+    flavor: ErrorFlavor,
+    /// The normalised path (what `match.routes` and the `route` key see).
     path: String,
+    content_type: String,
+    /// How the route is billed.
+    billing: Billing,
+    /// The request asked to run in the background.
+    background: bool,
+    /// A background response's id, whose reservation is kept for a
+    /// retrieve to reconcile.
+    defer_id: Option<String>,
     consumer: Option<String>,
     labels: Vec<(String, String)>,
     headers: Vec<(String, String)>,
@@ -456,13 +463,14 @@ struct Request {
     /// `stream_options.include_usage` was added by us.
     injected_usage: bool,
     response_status: Option<u16>,
-    stream: Option<StreamState>,
+    stream: Option<StreamMeter>,
     body: Vec<u8>,
     body_overflow: bool,
     /// Response body bytes seen, all of them.
     body_total: u64,
-    /// The request's `content-encoding`.
-    request_encoding: Option<String>,
+    /// The request body's coding (a compressed body is read, and
+    /// forwarded, inflated).
+    request_encoding: Encoding,
     /// The response's `content-encoding` is not identity: its bytes are not
     /// read as JSON or SSE.
     response_encoded: bool,
@@ -497,8 +505,13 @@ impl Request {
             tag,
             filter,
             stage: Stage::Done,
-            api: ApiKind::Unknown,
+            head: None,
+            flavor: ErrorFlavor::OpenAi,
             path: String::new(),
+            content_type: String::new(),
+            billing: Billing::None,
+            background: false,
+            defer_id: None,
             consumer: None,
             labels: Vec::new(),
             headers: Vec::new(),
@@ -514,7 +527,7 @@ impl Request {
             body: Vec::new(),
             body_overflow: false,
             body_total: 0,
-            request_encoding: None,
+            request_encoding: Encoding::Identity,
             response_encoded: false,
             started_ms: 0,
             first_byte_ms: None,
@@ -535,7 +548,7 @@ impl Request {
         Facts {
             consumer: self.consumer.as_deref(),
             model: self.model.as_deref(),
-            route: self.path.split('?').next().unwrap_or_default(),
+            route: &self.path,
             namespace: self.namespace.as_deref(),
             principal: self.principal.as_deref(),
             labels: &self.labels,
@@ -580,9 +593,9 @@ impl HttpContext for Request {
                 .ok()
                 .flatten()
         };
-        self.path = header(":path").unwrap_or_default();
-        let method = header(":method").unwrap_or_default();
-        self.api = ApiKind::from_request(&method, &self.path);
+        let read = req::head();
+        self.flavor = read.flavor;
+        self.content_type = read.content_type;
         self.consumer = header(&filter.config.consumer_header).filter(|c| !c.is_empty());
         if let Ok(all) = host::headers(MapType::HttpRequestHeaders) {
             for (name, value) in all {
@@ -606,20 +619,56 @@ impl HttpContext for Request {
             .and_then(spiffe_namespace)
             .map(str::to_owned)
             .or_else(|| property_string(&["node", "metadata", "NAMESPACE"]));
-        if let ModelRef::Named(m) = permissions::model_of(self.api, &self.path, b"") {
-            self.model = Some(m);
+        // The same reading of the request as every other filter: a path that
+        // cannot be governed, or a route the catalogue does not know, is
+        // refused rather than counted as something else.
+        let head = match read.head {
+            Ok(head) => head,
+            Err(e) => {
+                let reply = req::unreadable_path_reply(e, reply::request_id());
+                return self.refuse(&reply, &[], "invalid_path");
+            }
+        };
+        self.path = head.path.as_str();
+        if head.refused(&filter.config.routes) {
+            filter.metrics.add(filter.metrics.unknown_routes, 1);
+            log::info!("{}: unknown route path={}", self.tag, head.class());
+            self.head = Some(head);
+            let reply = Head::unknown_route_reply(reply::request_id());
+            return self.refuse(&reply, &[], "unknown_route");
         }
-        self.request_encoding = header("content-encoding");
-        // Only the LLM APIs' bodies are read: an upload or any other
-        // endpoint is decided at its headers and never held.
-        if filter.needs_body && !end_of_stream && is_body_api(self.api) {
+        self.billing = head.route.map_or(Billing::None, |r| r.billing);
+        match head.models() {
+            Ok(models) => self.model = models.into_iter().next(),
+            Err(what) => {
+                self.head = Some(head);
+                return self.unreadable(&format!("the request names {what}"));
+            }
+        }
+        let reads_body = !matches!(head.shape(), Shape::None | Shape::Opaque);
+        let api = head.api();
+        self.head = Some(head);
+        // Only bodies that name models or tokens are read: an upload part,
+        // a retrieve or a listing is decided at its headers and never held.
+        if filter.needs_body && !end_of_stream && reads_body {
+            self.request_encoding = match req::encoding() {
+                Ok(e) => e,
+                Err(coding) => {
+                    return self.unreadable(&format!("content-encoding {coding} is not supported"))
+                }
+            };
+            if self.request_encoding != Encoding::Identity {
+                // Read inflated, forwarded inflated.
+                let _ = host::remove_header(MapType::HttpRequestHeaders, "content-encoding");
+            }
             self.stage = Stage::Body;
             // The response is read for its usage: ask for it uncompressed.
             let _ = host::set_header(MapType::HttpRequestHeaders, "accept-encoding", "identity");
-            if matches!(self.api, ApiKind::ChatCompletions | ApiKind::Completions)
+            if matches!(api, ApiKind::ChatCompletions | ApiKind::Completions)
                 && filter.config.stream.include_usage
+                || self.request_encoding != Encoding::Identity
             {
-                // The body may grow by `stream_options`.
+                // The body may grow by `stream_options`, or is inflated.
                 let _ = host::remove_header(MapType::HttpRequestHeaders, "content-length");
             }
             return Action::Continue;
@@ -670,23 +719,23 @@ impl HttpContext for Request {
             .ok()
             .flatten()
             .is_some_and(|e| !matches!(Encoding::from_header(&e), Ok(Encoding::Identity)));
+        // Any event stream is metered, whatever the request said.
         let is_sse = !self.response_encoded
             && host::header(MapType::HttpResponseHeaders, "content-type")
                 .ok()
                 .flatten()
                 .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("text/event-stream"));
         if is_sse {
-            let rewrite = self.injected_usage || self.filter.config.stream.cut_off;
-            self.stream = Some(StreamState {
-                parser: SseParser::new(MAX_EVENT_BYTES),
-                usage: StreamUsage::new(self.prompt_estimate),
-                rewrite,
-                drop_usage: self.injected_usage,
-                cut: false,
-            });
-            if rewrite {
+            let meter = StreamMeter::new(
+                self.api(),
+                self.prompt_estimate,
+                self.injected_usage,
+                self.filter.config.stream.cut_off,
+            );
+            if meter.rewrites() {
                 let _ = host::remove_header(MapType::HttpResponseHeaders, "content-length");
             }
+            self.stream = Some(meter);
         }
         if self.filter.config.response_headers {
             for (name, value) in rate_headers(&self.status) {
@@ -704,71 +753,40 @@ impl HttpContext for Request {
             self.first_byte_ms = Some(now_ms());
         }
         let chunk = host::buffer(BufferType::HttpResponseBody, 0, body_size).unwrap_or_default();
-        let api = self.api;
+        let api = self.api();
         let allowed_output = self.allowed_output;
-        if let Some(stream) = &mut self.stream {
-            if stream.cut {
-                // The client has its error event: stop the upstream. After
-                // the response headers, a local reply resets the stream.
-                let _ = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, b"");
-                if !end_of_stream {
-                    let _ = host::send_local_response(429, &[], b"", "tollgate_stream_cut_off");
-                }
-                return Action::Continue;
+        if let Some(meter) = &mut self.stream {
+            let cut_event = || {
+                let reply = ErrorReply::new(
+                    ErrorKind::RateLimited {
+                        retry_after_secs: 0,
+                        tokens: true,
+                    },
+                    "the completion exceeded the tokens the limit allows; the stream was ended",
+                    reply::request_id(),
+                )
+                .with_code("tokens_limit_exceeded");
+                sse::error_event(api, &reply)
+            };
+            let step = meter.push(&chunk, end_of_stream, allowed_output, &cut_event);
+            if step.cut_now {
+                self.filter.metrics.add(self.filter.metrics.streams_cut, 1);
+                log::info!(
+                    "{}: stream cut off after ~{} output tokens (allowed {})",
+                    self.tag,
+                    meter.usage().output_tokens,
+                    allowed_output.unwrap_or_default()
+                );
             }
-            let mut items = Vec::new();
-            let mut failed = stream.parser.push(&chunk, &mut items).is_err();
-            if end_of_stream {
-                failed |= stream.parser.finish(&mut items).is_err();
-            }
-            let mut out = Vec::new();
-            for item in &items {
-                let mut drop_it = false;
-                if let SseItem::Event(ev) = item {
-                    if let Some(value) = ev
-                        .data
-                        .as_deref()
-                        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-                    {
-                        stream.usage.observe(api, ev.event.as_deref(), &value);
-                        drop_it = stream.drop_usage && usage::is_injected_usage_chunk(&value);
-                    }
-                }
-                if stream.rewrite && !drop_it {
-                    sse::encode_item(item, &mut out);
-                }
-            }
-            if let Some(allowed) = allowed_output.filter(|_| stream.rewrite && !failed) {
-                let so_far = stream.usage.finish().output_tokens;
-                if so_far > allowed && !end_of_stream {
-                    // More output than the limits allow: end the stream with
-                    // an error event the SDKs raise on.
-                    self.filter.metrics.add(self.filter.metrics.streams_cut, 1);
-                    log::info!(
-                        "{}: stream cut off after ~{so_far} output tokens (allowed {allowed})",
-                        self.tag
-                    );
-                    let reply = ErrorReply::new(
-                        ErrorKind::RateLimited {
-                            retry_after_secs: 0,
-                            tokens: true,
-                        },
-                        "the completion exceeded the tokens the limit allows; the stream was ended",
-                        reply::request_id(),
-                    )
-                    .with_code("tokens_limit_exceeded");
-                    out.extend_from_slice(&sse::error_event(api, &reply));
-                    stream.cut = true;
-                }
-            }
-            if stream.rewrite && !failed {
+            if let Some(out) = step.out {
                 if let Err(e) = host::set_buffer(BufferType::HttpResponseBody, 0, body_size, &out) {
                     log::debug!("{}: cannot rewrite the stream: {e}", self.tag);
                 }
-            } else if stream.rewrite && failed {
-                // An event over the bound: stop rewriting, forward as is.
-                log::debug!("{}: stream not parseable; forwarded as is", self.tag);
-                stream.rewrite = false;
+            }
+            if step.reset {
+                // The client has its error event: stop the upstream. After
+                // the response headers, a local reply resets the stream.
+                let _ = host::send_local_response(429, &[], b"", "tollgate_stream_cut_off");
             }
         } else {
             self.body_total = self
@@ -792,22 +810,9 @@ impl HttpContext for Request {
 
     fn on_http_response_trailers(&mut self, _trailers: usize) -> Action {
         // A stream that ends in trailers never sees end_of_stream in a body
-        // callback: its last event is read here (it cannot be forwarded any
-        // more, so a rewriting stream keeps it back only if it was partial).
-        if let Some(stream) = &mut self.stream {
-            let mut items = Vec::new();
-            let _ = stream.parser.finish(&mut items);
-            for item in &items {
-                if let SseItem::Event(ev) = item {
-                    if let Some(value) = ev
-                        .data
-                        .as_deref()
-                        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-                    {
-                        stream.usage.observe(self.api, ev.event.as_deref(), &value);
-                    }
-                }
-            }
+        // callback: its last event is read here.
+        if let Some(meter) = &mut self.stream {
+            meter.trailers();
         }
         Action::Continue
     }
@@ -827,49 +832,64 @@ impl Request {
     fn decide(&mut self, body_size: Option<usize>) -> Action {
         let filter = Rc::clone(&self.filter);
         self.stage = Stage::Done;
-        // Endpoints that generate nothing reserve no output tokens.
-        let mut requested = (!is_body_api(self.api)).then_some(0);
+        // Only generations reserve output tokens; what else a model runs on
+        // is charged as its response reports.
+        let mut requested =
+            (!matches!(self.billing, Billing::Tokens | Billing::Deferred)).then_some(0);
         if let Some(size) = body_size {
-            let raw = host::buffer(BufferType::HttpRequestBody, 0, size).unwrap_or_default();
-            let encoding = match self.request_encoding.as_deref().map(Encoding::from_header) {
-                None => Ok(Encoding::Identity),
-                Some(e) => e,
-            };
-            let body = match encoding {
-                Ok(Encoding::Identity) => raw,
-                Ok(e) => match decompress::decompress(e, &raw, MAX_DECOMPRESSED_BYTES) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        return self
-                            .unreadable(&format!("the request body cannot be decompressed: {e}"))
-                    }
-                },
-                Err(coding) => {
-                    return self.unreadable(&format!("content-encoding {coding} is not supported"))
+            let max = usize::try_from(filter.config.max_body_bytes).unwrap_or(usize::MAX);
+            let body = match req::body(size, self.request_encoding, max) {
+                Ok(b) => b,
+                Err(e) => {
+                    filter.metrics.add(filter.metrics.unreadable, 1);
+                    let reply = e.reply(reply::request_id());
+                    return self.refuse(&reply, &[], "unreadable");
                 }
             };
-            match permissions::model_of(self.api, &self.path, &body) {
-                ModelRef::Named(m) => self.model = Some(m),
-                // A body the limiter cannot read is not admitted: its model
-                // and max_tokens would escape the rules.
-                ModelRef::Malformed => {
+            let shape = self.head.as_ref().map_or(Shape::None, Head::shape);
+            // A body the limiter cannot read is not admitted: its model and
+            // max_tokens would escape the rules.
+            let facts = match extract::read(shape, &self.content_type, &body.bytes) {
+                Ok(f) => f,
+                Err(_) => {
                     return self.unreadable("the request body is not a valid request of its API")
                 }
-                ModelRef::Missing if filter.limiter.model_scoped() => {
-                    return self.unreadable("the request names no model")
-                }
-                _ => {}
+            };
+            if self.model.is_none() {
+                self.model = facts.models.first().map(|m| m.name.clone());
             }
-            self.prompt_estimate = usage::estimate_prompt_tokens(self.api, &body);
-            let shape =
-                usage::read_request(self.api, &body, u64::from(filter.config.default_max_tokens));
-            requested = Some(shape.output_tokens);
+            let generates = matches!(self.billing, Billing::Tokens | Billing::Deferred);
+            if self.model.is_none() && generates && filter.limiter.model_scoped() {
+                return self.unreadable("the request names no model");
+            }
+            self.prompt_estimate = usage::estimate_extracted_tokens(&facts);
+            self.background = facts.background;
+            if generates {
+                requested =
+                    Some(facts.requested_output(u64::from(filter.config.default_max_tokens)));
+            }
+            let api = self.api();
+            let mut forward = body.inflated.then(|| body.bytes.clone());
             if filter.config.stream.include_usage
-                && matches!(encoding, Ok(Encoding::Identity))
-                && shape.stream
-                && !shape.include_usage
+                && matches!(api, ApiKind::ChatCompletions | ApiKind::Completions)
+                && facts.stream
+                && facts.include_usage != Some(true)
             {
-                self.ask_for_usage(&body, size);
+                // Ask for the usage event, so the stream ends with the
+                // upstream's own count (removed again before the client).
+                if let Some(new) = usage::add_include_usage(&body.bytes) {
+                    forward = Some(new);
+                    self.injected_usage = true;
+                }
+            }
+            if let Some(bytes) = forward {
+                if let Err(e) = host::set_buffer(BufferType::HttpRequestBody, 0, size, &bytes) {
+                    log::debug!("{}: cannot rewrite the request body: {e}", self.tag);
+                    self.injected_usage = false;
+                    if body.inflated {
+                        return self.unreadable("the request body could not be forwarded");
+                    }
+                }
             }
         }
         let facts = self.facts();
@@ -1188,6 +1208,7 @@ impl Request {
             limit,
             retry_after_secs: Some(reset_ms.div_ceil(1000).max(1)),
             retry_after_ms: Some(reset_ms),
+            too_many_keys: false,
         };
         if rule.shadow {
             self.shadow.push(denial);
@@ -1310,19 +1331,9 @@ impl Request {
         self.refuse(&reply, &[], "unreadable")
     }
 
-    /// Adds `stream_options.include_usage` to an OpenAI-style stream request
-    /// that lacks it, so the stream ends with the upstream's own count.
-    fn ask_for_usage(&mut self, body: &[u8], size: usize) {
-        if !matches!(self.api, ApiKind::ChatCompletions | ApiKind::Completions) {
-            return;
-        }
-        let Some(new) = usage::add_include_usage(body) else {
-            return;
-        };
-        match host::set_buffer(BufferType::HttpRequestBody, 0, size, &new) {
-            Ok(()) => self.injected_usage = true,
-            Err(e) => log::debug!("{}: cannot ask for stream usage: {e}", self.tag),
-        }
+    /// The API responses and streams of this request speak.
+    fn api(&self) -> ApiKind {
+        self.head.as_ref().map_or(ApiKind::Unknown, Head::api)
     }
 
     fn admitted(&mut self, reservation: Reservation) {
@@ -1352,6 +1363,9 @@ impl Request {
     fn limited(&mut self, denial: &Denial) -> Action {
         let filter = Rc::clone(&self.filter);
         filter.metrics.add(filter.metrics.limited, 1);
+        if denial.too_many_keys {
+            filter.metrics.add(filter.metrics.keys_refused, 1);
+        }
         if let Some(m) = filter.metrics.rule(&filter.limiter, &denial.rule) {
             filter.metrics.add(m.limited, 1);
         }
@@ -1394,7 +1408,7 @@ impl Request {
         if why != "rate_limited" {
             self.metadata(why, None);
         }
-        if let Err(e) = reply::send_error_with(self.api.flavor(), reply, extra) {
+        if let Err(e) = reply::send_error_with(self.flavor, reply, extra) {
             log::warn!("{}: cannot send the reply: {e}", self.tag);
         }
         Action::Pause
@@ -1402,6 +1416,7 @@ impl Request {
 
     fn metadata(&self, decision: &str, denial: Option<&Denial>) {
         let value = serde_json::json!({
+            "route": self.head.as_ref().map_or("unknown", Head::route_id),
             "decision": decision,
             "consumer": self.consumer,
             "model": self.model,
@@ -1420,6 +1435,7 @@ impl Request {
         let Some(reservation) = self.reservation.take() else {
             return;
         };
+        self.reconcile_retrieved();
         let used = self.usage(&reservation);
         if used.estimated {
             filter.metrics.add(filter.metrics.estimated, 1);
@@ -1436,6 +1452,20 @@ impl Request {
                 Err(e) => {
                     filter.metrics.add(filter.metrics.store_errors, 1);
                     log::warn!("{}: cannot settle the reservation: {e}", self.tag);
+                }
+            }
+            if let Some(id) = &self.defer_id {
+                // Runs on in the background: the reservation stands until a
+                // retrieve reports the usage.
+                match filter
+                    .limiter
+                    .defer(&HostStore, id, self.model.as_deref(), &reservation, now)
+                {
+                    Ok(stats) => {
+                        filter.metrics.table(stats);
+                        filter.metrics.add(filter.metrics.deferred, 1);
+                    }
+                    Err(e) => log::debug!("{}: cannot defer the reservation: {e}", self.tag),
                 }
             }
         }
@@ -1495,6 +1525,52 @@ impl Request {
         );
     }
 
+    /// A retrieve (or cancel) of a response that ran in the background:
+    /// when it reports usage, the reservation its creation kept is replaced
+    /// by it.
+    fn reconcile_retrieved(&mut self) {
+        if self.billing != Billing::Reconcile
+            || !self
+                .response_status
+                .is_some_and(|s| (200..300).contains(&s))
+        {
+            return;
+        }
+        let Some(id) = self.head.as_ref().and_then(|h| h.params.first()).cloned() else {
+            return;
+        };
+        let Some(used) = usage::usage_from_response(ApiKind::Responses, &self.body) else {
+            return;
+        };
+        let filter = Rc::clone(&self.filter);
+        let now = now_ms();
+        match filter.limiter.take_deferred(&HostStore, &id, now) {
+            Ok(Some(deferred)) => {
+                let charge = filter
+                    .limiter
+                    .charge_amounts(deferred.model.as_deref(), &used);
+                match filter
+                    .limiter
+                    .reconcile(&HostStore, &deferred, &charge, now)
+                {
+                    Ok(stats) => {
+                        filter.metrics.table(stats);
+                        filter.metrics.add(filter.metrics.reconciled, 1);
+                        log::debug!(
+                            "{}: reconciled a background response: input={} output={}",
+                            self.tag,
+                            used.input_tokens,
+                            used.output_tokens
+                        );
+                    }
+                    Err(e) => log::warn!("{}: cannot reconcile: {e}", self.tag),
+                }
+            }
+            Ok(None) => {}
+            Err(e) => log::debug!("{}: cannot read a deferred reservation: {e}", self.tag),
+        }
+    }
+
     /// Usage above what the rate-limit service was told at the request is
     /// counted there too (RLS v3 cannot take back what was reserved and not
     /// used: `hits_addend` is unsigned).
@@ -1524,8 +1600,9 @@ impl Request {
         }
     }
 
-    /// The tokens the call used: the upstream's count, else an estimate;
-    /// nothing when the upstream failed or never answered.
+    /// The tokens the call used: the upstream's count, else the
+    /// reservation where the upstream may have generated more than was
+    /// seen, else an estimate; nothing when the upstream failed.
     fn usage(&mut self, reserved: &Reservation) -> Usage {
         let as_reserved = Usage {
             input_tokens: reserved.amounts.input_tokens,
@@ -1533,7 +1610,14 @@ impl Request {
             output_tokens: reserved.amounts.output_tokens,
             estimated: true,
         };
-        match self.response_status {
+        // `inspect` (after this filter) leaves what the upstream sent when
+        // it blocked the response: this filter saw only the error.
+        let report = host::property(&[UPSTREAM_PROPERTY])
+            .ok()
+            .flatten()
+            .and_then(|b| UpstreamReport::decode(&b));
+        let status = report.as_ref().map(|r| r.status).or(self.response_status);
+        match status {
             // No response (the client or the upstream reset, or a timeout):
             // the upstream may have generated it all, so the reservation
             // stands.
@@ -1542,21 +1626,54 @@ impl Request {
             Some(s) if !(200..300).contains(&s) => return Usage::default(),
             Some(_) => {}
         }
-        if !is_body_api(self.api) {
-            // Not a generation: no tokens unless the upstream reports some.
-            return usage::usage_from_response(self.api, &self.body).unwrap_or_default();
+        if let Some(report) = report {
+            return report.usage.unwrap_or(as_reserved);
         }
-        if let Some(stream) = &self.stream {
-            return stream.usage.finish();
+        let api = self.api();
+        match self.billing {
+            Billing::None | Billing::Reconcile => {
+                return usage::usage_from_response(api, &self.body).unwrap_or_default()
+            }
+            Billing::Reported => {
+                // The model ran on the prompt: its estimate, unless the
+                // response says.
+                return usage::usage_from_response(api, &self.body).unwrap_or(Usage {
+                    input_tokens: self.prompt_estimate,
+                    estimated: true,
+                    ..Usage::default()
+                });
+            }
+            // Batches: the work happens later, unseen: the reservation is
+            // the charge.
+            Billing::Deferred => return as_reserved,
+            Billing::Tokens => {}
+        }
+        if let Some(meter) = &self.stream {
+            let used = meter.usage();
+            // A stream that did not end (the client left, a reset) and sent
+            // no usage: the upstream may have generated far more than the
+            // visible text (reasoning): the reservation stands.
+            if used.estimated && !meter.complete() {
+                return as_reserved;
+            }
+            return used;
         }
         if self.response_encoded {
             return as_reserved;
         }
         let found = if self.body_overflow {
-            usage_in_tail(self.api, &self.body)
+            usage::usage_in_tail(api, &self.body)
         } else {
-            usage::usage_from_response(self.api, &self.body)
+            usage::usage_from_response(api, &self.body)
         };
+        if found.is_none() && self.background {
+            // Queued to run in the background: keep the reservation under
+            // the response's id until a retrieve reports the usage.
+            self.defer_id = usage::background_id(&self.body);
+            if self.defer_id.is_some() {
+                return as_reserved;
+            }
+        }
         found.unwrap_or(Usage {
             input_tokens: self.prompt_estimate,
             cached_input_tokens: 0,
@@ -1566,52 +1683,6 @@ impl Request {
     }
 }
 
-/// Whether `api` is one whose request body the limits read (a generation
-/// or an embedding).
-fn is_body_api(api: ApiKind) -> bool {
-    matches!(
-        api,
-        ApiKind::ChatCompletions
-            | ApiKind::Completions
-            | ApiKind::Responses
-            | ApiKind::Messages
-            | ApiKind::Embeddings
-    )
-}
-
-/// The `usage` object in the tail of a response too large to keep whole:
-/// the last `"usage":` member whose value parses as an object.
-fn usage_in_tail(api: ApiKind, tail: &[u8]) -> Option<Usage> {
-    let needle = b"\"usage\"";
-    let mut end = tail.len();
-    while let Some(at) = memrchr(needle, tail.get(..end)?) {
-        let rest = tail.get(at.saturating_add(needle.len())..)?;
-        let rest = rest
-            .iter()
-            .position(|b| *b == b'{')
-            .and_then(|i| rest.get(i..));
-        if let Some(rest) = rest {
-            let mut values =
-                serde_json::Deserializer::from_slice(rest).into_iter::<serde_json::Value>();
-            if let Some(Ok(object)) = values.next() {
-                let wrapped = serde_json::json!({ "usage": object }).to_string();
-                if let Some(u) = usage::usage_from_response(api, wrapped.as_bytes()) {
-                    return Some(u);
-                }
-            }
-        }
-        end = at;
-    }
-    None
-}
-
-/// The last position of `needle` in `hay`.
-fn memrchr(needle: &[u8], hay: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
-/// OpenAI-style `x-ratelimit-*` headers for the tightest request and token
-/// limits.
 fn rate_headers(status: &RateStatus) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let mut add = |r: Option<Remaining>, names: [&'static str; 3]| {

@@ -1,3 +1,4 @@
+use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use serde::Deserialize;
@@ -32,9 +33,16 @@ pub struct InspectConfig {
     /// declares (not JSON, not UTF-8, wrong shape): `block` (400) or
     /// `allow`. Default: `block`: nothing passes unread.
     pub on_unparsable: Disposition,
-    /// What to do with parts of a request the detectors cannot read (images,
-    /// audio, files, token-id arrays): `allow` or `block`. Default: `allow`.
+    /// What to do with media in a request the detectors cannot read
+    /// (images, audio, video): `allow` or `block`. Default: `allow`.
     pub on_opaque: Disposition,
+    /// What to do with text the model reads in a form the detectors cannot
+    /// read: token-id prompts, binary documents (PDF, office files), files
+    /// the provider fetches by URL, undecodable text files, realtime
+    /// (WebSocket) sessions and multipart upload parts: `allow` or `block`
+    /// (refused with 400; a realtime session with 403). Default: `block`:
+    /// nothing the model reads passes unread unless allowed on purpose.
+    pub on_opaque_text: Disposition,
     /// Request bodies with `content-encoding: gzip`/`deflate`: `decompress`
     /// (bounded by `max_body_bytes`; the upstream still gets them
     /// uncompressed) or `reject` (415). Other codings are always 415.
@@ -156,8 +164,16 @@ pub struct InjectionPolicy {
     pub response: Action,
     /// Score at or above which a text is flagged. Default: 1.0.
     pub threshold: f32,
-    /// Whose text is checked. Default: every role but `system` (the
-    /// developer's own instructions).
+    /// Thresholds of their own for some roles. Default: `{"system": 3.0}`:
+    /// system and developer messages and tool definitions legitimately
+    /// hold imperatives ("never reveal…", "you are…"); on the 1,192 benign
+    /// system prompts of the training corpus 12.1% score 1.0 or more and
+    /// 0.2% score 3.0 or more, while a pasted jailbreak still scores far
+    /// above it (RAG context pasted into a system prompt is where indirect
+    /// injection arrives there).
+    pub role_thresholds: BTreeMap<Role, f32>,
+    /// Whose text is checked. Default: every role (system text with its
+    /// own threshold, see `role_thresholds`).
     pub roles: Vec<Role>,
     /// Start from the built-in rules. Default: `true`.
     pub builtin: bool,
@@ -312,7 +328,8 @@ impl Default for InjectionPolicy {
             request: Action::Block,
             response: Action::Off,
             threshold: 1.0,
-            roles: vec![Role::User, Role::Assistant, Role::Tool, Role::Other],
+            role_thresholds: BTreeMap::from([(Role::System, 3.0)]),
+            roles: Role::ALL.to_vec(),
             builtin: true,
             disabled: Vec::new(),
             rules: Vec::new(),
@@ -372,6 +389,7 @@ impl Default for InspectConfig {
             shadow: false,
             on_unparsable: Disposition::Block,
             on_opaque: Disposition::Allow,
+            on_opaque_text: Disposition::Block,
             compressed_requests: Compressed::Decompress,
             identity_responses: true,
             hold_headers: false,
@@ -429,6 +447,14 @@ impl Validate for InspectConfig {
                 "injection.threshold",
                 "must be a positive number",
             ));
+        }
+        for (role, t) in &inj.role_thresholds {
+            if !t.is_finite() || *t <= 0.0 {
+                return Err(ConfigError::invalid(
+                    format!("injection.role_thresholds.{}", role.as_str()),
+                    "must be a positive number",
+                ));
+            }
         }
         if self.output.response == Action::Redact {
             return Err(ConfigError::invalid(

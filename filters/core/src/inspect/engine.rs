@@ -31,12 +31,13 @@ use sha2::{Digest, Sha256};
 use super::injection::{Injection, InjectionOptions};
 use super::output::{OutputChecker, OutputOptions, SystemPrompt};
 use super::patterns::{PatternOptions, Patterns};
-use super::stream::{StreamAction, StreamFinding, TextScanner};
+use super::stream::{StreamAction, StreamFinding, StreamStep, TextScanner};
 use super::{redaction_label, Direction, Family, Match};
 use crate::config::inspect::{Action, Disposition};
 use crate::config::{ConfigError, InspectConfig};
 use crate::request::api::ApiKind;
-use crate::request::extract::{self, ExtractError, Extracted};
+use crate::request::catalogue::Shape;
+use crate::request::extract::{self, ExtractError, Extracted, OpaqueKind};
 use crate::request::{Loc, Role, Segment};
 
 /// Findings kept per body; more are counted in [`Verdict::more_findings`].
@@ -121,6 +122,8 @@ pub struct Verdict {
     /// For requests: the segments as forwarded (after redaction), for an
     /// external guard.
     pub segments: Vec<Segment>,
+    /// For multipart requests: the boundary (to write a guard's masks back).
+    pub boundary: Option<String>,
 }
 
 impl Verdict {
@@ -134,6 +137,7 @@ impl Verdict {
             system_prompt: None,
             stream: false,
             segments: Vec::new(),
+            boundary: None,
         }
     }
 
@@ -297,14 +301,17 @@ impl Engine {
         }
     }
 
-    /// Inspect a whole request body of API `api` on `path`.
-    pub fn request(&self, api: ApiKind, path: &str, body: &[u8]) -> Verdict {
-        let extracted = match extract::request(api, body) {
+    /// Inspect a whole request body read as `shape` (the route's; see
+    /// [`crate::request::catalogue::Shape`]) on `path`; `content_type` is
+    /// the request's (for multipart bodies).
+    pub fn request(&self, shape: Shape, content_type: &str, path: &str, body: &[u8]) -> Verdict {
+        let extracted = match extract::read(shape, content_type, body) {
             Ok(x) => x,
             Err(e) => return self.unreadable(e),
         };
-        let mut verdict = self.inspect(Direction::Request, api, path, body, &extracted, None);
+        let mut verdict = self.inspect(Direction::Request, path, body, &extracted, None);
         verdict.stream = extracted.stream;
+        verdict.boundary = extracted.boundary.clone();
         if self.config.output.overlap_min_chars > 0 && !extracted.system.is_empty() {
             verdict.system_prompt = Some(SystemPrompt::new(
                 &extracted.system,
@@ -338,9 +345,80 @@ impl Engine {
         system: Option<&SystemPrompt>,
     ) -> Verdict {
         match extract::response(api, body) {
-            Ok(x) => self.inspect(Direction::Response, api, path, body, &x, system),
+            Ok(x) => self.inspect(Direction::Response, path, body, &x, system),
             Err(e) => self.unreadable(e),
         }
+    }
+
+    /// Whether an injection score flags text of `role`: at or above the
+    /// role's own threshold, if it has one, else the threshold.
+    fn flagged(&self, score: &super::injection::Score, role: Role) -> bool {
+        let inj = &self.config.injection;
+        let threshold = inj
+            .role_thresholds
+            .get(&role)
+            .copied()
+            .unwrap_or(inj.threshold);
+        !score.signals.is_empty() && score.score >= threshold
+    }
+
+    /// Whether a request's unreadable parts refuse it: media with
+    /// `on_opaque: block`, text the model reads in an unreadable form with
+    /// `on_opaque_text: block` (the default).
+    pub fn refuses_opaque(&self, extracted: &Extracted) -> bool {
+        extracted.opaque.iter().any(|o| match o.kind {
+            OpaqueKind::Media => self.config.on_opaque == Disposition::Block,
+            OpaqueKind::Text => self.config.on_opaque_text == Disposition::Block,
+        })
+    }
+
+    /// Whether a route that upgrades to a session no detector reads
+    /// (realtime) is refused: `on_opaque_text: block`.
+    pub fn refuses_sessions(&self) -> bool {
+        self.config.on_opaque_text == Disposition::Block && !self.config.shadow
+    }
+
+    /// The verdict on one step of a streamed response, for metrics, logs
+    /// and decision metadata: `None` when the step found nothing.
+    pub fn stream_verdict(&self, step: &StreamStep) -> Option<Verdict> {
+        if step.findings.is_empty() && !step.blocked {
+            return None;
+        }
+        let mut findings: Vec<Finding> = step
+            .findings
+            .iter()
+            .map(|f| Finding {
+                family: f.m.family,
+                kind: f.m.kind.clone(),
+                role: Role::Assistant,
+                loc: Arc::from("/"),
+                action: match f.action {
+                    StreamAction::Audit => Action::Audit,
+                    StreamAction::Redact => Action::Redact,
+                    StreamAction::Block => Action::Block,
+                },
+                fingerprint: String::new(),
+            })
+            .collect();
+        let outcome = if step.blocked {
+            Outcome::Block(BlockReason::Detector(
+                findings
+                    .iter()
+                    .find(|f| f.action == Action::Block)
+                    .map_or(Family::Output, |f| f.family),
+            ))
+        } else if findings.iter().any(|f| f.action == Action::Redact) {
+            Outcome::Rewrite(Vec::new())
+        } else {
+            Outcome::Pass
+        };
+        let more_findings = findings.len().saturating_sub(MAX_FINDINGS);
+        findings.truncate(MAX_FINDINGS);
+        let mut v = Verdict::new(outcome);
+        v.findings = findings;
+        v.more_findings = more_findings;
+        v.stream = true;
+        Some(v)
     }
 
     fn unreadable(&self, e: ExtractError) -> Verdict {
@@ -370,7 +448,6 @@ impl Engine {
     fn inspect(
         &self,
         direction: Direction,
-        _api: ApiKind,
         path: &str,
         body: &[u8],
         extracted: &Extracted,
@@ -385,10 +462,7 @@ impl Engine {
             verdict.outcome = Outcome::Block(BlockReason::Detector(family));
             return verdict;
         }
-        if direction == Direction::Request
-            && !extracted.opaque.is_empty()
-            && self.config.on_opaque == Disposition::Block
-        {
+        if direction == Direction::Request && self.refuses_opaque(extracted) {
             verdict.outcome = Outcome::Block(BlockReason::Opaque);
             return verdict;
         }
@@ -426,7 +500,7 @@ impl Engine {
             let inj = self.action(Family::Injection, direction, path, segment.role);
             if inj != Action::Off {
                 let score = self.injection.score(text);
-                if self.injection.flagged(&score) {
+                if self.flagged(&score, segment.role) {
                     for signal in &score.signals {
                         verdict.push(Finding {
                             family: Family::Injection,
@@ -526,7 +600,7 @@ impl TextScanner for StreamScanner<'_> {
         );
         if inj != Action::Off {
             let score = self.engine.injection.score(text);
-            if self.engine.injection.flagged(&score) {
+            if self.engine.flagged(&score, Role::Assistant) {
                 for signal in score.signals {
                     matches.push(Match {
                         family: Family::Injection,
@@ -666,7 +740,9 @@ mod tests {
 
     #[test]
     fn role_less_injection_overrides_keep_the_injection_roles() {
-        let e = engine(r#"{"overrides": [{"family": "injection", "action": "audit"}]}"#);
+        let e = engine(
+            r#"{"injection": {"roles": ["user", "tool"]}, "overrides": [{"family": "injection", "action": "audit"}]}"#,
+        );
         let act = |r| {
             e.action(
                 Family::Injection,
@@ -697,7 +773,8 @@ mod tests {
         let emails: Vec<String> = (0..2000).map(|i| format!("user{i}@example.org")).collect();
         let body = serde_json::json!({"model": "m", "messages": [{"role": "user", "content": emails.join(" ")}]});
         let v = e.request(
-            ApiKind::ChatCompletions,
+            Shape::Api(ApiKind::ChatCompletions),
+            "application/json",
             "/v1/chat/completions",
             body.to_string().as_bytes(),
         );
@@ -716,7 +793,8 @@ mod tests {
         let body = serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "hi"}],
             "metadata": {key: "jane.doe@example.org"}});
         let v = e.request(
-            ApiKind::ChatCompletions,
+            Shape::Api(ApiKind::ChatCompletions),
+            "application/json",
             "/v1/chat/completions",
             body.to_string().as_bytes(),
         );

@@ -30,6 +30,7 @@
 //! secret split over any number of chunks is redacted before it is forwarded.
 
 pub mod engine;
+pub mod guard;
 pub mod injection;
 pub mod normalize;
 pub mod output;

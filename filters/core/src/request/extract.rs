@@ -594,10 +594,20 @@ impl Extracted {
     /// string values spliced ([`rewrite`]), or, for a multipart body, the
     /// parts (and lines of JSON Lines files) the locations name.
     pub fn rewrite(&self, body: &[u8], edits: &[(Loc, String)]) -> Result<Vec<u8>, ExtractError> {
-        match &self.boundary {
-            None => rewrite(body, edits),
-            Some(boundary) => rewrite_form(body, boundary, edits),
-        }
+        rewrite_body(self.boundary.as_deref(), body, edits)
+    }
+}
+
+/// [`Extracted::rewrite`] for a body whose multipart boundary (if any) is
+/// `boundary`.
+pub fn rewrite_body(
+    boundary: Option<&str>,
+    body: &[u8],
+    edits: &[(Loc, String)],
+) -> Result<Vec<u8>, ExtractError> {
+    match boundary {
+        None => rewrite(body, edits),
+        Some(boundary) => rewrite_form(body, boundary, edits),
     }
 }
 

@@ -312,6 +312,46 @@ pub fn usage_from_response(api: ApiKind, body: &[u8]) -> Option<Usage> {
     })
 }
 
+/// The `usage` object in the tail of a response too large to keep whole:
+/// the last `"usage":` member whose value parses as an object.
+pub fn usage_in_tail(api: ApiKind, tail: &[u8]) -> Option<Usage> {
+    let needle = b"\"usage\"";
+    let mut end = tail.len();
+    while let Some(at) = memchr::memmem::rfind(tail.get(..end)?, needle) {
+        let rest = tail.get(at.saturating_add(needle.len())..)?;
+        let rest = rest
+            .iter()
+            .position(|b| *b == b'{')
+            .and_then(|i| rest.get(i..));
+        if let Some(rest) = rest {
+            let mut values =
+                serde_json::Deserializer::from_slice(rest).into_iter::<serde_json::Value>();
+            if let Some(Ok(object)) = values.next() {
+                let wrapped = serde_json::json!({ "usage": object }).to_string();
+                if let Some(u) = usage_from_response(api, wrapped.as_bytes()) {
+                    return Some(u);
+                }
+            }
+        }
+        end = at;
+    }
+    None
+}
+
+/// The id of a response the Responses API queued to run in the background
+/// (`"status": "queued"` or `"in_progress"`, no usage yet): a retrieve of it
+/// will report the usage later.
+pub fn background_id(body: &[u8]) -> Option<String> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let status = v.get("status")?.as_str()?;
+    let usage_null = v.get("usage").is_none_or(Value::is_null);
+    if !matches!(status, "queued" | "in_progress") || !usage_null {
+        return None;
+    }
+    let id = v.get("id")?.as_str()?;
+    (!id.is_empty() && id.len() <= 256).then(|| id.to_owned())
+}
+
 /// Usage of one streamed response, built event by event.
 ///
 /// Feed it every SSE event's parsed `data` with [`StreamUsage::observe`];
