@@ -536,15 +536,24 @@ fn header_stage_checks_trailers_batches_and_whitespace() {
     );
     assert_eq!(s.local_reply().map(|r| r.status), Some(403));
     assert!(s.upstream().headers.is_none());
-    // An LLM endpoint whose body shape is unknown, for a consumer with a
-    // model allowlist: refused rather than unchecked.
+    // A message batch: every request's model is checked (issue 11).
     let mut s = h.stream();
     s.send_request(
         Request::post("/v1/messages/batches")
             .header("x-api-key", KEY)
-            .json(&json!({"requests": [{"custom_id": "1", "params": {"model": "claude-opus-4", "max_tokens": 100000}}]})),
+            .json(&json!({"requests": [
+                {"custom_id": "1", "params": {"model": "claude-opus-4", "max_tokens": 10, "messages": []}},
+                {"custom_id": "2", "params": {"model": "gpt-4o", "max_tokens": 10, "messages": []}}]})),
     );
     assert_eq!(s.local_reply().map(|r| r.status), Some(403));
+    let mut s = h.stream();
+    s.send_request(
+        Request::post("/v1/messages/batches")
+            .header("x-api-key", KEY)
+            .json(&json!({"requests": [
+                {"custom_id": "1", "params": {"model": "claude-opus-4", "max_tokens": 10, "messages": []}}]})),
+    );
+    assert!(s.upstream().complete, "every model allowed");
     // Encoded slashes: refused before anything is decided on the path.
     let mut s = h.stream();
     s.send_request(

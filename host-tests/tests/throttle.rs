@@ -965,14 +965,25 @@ fn n_without_max_tokens_reserves_the_default_n_times() {
     // It can never fit: no retry-after (waiting would not help).
     assert!(reply_header(&h, id, "retry-after").is_none());
     assert!(reply_header(&h, id, "retry-after-ms").is_none());
-    // A count that is not an integer is refused, as OpenAI refuses it, not
-    // read as the default.
+    // A count written as a float is read as lenient servers read it (6e3
+    // is 6000, which cannot fit); one no server reads as a count is
+    // refused, not read as the default.
     let (status, _) = call(
         &mut h,
         0,
         chat(
             "a",
             &json!({"model": "m", "max_tokens": 6e3, "messages": []}),
+        ),
+        chat_reply(1, 1),
+    );
+    assert_eq!(status, 429);
+    let (status, _) = call(
+        &mut h,
+        0,
+        chat(
+            "a",
+            &json!({"model": "m", "max_tokens": 60.5, "messages": []}),
         ),
         chat_reply(1, 1),
     );
@@ -1012,10 +1023,14 @@ fn other_endpoints_are_decided_at_the_headers_and_cost_no_tokens() {
     let mut h = host(&cfg, 1);
     for _ in 0..3 {
         let mut s = h.stream();
+        let mut upload = b"--B\r\ncontent-disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n--B\r\ncontent-disposition: form-data; name=\"file\"; filename=\"r.pdf\"\r\ncontent-type: application/pdf\r\n\r\n".to_vec();
+        upload.extend(vec![b'x'; 100_000]);
+        upload.extend(b"\r\n--B--\r\n");
         s.send_request(
             Request::post("/v1/files")
                 .header("x-tollgate-consumer", "a")
-                .body(vec![b'x'; 100_000]),
+                .header("content-type", "multipart/form-data; boundary=B")
+                .body(upload),
         );
         assert!(s.local_reply().is_none());
         s.send_response(

@@ -602,6 +602,9 @@ impl Request {
         let verdict = filter
             .engine
             .request(shape, &self.content_type, &self.path, &body);
+        if verdict.opaque > 0 {
+            filter.metrics.bump(filter.metrics.opaque, self.tag);
+        }
         self.system_prompt = verdict.system_prompt;
         let verdict = Verdict {
             system_prompt: None,

@@ -859,10 +859,20 @@ impl Request {
                 self.model = facts.models.first().map(|m| m.name.clone());
             }
             let generates = matches!(self.billing, Billing::Tokens | Billing::Deferred);
-            if self.model.is_none() && generates && filter.limiter.model_scoped() {
+            if self.model.is_none()
+                && self.billing == Billing::Tokens
+                && filter.limiter.model_scoped()
+            {
                 return self.unreadable("the request names no model");
             }
-            self.prompt_estimate = usage::estimate_extracted_tokens(&facts);
+            if self.billing == Billing::Deferred && facts.models.is_empty() {
+                // An upload that is not a batch file (a document, an
+                // image): nothing will run on it by itself.
+                self.billing = Billing::None;
+                requested = Some(0);
+            } else {
+                self.prompt_estimate = usage::estimate_extracted_tokens(&facts);
+            }
             self.background = facts.background;
             if generates {
                 requested =
@@ -1650,11 +1660,16 @@ impl Request {
         }
         if let Some(meter) = &self.stream {
             let used = meter.usage();
-            // A stream that did not end (the client left, a reset) and sent
-            // no usage: the upstream may have generated far more than the
-            // visible text (reasoning): the reservation stands.
+            // A stream that did not end (the client left, a reset, the
+            // cut-off) and sent no usage: the upstream may have generated
+            // far more than the visible text (reasoning): at least the
+            // reservation, at least what was seen.
             if used.estimated && !meter.complete() {
-                return as_reserved;
+                return Usage {
+                    input_tokens: used.input_tokens.max(as_reserved.input_tokens),
+                    output_tokens: used.output_tokens.max(as_reserved.output_tokens),
+                    ..as_reserved
+                };
             }
             return used;
         }

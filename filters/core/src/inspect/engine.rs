@@ -124,6 +124,8 @@ pub struct Verdict {
     pub segments: Vec<Segment>,
     /// For multipart requests: the boundary (to write a guard's masks back).
     pub boundary: Option<String>,
+    /// For requests: the parts no detector could read (media, opaque text).
+    pub opaque: usize,
 }
 
 impl Verdict {
@@ -138,6 +140,7 @@ impl Verdict {
             stream: false,
             segments: Vec::new(),
             boundary: None,
+            opaque: 0,
         }
     }
 
@@ -312,6 +315,7 @@ impl Engine {
         let mut verdict = self.inspect(Direction::Request, path, body, &extracted, None);
         verdict.stream = extracted.stream;
         verdict.boundary = extracted.boundary.clone();
+        verdict.opaque = extracted.opaque.len();
         if self.config.output.overlap_min_chars > 0 && !extracted.system.is_empty() {
             verdict.system_prompt = Some(SystemPrompt::new(
                 &extracted.system,
