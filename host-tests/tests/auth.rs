@@ -564,7 +564,7 @@ fn header_stage_checks_trailers_batches_and_whitespace() {
     assert_eq!(s.local_reply().map(|r| r.status), Some(400));
     // `Bearer<TAB><expired JWT>` is a JWT, refused: never a fall-through.
     let mut h = host_with(&json!({"anonymous": "guest",
-        "jwt": {"issuer": "https://idp.example", "algorithms": ["ES256"], "jwks": {"inline": jwks()}}}));
+        "jwt": {"issuer": "https://idp.example", "audiences": "any", "algorithms": ["ES256"], "jwks": {"inline": jwks()}}}));
     let expired = token(&claims(-600));
     let mut s = h.stream();
     s.send_request(

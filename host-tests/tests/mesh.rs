@@ -467,7 +467,7 @@ fn the_schemas_accept_every_field_the_filters_accept() {
         "providers": [{"hosts": ["api.anthropic.com"], "paths": ["/v1/messages"],
                        "header": "x-api-key", "env": "ANTHROPIC_API_KEY"}]
     });
-    let auth_list_issuer = json!({"jwt": {"issuer": ["a", "b"],
+    let auth_list_issuer = json!({"jwt": {"issuer": ["a", "b"], "audiences": "any",
         "jwks": {"inline": {"keys": [{"kty": "EC", "crv": "P-256", "kid": "k",
             "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
             "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}}}});

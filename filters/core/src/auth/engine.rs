@@ -451,7 +451,7 @@ mod tests {
     #[test]
     fn a_jwt_without_a_key_set_fails_closed() {
         let a = build(
-            r#"{"jwt": {"issuer": "https://idp.example", "jwks": {"remote": {"cluster": "idp"}}}}"#,
+            r#"{"jwt": {"issuer": "https://idp.example", "audiences": ["llm"], "jwks": {"remote": {"cluster": "idp"}}}}"#,
         );
         assert!(a.remote_jwks().is_some());
         let token = "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";

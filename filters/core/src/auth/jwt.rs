@@ -48,8 +48,9 @@
 //! - JWE (5-part tokens), unencoded payloads (`b64: false`) and any non-empty
 //!   `crit` are refused.
 //! - Time claims are NumericDate numbers (fractions allowed); any other type is
-//!   refused as malformed. An empty `audiences` list means the audience is not
-//!   checked (say so in configuration review); an `issuer` is always required.
+//!   refused as malformed. `audiences` is required like `issuer`: without it
+//!   a token the issuer minted for any other app would pass; `"any"` turns
+//!   the check off, on purpose and visibly in review.
 //! - The consumer claim must be a non-empty string of at most
 //!   [`MAX_CONSUMER_BYTES`] bytes without control characters (it becomes a
 //!   request header).
@@ -171,10 +172,12 @@ pub struct Validation {
     #[serde(deserialize_with = "one_or_many")]
     #[cfg_attr(feature = "schema", schemars(schema_with = "one_or_many_schema"))]
     pub issuer: Vec<String>,
-    /// Accepted audiences: a token passes if any of its `aud` values is listed.
-    /// Empty: the audience is not checked.
+    /// Accepted audiences: a token passes if any of its `aud` values is
+    /// listed. Required: an issuer mints tokens for many apps, and one
+    /// minted for another must not pass here. `"any"` accepts every
+    /// audience, on purpose.
     #[serde(default)]
-    pub audiences: Vec<String>,
+    pub audiences: Audiences,
     /// Algorithms a token may use. HS256 counts only with `allow_hs256`.
     #[serde(default = "default_algorithms")]
     pub algorithms: Vec<Alg>,
@@ -196,6 +199,54 @@ pub struct Validation {
     /// Whether a token without `exp` is refused.
     #[serde(default = "default_true")]
     pub require_exp: bool,
+}
+
+/// The audiences a token may be for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audiences {
+    /// Any audience (`"audiences": "any"`).
+    Any,
+    /// One of these (an empty list is refused by [`Validation::check`]).
+    List(Vec<String>),
+}
+
+impl Default for Audiences {
+    fn default() -> Self {
+        Self::List(Vec::new())
+    }
+}
+
+impl<'de> Deserialize<'de> for Audiences {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Word(String),
+            List(Vec<String>),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Word(w) if w == "any" => Ok(Self::Any),
+            Raw::Word(_) => Err(serde::de::Error::custom(
+                "expected a list of audiences or \"any\"",
+            )),
+            Raw::List(l) => Ok(Self::List(l)),
+        }
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Audiences {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Audiences".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [
+                {"const": "any"},
+                {"type": "array", "items": {"type": "string"}, "minItems": 1}
+            ]
+        })
+    }
 }
 
 fn default_algorithms() -> Vec<Alg> {
@@ -253,7 +304,7 @@ impl Validation {
     pub fn new(issuers: Vec<String>) -> Validation {
         Validation {
             issuer: issuers,
-            audiences: Vec::new(),
+            audiences: Audiences::Any,
             algorithms: default_algorithms(),
             allow_hs256: false,
             leeway_secs: default_leeway(),
@@ -271,8 +322,19 @@ impl Validation {
         if self.issuer.is_empty() || self.issuer.iter().any(String::is_empty) {
             return bad("issuer", "must name at least one non-empty issuer");
         }
-        if self.audiences.iter().any(String::is_empty) {
-            return bad("audiences", "empty audience");
+        match &self.audiences {
+            Audiences::Any => {}
+            Audiences::List(l) if l.is_empty() => {
+                return bad(
+                    "audiences",
+                    "must list the audiences this gateway accepts (or be \"any\", on purpose): \
+                     without it a token the issuer minted for any other app passes",
+                )
+            }
+            Audiences::List(l) if l.iter().any(String::is_empty) => {
+                return bad("audiences", "empty audience")
+            }
+            Audiences::List(_) => {}
         }
         if self.algorithms.is_empty() {
             return bad("algorithms", "must list at least one algorithm");
@@ -637,11 +699,8 @@ fn check_claims(
         Some(Value::String(iss)) if validation.issuer.iter().any(|i| i == iss) => {}
         _ => return Err(JwtReject::WrongIssuer),
     }
-    if !validation.audiences.is_empty() {
-        let accepted = |a: &Value| {
-            a.as_str()
-                .is_some_and(|a| validation.audiences.iter().any(|x| x == a))
-        };
+    if let Audiences::List(audiences) = &validation.audiences {
+        let accepted = |a: &Value| a.as_str().is_some_and(|a| audiences.iter().any(|x| x == a));
         let ok = match claims.get("aud") {
             Some(a @ Value::String(_)) => accepted(a),
             Some(Value::Array(list)) => list.iter().any(accepted),

@@ -451,7 +451,7 @@ fn auth_configuration_reads_every_method_and_names_bad_fields() {
          "mesh[0]: principal must be a SPIFFE ID (spiffe://…)"),
         (r#"{"providers": [{"header": "x-api-key", "env": "K", "value": "sk-ant-secret"}]}"#,
          "providers[0].value: plaintext keys are refused: put the key in a Kubernetes Secret, expose it to the sidecar, and name its VM environment variable in `env`"),
-        (r#"{"jwt": {"issuer": "i", "jwks": {"remote": {"cluster": "c", "refresh_secs": 1}}}}"#,
+        (r#"{"jwt": {"issuer": "i", "audiences": "any", "jwks": {"remote": {"cluster": "c", "refresh_secs": 1}}}}"#,
          "jwt.jwks.remote.refresh_secs: must be between 10 and 86400"),
     ];
     for (json, want) in cases {

@@ -78,7 +78,7 @@ fn all_keys() -> Jwks {
 
 fn validation() -> Validation {
     let mut v = Validation::new(vec![ISS.into()]);
-    v.audiences = vec!["tollgate".into()];
+    v.audiences = Audiences::List(vec!["tollgate".into()]);
     v
 }
 fn all_algs() -> Validation {
@@ -404,9 +404,9 @@ fn issuer_and_audience() {
         check(&token("ES256", None, &c)).unwrap_err(),
         JwtReject::WrongAudience
     );
-    // No audiences configured: not checked.
+    // `"audiences": "any"`, said on purpose: not checked.
     let mut v = all_algs();
-    v.audiences.clear();
+    v.audiences = Audiences::Any;
     assert!(verify(&token("ES256", None, &c), &all_keys(), &v, NOW).is_ok());
     // Several issuers.
     v.issuer = vec!["https://a.example".into(), ISS.into()];
@@ -806,7 +806,19 @@ fn display_names_reasons_never_token_text() {
 
 #[test]
 fn validation_config_defaults_and_checks() {
+    // No audiences: refused (a token minted for any app of the issuer
+    // would pass), unless "any" says so on purpose (issue 11).
     let v: Validation = serde_json::from_str(r#"{"issuer":"https://idp.example"}"#).unwrap();
+    assert_eq!(v.check().unwrap_err().field, "audiences");
+    let v: Validation =
+        serde_json::from_str(r#"{"issuer":"https://idp.example","audiences":[]}"#).unwrap();
+    assert_eq!(v.check().unwrap_err().field, "audiences");
+    assert!(serde_json::from_str::<Validation>(
+        r#"{"issuer":"https://idp.example","audiences":"all"}"#
+    )
+    .is_err());
+    let v: Validation =
+        serde_json::from_str(r#"{"issuer":"https://idp.example","audiences":"any"}"#).unwrap();
     assert_eq!(v, Validation::new(vec![ISS.into()]));
     assert_eq!(v.algorithms, vec![Alg::RS256, Alg::ES256]);
     assert_eq!(
@@ -831,16 +843,34 @@ fn validation_config_defaults_and_checks() {
     };
     bad(r#"{"issuer":[]}"#, "issuer");
     bad(r#"{"issuer":""}"#, "issuer");
-    bad(r#"{"issuer":"a","algorithms":[]}"#, "algorithms");
-    bad(r#"{"issuer":"a","algorithms":["HS256"]}"#, "algorithms");
-    bad(r#"{"issuer":"a","allow_hs256":true}"#, "allow_hs256");
-    bad(r#"{"issuer":"a","leeway_secs":86400}"#, "leeway_secs");
-    bad(r#"{"issuer":"a","max_token_bytes":0}"#, "max_token_bytes");
     bad(
-        r#"{"issuer":"a","max_token_bytes":100000}"#,
+        r#"{"issuer":"a","audiences":"any","algorithms":[]}"#,
+        "algorithms",
+    );
+    bad(
+        r#"{"issuer":"a","audiences":"any","algorithms":["HS256"]}"#,
+        "algorithms",
+    );
+    bad(
+        r#"{"issuer":"a","audiences":"any","allow_hs256":true}"#,
+        "allow_hs256",
+    );
+    bad(
+        r#"{"issuer":"a","audiences":"any","leeway_secs":86400}"#,
+        "leeway_secs",
+    );
+    bad(
+        r#"{"issuer":"a","audiences":"any","max_token_bytes":0}"#,
         "max_token_bytes",
     );
-    bad(r#"{"issuer":"a","consumer_claim":""}"#, "consumer_claim");
+    bad(
+        r#"{"issuer":"a","audiences":"any","max_token_bytes":100000}"#,
+        "max_token_bytes",
+    );
+    bad(
+        r#"{"issuer":"a","audiences":"any","consumer_claim":""}"#,
+        "consumer_claim",
+    );
     // HS256 listed but not allowed: verify refuses it even without check().
     let mut v = all_algs();
     v.allow_hs256 = false;
