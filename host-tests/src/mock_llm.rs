@@ -150,6 +150,8 @@ struct Shared {
     /// What `GET /__mock/jwks` serves (a test double of an identity
     /// provider's key set); 404 until set.
     jwks: Mutex<Option<Value>>,
+    /// Background responses, by id: what a later retrieve returns.
+    background: Mutex<std::collections::HashMap<String, Value>>,
 }
 
 /// Locks, recovering from a poisoned lock (a panicking test thread must not
@@ -177,6 +179,7 @@ impl MockLlm {
             arrived: Condvar::new(),
             conns: Mutex::new(Vec::new()),
             jwks: Mutex::new(None),
+            background: Mutex::new(std::collections::HashMap::new()),
         });
         let accept_shared = Arc::clone(&shared);
         let accept = std::thread::Builder::new()
@@ -485,27 +488,79 @@ enum Api {
     Responses,
     Messages,
     CountTokens,
+    MessageBatches,
+    Files,
+    Batches,
 }
 
 impl Api {
+    /// Routes by the end of the path, after the lenient normalisation most
+    /// servers apply ([`lenient_path`]): `/chat/completions`,
+    /// `/openai/deployments/d/chat/completions`, `/v1beta/openai/…` all
+    /// reach the same handler, as they do behind real gateways.
     fn from_path(path: &str) -> Option<Api> {
-        Some(match path {
-            "/v1/chat/completions" => Api::Chat,
-            "/v1/completions" => Api::Completions,
-            "/v1/embeddings" => Api::Embeddings,
-            "/v1/responses" => Api::Responses,
-            "/v1/messages" => Api::Messages,
-            "/v1/messages/count_tokens" => Api::CountTokens,
-            _ => return None,
+        let p = lenient_path(path);
+        let ends = |suffix: &str| p == suffix || p.ends_with(&format!("/{suffix}"));
+        Some(if ends("chat/completions") {
+            Api::Chat
+        } else if ends("completions") {
+            Api::Completions
+        } else if ends("embeddings") {
+            Api::Embeddings
+        } else if ends("responses") {
+            Api::Responses
+        } else if ends("messages/count_tokens") {
+            Api::CountTokens
+        } else if ends("messages/batches") {
+            Api::MessageBatches
+        } else if ends("messages") && !p.contains("/threads/") {
+            Api::Messages
+        } else if ends("files") {
+            Api::Files
+        } else if ends("batches") {
+            Api::Batches
+        } else {
+            return None;
         })
     }
 
     fn flavor(self) -> Flavor {
         match self {
-            Api::Messages | Api::CountTokens => Flavor::Anthropic,
+            Api::Messages | Api::CountTokens | Api::MessageBatches => Flavor::Anthropic,
             _ => Flavor::OpenAi,
         }
     }
+}
+
+/// The path as a lenient server reads it: percent-decoded, repeated slashes
+/// and dot segments removed, without a leading slash.
+fn lenient_path(path: &str) -> String {
+    let mut bytes = Vec::new();
+    let raw = path.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'%' && i + 2 < raw.len() {
+            if let Ok(b) = u8::from_str_radix(path.get(i + 1..i + 3).unwrap_or("zz"), 16) {
+                bytes.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        bytes.push(raw[i]);
+        i += 1;
+    }
+    let decoded = String::from_utf8_lossy(&bytes).into_owned();
+    let mut segs: Vec<&str> = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segs.pop();
+            }
+            s => segs.push(s),
+        }
+    }
+    segs.join("/")
 }
 
 /// What the `x-mock-usage` header asked for.
@@ -618,6 +673,22 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
             Duration::ZERO,
         );
     }
+    let lenient = lenient_path(path);
+    if method == "GET" {
+        if let Some(id) = lenient
+            .rsplit_once("responses/")
+            .map(|(_, id)| id.to_string())
+        {
+            // A retrieve of a background response: done by now.
+            return match lock(&shared.background).get(&id).cloned() {
+                Some(v) => (Reply::json(v), Duration::ZERO),
+                None => (
+                    error_reply(Flavor::OpenAi, 404, &format!("No response with id '{id}'")),
+                    Duration::ZERO,
+                ),
+            };
+        }
+    }
     let api = Api::from_path(path);
     let is_models = path == "/v1/models" || path.starts_with("/v1/models/");
     let flavor = match api {
@@ -645,6 +716,22 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
     let Some(api) = api else {
         return (models(path), delay);
     };
+    let n = shared.next_id.fetch_add(1, Ordering::SeqCst);
+    if api == Api::Files {
+        // A multipart upload: the file object (the content is not kept).
+        let purpose = String::from_utf8_lossy(&req.body)
+            .split("name=\"purpose\"\r\n\r\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\r\n").next())
+            .unwrap_or("user_data")
+            .to_string();
+        return (
+            Reply::json(json!({"id": format!("file-mock{n}"), "object": "file",
+                "bytes": req.body.len(), "created_at": 1_700_000_000u64,
+                "filename": "upload", "purpose": purpose})),
+            delay,
+        );
+    }
     let body: Value = match serde_json::from_slice(&req.body) {
         Ok(v @ Value::Object(_)) => v,
         _ => {
@@ -653,9 +740,31 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
             return (error_reply(flavor, 400, message), delay);
         }
     };
-    let n = shared.next_id.fetch_add(1, Ordering::SeqCst);
     let gen = Gen::new(&body, &ctl, n);
-    let stream = body.get("stream").and_then(Value::as_bool) == Some(true);
+    // Lenient, as pydantic-based servers are: `"stream": "true"` streams.
+    let stream = match body.get("stream") {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        _ => false,
+    };
+    if api == Api::Responses
+        && body.get("background").and_then(Value::as_bool) == Some(true)
+        && !stream
+    {
+        // Queued: the usage comes with a later retrieve.
+        let done = match gen.responses_json() {
+            Reply::Json { body, .. } => body,
+            _ => json!({}),
+        };
+        let id = done["id"].as_str().unwrap_or_default().to_string();
+        let mut queued = done.clone();
+        queued["status"] = json!("queued");
+        queued["output"] = json!([]);
+        queued["usage"] = Value::Null;
+        queued["background"] = json!(true);
+        lock(&shared.background).insert(id, done);
+        return (Reply::json(queued), delay);
+    }
     let reply = match (api, stream) {
         (Api::Chat, false) => gen.chat_json(),
         (Api::Chat, true) => gen.chat_sse(),
@@ -667,6 +776,12 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
         (Api::Messages, true) => gen.messages_sse(),
         (Api::Embeddings, _) => gen.embeddings(),
         (Api::CountTokens, _) => Reply::json(json!({"input_tokens": gen.prompt_tokens})),
+        (Api::MessageBatches, _) => Reply::json(json!({"id": format!("msgbatch_mock{n}"),
+            "type": "message_batch", "processing_status": "in_progress"})),
+        (Api::Batches, _) => Reply::json(json!({"id": format!("batch_mock{n}"), "object": "batch",
+            "endpoint": body["endpoint"], "input_file_id": body["input_file_id"],
+            "status": "validating"})),
+        (Api::Files, _) => unreachable!("handled above"),
     };
     (reply, delay)
 }
