@@ -438,12 +438,14 @@ impl HttpContext for Request {
                 head.class()
             );
             self.head = Some(head);
+            self.publish_metadata();
             let reply = Head::unknown_route_reply(self.request_id.clone());
             return self.send(&reply);
         }
         let upgrades = head.route.is_some_and(|r| r.upgrade);
         let unknown = head.route.is_none();
         self.head = Some(head);
+        self.publish_metadata();
         if config.identity_responses {
             self.set_request_header("accept-encoding", "identity");
         }
@@ -1177,7 +1179,6 @@ impl Request {
             }
         }
         let summary = serde_json::json!({
-            "route": self.head.as_ref().map_or("unknown", Head::route_id),
             "outcome": outcome,
             "reason": reason,
             "rules": rules
@@ -1190,8 +1191,15 @@ impl Request {
             Direction::Request => self.metadata.request = Some(summary),
             Direction::Response => self.metadata.response = Some(summary),
         }
+        self.publish_metadata();
+    }
+
+    /// Writes the decision metadata: the route (set as soon as the request
+    /// is classified) and each direction's summary so far.
+    fn publish_metadata(&self) {
         let value = format!(
-            "{{\"request\":{},\"response\":{}}}",
+            "{{\"route\":\"{}\",\"request\":{},\"response\":{}}}",
+            self.head.as_ref().map_or("unknown", Head::route_id),
             self.metadata.request.as_deref().unwrap_or("null"),
             self.metadata.response.as_deref().unwrap_or("null")
         );
