@@ -1,21 +1,20 @@
 //! Arbitrary bytes as credential headers and as request bodies: key
-//! extraction, the model and endpoint readers and the permission check
-//! (with its clamp) return a decision, never panic; a clamped body is still
-//! JSON.
+//! extraction and the permission check on each route (with its clamp)
+//! return a decision, never panic; a clamped body is still JSON.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tollgate_core::request::api::ApiKind;
 use tollgate_core::auth::keys::{extract, KeySource};
-use tollgate_core::auth::permissions::{check, model_of, Decision, Permissions};
+use tollgate_core::auth::permissions::{check_request, Decision, Permissions};
 
-const APIS: [ApiKind; 6] = [
-    ApiKind::ChatCompletions,
-    ApiKind::Completions,
-    ApiKind::Responses,
-    ApiKind::Embeddings,
-    ApiKind::Messages,
-    ApiKind::Unknown,
+const PATHS: [&str; 7] = [
+    "/v1/chat/completions",
+    "/openai/deployments/gpt-4o-mini/chat/completions",
+    "/v1/completions",
+    "/v1/responses",
+    "/v1/messages",
+    "/v1/messages/batches",
+    "/v1/files",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -29,14 +28,13 @@ fuzz_target!(|data: &[u8]| {
         ("x-api-key", b.get(..b.len() / 2).unwrap_or_default().to_vec()),
     ];
     let _ = extract(KeySource::DEFAULT_ORDER, headers.iter());
-    let api = APIS[usize::from(selector) % APIS.len()];
-    let path = "/openai/deployments/d/chat/completions";
-    let _ = model_of(api, path, rest);
+    let path = PATHS[usize::from(selector) % PATHS.len()];
     let perms: Permissions = serde_json::from_str(
         r#"{"models": ["gpt-4o*"], "max_output_tokens": 100, "on_excess": "clamp"}"#,
     )
     .expect("fixed permissions");
-    if let Decision::Clamp(body) = check(&perms, api, "/v1/chat/completions", rest) {
+    let ct = if selector & 0x80 == 0 { "application/json" } else { "multipart/form-data; boundary=B" };
+    if let Decision::Clamp(body) = check_request(&perms, "POST", path, ct, rest) {
         assert!(serde_json::from_slice::<serde_json::Value>(&body).is_ok(), "clamped body is JSON");
     }
 });

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         let edits: Vec<_> = x
             .segments
             .iter()
-            .filter(|s| !s.loc.0.is_empty())
+            .filter(|s| !s.loc.0.is_empty() && s.form == tollgate_core::request::TextForm::Plain)
             .map(|s| (s.loc.clone(), s.text.clone()))
             .collect();
         if edits.is_empty() {

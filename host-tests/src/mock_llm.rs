@@ -28,11 +28,19 @@
 //! | `POST /v1/messages` | Anthropic `message` (JSON or SSE with `event:` lines) |
 //! | `POST /v1/messages/count_tokens` | Anthropic `{"input_tokens"}` |
 //! | `GET /v1/models`, `GET /v1/models/{id}` | OpenAI model list / model |
+//! | `POST /v1/files` (multipart) | an OpenAI `file` object (the content is not kept) |
+//! | `POST /v1/batches`, `POST /v1/messages/batches` | an OpenAI `batch` / Anthropic `message_batch` object |
+//! | `POST /v1/responses` with `"background": true` | a `queued` response without usage; `GET /v1/responses/{id}` then returns it completed, with usage |
 //! | any `/__mock/echo[/...]` | 200 `{"method","path","headers":{..},"body":"<utf8 lossy>"}` |
 //! | `GET /healthz` | 200 `ok` |
 //! | anything else | 404 in OpenAI's error shape (Anthropic's under `/v1/messages`) |
 //!
-//! `"stream": true` in the request body selects SSE (`text/event-stream;
+//! Paths are routed by their end after a lenient normalisation (percent
+//! decoding, dot segments, repeated slashes), as servers behind gateways
+//! are reached: `/chat/completions`, `/openai/deployments/d/chat/completions`
+//! and `/v1beta/openai/chat/completions` are chat completions.
+//!
+//! `"stream": true` (or `"true"`, as pydantic reads it) in the request body selects SSE (`text/event-stream;
 //! charset=utf-8`, chunked, one HTTP chunk per event, flushed at once). OpenAI
 //! streams send a usage chunk (`"choices":[]`) only if
 //! `stream_options.include_usage` is true, and then `"usage":null` on every

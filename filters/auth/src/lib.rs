@@ -9,9 +9,15 @@
 //!    JWT, mTLS peer principal; anonymous only when configured). A refusal
 //!    is a 401 with `www-authenticate` in the API's error shape (the SDKs
 //!    raise `AuthenticationError`); a JWT with no usable key set is a 503.
-//! 3. The consumer's permissions are checked: endpoint at the headers,
-//!    model and `max_tokens` on the body when a rule needs it (403, which
-//!    the SDKs raise as `PermissionDeniedError`; a clamp rewrites the body).
+//! 3. The request is read through the shared request model
+//!    ([`tollgate_core::request`]): a path that cannot be governed is a 400,
+//!    a route the catalogue does not know a 403 (`unknown_route`) unless
+//!    `routes` allows it. The consumer's permissions are checked: the
+//!    endpoint class and the models in the path or query at the headers,
+//!    every model the body names and `max_tokens` on the body when a rule
+//!    needs it (403, which the SDKs raise as `PermissionDeniedError`; a
+//!    clamp rewrites the body; a compressed body is checked, and forwarded,
+//!    inflated).
 //! 4. The consumer header and `x-tollgate-label-<name>` headers are set for
 //!    `throttle` and the upstream, the client's credentials are removed, and
 //!    the provider's key is injected from the VM environment.
@@ -31,9 +37,11 @@
 //! Metrics: `tollgate_auth_requests_total`, `tollgate_auth_allowed_total`,
 //! `tollgate_auth_denied_total`, `tollgate_auth_denied_<reason>_total`,
 //! `tollgate_auth_consumer_<consumer>_allowed_total` and `…_denied_total`,
-//! `tollgate_auth_jwks_fetches_total`, `tollgate_auth_jwks_errors_total`.
+//! `tollgate_auth_jwks_fetches_total`, `tollgate_auth_jwks_errors_total`,
+//! `tollgate_auth_unknown_routes_total`.
 //! Decision metadata: the property `tollgate_auth` (filter state
-//! `wasm.tollgate_auth`): `{"consumer","via","credential","decision","reason"}`.
+//! `wasm.tollgate_auth`):
+//! `{"route","consumer","via","credential","decision","reason"}`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

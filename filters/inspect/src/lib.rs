@@ -7,21 +7,31 @@
 //! client's SDK understands.
 //!
 //! # Requests
-//! The body is buffered to its end (bounded by `max_body_bytes`: over it,
-//! 413), decompressed if it is `gzip`/`deflate` (or refused with 415), read
-//! as the API its path declares, and inspected. Redactions are written into
-//! the JSON in place. Because a rewritten body changes length,
-//! `content-length` is removed on the request headers (the upstream gets a
-//! chunked body) unless `hold_headers` is on, in which case the headers are
-//! held until the body is decided and `content-length` is set to the new
-//! length.
+//! The request is read through the shared request model
+//! ([`tollgate_core::request`]): the path normalised and classified by the
+//! route catalogue (a path that cannot be governed is a 400, a route the
+//! catalogue does not know a 403 unless `routes` allows it), the body
+//! buffered to its end (bounded by `max_body_bytes`: over it, 413),
+//! decompressed if it is `gzip`/`deflate` (or refused with 415), read as
+//! its route's shape, and inspected. A realtime session (a WebSocket the
+//! filter cannot read) is refused with 403 unless `on_opaque_text` allows
+//! it. Redactions are written into the body in place (JSON values, form
+//! parts, JSON Lines, base64 parts encoded back). Because a rewritten body
+//! changes length, `content-length` is removed on the request headers (the
+//! upstream gets a chunked body) unless `hold_headers` is on, in which case
+//! the headers are held until the body is decided and `content-length` is
+//! set to the new length.
 //!
 //! # Responses
 //! `text/event-stream` responses are inspected chunk by chunk through
 //! [`tollgate_core::inspect::stream::StreamInspector`]: each chunk is
 //! replaced by what may be forwarded now, so tokens keep flowing while a
-//! bounded window is held back for matches that may still be completing. A
-//! block ends the stream with the API's error event. Any other response is
+//! bounded window is held back for matches that may still be completing,
+//! whatever the request asked for, in the route's API (per JSON path for a
+//! route outside the catalogue). A block ends the stream with the API's
+//! error event, and the next chunk resets the stream, which stops the
+//! upstream; the upstream's usage seen before the block is left in filter
+//! state `wasm.tollgate_upstream` for `throttle`. Any other response is
 //! buffered to its end and inspected whole. The response's status line has
 //! then already left unless `hold_headers` is on: without it a blocked
 //! non-streamed response keeps the upstream's status, with its body replaced
@@ -29,14 +39,10 @@
 //!
 //! # The external guard
 //! With `guard` configured, the request's segments (after redaction) are
-//! POSTed to a classifier service after the in-proxy detectors pass:
-//! `{"direction":"request","api":"chat_completions","path":…,"request_id":…,
-//! "segments":[{"role":"user","text":…},…]}`. It answers `200` with
-//! `{"action":"pass"}`, `{"action":"reject","reason":…}` (the reason is
-//! logged, never sent to the client) or `{"action":"mask","spans":[{"segment":
-//! 0,"start":4,"end":9,"label":"name"}]}` (offsets in Unicode scalar values
-//! of that segment's text, replaced with `[REDACTED:<label>]`). Anything else,
-//! or no answer within `timeout_ms`, is a failure, handled by `fail`.
+//! POSTed to a classifier service after the in-proxy detectors pass; the
+//! contract is in [`tollgate_core::inspect::guard`]. A failure (no answer
+//! within `timeout_ms`, anything outside the contract) is handled by
+//! `fail`.
 //!
 //! # What it records
 //! - Metrics: `tollgate_inspect_requests_total`; per direction, family and
@@ -45,12 +51,13 @@
 //!   findings; `tollgate_inspect_blocked_total`,
 //!   `tollgate_inspect_rewritten_total`, `tollgate_inspect_unreadable_total`,
 //!   `tollgate_inspect_oversize_total`, `tollgate_inspect_guard_errors_total`,
-//!   `tollgate_inspect_opaque_total` (bodies of a binary content type:
-//!   multipart uploads, audio, images, video, octet-stream; passed unread,
-//!   or refused with 415 when `on_opaque` is `block`).
+//!   `tollgate_inspect_opaque_total` (requests and responses with parts no
+//!   detector reads: media, binary documents, realtime sessions),
+//!   `tollgate_inspect_unknown_routes_total`.
 //! - Decision metadata for access logs: the property `tollgate_inspect`
-//!   (Envoy filter state `wasm.tollgate_inspect`), a JSON object with each
-//!   direction's outcome and rule ids with counts, never matched text.
+//!   (Envoy filter state `wasm.tollgate_inspect`), a JSON object with the
+//!   route id and each direction's outcome and rule ids with counts, never
+//!   matched text.
 //! - An audit log line (info) per decision that found something: request id,
 //!   consumer (the `consumer_header` set by `auth`), direction, outcome, and
 //!   per finding its family, rule, role, JSON location, action and
@@ -61,15 +68,8 @@
 //! default.
 //!
 //! # Known limits
-//! - JSON object *keys* are not inspected (a [`Loc`] names values); text a
-//!   client puts in key names (e.g. in a tool's JSON schema) passes unread.
-//! - Bodies of a binary content type (multipart, audio, image, video,
-//!   octet-stream) on paths that are not a known LLM API pass unread
-//!   (counted in `tollgate_inspect_opaque_total`) unless `on_opaque` is
-//!   `block`; a known API path is always read as JSON.
-//! - A stream on an unrecognised path whose request was not a JSON body
-//!   asking for `"stream": true` is scanned event by event, without the
-//!   hold-back across events.
+//! - A schema's object keys are scanned (as one text per tool) but cannot
+//!   be redacted: a redaction there blocks.
 //! - A streamed response that ends in trailers: text still held back when
 //!   the trailers arrive is flushed from the trailers callback, where Envoy
 //!   may no longer accept body writes (it is then lost, never leaked).

@@ -4,8 +4,12 @@
 //! A thin adapter over [`tollgate_core::throttle`]:
 //!
 //! 1. At the request headers it gathers the facts the rules match and key
-//!    on: the consumer and `x-tollgate-label-*` that `auth` set, the path,
-//!    the caller's namespace and principal, configured headers.
+//!    on: the consumer and `x-tollgate-label-*` that `auth` set, the path
+//!    (normalised, classified by the route catalogue: a path that cannot be
+//!    governed is a 400, an unknown route a 403 unless `routes` allows it),
+//!    the caller's namespace and principal, configured headers. Each route
+//!    is billed as the catalogue says (tokens, reported usage, a
+//!    reservation that stands for batches, a reconciliation on retrieve).
 //! 2. When a rule needs the body (a token or cost limit, a model), the
 //!    decision waits for the whole body: the model, an estimate of the
 //!    prompt's tokens and the output tokens it asks for (or
@@ -19,7 +23,11 @@
 //! 4. When the response ends the reservation is replaced by the real usage
 //!    (`usage` in JSON, the stream's usage events, an estimate when the
 //!    upstream gives none; nothing for an upstream error), so the unused
-//!    part comes back.
+//!    part comes back. A response `inspect` blocked is charged what the
+//!    upstream reported before the block (`inspect` leaves it in filter
+//!    state), else its reservation; a stream cut short without usage at
+//!    least its reservation; a background response keeps its reservation
+//!    until a retrieve reports the usage.
 //!
 //! # Trust
 //! The consumer and labels come from request headers that `auth` sets after

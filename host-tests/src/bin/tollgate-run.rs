@@ -35,6 +35,11 @@ options:
   --demo-key CONSUMER   with --namespace: also accept the demo key (printed) as
                         CONSUMER's API key, to send requests through a namespace
                         whose auth takes API keys (its own keys are only hashes)
+  --allow-route PATH    let requests on PATH (a path prefix, whole segments; a
+                        trailing * continues the last segment) through although
+                        the route catalogue does not know it: added to every
+                        filter's routes.allow. Without it such requests get 403
+                        (code unknown_route). Repeatable.
   --vm-env KEY[=VALUE]  set a VM environment variable for every filter (e.g. a
                         provider key the auth filter injects); KEY alone copies
                         it from this environment. Repeatable.
@@ -56,6 +61,8 @@ struct Args {
     /// `--filters` was given (it and `--namespace` exclude each other).
     filters_given: bool,
     vm_env: Vec<(String, String)>,
+    /// `--allow-route`: added to every filter's `routes.allow`.
+    allow_routes: Vec<String>,
     wasm_dir: PathBuf,
     concurrency: u32,
     log_level: String,
@@ -79,6 +86,7 @@ fn parse_args() -> Result<Args> {
         demo_key: None,
         filters_given: false,
         vm_env: Vec::new(),
+        allow_routes: Vec::new(),
         wasm_dir: root.join("target/tollgate-wasm"),
         concurrency: 1,
         log_level: "info".into(),
@@ -120,6 +128,13 @@ fn parse_args() -> Result<Args> {
             "--config-dir" => args.config_dir = Some(PathBuf::from(value("--config-dir")?)),
             "--namespace" => args.namespace = Some(value("--namespace")?),
             "--demo-key" => args.demo_key = Some(value("--demo-key")?),
+            "--allow-route" => {
+                let path = value("--allow-route")?;
+                if !path.starts_with('/') {
+                    bail!("--allow-route {path}: a path starting with /");
+                }
+                args.allow_routes.push(path);
+            }
             "--vm-env" => {
                 let kv = value("--vm-env")?;
                 let (key, val) = match kv.split_once('=') {
@@ -174,6 +189,34 @@ fn install_signal_handlers() {
     }
 }
 
+/// A filter configuration with `paths` added to its `routes.allow` (the
+/// one change `--allow-route` makes).
+fn with_allowed_routes(config: &str, paths: &[String]) -> Result<String> {
+    if paths.is_empty() {
+        return Ok(config.to_owned());
+    }
+    let mut v: serde_json::Value = if config.trim().is_empty() {
+        serde_json::json!({})
+    } else {
+        serde_json::from_str(config).context("the configuration is not JSON")?
+    };
+    let obj = v
+        .as_object_mut()
+        .context("the configuration is not a JSON object")?;
+    let routes = obj
+        .entry("routes")
+        .or_insert_with(|| serde_json::json!({}))
+        .as_object_mut()
+        .context("routes is not an object")?;
+    let allow = routes
+        .entry("allow")
+        .or_insert_with(|| serde_json::json!([]))
+        .as_array_mut()
+        .context("routes.allow is not a list")?;
+    allow.extend(paths.iter().map(|p| serde_json::json!(p)));
+    Ok(v.to_string())
+}
+
 /// The filters of namespace `ns` as the mesh renders them: its filter list,
 /// each pluginConfig (checked by the filter's own parser on the way), and
 /// the VM environment variables each names.
@@ -202,6 +245,8 @@ fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
                 tollgate_host::demo::DEMO_KEY
             );
         }
+        let config = with_allowed_routes(&config, &args.allow_routes)
+            .with_context(|| format!("{}: --allow-route", r.label()))?;
         let mut filter = WasmFilter::new(&r.filter, wasm, &config);
         for name in r.vm_env_names() {
             let value = std::env::var(&name).unwrap_or_else(|_| {
@@ -271,6 +316,8 @@ fn filters(args: &Args) -> Result<Vec<WasmFilter>> {
                         .with_context(|| format!("reading {}", path.display()))?
                 }
             };
+            let configuration = with_allowed_routes(&configuration, &args.allow_routes)
+                .with_context(|| format!("{name}: --allow-route"))?;
             let mut filter = WasmFilter::new(name, wasm, &configuration);
             filter.vm_env = args.vm_env.clone();
             Ok(filter)
@@ -416,6 +463,10 @@ Try (in another terminal):
   curl -s {base}/v1/messages -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01'{auth} \\
     -d '{{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
 {mock_hint}{auth_hint}{throttle_hint}{inspect_hint}
+  # routes outside the catalogue (README: Route catalogue) are refused with 403
+  # (unknown_route); let one through on purpose with --allow-route /its/path
+  curl -s {base}/v1/something-new -H 'content-type: application/json'{auth} -d '{{}}'
+
 Press Ctrl-C to stop.
 ",
         auth = auth_flag,

@@ -140,7 +140,9 @@ pub struct MatchConfig {
     pub consumers: Vec<String>,
     /// Model name patterns (`*`, `?`).
     pub models: Vec<String>,
-    /// Path prefixes (`/v1/chat/`).
+    /// Path prefixes, matched against the normalised path by whole
+    /// segments (`/v1/chat` matches `/v1/chat/completions`, not
+    /// `/v1/chatty`; a trailing `*` continues the last segment).
     pub routes: Vec<String>,
     /// Namespaces (exact).
     pub namespaces: Vec<String>,

@@ -1221,6 +1221,64 @@ pub fn by_id(id: &str) -> Option<&'static Route> {
     ROUTES.iter().find(|r| r.id == id)
 }
 
+/// The catalogue as a Markdown table (the README's "Route catalogue"):
+/// method and path after the API root, id, endpoint class and whether a
+/// consumer with no `endpoints` list may call it, where its models are,
+/// and how `throttle` bills it.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "| method | path | id | class | models from | billed |\n|---|---|---|---|---|---|\n",
+    );
+    for r in ROUTES {
+        let mut models: Vec<String> = Vec::new();
+        match r.shape {
+            Shape::Api(_)
+            | Shape::Json {
+                models: &[&["model"]],
+            } => models.push("body".into()),
+            Shape::Json { models: paths } => {
+                models.extend(paths.iter().map(|p| format!("body `{}`", p.join("."))));
+            }
+            Shape::MessageBatches => models.push("each request".into()),
+            Shape::Upload => models.push("batch-file lines".into()),
+            Shape::Form => models.push("form field".into()),
+            Shape::None | Shape::Items | Shape::BatchCreate | Shape::Opaque => {}
+        }
+        for m in r.models {
+            models.push(match m {
+                ModelAt::Param(_) => "path".into(),
+                ModelAt::Query(names) => format!("query `{}`", names.join("`/`")),
+            });
+        }
+        let billed = match r.billing {
+            Billing::None => "requests",
+            Billing::Tokens => "tokens",
+            Billing::Reported => "reported usage",
+            Billing::Deferred => "reservation",
+            Billing::Reconcile => "reconciles",
+        };
+        let class = if r.endpoint.allowed_by_default() {
+            r.endpoint.as_str().to_owned()
+        } else {
+            format!("{} (opt-in)", r.endpoint.as_str())
+        };
+        out.push_str(&format!(
+            "| {} | `{}` | `{}` | {} | {} | {} |\n",
+            r.method,
+            r.pattern,
+            r.id,
+            class,
+            if models.is_empty() {
+                "-".to_owned()
+            } else {
+                models.join(", ")
+            },
+            billed
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1342,6 +1400,18 @@ mod tests {
         assert_eq!(
             classify("POST", "/v1/chat%2Fcompletions"),
             Err(ClassifyError::Path(PathError::EncodedSeparator))
+        );
+    }
+
+    #[test]
+    fn the_readme_lists_the_catalogue() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+                .expect("README.md");
+        let table = markdown();
+        assert!(
+            readme.contains(&table),
+            "README.md's route catalogue is stale; replace it with:\n{table}"
         );
     }
 

@@ -175,7 +175,7 @@ impl Rule {
             && (w.models.is_empty()
                 || f.model
                     .is_some_and(|m| w.models.iter().any(|p| glob_match(p, m))))
-            && (w.routes.is_empty() || w.routes.iter().any(|r| f.route.starts_with(r.as_str())))
+            && (w.routes.is_empty() || w.routes.iter().any(|r| route_matches(f.route, r)))
             && (w.namespaces.is_empty()
                 || f.namespace
                     .is_some_and(|n| w.namespaces.iter().any(|x| x == n)))
@@ -218,6 +218,21 @@ impl Rule {
         }
         key
     }
+}
+
+/// Whether the normalised request path `route` is `pattern` or continues it
+/// by whole segments (`/v1/chat` matches `/v1/chat/completions`, not
+/// `/v1/chatty`); a trailing `*` continues the last segment.
+fn route_matches(route: &str, pattern: &str) -> bool {
+    if let Some(prefix) = pattern.strip_suffix('*') {
+        return route.starts_with(prefix);
+    }
+    let prefix = pattern.trim_end_matches('/');
+    prefix.is_empty()
+        || route == prefix
+        || route
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -1814,6 +1829,16 @@ mod tests {
         // The shared table holds only the consumers' keys.
         let left = l.peek(&store, 1, &applied[1].key, 2).unwrap();
         assert_eq!(left, [999]);
+    }
+
+    #[test]
+    fn routes_match_whole_segments_of_the_normalised_path() {
+        assert!(route_matches("/v1/chat/completions", "/v1/chat"));
+        assert!(route_matches("/v1/chat/completions", "/v1/chat/"));
+        assert!(route_matches("/v1/chat", "/v1/chat"));
+        assert!(!route_matches("/v1/chatty", "/v1/chat"));
+        assert!(route_matches("/v1/chatty", "/v1/chat*"));
+        assert!(route_matches("/anything", "/"));
     }
 
     #[test]
