@@ -425,6 +425,9 @@ impl EnvoyBuilder {
             .args(["--component-log-level", "wasm:debug"])
             .arg("--log-path")
             .arg(&log_path)
+            // Tests read the log as they go: flush it often (Envoy's
+            // default is every 10 s).
+            .args(["--file-flush-interval-msec", "100"])
             .arg("--admin-address-path")
             .arg(&admin_path)
             .args(["--concurrency", &self.concurrency.to_string()])

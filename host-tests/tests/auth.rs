@@ -298,15 +298,27 @@ fn mesh_identity_from_the_peer_certificate() {
 #[test]
 fn provider_keys_must_come_from_the_environment() {
     let module = Module::named("auth").unwrap();
-    let (h, ok) = Host::builder(&module)
-        .json_configuration(&json!({"providers": [{"header": "authorization", "env": "NOPE"}]}))
+    // A missing variable: the filter loads, says which variable, and its
+    // routes get 503 (issue 18).
+    let (mut h, ok) = Host::builder(&module)
+        .json_configuration(&json!({"anonymous": "guest",
+            "providers": [{"header": "authorization", "env": "NOPE"}]}))
         .build_unchecked()
         .unwrap();
-    assert!(!ok);
+    assert!(ok);
     assert!(h.logged(
-        LogLevel::Error,
-        "providers[0].env: the VM environment variable NOPE is not set"
+        LogLevel::Warn,
+        "the VM environment variable NOPE is not set"
     ));
+    let mut s = h.stream();
+    s.send_request(Request::post(CHAT).json(&chat("gpt-4o-mini")));
+    let reply = s.local_reply().expect("refused");
+    assert_eq!(reply.status, 503);
+    assert!(String::from_utf8_lossy(&reply.body).contains("provider_credential_unavailable"));
+    assert_eq!(
+        h.counter("tollgate_auth_provider_unavailable_total"),
+        Some(1)
+    );
     let (h, ok) = Host::builder(&module)
         .json_configuration(
             &json!({"providers": [{"header": "x-api-key", "env": "K", "value": "sk-ant-plain"}]}),

@@ -194,3 +194,77 @@ fn jwts_with_a_key_set_fetched_from_a_cluster_in_envoy() {
     .unwrap();
     assert_eq!(r.status, 401);
 }
+
+/// Issue 18: a provider key missing from the sidecar's environment does not
+/// stop the filter from loading (in Istio a rejected configuration leaves
+/// the pod's filter unconfigured): the routes that need that key get 503
+/// `provider_credential_unavailable`, the log names the variable, and the
+/// routes whose key is there work.
+#[test]
+fn a_missing_provider_key_is_a_503_on_its_routes_not_a_rejected_config() {
+    let digest: String = sha2::Sha256::digest(KEY.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let config = json!({
+        "api_keys": {"keys": [{"id": "e2e", "sha256": digest, "consumer": "team-a"}]},
+        "providers": [
+            {"paths": ["/v1/messages"], "header": "x-api-key", "env": "ANTHROPIC_API_KEY"},
+            {"header": "authorization", "env": "OPENAI_API_KEY"}
+        ]
+    });
+    let mock = MockLlm::start().unwrap();
+    // Only the OpenAI key is wired; the Anthropic one is not.
+    let envoy = Envoy::builder()
+        .upstream(mock.addr())
+        .filter(
+            WasmFilter::new("auth", wasm_dir().join("auth.wasm"), &config.to_string())
+                .env("OPENAI_API_KEY", OPENAI_PROVIDER_KEY),
+        )
+        .start()
+        .expect("the configuration loads without the variable");
+    let auth = format!("Bearer {KEY}");
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("anthropic-version", "2023-06-01"),
+    ];
+    let r = tollgate_host::http_client::post_json(
+        &envoy.url("/v1/messages"),
+        &headers,
+        &json!({"model": "claude-sonnet-4-5", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}),
+    )
+    .unwrap();
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert!(r.text().contains("provider credential"), "{}", r.text());
+    assert!(
+        mock.requests().is_empty(),
+        "never forwarded without its key"
+    );
+    assert_eq!(
+        envoy
+            .stat("wasmcustom.tollgate_auth_provider_unavailable_total")
+            .unwrap(),
+        Some(1)
+    );
+    let mut named = false;
+    for _ in 0..50 {
+        named = envoy.log().contains("ANTHROPIC_API_KEY is not set");
+        if named {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(named, "the log names the variable");
+    let r = tollgate_host::http_client::post_json(
+        &envoy.url("/v1/chat/completions"),
+        &[("authorization", auth.as_str())],
+        &json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}),
+    )
+    .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let seen = mock.wait_for_requests(1, Duration::from_secs(5));
+    assert_eq!(
+        seen[0].header("authorization"),
+        Some(format!("Bearer {OPENAI_PROVIDER_KEY}").as_str())
+    );
+}

@@ -53,6 +53,7 @@ use proxy_wasm::types::{Action, ContextType};
 use tollgate_core::auth::engine::{Authenticator, Identity, JwtCache, Rejection};
 use tollgate_core::auth::jwt::Jwks;
 use tollgate_core::auth::permissions::{self, Decision};
+use tollgate_core::auth::providers::Injection;
 use tollgate_core::config::AuthConfig;
 use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
 use tollgate_core::request::decompress::Encoding;
@@ -89,6 +90,7 @@ struct Metrics {
     jwks_fetches: MetricId,
     jwks_errors: MetricId,
     unknown_routes: MetricId,
+    provider_unavailable: MetricId,
     /// Defined on first use, by name.
     named: RefCell<HashMap<String, Option<MetricId>>>,
 }
@@ -103,6 +105,7 @@ impl Metrics {
             jwks_fetches: counter("tollgate_auth_jwks_fetches_total")?,
             jwks_errors: counter("tollgate_auth_jwks_errors_total")?,
             unknown_routes: counter("tollgate_auth_unknown_routes_total")?,
+            provider_unavailable: counter("tollgate_auth_provider_unavailable_total")?,
             named: RefCell::new(HashMap::new()),
         })
     }
@@ -245,6 +248,13 @@ impl RootContext for Root {
                 return false;
             }
         };
+        for env in auth.providers().missing() {
+            // Loaded all the same: only the routes that need this key fail
+            // (503), and the log says which variable to wire.
+            log::warn!(
+                "{tag}: the VM environment variable {env} is not set: requests that need it will be refused with 503 (provider_credential_unavailable)"
+            );
+        }
         let remote = auth.remote_jwks().is_some();
         self.filter = Some(Rc::new(Filter {
             auth,
@@ -470,7 +480,9 @@ impl HttpContext for Request {
             return self.forbidden(&reason);
         }
         self.head = Some(head);
-        self.pass_on();
+        if let Err(env) = self.pass_on() {
+            return self.provider_unavailable(&env);
+        }
         if !self.body_check {
             self.allowed();
         }
@@ -560,11 +572,13 @@ impl Request {
     }
 
     /// Consumer and labels on, client credentials off, provider key in.
-    fn pass_on(&self) {
+    /// `Err(variable)` when the provider key this request needs is missing
+    /// from the VM environment.
+    fn pass_on(&self) -> Result<(), String> {
         let filter = Rc::clone(&self.filter);
         let config = filter.config();
         let Some(identity) = &self.identity else {
-            return;
+            return Ok(());
         };
         self.set(&config.consumer_header, &identity.consumer);
         for (name, value) in &filter.auth.permissions(&identity.consumer).labels {
@@ -579,9 +593,30 @@ impl Request {
             .ok()
             .flatten()
             .unwrap_or_default();
-        if let Some((name, value)) = filter.auth.providers().for_request(&authority, &self.path) {
-            self.set(name, &value);
+        match filter.auth.providers().for_request(&authority, &self.path) {
+            Some(Injection::Key(name, value)) => self.set(name, &value),
+            Some(Injection::Unavailable { env }) => return Err(env),
+            None => {}
         }
+        Ok(())
+    }
+
+    /// The provider key this request needs is missing: 503, never a
+    /// request forwarded without it (or with the client's).
+    fn provider_unavailable(&mut self, env: &str) -> Action {
+        let filter = Rc::clone(&self.filter);
+        filter.metrics.bump(filter.metrics.provider_unavailable);
+        log::warn!(
+            "{}: the provider key for this route is unavailable: the VM environment variable {env} is not set (wire it from a Secret to the istio-proxy container)",
+            self.tag
+        );
+        let reply = ErrorReply::new(
+            ErrorKind::Unavailable,
+            "the gateway has no provider credential for this route",
+            reply::request_id(),
+        )
+        .with_code("provider_credential_unavailable");
+        self.deny("provider_credential_unavailable", reply, false)
     }
 
     fn metadata(&self, decision: &str, reason: &str) {

@@ -3,6 +3,14 @@
 //! fills from a Kubernetes Secret (`vmConfig.env`), so the workload never
 //! holds the provider key. Configuration names the variable, never the key:
 //! a rule with a `value` is refused.
+//!
+//! A variable that is missing (a Secret not wired to the sidecar, a key not
+//! yet created) does not stop the filter from loading: in Istio a refused
+//! configuration leaves the pod with a filter that never becomes ready, and
+//! every other route (and every other provider) would go down with it.
+//! Instead the requests that would need that key are answered 503
+//! (`provider_credential_unavailable`), counted, and logged with the
+//! variable's name ([`Injection::Unavailable`]).
 
 use serde::Deserialize;
 
@@ -62,10 +70,24 @@ pub struct ProviderError {
     pub message: String,
 }
 
-/// The rules with their keys read from the environment.
+/// The rules with their keys read from the environment (`None`: the
+/// variable is missing or unusable).
 #[derive(Clone, Default)]
 pub struct Providers {
-    rules: Vec<(ProviderRule, String)>,
+    rules: Vec<(ProviderRule, Option<String>)>,
+}
+
+/// What a request gets injected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Injection {
+    /// Set this header to this value.
+    Key(&'static str, String),
+    /// The matching rule's variable is missing or unusable: the request
+    /// cannot reach the provider with its key.
+    Unavailable {
+        /// The variable's name (for logs; never the key).
+        env: String,
+    },
 }
 
 impl std::fmt::Debug for Providers {
@@ -78,9 +100,11 @@ impl std::fmt::Debug for Providers {
 }
 
 impl Providers {
-    /// Resolve each rule's key with `env` (the VM environment). A missing or
-    /// empty variable is an error: a gateway that would forward requests
-    /// without the provider's key is misconfigured, and says so at start.
+    /// Resolve each rule's key with `env` (the VM environment). A missing,
+    /// empty or non-header-safe variable leaves the rule without a key (see
+    /// [`Providers::missing`] and [`Injection::Unavailable`]); a rule that
+    /// cannot be meant (a plaintext `value`, a bad variable name, a path not
+    /// starting with `/`) is an error.
     pub fn new(
         rules: &[ProviderRule],
         env: impl Fn(&str) -> Option<String>,
@@ -118,19 +142,7 @@ impl Providers {
             }
             let key = env(&rule.env)
                 .map(|k| k.trim().to_owned())
-                .unwrap_or_default();
-            if key.is_empty() {
-                return Err(err(
-                    "env",
-                    format!("the VM environment variable {} is not set", rule.env),
-                ));
-            }
-            if key.bytes().any(|b| !b.is_ascii_graphic()) {
-                return Err(err(
-                    "env",
-                    format!("the value of {} is not a header-safe key", rule.env),
-                ));
-            }
+                .filter(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_graphic()));
             out.push((rule.clone(), key));
         }
         Ok(Self { rules: out })
@@ -141,10 +153,23 @@ impl Providers {
         self.rules.is_empty()
     }
 
-    /// The header to set for a request to `authority` on `path`: the first
-    /// rule that matches. The value is the key (with `Bearer ` for
-    /// `authorization`).
-    pub fn for_request(&self, authority: &str, path: &str) -> Option<(&'static str, String)> {
+    /// The variables rules name that are missing (or empty, or not
+    /// header-safe), each once.
+    pub fn missing(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (rule, key) in &self.rules {
+            if key.is_none() && !out.contains(&rule.env.as_str()) {
+                out.push(&rule.env);
+            }
+        }
+        out
+    }
+
+    /// What to inject for a request to `authority` on `path`: the first rule
+    /// that matches, with its key (with `Bearer ` for `authorization`), or
+    /// [`Injection::Unavailable`] when its variable is missing; `None` when
+    /// no rule matches.
+    pub fn for_request(&self, authority: &str, path: &str) -> Option<Injection> {
         let host = authority
             .rsplit_once(':')
             .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
@@ -162,12 +187,17 @@ impl Providers {
                                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
                         }))
             })
-            .map(|(rule, key)| {
-                let value = match rule.header {
-                    ProviderHeader::Authorization => format!("Bearer {key}"),
-                    _ => key.clone(),
-                };
-                (rule.header.name(), value)
+            .map(|(rule, key)| match key {
+                Some(key) => {
+                    let value = match rule.header {
+                        ProviderHeader::Authorization => format!("Bearer {key}"),
+                        _ => key.clone(),
+                    };
+                    Injection::Key(rule.header.name(), value)
+                }
+                None => Injection::Unavailable {
+                    env: rule.env.clone(),
+                },
             })
     }
 }
@@ -193,21 +223,52 @@ mod tests {
         let p = Providers::new(&rules, env).unwrap();
         assert_eq!(
             p.for_request("api.anthropic.com:443", "/v1/messages"),
-            Some(("x-api-key", "key-of-ANTHROPIC_KEY".to_owned()))
+            Some(Injection::Key(
+                "x-api-key",
+                "key-of-ANTHROPIC_KEY".to_owned()
+            ))
         );
         assert_eq!(
             p.for_request("gw", "/openai/deployments/d/chat/completions"),
-            Some(("api-key", "key-of-AZURE_KEY".to_owned()))
+            Some(Injection::Key("api-key", "key-of-AZURE_KEY".to_owned()))
         );
         assert_eq!(
             p.for_request("api.openai.com", "/openaix/v1"),
-            Some(("authorization", "Bearer key-of-OPENAI_KEY".to_owned()))
+            Some(Injection::Key(
+                "authorization",
+                "Bearer key-of-OPENAI_KEY".to_owned()
+            ))
         );
         assert!(!format!("{p:?}").contains("key-of"));
     }
 
     #[test]
-    fn plaintext_and_missing_keys_are_refused_by_name() {
+    fn a_missing_key_leaves_its_rule_unavailable_not_the_filter() {
+        let rules = [
+            rule(
+                r#"{"hosts": ["api.anthropic.com"], "header": "x-api-key", "env": "ANTHROPIC_KEY"}"#,
+            ),
+            rule(r#"{"header": "authorization", "env": "OPENAI_KEY"}"#),
+        ];
+        let env = |name: &str| (name == "OPENAI_KEY").then(|| "sk-test".to_owned());
+        let p = Providers::new(&rules, env).unwrap();
+        assert_eq!(p.missing(), ["ANTHROPIC_KEY"]);
+        assert_eq!(
+            p.for_request("api.anthropic.com", "/v1/messages"),
+            Some(Injection::Unavailable {
+                env: "ANTHROPIC_KEY".into()
+            })
+        );
+        assert!(matches!(
+            p.for_request("api.openai.com", "/v1/chat/completions"),
+            Some(Injection::Key(..))
+        ));
+        let blank = Providers::new(&rules, |_| Some("has space".into())).unwrap();
+        assert_eq!(blank.missing(), ["ANTHROPIC_KEY", "OPENAI_KEY"]);
+    }
+
+    #[test]
+    fn plaintext_keys_and_bad_names_are_refused_by_name() {
         let e = Providers::new(
             &[rule(
                 r#"{"header": "authorization", "env": "K", "value": "sk-live"}"#,
@@ -219,15 +280,6 @@ mod tests {
             .to_string()
             .starts_with("providers[0].value: plaintext keys are refused"));
         assert!(!e.to_string().contains("sk-live"));
-        let e = Providers::new(
-            &[rule(r#"{"header": "authorization", "env": "K"}"#)],
-            |_| None,
-        )
-        .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "providers[0].env: the VM environment variable K is not set"
-        );
         let e = Providers::new(
             &[rule(r#"{"header": "authorization", "env": "a b"}"#)],
             |_| None,
