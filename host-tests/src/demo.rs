@@ -62,3 +62,33 @@ pub fn bench_config(name: &str) -> String {
         _ => default_config(name),
     }
 }
+
+/// `auth`'s pluginConfig with the demo key added to its API keys for
+/// `consumer` (who must be one of its consumers, and API keys one of its
+/// methods): the one change `--demo-key` makes to a namespace's policy.
+pub fn with_demo_key(config: &str, consumer: &str) -> anyhow::Result<String> {
+    let mut v: serde_json::Value = serde_json::from_str(config)?;
+    if v.pointer(&format!(
+        "/consumers/{}",
+        consumer.replace('~', "~0").replace('/', "~1")
+    ))
+    .is_none()
+    {
+        anyhow::bail!("{consumer} is not one of this namespace's consumers");
+    }
+    if let Some(methods) = v.get("methods").and_then(serde_json::Value::as_array) {
+        if !methods.iter().any(|m| m == "api_key") {
+            anyhow::bail!("this namespace's auth does not take API keys (methods: {methods:?})");
+        }
+    }
+    let keys = v
+        .pointer_mut("/api_keys/keys")
+        .and_then(serde_json::Value::as_array_mut)
+        .ok_or_else(|| anyhow::anyhow!("this namespace's auth has no api_keys.keys"))?;
+    keys.push(serde_json::json!({
+        "id": "tollgate-run-demo",
+        "sha256": DEMO_KEY_SHA256,
+        "consumer": consumer,
+    }));
+    Ok(v.to_string())
+}

@@ -157,6 +157,34 @@ pub struct WasmFilter {
     /// Envoy's `allow_on_headers_stop_iteration`: a Pause from a headers
     /// callback stops only the headers, body callbacks still run.
     pub allow_headers_stop_iteration: bool,
+    /// Loaded as istiod delivers a `WasmPlugin` instead of inline: see
+    /// [`IstioShape`].
+    pub istio: Option<IstioShape>,
+}
+
+/// How istiod turns a `WasmPlugin` into Envoy configuration (Istio's
+/// `pilot/pkg/model/extensions.go`), reproduced so the tests load the
+/// modules in the shape a sidecar gets them: the filter config arrives by
+/// extension config discovery (ECDS; here from a file, as
+/// `path_config_source`), named `<namespace>.<plugin>`, with an empty
+/// `root_id` (unless `pluginName` is set) and no `vm_id`; the
+/// `pluginConfig` Struct is re-serialised as JSON (every number a double,
+/// printed as protojson prints it); `vmConfig.env` entries with
+/// `valueFrom: HOST` become `host_env_keys` (read from the proxy's own
+/// environment), and istiod adds `ISTIO_META_WASM_*` key values; the
+/// failure strategy becomes `failure_policy`.
+#[derive(Clone, Debug, Default)]
+pub struct IstioShape {
+    /// `<namespace>.<plugin name>`.
+    pub name: String,
+    /// `spec.pluginName` (empty when unset, as in every Tollgate manifest).
+    pub root_id: String,
+    /// The `HOST` variables of `vmConfig.env`.
+    pub host_env_keys: Vec<String>,
+    /// `INLINE` variables and istiod's own (`ISTIO_META_WASM_*`).
+    pub key_values: Vec<(String, String)>,
+    /// `FAIL_CLOSED`, `FAIL_OPEN` or `FAIL_RELOAD`.
+    pub failure_policy: String,
 }
 
 impl WasmFilter {
@@ -170,6 +198,22 @@ impl WasmFilter {
             vm_env: Vec::new(),
             fail_open: false,
             allow_headers_stop_iteration: false,
+            istio: None,
+        }
+    }
+
+    /// A filter loaded the way istiod delivers it (see [`IstioShape`]);
+    /// `configuration` is the pluginConfig as istiod serialises it
+    /// ([`struct_json`]).
+    pub fn istio(
+        name: &str,
+        wasm: impl Into<PathBuf>,
+        configuration: &str,
+        shape: IstioShape,
+    ) -> WasmFilter {
+        WasmFilter {
+            istio: Some(shape),
+            ..WasmFilter::new(name, wasm, configuration)
         }
     }
 
@@ -210,6 +254,19 @@ pub struct EnvoyBuilder {
     route_timeout: Duration,
     listen_port: u16,
     work_dir: Option<PathBuf>,
+    /// Environment variables of the Envoy process (istio-proxy's, which
+    /// `host_env_keys` read).
+    process_env: Vec<(String, String)>,
+    /// Listeners besides `main`, as Envoy JSON.
+    extra_listeners: Vec<Value>,
+    /// Clusters as Envoy JSON.
+    raw_clusters: Vec<Value>,
+    /// `main`'s virtual hosts instead of one routing everything upstream.
+    virtual_hosts: Option<Vec<Value>>,
+    /// A transport socket for the `upstream` cluster (TLS origination).
+    upstream_transport_socket: Option<Value>,
+    /// A transport socket for `main` (TLS termination, as a gateway).
+    main_transport_socket: Option<Value>,
 }
 
 impl Default for EnvoyBuilder {
@@ -223,6 +280,12 @@ impl Default for EnvoyBuilder {
             route_timeout: Duration::from_secs(60),
             listen_port: 0,
             work_dir: None,
+            process_env: Vec::new(),
+            extra_listeners: Vec::new(),
+            raw_clusters: Vec::new(),
+            virtual_hosts: None,
+            upstream_transport_socket: None,
+            main_transport_socket: None,
         }
     }
 }
@@ -256,6 +319,47 @@ impl EnvoyBuilder {
     }
 
     /// Appends a wasm filter; filters run in the order added, before the router.
+    /// Sets an environment variable of the Envoy process (what an
+    /// istio-proxy container gets from its pod spec).
+    pub fn process_env(mut self, key: &str, value: &str) -> Self {
+        self.process_env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds a listener besides `main` (Envoy JSON), e.g. the stand-ins of
+    /// an Istio sidecar's other outbound listeners.
+    pub fn listener(mut self, listener: Value) -> Self {
+        self.extra_listeners.push(listener);
+        self
+    }
+
+    /// Adds a cluster given as Envoy JSON.
+    pub fn raw_cluster(mut self, cluster: Value) -> Self {
+        self.raw_clusters.push(cluster);
+        self
+    }
+
+    /// Routes `main` by these virtual hosts (Envoy JSON) instead of sending
+    /// every request upstream.
+    pub fn virtual_hosts(mut self, hosts: Vec<Value>) -> Self {
+        self.virtual_hosts = Some(hosts);
+        self
+    }
+
+    /// Gives the `upstream` cluster a transport socket (Envoy JSON), e.g.
+    /// TLS originated as an Istio `DestinationRule` does.
+    pub fn upstream_transport_socket(mut self, socket: Value) -> Self {
+        self.upstream_transport_socket = Some(socket);
+        self
+    }
+
+    /// Gives `main` a transport socket (Envoy JSON): TLS terminated before
+    /// the filters, as on an Istio gateway's HTTPS server.
+    pub fn main_transport_socket(mut self, socket: Value) -> Self {
+        self.main_transport_socket = Some(socket);
+        self
+    }
+
     pub fn filter(mut self, filter: WasmFilter) -> Self {
         self.filters.push(filter);
         self
@@ -339,12 +443,54 @@ impl EnvoyBuilder {
         for c in &self.clusters {
             clusters.push(static_cluster(&c.name, c.addr, c.http2));
         }
-        let mut http_filters: Vec<Value> = self
-            .filters
-            .iter()
-            .enumerate()
-            .map(|(i, f)| wasm_filter(f, i))
-            .collect::<Result<_>>()?;
+        clusters.extend(self.raw_clusters.iter().cloned());
+        if let (Some(socket), Some(upstream)) =
+            (&self.upstream_transport_socket, clusters.first_mut())
+        {
+            upstream["transport_socket"] = socket.clone();
+        }
+        let virtual_hosts = self.virtual_hosts.clone().unwrap_or_else(|| {
+            vec![json!({
+                "name": "all",
+                "domains": ["*"],
+                "routes": [{"match": {"prefix": "/"}, "route": route.clone()}],
+            })]
+        });
+        let mut http_filters: Vec<Value> = Vec::new();
+        for (i, f) in self.filters.iter().enumerate() {
+            let filter = wasm_filter(f, i)?;
+            let Some(shape) = &f.istio else {
+                http_filters.push(filter);
+                continue;
+            };
+            // Delivered by ECDS, as istiod does; from a file here.
+            let Some(dir) = dir else {
+                http_filters.push(filter);
+                continue;
+            };
+            let path = dir.join(format!("ecds-{i}.json"));
+            let ecds_name = format!("extensions.istio.io/wasmplugin/{}", shape.name);
+            let resource = json!({
+                "version_info": "1",
+                "resources": [{
+                    "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
+                    "name": ecds_name,
+                    "typed_config": filter["typed_config"],
+                }],
+            });
+            fs::write(&path, serde_json::to_string_pretty(&resource)?)
+                .with_context(|| format!("writing {}", path.display()))?;
+            http_filters.push(json!({
+                "name": ecds_name,
+                "config_discovery": {
+                    "config_source": {
+                        "path_config_source": {"path": path.to_string_lossy()},
+                        "resource_api_version": "V3",
+                    },
+                    "type_urls": ["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"],
+                },
+            }));
+        }
         http_filters.push(json!({
             "name": "envoy.filters.http.router",
             "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
@@ -353,7 +499,7 @@ impl EnvoyBuilder {
             Some(d) => d.join("access.log").to_string_lossy().into_owned(),
             None => "/dev/stdout".into(),
         };
-        Ok(json!({
+        let mut bootstrap = json!({
             "node": {"id": "tollgate-test", "cluster": "tollgate"},
             "admin": {
                 "address": {"socket_address": {"address": "127.0.0.1", "port_value": 0}},
@@ -379,11 +525,7 @@ impl EnvoyBuilder {
                                 }],
                                 "route_config": {
                                     "name": "local",
-                                    "virtual_hosts": [{
-                                        "name": "all",
-                                        "domains": ["*"],
-                                        "routes": [{"match": {"prefix": "/"}, "route": route}],
-                                    }],
+                                    "virtual_hosts": virtual_hosts,
                                 },
                                 "http_filters": http_filters,
                             },
@@ -392,7 +534,21 @@ impl EnvoyBuilder {
                 }],
                 "clusters": clusters,
             },
-        }))
+        });
+        if let Some(socket) = &self.main_transport_socket {
+            if let Some(chain) =
+                bootstrap.pointer_mut("/static_resources/listeners/0/filter_chains/0")
+            {
+                chain["transport_socket"] = socket.clone();
+            }
+        }
+        if let Some(listeners) = bootstrap
+            .pointer_mut("/static_resources/listeners")
+            .and_then(Value::as_array_mut)
+        {
+            listeners.extend(self.extra_listeners.iter().cloned());
+        }
+        Ok(bootstrap)
     }
 
     /// Writes the config into a fresh directory, starts Envoy and waits until
@@ -419,6 +575,7 @@ impl EnvoyBuilder {
         }
         let stdio = File::create(&stdio_path)?;
         let child = Command::new(&bin)
+            .envs(self.process_env.iter().map(|(k, v)| (k, v)))
             .arg("-c")
             .arg(&config_path)
             .args(["-l", &self.log_level])
@@ -563,6 +720,36 @@ fn wasm_filter(f: &WasmFilter, index: usize) -> Result<Value> {
         .iter()
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
+    if let Some(shape) = &f.istio {
+        let key_values: serde_json::Map<String, Value> = shape
+            .key_values
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        return Ok(json!({
+            "name": shape.name,
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
+                "config": {
+                    "name": shape.name,
+                    "root_id": shape.root_id,
+                    "configuration": {
+                        "@type": "type.googleapis.com/google.protobuf.StringValue",
+                        "value": f.configuration,
+                    },
+                    "vm_config": {
+                        "runtime": "envoy.wasm.runtime.v8",
+                        "code": {"local": {"filename": wasm.to_string_lossy()}},
+                        "environment_variables": {
+                            "host_env_keys": shape.host_env_keys,
+                            "key_values": key_values,
+                        },
+                    },
+                    "failure_policy": shape.failure_policy,
+                },
+            },
+        }));
+    }
     let mut vm_config = json!({
         "vm_id": format!("tollgate-{}-{index}", f.name),
         "runtime": "envoy.wasm.runtime.v8",
@@ -590,6 +777,53 @@ fn wasm_filter(f: &WasmFilter, index: usize) -> Result<Value> {
             },
         },
     }))
+}
+
+/// A JSON value as istiod serialises a `google.protobuf.Struct`
+/// (`protomarshal.ToJSON`): every number is a double, printed without a
+/// fraction when it has none (`1048576`, `3`, never `3.0`), with an
+/// exponent from 1e21; keys sorted.
+pub fn struct_json(v: &Value) -> String {
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Number(n) => {
+                let f = n.as_f64().unwrap_or(0.0);
+                if f.fract() == 0.0 && f.abs() < 1e21 {
+                    out.push_str(&format!("{f:.0}"));
+                } else {
+                    out.push_str(&format!("{f}"));
+                }
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    write(&map[k], out);
+                }
+                out.push('}');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(v, &mut out);
+    out
 }
 
 fn fresh_temp_dir() -> Result<PathBuf> {

@@ -203,8 +203,8 @@ impl ErrorReply {
 
     /// The response headers to send with [`ErrorReply::body`]: the content
     /// type, the request id under the name the flavor's SDK reads
-    /// (`x-request-id` always, `request-id` too for Anthropic), and
-    /// `retry-after` on 429.
+    /// (`x-request-id` always, `request-id` too for Anthropic),
+    /// `x-tollgate-code` when there is a code, and `retry-after` on 429.
     pub fn headers(&self, flavor: ErrorFlavor) -> Vec<(&'static str, String)> {
         let mut headers = vec![
             ("content-type", "application/json".to_owned()),
@@ -212,6 +212,11 @@ impl ErrorReply {
         ];
         if flavor == ErrorFlavor::Anthropic {
             headers.push(("request-id", self.request_id.clone()));
+        }
+        // The machine-readable reason in both flavors: Anthropic's error
+        // body has no field for it, and operators grep one header.
+        if let Some(code) = &self.code {
+            headers.push(("x-tollgate-code", code.clone()));
         }
         // 0: no time would help (the request can never fit): no header.
         if let ErrorKind::RateLimited {
@@ -409,6 +414,10 @@ mod tests {
                 ("request-id", "req_9".to_owned())
             ]
         );
+        let coded = reply.clone().with_code("model_not_allowed");
+        assert!(coded
+            .headers(ErrorFlavor::Anthropic)
+            .contains(&("x-tollgate-code", "model_not_allowed".to_owned())));
         let limited = ErrorReply::new(
             ErrorKind::RateLimited {
                 retry_after_secs: 30,

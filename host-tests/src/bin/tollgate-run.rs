@@ -232,12 +232,15 @@ fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
         digests.insert(name.to_owned(), tollgate_host::oci::digest(&bytes));
     }
     let rendered = Renderer::new(mesh_config_dir(), "localhost:5000", digests).render(ns)?;
+    if rendered.is_empty() {
+        bail!("{ns} runs no plugin (its egress gateway's namespace does): run that namespace");
+    }
     let mut out = Vec::new();
     for r in rendered {
         let wasm = args.wasm_dir.join(format!("{}.wasm", r.filter));
         let mut config = r.plugin_config();
         if let (Some(consumer), "auth") = (&args.demo_key, r.filter.as_str()) {
-            config = with_demo_key(&config, consumer)
+            config = tollgate_host::demo::with_demo_key(&config, consumer)
                 .with_context(|| format!("{}: --demo-key", r.label()))?;
             eprintln!(
                 "tollgate-run: {}: the demo key {} is also accepted, as consumer {consumer}",
@@ -262,36 +265,6 @@ fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
         out.push(filter);
     }
     Ok(out)
-}
-
-/// `auth`'s pluginConfig with the demo key added to its API keys for
-/// `consumer` (who must be one of its consumers, and API keys one of its
-/// methods): the one change `--demo-key` makes to a namespace's policy.
-fn with_demo_key(config: &str, consumer: &str) -> Result<String> {
-    let mut v: serde_json::Value = serde_json::from_str(config)?;
-    if v.pointer(&format!(
-        "/consumers/{}",
-        consumer.replace('~', "~0").replace('/', "~1")
-    ))
-    .is_none()
-    {
-        bail!("{consumer} is not one of this namespace's consumers");
-    }
-    if let Some(methods) = v.get("methods").and_then(serde_json::Value::as_array) {
-        if !methods.iter().any(|m| m == "api_key") {
-            bail!("this namespace's auth does not take API keys (methods: {methods:?})");
-        }
-    }
-    let keys = v
-        .pointer_mut("/api_keys/keys")
-        .and_then(serde_json::Value::as_array_mut)
-        .context("this namespace's auth has no api_keys.keys")?;
-    keys.push(serde_json::json!({
-        "id": "tollgate-run-demo",
-        "sha256": tollgate_host::demo::DEMO_KEY_SHA256,
-        "consumer": consumer,
-    }));
-    Ok(v.to_string())
 }
 
 fn filters(args: &Args) -> Result<Vec<WasmFilter>> {
