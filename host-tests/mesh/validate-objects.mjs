@@ -1,19 +1,49 @@
-// Validates rendered WasmPlugin manifests (JSON files named on the command
-// line) with the validator the npm package @kubernetes-models/istio
-// generates from Istio's published WasmPlugin CRD schema. The mesh tests
-// copy this script next to the package (target/mesh-npm/) and run it with
-// node; it prints one line per problem and exits 1 if there is any.
+// Validates rendered Kubernetes objects (JSON files named on the command
+// line, one object each) with the validators the npm packages
+// @kubernetes-models/istio and kubernetes-models generate from the
+// published CRD and API schemas: Istio's WasmPlugin, ServiceEntry,
+// DestinationRule, VirtualService, Sidecar, Gateway, PeerAuthentication and
+// AuthorizationPolicy, and Kubernetes' NetworkPolicy. The mesh tests copy
+// this script next to the packages (target/mesh-npm/) and run it with node;
+// it prints one line per file and exits 1 if any is invalid.
 import { readFileSync } from "node:fs";
 import { WasmPlugin } from "@kubernetes-models/istio/extensions.istio.io/v1alpha1/WasmPlugin";
+import {
+  DestinationRule,
+  Gateway,
+  ServiceEntry,
+  Sidecar,
+  VirtualService,
+} from "@kubernetes-models/istio/networking.istio.io/v1";
+import {
+  AuthorizationPolicy,
+  PeerAuthentication,
+} from "@kubernetes-models/istio/security.istio.io/v1";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+
+const models = [
+  WasmPlugin,
+  ServiceEntry,
+  DestinationRule,
+  VirtualService,
+  Sidecar,
+  Gateway,
+  PeerAuthentication,
+  AuthorizationPolicy,
+  NetworkPolicy,
+];
 
 let failed = 0;
 for (const path of process.argv.slice(2)) {
   const manifest = JSON.parse(readFileSync(path, "utf8"));
   try {
-    if (manifest.apiVersion !== WasmPlugin.apiVersion || manifest.kind !== WasmPlugin.kind) {
-      throw new Error(`not a ${WasmPlugin.apiVersion} ${WasmPlugin.kind}`);
+    const model = models.find(
+      (m) => m.apiVersion === manifest.apiVersion && m.kind === manifest.kind,
+    );
+    if (!model) {
+      throw new Error(`no schema for ${manifest.apiVersion} ${manifest.kind}`);
     }
-    new WasmPlugin(manifest).validate();
+    new model(manifest).validate();
     console.log(`${path}: ok`);
   } catch (e) {
     failed++;

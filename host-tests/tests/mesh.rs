@@ -14,10 +14,13 @@ use std::process::Command;
 use serde_json::{json, Value};
 use tollgate_host::envoy::{self, Envoy, WasmFilter};
 use tollgate_host::mesh::{self, Rendered, Renderer, FILTERS};
+use tollgate_host::mock_llm::MockLlm;
 use tollgate_host::{wasm_dir, Host, Module};
 
 /// The `@kubernetes-models/istio` release the CRD checks use.
 const ISTIO_MODELS: &str = "@kubernetes-models/istio@3.0.1";
+/// The `kubernetes-models` release (NetworkPolicy).
+const K8S_MODELS: &str = "kubernetes-models@5.1.0";
 
 fn digests() -> BTreeMap<String, String> {
     FILTERS
@@ -34,12 +37,28 @@ fn renderer(root: &Path) -> Renderer {
 fn render_all() -> Vec<Rendered> {
     let r = renderer(&mesh::mesh_config_dir());
     let namespaces = r.namespaces().unwrap();
-    for example in ["model-server", "strict", "team-egress"] {
+    for example in [
+        "llm-egress",
+        "model-server",
+        "strict",
+        "team-egress",
+        "team-legacy",
+    ] {
         assert!(namespaces.iter().any(|n| n == example), "{namespaces:?}");
     }
     namespaces
         .iter()
         .flat_map(|ns| r.render(ns).unwrap_or_else(|e| panic!("{e:#}")))
+        .collect()
+}
+
+/// Every document of a YAML file.
+fn yaml_docs(path: &Path) -> Vec<Value> {
+    use serde::Deserialize;
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_yaml::Deserializer::from_str(&text)
+        .map(|d| Value::deserialize(d).unwrap())
+        .filter(|v| !v.is_null())
         .collect()
 }
 
@@ -76,6 +95,10 @@ fn fake_env(r: &Rendered) -> Vec<(String, String)> {
 fn every_example_namespace_renders_with_the_intended_order_and_failure_modes() {
     let rendered = render_all();
     let out = temp_dir("render");
+    let r = renderer(&mesh::mesh_config_dir());
+    for ns in r.namespaces().unwrap() {
+        r.render_namespace(&ns).unwrap().write(&out).unwrap();
+    }
     for r in &rendered {
         let path = r.write(&out).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
@@ -93,17 +116,19 @@ fn every_example_namespace_renders_with_the_intended_order_and_failure_modes() {
         .unwrap();
         assert_eq!(&config, &r.manifest["spec"]["pluginConfig"]);
         // `kubectl apply -f <out>/<ns>/` reads every file of the directory:
-        // each must be a Kubernetes object.
+        // each must hold Kubernetes objects only.
         for entry in std::fs::read_dir(path.parent().unwrap()).unwrap() {
             let entry = entry.unwrap();
             if entry.file_type().unwrap().is_file() {
-                let doc: Value =
-                    serde_yaml::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
-                assert!(
-                    doc.get("apiVersion").is_some() && doc.get("kind").is_some(),
-                    "{:?}",
-                    entry.path()
-                );
+                let docs = yaml_docs(&entry.path());
+                assert!(!docs.is_empty(), "{:?}", entry.path());
+                for doc in docs {
+                    assert!(
+                        doc.get("apiVersion").is_some() && doc.get("kind").is_some(),
+                        "{:?}",
+                        entry.path()
+                    );
+                }
             }
         }
 
@@ -118,10 +143,17 @@ fn every_example_namespace_renders_with_the_intended_order_and_failure_modes() {
                 r.filter
             )
         );
+        // On a model server's inbound side, throttle and inspect run after
+        // Istio's RBAC (STATS): a request it denies is not charged.
+        let after = if r.namespace == "model-server" {
+            "STATS"
+        } else {
+            "AUTHZ"
+        };
         let (phase, priority) = match r.filter.as_str() {
             "auth" => ("AUTHN", 100),
-            "throttle" => ("AUTHZ", 100),
-            _ => ("AUTHZ", 10),
+            "throttle" => (after, 100),
+            _ => (after, 10),
         };
         assert_eq!(spec["phase"], phase, "{}", r.label());
         assert_eq!(spec["priority"], priority, "{}", r.label());
@@ -367,19 +399,24 @@ sys.exit(1 if failed else 0)
 /// `target/mesh-npm/` with `@kubernetes-models/istio` installed.
 fn istio_models() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/mesh-npm");
-    if !dir.join("node_modules/@kubernetes-models/istio").is_dir() {
+    if !dir.join("node_modules/@kubernetes-models/istio").is_dir()
+        || !dir.join("node_modules/kubernetes-models").is_dir()
+    {
         std::fs::create_dir_all(&dir).unwrap();
         let status = Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
             .arg(&dir)
-            .arg(ISTIO_MODELS)
+            .args([ISTIO_MODELS, K8S_MODELS])
             .status()
-            .expect("npm, to install @kubernetes-models/istio");
-        assert!(status.success(), "npm install {ISTIO_MODELS} failed");
+            .expect("npm, to install @kubernetes-models/istio and kubernetes-models");
+        assert!(
+            status.success(),
+            "npm install {ISTIO_MODELS} {K8S_MODELS} failed"
+        );
     }
     std::fs::write(
-        dir.join("validate-wasmplugin.mjs"),
-        include_str!("../mesh/validate-wasmplugin.mjs"),
+        dir.join("validate-objects.mjs"),
+        include_str!("../mesh/validate-objects.mjs"),
     )
     .unwrap();
     dir
@@ -390,15 +427,40 @@ fn every_manifest_passes_istios_published_crd_schema() {
     let npm = istio_models();
     let dir = temp_dir("crd");
     let mut paths = Vec::new();
-    let rendered = render_all();
-    for r in &rendered {
-        let path = dir.join(format!("{}-{}.json", r.namespace, r.filter));
-        std::fs::write(&path, r.manifest.to_string()).unwrap();
-        paths.push(path);
+    // Every object rendered: the plugins and their companions.
+    let r = renderer(&mesh::mesh_config_dir())
+        .pull_secret("regcred")
+        .unwrap();
+    let mut kinds = BTreeMap::new();
+    for ns in r.namespaces().unwrap() {
+        let render = r.render_namespace(&ns).unwrap();
+        for (i, o) in render.objects().into_iter().enumerate() {
+            let kind = o["kind"].as_str().unwrap().to_owned();
+            let path = dir.join(format!("{ns}-{i}-{kind}.json"));
+            std::fs::write(&path, o.to_string()).unwrap();
+            paths.push(path);
+            *kinds.entry(kind).or_insert(0) += 1;
+        }
+    }
+    for kind in [
+        "WasmPlugin",
+        "ServiceEntry",
+        "DestinationRule",
+        "VirtualService",
+        "Sidecar",
+        "Gateway",
+        "PeerAuthentication",
+        "AuthorizationPolicy",
+        "NetworkPolicy",
+    ] {
+        assert!(
+            kinds.contains_key(kind),
+            "{kind} rendered somewhere: {kinds:?}"
+        );
     }
     let node = |paths: &[PathBuf]| {
         Command::new("node")
-            .arg(npm.join("validate-wasmplugin.mjs"))
+            .arg(npm.join("validate-objects.mjs"))
             .args(paths)
             .output()
             .expect("node")
@@ -631,4 +693,332 @@ fn scripts_run_namespace_serves_requests_through_that_namespaces_policy() {
         forbidden.status, 403,
         "team-egress/chatbot may not use that model"
     );
+}
+
+/// What istiod sends a sidecar, loaded as such: ECDS, `<ns>.<name>`, empty
+/// `root_id`, no `vm_id`, `host_env_keys` read from the proxy's own
+/// environment, the pluginConfig re-serialised from a Struct. Every
+/// namespace's chain loads and decides: no credential is a 401 from auth;
+/// a key passes the whole chain to the upstream with the provider key
+/// taken from istio-proxy's environment; a provider whose variable the
+/// proxy lacks is a 503 naming the missing credential, not a rejected
+/// configuration.
+#[test]
+fn every_namespace_loads_in_envoy_as_istiod_delivers_it() {
+    let r = renderer(&mesh::mesh_config_dir());
+    let mut loaded = 0;
+    for ns in r.namespaces().unwrap() {
+        let render = r.render_namespace(&ns).unwrap();
+        if render.plugins.is_empty() {
+            continue;
+        }
+        let mock = MockLlm::start().unwrap();
+        let mut builder = Envoy::builder().upstream(mock.addr());
+        let vars = render
+            .provider_keys
+            .clone()
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        // istio-proxy has the first provider's key only.
+        if let Some(first) = vars.first() {
+            builder = builder.process_env(first, "sk-from-istio-proxy-env");
+        }
+        let mut takes_keys = false;
+        for p in &render.plugins {
+            let mut p = p.clone();
+            if p.filter == "auth" {
+                let config = &p.manifest["spec"]["pluginConfig"];
+                takes_keys = config["methods"]
+                    .as_array()
+                    .is_none_or(|m| m.iter().any(|x| x == "api_key"));
+                if takes_keys {
+                    // A consumer of the test's own, allowed the two
+                    // provider APIs, holds the demo key.
+                    let mut config = config.clone();
+                    config["consumers"]["istio-shape-test"] =
+                        json!({"models": ["gpt-4o-mini"], "endpoints": ["chat", "messages"]});
+                    let with_key =
+                        tollgate_host::demo::with_demo_key(&config.to_string(), "istio-shape-test")
+                            .unwrap();
+                    p.manifest["spec"]["pluginConfig"] = serde_json::from_str(&with_key).unwrap();
+                }
+            }
+            builder = builder.filter(p.istio_filter(wasm_dir().join(format!("{}.wasm", p.filter))));
+        }
+        let envoy = builder.start().unwrap_or_else(|e| panic!("{ns}: {e:#}"));
+        let dump = tollgate_host::http_client::get(&envoy.admin_url("/config_dump"))
+            .unwrap()
+            .text();
+        for p in &render.plugins {
+            let name = format!("extensions.istio.io/wasmplugin/{ns}.tollgate-{}", p.filter);
+            assert!(dump.contains(&name), "{ns}: {name} delivered by ECDS");
+        }
+        let host = render
+            .providers
+            .first()
+            .map(|p| format!("{}:{}", p.host, render.egress_port))
+            .unwrap_or_else(|| "model-server:8000".into());
+        let body = json!({"model": "gpt-4o-mini", "max_tokens": 5,
+                          "messages": [{"role": "user", "content": "hello"}]});
+        let call = |path: &str, headers: &[(&str, &str)]| {
+            let mut all = vec![
+                ("host", host.as_str()),
+                ("content-type", "application/json"),
+            ];
+            all.extend_from_slice(headers);
+            tollgate_host::http_client::request(
+                "POST",
+                &envoy.url(path),
+                &all,
+                tollgate_host::http_client::Body::json(&body),
+            )
+            .unwrap()
+        };
+        let anonymous = call("/v1/chat/completions", &[]);
+        assert_eq!(anonymous.status, 401, "{ns}: {}", anonymous.text());
+        if takes_keys {
+            let bearer = format!("Bearer {}", tollgate_host::demo::DEMO_KEY);
+            let ok = call("/v1/chat/completions", &[("authorization", &bearer)]);
+            assert_eq!(ok.status, 200, "{ns}: {}", ok.text());
+            let seen = mock.last_request().unwrap();
+            assert_eq!(
+                seen.header("authorization"),
+                Some("Bearer sk-from-istio-proxy-env"),
+                "{ns}: the provider key comes from the proxy's environment"
+            );
+            if vars.len() > 1 {
+                let anthropic = render
+                    .providers
+                    .iter()
+                    .find(|p| p.name == "anthropic")
+                    .map(|p| format!("{}:{}", p.host, render.egress_port));
+                if let Some(anthropic) = anthropic {
+                    let r = tollgate_host::http_client::request(
+                        "POST",
+                        &envoy.url("/v1/messages"),
+                        &[
+                            ("host", anthropic.as_str()),
+                            ("content-type", "application/json"),
+                            ("authorization", &bearer),
+                            ("anthropic-version", "2023-06-01"),
+                        ],
+                        tollgate_host::http_client::Body::json(&json!({
+                            "model": "gpt-4o-mini", "max_tokens": 5,
+                            "messages": [{"role": "user", "content": "hi"}]})),
+                    )
+                    .unwrap();
+                    assert_eq!(r.status, 503, "{ns}: {}", r.text());
+                    // Anthropic's error body has no code field: the
+                    // header carries it.
+                    assert!(
+                        r.headers.iter().any(|(n, v)| n == "x-tollgate-code"
+                            && v == "provider_credential_unavailable"),
+                        "{ns}: {:?}",
+                        r.headers
+                    );
+                }
+            }
+        }
+        loaded += 1;
+    }
+    assert_eq!(loaded, 4, "every namespace that runs plugins");
+}
+
+/// `--pull-secret` and the provider-key Secret: what the renderer emits for
+/// them, and the report that says what to create.
+#[test]
+fn the_renderer_ships_pull_secret_provider_key_wiring_and_a_report() {
+    let r = renderer(&mesh::mesh_config_dir())
+        .pull_secret("regcred")
+        .unwrap();
+    assert!(renderer(&mesh::mesh_config_dir())
+        .pull_secret("Not_A_Name")
+        .is_err());
+    let out = temp_dir("prereq");
+    let team = r.render_namespace("team-egress").unwrap();
+    team.write(&out).unwrap();
+    for p in &team.plugins {
+        assert_eq!(
+            p.manifest["spec"]["imagePullSecret"],
+            "regcred",
+            "{}",
+            p.label()
+        );
+    }
+    let (secret, vars) = team.provider_keys.clone().unwrap();
+    assert_eq!(secret, "tollgate-provider-keys");
+    assert_eq!(vars, ["OPENAI_API_KEY", "ANTHROPIC_API_KEY"]);
+    let patch = yaml_docs(&out.join("team-egress/prerequisites/istio-proxy-env.patch.yaml"));
+    let container = &patch[0]["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["name"], "istio-proxy");
+    for (i, v) in vars.iter().enumerate() {
+        let e = &container["env"][i];
+        assert_eq!(e["name"], v.as_str());
+        assert_eq!(
+            e["valueFrom"]["secretKeyRef"]["name"],
+            "tollgate-provider-keys"
+        );
+        assert_eq!(e["valueFrom"]["secretKeyRef"]["key"], v.as_str());
+        assert_eq!(e["valueFrom"]["secretKeyRef"]["optional"], true);
+    }
+    let report = std::fs::read_to_string(out.join("team-egress/prerequisites/CHECK.txt")).unwrap();
+    for want in [
+        "kubectl create secret docker-registry regcred -n team-egress",
+        "kubectl create secret generic tollgate-provider-keys -n team-egress --from-literal=OPENAI_API_KEY=… --from-literal=ANTHROPIC_API_KEY=…",
+        "istio-proxy-env.patch.yaml",
+        "OPENAI_BASE_URL=http://api.openai.com:18080/v1",
+        "ANTHROPIC_BASE_URL=http://api.anthropic.com:18080",
+        "istio/istio#53363",
+    ] {
+        assert!(report.contains(want), "missing {want:?} in\n{report}");
+    }
+    // The model server needs no key; it needs mTLS and its callers listed.
+    let server = r.render_namespace("model-server").unwrap();
+    assert!(server.provider_keys.is_none());
+    let inbound = &server.companions[0].docs;
+    assert_eq!(inbound[0]["kind"], "PeerAuthentication");
+    assert_eq!(inbound[0]["spec"]["mtls"]["mode"], "STRICT");
+    assert_eq!(inbound[1]["kind"], "AuthorizationPolicy");
+    let principals = &inbound[1]["spec"]["rules"][0]["from"][0]["source"]["principals"];
+    assert!(principals
+        .as_array()
+        .unwrap()
+        .contains(&json!("cluster.local/ns/research/*")));
+    assert_eq!(
+        inbound[1]["spec"]["rules"][0]["to"][0]["operation"]["ports"],
+        json!(["8000"])
+    );
+    // The CLI: --check prints the report and writes nothing.
+    let check_out = temp_dir("check-cli");
+    let digests_file = check_out.join("digests.json");
+    std::fs::write(&digests_file, serde_json::to_string(&digests()).unwrap()).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_tollgate-render-mesh"))
+        .args([
+            "--registry",
+            "r.example.com",
+            "--pull-secret",
+            "regcred",
+            "--check",
+            "--out",
+        ])
+        .arg(check_out.join("out"))
+        .arg("--digests")
+        .arg(&digests_file)
+        .arg("team-egress")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        text.contains("kubectl create secret docker-registry regcred -n team-egress"),
+        "{text}"
+    );
+    assert!(!check_out.join("out").exists(), "--check writes nothing");
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&check_out);
+}
+
+/// The governed path is the only path unless a namespace says otherwise on
+/// purpose, and the pieces must agree.
+#[test]
+fn a_namespace_cannot_leave_the_direct_path_open_by_omission() {
+    let root = temp_dir("enforce");
+    copy_dir(&mesh::mesh_config_dir(), &root);
+    let ns_file = root.join("namespaces/strict/namespace.yaml");
+    let spec = "spec:\n  match:\n    - mode: CLIENT\n      ports:\n        - number: 18080\n";
+    let render = |yaml: &str| {
+        std::fs::write(&ns_file, yaml).unwrap();
+        renderer(&root).render_namespace("strict")
+    };
+    let err = format!("{:#}", render(spec).unwrap_err());
+    assert!(err.contains("no egress: section"), "{err}");
+    // The plugins on another port than the governed one.
+    let err = format!(
+        "{:#}",
+        render(&format!(
+            "{}egress: {{providers: [openai], port: 18081}}\n",
+            spec
+        ))
+        .unwrap_err()
+    );
+    assert!(
+        err.contains("do not include the egress port 18081"),
+        "{err}"
+    );
+    // No port at all: every outbound request would meet auth.
+    let err = format!(
+        "{:#}",
+        render("spec:\n  match: [{mode: CLIENT}]\negress: {providers: [openai]}\n").unwrap_err()
+    );
+    assert!(
+        err.contains("do not include the egress port 18080"),
+        "{err}"
+    );
+    // Unknown providers are named.
+    let err = format!(
+        "{:#}",
+        render(&format!("{spec}egress: {{providers: [opneai]}}\n")).unwrap_err()
+    );
+    assert!(
+        err.contains("egress.providers[0]: unknown provider opneai"),
+        "{err}"
+    );
+    // On purpose: rendered, with no Sidecar, and the report says it.
+    let open = render(&format!(
+        "{spec}egress: {{providers: [openai], enforce: none}}\n"
+    ))
+    .unwrap();
+    let kinds: Vec<&str> = open.companions[0]
+        .docs
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["ServiceEntry", "DestinationRule", "VirtualService"]);
+    assert!(open.warnings.iter().any(|w| w.contains("is not governed")));
+    // Labelled pods only: the Sidecar selects the same pods, and the
+    // report says the others are neither governed nor held.
+    let labelled = render(&format!(
+        "{spec}  selector: {{matchLabels: {{llm: \"yes\"}}}}\negress: {{providers: [openai]}}\n"
+    ))
+    .unwrap();
+    let sidecar = labelled.companions[0].docs.last().unwrap();
+    assert_eq!(sidecar["kind"], "Sidecar");
+    assert_eq!(sidecar["spec"]["workloadSelector"]["labels"]["llm"], "yes");
+    assert_eq!(
+        sidecar["spec"]["outboundTrafficPolicy"]["mode"],
+        "REGISTRY_ONLY"
+    );
+    assert!(labelled
+        .warnings
+        .iter()
+        .any(|w| w.contains("neither governed")));
+    // A gateway client the gateway does not list.
+    for f in FILTERS {
+        std::fs::remove_file(root.join(format!("namespaces/strict/{f}.yaml"))).unwrap();
+    }
+    let err = format!(
+        "{:#}",
+        render(
+            "filters: []\negress: {providers: [openai], enforce: gateway, gateway: llm-egress}\n"
+        )
+        .unwrap_err()
+    );
+    assert!(err.contains("llm-egress does not list strict"), "{err}");
+    // Mesh identity inbound without mTLS.
+    let server = root.join("namespaces/model-server/namespace.yaml");
+    let text = std::fs::read_to_string(&server).unwrap();
+    let without = text.split("inbound:").next().unwrap().to_owned();
+    std::fs::write(&server, without).unwrap();
+    let err = format!(
+        "{:#}",
+        renderer(&root)
+            .render_namespace("model-server")
+            .unwrap_err()
+    );
+    assert!(err.contains("needs mTLS"), "{err}");
+    let _ = std::fs::remove_dir_all(&root);
 }

@@ -7,15 +7,20 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use tollgate_host::mesh::{self, Renderer};
+use tollgate_host::mesh::{self, report, Renderer};
 
 const USAGE: &str = "\
-usage: scripts/render-mesh [--registry R] [--digests FILE] [--root DIR] [--out DIR] (--all | NS…)
+usage: scripts/render-mesh [--registry R] [--digests FILE] [--pull-secret NAME]
+                           [--root DIR] [--out DIR] [--check] (--all | NS…)
        scripts/render-mesh --write-schemas [DIR]
 
 Renders mesh-config/base/<filter>.yaml with mesh-config/namespaces/<ns>/ merged
 over it into OUT/<ns>/<filter>.yaml (and config/<filter>.json, the bare
-pluginConfig), after validating every pluginConfig as its filter does.
+pluginConfig), after validating every pluginConfig as its filter does, and the
+resources that make the governed path the only one (OUT/<ns>/egress.yaml,
+gateway.yaml or inbound.yaml), the istio-proxy env patch wiring the provider
+keys from a Secret and a report of what to do before applying
+(OUT/<ns>/prerequisites/).
 
   --registry R     the OCI registry (and path) the images are in
                    (required, or $TOLLGATE_REGISTRY: a default would make pods pull
@@ -24,6 +29,11 @@ pluginConfig), after validating every pluginConfig as its filter does.
                    digest (default: $TOLLGATE_DIGESTS)
   --root DIR       the mesh-config directory (default: this checkout's)
   --out DIR        output directory (default: target/mesh)
+  --pull-secret N  set imagePullSecret N (a docker-registry Secret in each
+                   namespace) on every WasmPlugin, for a private registry
+  --check          write nothing; print what each namespace needs before its
+                   manifests are applied (Secrets, patches, client base URLs,
+                   Istio versions, warnings)
   --all            every namespace under mesh-config/namespaces/
   --write-schemas  write each filter's configuration JSON Schema
                    (default DIR: mesh-config/schemas)
@@ -45,6 +55,8 @@ fn run() -> Result<()> {
     let mut root = mesh::mesh_config_dir();
     let mut out = mesh::default_out_dir();
     let mut all = false;
+    let mut check = false;
+    let mut pull_secret = None;
     let mut namespaces = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -59,6 +71,8 @@ fn run() -> Result<()> {
             "--root" => root = PathBuf::from(value("--root")?),
             "--out" => out = PathBuf::from(value("--out")?),
             "--all" => all = true,
+            "--check" => check = true,
+            "--pull-secret" => pull_secret = Some(value("--pull-secret")?),
             "--write-schemas" => {
                 let dir = args
                     .next()
@@ -80,7 +94,10 @@ fn run() -> Result<()> {
     let registry = registry.context(
         "no --registry: name the registry the images were pushed to (or set $TOLLGATE_REGISTRY)",
     )?;
-    let renderer = Renderer::new(root, &registry, digests);
+    let mut renderer = Renderer::new(root, &registry, digests);
+    if let Some(name) = &pull_secret {
+        renderer = renderer.pull_secret(name)?;
+    }
     if all {
         namespaces.extend(renderer.namespaces()?);
     }
@@ -91,10 +108,28 @@ fn run() -> Result<()> {
     // half-written output behind.
     let mut rendered = Vec::new();
     for ns in &namespaces {
-        rendered.extend(renderer.render(ns)?);
+        eprintln!("render-mesh: {ns}");
+        rendered.push(renderer.render_namespace(ns)?);
+    }
+    if check {
+        for r in &rendered {
+            println!("{}", report::text(r, &out));
+        }
+        return Ok(());
     }
     for r in &rendered {
-        println!("{}", r.write(&out)?.display());
+        for path in r.write(&out)? {
+            println!("{}", path.display());
+        }
     }
+    let warnings = report::warnings(&rendered);
+    for w in &warnings {
+        eprintln!("render-mesh: warning: {w}");
+    }
+    eprintln!(
+        "render-mesh: {} namespace(s) rendered into {}; before applying, read <ns>/prerequisites/CHECK.txt (or run with --check)",
+        rendered.len(),
+        out.display()
+    );
     Ok(())
 }

@@ -8,8 +8,11 @@
 //!   `pluginConfig`; its `url` is `oci://REGISTRY/tollgate/<filter>@sha256:DIGEST`
 //!   and its `sha256` is `DIGEST`, placeholders filled in here.
 //! - `namespaces/<ns>/namespace.yaml` (optional): `filters` (the plugins the
-//!   namespace gets; default all three) and `spec`, merged over every
-//!   filter's base spec (selector, match, failStrategy, …).
+//!   namespace gets; default all three), `spec`, merged over every
+//!   filter's base spec (selector, match, failStrategy, …), `specs.<filter>`
+//!   over one filter's, and the namespace's role — `egress`, `gateway` or
+//!   `inbound` — from which [`companions`] renders the resources that make
+//!   the governed path the only one, and `secrets`.
 //! - `namespaces/<ns>/<filter>.yaml|.yml|.json` (optional): merged over that
 //!   filter's base `pluginConfig`.
 //!
@@ -29,12 +32,17 @@
 //! validator, and each `pluginConfig` against the filter's JSON Schema
 //! ([`config_schema`], generated from the Rust types).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+
+pub mod companions;
+pub mod report;
+
+use companions::{EgressSpec, Enforce, GatewaySpec, InboundSpec, Objects, Provider, SecretsSpec};
 
 /// The filters, in the order they run.
 pub const FILTERS: [&str; 3] = ["auth", "throttle", "inspect"];
@@ -166,6 +174,85 @@ impl Rendered {
             .unwrap_or_default()
     }
 
+    /// The filter as istiod delivers it to a proxy (see
+    /// [`crate::envoy::IstioShape`], Istio's `pilot/pkg/model/extensions.go`):
+    /// named `<ns>.<name>`, `root_id` = `spec.pluginName` (empty when
+    /// unset), `HOST` variables as `host_env_keys`, `INLINE` ones and
+    /// istiod's `ISTIO_META_WASM_*` as key values, the pluginConfig Struct
+    /// re-serialised as JSON, the fail strategy as `failure_policy`.
+    pub fn istio_filter(&self, wasm: PathBuf) -> crate::envoy::WasmFilter {
+        let spec = &self.manifest["spec"];
+        let name = format!(
+            "{}.{}",
+            self.namespace,
+            self.manifest
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        );
+        let mut host_env_keys = Vec::new();
+        let mut key_values = Vec::new();
+        if let Some(secret) = spec.get("imagePullSecret").and_then(Value::as_str) {
+            key_values.push((
+                "ISTIO_META_WASM_IMAGE_PULL_SECRET".to_owned(),
+                format!("kubernetes://{}/{secret}", self.namespace),
+            ));
+        }
+        if let Some(policy) = spec.get("imagePullPolicy").and_then(Value::as_str) {
+            key_values.push((
+                "ISTIO_META_WASM_IMAGE_PULL_POLICY".to_owned(),
+                policy.to_owned(),
+            ));
+        }
+        key_values.push((
+            "ISTIO_META_WASM_PLUGIN_RESOURCE_VERSION".to_owned(),
+            "1".to_owned(),
+        ));
+        for e in spec
+            .pointer("/vmConfig/env")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(n) = e.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            if e.get("valueFrom").and_then(Value::as_str) == Some("HOST") {
+                host_env_keys.push(n.to_owned());
+            } else {
+                let v = e.get("value").and_then(Value::as_str).unwrap_or_default();
+                key_values.push((n.to_owned(), v.to_owned()));
+            }
+        }
+        let failure_policy = match spec.get("failStrategy").and_then(Value::as_str) {
+            Some("FAIL_OPEN") => "FAIL_OPEN",
+            Some("FAIL_RELOAD") => "FAIL_RELOAD",
+            Some("FAIL_CLOSE") => "FAIL_CLOSED",
+            _ => "UNSPECIFIED",
+        };
+        let config = spec
+            .get("pluginConfig")
+            .filter(|c| c.as_object().is_some_and(|o| !o.is_empty()))
+            .map(crate::envoy::struct_json)
+            .unwrap_or_default();
+        crate::envoy::WasmFilter::istio(
+            &self.filter,
+            wasm,
+            &config,
+            crate::envoy::IstioShape {
+                name,
+                root_id: spec
+                    .get("pluginName")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                host_env_keys,
+                key_values,
+                failure_policy: failure_policy.to_owned(),
+            },
+        )
+    }
+
     /// `<ns>/<filter>`, the prefix of every message about this manifest.
     pub fn label(&self) -> String {
         format!("{}/{}", self.namespace, self.filter)
@@ -214,6 +301,12 @@ impl Rendered {
 struct NamespaceFile {
     filters: Option<Vec<String>>,
     spec: Option<Value>,
+    /// Per filter, merged over `spec` (e.g. `throttle: {phase: STATS}`).
+    specs: BTreeMap<String, Value>,
+    egress: Option<EgressSpec>,
+    gateway: Option<GatewaySpec>,
+    inbound: Option<InboundSpec>,
+    secrets: Option<SecretsSpec>,
 }
 
 /// Renders namespaces from a `mesh-config/` directory.
@@ -222,6 +315,128 @@ pub struct Renderer {
     root: PathBuf,
     registry: String,
     digests: BTreeMap<String, String>,
+    pull_secret: Option<String>,
+}
+
+/// Everything rendered for one namespace.
+#[derive(Debug, Clone)]
+pub struct NamespaceRender {
+    /// The Kubernetes namespace.
+    pub namespace: String,
+    /// Its `WasmPlugin`s, in the order they run.
+    pub plugins: Vec<Rendered>,
+    /// The other Istio (and Kubernetes) resources it needs.
+    pub companions: Vec<Objects>,
+    /// What the namespace's role is.
+    pub role: Role,
+    /// The providers reached (egress or gateway).
+    pub providers: Vec<Provider>,
+    /// The plain-HTTP port of the providers (egress through the sidecar).
+    pub egress_port: u16,
+    /// The Secret holding the provider keys and the variables it must have.
+    pub provider_keys: Option<(String, Vec<String>)>,
+    /// `spec.imagePullSecret` of every plugin.
+    pub pull_secret: Option<String>,
+    /// Warnings for the report.
+    pub warnings: Vec<String>,
+}
+
+/// What a namespace does in the mesh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// Workloads call providers; the plugins run in their sidecars.
+    Egress(Enforce),
+    /// Workloads call providers through the egress gateway of this
+    /// namespace; no plugin runs in their sidecars.
+    GatewayClient(String),
+    /// A dedicated egress gateway running the plugins.
+    Gateway {
+        /// Its Service.
+        service: String,
+        /// The TLS Secret it terminates client TLS with.
+        credential: String,
+        /// Client namespaces.
+        clients: Vec<String>,
+    },
+    /// Model servers: the plugins run on their inbound side.
+    Inbound {
+        /// `PeerAuthentication` rendered (false: relies on a mesh-wide one).
+        strict: bool,
+        /// `AuthorizationPolicy` rendered.
+        authorize: bool,
+        /// The ports the plugins match.
+        ports: Vec<u64>,
+    },
+}
+
+impl NamespaceRender {
+    /// Writes the plugins (`<out>/<ns>/<filter>.yaml`), the companions
+    /// (`<out>/<ns>/<file>`) and the prerequisites
+    /// (`<out>/<ns>/prerequisites/`: the istio-proxy env patch and the
+    /// report); returns the paths written.
+    pub fn write(&self, out: &Path) -> Result<Vec<PathBuf>> {
+        let mut paths = Vec::new();
+        for r in &self.plugins {
+            paths.push(r.write(out)?);
+        }
+        let dir = out.join(&self.namespace);
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let header = format!(
+            "# Rendered by scripts/render-mesh from mesh-config/namespaces/{}/namespace.yaml; do not edit.\n",
+            self.namespace
+        );
+        for o in &self.companions {
+            let path = dir.join(&o.file);
+            std::fs::write(&path, header.clone() + &yaml_stream(&o.docs)?)
+                .with_context(|| format!("writing {}", path.display()))?;
+            paths.push(path);
+        }
+        // Not applied with `kubectl apply -f <out>/<ns>/`: a patch and a
+        // report are not objects of the namespace.
+        let pre = dir.join("prerequisites");
+        std::fs::create_dir_all(&pre).with_context(|| format!("creating {}", pre.display()))?;
+        if let Some((secret, vars)) = &self.provider_keys {
+            let path = pre.join("istio-proxy-env.patch.yaml");
+            let text = format!(
+                "# Gives a workload's istio-proxy container the provider keys from Secret {secret}\n\
+                 # (Istio's injector merges a container named istio-proxy into the sidecar):\n\
+                 #   kubectl patch deployment NAME -n {ns} --patch-file {file}\n\
+                 # optional: true keeps the pod starting without the Secret; auth then\n\
+                 # answers 503 provider_credential_unavailable on the routes that need a key.\n{yaml}",
+                ns = self.namespace,
+                file = path.display(),
+                yaml = serde_yaml::to_string(&companions::istio_proxy_env_patch(secret, vars))?,
+            );
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            paths.push(path);
+        }
+        let path = pre.join("CHECK.txt");
+        std::fs::write(&path, report::text(self, out))
+            .with_context(|| format!("writing {}", path.display()))?;
+        paths.push(path);
+        Ok(paths)
+    }
+
+    /// Every object rendered (plugins and companions).
+    pub fn objects(&self) -> Vec<&Value> {
+        self.plugins
+            .iter()
+            .map(|r| &r.manifest)
+            .chain(self.companions.iter().flat_map(|o| o.docs.iter()))
+            .collect()
+    }
+}
+
+/// Objects as a YAML stream.
+fn yaml_stream(docs: &[Value]) -> Result<String> {
+    let mut out = String::new();
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&serde_yaml::to_string(d)?);
+    }
+    Ok(out)
 }
 
 impl Renderer {
@@ -236,7 +451,18 @@ impl Renderer {
             root: root.into(),
             registry: registry.trim_end_matches('/').to_owned(),
             digests,
+            pull_secret: None,
         }
+    }
+
+    /// Sets `spec.imagePullSecret` (a `docker-registry` Secret in each
+    /// namespace) on every plugin, for a private registry.
+    pub fn pull_secret(mut self, name: &str) -> Result<Self> {
+        if !is_dns_subdomain(name) {
+            bail!("--pull-secret {name}: not a Kubernetes Secret name");
+        }
+        self.pull_secret = Some(name.to_owned());
+        Ok(self)
     }
 
     /// The namespaces that have a directory under `namespaces/`, sorted.
@@ -257,6 +483,10 @@ impl Renderer {
 
     /// Renders and checks every `WasmPlugin` of namespace `ns`.
     pub fn render(&self, ns: &str) -> Result<Vec<Rendered>> {
+        Ok(self.render_namespace(ns)?.plugins)
+    }
+
+    fn namespace_file(&self, ns: &str) -> Result<NamespaceFile> {
         if !is_dns_label(ns) {
             bail!("{ns}: not a Kubernetes namespace name (a DNS-1123 label)");
         }
@@ -264,14 +494,21 @@ impl Renderer {
         if !dir.is_dir() {
             bail!("{ns}: no directory {}", dir.display());
         }
-        let ns_file: NamespaceFile = match read_doc(&dir, "namespace")? {
-            Some(v) => {
-                serde_json::from_value(v).map_err(|e| anyhow!("{ns}/namespace.yaml: {e}"))?
-            }
-            None => NamespaceFile::default(),
-        };
+        match read_doc(&dir, "namespace")? {
+            Some(v) => serde_json::from_value(v).map_err(|e| anyhow!("{ns}/namespace.yaml: {e}")),
+            None => Ok(NamespaceFile::default()),
+        }
+    }
+
+    /// Renders and checks everything namespace `ns` needs: its plugins,
+    /// the resources that make the governed path the only one, and the
+    /// prerequisites.
+    pub fn render_namespace(&self, ns: &str) -> Result<NamespaceRender> {
+        let dir = self.root.join("namespaces").join(ns);
+        let ns_file = self.namespace_file(ns)?;
         let filters = ns_file
             .filters
+            .clone()
             .unwrap_or_else(|| FILTERS.iter().map(|f| (*f).to_owned()).collect());
         for f in &filters {
             if !FILTERS.contains(&f.as_str()) {
@@ -286,17 +523,306 @@ impl Renderer {
                 bail!("{ns}/namespace.yaml: spec.pluginConfig: put a filter's pluginConfig in {ns}/<filter>.yaml");
             }
         }
+        for (f, spec) in &ns_file.specs {
+            if !filters.iter().any(|x| x == f) {
+                bail!("{ns}/namespace.yaml: specs.{f}: not a filter of this namespace");
+            }
+            if !spec.is_object() || spec.get("pluginConfig").is_some() {
+                bail!("{ns}/namespace.yaml: specs.{f}: a map of spec fields (pluginConfig goes in {ns}/{f}.yaml)");
+            }
+        }
         // A filter file with no filter enabled is a mistake worth naming.
         for f in FILTERS {
             if !filters.iter().any(|x| x == f) && read_doc(&dir, f)?.is_some() {
                 bail!("{ns}/{f}: has an override but is not in namespace.yaml filters");
             }
         }
-        let mut out = Vec::new();
+        let mut plugins = Vec::new();
         for filter in FILTERS.iter().filter(|f| filters.iter().any(|x| x == *f)) {
-            out.push(self.render_one(ns, filter, &dir, ns_file.spec.as_ref())?);
+            let mut spec = ns_file.spec.clone().unwrap_or_else(|| json!({}));
+            if let Some(own) = ns_file.specs.get(*filter) {
+                merge_patch(&mut spec, own);
+            }
+            plugins.push(self.render_one(ns, filter, &dir, Some(&spec))?);
         }
-        check_together(&out)?;
+        check_together(&plugins)?;
+        self.companions(ns, &ns_file, plugins)
+            .map_err(|e| anyhow!("{ns}/namespace.yaml: {e:#}"))
+    }
+
+    /// The companions of a rendered namespace, and the checks that tie
+    /// them to its plugins.
+    fn companions(
+        &self,
+        ns: &str,
+        ns_file: &NamespaceFile,
+        plugins: Vec<Rendered>,
+    ) -> Result<NamespaceRender> {
+        let modes: BTreeSet<String> = plugins
+            .iter()
+            .flat_map(|r| match_modes(&r.manifest))
+            .collect();
+        let outbound = modes.iter().any(|m| m != "SERVER");
+        let inbound_only = !modes.is_empty() && !outbound;
+        let labels = plugins
+            .first()
+            .and_then(|r| r.manifest.pointer("/spec/selector/matchLabels"))
+            .cloned();
+        for r in &plugins {
+            if r.manifest.pointer("/spec/selector/matchLabels").cloned() != labels {
+                bail!(
+                    "{}: every plugin of a namespace selects the same workloads",
+                    r.label()
+                );
+            }
+        }
+        let auth = plugins.iter().find(|r| r.filter == "auth");
+        let auth_config = auth
+            .and_then(|r| r.manifest.pointer("/spec/pluginConfig"))
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let mut warnings = Vec::new();
+        let mut out = NamespaceRender {
+            namespace: ns.to_owned(),
+            plugins: Vec::new(),
+            companions: Vec::new(),
+            role: Role::Egress(Enforce::None),
+            providers: Vec::new(),
+            egress_port: companions::EGRESS_PORT,
+            provider_keys: None,
+            pull_secret: self.pull_secret.clone(),
+            warnings: Vec::new(),
+        };
+        let sections = [
+            ns_file.egress.is_some(),
+            ns_file.gateway.is_some(),
+            ns_file.inbound.is_some(),
+        ];
+        if sections.iter().filter(|s| **s).count() > 1 {
+            bail!("at most one of egress, gateway, inbound: a namespace has one role");
+        }
+        if let Some(g) = &ns_file.gateway {
+            let providers =
+                companions::resolve_providers(&g.providers).map_err(|e| anyhow!("gateway.{e}"))?;
+            for c in &g.clients {
+                let client = self
+                    .namespace_file(c)
+                    .map_err(|e| anyhow!("gateway.clients: {e}"))?;
+                let routed = client.egress.as_ref().is_some_and(|e| {
+                    e.enforce == Enforce::Gateway && e.gateway.as_deref() == Some(ns)
+                });
+                if !routed {
+                    bail!("gateway.clients: {c} does not say egress: {{enforce: gateway, gateway: {ns}}}");
+                }
+            }
+            if !is_dns_subdomain(&g.credential) || !is_dns_label(&g.service) {
+                bail!("gateway: service is a DNS label, credential a Secret name");
+            }
+            if plugins.is_empty() {
+                bail!("gateway: the gateway runs the plugins: filters must not be empty");
+            }
+            if modes.contains("SERVER") {
+                bail!("gateway: a gateway's listeners match mode CLIENT (Istio's workloadModeForListenerClass), never SERVER");
+            }
+            out.companions.push(companions::gateway(ns, g, &providers));
+            out.role = Role::Gateway {
+                service: g.service.clone(),
+                credential: g.credential.clone(),
+                clients: g.clients.clone(),
+            };
+            out.providers = providers;
+        } else if let Some(e) = &ns_file.egress {
+            let providers =
+                companions::resolve_providers(&e.providers).map_err(|e| anyhow!("egress.{e}"))?;
+            match e.enforce {
+                Enforce::Gateway => {
+                    let gw = e
+                        .gateway
+                        .clone()
+                        .ok_or_else(|| anyhow!("egress.gateway: the namespace of the egress gateway (enforce: gateway)"))?;
+                    if !plugins.is_empty() {
+                        bail!("egress.enforce: gateway: the plugins run on the gateway ({gw}); set filters: []");
+                    }
+                    let g = self
+                        .namespace_file(&gw)
+                        .map_err(|e| anyhow!("egress.gateway: {e}"))?
+                        .gateway
+                        .ok_or_else(|| {
+                            anyhow!("egress.gateway: {gw}/namespace.yaml has no gateway:")
+                        })?;
+                    if !g.clients.iter().any(|c| c == ns) {
+                        bail!("egress.gateway: {gw} does not list {ns} in gateway.clients");
+                    }
+                    let served = companions::resolve_providers(&g.providers)?;
+                    for p in &providers {
+                        if !served.contains(p) {
+                            bail!(
+                                "egress.providers: {} is not served by the gateway in {gw}",
+                                p.host
+                            );
+                        }
+                    }
+                    let workload_labels = ns_file
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.pointer("/selector/matchLabels"));
+                    out.companions
+                        .push(companions::gateway_client(ns, e, &gw, workload_labels));
+                    out.role = Role::GatewayClient(gw);
+                }
+                Enforce::Sidecar | Enforce::None => {
+                    if plugins.is_empty() {
+                        bail!("egress: no filter runs in this namespace: list filters, or enforce: gateway");
+                    }
+                    if modes.contains("SERVER") {
+                        bail!("egress: the plugins match SERVER traffic; egress needs mode CLIENT");
+                    }
+                    // The plugins must run on the governed port, and on
+                    // it only: without ports they would meet every
+                    // outbound request of the workloads.
+                    for r in &plugins {
+                        let ports = match_ports(&r.manifest);
+                        if !ports.contains(&u64::from(e.port)) {
+                            bail!(
+                                "{}: spec.match ports {ports:?} do not include the egress port {}: requests to the providers would not pass the plugins",
+                                r.label(),
+                                e.port
+                            );
+                        }
+                    }
+                    if labels.is_some() && e.enforce == Enforce::Sidecar {
+                        warnings.push("the plugins select labelled pods only: pods without the labels are neither governed nor held to REGISTRY_ONLY (remove spec.selector to govern the whole namespace)".into());
+                    }
+                    if e.enforce == Enforce::None {
+                        warnings.push("egress.enforce: none: a workload calling https://<provider> directly (port 443) is not governed".into());
+                    }
+                    out.companions.push(companions::sidecar_egress(
+                        ns,
+                        &providers,
+                        e,
+                        labels.as_ref(),
+                    ));
+                    out.role = Role::Egress(e.enforce);
+                    out.egress_port = e.port;
+                }
+            }
+            out.providers = providers;
+        } else if inbound_only {
+            let ports: Vec<u64> = plugins
+                .first()
+                .map(|r| match_ports(&r.manifest))
+                .unwrap_or_default();
+            let uses_mesh = auth_config
+                .get("methods")
+                .and_then(Value::as_array)
+                .is_some_and(|m| m.iter().any(|v| v == "mesh"));
+            let spec = match &ns_file.inbound {
+                Some(s) => s.clone(),
+                None if uses_mesh => bail!("inbound: auth identifies callers by mesh identity, which needs mTLS: add inbound: {{mtls: STRICT}} (or mtls: mesh for a mesh-wide STRICT PeerAuthentication)"),
+                None => {
+                    warnings.push("no inbound: section: no PeerAuthentication or AuthorizationPolicy is rendered".into());
+                    InboundSpec {
+                        mtls: companions::Mtls::Mesh,
+                        authorize: false,
+                    }
+                }
+            };
+            let principals = companions::principals(&auth_config);
+            if spec.authorize && principals.is_empty() {
+                bail!("inbound.authorize: auth maps no mesh principal: nothing to allow");
+            }
+            for r in plugins.iter().filter(|r| r.filter != "auth") {
+                if r.manifest.pointer("/spec/phase") != Some(&json!("STATS")) {
+                    warnings.push(format!(
+                        "{}: phase {} runs before Istio's authorization: requests an AuthorizationPolicy denies are still charged and inspected (set specs.{}.phase: STATS)",
+                        r.label(),
+                        r.manifest.pointer("/spec/phase").and_then(Value::as_str).unwrap_or("UNSPECIFIED_PHASE"),
+                        r.filter
+                    ));
+                }
+            }
+            let objects = companions::inbound(ns, &spec, labels.as_ref(), &ports, &principals);
+            if !objects.docs.is_empty() {
+                out.companions.push(objects);
+            }
+            out.role = Role::Inbound {
+                strict: spec.mtls == companions::Mtls::Strict,
+                authorize: spec.authorize,
+                ports,
+            };
+        } else if ns_file.inbound.is_some() {
+            bail!("inbound: the plugins must match mode SERVER only");
+        } else if !plugins.is_empty() {
+            bail!("egress: the plugins run on outbound traffic but namespace.yaml has no egress: section (providers, enforce); egress.enforce: none says on purpose that direct HTTPS to the providers is not governed");
+        }
+        // Provider keys: what auth injects, where from.
+        if auth.is_some() {
+            let injected: Vec<&Value> = auth_config
+                .get("providers")
+                .and_then(Value::as_array)
+                .map(|v| v.iter().collect())
+                .unwrap_or_default();
+            // The variables a provider rule reads (check_env made sure
+            // vmConfig.env exports them).
+            let mut vars: Vec<String> = injected
+                .iter()
+                .filter_map(|p| p.get("env").and_then(Value::as_str))
+                .map(str::to_owned)
+                .collect();
+            vars.dedup();
+            if !vars.is_empty() && !injected.is_empty() {
+                let secret = ns_file.secrets.clone().unwrap_or_default().provider_keys;
+                if !is_dns_subdomain(&secret) {
+                    bail!("secrets.provider_keys: {secret}: not a Secret name");
+                }
+                out.provider_keys = Some((secret, vars));
+            }
+            for (i, p) in injected.iter().enumerate() {
+                for h in p
+                    .get("hosts")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let h = h.as_str().unwrap_or_default();
+                    if !out.providers.is_empty() && !out.providers.iter().any(|x| x.host == h) {
+                        warnings.push(format!("auth providers[{i}]: host {h} is not an egress provider: the rule never applies"));
+                    }
+                }
+            }
+            if matches!(out.role, Role::Egress(_) | Role::Gateway { .. }) {
+                for p in &out.providers {
+                    let covered = injected.iter().any(|rule| {
+                        rule.get("hosts")
+                            .and_then(Value::as_array)
+                            .is_none_or(|h| h.is_empty() || h.iter().any(|x| x == p.host.as_str()))
+                    });
+                    if !covered {
+                        warnings.push(format!("no auth provider rule injects a key for {}: with strip_credentials its requests reach it with no credential", p.host));
+                    }
+                }
+            }
+        }
+        if let Some(secret) = &self.pull_secret {
+            for r in &plugins {
+                if r.manifest.pointer("/spec/imagePullSecret").is_some() {
+                    bail!(
+                        "{}: spec.imagePullSecret is set and --pull-secret {secret} was given",
+                        r.label()
+                    );
+                }
+            }
+        }
+        let mut plugins = plugins;
+        if let Some(secret) = &self.pull_secret {
+            for r in &mut plugins {
+                if let Some(spec) = r.manifest.get_mut("spec").and_then(Value::as_object_mut) {
+                    spec.insert("imagePullSecret".into(), json!(secret));
+                }
+            }
+        }
+        out.plugins = plugins;
+        out.warnings = warnings;
         Ok(out)
     }
 
@@ -450,8 +976,8 @@ fn check_together(rendered: &[Rendered]) -> Result<()> {
 }
 
 /// `auth` reads provider keys from the VM environment: each variable a
-/// provider rule names must be exported by `vmConfig.env`, or the filter
-/// refuses its configuration in the sidecar.
+/// provider rule names must be exported by `vmConfig.env`, or every route
+/// needing it would answer 503 `provider_credential_unavailable` forever.
 fn check_env(r: &Rendered) -> Result<()> {
     let names = r.vm_env_names();
     let providers = r
@@ -470,13 +996,15 @@ fn check_env(r: &Rendered) -> Result<()> {
 
 /// The rules of Istio's `WasmPlugin` CRD that are CEL
 /// (`x-kubernetes-validations`) rather than JSON Schema, and so are not
-/// checked by a JSON Schema validator, plus what `kubectl apply` needs:
+/// checked by a JSON Schema validator, plus what `kubectl apply` needs and
+/// one rule of the renderer's own (target kinds):
 ///
 /// - `spec.url`: scheme one of oci, file, http, https (a URL without a
 ///   scheme is read as http);
 /// - at most one of `spec.selector`, `spec.targetRef`, `spec.targetRefs`;
-/// - `targetRef(s)`: kind `Service` (group `""` or `core`) or
-///   `gateway.networking.k8s.io` `Gateway`; no cross-namespace `namespace`;
+/// - `targetRef(s)`: no cross-namespace `namespace` (a CEL rule); and, the
+///   renderer's own rule rather than the CRD's, kind `Service` (group `""`
+///   or `core`) or `gateway.networking.k8s.io` `Gateway` only;
 /// - `selector.matchLabels`: no `*` in keys or values, no empty key;
 /// - `vmConfig.env[]`: `value` only when `valueFrom` is not `HOST`;
 /// - `metadata.name` and `metadata.namespace` set, no unknown spec field
@@ -574,7 +1102,7 @@ pub fn check_cel_rules(manifest: &Value) -> Result<()> {
             ("" | "core", "Service") | ("gateway.networking.k8s.io", "Gateway")
         );
         if !ok {
-            bail!("spec.targetRefs: Support kinds are core/Service and gateway.networking.k8s.io/Gateway");
+            bail!("spec.targetRefs: kind {group}/{kind}: the renderer only targets a core Service or a gateway.networking.k8s.io Gateway (the CRD accepts more kinds; a target Istio does not attach to would leave the plugin unapplied)");
         }
         if r.get("namespace")
             .and_then(Value::as_str)
@@ -609,6 +1137,45 @@ pub fn check_cel_rules(manifest: &Value) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The `match[].mode`s of a plugin (`UNDEFINED` when unset: both sides).
+fn match_modes(manifest: &Value) -> Vec<String> {
+    let matches = manifest.pointer("/spec/match").and_then(Value::as_array);
+    match matches {
+        Some(m) if !m.is_empty() => m
+            .iter()
+            .map(|x| {
+                x.get("mode")
+                    .and_then(Value::as_str)
+                    .unwrap_or("UNDEFINED")
+                    .to_owned()
+            })
+            .collect(),
+        _ => vec!["UNDEFINED".into()],
+    }
+}
+
+/// The ports a plugin matches (empty: every port).
+fn match_ports(manifest: &Value) -> Vec<u64> {
+    manifest
+        .pointer("/spec/match")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|m| {
+            m.get("ports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(|p| p.get("number").and_then(Value::as_u64))
+        .collect()
+}
+
+/// A DNS-1123 subdomain (Secret names).
+fn is_dns_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns_label)
 }
 
 fn is_dns_label(s: &str) -> bool {
