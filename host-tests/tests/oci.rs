@@ -281,6 +281,38 @@ fn package_push_pull_and_load_in_envoy() {
     }
     assert_eq!(urls.len(), 6, "{pushed}");
 
+    // Before applying: the rendered digests are what istio-agent will
+    // fetch, and a wrong one is caught here rather than as a deny-all
+    // filter in the mesh.
+    let digests_file = a.0.join("digests.json");
+    let verified = tollgate_oci(&[
+        "verify",
+        &registry.host,
+        "--plain-http",
+        "--digests",
+        digests_file.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        verified.lines().filter(|l| l.contains(" ok ")).count(),
+        3,
+        "{verified}"
+    );
+    let wrong = a.0.join("wrong-digests.json");
+    let mut bad = file.clone();
+    bad["inspect"] = serde_json::Value::String(format!("sha256:{}", "0".repeat(64)));
+    std::fs::write(&wrong, bad.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tollgate-oci"))
+        .args(["verify", &registry.host, "--plain-http", "--digests"])
+        .arg(&wrong)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("inspect: oci://") && err.contains("could not fetch"),
+        "{err}"
+    );
+
     // Pull back by digest and by tag; read as Istio does.
     let client = Registry::new(&registry.host, true);
     let pulled = TempDir::new("pulled");

@@ -3,6 +3,7 @@
 //! ```text
 //! tollgate-oci package [--out DIR] [--wasm-dir DIR] [FILTER...]
 //! tollgate-oci push REGISTRY [--plain-http] [--out DIR] [FILTER...]
+//! tollgate-oci verify REGISTRY --digests FILE [--plain-http] [FILTER...]
 //! ```
 //!
 //! `package` reads `<wasm-dir>/<filter>.wasm` (default `target/tollgate-wasm`)
@@ -10,8 +11,13 @@
 //! image layouts, printing each manifest digest, and `<out>/digests.json`
 //! (the compat images' digests, for `scripts/render-mesh --digests`). `push` sends those layouts
 //! to `REGISTRY/tollgate/<filter>` tagged `compat` and `wasm`, and prints the
-//! `oci://…@sha256:<manifest digest>` URL a WasmPlugin pins. Filters default
-//! to auth, throttle and inspect. `scripts/package` and `scripts/push` run it.
+//! `oci://…@sha256:<manifest digest>` URL a WasmPlugin pins. `verify`
+//! fetches each filter's image by the digest in FILE from the registry
+//! and reads the module out as istio-agent does: run it before applying
+//! manifests rendered with those digests, since a module istio-agent cannot
+//! fetch becomes a deny-all filter under FAIL_CLOSE (istio/istio#53363).
+//! Filters default to auth, throttle and inspect. `scripts/package`,
+//! `scripts/push` and `scripts/verify-images` run it.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -20,7 +26,7 @@ use std::path::PathBuf;
 use tollgate_host::oci::{self, Registry, Variant};
 
 const FILTERS: [&str; 3] = ["auth", "throttle", "inspect"];
-const USAGE: &str = "usage: tollgate-oci package [--out DIR] [--wasm-dir DIR] [FILTER...]\n       tollgate-oci push REGISTRY [--plain-http] [--out DIR] [FILTER...]";
+const USAGE: &str = "usage: tollgate-oci package [--out DIR] [--wasm-dir DIR] [FILTER...]\n       tollgate-oci push REGISTRY [--plain-http] [--out DIR] [FILTER...]\n       tollgate-oci verify REGISTRY --digests FILE [--plain-http] [FILTER...]";
 
 fn main() {
     if let Err(e) = run() {
@@ -35,6 +41,7 @@ struct Args {
     plain_http: bool,
     out: PathBuf,
     wasm_dir: PathBuf,
+    digests: Option<PathBuf>,
     filters: Vec<String>,
 }
 
@@ -52,6 +59,7 @@ fn parse_args() -> Result<Args> {
             .unwrap_or_else(|| PathBuf::from("target"))
             .join("oci"),
         wasm_dir: tollgate_host::wasm_dir(),
+        digests: None,
         filters: Vec::new(),
     };
     while let Some(a) = it.next() {
@@ -61,9 +69,14 @@ fn parse_args() -> Result<Args> {
             "--wasm-dir" => {
                 args.wasm_dir = it.next().context("--wasm-dir needs a directory")?.into()
             }
+            "--digests" => args.digests = Some(it.next().context("--digests needs a file")?.into()),
             "-h" | "--help" => bail!("{USAGE}"),
             s if s.starts_with('-') => bail!("unknown option {s}\n{USAGE}"),
-            _ if args.command == "push" && args.registry.is_none() => args.registry = Some(a),
+            _ if (args.command == "push" || args.command == "verify")
+                && args.registry.is_none() =>
+            {
+                args.registry = Some(a)
+            }
             _ => args.filters.push(a),
         }
     }
@@ -78,6 +91,7 @@ fn run() -> Result<()> {
     match args.command.as_str() {
         "package" => package(&args),
         "push" => push(&args),
+        "verify" => verify(&args),
         other => bail!("unknown command {other}\n{USAGE}"),
     }
 }
@@ -116,6 +130,42 @@ fn package(args: &Args) -> Result<()> {
         "digests for scripts/render-mesh --digests: {}",
         path.display()
     );
+    Ok(())
+}
+
+/// Fetches every filter's image by its digest and reads the module out as
+/// istio-agent would; fails naming the first filter that would not load.
+fn verify(args: &Args) -> Result<()> {
+    let host = args.registry.as_deref().context(USAGE)?;
+    let path = args
+        .digests
+        .as_ref()
+        .context("verify needs --digests FILE (the digests the manifests were rendered with)")?;
+    let digests = tollgate_host::mesh::read_digests(path)?;
+    let registry = Registry::new(host, args.plain_http);
+    for filter in &args.filters {
+        let hex = digests
+            .get(filter)
+            .with_context(|| format!("{}: no digest for {filter}", path.display()))?;
+        let digest = format!("sha256:{hex}");
+        let repo = format!("tollgate/{filter}");
+        let url = format!("oci://{host}/{repo}@{digest}");
+        let (manifest, _) = registry
+            .manifest(&repo, &digest)
+            .with_context(|| format!("{filter}: {url}: istio-agent could not fetch it"))?;
+        oci::check_digest(&digest, &manifest).with_context(|| format!("{filter}: {url}"))?;
+        let (how, module) = oci::extract_like_istio(&manifest, |d| registry.blob(&repo, d))
+            .with_context(|| {
+                format!("{filter}: {url}: istio-agent could not read a module out of it")
+            })?;
+        if !module.starts_with(b"\0asm") {
+            bail!("{filter}: {url}: plugin.wasm is not a wasm module");
+        }
+        println!(
+            "{filter:<9} ok  {url}  ({how:?}, module {} bytes)",
+            module.len()
+        );
+    }
     Ok(())
 }
 
