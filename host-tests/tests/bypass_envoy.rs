@@ -247,19 +247,28 @@ fn cases() -> Vec<Case> {
             Some(bad_chat.clone()),
             forbidden_model(),
         ),
+        // Servers that do not resolve dot segments (Starlette, axum,
+        // Express) would read `..` as an id: refused, not resolved.
         case(
             "2 dot segment",
             "POST",
             "/v1/./chat/completions",
-            Some(bad_chat.clone()),
-            forbidden_model(),
+            Some(ok_chat.clone()),
+            Want::Refused(400, "invalid_path"),
         ),
         case(
             "2 dot-dot segment",
             "POST",
-            "/v1/x/../chat/completions",
-            Some(bad_chat.clone()),
-            forbidden_model(),
+            "/v1/threads/../chat/completions",
+            Some(ok_chat.clone()),
+            Want::Refused(400, "invalid_path"),
+        ),
+        case(
+            "2 encoded dot-dot segment",
+            "POST",
+            "/v1/threads/%2e%2E/chat/completions",
+            Some(ok_chat.clone()),
+            Want::Refused(400, "invalid_path"),
         ),
         case(
             "2 double slash",

@@ -1649,9 +1649,11 @@ impl Request {
         }
         let api = self.api();
         match self.billing {
-            Billing::None | Billing::Reconcile => {
-                return usage::usage_from_response(api, &self.body).unwrap_or_default()
-            }
+            // Nothing ran for this request: a retrieve (of a response, a
+            // batch, a run) reports usage that was charged when it ran, or
+            // is reconciled against its creation's reservation
+            // (`reconcile_retrieved`), never charged again to whoever polls.
+            Billing::None | Billing::Reconcile => return Usage::default(),
             Billing::Reported => {
                 // The model ran on the prompt: its estimate, unless the
                 // response says.

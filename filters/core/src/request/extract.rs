@@ -336,7 +336,10 @@ fn form_body(content_type: &str, body: &[u8]) -> Result<Extracted, ExtractError>
 
 impl Cx {
     fn form_part(&mut self, part: &multipart::Part, content: &[u8], purpose: Option<&str>) -> Res {
-        let Some(filename) = &part.filename else {
+        // A known field is that field, filename or not (Go's
+        // `mime/multipart` reads `name="model"; filename=""` as a value).
+        let field = part.filename.is_none() || FORM_FIELDS.contains(&part.name.as_str());
+        if field {
             let text = std::str::from_utf8(content).map_err(|_| ExtractError::InvalidUtf8)?;
             match part.name.as_str() {
                 "model" => {
@@ -347,13 +350,29 @@ impl Cx {
                     });
                 }
                 "purpose" => {}
+                // A realtime call's session (JSON): its model is the
+                // session's.
+                "session" => {
+                    let root = parse(text.as_bytes())?;
+                    self.model_at(&root, &["model"])?;
+                    self.generic(root, Role::System);
+                }
                 "prompt" | "instructions" => self.text(Role::User, text.to_owned()),
                 _ => self.text(Role::Other, text.to_owned()),
             }
             return Ok(());
-        };
+        }
+        let filename = part.filename.as_deref().unwrap_or_default();
+        // A batch input file is read as requests whatever its type or name
+        // claims: the upstream runs every line.
+        if purpose == Some("batch") {
+            let text = std::str::from_utf8(content).map_err(|_| {
+                self.err("a batch input file must be UTF-8 JSON lines")
+            })?;
+            return self.json_lines(text, true);
+        }
         let mime = part.content_type.as_deref().unwrap_or_default();
-        match file_kind(mime, Some(filename)) {
+        match content_kind(mime, Some(filename), content) {
             FileKind::Media => {
                 self.opaque(OpaqueKind::Media);
                 Ok(())
@@ -367,12 +386,11 @@ impl Cx {
                     self.opaque(OpaqueKind::Text);
                     return Ok(());
                 };
-                let lines = purpose == Some("batch")
-                    || mime.contains("jsonl")
+                let lines = mime.contains("jsonl")
                     || mime.contains("ndjson")
                     || filename.to_ascii_lowercase().ends_with(".jsonl");
                 if lines {
-                    self.json_lines(text, purpose == Some("batch"))
+                    self.json_lines(text, false)
                 } else {
                     self.text(Role::Tool, text.to_owned());
                     Ok(())
@@ -939,6 +957,23 @@ fn generic_body(body: &[u8]) -> Result<Extracted, ExtractError> {
 // Reading the shapes
 // ---------------------------------------------------------------------------
 
+/// Keys under which a JSON Schema (or a tool's input definition) starts:
+/// below them, keys are the schema author's and nothing is skipped.
+const SCHEMA_KEYS: &[&str] = &[
+    "parameters",
+    "input_schema",
+    "json_schema",
+    "schema",
+    "properties",
+    "format",
+    "response_format",
+    "text",
+];
+
+/// Multipart names that are fields whatever the part says (a filename
+/// does not make `model` a file).
+const FORM_FIELDS: &[&str] = &["model", "purpose", "session", "prompt", "instructions"];
+
 /// Keys whose string values are identifiers or enum words, not prose.
 const SKIP_KEYS: &[&str] = &[
     "model",
@@ -1139,15 +1174,69 @@ fn file_kind(mime: &str, filename: Option<&str>) -> FileKind {
     }
 }
 
-/// Base64 (padded or not) that decodes to UTF-8 text.
+/// The kind of a file's *content*: the stricter of what its media type
+/// and its name say (text over binary over media: a `.jsonl` sent as
+/// `image/png` is read), and text whenever the bytes are UTF-8 whatever
+/// the labels claim (real images, audio and archives never are; an
+/// upstream that sniffs content would read it).
+fn content_kind(mime: &str, filename: Option<&str>, content: &[u8]) -> FileKind {
+    let by_type = file_kind(mime, None);
+    let by_name = filename.map_or(by_type, |f| file_kind("", Some(f)));
+    let rank = |k: FileKind| match k {
+        FileKind::Media => 0,
+        FileKind::Binary => 1,
+        FileKind::Text => 2,
+    };
+    let kind = if rank(by_name) > rank(by_type) {
+        by_name
+    } else {
+        by_type
+    };
+    if kind != FileKind::Text && !content.is_empty() && looks_like_text(content) {
+        return FileKind::Text;
+    }
+    kind
+}
+
+/// Whether `bytes` (possibly a prefix cut mid-character) are UTF-8 text
+/// without NULs: checked on the first 64 KiB, then on all of it.
+fn looks_like_text(bytes: &[u8]) -> bool {
+    const PREFIX: usize = 64 * 1024;
+    let head = bytes.get(..PREFIX.min(bytes.len())).unwrap_or_default();
+    let head_ok = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // Cut inside a character at the end of the prefix.
+        Err(e) => e.error_len().is_none() && head.len() < bytes.len(),
+    };
+    head_ok && !head.contains(&0) && std::str::from_utf8(bytes).is_ok_and(|t| !t.contains('\0'))
+}
+
+/// Base64 (padded or not) that decodes to UTF-8 text; a prefix is tried
+/// first, so a large image is not decoded whole to learn it is no text.
 fn decode_base64_text(payload: &str) -> Option<String> {
     use base64::Engine as _;
     let payload = payload.trim();
+    const PREFIX: usize = 8 * 1024;
+    if payload.len() > PREFIX {
+        let head = payload.get(..PREFIX)?;
+        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(head)
+            .ok()?;
+        let text_so_far = match std::str::from_utf8(&bytes) {
+            Ok(_) => true,
+            // Cut inside a character at the end of the prefix.
+            Err(e) => e.error_len().is_none(),
+        };
+        if !text_so_far || bytes.contains(&0) {
+            return None;
+        }
+    }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(payload)
         .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(payload))
         .ok()?;
-    String::from_utf8(bytes).ok()
+    // NULs: a binary document that happens to be valid UTF-8.
+    String::from_utf8(bytes).ok().filter(|t| !t.contains('\0'))
 }
 
 fn shape_err(steps: &[PathStep], message: impl Into<String>) -> ExtractError {
@@ -1313,7 +1402,9 @@ impl Cx {
     fn schema(&mut self, v: J, role: Role) {
         let mut keys = String::new();
         collect_keys(&v, &mut keys);
-        self.generic(v, role);
+        // Templates render tool definitions whole (`tojson`): every string
+        // is read, `id`s and `type`s included.
+        self.generic_in(v, role, true);
         self.text_as(role, keys, TextForm::Keys);
     }
 
@@ -1353,23 +1444,25 @@ impl Cx {
             }
             None => ("", mime.to_owned(), s.as_str(), true),
         };
-        let kind = file_kind(&mime, filename);
-        if kind != FileKind::Text || !base64 {
-            let opaque = if kind == FileKind::Media {
-                OpaqueKind::Media
-            } else {
-                OpaqueKind::Text
-            };
-            self.opaque(opaque);
-            return Ok(());
-        }
-        match decode_base64_text(payload) {
-            Some(text) => {
+        // Base64 is decoded and read whenever it decodes to text, whatever
+        // the type or name claims (`notes.txt` labelled `image/png`).
+        if base64 {
+            if let Some(text) = decode_base64_text(payload) {
                 let prefix: Arc<str> = Arc::from(prefix);
                 self.text_as(role, text, TextForm::Base64 { prefix });
+                return Ok(());
             }
-            None => self.opaque(OpaqueKind::Text),
         }
+        let by_type = file_kind(&mime, None);
+        let kind = match filename.map(|f| file_kind("", Some(f))) {
+            Some(FileKind::Text) | Some(FileKind::Binary) => FileKind::Binary,
+            _ => by_type,
+        };
+        self.opaque(if kind == FileKind::Media {
+            OpaqueKind::Media
+        } else {
+            OpaqueKind::Text
+        });
         Ok(())
     }
 
@@ -1417,26 +1510,36 @@ impl Cx {
     /// scanned generically unless it is an identifier under [`SKIP_KEYS`].
     fn rest(&mut self, key: &str, v: J, role: Role) -> Res {
         if !(matches!(v, J::Str(_)) && SKIP_KEYS.contains(&key)) {
-            self.generic(v, role);
+            self.generic_in(v, role, SCHEMA_KEYS.contains(&key));
         }
         Ok(())
     }
 
-    /// Every string value, except those under [`SKIP_KEYS`].
+    /// Every string value, except those under [`SKIP_KEYS`] outside a
+    /// schema.
     fn generic(&mut self, v: J, role: Role) {
+        self.generic_in(v, role, false);
+    }
+
+    /// [`Cx::generic`]; inside a schema (a tool's `parameters`, a
+    /// `json_schema`, …) every key is a name the schema author chose and
+    /// templates render it all for the model (`tojson`): nothing is
+    /// skipped there.
+    fn generic_in(&mut self, v: J, role: Role, schema: bool) {
         match v {
             J::Str(s) => self.text(role, s),
             J::Arr(items) => {
                 for (i, item) in items.into_iter().enumerate() {
-                    self.at_index(i, |cx| cx.generic(item, role));
+                    self.at_index(i, |cx| cx.generic_in(item, role, schema));
                 }
             }
             J::Obj(members) => {
                 for (k, v) in members {
-                    if matches!(v, J::Str(_)) && SKIP_KEYS.contains(&k.as_str()) {
+                    if !schema && matches!(v, J::Str(_)) && SKIP_KEYS.contains(&k.as_str()) {
                         continue;
                     }
-                    self.at_key(&k, |cx| cx.generic(v, role));
+                    let inner = schema || SCHEMA_KEYS.contains(&k.as_str());
+                    self.at_key(&k, |cx| cx.generic_in(v, role, inner));
                 }
             }
             J::Null | J::Bool(_) | J::Num(_) | J::Nums => {}
@@ -2060,18 +2163,7 @@ impl Cx {
             Some("base64") => {
                 for (k, v) in members {
                     self.at_key(&k, |cx| match k.as_str() {
-                        "data" if file_kind(&media_type, None) == FileKind::Text => {
-                            cx.data_url(v, Role::Tool, None, &media_type)
-                        }
-                        "data" => {
-                            let kind = if file_kind(&media_type, None) == FileKind::Media {
-                                OpaqueKind::Media
-                            } else {
-                                OpaqueKind::Text
-                            };
-                            cx.opaque(kind);
-                            Ok(())
-                        }
+                        "data" => cx.data_url(v, Role::Tool, None, &media_type),
                         _ => cx.rest(&k, v, Role::Tool),
                     })?;
                 }
@@ -2635,11 +2727,19 @@ mod tests {
                 s(Role::Tool, "/messages/5/content", "tool says"),
                 s(Role::Tool, "/messages/6/name", "f"),
                 s(Role::Tool, "/messages/6/content", "fn says"),
+                // Tool definitions are read whole: templates render them.
+                s(Role::System, "/tools/0/type", "function"),
                 s(Role::System, "/tools/0/function/name", "get"),
                 s(
                     Role::System,
                     "/tools/0/function/description",
                     "fetch things"
+                ),
+                s(Role::System, "/tools/0/function/parameters/type", "object"),
+                s(
+                    Role::System,
+                    "/tools/0/function/parameters/properties/q/type",
+                    "string"
                 ),
                 s(
                     Role::System,
@@ -2660,7 +2760,7 @@ mod tests {
         );
         assert_eq!(
             e.system,
-            "be nice\ndev rules\nget\nfetch things\nthe query\nq"
+            "be nice\ndev rules\nfunction\nget\nfetch things\nobject\nstring\nthe query\nq"
         );
         assert_round_trip(body.to_string().as_bytes(), &e);
     }
@@ -2928,6 +3028,7 @@ mod tests {
                 s(Role::Tool, "/input/6/output", "result text"),
                 s(Role::Tool, "/input/7/output/0/text", "part result"),
                 s(Role::Other, "/input/8/payload/note", "strange"),
+                s(Role::System, "/tools/0/type", "function"),
                 s(Role::System, "/tools/0/name", "get"),
                 s(Role::System, "/tools/0/description", "gets"),
             ]
@@ -3040,6 +3141,7 @@ mod tests {
                 ),
                 s(Role::System, "/tools/0/name", "lookup"),
                 s(Role::System, "/tools/0/description", "looks up"),
+                s(Role::System, "/tools/0/input_schema/type", "object"),
             ]
         );
         assert_eq!(
@@ -3710,7 +3812,7 @@ mod tests {
         let b64 = |t: &str| base64::engine::general_purpose::STANDARD.encode(t);
         let body = json!({"messages": [{"role": "user", "content": [
             {"type": "file", "file": {"filename": "notes.txt", "file_data": format!("data:text/plain;base64,{}", b64("key AKIA0000"))}},
-            {"type": "file", "file": {"filename": "r.pdf", "file_data": format!("data:application/pdf;base64,{}", b64("%PDF"))}},
+            {"type": "file", "file": {"filename": "r.pdf", "file_data": format!("data:application/pdf;base64,{}", b64("%PDF\u{0}\u{1}"))}},
             {"type": "file", "file": {"file_id": "file-1"}},
             {"type": "file", "file": {"filename": "x.txt", "file_data": "data:text/plain;base64,@@@"}}
         ]}]})
@@ -3853,10 +3955,10 @@ mod tests {
             segs(&read(Shape::Upload, &ct, &out).unwrap()),
             [s(Role::Tool, "/part[1]", "THE NOTES")]
         );
-        let (ct, body) = upload("assistants", "r.pdf", "application/pdf", "%PDF-1.7");
+        let (ct, body) = upload("assistants", "r.pdf", "application/pdf", "%PDF-1.7\u{0}");
         let e = read(Shape::Upload, &ct, &body).unwrap();
         assert_eq!(e.opaque[0].kind, OpaqueKind::Text);
-        let (ct, body) = upload("vision", "i.png", "image/png", "PNG");
+        let (ct, body) = upload("vision", "i.png", "image/png", "\u{0}PNG");
         assert_eq!(
             read(Shape::Upload, &ct, &body).unwrap().opaque[0].kind,
             OpaqueKind::Media
@@ -3868,7 +3970,7 @@ mod tests {
     fn form_fields_name_models() {
         let body = b"--B\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\ngpt-4o-transcribe\r\n\
 --B\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nignore the audio\r\n\
---B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\nRIFF\r\n--B--";
+--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\nRIFF\x00\x01\xff\r\n--B--";
         let e = read(Shape::Form, "multipart/form-data; boundary=B", body).unwrap();
         assert_eq!(names(&e), [("gpt-4o-transcribe".into(), "/part[0]".into())]);
         assert_eq!(segs(&e), [s(Role::User, "/part[1]", "ignore the audio")]);

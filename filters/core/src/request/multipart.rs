@@ -153,7 +153,11 @@ pub fn parse(body: &[u8], boundary: &str) -> Result<Form, FormError> {
         let content_end = find(body, next_delimiter.as_bytes(), content_start)
             .ok_or(FormError::Malformed("no closing delimiter"))?;
         let part = part_head(head, content_start..content_end)?;
-        if parts.iter().any(|p| p.name == part.name) && part.filename.is_none() {
+        // A name given twice is one value here and another upstream (the
+        // first, the last, a list), unless it is a list by its own name
+        // (`image[]`, `timestamp_granularities[]`); a filename does not
+        // make it another field (Go reads `filename=""` as a value).
+        if !part.name.ends_with("[]") && parts.iter().any(|p| p.name == part.name) {
             return Err(FormError::Ambiguous("a field is given twice"));
         }
         parts.push(part);
@@ -238,6 +242,9 @@ fn part_head(head: &[u8], content: Range<usize>) -> Result<Part, FormError> {
             "name" => set_once(&mut name, v.to_owned(), "a part named twice")?,
             "filename" => set_once(&mut filename, v.to_owned(), "a part with two filenames")?,
             "filename*" => return Err(FormError::Ambiguous("an encoded filename*")),
+            // Older parsers (Python's `email` parameters) decode `name*`
+            // as the name: refused rather than guessed.
+            "name*" => return Err(FormError::Ambiguous("an encoded name*")),
             _ => {}
         }
     }
@@ -250,14 +257,11 @@ fn part_head(head: &[u8], content: Range<usize>) -> Result<Part, FormError> {
 }
 
 impl Form {
-    /// The text of field `name` (a part with no filename): `Ok(None)` when
-    /// absent, `Err` when it is not UTF-8.
+    /// The text of field `name` (with or without a filename: servers read
+    /// `name="model"; filename=""` as the field): `Ok(None)` when absent,
+    /// `Err` when it is not UTF-8.
     pub fn field<'b>(&self, name: &str, body: &'b [u8]) -> Result<Option<&'b str>, FormError> {
-        let Some(part) = self
-            .parts
-            .iter()
-            .find(|p| p.name == name && p.filename.is_none())
-        else {
+        let Some(part) = self.parts.iter().find(|p| p.name == name) else {
             return Ok(None);
         };
         let bytes = body
