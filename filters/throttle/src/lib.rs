@@ -873,7 +873,11 @@ impl Request {
             {
                 return self.unreadable("the request names no model");
             }
-            if self.billing == Billing::Deferred && facts.models.is_empty() {
+            if self.billing == Billing::Deferred
+                && facts.models.is_empty()
+                && shape == Shape::Upload
+                && facts.purpose.as_deref() != Some("batch")
+            {
                 // An upload that is not a batch file (a document, an
                 // image): nothing will run on it by itself.
                 self.billing = Billing::None;

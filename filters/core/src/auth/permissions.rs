@@ -226,11 +226,12 @@ impl Permissions {
         let has_body = !matches!(shape, Shape::None | Shape::Opaque) || head.route.is_none();
         let generates = match shape {
             Shape::Api(api) => !extract::output_fields(api).is_empty(),
-            Shape::MessageBatches | Shape::Upload => true,
+            Shape::MessageBatches | Shape::Upload | Shape::Run => true,
             _ => false,
         };
         let batch = shape == Shape::BatchCreate && self.endpoints.is_some();
         batch
+            || unreadable_upload(head)
             || (has_body && (!self.any_model() || (self.max_output_tokens.is_some() && generates)))
     }
 
@@ -444,6 +445,13 @@ pub fn check_body(perms: &Permissions, head: &Head, facts: &Extracted, body: &[u
             });
         }
     }
+    // A batch input file must arrive where it can be read: the Uploads
+    // API sends it in parts no filter can put back together.
+    if unreadable_upload(head) && facts.purpose.as_deref() == Some("batch") {
+        return Decision::Deny(DenyReason::Malformed {
+            what: "batch input files must be uploaded with POST /v1/files, which the gateway reads, not the Uploads API",
+        });
+    }
     if !perms.any_model() {
         for m in &facts.models {
             if !valid_model(&m.name) {
@@ -461,7 +469,9 @@ pub fn check_body(perms: &Permissions, head: &Head, facts: &Extracted, body: &[u
             .models
             .len()
             .saturating_add(head.models().map_or(0, |m| m.len()));
-        if named == 0 && head.route.is_some_and(|r| r.model_required) {
+        // A request that runs a model and names none gets the upstream's
+        // default model, which the allowlist never saw.
+        if named == 0 && head.route.is_some_and(runs_default_model) {
             return Decision::Deny(DenyReason::ModelMissing);
         }
     }
@@ -469,6 +479,27 @@ pub fn check_body(perms: &Permissions, head: &Head, facts: &Extracted, body: &[u
         Some(max) => limit_tokens(perms.on_excess, max, head, facts, body),
         None => Decision::Allow,
     }
+}
+
+/// Whether a route runs a model the upstream picks when the request names
+/// none: it requires one, or it is billed as a generation or by reported
+/// usage (images, speech, moderations, realtime sessions), or it queues
+/// work (message batches). Not uploads (a file runs nothing by itself)
+/// nor Assistants runs (the assistant's model, checked when it was made).
+fn runs_default_model(route: &catalogue::Route) -> bool {
+    use crate::request::catalogue::Billing;
+    route.model_required
+        || matches!(route.billing, Billing::Tokens | Billing::Reported)
+        || route.endpoint == Endpoint::Realtime
+        || (route.billing == Billing::Deferred
+            && !matches!(route.shape, Shape::Upload | Shape::Run))
+}
+
+/// A JSON route of the files class (the Uploads API's creation): its
+/// `purpose` is read, a batch refused.
+fn unreadable_upload(head: &Head) -> bool {
+    head.route
+        .is_some_and(|r| r.endpoint == Endpoint::Files && matches!(r.shape, Shape::Json { .. }))
 }
 
 /// [`check_head`] and [`check_body`] on a whole request (`content_type`
@@ -1128,11 +1159,13 @@ mod tests {
                 "--boundary\r\n...",
                 malformed.clone(),
             ),
+            // The upstream would pick its default model, which the
+            // allowlist never saw.
             (
                 "optional model",
                 "/v1/moderations",
                 r#"{"input":"x"}"#,
-                None,
+                Some(DenyReason::ModelMissing),
             ),
             (
                 "unknown json duplicate",
@@ -1677,7 +1710,12 @@ mod tests {
 
     #[test]
     fn models_wherever_they_are() {
-        let p = perms(r#"{"models":["gpt-4o-mini","claude-*"],"max_output_tokens":100}"#);
+        // Realtime and assistants are opt-in classes: listed here.
+        let p = perms(
+            r#"{"models":["gpt-4o-mini","claude-*"],"max_output_tokens":100,
+                "endpoints":["chat","completions","responses","messages","audio","images",
+                             "batches","files","realtime","assistants"]}"#,
+        );
         let denied = |m: &str| deny(DenyReason::ModelNotAllowed { model: m.into() });
         let req = |method: &str, path: &str, ct: &str, body: &[u8]| {
             check_request(&p, method, path, ct, body)
@@ -1765,6 +1803,62 @@ mod tests {
             deny(DenyReason::TooManyTokens {
                 asked: 500,
                 max: 100
+            })
+        );
+        // A realtime call's session names the model (multipart).
+        let call = b"--B\r\nContent-Disposition: form-data; name=\"sdp\"\r\n\r\nv=0\r\n\
+--B\r\nContent-Disposition: form-data; name=\"session\"\r\n\r\n{\"model\":\"gpt-realtime\"}\r\n--B--";
+        assert_eq!(
+            req("POST", "/v1/realtime/calls", "multipart/form-data; boundary=B", call),
+            denied("gpt-realtime")
+        );
+        // No model: the upstream's default, never allowed by an allowlist.
+        assert_eq!(
+            req("POST", "/v1/realtime/client_secrets", "application/json", b"{}"),
+            deny(DenyReason::ModelMissing)
+        );
+        let edit = b"--B\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nhat\r\n--B--";
+        assert_eq!(
+            req("POST", "/v1/images/edits", "multipart/form-data; boundary=B", edit),
+            deny(DenyReason::ModelMissing)
+        );
+        // `filename=""` does not hide the model field.
+        let hidden = b"--B\r\nContent-Disposition: form-data; name=\"model\"; filename=\"\"\r\n\r\ngpt-image-1\r\n\
+--B\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nhat\r\n--B--";
+        assert_eq!(
+            req("POST", "/v1/images/edits", "multipart/form-data; boundary=B", hidden),
+            denied("gpt-image-1")
+        );
+        // An Assistants run: its output limit is the consumer's.
+        assert_eq!(
+            req("POST", "/v1/threads/t1/runs", "application/json", br#"{"assistant_id":"a"}"#),
+            deny(DenyReason::UnboundedOutput { max: 100 })
+        );
+        assert_eq!(
+            req(
+                "POST",
+                "/v1/threads/t1/runs",
+                "application/json",
+                br#"{"assistant_id":"a","max_completion_tokens":50}"#
+            ),
+            Decision::Allow
+        );
+        // A batch file cannot go through the Uploads API.
+        assert!(matches!(
+            req(
+                "POST",
+                "/v1/uploads",
+                "application/json",
+                br#"{"purpose":"batch","filename":"b.jsonl","bytes":10,"mime_type":"text/jsonl"}"#
+            ),
+            Decision::Deny(DenyReason::Malformed { .. })
+        ));
+        // Realtime is opt-in.
+        let default = perms(r#"{"models":["gpt-realtime"]}"#);
+        assert_eq!(
+            check_request(&default, "GET", "/v1/realtime?model=gpt-realtime", "", b""),
+            deny(DenyReason::EndpointNotAllowed {
+                endpoint: Endpoint::Realtime
             })
         );
         let b = batch("claude-y", r#","max_tokens":50"#);

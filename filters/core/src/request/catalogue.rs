@@ -29,10 +29,12 @@
 //! Assistants API, not Anthropic's `/v1/messages`). The method must be the
 //! route's.
 //!
-//! When several routes match, the longest pattern wins; if the matches
-//! disagree on the endpoint class or the API, the request is ambiguous and
-//! refused ([`ClassifyError::Ambiguous`]): the filters and the upstream
-//! could read it differently.
+//! When several routes match, the longest pattern wins, and at equal length
+//! the one with more literal segments (`threads/runs` over `threads/{}`);
+//! if another match (not outranked that way) disagrees on the endpoint
+//! class, the shape or the API, the request is ambiguous and refused
+//! ([`ClassifyError::Ambiguous`]): the filters and the upstream could read
+//! it differently.
 //!
 //! # What a route says
 //! Its endpoint class (what permissions name), the shape its request body
@@ -154,7 +156,12 @@ impl Endpoint {
     /// Whether a consumer with no `endpoints` list may call it: every class
     /// but fine-tuning (which trains on data and deletes models).
     pub fn allowed_by_default(self) -> bool {
-        self != Self::FineTuning
+        // Opt-in: fine-tuning (trains on data no filter reads later);
+        // realtime (WebSocket traffic no filter can inspect, and
+        // `client_secrets` mint ephemeral provider keys used outside the
+        // mesh); assistants (runs execute later and report usage only when
+        // polled).
+        !matches!(self, Self::FineTuning | Self::Realtime | Self::Assistants)
     }
 }
 
@@ -208,6 +215,9 @@ pub enum Shape {
     /// Bytes no detector can read, which may carry text (upload parts,
     /// realtime SDP offers).
     Opaque,
+    /// An Assistants run: a JSON object read generically, its `model`
+    /// named, and its output limit (`max_completion_tokens`) a generation.
+    Run,
 }
 
 /// Where a route names models besides its body.
@@ -807,13 +817,15 @@ pub const ROUTES: &[Route] = &[
     .shape(Shape::Json {
         models: &[&["input_audio_transcription", "model"], &["model"]],
     }),
+    // multipart (`sdp` and a `session` JSON naming the model) or a bare
+    // `application/sdp` offer (opaque).
     Route::new(
         "openai.realtime.calls",
         "POST",
         "realtime/calls",
         E::Realtime,
     )
-    .shape(Shape::Opaque)
+    .shape(Shape::Form)
     .at(MODEL_QUERY),
     // --- Assistants, threads, runs (beta; still served by Azure) --------
     Route::new(
@@ -845,14 +857,16 @@ pub const ROUTES: &[Route] = &[
         E::Assistants,
     ),
     Route::new("openai.threads.create", "POST", "threads", E::Assistants).json(),
+    // A run executes later and reports usage only when polled: its
+    // reservation (prompt estimate and output limit) is the charge.
     Route::new(
         "openai.threads.create_and_run",
         "POST",
         "threads/runs",
         E::Assistants,
     )
-    .json()
-    .bill(Billing::Reported),
+    .shape(Shape::Run)
+    .bill(Billing::Deferred),
     Route::new(
         "openai.threads.retrieve",
         "GET",
@@ -904,8 +918,8 @@ pub const ROUTES: &[Route] = &[
         "threads/{}/runs",
         E::Assistants,
     )
-    .json()
-    .bill(Billing::Reported),
+    .shape(Shape::Run)
+    .bill(Billing::Deferred),
     Route::new(
         "openai.threads.runs.list",
         "GET",
@@ -931,8 +945,8 @@ pub const ROUTES: &[Route] = &[
         "threads/{}/runs/{}/submit_tool_outputs",
         E::Assistants,
     )
-    .json()
-    .bill(Billing::Reported),
+    .shape(Shape::Run)
+    .bill(Billing::Deferred),
     Route::new(
         "openai.threads.runs.cancel",
         "POST",
@@ -1177,8 +1191,8 @@ pub fn classify(method: &str, raw_path: &str) -> Result<Classified, ClassifyErro
 
 /// [`classify`] for an already normalised path.
 pub fn classify_path(method: &str, path: RequestPath) -> Result<Classified, ClassifyError> {
-    let mut best: Option<(&'static Route, Vec<String>, usize)> = None;
-    let mut disagree = false;
+    // (route, params, (segments, literal segments)).
+    let mut matches: Vec<(&'static Route, Vec<String>, (usize, usize))> = Vec::new();
     for route in ROUTES {
         if !route.method.eq_ignore_ascii_case(method) {
             continue;
@@ -1187,21 +1201,29 @@ pub fn classify_path(method: &str, path: RequestPath) -> Result<Classified, Clas
             continue;
         };
         let len = route.segments().count();
-        if let Some((b, _, _)) = &best {
-            if b.endpoint != route.endpoint
-                || b.response != route.response
-                || b.shape != route.shape
-            {
-                disagree = true;
-            }
-        }
-        if best.as_ref().is_none_or(|(_, _, l)| len > *l) {
-            best = Some((route, params, len));
+        let literals = route.segments().filter(|s| *s != "{}").count();
+        matches.push((route, params, (len, literals)));
+    }
+    // The longest pattern wins; at equal length, the one with more
+    // literal segments (`threads/runs` over `threads/{}`), which no
+    // server reads as the other (ids are never the literal word).
+    let best_at = matches
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, (_, _, spec))| (*spec, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    let mut best = best_at.map(|i| matches.swap_remove(i));
+    if let Some((b, _, (len, literals))) = &best {
+        let disagree = matches.iter().any(|(r, _, (l, lit))| {
+            let outranked = l == len && lit < literals;
+            !outranked
+                && (b.endpoint != r.endpoint || b.response != r.response || b.shape != r.shape)
+        });
+        if disagree {
+            return Err(ClassifyError::Ambiguous);
         }
     }
-    if disagree {
-        return Err(ClassifyError::Ambiguous);
-    }
+    let best = best.take().map(|(r, p, (len, _))| (r, p, len));
     Ok(match best {
         Some((route, params, _)) => Classified {
             route: Some(route),
@@ -1242,6 +1264,7 @@ pub fn markdown() -> String {
             Shape::MessageBatches => models.push("each request".into()),
             Shape::Upload => models.push("batch-file lines".into()),
             Shape::Form => models.push("form field".into()),
+            Shape::Run => models.push("`model`".into()),
             Shape::None | Shape::Items | Shape::BatchCreate | Shape::Opaque => {}
         }
         for m in r.models {
@@ -1432,7 +1455,10 @@ mod tests {
             }
             // Every route is reachable by its own canonical path.
             let path = format!("/v1/{}", r.pattern.replace("{}", "x_1"));
-            let got = classify(r.method, &path).unwrap().route.map(|r| r.id);
+            let got = classify(r.method, &path)
+                .unwrap_or_else(|e| panic!("{path}: {e:?}"))
+                .route
+                .map(|r| r.id);
             assert_eq!(got, Some(r.id), "{path}");
             // No two routes share method and pattern.
             for o in ROUTES {

@@ -134,6 +134,8 @@ pub struct Extracted {
     pub endpoint: Option<String>,
     /// A multipart body: its boundary, so redactions can be written back.
     pub boundary: Option<String>,
+    /// The `purpose` an upload declares (form field or JSON member).
+    pub purpose: Option<String>,
 }
 
 impl Extracted {
@@ -240,8 +242,47 @@ pub fn read(shape: Shape, content_type: &str, body: &[u8]) -> Result<Extracted, 
             for path in models {
                 cx.model_at(&root, path)?;
             }
+            if let Some(J::Str(p)) = root.get("purpose") {
+                cx.out.purpose = Some(p.clone());
+            }
             cx.generic(root, Role::Other);
             Ok(cx.finish())
+        }
+        Shape::Run => {
+            let root = parse(body)?;
+            let mut cx = Cx::new(false);
+            let J::Obj(_) = &root else {
+                return Err(shape_err(&[], "the body must be a JSON object"));
+            };
+            cx.model_at(&root, &["model"])?;
+            let limit = match root.get("max_completion_tokens") {
+                None => TokenField::Absent,
+                Some(v) => lax_count(v).map_err(|()| {
+                    shape_err(&[], "max_completion_tokens must be a whole number")
+                })?,
+            };
+            cx.out.generations.push(Generation {
+                limits: vec![("max_completion_tokens", limit)],
+                choices: 1,
+            });
+            cx.out.stream = root.get("stream").and_then(lax_bool) == Some(true);
+            cx.generic(root, Role::Other);
+            Ok(cx.finish())
+        }
+        // A bare SDP offer (realtime calls): no form to read.
+        Shape::Form
+            if content_type
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/sdp") =>
+        {
+            Ok(Extracted {
+                opaque: vec![Opaque {
+                    loc: Loc::default(),
+                    kind: OpaqueKind::Text,
+                }],
+                ..Extracted::default()
+            })
         }
         Shape::Items => {
             let root = parse(body)?;
@@ -322,6 +363,7 @@ fn form_body(content_type: &str, body: &[u8]) -> Result<Extracted, ExtractError>
         multipart::boundary(content_type).ok_or(ExtractError::Form(FormError::Boundary))?;
     let form = multipart::parse(body, &boundary)?;
     let purpose = form.field("purpose", body)?.map(str::to_owned);
+    let declared = purpose.clone();
     let mut cx = Cx::new(false);
     for (i, part) in form.parts.iter().enumerate() {
         let content = body.get(part.content.clone()).ok_or_else(internal)?;
@@ -331,6 +373,7 @@ fn form_body(content_type: &str, body: &[u8]) -> Result<Extracted, ExtractError>
         r?;
     }
     cx.out.boundary = Some(boundary);
+    cx.out.purpose = declared;
     Ok(cx.finish())
 }
 
