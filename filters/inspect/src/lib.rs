@@ -732,6 +732,10 @@ impl Request {
                     return Action::Continue;
                 }
                 filter.metrics.bump(filter.metrics.unreadable, self.tag);
+                // Throttle (after this filter on the response) sees only
+                // the error: the upstream answered, usage unknown, so it
+                // keeps the reservation.
+                self.report_upstream(None);
                 if stream {
                     let event =
                         sse::error_event(self.response_api, &self.error_reply(Direction::Response));

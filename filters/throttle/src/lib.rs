@@ -451,6 +451,8 @@ struct Request {
     flavor: ErrorFlavor,
     /// The normalised path (what `match.routes` and the `route` key see).
     path: String,
+    /// The route's canonical path (the path itself outside the catalogue).
+    canonical: String,
     content_type: String,
     /// How the route is billed.
     billing: Billing,
@@ -516,6 +518,7 @@ impl Request {
             head: None,
             flavor: ErrorFlavor::OpenAi,
             path: String::new(),
+            canonical: String::new(),
             content_type: String::new(),
             billing: Billing::None,
             background: false,
@@ -557,6 +560,7 @@ impl Request {
             consumer: self.consumer.as_deref(),
             model: self.model.as_deref(),
             route: &self.path,
+            canonical: &self.canonical,
             namespace: self.namespace.as_deref(),
             principal: self.principal.as_deref(),
             labels: &self.labels,
@@ -638,6 +642,9 @@ impl HttpContext for Request {
             }
         };
         self.path = head.path.as_str();
+        self.canonical = head
+            .route
+            .map_or_else(|| self.path.clone(), |r| r.canonical_path());
         if head.refused(&filter.config.routes) {
             filter.metrics.add(filter.metrics.unknown_routes, 1);
             log::info!("{}: unknown route path={}", self.tag, head.class());

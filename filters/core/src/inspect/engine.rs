@@ -271,13 +271,27 @@ impl Engine {
         let injection_role = c.injection.roles.contains(&role);
         // Called per segment and per match: the path is normalised only when
         // there are overrides to match it against.
-        let path = if c.overrides.is_empty() {
-            String::new()
+        // The path as every filter reads it, and its route's canonical
+        // path: an override for `/v1/chat/completions` covers every root of
+        // the route. An unreadable path matches no path-scoped override
+        // (the filters refuse it before any body is read).
+        let (path, canonical) = if c.overrides.is_empty() {
+            (String::new(), String::new())
         } else {
-            normalize_path(path)
+            match crate::request::path::normalize(path) {
+                Ok(p) => {
+                    let canonical = crate::request::catalogue::canonical_path_of(&p)
+                        .unwrap_or_else(|| p.as_str().to_owned());
+                    (p.as_str().to_owned(), canonical)
+                }
+                Err(_) => (String::from("\0"), String::from("\0")),
+            }
         };
         for o in &c.overrides {
-            let path_ok = o.paths.is_empty() || o.paths.iter().any(|p| path_matches(&path, p));
+            let path_ok = o.paths.is_empty()
+                || o.paths
+                    .iter()
+                    .any(|p| path_matches(&path, p) || path_matches(&canonical, p));
             let role_ok = if o.roles.is_empty() {
                 family != Family::Injection || injection_role
             } else {
@@ -651,21 +665,6 @@ pub fn fingerprint(kind: &str, text: &str) -> String {
     out
 }
 
-/// The query removed and repeated slashes collapsed.
-fn normalize_path(path: &str) -> String {
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c == '/' && out.ends_with('/') {
-            continue;
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Whether an override path matches: whole segments, or any continuation
-/// after a trailing `*`.
 fn path_matches(path: &str, pattern: &str) -> bool {
     if let Some(prefix) = pattern.strip_suffix('*') {
         return path.starts_with(prefix);
@@ -733,6 +732,10 @@ mod tests {
         assert_eq!(act("//v1//chat/completions?x=1"), Action::Block);
         assert_eq!(act("/v1/chat"), Action::Block);
         assert_eq!(act("/v1/chatty"), Action::Audit);
+        // Every root of the route: its canonical path matches.
+        assert_eq!(act("/chat/completions"), Action::Block);
+        assert_eq!(act("/openai/v1/chat/completions"), Action::Block);
+        assert_eq!(act("/v1/%63hat/completions"), Action::Block);
         let e = engine(
             r#"{"overrides": [{"paths": ["/v1/chat*"], "family": "pii", "action": "block"}]}"#,
         );

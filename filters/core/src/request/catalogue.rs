@@ -283,6 +283,16 @@ pub struct Route {
 }
 
 impl Route {
+    /// The route's canonical path, `/v1/<pattern>` (ids as `{}`): what
+    /// route-scoped configuration also matches, so a rule written for
+    /// `/v1/chat/completions` covers `/chat/completions`,
+    /// `/openai/v1/chat/completions` and every other root of the route,
+    /// and what a counter keyed by route counts (one per route, not one per
+    /// id).
+    pub fn canonical_path(&self) -> String {
+        format!("/v1/{}", self.pattern)
+    }
+
     const fn new(
         id: &'static str,
         method: &'static str,
@@ -1235,6 +1245,18 @@ pub fn classify_path(method: &str, path: RequestPath) -> Result<Classified, Clas
             path,
             params: Vec::new(),
         },
+    })
+}
+
+/// The canonical path of the route `path` is, whatever the method (a
+/// pattern names the same resource for every method); `None` outside the
+/// catalogue or when ambiguous.
+pub fn canonical_path_of(path: &RequestPath) -> Option<String> {
+    ["POST", "GET", "DELETE"].iter().find_map(|m| {
+        classify_path(m, path.clone())
+            .ok()
+            .and_then(|c| c.route)
+            .map(Route::canonical_path)
     })
 }
 

@@ -84,8 +84,11 @@ pub struct Facts<'a> {
     pub consumer: Option<&'a str>,
     /// The model the request names.
     pub model: Option<&'a str>,
-    /// The path without its query.
+    /// The normalised path without its query.
     pub route: &'a str,
+    /// The route's canonical path ([`crate::request::catalogue::Route::canonical_path`]),
+    /// or the normalised path for a route outside the catalogue.
+    pub canonical: &'a str,
     /// The caller's namespace.
     pub namespace: Option<&'a str>,
     /// The caller's mTLS principal.
@@ -175,7 +178,10 @@ impl Rule {
             && (w.models.is_empty()
                 || f.model
                     .is_some_and(|m| w.models.iter().any(|p| glob_match(p, m))))
-            && (w.routes.is_empty() || w.routes.iter().any(|r| route_matches(f.route, r)))
+            && (w.routes.is_empty()
+                || w.routes
+                    .iter()
+                    .any(|r| route_matches(f.route, r) || route_matches(f.canonical, r)))
             && (w.namespaces.is_empty()
                 || f.namespace
                     .is_some_and(|n| w.namespaces.iter().any(|x| x == n)))
@@ -198,7 +204,7 @@ impl Rule {
                 let v = match part {
                     KeyPart::Consumer => f.consumer,
                     KeyPart::Model => f.model,
-                    KeyPart::Route => Some(f.route),
+                    KeyPart::Route => Some(f.canonical),
                     KeyPart::Namespace => f.namespace,
                     KeyPart::Principal => f.principal,
                     KeyPart::Label(n) => lookup(f.labels, n),
@@ -1327,6 +1333,7 @@ mod tests {
             consumer: Some(consumer),
             model: Some("gpt-4o-mini"),
             route: "/v1/chat/completions",
+            canonical: "/v1/chat/completions",
             ..Facts::default()
         }
     }
@@ -1568,9 +1575,20 @@ mod tests {
         assert!(l
             .applying(&Facts {
                 route: "/v1/embeddings",
+                canonical: "/v1/embeddings",
                 ..f
             })
             .is_empty());
+        // Another root of the same route: the rule's route matches its
+        // canonical path.
+        assert_eq!(
+            l.applying(&Facts {
+                route: "/openai/v1/chat/completions",
+                ..f
+            })
+            .len(),
+            1
+        );
         assert!(l.applying(&Facts { labels: &[], ..f }).is_empty());
         let k1 = &l.applying(&f)[0].key;
         let k2 = &l.applying(&Facts {
