@@ -306,6 +306,10 @@ struct Spike {
 
 /// Most usage reports waiting for the root's tick; past it the oldest are
 /// dropped (and counted as errors): the service is not keeping up.
+/// Most distinct models one request may name (a batch across more is
+/// refused: each is counted under every rule).
+const MAX_MODELS: usize = 16;
+
 const MAX_PENDING_REPORTS: usize = 4096;
 
 struct Root {
@@ -467,6 +471,10 @@ struct Request {
     namespace: Option<String>,
     principal: Option<String>,
     model: Option<String>,
+    /// Every other distinct model the request names (an Azure deployment
+    /// and a body model, the requests of a batch): each is counted under
+    /// the rules too, and the charge is priced at the dearest.
+    other_models: Vec<String>,
     prompt_estimate: u64,
     reservation: Option<Reservation>,
     status: RateStatus,
@@ -529,6 +537,7 @@ impl Request {
             namespace: None,
             principal: None,
             model: None,
+            other_models: Vec::new(),
             prompt_estimate: 0,
             reservation: None,
             status: RateStatus::default(),
@@ -553,6 +562,26 @@ impl Request {
             spike: false,
             allowed_output: None,
         }
+    }
+
+    /// Records a model the request names (first: the primary one).
+    fn add_model(&mut self, name: String) {
+        if self.model.is_none() {
+            self.model = Some(name);
+        } else if self.model.as_deref() != Some(name.as_str())
+            && !self.other_models.contains(&name)
+            && self.other_models.len() < MAX_MODELS
+        {
+            self.other_models.push(name);
+        }
+    }
+
+    /// The models to count the request under: the primary one (or none),
+    /// then the others.
+    fn models(&self) -> Vec<Option<String>> {
+        std::iter::once(self.model.clone())
+            .chain(self.other_models.iter().cloned().map(Some))
+            .collect()
     }
 
     fn facts(&self) -> Facts<'_> {
@@ -654,7 +683,11 @@ impl HttpContext for Request {
         }
         self.billing = head.route.map_or(Billing::None, |r| r.billing);
         match head.models() {
-            Ok(models) => self.model = models.into_iter().next(),
+            Ok(models) => {
+                for m in models {
+                    self.add_model(m);
+                }
+            }
             Err(what) => {
                 self.head = Some(head);
                 return self.unreadable(&format!("the request names {what}"));
@@ -870,8 +903,11 @@ impl Request {
                     return self.unreadable("the request body is not a valid request of its API")
                 }
             };
-            if self.model.is_none() {
-                self.model = facts.models.first().map(|m| m.name.clone());
+            for m in &facts.models {
+                self.add_model(m.name.clone());
+            }
+            if self.other_models.len() >= MAX_MODELS {
+                return self.unreadable("the request names too many distinct models");
             }
             let generates = matches!(self.billing, Billing::Tokens | Billing::Deferred);
             if self.model.is_none()
@@ -921,13 +957,31 @@ impl Request {
                 }
             }
         }
-        let facts = self.facts();
-        let applied: Vec<Applied> = filter.limiter.applying(&facts);
-        let amounts =
-            filter
-                .limiter
-                .reserve_amounts(self.model.as_deref(), self.prompt_estimate, requested);
-        let calls = filter.limiter.rls_calls(&applied, &facts, &amounts);
+        // Every model the request names is counted under the rules (one
+        // key once), priced at the dearest.
+        let mut applied: Vec<Applied> = Vec::new();
+        let mut amounts = Amounts::default();
+        let mut calls = Vec::new();
+        for model in self.models() {
+            let facts = Facts {
+                model: model.as_deref(),
+                ..self.facts()
+            };
+            let mine = filter.limiter.applying(&facts);
+            let fresh: Vec<Applied> = mine
+                .into_iter()
+                .filter(|a| !applied.iter().any(|b| b.rule == a.rule && b.key == a.key))
+                .collect();
+            let these =
+                filter
+                    .limiter
+                    .reserve_amounts(model.as_deref(), self.prompt_estimate, requested);
+            if these.cost >= amounts.cost {
+                amounts = these;
+            }
+            calls.extend(filter.limiter.rls_calls(&fresh, &facts, &these));
+            applied.extend(fresh);
+        }
         let admission = match filter
             .limiter
             .admit(&HostStore, &applied, &amounts, now_ms())
@@ -1469,7 +1523,12 @@ impl Request {
         if used.estimated {
             filter.metrics.add(filter.metrics.estimated, 1);
         }
-        let charge = filter.limiter.charge_amounts(self.model.as_deref(), &used);
+        let charge = self
+            .models()
+            .iter()
+            .map(|m| filter.limiter.charge_amounts(m.as_deref(), &used))
+            .max_by_key(|a| a.cost)
+            .unwrap_or_else(|| filter.limiter.charge_amounts(None, &used));
         let now = now_ms();
         if !reservation.held.is_empty() {
             let _ = host::increment_metric(filter.metrics.outstanding, -1);

@@ -578,8 +578,98 @@ impl Engine {
                 });
             }
         }
+        self.scan_joined(direction, path, extracted, verdict);
         verdict.segments = forwarded;
         edits
+    }
+
+    /// Text split across the parts of one message (`"AKIA"` in one text
+    /// part, the rest in the next) reaches the model joined: each run of
+    /// consecutive segments of one role in one message (their locations
+    /// share the first two steps, `/messages/2`) is scanned joined too.
+    /// What only the joined text shows cannot be redacted in place: it is
+    /// blocked (audited in shadow mode or when the action is audit).
+    fn scan_joined(&self, direction: Direction, path: &str, extracted: &Extracted, verdict: &mut Verdict) {
+        let segments = &extracted.segments;
+        let mut start = 0;
+        while start < segments.len() {
+            let Some(first) = segments.get(start) else {
+                break;
+            };
+            let message = first.loc.0.get(..2);
+            let mut end = start.saturating_add(1);
+            while segments.get(end).is_some_and(|s| {
+                s.role == first.role && s.loc.0.len() > 2 && s.loc.0.get(..2) == message
+            }) {
+                end = end.saturating_add(1);
+            }
+            if end.saturating_sub(start) >= 2 && message.is_some_and(|m| m.len() == 2) {
+                let run = segments.get(start..end).unwrap_or_default();
+                self.scan_run(direction, path, run, verdict);
+            }
+            start = end;
+        }
+    }
+
+    fn scan_run(&self, direction: Direction, path: &str, run: &[Segment], verdict: &mut Verdict) {
+        let Some(first) = run.first() else {
+            return;
+        };
+        let role = first.role;
+        let mut joined = String::new();
+        // Where each part ends in the joined text.
+        let mut ends = Vec::with_capacity(run.len());
+        for s in run {
+            joined.push_str(&s.text);
+            ends.push(joined.len());
+        }
+        let within_one = |r: &std::ops::Range<usize>| {
+            let mut from = 0;
+            ends.iter().any(|&e| {
+                let inside = r.start >= from && r.end <= e;
+                from = e;
+                inside
+            })
+        };
+        let loc = safe_loc(&first.loc);
+        let inj = self.action(Family::Injection, direction, path, role);
+        if inj != Action::Off
+            && !verdict
+                .findings
+                .iter()
+                .any(|f| f.family == Family::Injection && run.iter().any(|s| safe_loc(&s.loc) == f.loc))
+        {
+            let score = self.injection.score(&joined);
+            if self.flagged(&score, role) {
+                for signal in &score.signals {
+                    verdict.push(Finding {
+                        family: Family::Injection,
+                        kind: signal.rule.clone(),
+                        role,
+                        loc: loc.clone(),
+                        action: inj,
+                        fingerprint: fingerprint(&signal.rule, &joined),
+                    });
+                }
+            }
+        }
+        let mut matches = Vec::new();
+        self.patterns.scan(&joined, &mut matches);
+        for m in matches.iter().filter(|m| !within_one(&m.range())) {
+            let action = match self.action(m.family, direction, path, role) {
+                Action::Off => continue,
+                Action::Redact => Action::Block,
+                other => other,
+            };
+            verdict.push(Finding {
+                family: m.family,
+                kind: m.kind.clone(),
+                role,
+                loc: loc.clone(),
+                action,
+                fingerprint: fingerprint(&m.kind, joined.get(m.range()).unwrap_or_default()),
+            });
+        }
     }
 
     /// The scanner for a streamed response on `path`: patterns and output
@@ -791,6 +881,40 @@ mod tests {
             v.outcome,
             Outcome::Block(BlockReason::Detector(Family::Pii))
         );
+    }
+
+    #[test]
+    fn text_split_across_the_parts_of_a_message_is_read_joined() {
+        let e = engine(r#"{"secrets": {"request": "redact"}}"#);
+        let parts = |a: &str, b: &str| {
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": [
+                {"type": "text", "text": a}, {"type": "text", "text": b}]}]})
+            .to_string()
+        };
+        let ask = |body: String| {
+            e.request(
+                Shape::Api(ApiKind::ChatCompletions),
+                "application/json",
+                "/v1/chat/completions",
+                body.as_bytes(),
+            )
+        };
+        // Whole, it is redacted; split, it cannot be redacted in place and
+        // is blocked.
+        assert!(matches!(
+            ask(parts("key AKIAQYLPMN5HHHFPZAM2", "thanks")).outcome,
+            Outcome::Rewrite(_)
+        ));
+        assert_eq!(
+            ask(parts("key AKIAQYLPMN5", "HHHFPZAM2 thanks")).outcome,
+            Outcome::Block(BlockReason::Detector(Family::Secrets))
+        );
+        // Two messages are not one text.
+        let two = serde_json::json!({"model": "m", "messages": [
+            {"role": "user", "content": "key AKIAQYLPMN5"},
+            {"role": "user", "content": "HHHFPZAM2"}]})
+        .to_string();
+        assert_eq!(ask(two).outcome, Outcome::Pass);
     }
 
     #[test]
