@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{json, Value};
-use tollgate_host::demo::{auth_config, DEMO_KEY};
+use tollgate_host::demo::{auth_config, DEMO_CONSUMER, DEMO_KEY};
 use tollgate_host::envoy::{Envoy, WasmFilter};
 use tollgate_host::http_client::{Body, Connection, Response};
 use tollgate_host::mock_llm::MockLlm;
@@ -48,7 +48,13 @@ fn throttle_config() -> Value {
     })
 }
 
+/// The chain as the demo consumer, who may also use the opt-in realtime
+/// and assistants classes (their cases are about models and shapes).
 fn chain(mock: &MockLlm, routes: Option<Value>) -> Envoy {
+    chain_with(mock, routes, true)
+}
+
+fn chain_with(mock: &MockLlm, routes: Option<Value>, opt_in: bool) -> Envoy {
     let with_routes = |config: Value| -> String {
         let mut config = config;
         if let Some(r) = &routes {
@@ -56,7 +62,28 @@ fn chain(mock: &MockLlm, routes: Option<Value>) -> Envoy {
         }
         config.to_string()
     };
-    let auth: Value = serde_json::from_str(&auth_config()).unwrap();
+    let mut auth: Value = serde_json::from_str(&auth_config()).unwrap();
+    if opt_in {
+        auth["consumers"][DEMO_CONSUMER]["endpoints"] = json!([
+            "chat",
+            "completions",
+            "responses",
+            "conversations",
+            "embeddings",
+            "messages",
+            "models",
+            "images",
+            "audio",
+            "videos",
+            "moderations",
+            "files",
+            "batches",
+            "vector_stores",
+            "other",
+            "realtime",
+            "assistants"
+        ]);
+    }
     Envoy::builder()
         .upstream(mock.addr())
         .filter(WasmFilter::new(
@@ -352,14 +379,25 @@ fn cases() -> Vec<Case> {
             ),
             forbidden_model(),
         ),
+        // A batch runs a file uploaded (read, charged) here, once:
+        // `a_batch_file_runs_once_for_its_uploader` shows the way through.
         case(
-            "4 batch of an allowed endpoint",
+            "4 batch of a file not uploaded through the gateway",
             "POST",
             "/v1/batches",
             Some(
                 json!({"input_file_id": "file-1", "endpoint": "/v1/chat/completions", "completion_window": "24h"}),
             ),
-            Want::Passed,
+            Want::Refused(403, "unknown_input_file"),
+        ),
+        case(
+            "4 batch file through the Uploads API",
+            "POST",
+            "/v1/uploads",
+            Some(
+                json!({"purpose": "batch", "filename": "b.jsonl", "bytes": 100, "mime_type": "text/jsonl"}),
+            ),
+            Want::Refused(400, "malformed"),
         ),
         case(
             "4 batch of an endpoint outside the catalogue",
@@ -524,9 +562,46 @@ fn cases() -> Vec<Case> {
             "/v1/chat/completions",
             Some(
                 json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": [
-                {"type": "file", "file": {"filename": "r.pdf", "file_data": format!("data:application/pdf;base64,{}", b64("%PDF-1.7"))}}]}]}),
+                {"type": "file", "file": {"filename": "r.pdf", "file_data": format!("data:application/pdf;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"))}}]}]}),
             ),
             unreadable(),
+        ),
+        // Labelled a PDF (or an image), its bytes are text: read as text.
+        case(
+            "5 text labelled a PDF is read",
+            "POST",
+            "/v1/chat/completions",
+            Some(
+                json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": [
+                {"type": "file", "file": {"filename": "notes.txt", "file_data": format!("data:image/png;base64,{}", b64(INJECTION))}}]}]}),
+            ),
+            injection(),
+        ),
+        // Whole, a key is redacted; split across the text parts of one
+        // message it cannot be redacted in place: refused.
+        case(
+            "5 a key split across two text parts",
+            "POST",
+            "/v1/chat/completions",
+            Some(
+                json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": [
+                {"type": "text", "text": format!("my key {}", &AWS_KEY[..10])},
+                {"type": "text", "text": format!("{} thanks", &AWS_KEY[10..])}]}]}),
+            ),
+            injection(),
+        ),
+        // A tool's schema is rendered to the model whole.
+        case(
+            "5 injection in a tool schema's id",
+            "POST",
+            "/v1/chat/completions",
+            Some(
+                json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}],
+                "tools": [{"type": "function", "function": {"name": "f", "parameters": {
+                    "type": "object", "properties": {"q": {"type": "string", "id": INJECTION}}}}}]}),
+            ),
+            injection(),
         ),
         case(
             "5 an image passes (media)",
@@ -609,6 +684,34 @@ fn cases() -> Vec<Case> {
     out.push(Case {
         name: "4 batch file, clean",
         ..upload(&batch_line("gpt-4o-mini", "hi"))
+    });
+    // The part's type says image, its lines are requests: read as lines.
+    out.push(Case {
+        name: "4 batch file labelled as an image",
+        method: "POST",
+        path: "/v1/files".into(),
+        headers: vec![("content-type", FORM_CT)],
+        body: Body::Bytes(form(&[
+            ("purpose", None, None, "batch"),
+            (
+                "file",
+                Some("batch.jsonl"),
+                Some("image/png"),
+                &batch_line("gpt-4o", "hi"),
+            ),
+        ])),
+        want: forbidden_model(),
+    });
+    out.push(Case {
+        name: "4 model field with an empty filename",
+        method: "POST",
+        path: "/v1/images/edits".into(),
+        headers: vec![("content-type", FORM_CT)],
+        body: Body::Bytes(form(&[
+            ("model", Some(""), None, "gpt-4o"),
+            ("prompt", None, None, "a hat"),
+        ])),
+        want: forbidden_model(),
     });
     out.push(Case {
         name: "4 transcription of a forbidden model",
@@ -933,6 +1036,52 @@ fn charges_are_honest_for_blocked_aborted_and_background_responses() {
         after < 200,
         "the unused reservation came back: {after} still charged"
     );
+}
+
+/// An uploaded batch file is recorded for its uploader and runs once; a
+/// second batch of it, or another consumer's, is refused. Realtime is
+/// opt-in: a consumer without it listed cannot open a session.
+#[test]
+fn a_batch_file_runs_once_for_its_uploader() {
+    let mock = MockLlm::start().unwrap();
+    let envoy = chain(&mock, None);
+    let body = form(&[
+        ("purpose", None, None, "batch"),
+        (
+            "file",
+            Some("batch.jsonl"),
+            Some("application/jsonl"),
+            &batch_line("gpt-4o-mini", "hi"),
+        ),
+    ]);
+    let up = send(
+        &envoy,
+        "POST",
+        "/v1/files",
+        &[("content-type", FORM_CT)],
+        Body::Bytes(body),
+    );
+    assert_eq!(up.status, 200, "{}", up.text());
+    let id = up.json().unwrap()["id"].as_str().unwrap().to_owned();
+    let batch = json!({"input_file_id": id, "endpoint": "/v1/chat/completions", "completion_window": "24h"});
+    let (h, b) = json_body(&batch);
+    let first = send(&envoy, "POST", "/v1/batches", &h, b);
+    assert_eq!(first.status, 200, "{}", first.text());
+    let (h, b) = json_body(&batch);
+    let again = send(&envoy, "POST", "/v1/batches", &h, b);
+    assert_eq!(again.status, 403, "{}", again.text());
+    assert_eq!(error_code(&again), "unknown_input_file");
+
+    let plain = chain_with(&mock, None, false);
+    let r = send(
+        &plain,
+        "GET",
+        "/v1/realtime?model=gpt-4o-mini",
+        &[],
+        Body::None,
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert_eq!(error_code(&r), "endpoint_not_allowed");
 }
 
 #[test]

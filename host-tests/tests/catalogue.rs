@@ -48,7 +48,9 @@ fn body(shape: Shape) -> Option<(String, Vec<u8>)> {
         Shape::Api(ApiKind::Messages) => json(
             json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}),
         ),
-        Shape::Api(_) | Shape::Json { .. } => json(json!({"model": "m", "note": "hi"})),
+        Shape::Api(_) | Shape::Json { .. } | Shape::Run => {
+            json(json!({"model": "m", "note": "hi"}))
+        }
         Shape::Items => json(json!({"items": [{"role": "user", "content": "hi"}]})),
         Shape::MessageBatches => json(json!({"requests": [{"custom_id": "a",
             "params": {"model": "m", "max_tokens": 5, "messages": []}}]})),

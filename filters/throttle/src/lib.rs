@@ -462,6 +462,9 @@ struct Request {
     billing: Billing,
     /// The request asked to run in the background.
     background: bool,
+    /// A batch input file upload: its id is recorded when the upload
+    /// succeeds, for one batch to run.
+    batch_upload: bool,
     /// A background response's id, whose reservation is kept for a
     /// retrieve to reconcile.
     defer_id: Option<String>,
@@ -530,6 +533,7 @@ impl Request {
             content_type: String::new(),
             billing: Billing::None,
             background: false,
+            batch_upload: false,
             defer_id: None,
             consumer: None,
             labels: Vec::new(),
@@ -929,6 +933,9 @@ impl Request {
                 self.prompt_estimate = usage::estimate_extracted_tokens(&facts);
             }
             self.background = facts.background;
+            if let Some(action) = self.batch_files(shape, &facts) {
+                return action;
+            }
             if generates {
                 requested =
                     Some(facts.requested_output(u64::from(filter.config.default_max_tokens)));
@@ -1405,6 +1412,74 @@ impl Request {
 
     /// Refuses a request whose body cannot be read to apply the limits: 400
     /// in the API's error shape.
+    /// Whose records these are: the consumer, `-` when none.
+    fn owner(&self) -> String {
+        self.consumer.clone().unwrap_or_else(|| "-".to_owned())
+    }
+
+    /// A batch runs what its input file says, and that file was read and
+    /// charged when it was uploaded here: each upload may run once, for
+    /// its uploader. An upload takes one of the consumer's files of the
+    /// day; a batch takes its file's record (none: refused).
+    fn batch_files(&mut self, shape: Shape, facts: &extract::Extracted) -> Option<Action> {
+        let filter = Rc::clone(&self.filter);
+        let owner = self.owner();
+        let now = now_ms();
+        let (taken, what) = if shape == Shape::Upload && facts.purpose.as_deref() == Some("batch") {
+            self.batch_upload = true;
+            (
+                filter.limiter.take_file_quota(&HostStore, &owner, now),
+                "upload",
+            )
+        } else if shape == Shape::BatchCreate {
+            let Some(id) = facts.input_file.as_deref() else {
+                return Some(self.unreadable("a batch names its input_file_id"));
+            };
+            (
+                filter.limiter.take_file(&HostStore, &owner, id, now),
+                "batch",
+            )
+        } else {
+            return None;
+        };
+        match (taken, what) {
+            (Ok(true), _) => None,
+            (Ok(false), "upload") => {
+                filter.metrics.add(filter.metrics.keys_refused, 1);
+                let reply = ErrorReply::new(
+                    ErrorKind::RateLimited {
+                        retry_after_secs: 3600,
+                        tokens: false,
+                    },
+                    "too many batch input files uploaded today by this consumer",
+                    reply::request_id(),
+                )
+                .with_code("too_many_batch_files");
+                Some(self.refuse(&reply, &[], "rate_limited"))
+            }
+            (Ok(false), _) => {
+                let reply = ErrorReply::new(
+                    ErrorKind::PermissionDenied,
+                    "this input file was not uploaded through the gateway by this consumer, or a batch already ran it: upload it again",
+                    reply::request_id(),
+                )
+                .with_code("unknown_input_file");
+                Some(self.refuse(&reply, &[], "unknown_input_file"))
+            }
+            (Err(e), _) => {
+                filter.metrics.add(filter.metrics.store_errors, 1);
+                log::warn!("{}: counters unavailable: {e}", self.tag);
+                let reply = ErrorReply::new(
+                    ErrorKind::Unavailable,
+                    "rate limiting is unavailable",
+                    reply::request_id(),
+                )
+                .with_code("rate_limit_unavailable");
+                Some(self.refuse(&reply, &[], "store_error"))
+            }
+        }
+    }
+
     fn unreadable(&mut self, why: &str) -> Action {
         let filter = Rc::clone(&self.filter);
         filter.metrics.add(filter.metrics.unreadable, 1);
@@ -1545,16 +1620,38 @@ impl Request {
             if let Some(id) = &self.defer_id {
                 // Runs on in the background: the reservation stands until a
                 // retrieve reports the usage.
-                match filter
-                    .limiter
-                    .defer(&HostStore, id, self.model.as_deref(), &reservation, now)
-                {
+                match filter.limiter.defer(
+                    &HostStore,
+                    &self.owner(),
+                    id,
+                    self.model.as_deref(),
+                    &reservation,
+                    now,
+                ) {
                     Ok(stats) => {
                         filter.metrics.table(stats);
                         filter.metrics.add(filter.metrics.deferred, 1);
                     }
                     Err(e) => log::debug!("{}: cannot defer the reservation: {e}", self.tag),
                 }
+            }
+        }
+        if self.batch_upload
+            && self
+                .response_status
+                .is_some_and(|s| (200..300).contains(&s))
+        {
+            match usage::object_id(&self.body) {
+                Some(id) => {
+                    if let Err(e) = filter
+                        .limiter
+                        .record_file(&HostStore, &self.owner(), &id, now)
+                    {
+                        filter.metrics.add(filter.metrics.store_errors, 1);
+                        log::warn!("{}: cannot record batch file {id}: {e}", self.tag);
+                    }
+                }
+                None => log::warn!("{}: a batch file upload answered without an id", self.tag),
             }
         }
         self.report_excess(&charge);
@@ -1632,7 +1729,10 @@ impl Request {
         };
         let filter = Rc::clone(&self.filter);
         let now = now_ms();
-        match filter.limiter.take_deferred(&HostStore, &id, now) {
+        match filter
+            .limiter
+            .take_deferred(&HostStore, &self.owner(), &id, now)
+        {
             Ok(Some(deferred)) => {
                 let charge = filter
                     .limiter

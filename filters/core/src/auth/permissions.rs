@@ -1809,29 +1809,54 @@ mod tests {
         let call = b"--B\r\nContent-Disposition: form-data; name=\"sdp\"\r\n\r\nv=0\r\n\
 --B\r\nContent-Disposition: form-data; name=\"session\"\r\n\r\n{\"model\":\"gpt-realtime\"}\r\n--B--";
         assert_eq!(
-            req("POST", "/v1/realtime/calls", "multipart/form-data; boundary=B", call),
+            req(
+                "POST",
+                "/v1/realtime/calls",
+                "multipart/form-data; boundary=B",
+                call
+            ),
             denied("gpt-realtime")
         );
         // No model: the upstream's default, never allowed by an allowlist.
         assert_eq!(
-            req("POST", "/v1/realtime/client_secrets", "application/json", b"{}"),
+            req(
+                "POST",
+                "/v1/realtime/client_secrets",
+                "application/json",
+                b"{}"
+            ),
             deny(DenyReason::ModelMissing)
         );
         let edit = b"--B\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nhat\r\n--B--";
         assert_eq!(
-            req("POST", "/v1/images/edits", "multipart/form-data; boundary=B", edit),
+            req(
+                "POST",
+                "/v1/images/edits",
+                "multipart/form-data; boundary=B",
+                edit
+            ),
             deny(DenyReason::ModelMissing)
         );
         // `filename=""` does not hide the model field.
         let hidden = b"--B\r\nContent-Disposition: form-data; name=\"model\"; filename=\"\"\r\n\r\ngpt-image-1\r\n\
 --B\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nhat\r\n--B--";
         assert_eq!(
-            req("POST", "/v1/images/edits", "multipart/form-data; boundary=B", hidden),
+            req(
+                "POST",
+                "/v1/images/edits",
+                "multipart/form-data; boundary=B",
+                hidden
+            ),
             denied("gpt-image-1")
         );
         // An Assistants run: its output limit is the consumer's.
         assert_eq!(
-            req("POST", "/v1/threads/t1/runs", "application/json", br#"{"assistant_id":"a"}"#),
+            req(
+                "POST",
+                "/v1/threads/t1/runs",
+                "application/json",
+                br#"{"assistant_id":"a"}"#
+            ),
             deny(DenyReason::UnboundedOutput { max: 100 })
         );
         assert_eq!(

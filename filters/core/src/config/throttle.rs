@@ -329,6 +329,36 @@ pub struct LocalConfig {
     /// one is refused with 429 (counted), so a client inventing values can
     /// neither reset anyone's counters nor grow memory. Default: 1000.
     pub max_client_keys: u32,
+    /// Most new keys one consumer may create in such a rule per window of
+    /// the rule (its longest): past it, that consumer's new values are
+    /// refused with 429 and everyone else's still counted, so one consumer
+    /// cannot fill the region for all. Default: 100, or
+    /// `max_client_keys` when that is smaller.
+    pub max_client_keys_per_consumer: Option<u32>,
+    /// Most records awaiting a later request: background responses waiting
+    /// to be reconciled with the usage a retrieve reports, and batch input
+    /// files waiting for their batch. They live in a region of their own
+    /// (twice this many slots) that never evicts a live record. Default:
+    /// 1000.
+    pub max_pending: u32,
+    /// Most batch input files one consumer may upload per day (each waits
+    /// in that region for its batch). Default: 100, or `max_pending` when
+    /// that is smaller.
+    pub max_pending_per_consumer: Option<u32>,
+}
+
+impl LocalConfig {
+    /// `max_client_keys_per_consumer` or its default.
+    pub fn client_keys_per_consumer(&self) -> u32 {
+        self.max_client_keys_per_consumer
+            .unwrap_or_else(|| self.max_client_keys.min(100))
+    }
+
+    /// `max_pending_per_consumer` or its default.
+    pub fn pending_per_consumer(&self) -> u32 {
+        self.max_pending_per_consumer
+            .unwrap_or_else(|| self.max_pending.min(100))
+    }
 }
 
 impl Default for LocalConfig {
@@ -337,6 +367,9 @@ impl Default for LocalConfig {
             max_keys: 10_000,
             in_flight_timeout_secs: 600,
             max_client_keys: 1000,
+            max_client_keys_per_consumer: None,
+            max_pending: 1000,
+            max_pending_per_consumer: None,
         }
     }
 }
@@ -690,6 +723,26 @@ impl Validate for ThrottleConfig {
             return Err(ConfigError::invalid(
                 "local.max_client_keys",
                 "must be between 16 and 100000",
+            ));
+        }
+        let per = self.local.client_keys_per_consumer();
+        if per == 0 || per > self.local.max_client_keys {
+            return Err(ConfigError::invalid(
+                "local.max_client_keys_per_consumer",
+                "must be between 1 and local.max_client_keys",
+            ));
+        }
+        if !(MIN_MAX_KEYS..=MAX_MAX_KEYS).contains(&self.local.max_pending) {
+            return Err(ConfigError::invalid(
+                "local.max_pending",
+                "must be between 16 and 100000",
+            ));
+        }
+        let per = self.local.pending_per_consumer();
+        if per == 0 || per > self.local.max_pending {
+            return Err(ConfigError::invalid(
+                "local.max_pending_per_consumer",
+                "must be between 1 and local.max_pending",
             ));
         }
         match &self.rls {

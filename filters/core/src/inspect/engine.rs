@@ -589,7 +589,13 @@ impl Engine {
     /// share the first two steps, `/messages/2`) is scanned joined too.
     /// What only the joined text shows cannot be redacted in place: it is
     /// blocked (audited in shadow mode or when the action is audit).
-    fn scan_joined(&self, direction: Direction, path: &str, extracted: &Extracted, verdict: &mut Verdict) {
+    fn scan_joined(
+        &self,
+        direction: Direction,
+        path: &str,
+        extracted: &Extracted,
+        verdict: &mut Verdict,
+    ) {
         let segments = &extracted.segments;
         let mut start = 0;
         while start < segments.len() {
@@ -634,10 +640,9 @@ impl Engine {
         let loc = safe_loc(&first.loc);
         let inj = self.action(Family::Injection, direction, path, role);
         if inj != Action::Off
-            && !verdict
-                .findings
-                .iter()
-                .any(|f| f.family == Family::Injection && run.iter().any(|s| safe_loc(&s.loc) == f.loc))
+            && !verdict.findings.iter().any(|f| {
+                f.family == Family::Injection && run.iter().any(|s| safe_loc(&s.loc) == f.loc)
+            })
         {
             let score = self.injection.score(&joined);
             if self.flagged(&score, role) {

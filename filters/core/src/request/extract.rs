@@ -136,6 +136,8 @@ pub struct Extracted {
     pub boundary: Option<String>,
     /// The `purpose` an upload declares (form field or JSON member).
     pub purpose: Option<String>,
+    /// A batch's `input_file_id`.
+    pub input_file: Option<String>,
 }
 
 impl Extracted {
@@ -257,9 +259,8 @@ pub fn read(shape: Shape, content_type: &str, body: &[u8]) -> Result<Extracted, 
             cx.model_at(&root, &["model"])?;
             let limit = match root.get("max_completion_tokens") {
                 None => TokenField::Absent,
-                Some(v) => lax_count(v).map_err(|()| {
-                    shape_err(&[], "max_completion_tokens must be a whole number")
-                })?,
+                Some(v) => lax_count(v)
+                    .map_err(|()| shape_err(&[], "max_completion_tokens must be a whole number"))?,
             };
             cx.out.generations.push(Generation {
                 limits: vec![("max_completion_tokens", limit)],
@@ -340,6 +341,9 @@ pub fn read(shape: Shape, content_type: &str, body: &[u8]) -> Result<Extracted, 
             let J::Obj(_) = &root else {
                 return Err(shape_err(&[], "the body must be a JSON object"));
             };
+            if let Some(J::Str(id)) = root.get("input_file_id") {
+                cx.out.input_file = Some(id.clone());
+            }
             cx.generic(root, Role::Other);
             Ok(cx.finish())
         }
@@ -409,9 +413,8 @@ impl Cx {
         // A batch input file is read as requests whatever its type or name
         // claims: the upstream runs every line.
         if purpose == Some("batch") {
-            let text = std::str::from_utf8(content).map_err(|_| {
-                self.err("a batch input file must be UTF-8 JSON lines")
-            })?;
+            let text = std::str::from_utf8(content)
+                .map_err(|_| self.err("a batch input file must be UTF-8 JSON lines"))?;
             return self.json_lines(text, true);
         }
         let mime = part.content_type.as_deref().unwrap_or_default();

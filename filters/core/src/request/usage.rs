@@ -338,6 +338,14 @@ pub fn usage_in_tail(api: ApiKind, tail: &[u8]) -> Option<Usage> {
     None
 }
 
+/// The `id` of the object a response body is (an uploaded file's): at most
+/// 256 bytes.
+pub fn object_id(body: &[u8]) -> Option<String> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let id = v.get("id")?.as_str()?;
+    (!id.is_empty() && id.len() <= 256).then(|| id.to_owned())
+}
+
 /// The id of a response the Responses API queued to run in the background
 /// (`"status": "queued"` or `"in_progress"`, no usage yet): a retrieve of it
 /// will report the usage later.

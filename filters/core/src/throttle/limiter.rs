@@ -135,6 +135,16 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The longest window of its limits, in seconds (a minute when it has
+    /// none: an in-flight cap only).
+    pub fn longest_window_secs(&self) -> u64 {
+        self.limits
+            .iter()
+            .map(|l| l.window.seconds())
+            .max()
+            .unwrap_or(60)
+    }
+
     fn new(cfg: &RuleConfig, shadow_all: bool) -> Self {
         let limits: Vec<Limit> = cfg
             .limits
@@ -255,6 +265,9 @@ pub struct Applied {
     pub rule: usize,
     /// The counter key.
     pub key: String,
+    /// Whose request it is (the consumer, `-` when none): a client-keyed
+    /// rule caps the new keys each owner creates.
+    pub owner: String,
 }
 
 /// Amounts a request reserves or is charged, per metric.
@@ -444,6 +457,13 @@ pub struct Limiter {
     table: Table,
     /// Per rule: its own region when it is client-keyed.
     regions: Vec<Option<Table>>,
+    /// New keys one owner may create per window in a client-keyed rule.
+    keys_per_owner: u64,
+    /// Records awaiting a later request (deferred reservations, batch
+    /// input files): never evicted while live.
+    pending: Table,
+    /// Batch input files one owner may upload per day.
+    pending_per_owner: u64,
 }
 
 const PAYLOAD_HEADER: usize = 12;
@@ -559,7 +579,128 @@ impl Limiter {
             in_flight_timeout_ms: u64::from(cfg.local.in_flight_timeout_secs).saturating_mul(1000),
             table: Table::new(cfg.local.max_keys, seed),
             regions,
+            keys_per_owner: u64::from(cfg.local.client_keys_per_consumer()),
+            pending: Table::named(
+                "tollgate.throttle.pending.",
+                cfg.local.max_pending.saturating_mul(2),
+                seed ^ 0x7065_6e64_696e_6721,
+            ),
+            pending_per_owner: u64::from(cfg.local.pending_per_consumer()),
         }
+    }
+
+    /// Takes one of `cap` units `owner` has of `kind` in the current
+    /// `window_secs` window (a record in the main table); `false` when none
+    /// is left.
+    fn take_quota(
+        &self,
+        store: &dyn SharedStore,
+        kind: &str,
+        owner: &str,
+        cap: u64,
+        window_secs: u64,
+        now_ms: u64,
+    ) -> Result<bool, StoreError> {
+        let end = (now_ms / 1000)
+            .checked_div(window_secs)
+            .unwrap_or(0)
+            .saturating_add(1)
+            .saturating_mul(window_secs);
+        let key = format!("q|{kind}|{}:{owner}", owner.len());
+        let (ok, _) = self.table.update(
+            store,
+            &key,
+            now_ms,
+            true,
+            &|r, now| self.idle(r, now),
+            &mut |old| {
+                let (w, used) = old
+                    .and_then(|b| {
+                        let w = u64::from_le_bytes(b.get(..8)?.try_into().ok()?);
+                        let u = u64::from_le_bytes(b.get(8..16)?.try_into().ok()?);
+                        Some((w, u))
+                    })
+                    .filter(|(w, _)| *w == end)
+                    .unwrap_or((end, 0));
+                if used >= cap {
+                    return Change::Keep(false);
+                }
+                let mut bytes = w.to_le_bytes().to_vec();
+                bytes.extend_from_slice(&used.saturating_add(1).to_le_bytes());
+                Change::Write(bytes, true)
+            },
+        )?;
+        Ok(ok)
+    }
+
+    /// Takes one of the batch input files `owner` may upload today;
+    /// `false` when the day's are used.
+    pub fn take_file_quota(
+        &self,
+        store: &dyn SharedStore,
+        owner: &str,
+        now_ms: u64,
+    ) -> Result<bool, StoreError> {
+        self.take_quota(
+            store,
+            "files",
+            owner,
+            self.pending_per_owner,
+            86_400,
+            now_ms,
+        )
+    }
+
+    /// Records that `owner` uploaded batch input file `file_id` through
+    /// this gateway (read, charged): one batch may run it.
+    /// [`StoreError::Full`] when the pending region is full of live
+    /// records.
+    pub fn record_file(
+        &self,
+        store: &dyn SharedStore,
+        owner: &str,
+        file_id: &str,
+        now_ms: u64,
+    ) -> Result<(), StoreError> {
+        let key = format!("f|{}:{owner}|{file_id}", owner.len());
+        self.pending
+            .update(
+                store,
+                &key,
+                now_ms,
+                false,
+                &|r, now| self.idle(r, now),
+                &mut |_| Change::Write(vec![1], ()),
+            )
+            .map(drop)
+    }
+
+    /// Takes the record of batch input file `file_id` uploaded by `owner`
+    /// (once: a second batch of the same file finds none). `false` when
+    /// there is none: never uploaded here, by another consumer, or used.
+    pub fn take_file(
+        &self,
+        store: &dyn SharedStore,
+        owner: &str,
+        file_id: &str,
+        now_ms: u64,
+    ) -> Result<bool, StoreError> {
+        let key = format!("f|{}:{owner}|{file_id}", owner.len());
+        if self.pending.read(store, &key)?.is_none() {
+            return Ok(false);
+        }
+        let (found, _) = self.pending.update(
+            store,
+            &key,
+            now_ms,
+            false,
+            &|r, now| self.idle(r, now),
+            &mut |old| match old {
+                Some([1]) => Change::Write(Vec::new(), true),
+                _ => Change::Keep(false),
+            },
+        )?;
+        Ok(found)
     }
 
     /// The slot table (spike detection keeps its records there too).
@@ -621,6 +762,7 @@ impl Limiter {
             .map(|(i, r)| Applied {
                 rule: i,
                 key: r.counter_key(facts),
+                owner: facts.consumer.unwrap_or("-").to_owned(),
             })
             .collect()
     }
@@ -724,14 +866,31 @@ impl Limiter {
                 continue;
             }
             let (table, evict_live) = self.table_of(a.rule);
-            let updated = table.update(
-                store,
-                &a.key,
-                now_ms,
-                evict_live,
-                &|r, now| self.idle(r, now),
-                &mut |old| self.reserve_in(rule, old, amounts, now_ms),
-            );
+            // A new key of a client-keyed rule takes one of its owner's
+            // keys for the rule's longest window: one consumer inventing
+            // values fills its own share, never the region.
+            let over_quota = rule.client_keyed
+                && table.read(store, &a.key)?.is_none()
+                && !self.take_quota(
+                    store,
+                    &format!("k.{}", rule.name),
+                    &a.owner,
+                    self.keys_per_owner,
+                    rule.longest_window_secs(),
+                    now_ms,
+                )?;
+            let updated = if over_quota {
+                Err(StoreError::Full)
+            } else {
+                table.update(
+                    store,
+                    &a.key,
+                    now_ms,
+                    evict_live,
+                    &|r, now| self.idle(r, now),
+                    &mut |old| self.reserve_in(rule, old, amounts, now_ms),
+                )
+            };
             let (result, stats) = match updated {
                 Err(StoreError::Full) => {
                     // The region is full of live keys: this new one is
@@ -1239,6 +1398,7 @@ impl Limiter {
     pub fn defer(
         &self,
         store: &dyn SharedStore,
+        owner: &str,
         id: &str,
         model: Option<&str>,
         reservation: &Reservation,
@@ -1259,13 +1419,22 @@ impl Limiter {
             },
         };
         let bytes = deferred.encode();
-        let ((), stats) = self.table.update(
+        // In the pending region, where no live record is evicted (so a
+        // flood of background requests cannot push out anyone's counters),
+        // under its owner (a retrieve by another consumer, or an id the
+        // client chose twice, does not reconcile it). When the region is
+        // full the caller's charge (the reservation) simply stands.
+        let ((), stats) = self.pending.update(
             store,
-            &format!("{DEFERRED}{id}"),
+            &format!("{DEFERRED}{}:{owner}|{id}", owner.len()),
             now_ms,
-            true,
+            false,
             &|r, now| self.idle(r, now),
-            &mut |_| Change::Write(bytes.clone(), ()),
+            &mut |old| match old {
+                // An id already pending is not overwritten.
+                Some(b) if !b.is_empty() => Change::Keep(()),
+                _ => Change::Write(bytes.clone(), ()),
+            },
         )?;
         Ok(stats)
     }
@@ -1277,18 +1446,19 @@ impl Limiter {
     pub fn take_deferred(
         &self,
         store: &dyn SharedStore,
+        owner: &str,
         id: &str,
         now_ms: u64,
     ) -> Result<Option<Deferred>, StoreError> {
-        let key = format!("{DEFERRED}{id}");
-        if self.table.read(store, &key)?.is_none() {
+        let key = format!("{DEFERRED}{}:{owner}|{id}", owner.len());
+        if self.pending.read(store, &key)?.is_none() {
             return Ok(None);
         }
-        let (found, _) = self.table.update(
+        let (found, _) = self.pending.update(
             store,
             &key,
             now_ms,
-            true,
+            false,
             &|r, now| self.idle(r, now),
             &mut |old| match old.and_then(Deferred::decode) {
                 Some(d) => Change::Write(Vec::new(), Some(d)),
@@ -1860,6 +2030,88 @@ mod tests {
     }
 
     #[test]
+    fn deferred_records_never_push_out_counters() {
+        // A tiny main table: a flood of background responses used to evict
+        // live counters and reset them.
+        let l = limiter(
+            r#"{"local":{"max_keys":16,"max_pending":16,"max_pending_per_consumer":16},
+                "rules":[{"name":"tpd","key":["consumer"],"limits":[{"tokens":1000,"per":"day"}]}]}"#,
+        );
+        let store = MemoryStore::default();
+        let victim = l.applying(&facts("victim"));
+        let spent = l.reserve_amounts(None, 900, Some(0));
+        let a = l.admit(&store, &victim, &spent, 0).unwrap();
+        l.settle(&store, &a.reservation, &spent, 1).unwrap();
+        let flood = l.applying(&facts("flooder"));
+        let one = l.reserve_amounts(None, 1, Some(1));
+        for i in 0..200 {
+            let a = l.admit(&store, &flood, &one, 2).unwrap();
+            l.settle(&store, &a.reservation, &one, 3).unwrap();
+            // Past the pending region's room, a record is not placed (the
+            // charge stands); it never evicts.
+            let _ = l.defer(
+                &store,
+                "flooder",
+                &format!("resp_{i}"),
+                None,
+                &a.reservation,
+                3,
+            );
+        }
+        // 100 of 1000 left: the victim's counter was not reset.
+        assert_eq!(l.peek(&store, 0, &victim[0].key, 4).unwrap(), [100]);
+        let more = l.reserve_amounts(None, 900, Some(0));
+        assert!(!admitted(&l.admit(&store, &victim, &more, 5).unwrap()));
+    }
+
+    #[test]
+    fn one_consumer_cannot_fill_a_client_keyed_region_for_all() {
+        let l = limiter(
+            r#"{"local":{"max_client_keys":16,"max_client_keys_per_consumer":4},
+                "rules":[{"name":"per-model","key":["consumer","model"],
+                          "limits":[{"requests":100,"per":"day"}]}]}"#,
+        );
+        let store = MemoryStore::default();
+        let one = l.reserve_amounts(None, 1, Some(1));
+        let mut refused = 0;
+        for i in 0..50 {
+            let model = format!("invented-{i}");
+            let f = Facts {
+                model: Some(&model),
+                ..facts("attacker")
+            };
+            if !admitted(&l.admit(&store, &l.applying(&f), &one, 0).unwrap()) {
+                refused += 1;
+            }
+        }
+        assert_eq!(refused, 46, "four new values a day for the attacker");
+        for victim in ["v1", "v2", "v3"] {
+            assert!(admitted(
+                &l.admit(&store, &l.applying(&facts(victim)), &one, 1)
+                    .unwrap()
+            ));
+        }
+    }
+
+    #[test]
+    fn a_batch_file_runs_once_and_only_for_its_uploader() {
+        let l = limiter(r#"{"local":{"max_pending_per_consumer":2}}"#);
+        let store = MemoryStore::default();
+        assert!(l.take_file_quota(&store, "a", 0).unwrap());
+        l.record_file(&store, "a", "file-1", 0).unwrap();
+        assert!(!l.take_file(&store, "b", "file-1", 1).unwrap());
+        assert!(!l.take_file(&store, "a", "file-2", 1).unwrap());
+        assert!(l.take_file(&store, "a", "file-1", 1).unwrap());
+        assert!(!l.take_file(&store, "a", "file-1", 2).unwrap(), "once");
+        assert!(l.take_file_quota(&store, "a", 3).unwrap());
+        assert!(!l.take_file_quota(&store, "a", 4).unwrap(), "two a day");
+        assert!(
+            l.take_file_quota(&store, "a", 86_400_000).unwrap(),
+            "a new day"
+        );
+    }
+
+    #[test]
     fn a_deferred_reservation_is_reconciled_once() {
         let l = limiter(
             r#"{"rules":[{"name":"tpm","key":["consumer"],"limits":[{"tokens":1000,"per":"minute"}]}]}"#,
@@ -1872,11 +2124,16 @@ mod tests {
         // The response said "queued": the reservation is charged whole and
         // kept under the response id.
         l.settle(&store, &a.reservation, &want, 10).unwrap();
-        l.defer(&store, "resp_1", Some("m"), &a.reservation, 10)
+        l.defer(&store, "a", "resp_1", Some("m"), &a.reservation, 10)
             .unwrap();
         assert_eq!(l.peek(&store, 0, &applied[0].key, 20).unwrap(), [400]);
         // A retrieve reports 150 tokens: 450 come back, once.
-        let d = l.take_deferred(&store, "resp_1", 30).unwrap().unwrap();
+        // Another consumer's retrieve of the same id reconciles nothing.
+        assert!(l
+            .take_deferred(&store, "b", "resp_1", 25)
+            .unwrap()
+            .is_none());
+        let d = l.take_deferred(&store, "a", "resp_1", 30).unwrap().unwrap();
         assert_eq!(d.model.as_deref(), Some("m"));
         let used = Usage {
             input_tokens: 100,
@@ -1886,8 +2143,14 @@ mod tests {
         l.reconcile(&store, &d, &l.charge_amounts(d.model.as_deref(), &used), 30)
             .unwrap();
         assert_eq!(l.peek(&store, 0, &applied[0].key, 40).unwrap(), [850]);
-        assert!(l.take_deferred(&store, "resp_1", 50).unwrap().is_none());
-        assert!(l.take_deferred(&store, "resp_2", 50).unwrap().is_none());
+        assert!(l
+            .take_deferred(&store, "a", "resp_1", 50)
+            .unwrap()
+            .is_none());
+        assert!(l
+            .take_deferred(&store, "a", "resp_2", 50)
+            .unwrap()
+            .is_none());
         // Garbage never decodes.
         assert!(Deferred::decode(b"\x05\x00ab").is_none());
         let round = Deferred {
