@@ -1,39 +1,36 @@
 //! **A TEST DOUBLE** of a production rate-limit service, for testing
 //! Tollgate's `throttle` filter: Envoy's rate-limit service protocol (RLS v3,
 //! `envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit`) over gRPC,
-//! with the counters held by the [`limitador`] crate (the engine Kuadrant's
-//! Limitador server runs), in Redis (shared between instances) or in memory.
+//! reading Limitador's limits file and counting as Limitador counts (fixed
+//! windows, check-and-count in one step), in Redis (shared between
+//! instances) or in memory. All of it is written here ([`limits`],
+//! [`counters`]); it is not Limitador and is not hardened.
 //!
-//! It is not a product and is not hardened: it exists so that tests talk to
-//! the same protocol, the same limits file format and the same counting
-//! engine a mesh would run in production (Limitador), without a container.
+//! It exists so that tests talk to the protocol and the limits file format a
+//! mesh would run in production (Limitador), without a container.
 //!
 //! # What it does like `limitador-server`
 //! - The limits file is Limitador's `LIMITS_FILE`: a YAML (or JSON) list of
 //!   limits with `namespace`, `max_value`, `seconds`, `conditions`,
-//!   `variables` and optional `name`, read with `serde_yaml` into
-//!   [`limitador::limit::Limit`] exactly as `limitador-server` reads it.
+//!   `variables` and optional `name`. Conditions and variables are read in
+//!   the CEL subset [`limits`] documents; anything else is refused when the
+//!   file is read.
 //! - The request's `domain` is the limit's `namespace`; an empty domain
 //!   answers `UNKNOWN` with nothing else.
-//! - The descriptors become the CEL list `descriptors`: descriptor `i` is a
-//!   map from each entry's key to its value, so a condition reads
-//!   `descriptors[0]['tenant'] == 'acme'` (or `descriptors[0].tenant` when the
-//!   key is an identifier) and a variable reads `descriptors[0]['tenant']`.
-//!   A missing key makes a condition false and a limit with that variable
-//!   not apply. An index past the request's descriptors is different:
-//!   limitador unwraps the CEL error (`IndexOutOfBounds`) and panics, so a
-//!   limit on `descriptors[1]` must be guarded in one condition,
-//!   `size(descriptors) > 1 && descriptors[1].model == 'big'`, when requests
-//!   may carry fewer descriptors. This double answers such a panic with gRPC
-//!   `INTERNAL` instead of dropping the connection.
-//! - `hits_addend` 0 counts as 1; the check and the count are one
-//!   `check_rate_limited_and_update` (nothing is counted when any limit
-//!   would be exceeded).
+//! - The descriptors are the list `descriptors`: descriptor `i` maps each
+//!   entry's key to its value (`descriptors[0]['tenant']`,
+//!   `descriptors[0].tenant`). A missing key makes a condition false and a
+//!   limit with that variable not apply; an index past the request's
+//!   descriptors is an evaluation error (Limitador panics on it: guard it,
+//!   `size(descriptors) > 1 && descriptors[1].model == 'big'`), answered
+//!   with gRPC `INTERNAL`.
+//! - `hits_addend` 0 counts as 1; the check and the count are one step
+//!   (nothing is counted when any limit would be exceeded); a counter's
+//!   window starts at its first hit and lasts `seconds`.
 //! - A storage error answers gRPC `UNAVAILABLE`.
 //! - With `rate_limit_headers` on (`--rate-limit-headers DRAFT_VERSION_03`,
-//!   the same flag name as Limitador's) the response carries
-//!   `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
-//!   built by the limitador crate itself.
+//!   Limitador's flag name) the response carries `X-RateLimit-Limit`,
+//!   `X-RateLimit-Remaining` and `X-RateLimit-Reset` (draft 03).
 //!
 //! # What it does beyond `limitador-server`
 //! `limitador-server` leaves `statuses` empty. This double fills one status
@@ -50,9 +47,12 @@
 //! before it); `duration_until_reset` is the counter's time to expiry. A
 //! descriptor no limit counts for is `OK` with no `current_limit`.
 
+pub mod counters;
+pub mod limits;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use envoy_types::pb::envoy::config::core::v3::HeaderValue;
@@ -65,72 +65,136 @@ use envoy_types::pb::envoy::service::ratelimit::v3::rate_limit_service_server::{
 };
 use envoy_types::pb::envoy::service::ratelimit::v3::{RateLimitRequest, RateLimitResponse};
 use envoy_types::pb::google::protobuf::Duration as PbDuration;
-use limitador::counter::Counter;
-use limitador::limit::{Context, Limit};
-use limitador::storage::redis::AsyncRedisStorage;
-use limitador::{AsyncRateLimiter, CheckResult, RateLimiter};
 use tonic::{Request, Response, Status};
 
-/// The counting engine: limitador's in-memory (blocking) limiter, or its
-/// async limiter over Redis, as `limitador-server` chooses between them.
-pub enum Limiter {
-    /// Counters in this process's memory.
-    InMemory(RateLimiter),
-    /// Counters in Redis, shared by every instance that uses the same Redis.
-    Redis(AsyncRateLimiter),
+pub use counters::Store;
+pub use limits::{parse_limits, Limit};
+
+/// A counter a call touched.
+#[derive(Debug, Clone)]
+pub struct Counter {
+    limit: Limit,
+    value: u64,
+    expires_in: Option<Duration>,
 }
 
-impl std::fmt::Debug for Limiter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::InMemory(_) => "Limiter::InMemory",
-            Self::Redis(_) => "Limiter::Redis",
-        })
+impl Counter {
+    /// Its limit.
+    pub fn limit(&self) -> &Limit {
+        &self.limit
     }
+
+    /// Hits allowed per window.
+    pub fn max_value(&self) -> u64 {
+        self.limit.max_value
+    }
+
+    /// Hits left in the window.
+    pub fn remaining(&self) -> u64 {
+        self.limit.max_value.saturating_sub(self.value)
+    }
+
+    /// Time until the window ends.
+    pub fn expires_in(&self) -> Option<Duration> {
+        self.expires_in
+    }
+}
+
+/// What a call did.
+#[derive(Debug, Clone)]
+pub struct CheckResult {
+    /// Over a limit: nothing was counted.
+    pub limited: bool,
+    /// Every counter it touched.
+    pub counters: Vec<Counter>,
+}
+
+/// The limits and where their counters are.
+#[derive(Debug)]
+pub struct Limiter {
+    store: Store,
+    limits: RwLock<Vec<Limit>>,
 }
 
 impl Limiter {
-    /// A limiter over Redis at `redis_url` (`AsyncRedisStorage`, the storage
-    /// `limitador-server` uses for Redis without a local cache, so every
-    /// call reads and writes Redis), or in memory when `None`.
+    /// A limiter over Redis at `redis_url` (every call reads and writes
+    /// Redis), or in memory when `None`.
     pub async fn new(redis_url: Option<&str>) -> Result<Self, String> {
-        match redis_url {
-            None => Ok(Self::InMemory(RateLimiter::new(10_000))),
-            Some(url) => {
-                let storage = AsyncRedisStorage::new(url)
-                    .await
-                    .map_err(|e| format!("redis {url}: {e}"))?;
-                Ok(Self::Redis(AsyncRateLimiter::new_with_storage(Box::new(
-                    storage,
-                ))))
-            }
-        }
+        let store = match redis_url {
+            None => Store::memory(),
+            Some(url) => Store::redis(url).await?,
+        };
+        Ok(Self {
+            store,
+            limits: RwLock::new(Vec::new()),
+        })
     }
 
-    /// Replaces the limits with `limits` (Limitador's `configure_with`).
+    /// Replaces the limits.
     pub async fn configure_with(&self, limits: Vec<Limit>) -> Result<(), String> {
-        match self {
-            Self::InMemory(l) => l.configure_with(limits),
-            Self::Redis(l) => l.configure_with(limits).await,
-        }
-        .map_err(|e| e.to_string())
+        *self.limits.write().map_err(|_| "poisoned".to_owned())? = limits;
+        Ok(())
     }
 
+    /// Checks the limits of `namespace` that apply to `descriptors` and
+    /// counts `delta` in them unless one would go over. `Err(Internal)`
+    /// for an evaluation error, `Err(Unavailable)` for a storage error.
     async fn check_rate_limited_and_update(
         &self,
         namespace: &str,
-        ctx: &Context<'_>,
+        descriptors: &[HashMap<String, String>],
         delta: u64,
-    ) -> Result<CheckResult, String> {
-        let namespace = namespace.into();
-        match self {
-            Self::InMemory(l) => l.check_rate_limited_and_update(&namespace, ctx, delta),
-            Self::Redis(l) => {
-                l.check_rate_limited_and_update(&namespace, ctx, delta)
-                    .await
+    ) -> Result<CheckResult, Status> {
+        let mut applying: Vec<(Limit, counters::Touch)> = Vec::new();
+        {
+            let limits = self.limits.read().map_err(|_| Status::internal("poisoned"))?;
+            for (i, limit) in limits.iter().enumerate() {
+                if limit.namespace != namespace {
+                    continue;
+                }
+                let Some(values) = limit
+                    .applies(descriptors)
+                    .map_err(|e| Status::internal(format!("limit {i}: {e}")))?
+                else {
+                    continue;
+                };
+                let mut key = format!(
+                    "tollgate-test-rls:{}:{namespace}:{i}:{}:{}",
+                    namespace.len(),
+                    limit.max_value,
+                    limit.seconds
+                );
+                for v in &values {
+                    key.push_str(&format!(":{}:{v}", v.len()));
+                }
+                applying.push((
+                    limit.clone(),
+                    counters::Touch {
+                        key,
+                        max: limit.max_value,
+                        seconds: limit.seconds,
+                    },
+                ));
             }
         }
-        .map_err(|e| e.to_string())
+        let touch: Vec<counters::Touch> = applying.iter().map(|(_, t)| t.clone()).collect();
+        let (limited, seen) = self
+            .store
+            .check_and_count(&touch, delta)
+            .await
+            .map_err(|e| Status::unavailable(format!("limiter: {e}")))?;
+        Ok(CheckResult {
+            limited,
+            counters: applying
+                .into_iter()
+                .zip(seen)
+                .map(|((limit, _), s)| Counter {
+                    limit,
+                    value: s.value,
+                    expires_in: s.expires_in,
+                })
+                .collect(),
+        })
     }
 }
 
@@ -138,11 +202,6 @@ impl Limiter {
 pub fn load_limits(path: &Path) -> Result<Vec<Limit>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     parse_limits(&text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Parses the text of a Limitador limits file.
-pub fn parse_limits(text: &str) -> Result<Vec<Limit>, String> {
-    serde_yaml::from_str(text).map_err(|e| e.to_string())
 }
 
 /// The gRPC service: `ShouldRateLimit` over a [`Limiter`].
@@ -183,25 +242,10 @@ impl RlsService {
             })
             .collect();
         let delta = u64::from(req.hits_addend.max(1));
-
-        // limitador unwraps a condition's evaluation error (for example a
-        // comparison of mismatched types): run the check on its own task so
-        // that a panic answers INTERNAL instead of dropping the connection.
-        let limiter = Arc::clone(&self.limiter);
-        let domain = req.domain.clone();
-        let checked = tokio::spawn(async move {
-            let mut ctx = Context::default();
-            ctx.list_binding("descriptors".to_string(), values);
-            limiter
-                .check_rate_limited_and_update(&domain, &ctx, delta)
-                .await
-        })
-        .await;
-        let mut result = match checked {
-            Ok(Ok(result)) => result,
-            Ok(Err(e)) => return Err(Status::unavailable(format!("limiter: {e}"))),
-            Err(e) => return Err(Status::internal(format!("limiter panicked: {e}"))),
-        };
+        let result = self
+            .limiter
+            .check_rate_limited_and_update(&req.domain, &values, delta)
+            .await?;
 
         let statuses = statuses(&result, req.descriptors.len(), delta);
         let code = if result.limited {
@@ -210,7 +254,7 @@ impl RlsService {
             Code::Ok
         };
         let headers = if self.rate_limit_headers {
-            header_values(&mut result)
+            header_values(&result)
         } else {
             Vec::new()
         };
@@ -241,18 +285,33 @@ fn response(
     }
 }
 
-fn header_values(result: &mut CheckResult) -> Vec<HeaderValue> {
-    let mut headers: Vec<HeaderValue> = result
-        .response_header()
+/// Draft-03 rate-limit headers of the most restrictive counter (the one
+/// with the fewest hits left), every window listed in `X-RateLimit-Limit`.
+fn header_values(result: &CheckResult) -> Vec<HeaderValue> {
+    let Some(tightest) = result.counters.iter().min_by_key(|c| c.remaining()) else {
+        return Vec::new();
+    };
+    let mut windows = vec![tightest.max_value().to_string()];
+    for c in &result.counters {
+        windows.push(format!("{};w={}", c.max_value(), c.limit().seconds));
+    }
+    let mut headers = vec![
+        ("X-RateLimit-Limit", windows.join(", ")),
+        ("X-RateLimit-Remaining", tightest.remaining().to_string()),
+        (
+            "X-RateLimit-Reset",
+            tightest.expires_in().map_or(0, |d| d.as_secs()).to_string(),
+        ),
+    ];
+    headers.sort_by(|a, b| a.0.cmp(b.0));
+    headers
         .into_iter()
         .map(|(key, value)| HeaderValue {
-            key,
+            key: key.to_owned(),
             value,
             ..HeaderValue::default()
         })
-        .collect();
-    headers.sort_by(|a, b| a.key.cmp(&b.key));
-    headers
+        .collect()
 }
 
 /// The descriptor indices `i` a limit mentions as `descriptors[i]`.
@@ -292,7 +351,7 @@ fn statuses(result: &CheckResult, descriptors: usize, delta: u64) -> Vec<Descrip
         .counters
         .iter()
         .map(|c| {
-            let over = result.limited && c.remaining().unwrap_or_else(|| c.max_value()) < delta;
+            let over = result.limited && c.remaining() < delta;
             (c, descriptor_indices(c.limit()), over)
         })
         .collect();
@@ -301,9 +360,7 @@ fn statuses(result: &CheckResult, descriptors: usize, delta: u64) -> Vec<Descrip
             let mine = counters
                 .iter()
                 .filter(|(_, indices, _)| indices.is_empty() || indices.contains(&i));
-            let chosen = mine.min_by_key(|(c, _, over)| {
-                (!*over, c.remaining().unwrap_or_else(|| c.max_value()))
-            });
+            let chosen = mine.min_by_key(|(c, _, over)| (!*over, c.remaining()));
             match chosen {
                 None => DescriptorStatus {
                     code: Code::Ok.into(),
@@ -314,10 +371,9 @@ fn statuses(result: &CheckResult, descriptors: usize, delta: u64) -> Vec<Descrip
                     current_limit: Some(RateLimit {
                         name: c.limit().name().unwrap_or_default().to_string(),
                         requests_per_unit: u32::try_from(c.max_value()).unwrap_or(u32::MAX),
-                        unit: unit_of(c.limit().seconds()).into(),
+                        unit: unit_of(c.limit().seconds).into(),
                     }),
-                    limit_remaining: u32::try_from(c.remaining().unwrap_or_else(|| c.max_value()))
-                        .unwrap_or(u32::MAX),
+                    limit_remaining: u32::try_from(c.remaining()).unwrap_or(u32::MAX),
                     duration_until_reset: c.expires_in().map(pb_duration),
                     quota: None,
                 },
@@ -392,7 +448,7 @@ mod tests {
         assert_eq!(limits.len(), 2);
         let json = r#"[{"namespace":"n","max_value":3,"seconds":1,"conditions":[],"variables":["descriptors[0].k"],"name":"x"}]"#;
         let limits = parse_limits(json).unwrap();
-        assert_eq!(limits[0].max_value(), 3);
+        assert_eq!(limits[0].max_value, 3);
         assert_eq!(limits[0].name(), Some("x"));
         assert!(
             parse_limits("- namespace: n\n  seconds: 1\n  conditions: ['(']\n  variables: []")
@@ -471,8 +527,8 @@ mod tests {
 
     #[tokio::test]
     async fn unguarded_index_past_the_descriptors_is_internal() {
-        // limitador unwraps the CEL error IndexOutOfBounds: Limitador itself
-        // fails such a call; this double answers INTERNAL.
+        // An index past the descriptors: Limitador fails such a call (it
+        // unwraps the CEL error); this double answers INTERNAL.
         let limits = "- namespace: tollgate\n  max_value: 1\n  seconds: 60\n  conditions: [\"descriptors[1].model == 'big'\"]\n  variables: []\n";
         let svc = service(limits, false).await;
         let err = svc

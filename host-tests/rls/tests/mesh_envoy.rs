@@ -1,11 +1,11 @@
 //! Mesh-wide limits: **two Envoy processes**, each with `throttle` and its
-//! own instance of the test RLS server (a TEST DOUBLE of Limitador: the
-//! `limitador` crate's engine), both instances keeping their counters in one
+//! own instance of the test RLS server (a TEST DOUBLE of Limitador, written
+//! here: its limits file and fixed-window counting), both instances keeping
+//! their counters in one
 //! `redis-server`. A limit counted through one Envoy is spent in the other:
 //! the two sidecars share it. The RLS limits are the ones
 //! `ThrottleConfig::limitador_limits` renders from the filter's own
-//! configuration (`scripts/rls-limits`), so the renderer is checked against
-//! Limitador's engine too.
+//! configuration (`scripts/rls-limits`), read as Limitador's limits file.
 //!
 //! Needs `redis-server` (Debian package) and the modules (`scripts/build`).
 
