@@ -48,12 +48,16 @@ fn no_third_party_source_is_in_the_repository() {
                 found.push(format!("{f}: {marker:?} in its header"));
             }
         }
-        if head
-            .lines()
-            .any(|l| l.trim_start_matches(['/', '#', '*', '!', ' ']).starts_with("Copyright"))
-        {
+        if head.lines().any(|l| {
+            l.trim_start_matches(['/', '#', '*', '!', ' '])
+                .starts_with("Copyright")
+        }) {
             found.push(format!("{f}: a copyright header"));
         }
     }
-    assert!(found.is_empty(), "third-party source:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "third-party source:\n{}",
+        found.join("\n")
+    );
 }

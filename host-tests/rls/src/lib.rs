@@ -147,7 +147,10 @@ impl Limiter {
     ) -> Result<CheckResult, Status> {
         let mut applying: Vec<(Limit, counters::Touch)> = Vec::new();
         {
-            let limits = self.limits.read().map_err(|_| Status::internal("poisoned"))?;
+            let limits = self
+                .limits
+                .read()
+                .map_err(|_| Status::internal("poisoned"))?;
             for (i, limit) in limits.iter().enumerate() {
                 if limit.namespace != namespace {
                     continue;

@@ -95,7 +95,10 @@ impl Limit {
     /// Whether the limit applies to a request with these descriptors, and
     /// its variables' values when it does; `Err` when evaluating fails (an
     /// index past the descriptors, a comparison of mismatched types).
-    pub fn applies(&self, descriptors: &[HashMap<String, String>]) -> Result<Option<Vec<String>>, String> {
+    pub fn applies(
+        &self,
+        descriptors: &[HashMap<String, String>],
+    ) -> Result<Option<Vec<String>>, String> {
         for c in &self.compiled.conditions {
             if !eval(c, descriptors)?.truthy()? {
                 return Ok(None);
@@ -253,8 +256,15 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
             out.push(Tok::Str(s.to_owned()));
             i += end + 2;
         } else if c.is_ascii_digit() {
-            let end = b[i..].iter().position(|x| !x.is_ascii_digit()).unwrap_or(b.len() - i);
-            out.push(Tok::Int(src[i..i + end].parse().map_err(|_| "an integer too large")?));
+            let end = b[i..]
+                .iter()
+                .position(|x| !x.is_ascii_digit())
+                .unwrap_or(b.len() - i);
+            out.push(Tok::Int(
+                src[i..i + end]
+                    .parse()
+                    .map_err(|_| "an integer too large")?,
+            ));
             i += end;
         } else if c.is_ascii_alphabetic() || c == b'_' {
             let end = b[i..]
@@ -307,17 +317,19 @@ impl Parser {
     }
 
     fn eat(&mut self, sym: &str) -> bool {
-        if self.peek() == Some(&Tok::Sym(match sym {
-            "(" => "(",
-            ")" => ")",
-            "[" => "[",
-            "]" => "]",
-            "." => ".",
-            "!" => "!",
-            "&&" => "&&",
-            "||" => "||",
-            _ => return false,
-        })) {
+        if self.peek()
+            == Some(&Tok::Sym(match sym {
+                "(" => "(",
+                ")" => ")",
+                "[" => "[",
+                "]" => "]",
+                "." => ".",
+                "!" => "!",
+                "&&" => "&&",
+                "||" => "||",
+                _ => return false,
+            }))
+        {
             self.at += 1;
             true
         } else {
@@ -451,7 +463,12 @@ mod tests {
   variables: ["descriptors[0]['consumer']"]"#,
         )
         .unwrap()[0];
-        let one = [d(&[("rule", "a"), ("metric", "requests"), ("x", "y"), ("consumer", "c")])];
+        let one = [d(&[
+            ("rule", "a"),
+            ("metric", "requests"),
+            ("x", "y"),
+            ("consumer", "c"),
+        ])];
         assert_eq!(l.applies(&one).unwrap(), Some(vec!["c".into()]));
         let no_var = [d(&[("rule", "a"), ("metric", "requests"), ("x", "y")])];
         assert_eq!(l.applies(&no_var).unwrap(), None, "a missing variable");
@@ -462,8 +479,15 @@ mod tests {
         )
         .unwrap()[0];
         assert!(unguarded.applies(&one).is_err());
-        for bad in ["descriptors[0]['a'] ==", "matches(x)", "descriptors[0]['a'] == 1 +", "(", "descriptors[0]"] {
-            let text = format!("- {{namespace: n, max_value: 1, seconds: 1, conditions: [\"{bad}\"]}}");
+        for bad in [
+            "descriptors[0]['a'] ==",
+            "matches(x)",
+            "descriptors[0]['a'] == 1 +",
+            "(",
+            "descriptors[0]",
+        ] {
+            let text =
+                format!("- {{namespace: n, max_value: 1, seconds: 1, conditions: [\"{bad}\"]}}");
             assert!(parse_limits(&text).is_err(), "{bad}");
         }
         let typed = &parse_limits(

@@ -19,10 +19,10 @@ use std::net::SocketAddr;
 use common::{start_redis, start_rls, write_limits};
 use serde_json::json;
 use tollgate_core::config::{self, ThrottleConfig};
-use tollgate_host::envoy::{Envoy, WasmFilter};
-use tollgate_host::http_client::{self, Body};
-use tollgate_host::mock_llm::MockLlm;
-use tollgate_host::wasm_dir;
+use tollgate_tools::envoy::{Envoy, WasmFilter};
+use tollgate_tools::http_client::{self, Body};
+use tollgate_tools::mock_llm::MockLlm;
+use tollgate_tools::wasm_dir;
 
 fn chat(envoy: &Envoy, consumer: &str, max_tokens: u64) -> http_client::Response {
     let body = json!({"model": "gpt-4o-mini", "max_tokens": max_tokens,

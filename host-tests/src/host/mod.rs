@@ -43,16 +43,7 @@ pub use state::{
     LocalReply, LogLevel, LogLine, MetricValue,
 };
 
-/// Where `scripts/build` puts the modules; `TOLLGATE_WASM_DIR` overrides it.
-pub fn wasm_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("TOLLGATE_WASM_DIR") {
-        return PathBuf::from(dir);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("target")
-        .join("tollgate-wasm")
-}
+pub use tollgate_tools::wasm_dir;
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();

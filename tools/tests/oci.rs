@@ -16,12 +16,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use tollgate_host::demo::{default_config, DEMO_KEY};
-use tollgate_host::envoy::{Envoy, WasmFilter};
-use tollgate_host::http_client::{request, Body};
-use tollgate_host::mock_llm::MockLlm;
-use tollgate_host::oci::{self, IstioPath, Registry, Variant};
-use tollgate_host::wasm_dir;
+use tollgate_tools::demo::{default_config, DEMO_KEY};
+use tollgate_tools::envoy::{Envoy, WasmFilter};
+use tollgate_tools::http_client::{request, Body};
+use tollgate_tools::mock_llm::MockLlm;
+use tollgate_tools::oci::{self, IstioPath, Registry, Variant};
+use tollgate_tools::wasm_dir;
 
 const FILTERS: [&str; 3] = ["auth", "throttle", "inspect"];
 
@@ -69,7 +69,7 @@ impl TestRegistry {
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if let Ok(r) = tollgate_host::http_client::get(&format!("http://{}/v2/", reg.host)) {
+            if let Ok(r) = tollgate_tools::http_client::get(&format!("http://{}/v2/", reg.host)) {
                 if r.status == 200 {
                     return reg;
                 }

@@ -10,8 +10,8 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tollgate_host::envoy::{Envoy, WasmFilter};
-use tollgate_host::mock_llm::MockLlm;
+use tollgate_tools::envoy::{Envoy, WasmFilter};
+use tollgate_tools::mock_llm::MockLlm;
 
 const USAGE: &str = "\
 usage: scripts/run [options]
@@ -221,7 +221,7 @@ fn with_allowed_routes(config: &str, paths: &[String]) -> Result<String> {
 /// each pluginConfig (checked by the filter's own parser on the way), and
 /// the VM environment variables each names.
 fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
-    use tollgate_host::mesh::{mesh_config_dir, Renderer};
+    use tollgate_tools::mesh::{mesh_config_dir, Renderer};
     // Digests only fill the manifests' URLs, which a local run does not
     // fetch: the local modules' own SHA-256 stands in.
     let mut digests = std::collections::BTreeMap::new();
@@ -229,7 +229,7 @@ fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
         let wasm = args.wasm_dir.join(format!("{name}.wasm"));
         let bytes = std::fs::read(&wasm)
             .with_context(|| format!("{}: build the filters with scripts/build", wasm.display()))?;
-        digests.insert(name.to_owned(), tollgate_host::oci::digest(&bytes));
+        digests.insert(name.to_owned(), tollgate_tools::oci::digest(&bytes));
     }
     let rendered = Renderer::new(mesh_config_dir(), "localhost:5000", digests).render(ns)?;
     if rendered.is_empty() {
@@ -240,12 +240,12 @@ fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
         let wasm = args.wasm_dir.join(format!("{}.wasm", r.filter));
         let mut config = r.plugin_config();
         if let (Some(consumer), "auth") = (&args.demo_key, r.filter.as_str()) {
-            config = tollgate_host::demo::with_demo_key(&config, consumer)
+            config = tollgate_tools::demo::with_demo_key(&config, consumer)
                 .with_context(|| format!("{}: --demo-key", r.label()))?;
             eprintln!(
                 "tollgate-run: {}: the demo key {} is also accepted, as consumer {consumer}",
                 r.label(),
-                tollgate_host::demo::DEMO_KEY
+                tollgate_tools::demo::DEMO_KEY
             );
         }
         let config = with_allowed_routes(&config, &args.allow_routes)
@@ -282,7 +282,7 @@ fn filters(args: &Args) -> Result<Vec<WasmFilter>> {
                 );
             }
             let configuration = match &args.config_dir {
-                None => tollgate_host::demo::default_config(name),
+                None => tollgate_tools::demo::default_config(name),
                 Some(dir) => {
                     let path = dir.join(format!("{name}.json"));
                     std::fs::read_to_string(&path)
@@ -340,7 +340,7 @@ fn run() -> Result<()> {
     };
     if args.validate {
         let config = builder.write_config(&work_dir)?;
-        tollgate_host::envoy::validate(&config)?;
+        tollgate_tools::envoy::validate(&config)?;
         println!(
             "{}: valid (Envoy loaded every module and ran on_configure)",
             config.display()
@@ -385,7 +385,7 @@ fn print_banner(args: &Args, envoy: &Envoy, mock: Option<&MockLlm>, work_dir: &P
     let auth_flag = if demo_auth || args.demo_key.is_some() {
         format!(
             " -H 'authorization: Bearer {}'",
-            tollgate_host::demo::DEMO_KEY
+            tollgate_tools::demo::DEMO_KEY
         )
     } else {
         String::new()
@@ -534,7 +534,7 @@ fn throttle_examples(base: &str, auth: &str) -> String {
 
 /// Example requests that show what `auth` does with the demo consumer.
 fn auth_examples(base: &str) -> String {
-    let key = tollgate_host::demo::DEMO_KEY;
+    let key = tollgate_tools::demo::DEMO_KEY;
     format!(
         "
   # auth: the demo consumer's key is {key} (a demo credential, not a secret);

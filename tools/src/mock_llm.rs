@@ -5,7 +5,7 @@
 //! production.
 //!
 //! ```no_run
-//! use tollgate_host::{http_client, mock_llm::MockLlm};
+//! use tollgate_tools::{http_client, mock_llm::MockLlm};
 //! let llm = MockLlm::start()?;
 //! let resp = http_client::post_json(&llm.url("/v1/chat/completions"), &[("x-mock-content", "hi")],
 //!     &serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "ping"}]}))?;

@@ -1,13 +1,13 @@
 //! `scripts/render-mesh`: renders each namespace's Istio `WasmPlugin`
 //! manifests from `mesh-config/` into `target/mesh/<ns>/<filter>.yaml`,
 //! refusing any whose `pluginConfig` its filter would refuse (see
-//! `tollgate_host::mesh`).
+//! `tollgate_tools::mesh`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use tollgate_host::mesh::{self, report, Renderer};
+use tollgate_tools::mesh::{self, report, Renderer};
 
 const USAGE: &str = "\
 usage: scripts/render-mesh [--registry R] [--digests FILE] [--pull-secret NAME]

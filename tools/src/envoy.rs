@@ -2,7 +2,7 @@
 //! proxy-wasm filters in front of one upstream, starts it, and tears it down.
 //!
 //! ```no_run
-//! use tollgate_host::{envoy::{Envoy, WasmFilter}, http_client, mock_llm::MockLlm};
+//! use tollgate_tools::{envoy::{Envoy, WasmFilter}, http_client, mock_llm::MockLlm};
 //! let llm = MockLlm::start()?;
 //! let envoy = Envoy::builder()
 //!     .upstream(llm.addr())

@@ -1,4 +1,4 @@
-//! `tollgate-oci`: the filters as OCI images (see `tollgate_host::oci`).
+//! `tollgate-oci`: the filters as OCI images (see `tollgate_tools::oci`).
 //!
 //! ```text
 //! tollgate-oci package [--out DIR] [--wasm-dir DIR] [FILTER...]
@@ -23,7 +23,7 @@
 
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
-use tollgate_host::oci::{self, Registry, Variant};
+use tollgate_tools::oci::{self, Registry, Variant};
 
 const FILTERS: [&str; 3] = ["auth", "throttle", "inspect"];
 const USAGE: &str = "usage: tollgate-oci package [--out DIR] [--wasm-dir DIR] [FILTER...]\n       tollgate-oci push REGISTRY [--plain-http] [--out DIR] [FILTER...]\n       tollgate-oci verify REGISTRY --digests FILE [--plain-http] [FILTER...]";
@@ -53,12 +53,12 @@ fn parse_args() -> Result<Args> {
         registry: None,
         plain_http: false,
         // target/oci, next to target/tollgate-wasm (without the `..`).
-        out: tollgate_host::wasm_dir()
+        out: tollgate_tools::wasm_dir()
             .parent()
             .and_then(|t| t.canonicalize().ok())
             .unwrap_or_else(|| PathBuf::from("target"))
             .join("oci"),
-        wasm_dir: tollgate_host::wasm_dir(),
+        wasm_dir: tollgate_tools::wasm_dir(),
         digests: None,
         filters: Vec::new(),
     };
@@ -141,7 +141,7 @@ fn verify(args: &Args) -> Result<()> {
         .digests
         .as_ref()
         .context("verify needs --digests FILE (the digests the manifests were rendered with)")?;
-    let digests = tollgate_host::mesh::read_digests(path)?;
+    let digests = tollgate_tools::mesh::read_digests(path)?;
     let registry = Registry::new(host, args.plain_http);
     for filter in &args.filters {
         let hex = digests

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tollgate_host::envoy::{Envoy, WasmFilter};
-use tollgate_host::http_client::{Body, Connection};
-use tollgate_host::mock_llm::MockLlm;
+use tollgate_tools::envoy::{Envoy, WasmFilter};
+use tollgate_tools::http_client::{Body, Connection};
+use tollgate_tools::mock_llm::MockLlm;
 
 const USAGE: &str = "\
 usage: scripts/bench-envoy [options]
@@ -187,7 +187,7 @@ fn load(addr: SocketAddr, connections: usize, total: usize, body: &Arc<Vec<u8>>)
             std::thread::spawn(move || {
                 // The demo consumer's key (auth's default demo configuration);
                 // ignored when auth is not in the chain.
-                let auth_header = format!("Bearer {}", tollgate_host::demo::DEMO_KEY);
+                let auth_header = format!("Bearer {}", tollgate_tools::demo::DEMO_KEY);
                 let mut latencies = Vec::new();
                 let mut errors = 0usize;
                 let mut first_error = None;
@@ -312,7 +312,7 @@ fn run() -> Result<()> {
             );
         }
         let configuration = match &args.config_dir {
-            None => tollgate_host::demo::bench_config(name),
+            None => tollgate_tools::demo::bench_config(name),
             Some(dir) => std::fs::read_to_string(dir.join(format!("{name}.json")))
                 .with_context(|| format!("reading {name}.json in {}", dir.display()))?,
         };

@@ -1,7 +1,7 @@
 //! A minimal HTTP/1.1 client for tests, std only.
 //!
 //! ```no_run
-//! use tollgate_host::http_client::{request, Body};
+//! use tollgate_tools::http_client::{request, Body};
 //! let resp = request("POST", "http://127.0.0.1:10000/v1/chat/completions",
 //!     &[("content-type", "application/json")],
 //!     Body::Bytes(br#"{"model":"m","stream":true,"messages":[]}"#.to_vec()))?;

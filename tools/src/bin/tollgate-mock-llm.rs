@@ -1,12 +1,12 @@
 //! `tollgate-mock-llm [--listen 127.0.0.1:PORT]`: runs the mock LLM (a test
 //! double of an OpenAI/Anthropic-compatible upstream; see
-//! `tollgate_host::mock_llm`) until killed, logging each request to stderr.
+//! `tollgate_tools::mock_llm`) until killed, logging each request to stderr.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use anyhow::{bail, Result};
 use std::io::Write;
-use tollgate_host::mock_llm::MockLlm;
+use tollgate_tools::mock_llm::MockLlm;
 
 fn main() {
     if let Err(e) = run() {
