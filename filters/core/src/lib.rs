@@ -39,10 +39,14 @@
 //! - [`request`]: the request model every filter shares: path
 //!   normalisation, the route catalogue, body reading.
 //! - [`error`]: error replies in the shape the OpenAI and Anthropic SDKs parse.
+//! - [`glob`]: the `*`/`?` patterns models and principals are named by.
+//! - [`auth`], [`throttle`], [`inspect`]: each filter's engines; they
+//!   depend on `config`, `request` and `glob`, never on one another.
 
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod glob;
 pub mod inspect;
 pub mod request;
 pub mod throttle;

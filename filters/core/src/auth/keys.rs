@@ -586,31 +586,18 @@ fn parse_digest(hex: &str) -> Result<[u8; 32], KeyErrorReason> {
     if hex.len() != 64 {
         return Err(invalid);
     }
+    if !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(invalid);
+    }
     let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
-        let [hi, lo] = pair else {
-            return Err(invalid);
-        };
-        let (Some(hi), Some(lo)) = (hex_value(*hi), hex_value(*lo)) else {
-            return Err(invalid);
-        };
-        *byte = (hi << 4) | lo;
-    }
+    ::hex::decode_to_slice(hex, &mut out).map_err(|_| invalid)?;
     Ok(out)
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b.wrapping_sub(b'0')),
-        b'a'..=b'f' => Some(b.wrapping_sub(b'a').wrapping_add(10)),
-        _ => None,
-    }
 }
 
 /// The SHA-256 digest of `key` in lowercase hex: what a [`KeyEntry`]'s
 /// `sha256` holds.
 pub fn sha256_hex(key: &str) -> String {
-    hex(&Sha256::digest(key.as_bytes()))
+    ::hex::encode(Sha256::digest(key.as_bytes()))
 }
 
 /// A short fingerprint of a presented key for logs: the first 12 hex digits
@@ -619,21 +606,9 @@ pub fn sha256_hex(key: &str) -> String {
 /// to guess from.
 pub fn fingerprint(presented: &str) -> String {
     let digest = Sha256::digest(presented.as_bytes());
-    hex(digest.get(..6).unwrap_or_default())
+    ::hex::encode(digest.get(..6).unwrap_or_default())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len().saturating_mul(2));
-    for &b in bytes {
-        for nibble in [b >> 4, b & 0x0f] {
-            if let Some(&c) = DIGITS.get(usize::from(nibble)) {
-                out.push(char::from(c));
-            }
-        }
-    }
-    out
-}
 
 /// Well-known prefixes of API keys and tokens (providers', GitHub's,
 /// Tollgate's own), lowercase.

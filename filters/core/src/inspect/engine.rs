@@ -752,12 +752,7 @@ pub fn fingerprint(kind: &str, text: &str) -> String {
     h.update(kind.as_bytes());
     h.update([0u8]);
     h.update(text.as_bytes());
-    let digest = h.finalize();
-    let mut out = String::with_capacity(16);
-    for b in digest.iter().take(8) {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
+    hex::encode(h.finalize().get(..8).unwrap_or_default())
 }
 
 fn path_matches(path: &str, pattern: &str) -> bool {

@@ -1359,11 +1359,9 @@ fn payloads_in<'a>(tokens: impl Iterator<Item = &'a str>, max: usize) -> Vec<Str
 }
 
 fn hex_byte(two: &[u8]) -> Option<u8> {
-    let digit = |b: u8| char::from(b).to_digit(16);
-    match two {
-        [h, l] => u8::try_from(digit(*h)?.checked_mul(16)?.checked_add(digit(*l)?)?).ok(),
-        _ => None,
-    }
+    let mut out = [0u8; 1];
+    hex::decode_to_slice(two, &mut out).ok()?;
+    Some(out[0])
 }
 
 /// Decode one candidate token, if it is an encoding and reads as text.
@@ -2677,10 +2675,7 @@ mod tests {
             ),
             (
                 "hex",
-                attack
-                    .bytes()
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<String>(),
+                hex::encode(attack),
             ),
             (
                 "hex pairs",

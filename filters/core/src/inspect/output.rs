@@ -1954,30 +1954,8 @@ fn dangerous_data(rest: &str) -> bool {
 
 /// Percent-decode a host; `None` if the result is not UTF-8.
 fn percent_decode(raw: &str) -> Option<Cow<'_, str>> {
-    if !raw.contains('%') {
-        return Some(Cow::Borrowed(raw));
-    }
-    let b = raw.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0usize;
-    while let Some(&c) = b.get(i) {
-        if c == b'%' {
-            let hi = b
-                .get(i.saturating_add(1))
-                .and_then(|&h| (h as char).to_digit(16));
-            let lo = b
-                .get(i.saturating_add(2))
-                .and_then(|&l| (l as char).to_digit(16));
-            if let (Some(hi), Some(lo)) = (hi, lo) {
-                out.push(u8::try_from(hi.saturating_mul(16).saturating_add(lo)).ok()?);
-                i = i.saturating_add(3);
-                continue;
-            }
-        }
-        out.push(c);
-        i = i.saturating_add(1);
-    }
-    String::from_utf8(out).ok().map(Cow::Owned)
+    // Lenient, as browsers are: a `%` not followed by two hex digits stays.
+    percent_encoding::percent_decode_str(raw).decode_utf8().ok()
 }
 
 fn map_dot(c: char) -> char {

@@ -914,17 +914,9 @@ pub(crate) fn luhn(digits: &[u8]) -> bool {
     !digits.is_empty() && sum.is_multiple_of(10)
 }
 
-/// CRC-32 (IEEE 802.3, as zlib), bitwise: only run on short tokens.
+/// CRC-32 (IEEE 802.3, as zlib).
 pub(crate) fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            let mask = (crc & 1).wrapping_neg();
-            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
-        }
-    }
-    !crc
+    crc32fast::hash(data)
 }
 
 /// Decode a base62 number (`0-9A-Za-z`).

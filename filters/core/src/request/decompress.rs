@@ -338,39 +338,9 @@ fn inflate_into(
     }
 }
 
-/// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as gzip uses.
+/// CRC-32 (IEEE 802.3), as gzip uses (`crc32fast`).
 pub fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        let idx = usize::from((crc as u8) ^ b);
-        crc = CRC_TABLE.get(idx).copied().unwrap_or(0) ^ (crc >> 8);
-    }
-    !crc
-}
-
-const CRC_TABLE: [u32; 256] = crc_table();
-
-// Evaluated at compile time only (it initialises a `const`): an
-// out-of-bounds index would fail the build, never panic at run time.
-#[allow(clippy::indexing_slicing)]
-const fn crc_table() -> [u32; 256] {
-    let mut table = [0u32; 256];
-    let mut n = 0usize;
-    while n < 256 {
-        let mut c = n as u32;
-        let mut k = 0u32;
-        while k < 8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-            k = k.wrapping_add(1);
-        }
-        table[n] = c;
-        n = n.wrapping_add(1);
-    }
-    table
+    crc32fast::hash(data)
 }
 
 #[cfg(test)]

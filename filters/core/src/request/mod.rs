@@ -185,23 +185,13 @@ impl Head {
     }
 }
 
-/// Full percent-decoding of a path segment into UTF-8.
+/// Full percent-decoding of a path segment into UTF-8 (the path was
+/// normalised first, so every escape is well formed).
 fn percent_decode(seg: &str) -> Option<String> {
-    if !seg.contains('%') {
-        return Some(seg.to_owned());
-    }
-    let mut out = Vec::with_capacity(seg.len());
-    let mut bytes = seg.bytes();
-    while let Some(b) = bytes.next() {
-        if b == b'%' {
-            let hi = char::from(bytes.next()?).to_digit(16)?;
-            let lo = char::from(bytes.next()?).to_digit(16)?;
-            out.push(u8::try_from(hi.checked_mul(16)?.checked_add(lo)?).ok()?);
-        } else {
-            out.push(b);
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(seg)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// Who wrote a piece of text, as the model sees it. Policy can treat them

@@ -182,22 +182,22 @@ fn hex(b: u8) -> Option<u8> {
         .and_then(|d| u8::try_from(d).ok())
 }
 
-/// `application/x-www-form-urlencoded` decoding of one name or value.
+/// `application/x-www-form-urlencoded` decoding of one name or value;
+/// strict: a `%` not followed by two hex digits is refused (`None`) rather
+/// than read one way here and another upstream.
 fn form_decode(s: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut bytes = s.bytes();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hi = hex(bytes.next()?)?;
-                let lo = hex(bytes.next()?)?;
-                out.push((hi << 4) | lo);
-            }
-            b => out.push(b),
-        }
+    let b = s.as_bytes();
+    let well_formed = s.match_indices('%').all(|(i, _)| {
+        b.get(i.saturating_add(1)).is_some_and(u8::is_ascii_hexdigit)
+            && b.get(i.saturating_add(2)).is_some_and(u8::is_ascii_hexdigit)
+    });
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 fn unreserved(b: u8) -> bool {

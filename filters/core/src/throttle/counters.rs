@@ -118,13 +118,7 @@ pub fn stored_key(key: &str) -> String {
     if key.len() <= MAX_KEY_LEN {
         return key.to_owned();
     }
-    let digest = Sha256::digest(key.as_bytes());
-    let mut out = String::with_capacity(65);
-    out.push('#');
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    format!("#{}", hex::encode(Sha256::digest(key.as_bytes())))
 }
 
 /// What a change wants done with a record.

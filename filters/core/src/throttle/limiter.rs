@@ -44,7 +44,7 @@
 //! request holds nothing. Shadow rules always reserve (their counters follow
 //! the real traffic) and report what they would have refused.
 
-use crate::auth::permissions::glob_match;
+use crate::glob::glob_match;
 use crate::config::throttle::{
     cost_units, KeyPart, MatchConfig, Metric, Price, RuleConfig, Store, ThrottleConfig, Window,
 };
