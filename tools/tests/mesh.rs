@@ -216,6 +216,16 @@ fn a_broken_override_fails_naming_namespace_filter_and_field() {
         "{err}"
     );
 
+    // What only compiling the filter finds: a custom regex that does not
+    // compile.
+    std::fs::write(
+        strict.join("inspect.json"),
+        r#"{"custom_patterns": [{"id": "badre", "family": "secrets", "pattern": "(", "anchors": ["x"]}]}"#,
+    )
+    .unwrap();
+    let err = format!("{:#}", renderer(&root).render("strict").unwrap_err());
+    assert!(err.starts_with("strict/inspect: custom_patterns[0]"), "{err}");
+
     // A provider key the VM is not given.
     std::fs::remove_file(strict.join("inspect.json")).unwrap();
     std::fs::write(

@@ -83,4 +83,3 @@ fn find_piece(piece: &str, text: &str, from: usize, limit: usize) -> Option<usiz
     }
     None
 }
-

@@ -928,12 +928,18 @@ fn read_doc(dir: &Path, stem: &str) -> Result<Option<Value>> {
 /// Parses and validates `config` as `filter`'s configuration, as its
 /// `on_configure` does. The error names the field.
 pub fn check_plugin_config(filter: &str, config: &str) -> Result<()> {
+    use tollgate_core::auth::engine::Authenticator;
     use tollgate_core::config::{parse, AuthConfig, InspectConfig, ThrottleConfig};
+    use tollgate_core::inspect::engine::Engine;
     let bytes = config.as_bytes();
+    // Parsed and validated, then compiled into the filter's runtime objects
+    // (key store, JWKS, principals, detectors, custom regexes), as
+    // `on_configure` does: what only compiling finds is refused here too.
     let result = match filter {
-        "auth" => parse::<AuthConfig>(bytes).map(drop),
+        "auth" => parse::<AuthConfig>(bytes)
+            .and_then(|c| Authenticator::new(&c, |_| Some("set-in-the-sidecar".into())).map(drop)),
         "throttle" => parse::<ThrottleConfig>(bytes).map(drop),
-        "inspect" => parse::<InspectConfig>(bytes).map(drop),
+        "inspect" => parse::<InspectConfig>(bytes).and_then(|c| Engine::new(&c).map(drop)),
         other => bail!("unknown filter {other}"),
     };
     result.map_err(|e| anyhow!("{e}"))

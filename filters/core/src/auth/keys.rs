@@ -59,11 +59,14 @@
 
 use std::fmt;
 
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::config::ConfigError;
+
+pub use crate::config::auth::{
+    looks_like_jwt, looks_like_plaintext_key, KeyEntry, KeySource, MAX_CONSUMER_LEN,
+};
 
 /// The fewest bytes a presented key may have.
 pub const MIN_KEY_LEN: usize = 8;
@@ -72,46 +75,6 @@ pub const MIN_KEY_LEN: usize = 8;
 pub const MAX_KEY_LEN: usize = 512;
 /// The longest key `id`.
 pub const MAX_ID_LEN: usize = 64;
-/// The longest consumer name.
-pub const MAX_CONSUMER_LEN: usize = 128;
-
-/// One configured API key: its digest and who it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct KeyEntry {
-    /// A short, non-secret label for logs and metrics (`[A-Za-z0-9_.-]{1,64}`),
-    /// unique in the store.
-    pub id: String,
-    /// The SHA-256 digest of the key, 64 lowercase hex digits.
-    pub sha256: String,
-    /// The consumer the key authenticates: 1 to 128 visible ASCII characters
-    /// (it is sent on in a header).
-    pub consumer: String,
-    /// When the key stops working, in Unix seconds: a request at or after
-    /// this second is refused.
-    #[serde(default)]
-    pub expires: Option<u64>,
-    /// A disabled key is refused with its own reason (kept in configuration
-    /// to tell "revoked" from "never existed" in logs).
-    #[serde(default)]
-    pub disabled: bool,
-}
-
-/// A request header an API key may be read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum KeySource {
-    /// `Authorization: Bearer <key>` (scheme case-insensitive).
-    #[serde(rename = "authorization")]
-    Bearer,
-    /// `x-api-key: <key>` (Anthropic).
-    #[serde(rename = "x-api-key")]
-    XApiKey,
-    /// `api-key: <key>` (Azure OpenAI).
-    #[serde(rename = "api-key")]
-    ApiKey,
-}
 
 impl KeySource {
     /// Every source, in the default order.
@@ -166,12 +129,6 @@ fn split_scheme(value: &[u8]) -> Option<(&[u8], &[u8])> {
         }
         None => Some((value, &[])),
     }
-}
-
-/// Whether a credential has the shape of a JWT (`eyJ…` base64url JSON header,
-/// then two dots), so that it is left to the JWT method.
-pub fn looks_like_jwt(s: &[u8]) -> bool {
-    s.starts_with(b"eyJ") && s.iter().filter(|&&b| b == b'.').count() == 2
 }
 
 /// Whether `key` has the shape every key must have: 8 to 512 bytes of visible
@@ -566,15 +523,7 @@ pub fn validate_id(id: &str) -> Result<(), KeyErrorReason> {
 /// Checks a consumer name: 1 to 128 visible ASCII characters (it is sent
 /// on in a request header and used as a metrics label).
 pub fn validate_consumer(name: &str) -> Result<(), KeyErrorReason> {
-    if name.is_empty() || name.len() > MAX_CONSUMER_LEN {
-        return Err(KeyErrorReason::Invalid("must be 1 to 128 characters"));
-    }
-    if !name.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(KeyErrorReason::Invalid(
-            "must hold only visible ASCII characters (no spaces)",
-        ));
-    }
-    Ok(())
+    crate::config::auth::check_consumer_name(name).map_err(KeyErrorReason::Invalid)
 }
 
 /// Decodes a configured digest: 64 lowercase hex digits.
@@ -586,7 +535,10 @@ fn parse_digest(hex: &str) -> Result<[u8; 32], KeyErrorReason> {
     if hex.len() != 64 {
         return Err(invalid);
     }
-    if !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if !hex
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return Err(invalid);
     }
     let mut out = [0u8; 32];
@@ -607,40 +559,6 @@ pub fn sha256_hex(key: &str) -> String {
 pub fn fingerprint(presented: &str) -> String {
     let digest = Sha256::digest(presented.as_bytes());
     ::hex::encode(digest.get(..6).unwrap_or_default())
-}
-
-
-/// Well-known prefixes of API keys and tokens (providers', GitHub's,
-/// Tollgate's own), lowercase.
-const KEY_PREFIXES: &[&str] = &[
-    "sk-",   // OpenAI (sk-proj-, sk-svcacct-), Anthropic (sk-ant-), DeepSeek, …
-    "sk_",   // Stripe-style
-    "tg-",   // Tollgate (scripts/gen-key)
-    "xai-",  // xAI
-    "gsk_",  // Groq
-    "aiza",  // Google API keys
-    "pplx-", // Perplexity
-    "hf_",   // Hugging Face
-    "r8_",   // Replicate
-    "ghp_",  // GitHub
-    "github_pat_",
-    "glpat-",  // GitLab
-    "bearer ", // a whole Authorization value
-    "basic ",
-];
-
-/// Whether `s` looks like a plaintext API key or token rather than a digest,
-/// an id or a variable name: it starts with a well-known key prefix
-/// (`sk-`, `sk-ant-`, `sk-proj-`, `tg-`, `xai-`, `AIza`, `hf_`, `Bearer `, …)
-/// or is a JWT. A heuristic for clearer configuration errors ("you pasted a
-/// key"): digest fields are validated strictly anyway, so a key it misses is
-/// still refused, only with the generic format message.
-pub fn looks_like_plaintext_key(s: &str) -> bool {
-    let s = s.trim();
-    KEY_PREFIXES.iter().any(|p| {
-        s.get(..p.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(p))
-    }) || looks_like_jwt(s.as_bytes())
 }
 
 #[cfg(test)]

@@ -10,20 +10,7 @@
 //! workload's; in `PERMISSIVE` mode a plaintext caller has none, and gets no
 //! consumer from this method.
 
-use serde::Deserialize;
-
-/// One principal (or a pattern of principals) and the consumer it is.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct MeshPrincipal {
-    /// A SPIFFE ID (`spiffe://<trust domain>/ns/<ns>/sa/<sa>`); a final `*`
-    /// matches any rest (`spiffe://cluster.local/ns/team-a/*`: every service
-    /// account of namespace team-a).
-    pub principal: String,
-    /// The consumer it is.
-    pub consumer: String,
-}
+pub use crate::config::auth::MeshPrincipal;
 
 /// Why a principal table cannot be used, naming the entry.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

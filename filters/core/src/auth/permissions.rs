@@ -73,128 +73,12 @@
 //!   list every class but `fine_tuning` is allowed. A batch's `endpoint`
 //!   must be allowed too.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
-use serde::Deserialize;
-
-use crate::config::{ConfigError, Validate};
 use crate::request::api::ApiKind;
 use crate::request::catalogue::{self, Endpoint, Shape};
 use crate::request::extract::{self, Extracted, Generation, TokenField};
 use crate::request::{valid_model, Head};
-
-/// The longest model pattern, and the longest model name read from a
-/// request.
-pub const MAX_MODEL_LEN: usize = 256;
-/// The most labels one consumer may carry.
-pub const MAX_LABELS: usize = 32;
-/// The longest label name.
-pub const MAX_LABEL_NAME_LEN: usize = 64;
-/// The longest label value.
-pub const MAX_LABEL_VALUE_LEN: usize = 256;
-
-/// What one consumer (or group) may do.
-///
-/// An absent `models` or `endpoints` means "no restriction" on that axis; a
-/// present list is an allowlist and may not be empty (to lock a consumer out,
-/// disable its keys).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(default, deny_unknown_fields)]
-pub struct Permissions {
-    /// Allowed models: exact names or globs (`gpt-4o*`,
-    /// `claude-*-sonnet-*`, `*`), case-sensitive.
-    pub models: Option<Vec<String>>,
-    /// Allowed endpoint classes.
-    pub endpoints: Option<Vec<Endpoint>>,
-    /// The most output tokens one request may ask for (at least 1).
-    pub max_output_tokens: Option<u32>,
-    /// What to do with a request asking for more than `max_output_tokens`.
-    pub on_excess: OnExcess,
-    /// Labels passed on to `throttle` (`tier`, `team`, …).
-    pub labels: BTreeMap<String, String>,
-}
-
-/// What to do with a request asking for more output tokens than allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum OnExcess {
-    /// Refuse it ([`DenyReason::TooManyTokens`]).
-    #[default]
-    Reject,
-    /// Lower it to the maximum ([`Decision::Clamp`]).
-    Clamp,
-}
-
-impl Validate for Permissions {
-    fn validate(&self) -> Result<(), ConfigError> {
-        if let Some(models) = &self.models {
-            if models.is_empty() {
-                return Err(ConfigError::invalid(
-                    "models",
-                    "must not be empty (omit it to allow every model)",
-                ));
-            }
-            for (i, pattern) in models.iter().enumerate() {
-                validate_pattern(pattern)
-                    .map_err(|r| ConfigError::invalid(format!("models[{i}]"), r))?;
-            }
-        }
-        if self.endpoints.as_ref().is_some_and(Vec::is_empty) {
-            return Err(ConfigError::invalid(
-                "endpoints",
-                "must not be empty (omit it to allow every endpoint)",
-            ));
-        }
-        if self.max_output_tokens == Some(0) {
-            return Err(ConfigError::invalid(
-                "max_output_tokens",
-                "must be at least 1",
-            ));
-        }
-        if self.labels.len() > MAX_LABELS {
-            return Err(ConfigError::invalid(
-                "labels",
-                "must hold at most 32 labels",
-            ));
-        }
-        for (name, value) in &self.labels {
-            if name.is_empty()
-                || name.len() > MAX_LABEL_NAME_LEN
-                || !name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-            {
-                return Err(ConfigError::invalid(
-                    "labels",
-                    "names must be 1 to 64 characters of letters, digits, `_`, `.` and `-`",
-                ));
-            }
-            if value.is_empty()
-                || value.len() > MAX_LABEL_VALUE_LEN
-                || !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
-            {
-                return Err(ConfigError::invalid(
-                    format!("labels.{name}"),
-                    "must be 1 to 256 printable ASCII characters",
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
-fn validate_pattern(p: &str) -> Result<(), &'static str> {
-    if p.is_empty() || p.len() > MAX_MODEL_LEN {
-        Err("must be 1 to 256 bytes")
-    } else if p.chars().any(char::is_control) {
-        Err("must not hold control characters")
-    } else {
-        Ok(())
-    }
-}
 
 impl Permissions {
     /// Whether `model` matches one of the allowed patterns (true when
@@ -244,6 +128,10 @@ impl Permissions {
 }
 
 pub use crate::glob::glob_match;
+
+pub use crate::config::auth::{
+    OnExcess, Permissions, MAX_LABELS, MAX_LABEL_NAME_LEN, MAX_LABEL_VALUE_LEN, MAX_MODEL_LEN,
+};
 
 /// What to do with a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -776,6 +664,8 @@ mod tests {
     }
 
     use super::*;
+    use crate::config::Validate;
+    use std::collections::BTreeMap;
     use ApiKind::*;
 
     /// The decision on a JSON request; `api` only says the method (the

@@ -12,20 +12,7 @@
 //! (`provider_credential_unavailable`), counted, and logged with the
 //! variable's name ([`Injection::Unavailable`]).
 
-use serde::Deserialize;
-
-/// Where the provider wants its key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "kebab-case")]
-pub enum ProviderHeader {
-    /// `authorization: Bearer <key>` (OpenAI and compatible).
-    Authorization,
-    /// `x-api-key: <key>` (Anthropic).
-    XApiKey,
-    /// `api-key: <key>` (Azure OpenAI).
-    ApiKey,
-}
+pub use crate::config::auth::{ProviderHeader, ProviderRule};
 
 impl ProviderHeader {
     /// The header name.
@@ -36,26 +23,6 @@ impl ProviderHeader {
             ProviderHeader::ApiKey => "api-key",
         }
     }
-}
-
-/// One injection rule (configuration).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ProviderRule {
-    /// `:authority` values it applies to (a port is ignored; empty: any).
-    #[serde(default)]
-    pub hosts: Vec<String>,
-    /// Path prefixes it applies to, on whole segments (empty: any).
-    #[serde(default)]
-    pub paths: Vec<String>,
-    /// The header to set.
-    pub header: ProviderHeader,
-    /// The VM environment variable holding the key.
-    pub env: String,
-    /// Refused when present: plaintext keys do not belong in pluginConfig.
-    #[serde(default)]
-    pub value: Option<String>,
 }
 
 /// Why the rules cannot be used, naming the rule.

@@ -3,11 +3,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{validate_header_name, ConfigError, RoutesConfig, Validate, DEFAULT_CONSUMER_HEADER};
-use crate::auth::jwt::Validation;
-use crate::auth::keys::{looks_like_plaintext_key, KeyEntry, KeySource, KeyStore};
-use crate::auth::mesh::{MeshIdentity, MeshPrincipal};
-use crate::auth::permissions::Permissions;
-use crate::auth::providers::ProviderRule;
+use crate::config::jwt::Validation;
+use crate::request::catalogue::Endpoint;
 
 /// Configuration of the `auth` filter: who is calling, and what they may do.
 ///
@@ -210,22 +207,15 @@ impl Validate for AuthConfig {
                 ));
             }
         }
-        KeyStore::new(self.api_keys.keys.clone()).map_err(|e| {
-            ConfigError::invalid(
-                format!("api_keys.keys[{}].{}", e.index, e.field),
-                e.reason.to_string(),
-            )
-        })?;
+        // Digests, duplicates and expiries are checked when the key store is
+        // built (`Authenticator::new`), once.
         if let Some(jwt) = &self.jwt {
             jwt.validation
                 .check()
                 .map_err(|e| ConfigError::invalid(format!("jwt.{}", e.field), e.problem))?;
             match &jwt.jwks {
-                JwksSource::Inline(v) => {
-                    let bytes = serde_json::to_vec(v).unwrap_or_default();
-                    crate::auth::jwt::Jwks::parse(&bytes)
-                        .map_err(|e| ConfigError::invalid("jwt.jwks.inline", e.to_string()))?;
-                }
+                // Parsed once, when the authenticator is built.
+                JwksSource::Inline(_) => {}
                 JwksSource::Remote(r) => {
                     if r.cluster.is_empty() {
                         return Err(ConfigError::invalid(
@@ -254,11 +244,8 @@ impl Validate for AuthConfig {
                 }
             }
         }
-        MeshIdentity::new(&self.mesh)
-            .map_err(|e| ConfigError::invalid(format!("mesh[{}]", e.index), e.message))?;
         if let Some(a) = &self.anonymous {
-            crate::auth::keys::validate_consumer(a)
-                .map_err(|e| ConfigError::invalid("anonymous", e.to_string()))?;
+            check_consumer_name(a).map_err(|e| ConfigError::invalid("anonymous", e))?;
         }
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
         for (group, members) in &self.groups {
@@ -290,4 +277,257 @@ impl Validate for AuthConfig {
         }
         Ok(())
     }
+}
+
+/// The longest model pattern, and the longest model name read from a
+/// request.
+pub const MAX_MODEL_LEN: usize = 256;
+
+/// The most labels one consumer may carry.
+pub const MAX_LABELS: usize = 32;
+
+/// The longest label name.
+pub const MAX_LABEL_NAME_LEN: usize = 64;
+
+/// The longest label value.
+pub const MAX_LABEL_VALUE_LEN: usize = 256;
+
+/// What one consumer (or group) may do.
+///
+/// An absent `models` or `endpoints` means "no restriction" on that axis; a
+/// present list is an allowlist and may not be empty (to lock a consumer out,
+/// disable its keys).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Permissions {
+    /// Allowed models: exact names or globs (`gpt-4o*`,
+    /// `claude-*-sonnet-*`, `*`), case-sensitive.
+    pub models: Option<Vec<String>>,
+    /// Allowed endpoint classes.
+    pub endpoints: Option<Vec<Endpoint>>,
+    /// The most output tokens one request may ask for (at least 1).
+    pub max_output_tokens: Option<u32>,
+    /// What to do with a request asking for more than `max_output_tokens`.
+    pub on_excess: OnExcess,
+    /// Labels passed on to `throttle` (`tier`, `team`, …).
+    pub labels: BTreeMap<String, String>,
+}
+
+/// What to do with a request asking for more output tokens than allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OnExcess {
+    /// Refuse it ([`DenyReason::TooManyTokens`]).
+    #[default]
+    Reject,
+    /// Lower it to the maximum ([`Decision::Clamp`]).
+    Clamp,
+}
+
+impl Validate for Permissions {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(models) = &self.models {
+            if models.is_empty() {
+                return Err(ConfigError::invalid(
+                    "models",
+                    "must not be empty (omit it to allow every model)",
+                ));
+            }
+            for (i, pattern) in models.iter().enumerate() {
+                validate_pattern(pattern)
+                    .map_err(|r| ConfigError::invalid(format!("models[{i}]"), r))?;
+            }
+        }
+        if self.endpoints.as_ref().is_some_and(Vec::is_empty) {
+            return Err(ConfigError::invalid(
+                "endpoints",
+                "must not be empty (omit it to allow every endpoint)",
+            ));
+        }
+        if self.max_output_tokens == Some(0) {
+            return Err(ConfigError::invalid(
+                "max_output_tokens",
+                "must be at least 1",
+            ));
+        }
+        if self.labels.len() > MAX_LABELS {
+            return Err(ConfigError::invalid(
+                "labels",
+                "must hold at most 32 labels",
+            ));
+        }
+        for (name, value) in &self.labels {
+            if name.is_empty()
+                || name.len() > MAX_LABEL_NAME_LEN
+                || !name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+            {
+                return Err(ConfigError::invalid(
+                    "labels",
+                    "names must be 1 to 64 characters of letters, digits, `_`, `.` and `-`",
+                ));
+            }
+            if value.is_empty()
+                || value.len() > MAX_LABEL_VALUE_LEN
+                || !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+            {
+                return Err(ConfigError::invalid(
+                    format!("labels.{name}"),
+                    "must be 1 to 256 printable ASCII characters",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn validate_pattern(p: &str) -> Result<(), &'static str> {
+    if p.is_empty() || p.len() > MAX_MODEL_LEN {
+        Err("must be 1 to 256 bytes")
+    } else if p.chars().any(char::is_control) {
+        Err("must not hold control characters")
+    } else {
+        Ok(())
+    }
+}
+
+/// One configured API key: its digest and who it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KeyEntry {
+    /// A short, non-secret label for logs and metrics (`[A-Za-z0-9_.-]{1,64}`),
+    /// unique in the store.
+    pub id: String,
+    /// The SHA-256 digest of the key, 64 lowercase hex digits.
+    pub sha256: String,
+    /// The consumer the key authenticates: 1 to 128 visible ASCII characters
+    /// (it is sent on in a header).
+    pub consumer: String,
+    /// When the key stops working, in Unix seconds: a request at or after
+    /// this second is refused.
+    #[serde(default)]
+    pub expires: Option<u64>,
+    /// A disabled key is refused with its own reason (kept in configuration
+    /// to tell "revoked" from "never existed" in logs).
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+/// A request header an API key may be read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum KeySource {
+    /// `Authorization: Bearer <key>` (scheme case-insensitive).
+    #[serde(rename = "authorization")]
+    Bearer,
+    /// `x-api-key: <key>` (Anthropic).
+    #[serde(rename = "x-api-key")]
+    XApiKey,
+    /// `api-key: <key>` (Azure OpenAI).
+    #[serde(rename = "api-key")]
+    ApiKey,
+}
+
+/// One principal (or a pattern of principals) and the consumer it is.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MeshPrincipal {
+    /// A SPIFFE ID (`spiffe://<trust domain>/ns/<ns>/sa/<sa>`); a final `*`
+    /// matches any rest (`spiffe://cluster.local/ns/team-a/*`: every service
+    /// account of namespace team-a).
+    pub principal: String,
+    /// The consumer it is.
+    pub consumer: String,
+}
+
+/// Where the provider wants its key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum ProviderHeader {
+    /// `authorization: Bearer <key>` (OpenAI and compatible).
+    Authorization,
+    /// `x-api-key: <key>` (Anthropic).
+    XApiKey,
+    /// `api-key: <key>` (Azure OpenAI).
+    ApiKey,
+}
+
+/// One injection rule (configuration).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProviderRule {
+    /// `:authority` values it applies to (a port is ignored; empty: any).
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Path prefixes it applies to, on whole segments (empty: any).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// The header to set.
+    pub header: ProviderHeader,
+    /// The VM environment variable holding the key.
+    pub env: String,
+    /// Refused when present: plaintext keys do not belong in pluginConfig.
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// Whether a credential has the shape of a JWT (`eyJ…` base64url JSON header,
+/// then two dots), so that it is left to the JWT method.
+pub fn looks_like_jwt(s: &[u8]) -> bool {
+    s.starts_with(b"eyJ") && s.iter().filter(|&&b| b == b'.').count() == 2
+}
+
+/// Well-known prefixes of API keys and tokens (providers', GitHub's,
+/// Tollgate's own), lowercase.
+const KEY_PREFIXES: &[&str] = &[
+    "sk-",   // OpenAI (sk-proj-, sk-svcacct-), Anthropic (sk-ant-), DeepSeek, …
+    "sk_",   // Stripe-style
+    "tg-",   // Tollgate (scripts/gen-key)
+    "xai-",  // xAI
+    "gsk_",  // Groq
+    "aiza",  // Google API keys
+    "pplx-", // Perplexity
+    "hf_",   // Hugging Face
+    "r8_",   // Replicate
+    "ghp_",  // GitHub
+    "github_pat_",
+    "glpat-",  // GitLab
+    "bearer ", // a whole Authorization value
+    "basic ",
+];
+
+/// Whether `s` looks like a plaintext API key or token rather than a digest,
+/// an id or a variable name: it starts with a well-known key prefix
+/// (`sk-`, `sk-ant-`, `sk-proj-`, `tg-`, `xai-`, `AIza`, `hf_`, `Bearer `, …)
+/// or is a JWT. A heuristic for clearer configuration errors ("you pasted a
+/// key"): digest fields are validated strictly anyway, so a key it misses is
+/// still refused, only with the generic format message.
+pub fn looks_like_plaintext_key(s: &str) -> bool {
+    let s = s.trim();
+    KEY_PREFIXES.iter().any(|p| {
+        s.get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    }) || looks_like_jwt(s.as_bytes())
+}
+
+/// The longest consumer name.
+pub const MAX_CONSUMER_LEN: usize = 128;
+
+/// Checks a consumer name: 1 to 128 visible ASCII characters (it is sent
+/// on in a request header and used as a metrics label).
+pub fn check_consumer_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.len() > MAX_CONSUMER_LEN {
+        return Err("must be 1 to 128 characters");
+    }
+    if !name.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("must hold only visible ASCII characters (no spaces)");
+    }
+    Ok(())
 }

@@ -1,12 +1,9 @@
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{validate_header_name, ConfigError, RoutesConfig, Validate, DEFAULT_CONSUMER_HEADER};
-use crate::inspect::injection::InjectionRule;
-use crate::inspect::patterns::CustomRule;
-use crate::inspect::{Direction, Family};
 use crate::request::Role;
 
 /// Configuration of the `inspect` filter: what goes in and what comes out.
@@ -518,4 +515,112 @@ impl Validate for InspectConfig {
         }
         Ok(())
     }
+}
+
+/// A detector family. Policy (block / redact / audit / off) is set per family
+/// and direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// Prompt injection and jailbreaks.
+    Injection,
+    /// Credentials, private keys, tokens, passwords.
+    Secrets,
+    /// Personal data: emails, phone numbers, cards, IBANs, national IDs, IPs.
+    Pii,
+    /// Malicious output: exfiltration links, HTML/script, system-prompt leaks.
+    Output,
+}
+
+impl Family {
+    /// Every family, in a fixed order.
+    pub const ALL: [Family; 4] = [
+        Family::Injection,
+        Family::Secrets,
+        Family::Pii,
+        Family::Output,
+    ];
+
+    /// The name used in config, metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Injection => "injection",
+            Family::Secrets => "secrets",
+            Family::Pii => "pii",
+            Family::Output => "output",
+        }
+    }
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which way the bytes travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Client to model: prompts.
+    Request,
+    /// Model to client: completions.
+    Response,
+}
+
+impl Direction {
+    /// The name used in config, metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Request => "request",
+            Direction::Response => "response",
+        }
+    }
+}
+
+/// A rule from configuration; a rule with a built-in id replaces it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InjectionRule {
+    /// Rule id (`[a-z0-9_]+`).
+    pub id: String,
+    /// The attack family it signals, e.g. `instruction_override`
+    /// (`[a-z0-9_]+`). Signals of one category add up with diminishing
+    /// weight.
+    pub category: String,
+    /// Its weight in the score, between -10 and 10. A negative weight
+    /// lowers the score (context that makes an attack less likely).
+    pub weight: f32,
+    /// Phrases, matched on the word view (see the module docs for the
+    /// syntax). Default: none.
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Literals, matched on the text view (punctuation kept; `^` and `$`
+    /// anchor to line start and end). Default: none.
+    #[serde(default)]
+    pub literals: Vec<String>,
+    /// The most words a `*` in a phrase allows. Default: 3; at most 16.
+    #[serde(default)]
+    pub gap: Option<u8>,
+}
+
+/// A rule added from configuration.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CustomRule {
+    /// Rule id: the redaction label and metric name (`[a-z0-9_]+`).
+    pub id: String,
+    /// `secrets` or `pii`.
+    pub family: Family,
+    /// A regex-lite pattern for the whole match.
+    pub pattern: String,
+    /// Literal anchors, at least one: the regex runs only near them.
+    pub anchors: Vec<String>,
+    /// Case-insensitive anchors. Default: `false`.
+    #[serde(default)]
+    pub case_insensitive: bool,
 }

@@ -12,6 +12,7 @@
 
 pub mod auth;
 pub mod inspect;
+pub mod jwt;
 pub mod throttle;
 
 pub use auth::AuthConfig;

@@ -447,8 +447,6 @@ fn auth_configuration_reads_every_method_and_names_bad_fields() {
         (r#"{"methods": ["jwt", "jwt"]}"#, "methods[1]: listed twice"),
         (r#"{"api_keys": {"keys": [{"id": "k", "sha256": "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789", "consumer": "a"}]}}"#,
          "api_keys.keys[0].sha256: holds what looks like a key, not its digest: configuration holds only SHA-256 digests (scripts/gen-key prints one)"),
-        (r#"{"mesh": [{"principal": "team-a", "consumer": "a"}]}"#,
-         "mesh[0]: principal must be a SPIFFE ID (spiffe://…)"),
         (r#"{"providers": [{"header": "x-api-key", "env": "K", "value": "sk-ant-secret"}]}"#,
          "providers[0].value: plaintext keys are refused: put the key in a Kubernetes Secret, expose it to the sidecar, and name its VM environment variable in `env`"),
         (r#"{"jwt": {"issuer": "i", "audiences": "any", "jwks": {"remote": {"cluster": "c", "refresh_secs": 1}}}}"#,
@@ -461,4 +459,29 @@ fn auth_configuration_reads_every_method_and_names_bad_fields() {
     }
     let e = err::<AuthConfig>(r#"{"consumers": {"team-a": {"models": []}}}"#);
     assert!(e.to_string().starts_with("consumers.team-a.models"), "{e}");
+    // What only building the runtime objects finds (principals, key digests,
+    // inline JWKS) is found once, by the compile step, with the same paths.
+    let compile = |json: &str| {
+        let c: AuthConfig = parse(json.as_bytes()).unwrap();
+        crate::auth::engine::Authenticator::new(&c, |_| None)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        compile(r#"{"mesh": [{"principal": "team-a", "consumer": "a"}]}"#),
+        "mesh[0]: principal must be a SPIFFE ID (spiffe://…)"
+    );
+    let twice = format!(
+        r#"{{"api_keys": {{"keys": [{{"id": "a", "sha256": "{digest}", "consumer": "x"}},
+                                  {{"id": "b", "sha256": "{digest}", "consumer": "y"}}]}}}}"#
+    );
+    assert!(
+        compile(&twice).starts_with("api_keys.keys[1].sha256"),
+        "{}",
+        compile(&twice)
+    );
+    assert!(compile(
+        r#"{"jwt": {"issuer": "i", "audiences": "any", "jwks": {"inline": {"keys": 3}}}}"#
+    )
+    .starts_with("jwt.jwks.inline"));
 }

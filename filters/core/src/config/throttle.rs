@@ -29,7 +29,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 
 use super::{validate_header_name, ConfigError, RoutesConfig, Validate, DEFAULT_CONSUMER_HEADER};
-use crate::throttle::spike::SpikeParams;
 
 /// Most rules a configuration may hold: every request walks all of them.
 pub const MAX_RULES: usize = 64;
@@ -901,6 +900,117 @@ impl Validate for SpikeConfig {
         }
         if self.limit_requests == Some(0) {
             return Err(ConfigError::invalid("limit_requests", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+/// [`SpikeParams::min_rate`] for request series: requests per period.
+pub const DEFAULT_REQUEST_MIN_RATE: f64 = 20.0;
+
+/// [`SpikeParams::min_rate`] for token series ([`SpikeParams::tokens`]):
+/// tokens per period, about 20 requests of [`DEFAULT_TOKEN_UNIT`] tokens.
+pub const DEFAULT_TOKEN_MIN_RATE: f64 = 20_000.0;
+
+/// [`SpikeParams::unit`] for token series: a typical request's tokens
+/// (prompt plus output), the size of one "event" in the noise floor.
+pub const DEFAULT_TOKEN_UNIT: f64 = 1000.0;
+
+/// Tuning of one kind of series (requests, or tokens). See the module docs
+/// for the defaults and why.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SpikeParams {
+    /// Length of a period in seconds, periods aligned on the epoch. Default
+    /// 10.
+    pub period_secs: u32,
+    /// Weight of each new period in the EWMA mean and variance, in (0, 1].
+    /// Default 0.1 (about 10 periods of memory).
+    pub alpha: f64,
+    /// How many (floored) standard deviations above the mean a period's
+    /// count must be to be an anomaly. Default 4.5.
+    pub sigmas: f64,
+    /// A period count below this is never an anomaly (per period, in the
+    /// series' own unit: requests or tokens). Default 20 requests.
+    pub min_rate: f64,
+    /// Size of one event in the series' unit, for the noise floor
+    /// `sd >= sqrt(unit·mean)` and `sd >= unit`: 1 for requests, a typical
+    /// request's tokens for tokens. Default 1.
+    pub unit: f64,
+    /// Periods that must be folded in before any verdict. Default 6.
+    pub warmup_periods: u32,
+    /// How long an anomaly stays active after the last event that raised
+    /// it, in seconds; at least 1. Default 300.
+    pub hold_secs: u32,
+}
+
+impl Default for SpikeParams {
+    /// The defaults for request series.
+    fn default() -> Self {
+        Self {
+            period_secs: 10,
+            alpha: 0.1,
+            sigmas: 4.5,
+            min_rate: DEFAULT_REQUEST_MIN_RATE,
+            unit: 1.0,
+            warmup_periods: 6,
+            hold_secs: 300,
+        }
+    }
+}
+
+/// A parameter that breaks a rule: which one, and the rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParamError {
+    /// The field's name in [`SpikeParams`].
+    pub field: &'static str,
+    /// The rule it breaks.
+    pub reason: &'static str,
+}
+
+impl std::fmt::Display for ParamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for ParamError {}
+
+impl SpikeParams {
+    /// The defaults for token series: [`DEFAULT_TOKEN_MIN_RATE`] and
+    /// [`DEFAULT_TOKEN_UNIT`], the rest as [`SpikeParams::default`].
+    pub fn tokens() -> Self {
+        Self {
+            min_rate: DEFAULT_TOKEN_MIN_RATE,
+            unit: DEFAULT_TOKEN_UNIT,
+            ..Self::default()
+        }
+    }
+
+    /// Checks the rules on each field; the error names the first field that
+    /// breaks one (the config layer prefixes its path). [`Baseline`] never
+    /// panics on bad parameters, but its verdicts mean nothing with them.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        let err = |field, reason| Err(ParamError { field, reason });
+        if self.period_secs == 0 {
+            return err("period_secs", "must be at least 1");
+        }
+        if self.period_secs > 86_400 {
+            return err("period_secs", "must be at most 86400 (a day)");
+        }
+        if !(self.alpha.is_finite() && self.alpha > 0.0 && self.alpha <= 1.0) {
+            return err("alpha", "must be > 0 and <= 1");
+        }
+        if !(self.sigmas.is_finite() && self.sigmas > 0.0) {
+            return err("sigmas", "must be a number > 0");
+        }
+        if !(self.min_rate.is_finite() && self.min_rate >= 0.0) {
+            return err("min_rate", "must be a number >= 0");
+        }
+        if !(self.unit.is_finite() && self.unit > 0.0) {
+            return err("unit", "must be a number > 0");
+        }
+        if self.hold_secs == 0 {
+            return err("hold_secs", "must be at least 1");
         }
         Ok(())
     }

@@ -134,6 +134,8 @@ use serde::Deserialize;
 
 use super::normalize::Views;
 
+pub use crate::config::inspect::InjectionRule;
+
 /// Structural rule: Unicode tag characters that decode to text.
 pub const TAG_TEXT: &str = "invisible_tag_text";
 /// Structural rule: many invisible characters (zero-width, bidi controls).
@@ -166,33 +168,6 @@ const MIN_DECODE_LEN: usize = 9;
 const INVISIBLE_THRESHOLD: u32 = 4;
 /// The weight of each further signal in a category that already has one.
 const SAME_CATEGORY_FACTOR: f32 = 0.5;
-
-/// A rule from configuration; a rule with a built-in id replaces it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct InjectionRule {
-    /// Rule id (`[a-z0-9_]+`).
-    pub id: String,
-    /// The attack family it signals, e.g. `instruction_override`
-    /// (`[a-z0-9_]+`). Signals of one category add up with diminishing
-    /// weight.
-    pub category: String,
-    /// Its weight in the score, between -10 and 10. A negative weight
-    /// lowers the score (context that makes an attack less likely).
-    pub weight: f32,
-    /// Phrases, matched on the word view (see the module docs for the
-    /// syntax). Default: none.
-    #[serde(default)]
-    pub phrases: Vec<String>,
-    /// Literals, matched on the text view (punctuation kept; `^` and `$`
-    /// anchor to line start and end). Default: none.
-    #[serde(default)]
-    pub literals: Vec<String>,
-    /// The most words a `*` in a phrase allows. Default: 3; at most 16.
-    #[serde(default)]
-    pub gap: Option<u8>,
-}
 
 /// What to build.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -2673,10 +2648,7 @@ mod tests {
                     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(attack)
                 ),
             ),
-            (
-                "hex",
-                hex::encode(attack),
-            ),
+            ("hex", hex::encode(attack)),
             (
                 "hex pairs",
                 attack

@@ -39,73 +39,9 @@ pub mod pii;
 pub mod secrets;
 pub mod stream;
 
-use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-/// A detector family. Policy (block / redact / audit / off) is set per family
-/// and direction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Family {
-    /// Prompt injection and jailbreaks.
-    Injection,
-    /// Credentials, private keys, tokens, passwords.
-    Secrets,
-    /// Personal data: emails, phone numbers, cards, IBANs, national IDs, IPs.
-    Pii,
-    /// Malicious output: exfiltration links, HTML/script, system-prompt leaks.
-    Output,
-}
-
-impl Family {
-    /// Every family, in a fixed order.
-    pub const ALL: [Family; 4] = [
-        Family::Injection,
-        Family::Secrets,
-        Family::Pii,
-        Family::Output,
-    ];
-
-    /// The name used in config, metrics and logs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::Injection => "injection",
-            Family::Secrets => "secrets",
-            Family::Pii => "pii",
-            Family::Output => "output",
-        }
-    }
-}
-
-impl fmt::Display for Family {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Which way the bytes travel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Client to model: prompts.
-    Request,
-    /// Model to client: completions.
-    Response,
-}
-
-impl Direction {
-    /// The name used in config, metrics and logs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Request => "request",
-            Direction::Response => "response",
-        }
-    }
-}
+pub use crate::config::inspect::{Direction, Family};
 
 /// A detector hit inside one text: a byte range with the rule that matched.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -51,9 +51,10 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_lite::{Regex, RegexBuilder};
-use serde::Deserialize;
 
 use super::{Family, Match};
+
+pub use crate::config::inspect::CustomRule;
 
 /// Bytes of already-seen text some rules read before a match for context.
 pub const CONTEXT_BEFORE: usize = 256;
@@ -65,24 +66,6 @@ pub const CUSTOM_WINDOW_AFTER: usize = 512;
 pub const DFA_MEMORY_LIMIT: usize = 512 * 1024;
 /// Compiled size limit of one custom regex.
 const CUSTOM_REGEX_SIZE_LIMIT: usize = 256 * 1024;
-
-/// A rule added from configuration.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct CustomRule {
-    /// Rule id: the redaction label and metric name (`[a-z0-9_]+`).
-    pub id: String,
-    /// `secrets` or `pii`.
-    pub family: Family,
-    /// A regex-lite pattern for the whole match.
-    pub pattern: String,
-    /// Literal anchors, at least one: the regex runs only near them.
-    pub anchors: Vec<String>,
-    /// Case-insensitive anchors. Default: `false`.
-    #[serde(default)]
-    pub case_insensitive: bool,
-}
 
 /// What to build.
 #[derive(Clone, Debug, PartialEq)]

@@ -188,8 +188,10 @@ fn hex(b: u8) -> Option<u8> {
 fn form_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let well_formed = s.match_indices('%').all(|(i, _)| {
-        b.get(i.saturating_add(1)).is_some_and(u8::is_ascii_hexdigit)
-            && b.get(i.saturating_add(2)).is_some_and(u8::is_ascii_hexdigit)
+        b.get(i.saturating_add(1))
+            .is_some_and(u8::is_ascii_hexdigit)
+            && b.get(i.saturating_add(2))
+                .is_some_and(u8::is_ascii_hexdigit)
     });
     if !well_formed {
         return None;

@@ -44,10 +44,10 @@
 //! request holds nothing. Shadow rules always reserve (their counters follow
 //! the real traffic) and report what they would have refused.
 
-use crate::glob::glob_match;
 use crate::config::throttle::{
     cost_units, KeyPart, MatchConfig, Metric, Price, RuleConfig, Store, ThrottleConfig, Window,
 };
+use crate::glob::glob_match;
 use crate::request::usage::Usage;
 use crate::throttle::counters::{Change, Record, SharedStore, StoreError, Table, TableStats};
 use crate::throttle::rls::Descriptor;
