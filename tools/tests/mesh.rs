@@ -224,7 +224,10 @@ fn a_broken_override_fails_naming_namespace_filter_and_field() {
     )
     .unwrap();
     let err = format!("{:#}", renderer(&root).render("strict").unwrap_err());
-    assert!(err.starts_with("strict/inspect: custom_patterns[0]"), "{err}");
+    assert!(
+        err.starts_with("strict/inspect: custom_patterns[0]"),
+        "{err}"
+    );
 
     // A provider key the VM is not given.
     std::fs::remove_file(strict.join("inspect.json")).unwrap();
