@@ -55,7 +55,7 @@
 //!   [`MAX_CONSUMER_BYTES`] bytes without control characters (it becomes a
 //!   request header).
 
-mod json;
+use crate::request::strict_json as json;
 mod jwks;
 
 #[cfg(test)]

@@ -78,7 +78,7 @@ use std::ops::Range;
 use crate::request::api::ApiKind;
 use crate::request::catalogue::{self, Endpoint, Shape};
 use crate::request::extract::{self, Extracted, Generation, TokenField};
-use crate::request::{valid_model, Head};
+use crate::request::{json_walk, valid_model, Head};
 
 impl Permissions {
     /// Whether `model` matches one of the allowed patterns (true when
@@ -461,171 +461,26 @@ fn limit_each(
     }
 }
 
-/// A top-level member: its key's span (with quotes) and its value's span.
-type Member = (Range<usize>, Range<usize>);
-
-/// A scan of the top level of a JSON object, trusting that `serde_json`
-/// accepted it (it still never panics, and returns `None` on surprises).
-struct Scan<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl Scan<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-
-    fn bump(&mut self) {
-        self.i = self.i.saturating_add(1);
-    }
-
-    fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.bump();
-        }
-    }
-
-    fn eat(&mut self, c: u8) -> Option<()> {
-        (self.peek()? == c).then(|| self.bump())
-    }
-
-    /// Skips a string (at its opening quote); its span with the quotes.
-    fn string(&mut self) -> Option<Range<usize>> {
-        let start = self.i;
-        self.eat(b'"')?;
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    self.bump();
-                    return Some(start..self.i);
-                }
-                b'\\' => {
-                    self.bump();
-                    self.bump();
-                }
-                _ => self.bump(),
-            }
-        }
-    }
-
-    /// Skips any value; its span.
-    fn value(&mut self) -> Option<Range<usize>> {
-        let start = self.i;
-        match self.peek()? {
-            b'"' => {
-                self.string()?;
-            }
-            b'{' | b'[' => {
-                let mut depth = 0usize;
-                loop {
-                    match self.peek()? {
-                        b'"' => {
-                            self.string()?;
-                            continue;
-                        }
-                        b'{' | b'[' => depth = depth.checked_add(1)?,
-                        b'}' | b']' => {
-                            depth = depth.checked_sub(1)?;
-                            if depth == 0 {
-                                self.bump();
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.bump();
-                }
-            }
-            _ => {
-                while !matches!(
-                    self.peek(),
-                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
-                ) {
-                    self.bump();
-                }
-            }
-        }
-        (self.i > start).then_some(start..self.i)
-    }
-
-    /// The top-level members: (key span with quotes, value span), and the
-    /// offset just after the opening brace.
-    fn members(mut self) -> Option<(usize, Vec<Member>)> {
-        self.ws();
-        self.eat(b'{')?;
-        let open = self.i;
-        let mut out = Vec::new();
-        self.ws();
-        if self.eat(b'}').is_some() {
-            return Some((open, out));
-        }
-        loop {
-            self.ws();
-            let key = self.string()?;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
-            let value = self.value()?;
-            out.push((key, value));
-            self.ws();
-            match self.peek()? {
-                b',' => self.bump(),
-                b'}' => return Some((open, out)),
-                _ => return None,
-            }
-        }
-    }
-}
-
-/// Whether a key span (with quotes) decodes to `name`.
-fn key_is(body: &[u8], span: &Range<usize>, name: &str) -> bool {
-    let Some(raw) = body.get(span.clone()) else {
-        return false;
-    };
-    if !raw.contains(&b'\\') {
-        return raw.get(1..raw.len().saturating_sub(1)) == Some(name.as_bytes());
-    }
-    serde_json::from_slice::<String>(raw).is_ok_and(|k| k == name)
-}
-
 /// `body` with the values of the top-level members `names` replaced by
-/// `with`; `None` if one is not found.
+/// `with`; `None` if one is not found (or is given twice).
 fn replace_values(body: &[u8], names: &[&str], with: &str) -> Option<Vec<u8>> {
-    let (_, members) = Scan { b: body, i: 0 }.members()?;
-    let mut spans: Vec<Range<usize>> = Vec::with_capacity(names.len());
+    let root = json_walk::skip_ws(body, 0);
+    let mut edits: Vec<(Range<usize>, &[u8])> = Vec::with_capacity(names.len());
     for name in names {
-        let (_, value) = members.iter().find(|(k, _)| key_is(body, k, name))?;
-        spans.push(value.clone());
+        let value = json_walk::member(body, root, name).ok()??;
+        edits.push((value, with.as_bytes()));
     }
-    spans.sort_by_key(|r| r.start);
-    let mut out = Vec::with_capacity(body.len());
-    let mut at = 0usize;
-    for span in spans {
-        out.extend_from_slice(body.get(at..span.start)?);
-        out.extend_from_slice(with.as_bytes());
-        at = span.end;
-    }
-    out.extend_from_slice(body.get(at..)?);
-    Some(out)
+    json_walk::splice(body, &edits)
 }
 
 /// `body` with `"name":value` inserted as the first member of the top-level
 /// object.
 fn insert_member(body: &[u8], name: &str, value: &str) -> Option<Vec<u8>> {
-    let (open, members) = Scan { b: body, i: 0 }.members()?;
-    let (head, tail) = body.split_at_checked(open)?;
-    let mut out = Vec::with_capacity(body.len().saturating_add(name.len()).saturating_add(16));
-    out.extend_from_slice(head);
-    out.push(b'"');
-    out.extend_from_slice(name.as_bytes());
-    out.extend_from_slice(b"\":");
-    out.extend_from_slice(value.as_bytes());
-    if !members.is_empty() {
-        out.push(b',');
-    }
-    out.extend_from_slice(tail);
-    Some(out)
+    let root = json_walk::skip_ws(body, 0);
+    let (open, members) = json_walk::members(body, root)?;
+    let sep = if members.is_empty() { "" } else { "," };
+    let insert = format!("\"{name}\":{value}{sep}");
+    json_walk::splice(body, &[(open..open, insert.as_bytes())])
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@
 //!   (or a bare JSON string) is one segment with an empty [`Loc`]: its raw
 //!   text, escapes not decoded.
 
-use crate::request::json_walk::{skip_ws, string_end, value_end};
+use crate::request::json_walk::{self, skip_ws, string_end, value_end};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
@@ -948,24 +948,7 @@ impl<'de> Visitor<'de> for JVisitor {
 }
 
 fn duplicate_key(members: &[(String, J)]) -> Option<&str> {
-    if members.len() <= 8 {
-        for (i, (k, _)) in members.iter().enumerate() {
-            if members
-                .iter()
-                .skip(i.saturating_add(1))
-                .any(|(o, _)| o == k)
-            {
-                return Some(k);
-            }
-        }
-        return None;
-    }
-    let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-    keys.sort_unstable();
-    keys.windows(2).find_map(|w| match w {
-        [a, b] if a == b => Some(*a),
-        _ => None,
-    })
+    super::strict_json::duplicate_key(members.iter().map(|(k, _)| k.as_str()))
 }
 
 fn parse(body: &[u8]) -> Result<J, ExtractError> {
@@ -2505,13 +2488,7 @@ fn span_of(body: &[u8], loc: &Loc) -> Result<(usize, usize), ExtractError> {
 
 /// `body` with `start..end` replaced by `insert` (`start == end`: an insertion).
 fn splice(body: &[u8], start: usize, end: usize, insert: &[u8]) -> Result<Vec<u8>, ExtractError> {
-    let head = body.get(..start).ok_or_else(internal)?;
-    let tail = body.get(end..).ok_or_else(internal)?;
-    let mut out = Vec::with_capacity(body.len().saturating_add(insert.len()));
-    out.extend_from_slice(head);
-    out.extend_from_slice(insert);
-    out.extend_from_slice(tail);
-    Ok(out)
+    json_walk::splice(body, &[(start..end, insert)]).ok_or_else(internal)
 }
 
 fn json_string(s: &str) -> Result<String, ExtractError> {

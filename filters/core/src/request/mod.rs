@@ -22,6 +22,7 @@ pub(crate) mod json_walk;
 pub mod multipart;
 pub mod path;
 pub mod sse;
+pub(crate) mod strict_json;
 pub mod usage;
 
 use std::fmt;

@@ -86,7 +86,7 @@
 //! - Output tokens of a stream without usage are estimated from text only;
 //!   reasoning tokens the upstream never streams cannot be seen.
 
-use crate::request::json_walk::{skip_ws, string_end, value_end};
+use crate::request::json_walk;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -528,47 +528,37 @@ impl StreamUsage {
 /// wins). OpenAI rejects `stream_options` without `"stream": true`: call
 /// this for streaming requests only.
 pub fn add_include_usage(body: &[u8]) -> Option<Vec<u8>> {
-    // Validate once with serde_json, so the byte walker below can assume
+    // Validate once with serde_json, so the byte walker can assume
     // well-formed JSON and only has to find spans.
     serde_json::from_slice::<serde::de::IgnoredAny>(body).ok()?;
-    let root = skip_ws(body, 0);
-    let top = scan_object(body, root, "stream_options")?;
-    let (at, remove_to, insert): (usize, usize, String) = match top.found {
-        None => {
-            let sep = if top.empty { "" } else { "," };
-            let at = root.checked_add(1)?;
-            (
-                at,
-                at,
-                format!("\"stream_options\":{{\"include_usage\":true}}{sep}"),
-            )
-        }
-        Some((start, end)) => match body.get(start)? {
-            b'n' => (start, end, "{\"include_usage\":true}".to_owned()),
-            b'{' => {
-                let opts = scan_object(body, start, "include_usage")?;
-                match opts.found {
-                    Some((vs, ve)) if body.get(vs..ve)? == b"true" => {
-                        return Some(body.to_vec());
-                    }
-                    Some((vs, ve)) => (vs, ve, "true".to_owned()),
-                    None => {
-                        let sep = if opts.empty { "" } else { "," };
-                        let at = start.checked_add(1)?;
-                        (at, at, format!("\"include_usage\":true{sep}"))
+    let root = json_walk::skip_ws(body, 0);
+    let (after_root, top) = json_walk::members(body, root)?;
+    let (range, insert): (std::ops::Range<usize>, String) =
+        match json_walk::member(body, root, "stream_options").ok()? {
+            None => {
+                let sep = if top.is_empty() { "" } else { "," };
+                (
+                    after_root..after_root,
+                    format!("\"stream_options\":{{\"include_usage\":true}}{sep}"),
+                )
+            }
+            Some(opts) => match body.get(opts.start)? {
+                b'n' => (opts, "{\"include_usage\":true}".to_owned()),
+                b'{' => {
+                    let (after, inner) = json_walk::members(body, opts.start)?;
+                    match json_walk::member(body, opts.start, "include_usage").ok()? {
+                        Some(v) if body.get(v.clone())? == b"true" => return Some(body.to_vec()),
+                        Some(v) => (v, "true".to_owned()),
+                        None => {
+                            let sep = if inner.is_empty() { "" } else { "," };
+                            (after..after, format!("\"include_usage\":true{sep}"))
+                        }
                     }
                 }
-            }
-            _ => return None,
-        },
-    };
-    let (head, rest) = body.split_at_checked(at)?;
-    let tail = rest.get(remove_to.checked_sub(at)?..)?;
-    let mut out = Vec::with_capacity(body.len().saturating_add(insert.len()));
-    out.extend_from_slice(head);
-    out.extend_from_slice(insert.as_bytes());
-    out.extend_from_slice(tail);
-    Some(out)
+                _ => return None,
+            },
+        };
+    json_walk::splice(body, &[(range, insert.as_bytes())])
 }
 
 /// Whether a chat completions stream chunk is the usage-only chunk that
@@ -580,64 +570,6 @@ pub fn is_injected_usage_chunk(data: &Value) -> bool {
         .and_then(Value::as_array)
         .is_some_and(Vec::is_empty);
     no_choices && data.get("usage").is_some_and(Value::is_object)
-}
-
-// --- Member lookup over JSON already validated by serde_json (the spans
-// come from `crate::json_walk`). ---
-
-struct ObjScan {
-    /// The object has no members.
-    empty: bool,
-    /// The value span of the member looked for.
-    found: Option<(usize, usize)>,
-}
-
-/// Whether the raw string token `raw` (quotes included) decodes to `name`.
-fn key_is(raw: &[u8], name: &str) -> bool {
-    let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
-    if !inner.contains(&b'\\') {
-        return inner == name.as_bytes();
-    }
-    serde_json::from_slice::<String>(raw).is_ok_and(|k| k == name)
-}
-
-/// Walks the object opening at `open`, looking for member `name`. `None`
-/// when `open` is not an object or `name` occurs twice.
-fn scan_object(b: &[u8], open: usize, name: &str) -> Option<ObjScan> {
-    if b.get(open)? != &b'{' {
-        return None;
-    }
-    let mut i = skip_ws(b, open.checked_add(1)?);
-    let mut scan = ObjScan {
-        empty: true,
-        found: None,
-    };
-    if b.get(i)? == &b'}' {
-        return Some(scan);
-    }
-    scan.empty = false;
-    loop {
-        let key_end = string_end(b, i)?;
-        let is_name = key_is(b.get(i..key_end)?, name);
-        i = skip_ws(b, key_end);
-        if b.get(i)? != &b':' {
-            return None;
-        }
-        let start = skip_ws(b, i.checked_add(1)?);
-        let end = value_end(b, start)?;
-        if is_name {
-            if scan.found.is_some() {
-                return None;
-            }
-            scan.found = Some((start, end));
-        }
-        i = skip_ws(b, end);
-        match b.get(i)? {
-            b',' => i = skip_ws(b, i.checked_add(1)?),
-            b'}' => return Some(scan),
-            _ => return None,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use base64::Engine as _;
 use rsa::traits::PublicKeyParts as _;
 use serde_json::{Map, Value};
 
-use super::{json, Alg};
+use super::Alg;
 
 /// Largest key set accepted, in bytes.
 pub const MAX_JWKS_BYTES: usize = 64 * 1024;
@@ -174,7 +174,7 @@ impl Jwks {
         if json.len() > MAX_JWKS_BYTES {
             return Err(JwksError::TooLarge);
         }
-        let top = json::object(json).ok_or(JwksError::NotJson)?;
+        let top = crate::request::strict_json::object(json).ok_or(JwksError::NotJson)?;
         let Some(Value::Array(list)) = top.get("keys") else {
             return Err(JwksError::NoKeys);
         };

@@ -1,7 +1,9 @@
-//! JSON for tokens and key sets: objects with a duplicated key (at any depth)
-//! are refused, because JSON parsers disagree on which duplicate wins and a
-//! token must mean the same thing here as anywhere else. Nesting depth is
-//! bounded by `serde_json`'s recursion limit (128).
+//! JSON whose objects never repeat a key, at any depth: parsers disagree on
+//! which duplicate wins, so a token, a key set or a request body must mean
+//! the same thing here as upstream. [`object`] reads a `serde_json` value
+//! (tokens, key sets); the request reader's own tree checks its objects
+//! with [`duplicate_key`]. Nesting depth is bounded by `serde_json`'s
+//! recursion limit (128).
 
 use std::fmt;
 
@@ -10,7 +12,7 @@ use serde_json::{Map, Number, Value};
 
 /// A JSON object from `bytes`, or `None` when it is not one (or has a
 /// duplicated key anywhere, or trailing bytes).
-pub(super) fn object(bytes: &[u8]) -> Option<Map<String, Value>> {
+pub(crate) fn object(bytes: &[u8]) -> Option<Map<String, Value>> {
     match serde_json::from_slice::<Strict>(bytes).ok()?.0 {
         Value::Object(map) => Some(map),
         _ => None,
@@ -78,6 +80,24 @@ impl<'de> Visitor<'de> for StrictVisitor {
         }
         Ok(Value::Object(out))
     }
+}
+
+/// The first key given twice among `keys` (in order), if any.
+pub(crate) fn duplicate_key<'k>(keys: impl Iterator<Item = &'k str> + Clone) -> Option<&'k str> {
+    let mut all: Vec<&str> = keys.collect();
+    if all.len() <= 8 {
+        for (i, k) in all.iter().enumerate() {
+            if all.iter().skip(i.saturating_add(1)).any(|o| o == k) {
+                return Some(k);
+            }
+        }
+        return None;
+    }
+    all.sort_unstable();
+    all.windows(2).find_map(|w| match w {
+        [a, b] if a == b => Some(*a),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
