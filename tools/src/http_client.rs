@@ -124,49 +124,27 @@ impl SseEvent {
     }
 }
 
-/// Parses a complete `text/event-stream` body (WHATWG rules, minus `id` and
-/// `retry`, which are ignored). Events without data lines are dropped, as a
-/// browser would.
+/// Parses a complete `text/event-stream` body with the filters' own parser
+/// (`tollgate_core::request::sse`, WHATWG rules; `id` and `retry` dropped
+/// here). Events without data lines are dropped, as a browser would; a
+/// stream cut before its final blank line still yields its last event.
 pub fn parse_sse(text: &str) -> Vec<SseEvent> {
-    let mut events = Vec::new();
-    let mut event: Option<String> = None;
-    let mut data: Option<String> = None;
-    let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
-    for line in normalized.split('\n') {
-        if line.is_empty() {
-            if let Some(data) = data.take() {
-                events.push(SseEvent {
-                    event: event.take(),
-                    data,
-                });
-            }
-            event = None;
-            continue;
-        }
-        if line.starts_with(':') {
-            continue;
-        }
-        let (field, value) = match line.split_once(':') {
-            Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
-            None => (line, ""),
-        };
-        match field {
-            "event" => event = Some(value.to_string()),
-            "data" => match &mut data {
-                Some(d) => {
-                    d.push('\n');
-                    d.push_str(value);
-                }
-                None => data = Some(value.to_string()),
-            },
-            _ => {}
-        }
+    use tollgate_core::request::sse::{SseItem, SseParser};
+    let mut parser = SseParser::new(usize::MAX);
+    let mut items = Vec::new();
+    if parser.push(text.as_bytes(), &mut items).is_err() || parser.finish(&mut items).is_err() {
+        return Vec::new();
     }
-    // A stream cut before its final blank line still yields its last event.
-    if let Some(data) = data {
-        events.push(SseEvent { event, data });
-    }
-    events
+    items
+        .into_iter()
+        .filter_map(|item| match item {
+            SseItem::Event(e) => e.data.map(|data| SseEvent {
+                event: e.event,
+                data,
+            }),
+            SseItem::Comment(_) => None,
+        })
+        .collect()
 }
 
 /// Sends one request on a fresh connection (`connection: close`) and reads
