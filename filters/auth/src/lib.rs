@@ -234,19 +234,17 @@ impl RootContext for Root {
         else {
             return false;
         };
-        let auth = match Authenticator::new(&config, |name| std::env::var(name).ok()) {
-            Ok(a) => a,
-            Err(e) => {
-                log::error!("{tag}: invalid configuration: {e}");
-                return false;
-            }
+        let Some(auth) = tollgate_glue::config::step(
+            tag,
+            "invalid configuration",
+            Authenticator::new(&config, |name| std::env::var(name).ok()),
+        ) else {
+            return false;
         };
-        let metrics = match Metrics::define() {
-            Ok(m) => m,
-            Err(e) => {
-                log::error!("{tag}: cannot define metrics: {e}");
-                return false;
-            }
+        let Some(metrics) =
+            tollgate_glue::config::step(tag, "cannot define metrics", Metrics::define())
+        else {
+            return false;
         };
         for env in auth.providers().missing() {
             // Loaded all the same: only the routes that need this key fail

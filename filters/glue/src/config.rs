@@ -36,3 +36,21 @@ where
         }
     }
 }
+
+/// The value of `step` (compiling the configuration into the filter's
+/// runtime objects, defining its metrics), or `None` after logging
+/// `<tag>: <what>: <error>`: the one way `on_configure` reports a step that
+/// fails (it then returns `false` and Envoy rejects the plugin).
+pub fn step<T, E: std::fmt::Display>(
+    tag: impl std::fmt::Display,
+    what: &str,
+    step: Result<T, E>,
+) -> Option<T> {
+    match step {
+        Ok(v) => Some(v),
+        Err(e) => {
+            log::error!("{tag}: {what}: {e}");
+            None
+        }
+    }
+}

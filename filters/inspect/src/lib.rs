@@ -201,19 +201,15 @@ impl RootContext for Root {
         else {
             return false;
         };
-        let engine = match Engine::new(&config) {
-            Ok(engine) => engine,
-            Err(e) => {
-                log::error!("{tag}: invalid configuration: {e}");
-                return false;
-            }
+        let Some(engine) =
+            tollgate_glue::config::step(tag, "invalid configuration", Engine::new(&config))
+        else {
+            return false;
         };
-        let metrics = match Metrics::define() {
-            Ok(m) => m,
-            Err(e) => {
-                log::error!("{tag}: cannot define metrics: {e}");
-                return false;
-            }
+        let Some(metrics) =
+            tollgate_glue::config::step(tag, "cannot define metrics", Metrics::define())
+        else {
+            return false;
         };
         self.filter = Some(Rc::new(Filter { engine, metrics }));
         true

@@ -351,12 +351,10 @@ impl RootContext for Root {
         // must agree on where a counter lives.
         let seed = tollgate_core::throttle::counters::hash(0, &bytes);
         let limiter = Limiter::new(&config, seed);
-        let metrics = match Metrics::define(&limiter) {
-            Ok(m) => m,
-            Err(e) => {
-                log::error!("{tag}: cannot define metrics: {e}");
-                return false;
-            }
+        let Some(metrics) =
+            tollgate_glue::config::step(tag, "cannot define metrics", Metrics::define(&limiter))
+        else {
+            return false;
         };
         log::info!(
             "{tag}: configured: {} rules, {} slots",

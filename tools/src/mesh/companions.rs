@@ -315,6 +315,25 @@ fn object(kind: &str, api: &str, name: &str, ns: &str, spec: Value) -> Value {
     })
 }
 
+/// The `DestinationRule` `<name>-tls` originating TLS to `host` (its SNI,
+/// its certificate validated) on `port`, for this namespace only.
+fn tls_origination(ns: &str, name: &str, host: &str, port: u16) -> Value {
+    object(
+        "DestinationRule",
+        "networking.istio.io/v1",
+        &format!("{name}-tls"),
+        ns,
+        json!({
+            "host": host,
+            "exportTo": ["."],
+            "trafficPolicy": {"portLevelSettings": [{
+                "port": {"number": port},
+                "tls": {"mode": "SIMPLE", "sni": host},
+            }]},
+        }),
+    )
+}
+
 /// `http://<host>:<port>`.
 pub fn origin(host: &str, port: u16) -> String {
     format!("http://{host}:{port}")
@@ -345,20 +364,7 @@ pub fn sidecar_egress(
                 "ports": [{"number": port, "name": format!("http-{}", p.name), "protocol": "HTTP", "targetPort": 443}],
             }),
         ));
-        docs.push(object(
-            "DestinationRule",
-            "networking.istio.io/v1",
-            &format!("{name}-tls"),
-            ns,
-            json!({
-                "host": p.host,
-                "exportTo": ["."],
-                "trafficPolicy": {"portLevelSettings": [{
-                    "port": {"number": port},
-                    "tls": {"mode": "SIMPLE", "sni": p.host},
-                }]},
-            }),
-        ));
+        docs.push(tls_origination(ns, &name, &p.host, port));
         // The router applies it after every HTTP filter: the plugins see
         // `host:port`, the provider its bare host.
         docs.push(object(
@@ -504,20 +510,7 @@ pub fn gateway(ns: &str, g: &GatewaySpec, providers: &[Provider]) -> Objects {
         ));
         // TLS origination from the gateway only: a client sidecar must
         // not wrap the workload's TLS in another.
-        docs.push(object(
-            "DestinationRule",
-            "networking.istio.io/v1",
-            &format!("{name}-tls"),
-            ns,
-            json!({
-                "host": p.host,
-                "exportTo": ["."],
-                "trafficPolicy": {"portLevelSettings": [{
-                    "port": {"number": 443},
-                    "tls": {"mode": "SIMPLE", "sni": p.host},
-                }]},
-            }),
-        ));
+        docs.push(tls_origination(ns, &name, &p.host, 443));
         docs.push(object(
             "VirtualService",
             "networking.istio.io/v1",
