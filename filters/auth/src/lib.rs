@@ -375,13 +375,8 @@ impl HttpContext for Request {
         };
         let read = req::head();
         self.flavor = read.flavor;
+        self.path = read.path_without_query();
         self.content_type = read.content_type;
-        self.path = read
-            .raw_path
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
         if config.strip_client_identity {
             self.remove(&config.consumer_header);
             if let Ok(all) = host::headers(MapType::HttpRequestHeaders) {

@@ -78,6 +78,17 @@ pub enum BodyError {
     Host(#[from] HostError),
 }
 
+impl RequestHead {
+    /// The raw `:path` without its query (as sent: not normalised).
+    pub fn path_without_query(&self) -> String {
+        self.raw_path
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
 impl BodyError {
     /// The refusal to send for it.
     pub fn reply(&self, request_id: impl Into<String>) -> ErrorReply {

@@ -392,13 +392,8 @@ impl HttpContext for Request {
         filter.metrics.bump(filter.metrics.requests, self.tag);
         let read = req::head();
         self.flavor = read.flavor;
+        self.path = read.path_without_query();
         self.content_type = read.content_type;
-        self.path = read
-            .raw_path
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
         self.request_id = reply::request_id();
         // Logged: only a short, printable value (without `auth` in front the
         // header is the client's to write).

@@ -995,15 +995,7 @@ impl Request {
             Err(e) => {
                 // Shared data failing is a host fault: refuse rather than
                 // run unlimited.
-                filter.metrics.add(filter.metrics.store_errors, 1);
-                log::warn!("{}: counters unavailable: {e}", self.tag);
-                let reply = ErrorReply::new(
-                    ErrorKind::Unavailable,
-                    "rate limiting is unavailable",
-                    reply::request_id(),
-                )
-                .with_code("rate_limit_unavailable");
-                return self.refuse(&reply, &[], "store_error");
+                return self.store_unavailable(&e);
             }
         };
         filter.metrics.table(admission.stats);
@@ -1464,18 +1456,21 @@ impl Request {
                 .with_code("unknown_input_file");
                 Some(self.refuse(&reply, &[], "unknown_input_file"))
             }
-            (Err(e), _) => {
-                filter.metrics.add(filter.metrics.store_errors, 1);
-                log::warn!("{}: counters unavailable: {e}", self.tag);
-                let reply = ErrorReply::new(
-                    ErrorKind::Unavailable,
-                    "rate limiting is unavailable",
-                    reply::request_id(),
-                )
-                .with_code("rate_limit_unavailable");
-                Some(self.refuse(&reply, &[], "store_error"))
-            }
+            (Err(e), _) => Some(self.store_unavailable(&e)),
         }
+    }
+
+    /// Shared data failed (a host fault): refused with 503, counted.
+    fn store_unavailable(&mut self, e: &dyn std::fmt::Display) -> Action {
+        self.filter.metrics.add(self.filter.metrics.store_errors, 1);
+        log::warn!("{}: counters unavailable: {e}", self.tag);
+        let reply = ErrorReply::new(
+            ErrorKind::Unavailable,
+            "rate limiting is unavailable",
+            reply::request_id(),
+        )
+        .with_code("rate_limit_unavailable");
+        self.refuse(&reply, &[], "store_error")
     }
 
     fn unreadable(&mut self, why: &str) -> Action {

@@ -686,18 +686,33 @@ impl Limiter {
         now_ms: u64,
     ) -> Result<bool, StoreError> {
         let key = format!("f|{}:{owner}|{file_id}", owner.len());
-        if self.pending.read(store, &key)?.is_none() {
-            return Ok(false);
+        Ok(self
+            .take_pending(store, &key, now_ms, |b| (b == [1]).then_some(()))?
+            .is_some())
+    }
+
+    /// Takes the pending record `key` once (emptied as it is read):
+    /// `decode` of its payload, `None` when there is none or it does not
+    /// decode.
+    fn take_pending<T>(
+        &self,
+        store: &dyn SharedStore,
+        key: &str,
+        now_ms: u64,
+        decode: impl Fn(&[u8]) -> Option<T>,
+    ) -> Result<Option<T>, StoreError> {
+        if self.pending.read(store, key)?.is_none() {
+            return Ok(None);
         }
         let (found, _) = self.pending.update(
             store,
-            &key,
+            key,
             now_ms,
             false,
             &|r, now| self.idle(r, now),
-            &mut |old| match old {
-                Some([1]) => Change::Write(Vec::new(), true),
-                _ => Change::Keep(false),
+            &mut |old| match old.and_then(&decode) {
+                Some(v) => Change::Write(Vec::new(), Some(v)),
+                None => Change::Keep(None),
             },
         )?;
         Ok(found)
@@ -1451,21 +1466,7 @@ impl Limiter {
         now_ms: u64,
     ) -> Result<Option<Deferred>, StoreError> {
         let key = format!("{DEFERRED}{}:{owner}|{id}", owner.len());
-        if self.pending.read(store, &key)?.is_none() {
-            return Ok(None);
-        }
-        let (found, _) = self.pending.update(
-            store,
-            &key,
-            now_ms,
-            false,
-            &|r, now| self.idle(r, now),
-            &mut |old| match old.and_then(Deferred::decode) {
-                Some(d) => Change::Write(Vec::new(), Some(d)),
-                None => Change::Keep(None),
-            },
-        )?;
-        Ok(found)
+        self.take_pending(store, &key, now_ms, Deferred::decode)
     }
 
     /// Replaces a deferred reservation by what was used: the difference is
