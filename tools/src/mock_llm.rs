@@ -386,13 +386,15 @@ enum Reply {
     },
     /// Formatted events, one HTTP chunk each.
     Sse(Vec<String>),
+    /// JSON lines (Ollama), one HTTP chunk each.
+    Ndjson(Vec<String>),
 }
 
 impl Reply {
     fn status(&self) -> u16 {
         match self {
             Reply::Json { status, .. } | Reply::Text { status, .. } => *status,
-            Reply::Sse(_) => 200,
+            Reply::Sse(_) | Reply::Ndjson(_) => 200,
         }
     }
 
@@ -439,9 +441,14 @@ fn write_reply(w: &mut TcpStream, reply: Reply, delay: Duration, keep_alive: boo
             w.write_all(out.as_bytes())?;
             w.flush()?;
         }
-        Reply::Sse(events) => {
+        Reply::Sse(events) | Reply::Ndjson(events) => {
+            let ct = if events.first().is_some_and(|e| e.starts_with('{')) {
+                "application/x-ndjson"
+            } else {
+                "text/event-stream; charset=utf-8"
+            };
             let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\nconnection: {connection}\r\n\r\n"
+                "HTTP/1.1 200 OK\r\ncontent-type: {ct}\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\nconnection: {connection}\r\n\r\n"
             );
             w.write_all(head.as_bytes())?;
             w.flush()?;
@@ -485,6 +492,8 @@ fn reason(status: u16) -> &'static str {
 enum Flavor {
     OpenAi,
     Anthropic,
+    Ollama,
+    Gemini,
 }
 
 /// The LLM endpoints.
@@ -499,6 +508,15 @@ enum Api {
     MessageBatches,
     Files,
     Batches,
+    OllamaChat,
+    OllamaGenerate,
+    OllamaEmbed,
+    OllamaEmbeddings,
+    OllamaTags,
+    GeminiGenerate,
+    GeminiStream,
+    GeminiEmbed,
+    GeminiCountTokens,
 }
 
 impl Api {
@@ -509,7 +527,25 @@ impl Api {
     fn from_path(path: &str) -> Option<Api> {
         let p = lenient_path(path);
         let ends = |suffix: &str| p == suffix || p.ends_with(&format!("/{suffix}"));
-        Some(if ends("chat/completions") {
+        Some(if ends("api/chat") {
+            Api::OllamaChat
+        } else if ends("api/generate") {
+            Api::OllamaGenerate
+        } else if ends("api/embed") {
+            Api::OllamaEmbed
+        } else if ends("api/embeddings") {
+            Api::OllamaEmbeddings
+        } else if ends("api/tags") {
+            Api::OllamaTags
+        } else if p.ends_with(":generateContent") {
+            Api::GeminiGenerate
+        } else if p.ends_with(":streamGenerateContent") {
+            Api::GeminiStream
+        } else if p.ends_with(":embedContent") || p.ends_with(":batchEmbedContents") {
+            Api::GeminiEmbed
+        } else if p.ends_with(":countTokens") {
+            Api::GeminiCountTokens
+        } else if ends("chat/completions") {
             Api::Chat
         } else if ends("completions") {
             Api::Completions
@@ -535,8 +571,21 @@ impl Api {
     fn flavor(self) -> Flavor {
         match self {
             Api::Messages | Api::CountTokens | Api::MessageBatches => Flavor::Anthropic,
+            Api::OllamaChat
+            | Api::OllamaGenerate
+            | Api::OllamaEmbed
+            | Api::OllamaEmbeddings
+            | Api::OllamaTags => Flavor::Ollama,
+            Api::GeminiGenerate | Api::GeminiStream | Api::GeminiEmbed | Api::GeminiCountTokens => {
+                Flavor::Gemini
+            }
             _ => Flavor::OpenAi,
         }
+    }
+
+    /// Whether a body that says nothing about `stream` streams (Ollama).
+    fn streams_by_default(self) -> bool {
+        matches!(self, Api::OllamaChat | Api::OllamaGenerate)
     }
 }
 
@@ -698,7 +747,7 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
         }
     }
     let api = Api::from_path(path);
-    let is_models = path == "/v1/models" || path.starts_with("/v1/models/");
+    let is_models = api.is_none() && (path == "/v1/models" || path.starts_with("/v1/models/"));
     let flavor = match api {
         Some(api) => api.flavor(),
         None if path.starts_with("/v1/messages") => Flavor::Anthropic,
@@ -716,7 +765,20 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
         let message = format!("Mock error: status {status} requested by x-mock-status");
         return (error_reply(flavor, status, &message), delay);
     }
-    let want = if is_models { "GET" } else { "POST" };
+    let want = if is_models || api == Some(Api::OllamaTags) {
+        "GET"
+    } else {
+        "POST"
+    };
+    if api == Some(Api::OllamaTags) && method == "GET" {
+        return (
+            Reply::json(
+                json!({"models": [{"name": "llama3.2:latest", "model": "llama3.2:latest",
+                "size": 2_019_393_189u64, "digest": "mock", "details": {"format": "gguf"}}]}),
+            ),
+            delay,
+        );
+    }
     if method != want {
         let message = format!("Method {method} not allowed for {path}; use {want}");
         return (error_reply(flavor, 405, &message), delay);
@@ -753,7 +815,16 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
     let stream = match body.get("stream") {
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
-        _ => false,
+        _ => api.streams_by_default(),
+    };
+    let gemini_model = lenient
+        .rsplit('/')
+        .next()
+        .and_then(|last| last.split_once(':'))
+        .map(|(m, _)| m.to_string());
+    let gen = match (&gemini_model, api.flavor()) {
+        (Some(m), Flavor::Gemini) => gen.with_model(m),
+        _ => gen,
     };
     if api == Api::Responses
         && body.get("background").and_then(Value::as_bool) == Some(true)
@@ -790,6 +861,17 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
             "endpoint": body["endpoint"], "input_file_id": body["input_file_id"],
             "status": "validating"})),
         (Api::Files, _) => unreachable!("handled above"),
+        (Api::OllamaTags, _) => unreachable!("handled above"),
+        (Api::OllamaChat | Api::OllamaGenerate, false) => gen.ollama_json(api == Api::OllamaChat),
+        (Api::OllamaChat | Api::OllamaGenerate, true) => gen.ollama_ndjson(api == Api::OllamaChat),
+        (Api::OllamaEmbed, _) => gen.ollama_embed(),
+        (Api::OllamaEmbeddings, _) => Reply::json(
+            json!({"embedding": embedding(&body["prompt"].to_string(), DEFAULT_EMBEDDING_DIMS)}),
+        ),
+        (Api::GeminiGenerate, _) => gen.gemini_json(),
+        (Api::GeminiStream, _) => gen.gemini_sse(),
+        (Api::GeminiEmbed, _) => gen.gemini_embed(),
+        (Api::GeminiCountTokens, _) => Reply::json(json!({"totalTokens": gen.prompt_tokens})),
     };
     (reply, delay)
 }
@@ -887,6 +969,19 @@ fn error_reply(flavor: Flavor, status: u16, message: &str) -> Reply {
             };
             json!({"type": "error", "error": {"type": kind, "message": message}})
         }
+        Flavor::Ollama => json!({"error": message}),
+        Flavor::Gemini => {
+            let status_name = match status {
+                400 => "INVALID_ARGUMENT",
+                401 => "UNAUTHENTICATED",
+                403 => "PERMISSION_DENIED",
+                404 => "NOT_FOUND",
+                429 => "RESOURCE_EXHAUSTED",
+                503 => "UNAVAILABLE",
+                _ => "INTERNAL",
+            };
+            json!({"error": {"code": status, "message": message, "status": status_name}})
+        }
     };
     Reply::Json {
         status,
@@ -937,10 +1032,17 @@ impl<'a> Gen<'a> {
             .saturating_add(text_chars(field("system")))
             .saturating_add(text_chars(field("instructions")))
             .saturating_add(text_chars(field("input")))
-            .saturating_add(text_chars(field("prompt")));
+            .saturating_add(text_chars(field("prompt")))
+            .saturating_add(gemini_chars(field("contents")))
+            .saturating_add(gemini_chars(field("systemInstruction")));
         let max_tokens = ["max_completion_tokens", "max_tokens", "max_output_tokens"]
             .iter()
-            .find_map(|k| body.get(*k).and_then(Value::as_u64));
+            .find_map(|k| body.get(*k).and_then(Value::as_u64))
+            .or_else(|| body.pointer("/options/num_predict").and_then(Value::as_u64))
+            .or_else(|| {
+                body.pointer("/generationConfig/maxOutputTokens")
+                    .and_then(Value::as_u64)
+            });
         let mut content = ctl.content.clone();
         let mut truncated = false;
         if let Some(max) = max_tokens {
@@ -1359,6 +1461,178 @@ impl<'a> Gen<'a> {
         let usage =
             json!({"prompt_tokens": self.prompt_tokens, "total_tokens": self.prompt_tokens});
         Reply::json(self.with_usage(v, usage))
+    }
+}
+
+impl Gen<'_> {
+    fn with_model(mut self, model: &str) -> Self {
+        self.model = model.to_string();
+        self
+    }
+
+    fn rfc3339_now(&self) -> String {
+        format!("2026-01-01T00:00:{:02}Z", self.created % 60)
+    }
+
+    /// The final Ollama object's counts.
+    fn ollama_counts(&self, v: &mut Value) {
+        if self.usage {
+            v["prompt_eval_count"] = json!(self.prompt_tokens);
+            v["eval_count"] = json!(self.completion_tokens);
+        }
+        v["total_duration"] = json!(1_000_000u64);
+        v["load_duration"] = json!(1000u64);
+        v["prompt_eval_duration"] = json!(1000u64);
+        v["eval_duration"] = json!(1000u64);
+    }
+
+    fn ollama_done_reason(&self) -> &'static str {
+        if self.truncated {
+            "length"
+        } else {
+            "stop"
+        }
+    }
+
+    /// Ollama `/api/chat` (`chat`) or `/api/generate`, not streamed.
+    fn ollama_json(&self, chat: bool) -> Reply {
+        let mut v = json!({"model": self.model, "created_at": self.rfc3339_now(),
+            "done": true, "done_reason": self.ollama_done_reason()});
+        if chat {
+            v["message"] = json!({"role": "assistant", "content": self.content});
+        } else {
+            v["response"] = json!(self.content);
+            v["context"] = json!([1, 2, 3]);
+        }
+        self.ollama_counts(&mut v);
+        Reply::json(v)
+    }
+
+    /// Ollama streamed: one JSON line per piece, then the final object.
+    fn ollama_ndjson(&self, chat: bool) -> Reply {
+        let mut lines = Vec::new();
+        let piece = |text: &str| {
+            let mut v =
+                json!({"model": self.model, "created_at": self.rfc3339_now(), "done": false});
+            if chat {
+                v["message"] = json!({"role": "assistant", "content": text});
+            } else {
+                v["response"] = json!(text);
+            }
+            format!("{v}\n")
+        };
+        for p in self.pieces() {
+            lines.push(piece(&p));
+        }
+        let mut last = json!({"model": self.model, "created_at": self.rfc3339_now(),
+            "done": true, "done_reason": self.ollama_done_reason()});
+        if chat {
+            last["message"] = json!({"role": "assistant", "content": ""});
+        } else {
+            last["response"] = json!("");
+            last["context"] = json!([1, 2, 3]);
+        }
+        self.ollama_counts(&mut last);
+        lines.push(format!("{last}\n"));
+        Reply::Ndjson(lines)
+    }
+
+    fn ollama_embed(&self) -> Reply {
+        let inputs: Vec<String> = match self.body.get("input") {
+            Some(Value::Array(items)) => items.iter().map(Value::to_string).collect(),
+            Some(v) => vec![v.to_string()],
+            None => Vec::new(),
+        };
+        let vectors: Vec<Vec<f32>> = inputs
+            .iter()
+            .map(|i| embedding(i, DEFAULT_EMBEDDING_DIMS))
+            .collect();
+        let mut v = json!({"model": self.model, "embeddings": vectors});
+        if self.usage {
+            v["prompt_eval_count"] = json!(self.prompt_tokens);
+        }
+        Reply::json(v)
+    }
+
+    fn gemini_usage(&self, candidates: bool) -> Value {
+        if candidates {
+            json!({"promptTokenCount": self.prompt_tokens,
+                   "candidatesTokenCount": self.completion_tokens,
+                   "totalTokenCount": self.total_tokens()})
+        } else {
+            json!({"promptTokenCount": self.prompt_tokens, "totalTokenCount": self.prompt_tokens})
+        }
+    }
+
+    fn gemini_finish(&self) -> &'static str {
+        if self.truncated {
+            "MAX_TOKENS"
+        } else {
+            "STOP"
+        }
+    }
+
+    /// Gemini `:generateContent`.
+    fn gemini_json(&self) -> Reply {
+        let mut v = json!({"candidates": [{"content": {"parts": [{"text": self.content}], "role": "model"},
+                "finishReason": self.gemini_finish(), "index": 0}],
+            "modelVersion": self.model, "responseId": format!("mock-{}", self.n)});
+        if self.usage {
+            v["usageMetadata"] = self.gemini_usage(true);
+        }
+        Reply::json(v)
+    }
+
+    /// Gemini `:streamGenerateContent?alt=sse`: one chunk per piece, each
+    /// with the running usage, the last with the finish reason.
+    fn gemini_sse(&self) -> Reply {
+        let pieces = self.pieces();
+        let count = pieces.len().max(1);
+        let mut events = Vec::new();
+        for i in 0..count {
+            let text = pieces.get(i).cloned().unwrap_or_default();
+            let last = i + 1 == count;
+            let mut candidate =
+                json!({"content": {"parts": [{"text": text}], "role": "model"}, "index": 0});
+            if last {
+                candidate["finishReason"] = json!(self.gemini_finish());
+            }
+            let mut v = json!({"candidates": [candidate], "modelVersion": self.model,
+                "responseId": format!("mock-{}", self.n)});
+            if self.usage {
+                v["usageMetadata"] = self.gemini_usage(last);
+            }
+            events.push(data_event(&v));
+        }
+        Reply::Sse(events)
+    }
+
+    fn gemini_embed(&self) -> Reply {
+        let values = embedding(&self.body.to_string(), DEFAULT_EMBEDDING_DIMS);
+        match self.body.get("requests").and_then(Value::as_array) {
+            Some(reqs) => Reply::json(
+                json!({"embeddings": reqs.iter().map(|_| json!({"values": values})).collect::<Vec<_>>()}),
+            ),
+            None => Reply::json(json!({"embedding": {"values": values}})),
+        }
+    }
+}
+
+/// Chars of text in Gemini `contents` (or one `Content`): its parts' text.
+fn gemini_chars(v: &Value) -> usize {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .map(gemini_chars)
+            .fold(0, usize::saturating_add),
+        Value::Object(o) => o.get("parts").and_then(Value::as_array).map_or(0, |parts| {
+            parts
+                .iter()
+                .filter_map(|p| p.get("text").and_then(Value::as_str))
+                .map(|t| t.chars().count())
+                .fold(0, usize::saturating_add)
+        }),
+        _ => 0,
     }
 }
 

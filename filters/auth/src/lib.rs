@@ -56,8 +56,10 @@ use tollgate_core::auth::permissions::{self, Decision};
 use tollgate_core::auth::providers::Injection;
 use tollgate_core::config::AuthConfig;
 use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
+use tollgate_core::request::catalogue::Provider;
 use tollgate_core::request::decompress::Encoding;
 use tollgate_core::request::extract::{self, Extracted};
+use tollgate_core::request::path::without_query_param;
 use tollgate_core::request::Head;
 use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
 use tollgate_glue::logger::{self, Tag};
@@ -580,6 +582,22 @@ impl Request {
         if config.strip_credentials {
             for name in filter.auth.credential_headers() {
                 self.remove(name);
+            }
+            // Google's clients may put the key in the URL (`?key=`): it
+            // does not travel on either.
+            let gemini = self
+                .head
+                .as_ref()
+                .and_then(|h| h.route)
+                .is_some_and(|r| r.provider == Provider::Gemini);
+            if gemini {
+                let raw = host::header(MapType::HttpRequestHeaders, ":path")
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                if let Some(clean) = without_query_param(&raw, "key") {
+                    self.set(":path", &clean);
+                }
             }
         }
         let authority = host::header(MapType::HttpRequestHeaders, ":authority")

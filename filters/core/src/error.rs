@@ -9,6 +9,8 @@
 //! |---|---|
 //! | OpenAI | `{"error":{"message":…,"type":…,"param":…,"code":…}}`, request id in the `x-request-id` header |
 //! | Anthropic | `{"type":"error","error":{"type":…,"message":…},"request_id":…}`, and the `request-id` header |
+//! | Ollama | `{"error":…}` (the `ollama` client raises `ResponseError` with it) |
+//! | Gemini | `{"error":{"code":…,"message":…,"status":…}}` (google-genai raises `ClientError`/`ServerError`) |
 
 use serde::Serialize;
 
@@ -19,6 +21,10 @@ pub enum ErrorFlavor {
     OpenAi,
     /// Anthropic's Messages API.
     Anthropic,
+    /// Ollama's native API.
+    Ollama,
+    /// Google's Gemini API (Google API error shape).
+    Gemini,
 }
 
 /// Why a request is refused; each kind has one status code.
@@ -115,6 +121,20 @@ impl ErrorKind {
                 Self::Unavailable => "overloaded_error",
                 Self::Internal => "api_error",
             },
+            // Ollama's errors carry no type.
+            ErrorFlavor::Ollama => "",
+            // Google's canonical status names.
+            ErrorFlavor::Gemini => match self {
+                Self::InvalidRequest | Self::UnsupportedMediaType | Self::PayloadTooLarge => {
+                    "INVALID_ARGUMENT"
+                }
+                Self::Authentication => "UNAUTHENTICATED",
+                Self::PermissionDenied => "PERMISSION_DENIED",
+                Self::NotFound => "NOT_FOUND",
+                Self::RateLimited { .. } => "RESOURCE_EXHAUSTED",
+                Self::Unavailable => "UNAVAILABLE",
+                Self::Internal => "INTERNAL",
+            },
         }
     }
 }
@@ -145,6 +165,9 @@ const FALLBACK_OPENAI: &[u8] =
     br#"{"error":{"message":"internal error","type":"server_error","param":null,"code":null}}"#;
 const FALLBACK_ANTHROPIC: &[u8] =
     br#"{"type":"error","error":{"type":"api_error","message":"internal error"}}"#;
+const FALLBACK_OLLAMA: &[u8] = br#"{"error":"internal error"}"#;
+const FALLBACK_GEMINI: &[u8] =
+    br#"{"error":{"code":500,"message":"internal error","status":"INTERNAL"}}"#;
 
 impl ErrorReply {
     /// A reply of `kind`, with the status code of that kind.
@@ -196,6 +219,20 @@ impl ErrorReply {
                     request_id: &self.request_id,
                 }),
                 FALLBACK_ANTHROPIC,
+            ),
+            ErrorFlavor::Ollama => (
+                serde_json::to_vec(&OllamaBody { error: message }),
+                FALLBACK_OLLAMA,
+            ),
+            ErrorFlavor::Gemini => (
+                serde_json::to_vec(&GeminiBody {
+                    error: GeminiError {
+                        code: self.status,
+                        message,
+                        status: r#type,
+                    },
+                }),
+                FALLBACK_GEMINI,
             ),
         };
         result.unwrap_or_else(|_| fallback.to_vec())
@@ -256,6 +293,23 @@ struct AnthropicBody<'a> {
 struct AnthropicError<'a> {
     r#type: &'static str,
     message: &'a str,
+}
+
+#[derive(Serialize)]
+struct OllamaBody<'a> {
+    error: &'a str,
+}
+
+#[derive(Serialize)]
+struct GeminiBody<'a> {
+    error: GeminiError<'a>,
+}
+
+#[derive(Serialize)]
+struct GeminiError<'a> {
+    code: u16,
+    message: &'a str,
+    status: &'static str,
 }
 
 #[cfg(test)]

@@ -93,6 +93,7 @@ use tollgate_core::inspect::{Direction, Family};
 use tollgate_core::request::api::ApiKind;
 use tollgate_core::request::catalogue::Shape;
 use tollgate_core::request::decompress::{self, Encoding};
+use tollgate_core::request::framing::Framing;
 use tollgate_core::request::usage::{self, UpstreamReport, UPSTREAM_PROPERTY};
 use tollgate_core::request::{extract, sse, Head, Segment};
 use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
@@ -660,7 +661,7 @@ impl Request {
             filter.metrics.bump(filter.metrics.opaque, self.tag);
             return Action::Continue;
         }
-        if content_type.starts_with("text/event-stream") {
+        if let Some(framing) = Framing::of(&content_type) {
             self.remove_response_header("content-length");
             if encoding != Ok(Encoding::Identity) {
                 // A compressed stream cannot be inspected chunk by chunk here:
@@ -675,8 +676,9 @@ impl Request {
             };
             let error = self.error_reply(Direction::Response);
             let event = sse::error_event(self.response_api, &error);
-            self.response = ResponseMode::Stream(Box::new(StreamInspector::new(
+            self.response = ResponseMode::Stream(Box::new(StreamInspector::framed(
                 self.response_api,
+                framing,
                 limits,
                 event,
             )));

@@ -69,6 +69,7 @@ use tollgate_core::request::api::ApiKind;
 use tollgate_core::request::catalogue::{Billing, Shape};
 use tollgate_core::request::decompress::Encoding;
 use tollgate_core::request::extract;
+use tollgate_core::request::framing::Framing;
 use tollgate_core::request::sse;
 use tollgate_core::request::usage::{self, UpstreamReport, Usage, UPSTREAM_PROPERTY};
 use tollgate_core::request::Head;
@@ -770,14 +771,15 @@ impl HttpContext for Request {
             .flatten()
             .is_some_and(|e| !matches!(Encoding::from_header(&e), Ok(Encoding::Identity)));
         // Any event stream is metered, whatever the request said.
-        let is_sse = !self.response_encoded
-            && host::header(MapType::HttpResponseHeaders, "content-type")
-                .ok()
-                .flatten()
-                .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("text/event-stream"));
-        if is_sse {
-            let meter = StreamMeter::new(
+        let framing = host::header(MapType::HttpResponseHeaders, "content-type")
+            .ok()
+            .flatten()
+            .and_then(|ct| Framing::of(&ct))
+            .filter(|_| !self.response_encoded);
+        if let Some(framing) = framing {
+            let meter = StreamMeter::framed(
                 self.api(),
+                framing,
                 self.prompt_estimate,
                 self.injected_usage,
                 self.filter.config.stream.cut_off,

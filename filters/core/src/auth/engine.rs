@@ -206,11 +206,12 @@ impl Authenticator {
     }
 
     /// The headers that carry client credentials.
-    pub fn credential_headers(&self) -> [&'static str; 3] {
+    pub fn credential_headers(&self) -> [&'static str; 4] {
         [
             KeySource::Bearer.header_name(),
             KeySource::XApiKey.header_name(),
             KeySource::ApiKey.header_name(),
+            KeySource::GoogApiKey.header_name(),
         ]
     }
 

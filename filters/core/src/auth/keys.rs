@@ -78,8 +78,12 @@ pub const MAX_ID_LEN: usize = 64;
 
 impl KeySource {
     /// Every source, in the default order.
-    pub const DEFAULT_ORDER: &'static [KeySource] =
-        &[KeySource::Bearer, KeySource::XApiKey, KeySource::ApiKey];
+    pub const DEFAULT_ORDER: &'static [KeySource] = &[
+        KeySource::Bearer,
+        KeySource::XApiKey,
+        KeySource::ApiKey,
+        KeySource::GoogApiKey,
+    ];
 
     /// The (lowercase) header this source reads; also the name used in
     /// configuration.
@@ -88,6 +92,7 @@ impl KeySource {
             Self::Bearer => "authorization",
             Self::XApiKey => "x-api-key",
             Self::ApiKey => "api-key",
+            Self::GoogApiKey => "x-goog-api-key",
         }
     }
 
@@ -110,7 +115,7 @@ impl KeySource {
                 }
                 rest
             }
-            Self::XApiKey | Self::ApiKey => value,
+            Self::XApiKey | Self::ApiKey | Self::GoogApiKey => value,
         };
         check_format(key)?;
         Ok(Some(key))

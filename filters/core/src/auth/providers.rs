@@ -21,6 +21,7 @@ impl ProviderHeader {
             ProviderHeader::Authorization => "authorization",
             ProviderHeader::XApiKey => "x-api-key",
             ProviderHeader::ApiKey => "api-key",
+            ProviderHeader::XGoogApiKey => "x-goog-api-key",
         }
     }
 }

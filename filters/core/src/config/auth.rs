@@ -430,6 +430,9 @@ pub enum KeySource {
     /// `api-key: <key>` (Azure OpenAI).
     #[serde(rename = "api-key")]
     ApiKey,
+    /// `x-goog-api-key: <key>` (Gemini clients).
+    #[serde(rename = "x-goog-api-key")]
+    GoogApiKey,
 }
 
 /// One principal (or a pattern of principals) and the consumer it is.
@@ -456,6 +459,8 @@ pub enum ProviderHeader {
     XApiKey,
     /// `api-key: <key>` (Azure OpenAI).
     ApiKey,
+    /// `x-goog-api-key: <key>` (Gemini).
+    XGoogApiKey,
 }
 
 /// One injection rule (configuration).

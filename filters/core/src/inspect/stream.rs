@@ -93,6 +93,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::request::api::ApiKind;
+use crate::request::framing::{to_ndjson, Framing, NdjsonIn};
 use crate::request::usage::{StreamUsage, Usage};
 
 use super::{redaction_label, replace_ranges, Match};
@@ -387,6 +388,8 @@ impl Channel {
 /// One streamed response being inspected.
 #[derive(Debug)]
 pub struct StreamInspector {
+    /// NDJSON read as SSE (`None`: the stream is SSE).
+    ndjson: Option<NdjsonIn>,
     api: ApiKind,
     limits: StreamLimits,
     error_event: Vec<u8>,
@@ -544,7 +547,20 @@ impl StreamInspector {
     /// Inspect a stream of API `api`; `error_event` is the complete SSE event
     /// (see [`crate::request::sse::error_event`]) that ends a blocked stream.
     pub fn new(api: ApiKind, limits: StreamLimits, error_event: Vec<u8>) -> Self {
+        Self::framed(api, Framing::Sse, limits, error_event)
+    }
+
+    /// [`StreamInspector::new`] for a stream framed as `framing`: NDJSON is
+    /// read as SSE and written back as lines (see
+    /// [`crate::request::framing`]).
+    pub fn framed(
+        api: ApiKind,
+        framing: Framing,
+        limits: StreamLimits,
+        error_event: Vec<u8>,
+    ) -> Self {
         Self {
+            ndjson: (framing == Framing::Ndjson).then(|| NdjsonIn::new(limits.max_event_bytes)),
             api,
             limits,
             error_event,
@@ -571,11 +587,13 @@ impl StreamInspector {
     /// Text held back across all channels, plus bytes of an incomplete
     /// event: what this stream costs in memory beyond the current chunk.
     pub fn held_bytes(&self) -> usize {
+        let buffered = self
+            .parser
+            .buffered_bytes()
+            .saturating_add(self.ndjson.as_ref().map_or(0, NdjsonIn::buffered_bytes));
         self.channels
             .iter()
-            .fold(self.parser.buffered_bytes(), |n, c| {
-                n.saturating_add(c.pending.len())
-            })
+            .fold(buffered, |n, c| n.saturating_add(c.pending.len()))
     }
 
     /// The stream has ended (blocked, or end of stream seen): later pushes
@@ -586,6 +604,31 @@ impl StreamInspector {
 
     /// Feed the next chunk of the response body.
     pub fn push<S: TextScanner + ?Sized>(
+        &mut self,
+        scanner: &S,
+        chunk: &[u8],
+        end_of_stream: bool,
+    ) -> StreamStep {
+        if let Some(mut lines) = self.ndjson.take() {
+            let mut step = match lines.push(chunk, end_of_stream) {
+                Ok(sse) => self.push_sse(scanner, &sse, end_of_stream),
+                Err(_) => {
+                    // A line too large to inspect.
+                    let mut step = StreamStep::default();
+                    if !self.done {
+                        self.block(None, &mut step);
+                    }
+                    step
+                }
+            };
+            step.out = to_ndjson(&step.out);
+            self.ndjson = Some(lines);
+            return step;
+        }
+        self.push_sse(scanner, chunk, end_of_stream)
+    }
+
+    fn push_sse<S: TextScanner + ?Sized>(
         &mut self,
         scanner: &S,
         chunk: &[u8],
@@ -683,6 +726,10 @@ impl StreamInspector {
             return Ok(());
         }
         let json = serde_json::from_str::<Value>(data);
+        // APIs whose events are laid out here by their shape; the native
+        // APIs (Ollama, Gemini) promise JSON too but are read per JSON path
+        // (their text is at one path across events: `message.content`,
+        // `candidates[i].content.parts[j].text`).
         let known = matches!(
             self.api,
             ApiKind::ChatCompletions
@@ -690,9 +737,10 @@ impl StreamInspector {
                 | ApiKind::Responses
                 | ApiKind::Messages
         );
+        let promises_json = self.api.known();
         let mut v = match json {
             Ok(v) => v,
-            Err(_) if known => return Err(Blocked(None)),
+            Err(_) if promises_json => return Err(Blocked(None)),
             Err(_) => return self.opaque_text(scanner, ev, step),
         };
         // The upstream's usage, read before anything is changed.

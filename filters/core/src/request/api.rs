@@ -34,6 +34,16 @@ pub enum ApiKind {
     Models,
     /// Anthropic Messages (`POST /v1/messages`).
     Messages,
+    /// Ollama chat (`POST /api/chat`).
+    OllamaChat,
+    /// Ollama generate (`POST /api/generate`).
+    OllamaGenerate,
+    /// Ollama embeddings (`POST /api/embed`, `POST /api/embeddings`).
+    OllamaEmbed,
+    /// Gemini `models/{m}:generateContent` and `:streamGenerateContent`.
+    Gemini,
+    /// Gemini `models/{m}:embedContent` and `:batchEmbedContents`.
+    GeminiEmbed,
     /// Anything else: not an LLM call the filters know.
     Unknown,
 }
@@ -86,12 +96,28 @@ impl ApiKind {
 
     /// The dialect errors on this API are written in: Anthropic for
     /// [`ApiKind::Messages`], OpenAI for everything else (the de-facto common
-    /// shape of OpenAI-compatible servers, and what an unknown route gets).
+    /// shape of OpenAI-compatible servers, and what an unknown route gets),
+    /// Ollama's and Gemini's own for theirs.
     pub fn flavor(self) -> ErrorFlavor {
         match self {
             Self::Messages => ErrorFlavor::Anthropic,
+            Self::OllamaChat | Self::OllamaGenerate | Self::OllamaEmbed => ErrorFlavor::Ollama,
+            Self::Gemini | Self::GeminiEmbed => ErrorFlavor::Gemini,
             _ => ErrorFlavor::OpenAi,
         }
+    }
+
+    /// Whether a body of this API that does not say `stream` streams:
+    /// Ollama's chat and generate stream unless told `"stream": false`.
+    pub fn streams_by_default(self) -> bool {
+        matches!(self, Self::OllamaChat | Self::OllamaGenerate)
+    }
+
+    /// Whether this API's responses and stream events are JSON the filters
+    /// read in its own shape (a non-JSON event is then refused, not read
+    /// as text).
+    pub fn known(self) -> bool {
+        !matches!(self, Self::Models | Self::Unknown)
     }
 }
 

@@ -102,13 +102,16 @@ pub enum Endpoint {
     Assistants,
     /// Vector stores.
     VectorStores,
+    /// Model management on a model server (Ollama's pull, push, create,
+    /// copy, delete): denied unless listed.
+    Admin,
     /// Routes outside the catalogue that the configuration allows.
     Other,
 }
 
 impl Endpoint {
     /// Every class, in a fixed order.
-    pub const ALL: [Endpoint; 18] = [
+    pub const ALL: [Endpoint; 19] = [
         Self::Chat,
         Self::Completions,
         Self::Responses,
@@ -126,6 +129,7 @@ impl Endpoint {
         Self::FineTuning,
         Self::Assistants,
         Self::VectorStores,
+        Self::Admin,
         Self::Other,
     ];
 
@@ -149,6 +153,7 @@ impl Endpoint {
             Self::FineTuning => "fine_tuning",
             Self::Assistants => "assistants",
             Self::VectorStores => "vector_stores",
+            Self::Admin => "admin",
             Self::Other => "other",
         }
     }
@@ -161,7 +166,10 @@ impl Endpoint {
         // `client_secrets` mint ephemeral provider keys used outside the
         // mesh); assistants (runs execute later and report usage only when
         // polled).
-        !matches!(self, Self::FineTuning | Self::Realtime | Self::Assistants)
+        !matches!(
+            self,
+            Self::FineTuning | Self::Realtime | Self::Assistants | Self::Admin
+        )
     }
 }
 
@@ -181,6 +189,10 @@ pub enum Provider {
     /// Both serve it (models, files): Anthropic's dialect when the request
     /// carries `anthropic-version`, else OpenAI's.
     Shared,
+    /// Ollama's native API.
+    Ollama,
+    /// Google's Gemini API.
+    Gemini,
 }
 
 /// How a request body is read ([`super::facts`]).
@@ -365,6 +377,11 @@ impl Route {
         self
     }
 
+    const fn provider(mut self, provider: Provider) -> Self {
+        self.provider = provider;
+        self
+    }
+
     const fn shared(mut self) -> Self {
         self.provider = Provider::Shared;
         self
@@ -393,6 +410,8 @@ impl Route {
         match self.provider {
             Provider::Anthropic => ErrorFlavor::Anthropic,
             Provider::Shared if anthropic_header => ErrorFlavor::Anthropic,
+            Provider::Ollama => ErrorFlavor::Ollama,
+            Provider::Gemini => ErrorFlavor::Gemini,
             _ => ErrorFlavor::OpenAi,
         }
     }
@@ -797,6 +816,132 @@ pub const ROUTES: &[Route] = &[
         "fine_tuning/jobs/{}/resume",
         E::FineTuning,
     ),
+    // --- Ollama (native API; its OpenAI-compatible /v1 is above) ----------
+    Route::new("ollama.chat", "POST", "api/chat", E::Chat)
+        .api(ApiKind::OllamaChat)
+        .provider(Provider::Ollama),
+    Route::new("ollama.generate", "POST", "api/generate", E::Completions)
+        .api(ApiKind::OllamaGenerate)
+        .provider(Provider::Ollama),
+    Route::new("ollama.embed", "POST", "api/embed", E::Embeddings)
+        .api(ApiKind::OllamaEmbed)
+        .bill(Billing::Reported)
+        .provider(Provider::Ollama),
+    Route::new("ollama.embeddings", "POST", "api/embeddings", E::Embeddings)
+        .api(ApiKind::OllamaEmbed)
+        .bill(Billing::Reported)
+        .provider(Provider::Ollama),
+    Route::new("ollama.show", "POST", "api/show", E::Models)
+        .shape(Shape::Json {
+            models: &[&["model"], &["name"]],
+        })
+        .provider(Provider::Ollama),
+    Route::new("ollama.tags", "GET", "api/tags", E::Models).provider(Provider::Ollama),
+    Route::new("ollama.ps", "GET", "api/ps", E::Models).provider(Provider::Ollama),
+    Route::new("ollama.version", "GET", "api/version", E::Models).provider(Provider::Ollama),
+    Route::new("ollama.pull", "POST", "api/pull", E::Admin)
+        .shape(Shape::Json {
+            models: &[&["model"], &["name"]],
+        })
+        .provider(Provider::Ollama),
+    Route::new("ollama.push", "POST", "api/push", E::Admin)
+        .shape(Shape::Json {
+            models: &[&["model"], &["name"]],
+        })
+        .provider(Provider::Ollama),
+    Route::new("ollama.create", "POST", "api/create", E::Admin)
+        .shape(Shape::Json {
+            models: &[&["model"], &["name"], &["from"]],
+        })
+        .provider(Provider::Ollama),
+    Route::new("ollama.copy", "POST", "api/copy", E::Admin)
+        .shape(Shape::Json {
+            models: &[&["source"], &["destination"]],
+        })
+        .provider(Provider::Ollama),
+    Route::new("ollama.delete", "DELETE", "api/delete", E::Admin)
+        .shape(Shape::Json {
+            models: &[&["model"], &["name"]],
+        })
+        .provider(Provider::Ollama),
+    // --- Gemini (native API; its OpenAI-compatible v1beta/openai is above) --
+    // The model is the path segment before `:method`.
+    Route::new(
+        "gemini.generate",
+        "POST",
+        "models/{}:generateContent",
+        E::Chat,
+    )
+    .api(ApiKind::Gemini)
+    .at(MODEL_PARAM)
+    .provider(Provider::Gemini),
+    Route::new(
+        "gemini.stream",
+        "POST",
+        "models/{}:streamGenerateContent",
+        E::Chat,
+    )
+    .api(ApiKind::Gemini)
+    .at(MODEL_PARAM)
+    .provider(Provider::Gemini),
+    Route::new(
+        "gemini.tuned.generate",
+        "POST",
+        "tunedModels/{}:generateContent",
+        E::Chat,
+    )
+    .api(ApiKind::Gemini)
+    .at(MODEL_PARAM)
+    .provider(Provider::Gemini),
+    Route::new(
+        "gemini.tuned.stream",
+        "POST",
+        "tunedModels/{}:streamGenerateContent",
+        E::Chat,
+    )
+    .api(ApiKind::Gemini)
+    .at(MODEL_PARAM)
+    .provider(Provider::Gemini),
+    Route::new(
+        "gemini.count_tokens",
+        "POST",
+        "models/{}:countTokens",
+        E::Chat,
+    )
+    .api(ApiKind::Gemini)
+    .bill(Billing::None)
+    .at(MODEL_PARAM)
+    .provider(Provider::Gemini),
+    Route::new(
+        "gemini.embed",
+        "POST",
+        "models/{}:embedContent",
+        E::Embeddings,
+    )
+    .api(ApiKind::GeminiEmbed)
+    .bill(Billing::Reported)
+    .at(MODEL_PARAM)
+    .provider(Provider::Gemini),
+    Route::new(
+        "gemini.batch_embed",
+        "POST",
+        "models/{}:batchEmbedContents",
+        E::Embeddings,
+    )
+    .api(ApiKind::GeminiEmbed)
+    .bill(Billing::Reported)
+    .at(MODEL_PARAM)
+    .provider(Provider::Gemini),
+    // Stored context a later request names by id: read when stored.
+    Route::new(
+        "gemini.cached_contents.create",
+        "POST",
+        "cachedContents",
+        E::Files,
+    )
+    .api(ApiKind::Gemini)
+    .bill(Billing::None)
+    .provider(Provider::Gemini),
     // --- Realtime --------------------------------------------------------
     Route::new("openai.realtime.connect", "GET", "realtime", E::Realtime)
         .at(MODEL_QUERY)
@@ -1186,6 +1331,11 @@ fn match_route(route: &Route, segments: &[String]) -> Option<Vec<String>> {
     for (want, got) in route.segments().zip(tail) {
         if want == "{}" {
             params.push(got.clone());
+        } else if let Some(suffix) = want.strip_prefix("{}") {
+            // `{}:generateContent`: a segment ending in the suffix, the
+            // part before it the parameter.
+            let value = got.strip_suffix(suffix).filter(|v| !v.is_empty())?;
+            params.push(value.to_owned());
         } else if want != got {
             return None;
         }
@@ -1469,7 +1619,7 @@ mod tests {
                 "{}",
                 r.id
             );
-            let params = r.segments().filter(|s| *s == "{}").count();
+            let params = r.segments().filter(|s| s.starts_with("{}")).count();
             for m in r.models {
                 if let ModelAt::Param(i) = m {
                     assert!(*i < params, "{}: model param {i}", r.id);

@@ -71,6 +71,8 @@
 //!   text, escapes not decoded.
 
 use crate::request::json_walk::{self, skip_ws, string_end, value_end};
+
+mod native;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
@@ -512,6 +514,11 @@ impl Cx {
             ApiKind::Responses => self.responses_request(root),
             ApiKind::Embeddings => self.embeddings_request(root),
             ApiKind::Messages => self.messages_request(root),
+            ApiKind::OllamaChat => self.ollama_chat_request(root),
+            ApiKind::OllamaGenerate => self.ollama_generate_request(root),
+            ApiKind::OllamaEmbed => self.ollama_embed_request(root),
+            ApiKind::Gemini => self.gemini_request(root),
+            ApiKind::GeminiEmbed => self.gemini_embed_request(root),
             ApiKind::Unknown | ApiKind::Models => {
                 self.generic(root, Role::Other);
                 Ok(())
@@ -600,8 +607,11 @@ pub fn response(api: ApiKind, body: &[u8]) -> Result<Extracted, ExtractError> {
         ApiKind::Completions => cx.completions_response(root)?,
         ApiKind::Responses => cx.responses_response(root)?,
         ApiKind::Messages => cx.messages_response(root)?,
+        ApiKind::OllamaChat => cx.ollama_chat_response(root)?,
+        ApiKind::OllamaGenerate => cx.ollama_generate_response(root)?,
+        ApiKind::Gemini => cx.gemini_response(root)?,
         // Vectors (floats or base64): nothing a person reads.
-        ApiKind::Embeddings => {}
+        ApiKind::Embeddings | ApiKind::OllamaEmbed | ApiKind::GeminiEmbed => {}
         ApiKind::Unknown | ApiKind::Models => cx.generic(root, Role::Other),
     }
     Ok(cx.finish())
@@ -811,9 +821,15 @@ pub fn append_system(api: ApiKind, body: &[u8], text: &str) -> Result<Vec<u8>, E
         ApiKind::ChatCompletions => append_chat(body, text),
         ApiKind::Messages => append_member_text(body, "system", text, true),
         ApiKind::Responses => append_member_text(body, "instructions", text, false),
-        ApiKind::Completions | ApiKind::Embeddings | ApiKind::Models | ApiKind::Unknown => {
-            Ok(body.to_vec())
-        }
+        ApiKind::Completions
+        | ApiKind::Embeddings
+        | ApiKind::Models
+        | ApiKind::Unknown
+        | ApiKind::OllamaChat
+        | ApiKind::OllamaGenerate
+        | ApiKind::OllamaEmbed
+        | ApiKind::Gemini
+        | ApiKind::GeminiEmbed => Ok(body.to_vec()),
     }
 }
 
@@ -1033,7 +1049,14 @@ pub fn output_fields(api: ApiKind) -> &'static [&'static str] {
         ApiKind::ChatCompletions => &["max_completion_tokens", "max_tokens"],
         ApiKind::Completions | ApiKind::Messages => &["max_tokens"],
         ApiKind::Responses => &["max_output_tokens"],
-        ApiKind::Embeddings | ApiKind::Models | ApiKind::Unknown => &[],
+        // Nested: `options.num_predict`, `generationConfig.maxOutputTokens`.
+        ApiKind::OllamaChat | ApiKind::OllamaGenerate => &["options.num_predict"],
+        ApiKind::Gemini => &["generationConfig.maxOutputTokens"],
+        ApiKind::Embeddings
+        | ApiKind::Models
+        | ApiKind::Unknown
+        | ApiKind::OllamaEmbed
+        | ApiKind::GeminiEmbed => &[],
     }
 }
 

@@ -18,6 +18,7 @@ pub mod api;
 pub mod catalogue;
 pub mod decompress;
 pub mod extract;
+pub mod framing;
 pub(crate) mod json_walk;
 pub mod multipart;
 pub mod path;

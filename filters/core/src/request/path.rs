@@ -163,6 +163,31 @@ impl RequestPath {
     }
 }
 
+/// The raw `:path` with every query parameter named `name` (decoded
+/// name) removed, or `None` when it has none: a credential a client put in
+/// the URL (`?key=` of Google APIs) does not travel on.
+pub fn without_query_param(raw: &str, name: &str) -> Option<String> {
+    let (path, query) = raw.split_once('?')?;
+    let mut kept: Vec<&str> = Vec::new();
+    let mut removed = false;
+    for pair in query.split('&') {
+        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+        if form_decode(key).as_deref() == Some(name) {
+            removed = true;
+        } else if !pair.is_empty() {
+            kept.push(pair);
+        }
+    }
+    if !removed {
+        return None;
+    }
+    Some(if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    })
+}
+
 impl fmt::Display for RequestPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.segments.is_empty() {
@@ -294,6 +319,20 @@ pub fn normalize(raw: &str) -> Result<RequestPath, PathError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_credential_is_removed() {
+        assert_eq!(
+            without_query_param("/v1beta/models/m:generateContent?key=AIza1&alt=sse", "key"),
+            Some("/v1beta/models/m:generateContent?alt=sse".into())
+        );
+        assert_eq!(
+            without_query_param("/x?%6Bey=a&key=b", "key"),
+            Some("/x".into())
+        );
+        assert_eq!(without_query_param("/x?alt=sse", "key"), None);
+        assert_eq!(without_query_param("/x", "key"), None);
+    }
 
     #[test]
     fn normalize_table() {

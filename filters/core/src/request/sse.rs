@@ -345,6 +345,7 @@ pub fn encode_item(item: &SseItem, out: &mut Vec<u8>) {
 /// |---|---|---|
 /// | chat / completions (and anything not below) | `data: {"error":{…}}` then `data: [DONE]` | the openai SDKs raise `APIError` on a data object with an `error` key; the `[DONE]` lets clients that wait for the terminator (hand-written loops, some frameworks) end cleanly |
 /// | Anthropic messages | `event: error` with `{"type":"error","error":{"type","message"},…}` | the anthropic SDKs raise the status error for an `error` event |
+/// | Ollama, Gemini | `data:` one object in the API's error shape (no terminator) | the `ollama` client raises `ResponseError`, google-genai its API error |
 /// | responses | `event: error` with `{"type":"error","code","message","param","sequence_number","error":{…}}` | the documented flat `ResponseErrorEvent` fields for typed clients, and the nested `error` object the live API actually sends, on which the openai Python SDK raises `APIError` |
 ///
 /// The responses event's `sequence_number` is 0 here;
@@ -378,6 +379,17 @@ pub fn error_event(api: ApiKind, reply: &ErrorReply) -> Vec<u8> {
                 r#"{"type":"error","code":null,"message":"internal error","param":null,"sequence_number":0,"error":{"type":"server_error","code":null,"message":"internal error","param":null}}"#.to_owned()
             });
             encode_event(&SseEvent::named("error", body), &mut out);
+        }
+        // One object in the API's own error shape: Ollama's client raises
+        // `ResponseError` on a line with `error` (NDJSON: the event's data
+        // becomes the line), google-genai raises on a chunk with `error`.
+        api @ (ApiKind::OllamaChat
+        | ApiKind::OllamaGenerate
+        | ApiKind::OllamaEmbed
+        | ApiKind::Gemini
+        | ApiKind::GeminiEmbed) => {
+            let body = String::from_utf8_lossy(&reply.body(api.flavor())).into_owned();
+            encode_event(&SseEvent::data(body), &mut out);
         }
         _ => {
             let body = String::from_utf8_lossy(&reply.body(ErrorFlavor::OpenAi)).into_owned();

@@ -296,8 +296,17 @@ fn usage_json(v: &Value) -> Option<UsageJson> {
 /// or no input/output count in it). An embeddings response has
 /// `output_tokens` 0.
 pub fn usage_from_response(api: ApiKind, body: &[u8]) -> Option<Usage> {
-    let got: WithUsage = serde_json::from_slice(body).ok()?;
-    let r = got.usage?.reported(api);
+    let r = match api {
+        ApiKind::OllamaChat
+        | ApiKind::OllamaGenerate
+        | ApiKind::OllamaEmbed
+        | ApiKind::Gemini
+        | ApiKind::GeminiEmbed => native_reported(api, &serde_json::from_slice(body).ok()?)?,
+        _ => {
+            let got: WithUsage = serde_json::from_slice(body).ok()?;
+            got.usage?.reported(api)
+        }
+    };
     if r.input.is_none() && r.output.is_none() {
         return None;
     }
@@ -310,6 +319,50 @@ pub fn usage_from_response(api: ApiKind, body: &[u8]) -> Option<Usage> {
         output_tokens: r.output.unwrap_or(0),
         estimated: false,
     })
+}
+
+/// Usage in the native APIs' own places: Ollama's `prompt_eval_count` and
+/// `eval_count` at the top of its (final) object, Gemini's `usageMetadata`
+/// (`promptTokenCount`, `cachedContentTokenCount`, `candidatesTokenCount`
+/// and `thoughtsTokenCount`, which Gemini bills as output). `None` when the
+/// value reports none.
+fn native_reported(api: ApiKind, v: &Value) -> Option<Reported> {
+    let n = |o: &Value, k: &str| o.get(k).and_then(Value::as_u64);
+    match api {
+        ApiKind::OllamaChat | ApiKind::OllamaGenerate | ApiKind::OllamaEmbed => {
+            let input = n(v, "prompt_eval_count");
+            let output = n(v, "eval_count");
+            (input.is_some() || output.is_some()).then_some(Reported {
+                input,
+                cached: None,
+                output: if api == ApiKind::OllamaEmbed {
+                    Some(0)
+                } else {
+                    output
+                },
+            })
+        }
+        ApiKind::Gemini | ApiKind::GeminiEmbed => {
+            let m = v.get("usageMetadata")?;
+            let input = n(m, "promptTokenCount");
+            let candidates = n(m, "candidatesTokenCount");
+            let thoughts = n(m, "thoughtsTokenCount");
+            let output = match (candidates, thoughts) {
+                (None, None) => None,
+                (c, t) => Some(c.unwrap_or(0).saturating_add(t.unwrap_or(0))),
+            };
+            (input.is_some() || output.is_some()).then_some(Reported {
+                input,
+                cached: n(m, "cachedContentTokenCount"),
+                output: if api == ApiKind::GeminiEmbed {
+                    Some(0)
+                } else {
+                    output
+                },
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The `usage` object in the tail of a response too large to keep whole:
@@ -395,6 +448,32 @@ impl StreamUsage {
         match api {
             ApiKind::Messages => self.observe_messages(kind, data),
             ApiKind::Responses => self.observe_responses(kind, data),
+            ApiKind::OllamaChat | ApiKind::OllamaGenerate => {
+                let msg = data.get("message");
+                self.count_text(msg.and_then(|m| m.get("content")));
+                self.count_text(msg.and_then(|m| m.get("thinking")));
+                self.count_text(data.get("response"));
+                self.count_text(data.get("thinking"));
+                if let Some(r) = native_reported(api, data) {
+                    self.take(r);
+                }
+            }
+            ApiKind::Gemini => {
+                let candidates = data.get("candidates").and_then(Value::as_array);
+                for c in candidates.into_iter().flatten() {
+                    let parts = c
+                        .get("content")
+                        .and_then(|c| c.get("parts"))
+                        .and_then(Value::as_array);
+                    for p in parts.into_iter().flatten() {
+                        self.count_text(p.get("text"));
+                    }
+                }
+                // Each chunk's `usageMetadata` is the running total.
+                if let Some(r) = native_reported(api, data) {
+                    self.take(r);
+                }
+            }
             _ => self.observe_chat(api, data),
         }
     }

@@ -24,6 +24,7 @@
 use serde_json::Value;
 
 use crate::request::api::ApiKind;
+use crate::request::framing::{to_ndjson, Framing, NdjsonIn};
 use crate::request::sse::{encode_item, SseItem, SseParser};
 use crate::request::usage::{is_injected_usage_chunk, StreamUsage, Usage};
 
@@ -34,6 +35,8 @@ pub const MAX_EVENT_BYTES: usize = 1 << 20;
 #[derive(Debug)]
 pub struct StreamMeter {
     api: ApiKind,
+    /// NDJSON read as SSE (`None`: the stream is SSE).
+    ndjson: Option<NdjsonIn>,
     parser: SseParser,
     usage: StreamUsage,
     /// Forward re-encoded events (to drop the injected usage event, or to
@@ -66,7 +69,20 @@ impl StreamMeter {
     /// (throttle added `include_usage`); `cut_off`: `push` may end the
     /// stream when its output passes what is allowed.
     pub fn new(api: ApiKind, prompt_estimate: u64, drop_usage: bool, cut_off: bool) -> Self {
+        Self::framed(api, Framing::Sse, prompt_estimate, drop_usage, cut_off)
+    }
+
+    /// [`StreamMeter::new`] for a stream framed as `framing` (NDJSON is
+    /// read as SSE and, when rewritten, written back as lines).
+    pub fn framed(
+        api: ApiKind,
+        framing: Framing,
+        prompt_estimate: u64,
+        drop_usage: bool,
+        cut_off: bool,
+    ) -> Self {
         Self {
+            ndjson: (framing == Framing::Ndjson).then(|| NdjsonIn::new(MAX_EVENT_BYTES)),
             api,
             parser: SseParser::new(MAX_EVENT_BYTES),
             usage: StreamUsage::new(prompt_estimate),
@@ -101,6 +117,19 @@ impl StreamMeter {
                 reset: !end,
             };
         }
+        let converted;
+        let (chunk, ndjson) = match self.ndjson.as_mut().map(|l| l.push(chunk, end)) {
+            None => (chunk, false),
+            Some(Ok(sse)) => {
+                converted = sse;
+                (converted.as_slice(), true)
+            }
+            Some(Err(_)) => {
+                // A line over the bound: stop rewriting, forward as it is.
+                self.rewrite = false;
+                return MeterStep::default();
+            }
+        };
         let mut items = Vec::new();
         let mut failed = self.parser.push(chunk, &mut items).is_err();
         if end {
@@ -135,6 +164,9 @@ impl StreamMeter {
                 self.cut = true;
                 cut_now = true;
             }
+        }
+        if ndjson {
+            out = to_ndjson(&out);
         }
         MeterStep {
             out: self.rewrite.then_some(out),

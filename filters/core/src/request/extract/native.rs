@@ -1,0 +1,377 @@
+//! The native APIs of model servers and cloud providers that are not
+//! OpenAI's or Anthropic's shapes: Ollama (`/api/chat`, `/api/generate`,
+//! `/api/embed`) and Gemini (`models/{m}:generateContent`,
+//! `:embedContent`). Each reader records the same facts as the OpenAI
+//! readers: every text the model reads with its role, the output limit
+//! (nested here: `options.num_predict`, `generationConfig.maxOutputTokens`),
+//! choices, the stream flag, and what no detector can read (images, token
+//! ids, files by URI).
+
+use super::{Cx, Res, TokenField, J};
+use crate::request::api::ApiKind;
+use crate::request::extract::{lax_bool, lax_count, OpaqueKind};
+use crate::request::Role;
+
+impl Cx {
+    /// A nested output limit: `v` is the object holding `field`, whose value
+    /// is recorded as the generation's limit `dotted`.
+    fn nested_limit(&mut self, v: &J, field: &str, dotted: &'static str) -> Res {
+        let Some(value) = v.get(field) else {
+            return Ok(());
+        };
+        let counted = lax_count(value)
+            .map_err(|()| self.err(format!("{dotted} must be a non-negative integer or null")))?;
+        if let Some(g) = self
+            .generation
+            .and_then(|i| self.out.generations.get_mut(i))
+        {
+            if let Some(slot) = g.limits.iter_mut().find(|(f, _)| *f == dotted) {
+                slot.1 = counted;
+            }
+        }
+        Ok(())
+    }
+
+    /// `stream` as Ollama reads it: absent is true.
+    fn ollama_stream(&mut self, root: &J) {
+        self.out.stream = match root.get("stream") {
+            None => true,
+            Some(v) => lax_bool(v) == Some(true),
+        };
+    }
+
+    // --- Ollama ----------------------------------------------------------
+
+    pub(super) fn ollama_chat_request(&mut self, root: J) -> Res {
+        self.begin(ApiKind::OllamaChat);
+        self.ollama_stream(&root);
+        for (k, v) in self.object(root, "an Ollama chat request")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "model" | "keep_alive" | "stream" | "think" => cx.note(&k, &v).map(drop),
+                "messages" => {
+                    for (i, m) in cx.array(v, "messages")?.into_iter().enumerate() {
+                        cx.at_index(i, |cx| cx.ollama_message(m, None))?;
+                    }
+                    Ok(())
+                }
+                "options" => {
+                    cx.nested_limit(&v, "num_predict", "options.num_predict")?;
+                    cx.generic(v, Role::Other);
+                    Ok(())
+                }
+                "tools" | "format" => {
+                    cx.schema(v, Role::System);
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// One chat message: `role` one of Ollama's, `content`, `thinking`,
+    /// `images` (base64: media), `tool_calls`.
+    fn ollama_message(&mut self, m: J, forced: Option<Role>) -> Res {
+        let role = match forced {
+            Some(r) => r,
+            None => match m.get("role") {
+                Some(J::Str(r)) => match r.as_str() {
+                    "system" => Role::System,
+                    "user" => Role::User,
+                    "assistant" => Role::Assistant,
+                    "tool" => Role::Tool,
+                    _ => return Err(self.err("role must be system, user, assistant or tool")),
+                },
+                _ => return Err(self.err("a message must have a role")),
+            },
+        };
+        for (k, v) in self.object(m, "a message")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "content" | "thinking" => cx.string_field(v, role, &k),
+                "images" => {
+                    cx.ollama_images(v);
+                    Ok(())
+                }
+                "tool_calls" => {
+                    cx.generic(v, Role::Assistant);
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, role),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Images: base64 media, opaque.
+    fn ollama_images(&mut self, v: J) {
+        if let J::Arr(items) = v {
+            for (i, _) in items.into_iter().enumerate() {
+                self.at_index(i, |cx| cx.opaque(OpaqueKind::Media));
+            }
+        }
+    }
+
+    pub(super) fn ollama_generate_request(&mut self, root: J) -> Res {
+        self.begin(ApiKind::OllamaGenerate);
+        self.ollama_stream(&root);
+        for (k, v) in self.object(root, "an Ollama generate request")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "model" | "keep_alive" | "stream" | "raw" | "think" => cx.note(&k, &v).map(drop),
+                "prompt" | "suffix" => cx.string_field(v, Role::User, &k),
+                // The template wraps the prompt: the model reads it.
+                "system" | "template" => cx.string_field(v, Role::System, &k),
+                "images" => {
+                    cx.ollama_images(v);
+                    Ok(())
+                }
+                // Token ids of an earlier exchange: text no detector reads.
+                "context" => {
+                    if !matches!(v, J::Null) {
+                        cx.opaque(OpaqueKind::Text);
+                    }
+                    Ok(())
+                }
+                "options" => {
+                    cx.nested_limit(&v, "num_predict", "options.num_predict")?;
+                    cx.generic(v, Role::Other);
+                    Ok(())
+                }
+                "format" => {
+                    cx.schema(v, Role::System);
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn ollama_embed_request(&mut self, root: J) -> Res {
+        self.begin(ApiKind::OllamaEmbed);
+        for (k, v) in self.object(root, "an Ollama embed request")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "model" => cx.note(&k, &v).map(drop),
+                "input" | "prompt" => cx.prompt_like(v, Role::User, &k),
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn ollama_chat_response(&mut self, root: J) -> Res {
+        for (k, v) in self.object(root, "an Ollama chat response")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "message" => cx.ollama_message(v, Some(Role::Assistant)),
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn ollama_generate_response(&mut self, root: J) -> Res {
+        for (k, v) in self.object(root, "an Ollama generate response")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "response" | "thinking" => cx.string_field(v, Role::Assistant, &k),
+                "context" => Ok(()),
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    // --- Gemini ----------------------------------------------------------
+
+    pub(super) fn gemini_request(&mut self, root: J) -> Res {
+        self.begin(ApiKind::Gemini);
+        for (k, v) in self.object(root, "a Gemini request")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                // `model` in a body names the model too (batch requests).
+                "model" => cx.note(&k, &v).map(drop),
+                "contents" => {
+                    let contents = match v {
+                        J::Arr(items) => items,
+                        // A single content object is accepted by the API.
+                        obj @ J::Obj(_) => vec![obj],
+                        J::Null => Vec::new(),
+                        other => {
+                            return Err(
+                                cx.err(format!("contents must be an array, not {}", other.kind()))
+                            )
+                        }
+                    };
+                    for (i, c) in contents.into_iter().enumerate() {
+                        cx.at_index(i, |cx| cx.gemini_content(c, None))?;
+                    }
+                    Ok(())
+                }
+                "systemInstruction" | "system_instruction" => {
+                    cx.gemini_content(v, Some(Role::System))
+                }
+                "tools" | "toolConfig" | "tool_config" => {
+                    cx.schema(v, Role::System);
+                    Ok(())
+                }
+                "generationConfig" | "generation_config" => cx.gemini_generation_config(v),
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    fn gemini_generation_config(&mut self, v: J) -> Res {
+        self.nested_limit(&v, "maxOutputTokens", "generationConfig.maxOutputTokens")?;
+        if let Some(n) = v.get("candidateCount") {
+            match lax_count(n) {
+                Ok(TokenField::Value(n)) => {
+                    if let Some(g) = self
+                        .generation
+                        .and_then(|i| self.out.generations.get_mut(i))
+                    {
+                        g.choices = g.choices.max(n).max(1);
+                    }
+                }
+                Ok(_) => {}
+                Err(()) => return Err(self.err("candidateCount must be a non-negative integer")),
+            }
+        }
+        let J::Obj(members) = v else {
+            return Ok(());
+        };
+        for (k, v) in members {
+            self.at_key(&k, |cx| match k.as_str() {
+                "responseSchema" | "responseJsonSchema" | "response_schema" => {
+                    cx.schema(v, Role::System);
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A `Content`: `role` (`user`, `model`, `function`) and `parts`.
+    fn gemini_content(&mut self, c: J, forced: Option<Role>) -> Res {
+        let role = match forced {
+            Some(r) => r,
+            None => match c.get("role") {
+                None | Some(J::Null) => Role::User,
+                Some(J::Str(r)) => match r.as_str() {
+                    "user" => Role::User,
+                    "model" => Role::Assistant,
+                    "function" | "tool" => Role::Tool,
+                    _ => return Err(self.err("role must be user, model or function")),
+                },
+                Some(other) => {
+                    return Err(self.err(format!("role must be a string, not {}", other.kind())))
+                }
+            },
+        };
+        for (k, v) in self.object(c, "a content")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "parts" => {
+                    for (i, p) in cx.array(v, "parts")?.into_iter().enumerate() {
+                        cx.at_index(i, |cx| cx.gemini_part(p, role))?;
+                    }
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, role),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A `Part`: `text`, `inlineData` (base64 with a MIME type: text is
+    /// decoded and read), `fileData` (fetched by the provider: opaque),
+    /// `functionCall` / `functionResponse` (read whole), code and its result.
+    fn gemini_part(&mut self, p: J, role: Role) -> Res {
+        for (k, v) in self.object(p, "a part")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "text" => cx.string_field(v, role, "text"),
+                "inlineData" | "inline_data" => {
+                    let mime = match v.get("mimeType").or_else(|| v.get("mime_type")) {
+                        Some(J::Str(m)) => m.clone(),
+                        _ => String::new(),
+                    };
+                    let J::Obj(members) = v else {
+                        return Err(cx.err("inlineData must be an object"));
+                    };
+                    for (k, v) in members {
+                        cx.at_key(&k, |cx| match k.as_str() {
+                            "data" => cx.data_url(v, role, None, &mime),
+                            _ => cx.rest(&k, v, role),
+                        })?;
+                    }
+                    Ok(())
+                }
+                "fileData" | "file_data" => {
+                    cx.opaque(OpaqueKind::Text);
+                    Ok(())
+                }
+                "functionCall" | "function_call" => {
+                    cx.generic(v, Role::Assistant);
+                    Ok(())
+                }
+                "functionResponse" | "function_response" => {
+                    cx.generic(v, Role::Tool);
+                    Ok(())
+                }
+                "executableCode" | "codeExecutionResult" => {
+                    cx.generic(v, role);
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, role),
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn gemini_embed_request(&mut self, root: J) -> Res {
+        self.begin(ApiKind::GeminiEmbed);
+        for (k, v) in self.object(root, "a Gemini embed request")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "model" => cx.note(&k, &v).map(drop),
+                "content" => cx.gemini_content(v, Some(Role::User)),
+                "requests" => {
+                    for (i, r) in cx.array(v, "requests")?.into_iter().enumerate() {
+                        cx.at_index(i, |cx| -> Res {
+                            for (k, v) in cx.object(r, "a request")? {
+                                cx.at_key(&k, |cx| match k.as_str() {
+                                    "model" => cx.note(&k, &v).map(drop),
+                                    "content" => cx.gemini_content(v, Some(Role::User)),
+                                    _ => cx.rest(&k, v, Role::Other),
+                                })?;
+                            }
+                            Ok(())
+                        })?;
+                    }
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn gemini_response(&mut self, root: J) -> Res {
+        for (k, v) in self.object(root, "a Gemini response")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "candidates" => {
+                    for (i, c) in cx.array(v, "candidates")?.into_iter().enumerate() {
+                        cx.at_index(i, |cx| -> Res {
+                            for (k, v) in cx.object(c, "a candidate")? {
+                                cx.at_key(&k, |cx| match k.as_str() {
+                                    "content" => cx.gemini_content(v, Some(Role::Assistant)),
+                                    _ => cx.rest(&k, v, Role::Assistant),
+                                })?;
+                            }
+                            Ok(())
+                        })?;
+                    }
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+}

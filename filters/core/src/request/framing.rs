@@ -1,0 +1,149 @@
+//! How a streamed response is framed, and the one adapter that lets every
+//! stream reader work on Server-Sent Events.
+//!
+//! | framing | content type | who |
+//! |---|---|---|
+//! | SSE | `text/event-stream` | OpenAI, Anthropic, Gemini (`alt=sse`), vLLM, TGI, llama.cpp |
+//! | NDJSON | `application/x-ndjson` (and `application/jsonl`, `application/ndjson`) | Ollama |
+//!
+//! An NDJSON stream is read as SSE: each complete line becomes one event
+//! whose `data` is the line ([`NdjsonIn`]); what the reader forwards (whole
+//! SSE events) is written back as one line per event's data ([`to_ndjson`]).
+//! So the inspection, hold-back, redaction and usage of SSE streams apply
+//! unchanged, and the client reads lines as the server writes them.
+
+use super::sse::{SseError, SseItem, SseParser};
+
+/// How a streamed response is framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// Server-Sent Events.
+    Sse,
+    /// Newline-delimited JSON.
+    Ndjson,
+}
+
+impl Framing {
+    /// The framing of a response with this `content-type`, if it streams.
+    pub fn of(content_type: &str) -> Option<Framing> {
+        let ct = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        match ct.as_str() {
+            "text/event-stream" => Some(Framing::Sse),
+            "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/json-lines"
+            | "application/x-jsonlines" => Some(Framing::Ndjson),
+            _ => None,
+        }
+    }
+}
+
+/// NDJSON in, SSE out: complete lines become `data: <line>` events; a line
+/// over `max_line` bytes is an error (the stream cannot be inspected).
+#[derive(Debug)]
+pub struct NdjsonIn {
+    line: Vec<u8>,
+    max_line: usize,
+}
+
+impl NdjsonIn {
+    /// An adapter refusing lines over `max_line` bytes.
+    pub fn new(max_line: usize) -> Self {
+        Self {
+            line: Vec::new(),
+            max_line,
+        }
+    }
+
+    /// Bytes held of an incomplete line.
+    pub fn buffered_bytes(&self) -> usize {
+        self.line.len()
+    }
+
+    /// The SSE bytes of the complete lines in `bytes` (and, at `end`, of
+    /// the last line even without its newline). Blank lines are dropped.
+    pub fn push(&mut self, bytes: &[u8], end: bool) -> Result<Vec<u8>, SseError> {
+        let mut out = Vec::with_capacity(bytes.len().saturating_add(16));
+        let mut rest = bytes;
+        while let Some(at) = memchr::memchr(b'\n', rest) {
+            let (head, tail) = rest.split_at(at);
+            self.line.extend_from_slice(head);
+            self.emit(&mut out);
+            rest = tail.get(1..).unwrap_or_default();
+        }
+        self.line.extend_from_slice(rest);
+        if self.line.len() > self.max_line {
+            return Err(SseError::EventTooLarge { max: self.max_line });
+        }
+        if end {
+            self.emit(&mut out);
+        }
+        Ok(out)
+    }
+
+    fn emit(&mut self, out: &mut Vec<u8>) {
+        let line = std::mem::take(&mut self.line);
+        let line = line.strip_suffix(b"\r").unwrap_or(&line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        out.extend_from_slice(b"data: ");
+        out.extend_from_slice(line);
+        out.extend_from_slice(b"\n\n");
+    }
+}
+
+/// Whole SSE events (as a stream reader forwards them) written as NDJSON:
+/// each event's data on a line; comments and events without data dropped.
+pub fn to_ndjson(sse: &[u8]) -> Vec<u8> {
+    let mut parser = SseParser::new(usize::MAX);
+    let mut items = Vec::new();
+    if parser.push(sse, &mut items).is_err() || parser.finish(&mut items).is_err() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(sse.len());
+    for item in items {
+        if let SseItem::Event(ev) = item {
+            if let Some(data) = ev.data {
+                out.extend_from_slice(data.as_bytes());
+                out.push(b'\n');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ndjson_round_trips_through_sse_at_any_cut() {
+        let stream = "{\"a\":1}\n{\"b\":\"x\"}\r\n\n{\"c\":3}";
+        for cut in 0..=stream.len() {
+            let (x, y) = stream.as_bytes().split_at(cut);
+            let mut a = NdjsonIn::new(1024);
+            let mut sse = a.push(x, false).unwrap();
+            sse.extend(a.push(y, true).unwrap());
+            assert_eq!(
+                String::from_utf8(to_ndjson(&sse)).unwrap(),
+                "{\"a\":1}\n{\"b\":\"x\"}\n{\"c\":3}\n",
+                "cut at {cut}"
+            );
+        }
+        let mut a = NdjsonIn::new(4);
+        assert!(a.push(b"{\"long\":1", false).is_err());
+        assert_eq!(Framing::of("application/x-ndjson"), Some(Framing::Ndjson));
+        assert_eq!(
+            Framing::of("text/event-stream; charset=utf-8"),
+            Some(Framing::Sse)
+        );
+        assert_eq!(Framing::of("application/json"), None);
+    }
+}
