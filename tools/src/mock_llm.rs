@@ -1,4 +1,5 @@
-//! `MockLlm`: a **test double** of an OpenAI- and Anthropic-compatible LLM
+//! `MockLlm`: a **test double** of an OpenAI-, Anthropic-, Ollama- and
+//! Gemini-compatible LLM
 //! upstream. It generates nothing: it answers every request with a canned
 //! completion, shaped exactly like the real APIs, so the filters' parsers,
 //! usage accounting and stream handling meet the same bytes they meet in
@@ -31,6 +32,10 @@
 //! | `POST /v1/files` (multipart) | an OpenAI `file` object (the content is not kept) |
 //! | `POST /v1/batches`, `POST /v1/messages/batches` | an OpenAI `batch` / Anthropic `message_batch` object |
 //! | `POST /v1/responses` with `"background": true` | a `queued` response without usage; `GET /v1/responses/{id}` then returns it completed, with usage |
+//! | `POST /api/chat`, `POST /api/generate` | Ollama (JSON, or NDJSON lines when `stream` is absent or true: Ollama's default), counts in the final object |
+//! | `POST /api/embed`, `POST /api/embeddings`, `GET /api/tags` | Ollama embeddings and model list |
+//! | `POST …/models/{m}:generateContent`, `:streamGenerateContent` | Gemini (JSON, or SSE chunks with the running `usageMetadata`) |
+//! | `POST …/models/{m}:embedContent`, `:batchEmbedContents`, `:countTokens` | Gemini embeddings and token count |
 //! | any `/__mock/echo[/...]` | 200 `{"method","path","headers":{..},"body":"<utf8 lossy>"}` |
 //! | `GET /healthz` | 200 `ok` |
 //! | anything else | 404 in OpenAI's error shape (Anthropic's under `/v1/messages`) |

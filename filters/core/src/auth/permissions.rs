@@ -352,6 +352,8 @@ fn insert_field(api: ApiKind) -> Option<&'static str> {
         ApiKind::ChatCompletions => Some("max_completion_tokens"),
         ApiKind::Completions => Some("max_tokens"),
         ApiKind::Responses => Some("max_output_tokens"),
+        ApiKind::OllamaChat | ApiKind::OllamaGenerate => Some("options.num_predict"),
+        ApiKind::Gemini => Some("generationConfig.maxOutputTokens"),
         _ => None,
     }
 }
@@ -461,25 +463,52 @@ fn limit_each(
     }
 }
 
-/// `body` with the values of the top-level members `names` replaced by
-/// `with`; `None` if one is not found (or is given twice).
-fn replace_values(body: &[u8], names: &[&str], with: &str) -> Option<Vec<u8>> {
+/// The value span of member `name` of `body`'s top-level object; a dotted
+/// name (`options.num_predict`) is a member of a member object.
+fn member_span(body: &[u8], name: &str) -> Option<Range<usize>> {
     let root = json_walk::skip_ws(body, 0);
+    match name.split_once('.') {
+        None => json_walk::member(body, root, name).ok()?,
+        Some((outer, inner)) => {
+            let obj = json_walk::member(body, root, outer).ok()??;
+            json_walk::member(body, obj.start, inner).ok()?
+        }
+    }
+}
+
+/// `body` with the values of the members `names` (dotted: nested) replaced
+/// by `with`; `None` if one is not found (or is given twice).
+fn replace_values(body: &[u8], names: &[&str], with: &str) -> Option<Vec<u8>> {
     let mut edits: Vec<(Range<usize>, &[u8])> = Vec::with_capacity(names.len());
     for name in names {
-        let value = json_walk::member(body, root, name).ok()??;
-        edits.push((value, with.as_bytes()));
+        edits.push((member_span(body, name)?, with.as_bytes()));
     }
     json_walk::splice(body, &edits)
 }
 
 /// `body` with `"name":value` inserted as the first member of the top-level
-/// object.
+/// object; a dotted name goes into its member object, created if absent.
 fn insert_member(body: &[u8], name: &str, value: &str) -> Option<Vec<u8>> {
     let root = json_walk::skip_ws(body, 0);
     let (open, members) = json_walk::members(body, root)?;
     let sep = if members.is_empty() { "" } else { "," };
-    let insert = format!("\"{name}\":{value}{sep}");
+    let insert = match name.split_once('.') {
+        None => format!("\"{name}\":{value}{sep}"),
+        Some((outer, inner)) => match json_walk::member(body, root, outer).ok()? {
+            // `null` is replaced by the object.
+            Some(obj) if body.get(obj.start) == Some(&b'n') => {
+                let object = format!("{{\"{inner}\":{value}}}");
+                return json_walk::splice(body, &[(obj, object.as_bytes())]);
+            }
+            Some(obj) => {
+                let (after, inner_members) = json_walk::members(body, obj.start)?;
+                let sep = if inner_members.is_empty() { "" } else { "," };
+                let insert = format!("\"{inner}\":{value}{sep}");
+                return json_walk::splice(body, &[(after..after, insert.as_bytes())]);
+            }
+            None => format!("\"{outer}\":{{\"{inner}\":{value}}}{sep}"),
+        },
+    };
     json_walk::splice(body, &[(open..open, insert.as_bytes())])
 }
 

@@ -375,3 +375,148 @@ impl Cx {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::auth::permissions::{check_request, Decision};
+    use crate::config::auth::Permissions;
+    use crate::request::api::ApiKind;
+    use crate::request::catalogue::{classify, Shape};
+    use crate::request::extract::{read, request, OpaqueKind, TokenField};
+    use crate::request::Role;
+
+    fn texts(api: ApiKind, body: &str) -> Vec<(Role, String, String)> {
+        let e = request(api, body.as_bytes()).unwrap();
+        e.segments
+            .iter()
+            .map(|s| (s.role, s.loc.to_string(), s.text.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn ollama_chat_and_generate_read_every_text_with_its_role() {
+        let body = r#"{"model":"llama3.2","messages":[
+            {"role":"system","content":"be brief"},
+            {"role":"user","content":"hi","images":["iVBORw0KGgo="]},
+            {"role":"assistant","content":"hello","thinking":"hmm"},
+            {"role":"tool","content":"42","tool_name":"calc"}],
+            "options":{"num_predict":64,"temperature":0.2},"tools":[{"type":"function","function":{"name":"calc"}}]}"#;
+        let t = texts(ApiKind::OllamaChat, body);
+        assert!(t.contains(&(
+            Role::System,
+            "/messages/0/content".into(),
+            "be brief".into()
+        )));
+        assert!(t.contains(&(Role::User, "/messages/1/content".into(), "hi".into())));
+        assert!(t.contains(&(Role::Assistant, "/messages/2/thinking".into(), "hmm".into())));
+        assert!(t.contains(&(Role::Tool, "/messages/3/content".into(), "42".into())));
+        let e = request(ApiKind::OllamaChat, body.as_bytes()).unwrap();
+        assert_eq!(e.models[0].name, "llama3.2");
+        assert!(e.stream, "Ollama streams unless told not to");
+        assert_eq!(e.opaque[0].kind, OpaqueKind::Media);
+        assert_eq!(
+            e.generations[0].limits,
+            [("options.num_predict", TokenField::Value(64))]
+        );
+        assert!(request(
+            ApiKind::OllamaChat,
+            br#"{"model":"m","messages":[{"role":"root","content":"x"}]}"#
+        )
+        .is_err());
+        let g = request(
+            ApiKind::OllamaGenerate,
+            br#"{"model":"m","prompt":"p","system":"s","template":"{{ .Prompt }}","context":[1,2],"stream":false}"#,
+        )
+        .unwrap();
+        assert!(!g.stream);
+        assert_eq!(g.opaque[0].kind, OpaqueKind::Text, "token ids");
+        assert_eq!(g.segments.len(), 3);
+    }
+
+    #[test]
+    fn gemini_reads_contents_system_and_limits() {
+        let body = r#"{"contents":[{"role":"user","parts":[{"text":"hi"},{"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo="}}]},
+            {"role":"model","parts":[{"text":"hello"},{"functionCall":{"name":"f","args":{"q":"x"}}}]},
+            {"role":"function","parts":[{"functionResponse":{"name":"f","response":{"r":"y"}}}]}],
+            "systemInstruction":{"parts":[{"text":"be brief"}]},
+            "generationConfig":{"maxOutputTokens":100,"candidateCount":2}}"#;
+        let t = texts(ApiKind::Gemini, body);
+        assert!(t.contains(&(Role::User, "/contents/0/parts/0/text".into(), "hi".into())));
+        assert!(t.contains(&(
+            Role::Assistant,
+            "/contents/1/parts/0/text".into(),
+            "hello".into()
+        )));
+        assert!(t.contains(&(
+            Role::System,
+            "/systemInstruction/parts/0/text".into(),
+            "be brief".into()
+        )));
+        assert!(t.iter().any(|(r, _, x)| *r == Role::Tool && x == "y"));
+        let e = request(ApiKind::Gemini, body.as_bytes()).unwrap();
+        assert_eq!(e.generations[0].choices, 2);
+        assert_eq!(e.requested_output(0), 200);
+        assert_eq!(e.opaque[0].kind, OpaqueKind::Media);
+        // The model is the path segment before `:generateContent`.
+        let c = classify(
+            "POST",
+            "/v1beta/models/gemini-2.5-flash:generateContent?alt=sse",
+        )
+        .unwrap();
+        assert_eq!(c.route.unwrap().id, "gemini.generate");
+        assert_eq!(c.params, ["gemini-2.5-flash"]);
+        assert_eq!(c.route.unwrap().shape, Shape::Api(ApiKind::Gemini));
+        assert!(classify("POST", "/v1beta/models/:generateContent")
+            .unwrap()
+            .route
+            .is_none());
+        let e = read(
+            Shape::Api(ApiKind::GeminiEmbed),
+            "",
+            br#"{"content":{"parts":[{"text":"emb"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.segments[0].text, "emb");
+    }
+
+    #[test]
+    fn nested_output_limits_are_clamped_in_place() {
+        let perms: Permissions =
+            serde_json::from_str(r#"{"max_output_tokens": 50, "on_excess": "clamp"}"#).unwrap();
+        let clamp = |path: &str, body: &str| match check_request(
+            &perms,
+            "POST",
+            path,
+            "application/json",
+            body.as_bytes(),
+        ) {
+            Decision::Clamp(b) => String::from_utf8(b).unwrap(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            clamp(
+                "/api/chat",
+                r#"{"model":"m","messages":[],"options":{"num_predict":500}}"#
+            ),
+            r#"{"model":"m","messages":[],"options":{"num_predict":50}}"#
+        );
+        assert_eq!(
+            clamp(
+                "/api/chat",
+                r#"{"model":"m","messages":[],"options":{"temperature":1}}"#
+            ),
+            r#"{"model":"m","messages":[],"options":{"num_predict":50,"temperature":1}}"#
+        );
+        assert_eq!(
+            clamp("/api/generate", r#"{"model":"m","prompt":"p"}"#),
+            r#"{"options":{"num_predict":50},"model":"m","prompt":"p"}"#
+        );
+        assert_eq!(
+            clamp(
+                "/v1beta/models/g:generateContent",
+                r#"{"contents":[],"generationConfig":null}"#
+            ),
+            r#"{"contents":[],"generationConfig":{"maxOutputTokens":50}}"#
+        );
+    }
+}
