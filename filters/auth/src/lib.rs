@@ -418,7 +418,7 @@ impl HttpContext for Request {
         // path two routes could mean) means one thing here and another to
         // some upstream: refused.
         let head = match read.head {
-            Ok(head) => head,
+            Ok(head) => head.serving(&filter.config().routes),
             Err(e) => {
                 let reason = e.reason();
                 let reply = req::unreadable_path_reply(e, reply::request_id());

@@ -410,7 +410,7 @@ impl HttpContext for Request {
             });
         // The same reading of the request as every other filter.
         let head = match read.head {
-            Ok(head) => head,
+            Ok(head) => head.serving(&filter.config().routes),
             Err(e) => {
                 let reply = req::unreadable_path_reply(e, self.request_id.clone());
                 return self.send(&reply);

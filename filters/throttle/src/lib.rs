@@ -667,7 +667,7 @@ impl HttpContext for Request {
         // cannot be governed, or a route the catalogue does not know, is
         // refused rather than counted as something else.
         let head = match read.head {
-            Ok(head) => head,
+            Ok(head) => head.serving(&filter.config.routes),
             Err(e) => {
                 let reply = req::unreadable_path_reply(e, reply::request_id());
                 return self.refuse(&reply, &[], "invalid_path");
@@ -909,6 +909,12 @@ impl Request {
             };
             for m in &facts.models {
                 self.add_model(m.name.clone());
+            }
+            if self.model.is_none() {
+                // A single-model server: the request means its model.
+                if let Some(m) = self.head.as_ref().and_then(|h| h.served_model.clone()) {
+                    self.add_model(m);
+                }
             }
             if self.other_models.len() >= MAX_MODELS {
                 return self.unreadable("the request names too many distinct models");
@@ -1851,11 +1857,17 @@ impl Request {
         if self.response_encoded {
             return as_reserved;
         }
-        let found = if self.body_overflow {
+        let mut found = if self.body_overflow {
             usage::usage_in_tail(api, &self.body)
         } else {
             usage::usage_from_response(api, &self.body)
         };
+        if let Some(u) = found.as_mut().filter(|_| !api.reports_input()) {
+            // The API does not count the prompt (TGI, Triton): the estimate
+            // stands for it.
+            u.input_tokens = u.input_tokens.max(self.prompt_estimate);
+            u.estimated = true;
+        }
         if found.is_none() && self.background {
             // Queued to run in the background: keep the reservation under
             // the response's id until a retrieve reports the usage.

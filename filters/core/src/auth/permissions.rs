@@ -282,9 +282,19 @@ pub fn check_body(perms: &Permissions, head: &Head, facts: &Extracted, body: &[u
             .len()
             .saturating_add(head.models().map_or(0, |m| m.len()));
         // A request that runs a model and names none gets the upstream's
-        // default model, which the allowlist never saw.
-        if named == 0 && head.route.is_some_and(runs_default_model) {
-            return Decision::Deny(DenyReason::ModelMissing);
+        // default model, which the allowlist never saw — unless the
+        // configuration says which model the server serves.
+        if named == 0 {
+            match &head.served_model {
+                Some(m) if !perms.allows_model(m) => {
+                    return Decision::Deny(DenyReason::ModelNotAllowed { model: m.clone() })
+                }
+                Some(_) => {}
+                None if head.route.is_some_and(runs_default_model) => {
+                    return Decision::Deny(DenyReason::ModelMissing)
+                }
+                None => {}
+            }
         }
     }
     match perms.max_output_tokens {
@@ -354,6 +364,9 @@ fn insert_field(api: ApiKind) -> Option<&'static str> {
         ApiKind::Responses => Some("max_output_tokens"),
         ApiKind::OllamaChat | ApiKind::OllamaGenerate => Some("options.num_predict"),
         ApiKind::Gemini => Some("generationConfig.maxOutputTokens"),
+        ApiKind::TgiGenerate => Some("parameters.max_new_tokens"),
+        ApiKind::LlamaCompletion => Some("n_predict"),
+        ApiKind::TritonGenerate => Some("parameters.max_tokens"),
         _ => None,
     }
 }

@@ -41,6 +41,11 @@ pub struct RoutesConfig {
     /// the last segment. Such a request is governed as endpoint class
     /// `other`: authenticated, counted, its body read generically.
     pub allow: Vec<String>,
+    /// The model a request means when it names none: what a single-model
+    /// server serves (TGI's `/generate`, llama.cpp's `/completion`). Such
+    /// a request is permitted and counted as this model; without it, a
+    /// consumer whose models are limited cannot call those routes.
+    pub served_model: Option<String>,
 }
 
 /// Unknown routes: refused or let through.
@@ -64,6 +69,14 @@ impl RoutesConfig {
 
 impl Validate for RoutesConfig {
     fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(m) = &self.served_model {
+            if !crate::request::valid_model(m) {
+                return Err(ConfigError::invalid(
+                    "served_model",
+                    "must be 1 to 256 characters, none a control character",
+                ));
+            }
+        }
         for (i, p) in self.allow.iter().enumerate() {
             let base = p.strip_suffix('*').unwrap_or(p);
             if crate::request::path::normalize(base).is_err() {

@@ -44,6 +44,16 @@ pub enum ApiKind {
     Gemini,
     /// Gemini `models/{m}:embedContent` and `:batchEmbedContents`.
     GeminiEmbed,
+    /// Hugging Face TGI `/generate` and `/generate_stream`.
+    TgiGenerate,
+    /// llama.cpp server `/completion` and `/infill`.
+    LlamaCompletion,
+    /// KServe / Triton generate extension (`v2/models/{m}/generate`,
+    /// `generate_stream`).
+    TritonGenerate,
+    /// KServe / Triton v2 inference (`v2/models/{m}/infer`): text in BYTES
+    /// tensors.
+    TritonInfer,
     /// Anything else: not an LLM call the filters know.
     Unknown,
 }
@@ -103,6 +113,11 @@ impl ApiKind {
             Self::Messages => ErrorFlavor::Anthropic,
             Self::OllamaChat | Self::OllamaGenerate | Self::OllamaEmbed => ErrorFlavor::Ollama,
             Self::Gemini | Self::GeminiEmbed => ErrorFlavor::Gemini,
+            // TGI `{"error","error_type"}`, llama.cpp, Triton: a JSON
+            // `error` their clients raise on; Ollama's shape is that.
+            Self::TgiGenerate | Self::LlamaCompletion | Self::TritonGenerate | Self::TritonInfer => {
+                ErrorFlavor::Ollama
+            }
             _ => ErrorFlavor::OpenAi,
         }
     }
@@ -118,6 +133,15 @@ impl ApiKind {
     /// as text).
     pub fn known(self) -> bool {
         !matches!(self, Self::Models | Self::Unknown)
+    }
+
+    /// Whether its responses report the prompt's tokens (TGI, llama.cpp's
+    /// stream and Triton do not: the prompt estimate stands for them).
+    pub fn reports_input(self) -> bool {
+        !matches!(
+            self,
+            Self::TgiGenerate | Self::TritonGenerate | Self::TritonInfer
+        )
     }
 }
 

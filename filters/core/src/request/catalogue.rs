@@ -193,6 +193,9 @@ pub enum Provider {
     Ollama,
     /// Google's Gemini API.
     Gemini,
+    /// A model server's native API (TGI, llama.cpp, Triton, vLLM's
+    /// extras): errors as `{"error": …}`.
+    Native,
 }
 
 /// How a request body is read ([`super::facts`]).
@@ -412,6 +415,7 @@ impl Route {
             Provider::Shared if anthropic_header => ErrorFlavor::Anthropic,
             Provider::Ollama => ErrorFlavor::Ollama,
             Provider::Gemini => ErrorFlavor::Gemini,
+            Provider::Native => ErrorFlavor::Ollama,
             _ => ErrorFlavor::OpenAi,
         }
     }
@@ -942,6 +946,93 @@ pub const ROUTES: &[Route] = &[
     .api(ApiKind::Gemini)
     .bill(Billing::None)
     .provider(Provider::Gemini),
+    // --- Hugging Face TGI (its /v1 is above; the model is the server's:
+    // routes.served_model) ----------------------------------------------------
+    Route::new("tgi.generate", "POST", "generate", E::Completions)
+        .api(ApiKind::TgiGenerate)
+        .provider(Provider::Native),
+    Route::new("tgi.generate_stream", "POST", "generate_stream", E::Completions)
+        .api(ApiKind::TgiGenerate)
+        .provider(Provider::Native),
+    // --- llama.cpp server ------------------------------------------------
+    Route::new("llama.completion", "POST", "completion", E::Completions)
+        .api(ApiKind::LlamaCompletion)
+        .provider(Provider::Native),
+    Route::new("llama.infill", "POST", "infill", E::Completions)
+        .api(ApiKind::LlamaCompletion)
+        .provider(Provider::Native),
+    Route::new("llama.embedding", "POST", "embedding", E::Embeddings)
+        .json()
+        .bill(Billing::Reported)
+        .provider(Provider::Native),
+    // --- vLLM and llama.cpp utilities, vLLM's pooling models ---------------
+    Route::new("server.tokenize", "POST", "tokenize", E::Models)
+        .json()
+        .provider(Provider::Native),
+    Route::new("server.detokenize", "POST", "detokenize", E::Models)
+        .json()
+        .provider(Provider::Native),
+    Route::new("vllm.pooling", "POST", "pooling", E::Embeddings)
+        .json()
+        .bill(Billing::Reported)
+        .provider(Provider::Native),
+    Route::new("vllm.score", "POST", "score", E::Embeddings)
+        .json()
+        .bill(Billing::Reported)
+        .provider(Provider::Native),
+    Route::new("vllm.rerank", "POST", "rerank", E::Embeddings)
+        .json()
+        .bill(Billing::Reported)
+        .provider(Provider::Native),
+    // --- KServe / Triton (v2 protocol, generate extension, v1 predict) -----
+    Route::new("triton.generate", "POST", "models/{}/generate", E::Completions)
+        .api(ApiKind::TritonGenerate)
+        .at(MODEL_PARAM)
+        .provider(Provider::Native),
+    Route::new(
+        "triton.generate_stream",
+        "POST",
+        "models/{}/generate_stream",
+        E::Completions,
+    )
+    .api(ApiKind::TritonGenerate)
+    .at(MODEL_PARAM)
+    .provider(Provider::Native),
+    Route::new(
+        "triton.versioned.generate",
+        "POST",
+        "models/{}/versions/{}/generate",
+        E::Completions,
+    )
+    .api(ApiKind::TritonGenerate)
+    .at(MODEL_PARAM)
+    .provider(Provider::Native),
+    Route::new("triton.infer", "POST", "models/{}/infer", E::Completions)
+        .api(ApiKind::TritonInfer)
+        .bill(Billing::Reported)
+        .at(MODEL_PARAM)
+        .provider(Provider::Native),
+    Route::new(
+        "triton.versioned.infer",
+        "POST",
+        "models/{}/versions/{}/infer",
+        E::Completions,
+    )
+    .api(ApiKind::TritonInfer)
+    .bill(Billing::Reported)
+    .at(MODEL_PARAM)
+    .provider(Provider::Native),
+    Route::new("triton.model.ready", "GET", "models/{}/ready", E::Models)
+        .at(MODEL_PARAM)
+        .provider(Provider::Native),
+    Route::new("triton.health.ready", "GET", "health/ready", E::Models).provider(Provider::Native),
+    Route::new("triton.health.live", "GET", "health/live", E::Models).provider(Provider::Native),
+    Route::new("kserve.v1.predict", "POST", "models/{}:predict", E::Completions)
+        .json()
+        .bill(Billing::Reported)
+        .at(MODEL_PARAM)
+        .requires_model()
+        .provider(Provider::Native),
     // --- Realtime --------------------------------------------------------
     Route::new("openai.realtime.connect", "GET", "realtime", E::Realtime)
         .at(MODEL_QUERY)

@@ -519,6 +519,10 @@ impl Cx {
             ApiKind::OllamaEmbed => self.ollama_embed_request(root),
             ApiKind::Gemini => self.gemini_request(root),
             ApiKind::GeminiEmbed => self.gemini_embed_request(root),
+            ApiKind::TgiGenerate => self.tgi_request(root),
+            ApiKind::LlamaCompletion => self.llama_request(root),
+            ApiKind::TritonGenerate => self.triton_generate_request(root),
+            ApiKind::TritonInfer => self.triton_infer(root, Role::User),
             ApiKind::Unknown | ApiKind::Models => {
                 self.generic(root, Role::Other);
                 Ok(())
@@ -610,6 +614,10 @@ pub fn response(api: ApiKind, body: &[u8]) -> Result<Extracted, ExtractError> {
         ApiKind::OllamaChat => cx.ollama_chat_response(root)?,
         ApiKind::OllamaGenerate => cx.ollama_generate_response(root)?,
         ApiKind::Gemini => cx.gemini_response(root)?,
+        ApiKind::TgiGenerate => cx.tgi_response(root)?,
+        ApiKind::LlamaCompletion => cx.llama_response(root)?,
+        ApiKind::TritonGenerate => cx.triton_generate_response(root)?,
+        ApiKind::TritonInfer => cx.triton_infer(root, Role::Assistant)?,
         // Vectors (floats or base64): nothing a person reads.
         ApiKind::Embeddings | ApiKind::OllamaEmbed | ApiKind::GeminiEmbed => {}
         ApiKind::Unknown | ApiKind::Models => cx.generic(root, Role::Other),
@@ -829,7 +837,11 @@ pub fn append_system(api: ApiKind, body: &[u8], text: &str) -> Result<Vec<u8>, E
         | ApiKind::OllamaGenerate
         | ApiKind::OllamaEmbed
         | ApiKind::Gemini
-        | ApiKind::GeminiEmbed => Ok(body.to_vec()),
+        | ApiKind::GeminiEmbed
+        | ApiKind::TgiGenerate
+        | ApiKind::LlamaCompletion
+        | ApiKind::TritonGenerate
+        | ApiKind::TritonInfer => Ok(body.to_vec()),
     }
 }
 
@@ -1052,11 +1064,15 @@ pub fn output_fields(api: ApiKind) -> &'static [&'static str] {
         // Nested: `options.num_predict`, `generationConfig.maxOutputTokens`.
         ApiKind::OllamaChat | ApiKind::OllamaGenerate => &["options.num_predict"],
         ApiKind::Gemini => &["generationConfig.maxOutputTokens"],
+        ApiKind::TgiGenerate => &["parameters.max_new_tokens"],
+        ApiKind::LlamaCompletion => &["n_predict"],
+        ApiKind::TritonGenerate => &["parameters.max_tokens"],
         ApiKind::Embeddings
         | ApiKind::Models
         | ApiKind::Unknown
         | ApiKind::OllamaEmbed
-        | ApiKind::GeminiEmbed => &[],
+        | ApiKind::GeminiEmbed
+        | ApiKind::TritonInfer => &[],
     }
 }
 

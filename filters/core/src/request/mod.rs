@@ -67,6 +67,8 @@ pub struct Head {
     pub params: Vec<String>,
     /// The dialect of errors.
     pub flavor: ErrorFlavor,
+    /// The model a request naming none means (`routes.served_model`).
+    pub served_model: Option<String>,
 }
 
 impl Head {
@@ -84,6 +86,7 @@ impl Head {
             path: c.path,
             params: c.params,
             flavor,
+            served_model: None,
         })
     }
 
@@ -119,6 +122,13 @@ impl Head {
 
     /// Whether the request is on a route the catalogue does not know and
     /// the configuration does not allow.
+    /// Takes the configuration's `served_model` (the model of a request
+    /// naming none).
+    pub fn serving(mut self, routes: &RoutesConfig) -> Self {
+        self.served_model = routes.served_model.clone();
+        self
+    }
+
     pub fn refused(&self, routes: &RoutesConfig) -> bool {
         self.route.is_none() && !routes.allows(&self.path)
     }

@@ -301,7 +301,11 @@ pub fn usage_from_response(api: ApiKind, body: &[u8]) -> Option<Usage> {
         | ApiKind::OllamaGenerate
         | ApiKind::OllamaEmbed
         | ApiKind::Gemini
-        | ApiKind::GeminiEmbed => native_reported(api, &serde_json::from_slice(body).ok()?)?,
+        | ApiKind::GeminiEmbed
+        | ApiKind::TgiGenerate
+        | ApiKind::LlamaCompletion
+        | ApiKind::TritonGenerate
+        | ApiKind::TritonInfer => native_reported(api, &serde_json::from_slice(body).ok()?)?,
         _ => {
             let got: WithUsage = serde_json::from_slice(body).ok()?;
             got.usage?.reported(api)
@@ -359,6 +363,30 @@ fn native_reported(api: ApiKind, v: &Value) -> Option<Reported> {
                 } else {
                     output
                 },
+            })
+        }
+        // TGI: `details.generated_tokens` (with `details: true`; a list
+        // answer holds one object); the prompt is not counted.
+        ApiKind::TgiGenerate => {
+            let v = v.as_array().and_then(|a| a.first()).unwrap_or(v);
+            let output = v
+                .pointer("/details/generated_tokens")
+                .and_then(Value::as_u64)?;
+            Some(Reported {
+                input: None,
+                cached: None,
+                output: Some(output),
+            })
+        }
+        // llama.cpp: `tokens_evaluated` / `tokens_predicted`, or `timings`.
+        ApiKind::LlamaCompletion => {
+            let t = v.get("timings");
+            let input = n(v, "tokens_evaluated").or_else(|| t.and_then(|t| n(t, "prompt_n")));
+            let output = n(v, "tokens_predicted").or_else(|| t.and_then(|t| n(t, "predicted_n")));
+            (input.is_some() || output.is_some()).then_some(Reported {
+                input,
+                cached: None,
+                output,
             })
         }
         _ => None,
@@ -474,6 +502,19 @@ impl StreamUsage {
                     self.take(r);
                 }
             }
+            ApiKind::TgiGenerate => {
+                self.count_text(data.pointer("/token/text"));
+                if let Some(r) = native_reported(api, data) {
+                    self.take(r);
+                }
+            }
+            ApiKind::LlamaCompletion => {
+                self.count_text(data.get("content"));
+                if let Some(r) = native_reported(api, data) {
+                    self.take(r);
+                }
+            }
+            ApiKind::TritonGenerate => self.count_text(data.get("text_output")),
             _ => self.observe_chat(api, data),
         }
     }

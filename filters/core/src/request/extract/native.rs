@@ -376,6 +376,221 @@ impl Cx {
     }
 }
 
+impl Cx {
+    // --- Hugging Face TGI --------------------------------------------------
+
+    pub(super) fn tgi_request(&mut self, root: J) -> Res {
+        self.begin(ApiKind::TgiGenerate);
+        for (k, v) in self.object(root, "a TGI generate request")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "stream" => cx.note(&k, &v).map(drop),
+                "inputs" => cx.string_field(v, Role::User, "inputs"),
+                "parameters" => {
+                    cx.nested_limit(&v, "max_new_tokens", "parameters.max_new_tokens")?;
+                    if let Some(n) = v.get("best_of") {
+                        if let Ok(TokenField::Value(n)) = lax_count(n) {
+                            if let Some(g) =
+                                cx.generation.and_then(|i| cx.out.generations.get_mut(i))
+                            {
+                                g.choices = g.choices.max(n).max(1);
+                            }
+                        }
+                    }
+                    cx.generic_in(v, Role::System, true);
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn tgi_response(&mut self, root: J) -> Res {
+        // A list: TGI answers `/generate` with one object, some versions
+        // with a one-item array.
+        let items = match root {
+            J::Arr(items) => items,
+            other => vec![other],
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            self.at_index(i, |cx| -> Res {
+                for (k, v) in cx.object(item, "a TGI response")? {
+                    cx.at_key(&k, |cx| match k.as_str() {
+                        "generated_text" => cx.string_field(v, Role::Assistant, "generated_text"),
+                        _ => {
+                            cx.generic(v, Role::Assistant);
+                            Ok(())
+                        }
+                    })?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    // --- llama.cpp server --------------------------------------------------
+
+    pub(super) fn llama_request(&mut self, root: J) -> Res {
+        self.begin(ApiKind::LlamaCompletion);
+        if let Some(n) = root.get("n_predict") {
+            // -1 is llama.cpp's "until the end of the context": no limit.
+            let counted = match n {
+                J::Num(super::Num::I(v)) if *v < 0 => TokenField::Absent,
+                J::Num(super::Num::F(v)) if *v < 0.0 => TokenField::Absent,
+                n => lax_count(n)
+                    .map_err(|()| self.err("n_predict must be an integer or null"))?,
+            };
+            // -1 is "no limit" in llama.cpp: absent for the limits.
+            if let Some(g) = self.generation.and_then(|i| self.out.generations.get_mut(i)) {
+                if let Some(slot) = g.limits.iter_mut().find(|(f, _)| *f == "n_predict") {
+                    slot.1 = counted;
+                }
+            }
+        }
+        for (k, v) in self.object(root, "a llama.cpp completion request")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "stream" | "model" => cx.note(&k, &v).map(drop),
+                "n_predict" => Ok(()),
+                "prompt" | "input_prefix" | "input_suffix" => cx.llama_prompt(v),
+                "system_prompt" => cx.string_field(v, Role::System, "system_prompt"),
+                "grammar" | "json_schema" => {
+                    cx.schema(v, Role::System);
+                    Ok(())
+                }
+                "image_data" | "multimodal_data" => {
+                    if !matches!(v, J::Null) {
+                        cx.opaque(OpaqueKind::Media);
+                    }
+                    Ok(())
+                }
+                // Files of a fill-in-the-middle request: text the model reads.
+                "input_extra" => {
+                    cx.generic_in(v, Role::Tool, true);
+                    Ok(())
+                }
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A llama.cpp prompt: a string, token ids, or a list of either (or of
+    /// `{"prompt_string", "multimodal_data"}` objects).
+    fn llama_prompt(&mut self, v: J) -> Res {
+        match v {
+            J::Arr(items) => {
+                for (i, item) in items.into_iter().enumerate() {
+                    self.at_index(i, |cx| -> Res {
+                        match item {
+                            J::Str(s) => cx.text(Role::User, s),
+                            J::Num(_) | J::Nums => cx.opaque(OpaqueKind::Text),
+                            J::Arr(_) => cx.llama_prompt(item)?,
+                            J::Obj(members) => {
+                                for (k, v) in members {
+                                    cx.at_key(&k, |cx| match k.as_str() {
+                                        "multimodal_data" => {
+                                            cx.opaque(OpaqueKind::Media);
+                                            Ok(())
+                                        }
+                                        _ => cx.rest(&k, v, Role::User),
+                                    })?;
+                                }
+                            }
+                            J::Null | J::Bool(_) => {}
+                        }
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            }
+            J::Nums => {
+                self.opaque(OpaqueKind::Text);
+                Ok(())
+            }
+            other => self.string_field(other, Role::User, "prompt"),
+        }
+    }
+
+    pub(super) fn llama_response(&mut self, root: J) -> Res {
+        for (k, v) in self.object(root, "a llama.cpp completion")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "content" => cx.string_field(v, Role::Assistant, "content"),
+                "prompt" | "generation_settings" | "timings" | "tokens" => Ok(()),
+                _ => cx.rest(&k, v, Role::Other),
+            })?;
+        }
+        Ok(())
+    }
+
+    // --- KServe / Triton -----------------------------------------------------
+
+    pub(super) fn triton_generate_request(&mut self, root: J) -> Res {
+        self.begin(ApiKind::TritonGenerate);
+        for (k, v) in self.object(root, "a generate request")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "text_input" | "prompt" => cx.string_field(v, Role::User, &k),
+                "parameters" => {
+                    cx.nested_limit(&v, "max_tokens", "parameters.max_tokens")?;
+                    if let Some(stream) = v.get("stream") {
+                        cx.out.stream |= lax_bool(stream) == Some(true);
+                    }
+                    cx.generic(v, Role::Other);
+                    Ok(())
+                }
+                // Other inputs of the model, by their names.
+                _ => cx.rest(&k, v, Role::User),
+            })?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn triton_generate_response(&mut self, root: J) -> Res {
+        for (k, v) in self.object(root, "a generate response")? {
+            self.at_key(&k, |cx| match k.as_str() {
+                "text_output" => cx.string_field(v, Role::Assistant, "text_output"),
+                "model_name" | "model_version" => Ok(()),
+                _ => cx.rest(&k, v, Role::Assistant),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// v2 inference: each tensor of `inputs` (`outputs` in a response);
+    /// a `BYTES` tensor's strings are text, other datatypes are numbers.
+    pub(super) fn triton_infer(&mut self, root: J, role: Role) -> Res {
+        if role == Role::User {
+            self.begin(ApiKind::TritonInfer);
+        }
+        let key = if role == Role::User { "inputs" } else { "outputs" };
+        for (k, v) in self.object(root, "an inference request")? {
+            self.at_key(&k, |cx| -> Res {
+                if k != key {
+                    return cx.rest(&k, v, Role::Other);
+                }
+                for (i, tensor) in cx.array(v, key)?.into_iter().enumerate() {
+                    cx.at_index(i, |cx| -> Res {
+                        let bytes = matches!(tensor.get("datatype"), Some(J::Str(d)) if d == "BYTES");
+                        for (k, v) in cx.object(tensor, "a tensor")? {
+                            cx.at_key(&k, |cx| match k.as_str() {
+                                "data" if bytes => {
+                                    cx.generic(v, role);
+                                    Ok(())
+                                }
+                                "data" | "shape" => Ok(()),
+                                _ => cx.rest(&k, v, Role::Other),
+                            })?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::auth::permissions::{check_request, Decision};
