@@ -11,8 +11,13 @@ import json
 import os
 import sys
 
+import numpy as np
 import ollama
+import tritonclient.http as triton
 from google import genai
+from huggingface_hub import InferenceClient
+from huggingface_hub.errors import HfHubHTTPError
+from tritonclient.utils import InferenceServerException
 from google.genai import errors as genai_errors
 from google.genai import types
 
@@ -95,6 +100,28 @@ try:
     elif scenario == "ollama-embed":
         r = ollama_client().embed(model="nomic-embed-text", input=[arg])
         out = {"dims": len(r.embeddings[0])}
+    elif scenario == "tgi-generate":
+        hf = InferenceClient(model=base, headers={"authorization": f"Bearer {key}", **usage})
+        r = hf.text_generation(arg, max_new_tokens=50, details=True)
+        out = {"text": r.generated_text, "tokens": r.details.generated_tokens}
+    elif scenario == "tgi-stream":
+        hf = InferenceClient(model=base, headers={"authorization": f"Bearer {key}", **mock})
+        text = ""
+        for piece in hf.text_generation("repeat after me", max_new_tokens=200, stream=True):
+            text += piece
+        out = {"text": text}
+    elif scenario in ("triton-infer", "triton-infer-mixtral"):
+        t = triton.InferenceServerClient(url=base.removeprefix("http://"))
+        inp = triton.InferInput("text_input", [1], "BYTES")
+        inp.set_data_from_numpy(np.array([arg.encode()], dtype=object), binary_data=False)
+        res = t.infer(
+            "mixtral" if scenario.endswith("mixtral") else "llama3.2",
+            inputs=[inp],
+            outputs=[triton.InferRequestedOutput("text_output", binary_data=False)],
+            headers={"authorization": f"Bearer {key}", **usage},
+        )
+        got = res.as_numpy("text_output")[0]
+        out = {"text": got.decode() if isinstance(got, bytes) else str(got)}
     elif scenario == "gemini-generate":
         r = client.models.generate_content(model="gemini-2.5-flash", contents=arg)
         out = {"text": r.text, "tokens": r.usage_metadata.candidates_token_count}
@@ -120,6 +147,10 @@ try:
         raise SystemExit(f"unknown scenario {scenario}")
 except ollama.ResponseError as e:
     out = ollama_error(e)
+except HfHubHTTPError as e:
+    out = {"exception": type(e).__name__, "status": e.response.status_code, "message": str(e)}
+except InferenceServerException as e:
+    out = {"exception": type(e).__name__, "status": int(e.status() or 0), "message": e.message()}
 except genai_errors.APIError as e:
     out = gemini_error(e)
 print(json.dumps(out))

@@ -222,3 +222,124 @@ fn token_limits_reach_the_clients_as_their_rate_limit_errors() {
     assert_eq!(r["exception"], "ResponseError", "{r}");
     assert_eq!(r["status"], 429, "{r}");
 }
+
+/// A chain whose filters know the model of the server behind them
+/// (`routes.served_model`): TGI and Triton's infer name none of their own.
+fn serving_chain(mock: &MockLlm, served: &str) -> Envoy {
+    let digest: String = sha2::Sha256::digest(KEY.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let routes = json!({"served_model": served});
+    let auth = json!({
+        "api_keys": {"keys": [{"id": "native", "sha256": digest, "consumer": "team-native"}]},
+        "consumers": {"team-native": {"models": ["llama3.2"]}},
+        "routes": routes
+    });
+    let throttle = json!({"routes": routes, "rules": [{"name": "per-model", "key": ["consumer", "model"],
+        "limits": [{"tokens": 1_000_000, "per": "day"}]}]});
+    let inspect = json!({"routes": routes, "secrets": {"request": "redact", "response": "redact"}});
+    Envoy::builder()
+        .upstream(mock.addr())
+        .filter(WasmFilter::new(
+            "auth",
+            wasm_dir().join("auth.wasm"),
+            &auth.to_string(),
+        ))
+        .filter(WasmFilter::new(
+            "throttle",
+            wasm_dir().join("throttle.wasm"),
+            &throttle.to_string(),
+        ))
+        .filter(WasmFilter::new(
+            "inspect",
+            wasm_dir().join("inspect.wasm"),
+            &inspect.to_string(),
+        ))
+        .start()
+        .unwrap()
+}
+
+#[test]
+fn tgi_and_triton_through_the_filters_with_their_official_clients() {
+    let mock = MockLlm::start().unwrap();
+    let envoy = serving_chain(&mock, "llama3.2");
+
+    // TGI with huggingface_hub's InferenceClient (`POST /`).
+    let r = client(&envoy, "tgi-generate", &format!("my key is {AWS_KEY}"));
+    assert!(r["text"].is_string(), "{r}");
+    let seen = mock.last_request().unwrap();
+    let body = String::from_utf8_lossy(&seen.body);
+    assert!(body.contains("[REDACTED:aws_access_key]"), "{body}");
+    let (_, output) = charged(&envoy);
+    assert_eq!(
+        output,
+        r["tokens"].as_u64().unwrap(),
+        "charged as TGI reported"
+    );
+    // A secret streamed back token by token: redacted across the events.
+    let leak = format!("Sure! Use {AWS_KEY} to log in.");
+    let r = client(&envoy, "tgi-stream", &leak);
+    assert_eq!(
+        r["text"], "Sure! Use [REDACTED:aws_access_key] to log in.",
+        "{r}"
+    );
+    let r = client(&envoy, "tgi-generate", INJECTION);
+    assert_eq!(r["status"], 400, "{r}");
+
+    // Triton's v2 inference with tritonclient (JSON tensors).
+    let r = client(&envoy, "triton-infer", &format!("my key is {AWS_KEY}"));
+    assert!(r["text"].is_string(), "{r}");
+    let seen = mock.last_request().unwrap();
+    assert!(
+        seen.path.ends_with("/v2/models/llama3.2/infer"),
+        "{}",
+        seen.path
+    );
+    assert!(String::from_utf8_lossy(&seen.body).contains("[REDACTED:aws_access_key]"));
+
+    // The server's model is not this consumer's: the clients' 403s.
+    let other = serving_chain(&mock, "mixtral");
+    let r = client(&other, "tgi-generate", "hi");
+    assert_eq!(
+        (r["exception"].as_str(), r["status"].as_u64()),
+        (Some("HfHubHTTPError"), Some(403)),
+        "{r}"
+    );
+    // A model in the path the consumer may not use.
+    let r = client(&envoy, "triton-infer-mixtral", "hi");
+    assert_eq!(
+        (r["exception"].as_str(), r["status"].as_u64()),
+        (Some("InferenceServerException"), Some(403)),
+        "{r}"
+    );
+}
+
+#[test]
+fn llama_cpp_completion_through_the_filters() {
+    let mock = MockLlm::start().unwrap();
+    let envoy = serving_chain(&mock, "llama3.2");
+    let leak = format!("Sure! Use {AWS_KEY} to log in.");
+    let r = http_client::request(
+        "POST",
+        &envoy.url("/completion"),
+        &[
+            ("authorization", &format!("Bearer {KEY}")),
+            ("content-type", "application/json"),
+            ("x-mock-content", &leak),
+            ("x-mock-chunk-size", "3"),
+        ],
+        Body::json(&json!({"prompt": "repeat after me", "n_predict": 64, "stream": true})),
+    )
+    .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let text: String = r
+        .sse_events()
+        .iter()
+        .filter_map(|e| e.json().ok())
+        .filter_map(|v| v["content"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(text, "Sure! Use [REDACTED:aws_access_key] to log in.");
+    let (_, output) = charged(&envoy);
+    assert!(output > 0, "the final event's tokens_predicted is charged");
+}

@@ -522,6 +522,12 @@ enum Api {
     GeminiStream,
     GeminiEmbed,
     GeminiCountTokens,
+    Tgi,
+    TgiStream,
+    Llama,
+    TritonInfer,
+    TritonGenerate,
+    TritonGenerateStream,
 }
 
 impl Api {
@@ -532,45 +538,60 @@ impl Api {
     fn from_path(path: &str) -> Option<Api> {
         let p = lenient_path(path);
         let ends = |suffix: &str| p == suffix || p.ends_with(&format!("/{suffix}"));
-        Some(if ends("api/chat") {
-            Api::OllamaChat
-        } else if ends("api/generate") {
-            Api::OllamaGenerate
-        } else if ends("api/embed") {
-            Api::OllamaEmbed
-        } else if ends("api/embeddings") {
-            Api::OllamaEmbeddings
-        } else if ends("api/tags") {
-            Api::OllamaTags
-        } else if p.ends_with(":generateContent") {
-            Api::GeminiGenerate
-        } else if p.ends_with(":streamGenerateContent") {
-            Api::GeminiStream
-        } else if p.ends_with(":embedContent") || p.ends_with(":batchEmbedContents") {
-            Api::GeminiEmbed
-        } else if p.ends_with(":countTokens") {
-            Api::GeminiCountTokens
-        } else if ends("chat/completions") {
-            Api::Chat
-        } else if ends("completions") {
-            Api::Completions
-        } else if ends("embeddings") {
-            Api::Embeddings
-        } else if ends("responses") {
-            Api::Responses
-        } else if ends("messages/count_tokens") {
-            Api::CountTokens
-        } else if ends("messages/batches") {
-            Api::MessageBatches
-        } else if ends("messages") && !p.contains("/threads/") {
-            Api::Messages
-        } else if ends("files") {
-            Api::Files
-        } else if ends("batches") {
-            Api::Batches
-        } else {
-            return None;
-        })
+        Some(
+            if p.is_empty() || ends("generate") && !p.contains("models/") && !ends("api/generate") {
+                // TGI: `POST /` (stream or not as the body says) and `/generate`.
+                Api::Tgi
+            } else if ends("generate_stream") && !p.contains("models/") {
+                Api::TgiStream
+            } else if ends("completion") || ends("infill") {
+                Api::Llama
+            } else if p.contains("models/") && ends("infer") {
+                Api::TritonInfer
+            } else if p.contains("models/") && ends("generate_stream") {
+                Api::TritonGenerateStream
+            } else if p.contains("models/") && ends("generate") {
+                Api::TritonGenerate
+            } else if ends("api/chat") {
+                Api::OllamaChat
+            } else if ends("api/generate") {
+                Api::OllamaGenerate
+            } else if ends("api/embed") {
+                Api::OllamaEmbed
+            } else if ends("api/embeddings") {
+                Api::OllamaEmbeddings
+            } else if ends("api/tags") {
+                Api::OllamaTags
+            } else if p.ends_with(":generateContent") {
+                Api::GeminiGenerate
+            } else if p.ends_with(":streamGenerateContent") {
+                Api::GeminiStream
+            } else if p.ends_with(":embedContent") || p.ends_with(":batchEmbedContents") {
+                Api::GeminiEmbed
+            } else if p.ends_with(":countTokens") {
+                Api::GeminiCountTokens
+            } else if ends("chat/completions") {
+                Api::Chat
+            } else if ends("completions") {
+                Api::Completions
+            } else if ends("embeddings") {
+                Api::Embeddings
+            } else if ends("responses") {
+                Api::Responses
+            } else if ends("messages/count_tokens") {
+                Api::CountTokens
+            } else if ends("messages/batches") {
+                Api::MessageBatches
+            } else if ends("messages") && !p.contains("/threads/") {
+                Api::Messages
+            } else if ends("files") {
+                Api::Files
+            } else if ends("batches") {
+                Api::Batches
+            } else {
+                return None;
+            },
+        )
     }
 
     fn flavor(self) -> Flavor {
@@ -584,6 +605,12 @@ impl Api {
             Api::GeminiGenerate | Api::GeminiStream | Api::GeminiEmbed | Api::GeminiCountTokens => {
                 Flavor::Gemini
             }
+            Api::Tgi
+            | Api::TgiStream
+            | Api::Llama
+            | Api::TritonInfer
+            | Api::TritonGenerate
+            | Api::TritonGenerateStream => Flavor::Ollama,
             _ => Flavor::OpenAi,
         }
     }
@@ -877,6 +904,13 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
         (Api::GeminiStream, _) => gen.gemini_sse(),
         (Api::GeminiEmbed, _) => gen.gemini_embed(),
         (Api::GeminiCountTokens, _) => Reply::json(json!({"totalTokens": gen.prompt_tokens})),
+        (Api::Tgi, false) => gen.tgi_json(),
+        (Api::Tgi, true) | (Api::TgiStream, _) => gen.tgi_sse(),
+        (Api::Llama, false) => gen.llama_json(),
+        (Api::Llama, true) => gen.llama_sse(),
+        (Api::TritonInfer, _) => gen.triton_infer(&lenient),
+        (Api::TritonGenerate, _) => gen.triton_generate(&lenient, false),
+        (Api::TritonGenerateStream, _) => gen.triton_generate(&lenient, true),
     };
     (reply, delay)
 }
@@ -1039,11 +1073,22 @@ impl<'a> Gen<'a> {
             .saturating_add(text_chars(field("input")))
             .saturating_add(text_chars(field("prompt")))
             .saturating_add(gemini_chars(field("contents")))
+            .saturating_add(text_chars(field("inputs")))
+            .saturating_add(text_chars(field("text_input")))
             .saturating_add(gemini_chars(field("systemInstruction")));
         let max_tokens = ["max_completion_tokens", "max_tokens", "max_output_tokens"]
             .iter()
             .find_map(|k| body.get(*k).and_then(Value::as_u64))
             .or_else(|| body.pointer("/options/num_predict").and_then(Value::as_u64))
+            .or_else(|| {
+                body.pointer("/parameters/max_new_tokens")
+                    .and_then(Value::as_u64)
+            })
+            .or_else(|| {
+                body.pointer("/parameters/max_tokens")
+                    .and_then(Value::as_u64)
+            })
+            .or_else(|| body.get("n_predict").and_then(Value::as_u64))
             .or_else(|| {
                 body.pointer("/generationConfig/maxOutputTokens")
                     .and_then(Value::as_u64)
@@ -1620,6 +1665,123 @@ impl Gen<'_> {
             ),
             None => Reply::json(json!({"embedding": {"values": values}})),
         }
+    }
+}
+
+impl Gen<'_> {
+    /// TGI `/generate`: the text and, as TGI sends them, its details.
+    fn tgi_json(&self) -> Reply {
+        let finish = if self.truncated {
+            "length"
+        } else {
+            "eos_token"
+        };
+        let tokens: Vec<Value> = self
+            .pieces()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| json!({"id": i, "text": t, "logprob": -0.1, "special": false}))
+            .collect();
+        let mut v = json!({"generated_text": self.content});
+        if self.usage {
+            v["details"] = json!({"finish_reason": finish, "generated_tokens": self.completion_tokens,
+                "seed": null, "prefill": [], "tokens": tokens});
+        }
+        Reply::json(v)
+    }
+
+    /// TGI `/generate_stream`: one event per token, the last with the whole
+    /// text and the details.
+    fn tgi_sse(&self) -> Reply {
+        let pieces = self.pieces();
+        let last = pieces.len().saturating_sub(1);
+        let finish = if self.truncated {
+            "length"
+        } else {
+            "eos_token"
+        };
+        let events = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut v = json!({"index": i, "token": {"id": i, "text": t, "logprob": -0.1, "special": false},
+                    "generated_text": null, "details": null, "top_tokens": null});
+                if i == last {
+                    v["generated_text"] = json!(self.content);
+                    if self.usage {
+                        v["details"] = json!({"finish_reason": finish,
+                            "generated_tokens": self.completion_tokens, "seed": null});
+                    }
+                }
+                data_event(&v)
+            })
+            .collect();
+        Reply::Sse(events)
+    }
+
+    fn llama_counts(&self, v: &mut Value) {
+        if self.usage {
+            v["tokens_predicted"] = json!(self.completion_tokens);
+            v["tokens_evaluated"] = json!(self.prompt_tokens);
+            v["timings"] =
+                json!({"prompt_n": self.prompt_tokens, "predicted_n": self.completion_tokens});
+        }
+    }
+
+    /// llama.cpp `/completion`.
+    fn llama_json(&self) -> Reply {
+        let mut v = json!({"content": self.content, "stop": true, "model": self.model,
+            "stop_type": if self.truncated { "limit" } else { "eos" }});
+        self.llama_counts(&mut v);
+        Reply::json(v)
+    }
+
+    fn llama_sse(&self) -> Reply {
+        let mut events: Vec<String> = self
+            .pieces()
+            .iter()
+            .map(|t| data_event(&json!({"content": t, "stop": false})))
+            .collect();
+        let mut last = json!({"content": "", "stop": true, "model": self.model});
+        self.llama_counts(&mut last);
+        events.push(data_event(&last));
+        Reply::Sse(events)
+    }
+
+    /// The model of a `…/models/{m}/…` path.
+    fn path_model(path: &str) -> String {
+        path.split("models/")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or(DEFAULT_MODEL)
+            .to_string()
+    }
+
+    /// Triton v2 `infer`: the completion as a BYTES tensor `text_output`.
+    fn triton_infer(&self, path: &str) -> Reply {
+        Reply::json(
+            json!({"model_name": Self::path_model(path), "model_version": "1",
+            "outputs": [{"name": "text_output", "datatype": "BYTES", "shape": [1], "data": [self.content]}]}),
+        )
+    }
+
+    /// Triton's generate extension (and `generate_stream`, SSE).
+    fn triton_generate(&self, path: &str, stream: bool) -> Reply {
+        let model = Self::path_model(path);
+        if !stream {
+            return Reply::json(json!({"model_name": model, "model_version": "1",
+                "text_output": self.content}));
+        }
+        Reply::Sse(
+            self.pieces()
+                .iter()
+                .map(|t| {
+                    data_event(
+                        &json!({"model_name": model, "model_version": "1", "text_output": t}),
+                    )
+                })
+                .collect(),
+        )
     }
 }
 

@@ -115,9 +115,10 @@ impl ApiKind {
             Self::Gemini | Self::GeminiEmbed => ErrorFlavor::Gemini,
             // TGI `{"error","error_type"}`, llama.cpp, Triton: a JSON
             // `error` their clients raise on; Ollama's shape is that.
-            Self::TgiGenerate | Self::LlamaCompletion | Self::TritonGenerate | Self::TritonInfer => {
-                ErrorFlavor::Ollama
-            }
+            Self::TgiGenerate
+            | Self::LlamaCompletion
+            | Self::TritonGenerate
+            | Self::TritonInfer => ErrorFlavor::Ollama,
             _ => ErrorFlavor::OpenAi,
         }
     }

@@ -305,6 +305,9 @@ impl Route {
     /// and what a counter keyed by route counts (one per route, not one per
     /// id).
     pub fn canonical_path(&self) -> String {
+        if self.pattern.is_empty() {
+            return "/".to_owned();
+        }
         format!("/v1/{}", self.pattern)
     }
 
@@ -948,12 +951,22 @@ pub const ROUTES: &[Route] = &[
     .provider(Provider::Gemini),
     // --- Hugging Face TGI (its /v1 is above; the model is the server's:
     // routes.served_model) ----------------------------------------------------
+    // `POST /`: generate or generate_stream, as `stream` says (what
+    // huggingface_hub's InferenceClient calls for a server URL).
+    Route::new("tgi.compat", "POST", "", E::Completions)
+        .api(ApiKind::TgiGenerate)
+        .provider(Provider::Native),
     Route::new("tgi.generate", "POST", "generate", E::Completions)
         .api(ApiKind::TgiGenerate)
         .provider(Provider::Native),
-    Route::new("tgi.generate_stream", "POST", "generate_stream", E::Completions)
-        .api(ApiKind::TgiGenerate)
-        .provider(Provider::Native),
+    Route::new(
+        "tgi.generate_stream",
+        "POST",
+        "generate_stream",
+        E::Completions,
+    )
+    .api(ApiKind::TgiGenerate)
+    .provider(Provider::Native),
     // --- llama.cpp server ------------------------------------------------
     Route::new("llama.completion", "POST", "completion", E::Completions)
         .api(ApiKind::LlamaCompletion)
@@ -985,10 +998,15 @@ pub const ROUTES: &[Route] = &[
         .bill(Billing::Reported)
         .provider(Provider::Native),
     // --- KServe / Triton (v2 protocol, generate extension, v1 predict) -----
-    Route::new("triton.generate", "POST", "models/{}/generate", E::Completions)
-        .api(ApiKind::TritonGenerate)
-        .at(MODEL_PARAM)
-        .provider(Provider::Native),
+    Route::new(
+        "triton.generate",
+        "POST",
+        "models/{}/generate",
+        E::Completions,
+    )
+    .api(ApiKind::TritonGenerate)
+    .at(MODEL_PARAM)
+    .provider(Provider::Native),
     Route::new(
         "triton.generate_stream",
         "POST",
@@ -1027,12 +1045,17 @@ pub const ROUTES: &[Route] = &[
         .provider(Provider::Native),
     Route::new("triton.health.ready", "GET", "health/ready", E::Models).provider(Provider::Native),
     Route::new("triton.health.live", "GET", "health/live", E::Models).provider(Provider::Native),
-    Route::new("kserve.v1.predict", "POST", "models/{}:predict", E::Completions)
-        .json()
-        .bill(Billing::Reported)
-        .at(MODEL_PARAM)
-        .requires_model()
-        .provider(Provider::Native),
+    Route::new(
+        "kserve.v1.predict",
+        "POST",
+        "models/{}:predict",
+        E::Completions,
+    )
+    .json()
+    .bill(Billing::Reported)
+    .at(MODEL_PARAM)
+    .requires_model()
+    .provider(Provider::Native),
     // --- Realtime --------------------------------------------------------
     Route::new("openai.realtime.connect", "GET", "realtime", E::Realtime)
         .at(MODEL_QUERY)
@@ -1410,6 +1433,10 @@ impl ClassifyError {
 /// Matches `route` against the end of `segments`: the params when it
 /// matches after an API root.
 fn match_route(route: &Route, segments: &[String]) -> Option<Vec<String>> {
+    // The root itself (TGI's `POST /`): only the empty path.
+    if route.pattern.is_empty() {
+        return segments.is_empty().then(Vec::new);
+    }
     let n = route.segments().count();
     let start = segments.len().checked_sub(n)?;
     let (root, tail) = segments.split_at(start);
@@ -1716,8 +1743,13 @@ mod tests {
                     assert!(*i < params, "{}: model param {i}", r.id);
                 }
             }
-            // Every route is reachable by its own canonical path.
-            let path = format!("/v1/{}", r.pattern.replace("{}", "x_1"));
+            // Every route is reachable by its own canonical path (the
+            // root route by `/`).
+            let path = if r.pattern.is_empty() {
+                "/".to_owned()
+            } else {
+                format!("/v1/{}", r.pattern.replace("{}", "x_1"))
+            };
             let got = classify(r.method, &path)
                 .unwrap_or_else(|e| panic!("{path}: {e:?}"))
                 .route

@@ -438,11 +438,13 @@ impl Cx {
             let counted = match n {
                 J::Num(super::Num::I(v)) if *v < 0 => TokenField::Absent,
                 J::Num(super::Num::F(v)) if *v < 0.0 => TokenField::Absent,
-                n => lax_count(n)
-                    .map_err(|()| self.err("n_predict must be an integer or null"))?,
+                n => lax_count(n).map_err(|()| self.err("n_predict must be an integer or null"))?,
             };
             // -1 is "no limit" in llama.cpp: absent for the limits.
-            if let Some(g) = self.generation.and_then(|i| self.out.generations.get_mut(i)) {
+            if let Some(g) = self
+                .generation
+                .and_then(|i| self.out.generations.get_mut(i))
+            {
                 if let Some(slot) = g.limits.iter_mut().find(|(f, _)| *f == "n_predict") {
                     slot.1 = counted;
                 }
@@ -562,7 +564,11 @@ impl Cx {
         if role == Role::User {
             self.begin(ApiKind::TritonInfer);
         }
-        let key = if role == Role::User { "inputs" } else { "outputs" };
+        let key = if role == Role::User {
+            "inputs"
+        } else {
+            "outputs"
+        };
         for (k, v) in self.object(root, "an inference request")? {
             self.at_key(&k, |cx| -> Res {
                 if k != key {
@@ -570,7 +576,8 @@ impl Cx {
                 }
                 for (i, tensor) in cx.array(v, key)?.into_iter().enumerate() {
                     cx.at_index(i, |cx| -> Res {
-                        let bytes = matches!(tensor.get("datatype"), Some(J::Str(d)) if d == "BYTES");
+                        let bytes =
+                            matches!(tensor.get("datatype"), Some(J::Str(d)) if d == "BYTES");
                         for (k, v) in cx.object(tensor, "a tensor")? {
                             cx.at_key(&k, |cx| match k.as_str() {
                                 "data" if bytes => {
