@@ -1,6 +1,7 @@
-//! Arbitrary bytes as a streamed response of each API, cut into arbitrary
-//! chunks, through the stream inspector with the default policy: never a
-//! panic, and nothing is forwarded after a block.
+//! Arbitrary bytes as a streamed response of each API in each framing (SSE,
+//! NDJSON, the AWS event stream), cut into arbitrary chunks, through the
+//! stream inspector with the default policy: never a panic, and nothing is
+//! forwarded after a block.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,13 +10,24 @@ use tollgate_core::request::api::ApiKind;
 use tollgate_core::config::InspectConfig;
 use tollgate_core::inspect::engine::Engine;
 use tollgate_core::inspect::stream::{StreamInspector, StreamLimits};
+use tollgate_core::request::framing::Framing;
 
-const APIS: [ApiKind; 4] = [
+const APIS: [ApiKind; 13] = [
     ApiKind::ChatCompletions,
     ApiKind::Completions,
     ApiKind::Responses,
     ApiKind::Messages,
+    ApiKind::OllamaChat,
+    ApiKind::Gemini,
+    ApiKind::TgiGenerate,
+    ApiKind::LlamaCompletion,
+    ApiKind::TritonGenerate,
+    ApiKind::BedrockConverse,
+    ApiKind::BedrockInvoke,
+    ApiKind::Unknown,
+    ApiKind::OllamaGenerate,
 ];
+const FRAMINGS: [Framing; 3] = [Framing::Sse, Framing::Ndjson, Framing::EventStream];
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
@@ -34,7 +46,13 @@ fuzz_target!(|data: &[u8]| {
         max_hold_bytes: 64,
         max_event_bytes: 4096,
     };
-    let mut inspector = StreamInspector::new(api, limits, b"data: {\"error\":{}}\n\n".to_vec());
+    let framing = FRAMINGS[usize::from(cut >> 4) % FRAMINGS.len()];
+    let mut inspector = StreamInspector::framed(
+        api,
+        framing,
+        limits,
+        b"data: {\"error\":{}}\n\n".to_vec(),
+    );
     let scanner = engine().stream_scanner("/v1/chat/completions", None);
     let size = usize::from(cut % 16) + 1;
     let chunks: Vec<&[u8]> = body.chunks(size).collect();

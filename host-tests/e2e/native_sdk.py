@@ -1,5 +1,6 @@
-"""The official Ollama and Google Gen AI Python clients against Envoy with
-auth, throttle and inspect in front of the mock LLM (a test double).
+"""The official Ollama, Google Gen AI, Hugging Face, Triton and AWS (boto3
+`bedrock-runtime`) Python clients against Envoy with auth, throttle and
+inspect in front of the mock LLM (a test double).
 
 Run by host-tests/tests/native_envoy.rs as
 `python3 native_sdk.py BASE_URL KEY SCENARIO [ARG]`; prints one JSON object
@@ -11,6 +12,9 @@ import json
 import os
 import sys
 
+import boto3
+import botocore.config
+import botocore.exceptions
 import numpy as np
 import ollama
 import tritonclient.http as triton
@@ -46,6 +50,46 @@ def gemini_client(extra=None):
             base_url=base, headers={**usage, **(extra or {})}, retry_options=None
         ),
     )
+
+
+CLAUDE = "anthropic.claude-3-5-haiku-20241022-v1:0"
+LLAMA = "meta.llama3-70b-instruct-v1:0"
+
+
+def bedrock_client(extra=None):
+    """boto3's bedrock-runtime client with a Bedrock API key: the Tollgate
+    key, sent as `Authorization: Bearer` (AWS_BEARER_TOKEN_BEDROCK), no AWS
+    credentials at all; one attempt, so a refusal is what the test sees."""
+    os.environ["AWS_BEARER_TOKEN_BEDROCK"] = key
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        os.environ.pop(var, None)
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    c = boto3.client(
+        "bedrock-runtime",
+        region_name="us-east-1",
+        endpoint_url=base,
+        config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
+    headers = {**usage, **(extra or {})}
+
+    def add_headers(request, **_):
+        for k, v in headers.items():
+            request.headers[k] = v
+
+    c.meta.events.register("before-send.bedrock-runtime.*", add_headers)
+    return c
+
+
+# Text a stream delivered before it raised (reported with the exception).
+partial = []
+
+
+def converse_text(events):
+    for ev in events:
+        delta = ev.get("contentBlockDelta", {}).get("delta", {})
+        partial.append(delta.get("text", ""))
+    return "".join(partial)
 
 
 def ollama_error(e):
@@ -143,6 +187,59 @@ try:
             config=types.GenerateContentConfig(system_instruction=arg),
         )
         out = {"text": r.text}
+    elif scenario == "bedrock-converse":
+        r = bedrock_client().converse(
+            modelId=CLAUDE,
+            messages=[{"role": "user", "content": [{"text": arg}]}],
+            inferenceConfig={"maxTokens": 200},
+        )
+        out = {
+            "text": r["output"]["message"]["content"][0]["text"],
+            "output_tokens": r["usage"]["outputTokens"],
+        }
+    elif scenario == "bedrock-converse-stream":
+        r = bedrock_client(mock).converse_stream(
+            modelId=CLAUDE,
+            messages=[{"role": "user", "content": [{"text": "repeat after me"}]}],
+            inferenceConfig={"maxTokens": 200},
+        )
+        out = {"text": converse_text(r["stream"])}
+    elif scenario == "bedrock-invoke":
+        body = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 200,
+                "messages": [{"role": "user", "content": arg}]}
+        r = bedrock_client().invoke_model(modelId=CLAUDE, body=json.dumps(body))
+        got = json.loads(r["body"].read())
+        out = {"text": got["content"][0]["text"], "output_tokens": got["usage"]["output_tokens"]}
+    elif scenario in ("bedrock-invoke-stream", "bedrock-invoke-stream-llama"):
+        llama = scenario.endswith("llama")
+        if llama:
+            body = {"prompt": "repeat after me", "max_gen_len": 200}
+        else:
+            body = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 200,
+                    "messages": [{"role": "user", "content": "repeat after me"}]}
+        r = bedrock_client(mock).invoke_model_with_response_stream(
+            modelId=LLAMA if llama else CLAUDE, body=json.dumps(body)
+        )
+        metrics = None
+        for ev in r["body"]:
+            chunk = json.loads(ev["chunk"]["bytes"])
+            if llama:
+                partial.append(chunk.get("generation", ""))
+            elif chunk.get("type") == "content_block_delta":
+                partial.append(chunk["delta"].get("text", ""))
+            metrics = chunk.get("amazon-bedrock-invocationMetrics", metrics)
+        out = {"text": "".join(partial), "metrics": metrics}
+    elif scenario == "bedrock-forbidden":
+        bedrock_client().converse(
+            modelId="anthropic.claude-opus-4-1-20250805-v1:0",
+            messages=[{"role": "user", "content": [{"text": "hi"}]}],
+            inferenceConfig={"maxTokens": 20},
+        )
+        out = {"text": "passed"}
+    elif scenario == "bedrock-unbounded-llama":
+        # No max_gen_len: a consumer with an output limit cannot be held to it.
+        bedrock_client().invoke_model(modelId=LLAMA, body=json.dumps({"prompt": arg}))
+        out = {"text": "passed"}
     else:
         raise SystemExit(f"unknown scenario {scenario}")
 except ollama.ResponseError as e:
@@ -153,4 +250,13 @@ except InferenceServerException as e:
     out = {"exception": type(e).__name__, "status": int(e.status() or 0), "message": e.message()}
 except genai_errors.APIError as e:
     out = gemini_error(e)
+except botocore.exceptions.ClientError as e:
+    # EventStreamError (an exception message mid-stream) is a ClientError.
+    out = {
+        "exception": type(e).__name__,
+        "code": e.response.get("Error", {}).get("Code"),
+        "status": e.response.get("ResponseMetadata", {}).get("HTTPStatusCode"),
+        "message": e.response.get("Error", {}).get("Message"),
+        "partial": "".join(partial),
+    }
 print(json.dumps(out))

@@ -702,6 +702,63 @@ fn cases() -> Vec<Case> {
         ])),
         want: forbidden_model(),
     });
+    // 12. The native APIs, spelled around: the model in the path with its
+    //     `:` escaped (any case), a letter escaped, an ARN whose `/` is
+    //     escaped (servers disagree on it: refused), Ollama's and Gemini's
+    //     paths doubled and escaped.
+    let converse = json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}],
+        "inferenceConfig": {"maxTokens": 10}});
+    for (name, path) in [
+        (
+            "12 bedrock converse, forbidden model",
+            "/model/anthropic.claude-3-opus-20240229-v1%3A0/converse",
+        ),
+        (
+            "12 bedrock model, lower-case escape",
+            "/model/anthropic.claude-3-opus-20240229-v1%3a0/converse",
+        ),
+        (
+            "12 bedrock model, escaped letter, doubled slash",
+            "//model/%61nthropic.claude-3-opus-20240229-v1:0/converse-stream",
+        ),
+        (
+            "12 bedrock invoke",
+            "/model/anthropic.claude-3-opus-20240229-v1%3A0/invoke",
+        ),
+        (
+            "12 bedrock invoke stream",
+            "/model/meta.llama3-70b-instruct-v1%3A0/invoke-with-response-stream",
+        ),
+    ] {
+        out.push(case(
+            name,
+            "POST",
+            path,
+            Some(converse.clone()),
+            forbidden_model(),
+        ));
+    }
+    out.push(case(
+        "12 bedrock ARN model (escaped slash)",
+        "POST",
+        "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A1%3Ainference-profile%2Fus.anthropic.claude/converse",
+        Some(converse.clone()),
+        Want::Refused(400, "invalid_path"),
+    ));
+    out.push(case(
+        "12 gemini method escaped",
+        "POST",
+        "/v1beta/models/gemini-2.5-pro%3AgenerateContent",
+        Some(json!({"contents": [{"parts": [{"text": "hi"}]}]})),
+        forbidden_model(),
+    ));
+    out.push(case(
+        "12 ollama path doubled and escaped",
+        "POST",
+        "//api/%63hat",
+        Some(json!({"model": "llama3.2", "messages": [{"role": "user", "content": "hi"}]})),
+        forbidden_model(),
+    ));
     out.push(Case {
         name: "4 model field with an empty filename",
         method: "POST",

@@ -1,13 +1,15 @@
-//! The native APIs of Ollama and Gemini through auth, throttle and inspect
-//! in a real Envoy, driven by their official Python clients (`ollama`,
-//! `google-genai`) against the mock LLM (a test double): the client's own
+//! The native APIs of Ollama, Gemini, TGI, llama.cpp, Triton and Amazon
+//! Bedrock through auth, throttle and inspect in a real Envoy, driven by
+//! their official Python clients (`ollama`, `google-genai`,
+//! `huggingface_hub`, `tritonclient`, `boto3`) against the mock LLM (a test
+//! double): the client's own
 //! exceptions for a forbidden model, an injection and a token limit;
 //! secrets redacted before the upstream and in streams (Ollama's NDJSON,
 //! Gemini's SSE) across pieces; usage charged as the mock reported it; a
 //! Google key in the URL never travels on.
 //!
-//! Needs the modules (`scripts/build`) and `pip install ollama google-genai`
-//! (host-tests/e2e/requirements.txt).
+//! Needs the modules (`scripts/build`) and the clients of
+//! host-tests/e2e/requirements.txt (`scripts/test` installs them).
 
 #![allow(clippy::disallowed_methods)]
 
@@ -37,7 +39,9 @@ fn chain_with(mock: &MockLlm, tokens_per_day: u64, default_max_tokens: u32) -> E
         .collect();
     let auth = json!({
         "api_keys": {"keys": [{"id": "native", "sha256": digest, "consumer": "team-native"}]},
-        "consumers": {"team-native": {"models": ["llama3.2", "nomic-embed-text", "gemini-2.5-flash"]}}
+        "consumers": {"team-native": {"models": ["llama3.2", "nomic-embed-text", "gemini-2.5-flash",
+            "anthropic.claude-3-5-haiku-*", "meta.llama3-*"],
+            "max_output_tokens": 1000, "on_excess": "clamp"}}
     });
     let throttle = json!({"default_max_tokens": default_max_tokens,
         "rules": [{"name": "per-consumer", "key": ["consumer"], "limits": [
@@ -342,4 +346,156 @@ fn llama_cpp_completion_through_the_filters() {
     assert_eq!(text, "Sure! Use [REDACTED:aws_access_key] to log in.");
     let (_, output) = charged(&envoy);
     assert!(output > 0, "the final event's tokens_predicted is charged");
+}
+
+#[test]
+fn bedrock_through_the_filters_with_boto3() {
+    let mock = MockLlm::start().unwrap();
+    let envoy = chain(&mock, 1_000_000);
+
+    // Converse: the Tollgate key as a Bedrock API key (bearer), the model
+    // id (`:` escaped in the path) permitted, a secret redacted upstream.
+    let r = client(&envoy, "bedrock-converse", &format!("my key is {AWS_KEY}"));
+    assert!(r["text"].is_string(), "{r}");
+    let seen = mock.last_request().unwrap();
+    assert!(
+        seen.path
+            .starts_with("/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse"),
+        "{}",
+        seen.path
+    );
+    let body = String::from_utf8_lossy(&seen.body);
+    assert!(body.contains("[REDACTED:aws_access_key]"), "{body}");
+    assert!(!body.contains(AWS_KEY));
+    // The client's bearer (the Tollgate key) did not travel on.
+    assert_eq!(seen.header("authorization"), None);
+    let (_, output) = charged(&envoy);
+    assert_eq!(
+        output,
+        r["output_tokens"].as_u64().unwrap(),
+        "charged as reported"
+    );
+
+    // A secret the model streams back in 3-char pieces over the AWS event
+    // stream: redacted across messages; botocore checks every CRC.
+    let leak = format!("Sure! Use {AWS_KEY} to log in.");
+    let r = client(&envoy, "bedrock-converse-stream", &leak);
+    assert_eq!(
+        r["text"], "Sure! Use [REDACTED:aws_access_key] to log in.",
+        "{r}"
+    );
+    // InvokeModel with Claude's body, whole and streamed (base64 chunks of
+    // Anthropic events), and a Llama body streamed.
+    let r = client(&envoy, "bedrock-invoke", &format!("my key is {AWS_KEY}"));
+    assert!(r["text"].is_string(), "{r}");
+    let body = String::from_utf8_lossy(&mock.last_request().unwrap().body).into_owned();
+    assert!(body.contains("[REDACTED:aws_access_key]"), "{body}");
+    for scenario in ["bedrock-invoke-stream", "bedrock-invoke-stream-llama"] {
+        let r = client(&envoy, scenario, &leak);
+        assert_eq!(
+            r["text"], "Sure! Use [REDACTED:aws_access_key] to log in.",
+            "{scenario}: {r}"
+        );
+        assert!(
+            r["metrics"]["outputTokenCount"].as_u64().unwrap() > 0,
+            "{r}"
+        );
+    }
+
+    // A model the consumer may not use: botocore's AccessDeniedException.
+    let before = mock.requests().len();
+    let r = client(&envoy, "bedrock-forbidden", "");
+    assert_eq!(r["code"], "AccessDeniedException", "{r}");
+    assert_eq!(r["status"], 403, "{r}");
+    // A Llama body without max_gen_len cannot be held to the consumer's
+    // output limit: refused, not passed unbounded.
+    let r = client(&envoy, "bedrock-unbounded-llama", "hi");
+    assert_eq!(r["code"], "AccessDeniedException", "{r}");
+    assert_eq!(
+        mock.requests().len(),
+        before,
+        "neither reached the upstream"
+    );
+
+    // A request signed with AWS credentials (SigV4) instead of a key: no
+    // Tollgate credential, refused in Bedrock's shape.
+    let r = http_client::request(
+        "POST",
+        &envoy.url("/model/meta.llama3-70b-instruct-v1%3A0/converse"),
+        &[
+            (
+                "authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIAQYLPMN5HHHFPZAM2/20261206/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",
+            ),
+            ("x-amz-date", "20261206T000000Z"),
+            ("content-type", "application/json"),
+        ],
+        Body::json(&json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}]})),
+    )
+    .unwrap();
+    assert_eq!(r.status, 401, "{}", r.text());
+    assert_eq!(r.header("x-amzn-errortype"), Some("AccessDeniedException"));
+    assert!(r.json().unwrap()["message"].is_string(), "{}", r.text());
+    assert_eq!(mock.requests().len(), before, "never reached the upstream");
+
+    // An injection in the prompt: ValidationException.
+    let r = client(&envoy, "bedrock-converse", INJECTION);
+    assert_eq!(r["code"], "ValidationException", "{r}");
+    assert_eq!(r["status"], 400, "{r}");
+}
+
+#[test]
+fn a_blocked_bedrock_stream_ends_in_an_exception_boto3_raises() {
+    let mock = MockLlm::start().unwrap();
+    let digest: String = sha2::Sha256::digest(KEY.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let auth = json!({
+        "api_keys": {"keys": [{"id": "native", "sha256": digest, "consumer": "team-native"}]},
+    });
+    let inspect = json!({"secrets": {"request": "redact", "response": "block"}});
+    let envoy = Envoy::builder()
+        .upstream(mock.addr())
+        .filter(WasmFilter::new(
+            "auth",
+            wasm_dir().join("auth.wasm"),
+            &auth.to_string(),
+        ))
+        .filter(WasmFilter::new(
+            "inspect",
+            wasm_dir().join("inspect.wasm"),
+            &inspect.to_string(),
+        ))
+        .start()
+        .unwrap();
+    let leak = format!("Sure! Use {AWS_KEY} to log in.");
+    for scenario in ["bedrock-converse-stream", "bedrock-invoke-stream"] {
+        let r = client(&envoy, scenario, &leak);
+        // An exception message in the event stream: botocore's
+        // EventStreamError, with the type the stream's model declares.
+        assert_eq!(r["exception"], "EventStreamError", "{scenario}: {r}");
+        assert_eq!(r["code"], "validationException", "{scenario}: {r}");
+        // What came before the key did; nothing of the key itself.
+        let partial = r["partial"].as_str().unwrap();
+        assert!("Sure! Use ".starts_with(partial), "{scenario}: {r}");
+        assert!(!partial.contains("AKIA"), "{scenario}: {r}");
+    }
+    let r = client(&envoy, "bedrock-converse-stream", "no secret here");
+    assert_eq!(r["text"], "no secret here", "{r}");
+}
+
+#[test]
+fn bedrock_token_limits_reach_boto3_as_throttling() {
+    let mock = MockLlm::start().unwrap();
+    // The scenario asks for 200 output tokens: the first call's reservation
+    // (its prompt estimate and those 200) fits a day of 260, and the 210
+    // the mock reports leave too few for another.
+    let envoy = chain_with(&mock, 260, 30);
+    let first = client_with(&envoy, "bedrock-converse", "hello", "10,200");
+    assert!(first["text"].is_string(), "{first}");
+    assert_eq!(charged(&envoy), (10, 200));
+    let r = client(&envoy, "bedrock-converse", "hello again");
+    assert_eq!(r["code"], "ThrottlingException", "{r}");
+    assert_eq!(r["status"], 429, "{r}");
 }

@@ -1,6 +1,5 @@
-//! `MockLlm`: a **test double** of an OpenAI-, Anthropic-, Ollama- and
-//! Gemini-compatible LLM
-//! upstream. It generates nothing: it answers every request with a canned
+//! `MockLlm`: a **test double** of an OpenAI-, Anthropic-, Ollama-,
+//! Gemini-, Bedrock- and model-server-compatible LLM upstream. It generates nothing: it answers every request with a canned
 //! completion, shaped exactly like the real APIs, so the filters' parsers,
 //! usage accounting and stream handling meet the same bytes they meet in
 //! production.
@@ -36,6 +35,8 @@
 //! | `POST /api/embed`, `POST /api/embeddings`, `GET /api/tags` | Ollama embeddings and model list |
 //! | `POST …/models/{m}:generateContent`, `:streamGenerateContent` | Gemini (JSON, or SSE chunks with the running `usageMetadata`) |
 //! | `POST …/models/{m}:embedContent`, `:batchEmbedContents`, `:countTokens` | Gemini embeddings and token count |
+//! | `POST /model/{id}/converse`, `converse-stream` | Bedrock Converse (JSON, or an AWS event stream: `messageStart`, `contentBlockDelta`…, `metadata` with usage) |
+//! | `POST /model/{id}/invoke`, `invoke-with-response-stream` | Bedrock InvokeModel: Claude's Messages shape for a body with `anthropic_version` (streamed as `chunk` events of base64 Anthropic events, the last with `amazon-bedrock-invocationMetrics`), else Llama's `generation` shape |
 //! | any `/__mock/echo[/...]` | 200 `{"method","path","headers":{..},"body":"<utf8 lossy>"}` |
 //! | `GET /healthz` | 200 `ok` |
 //! | anything else | 404 in OpenAI's error shape (Anthropic's under `/v1/messages`) |
@@ -393,13 +394,15 @@ enum Reply {
     Sse(Vec<String>),
     /// JSON lines (Ollama), one HTTP chunk each.
     Ndjson(Vec<String>),
+    /// AWS event stream messages (Bedrock), one HTTP chunk each.
+    EventStream(Vec<Vec<u8>>),
 }
 
 impl Reply {
     fn status(&self) -> u16 {
         match self {
             Reply::Json { status, .. } | Reply::Text { status, .. } => *status,
-            Reply::Sse(_) | Reply::Ndjson(_) => 200,
+            Reply::Sse(_) | Reply::Ndjson(_) | Reply::EventStream(_) => 200,
         }
     }
 
@@ -452,22 +455,75 @@ fn write_reply(w: &mut TcpStream, reply: Reply, delay: Duration, keep_alive: boo
             } else {
                 "text/event-stream; charset=utf-8"
             };
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: {ct}\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\nconnection: {connection}\r\n\r\n"
-            );
-            w.write_all(head.as_bytes())?;
-            w.flush()?;
-            for (i, event) in events.iter().enumerate() {
-                if i > 0 && !delay.is_zero() {
-                    std::thread::sleep(delay);
-                }
-                write_chunk(w, event.as_bytes())?;
-            }
-            w.write_all(b"0\r\n\r\n")?;
-            w.flush()?;
+            let events: Vec<Vec<u8>> = events.into_iter().map(String::into_bytes).collect();
+            write_stream(w, ct, &events, delay, connection)?;
+        }
+        Reply::EventStream(messages) => {
+            write_stream(
+                w,
+                "application/vnd.amazon.eventstream",
+                &messages,
+                delay,
+                connection,
+            )?;
         }
     }
     Ok(())
+}
+
+/// A chunked streaming reply: one HTTP chunk per event, `delay` apart.
+fn write_stream(
+    w: &mut TcpStream,
+    ct: &str,
+    events: &[Vec<u8>],
+    delay: Duration,
+    connection: &str,
+) -> Result<()> {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: {ct}\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\nconnection: {connection}\r\n\r\n"
+    );
+    w.write_all(head.as_bytes())?;
+    w.flush()?;
+    for (i, event) in events.iter().enumerate() {
+        if i > 0 && !delay.is_zero() {
+            std::thread::sleep(delay);
+        }
+        write_chunk(w, event)?;
+    }
+    w.write_all(b"0\r\n\r\n")?;
+    w.flush()?;
+    Ok(())
+}
+
+/// One AWS event stream message (the mock's own encoder: a test double
+/// does not borrow the product's): string headers `:event-type` (or
+/// `:exception-type`), `:content-type`, `:message-type`, then the payload,
+/// with the prelude's and the message's CRC-32.
+fn aws_event(event_type: &str, payload: &Value) -> Vec<u8> {
+    let payload = payload.to_string().into_bytes();
+    let mut headers = Vec::new();
+    for (name, value) in [
+        (":event-type", event_type),
+        (":content-type", "application/json"),
+        (":message-type", "event"),
+    ] {
+        headers.push(name.len() as u8);
+        headers.extend_from_slice(name.as_bytes());
+        headers.push(7);
+        headers.extend_from_slice(&(value.len() as u16).to_be_bytes());
+        headers.extend_from_slice(value.as_bytes());
+    }
+    let total = 12 + headers.len() + payload.len() + 4;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(&(total as u32).to_be_bytes());
+    out.extend_from_slice(&(headers.len() as u32).to_be_bytes());
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_be_bytes());
+    out.extend_from_slice(&headers);
+    out.extend_from_slice(&payload);
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_be_bytes());
+    out
 }
 
 fn reason(status: u16) -> &'static str {
@@ -499,6 +555,7 @@ enum Flavor {
     Anthropic,
     Ollama,
     Gemini,
+    Bedrock,
 }
 
 /// The LLM endpoints.
@@ -528,6 +585,10 @@ enum Api {
     TritonInfer,
     TritonGenerate,
     TritonGenerateStream,
+    BedrockConverse,
+    BedrockConverseStream,
+    BedrockInvoke,
+    BedrockInvokeStream,
 }
 
 impl Api {
@@ -538,60 +599,69 @@ impl Api {
     fn from_path(path: &str) -> Option<Api> {
         let p = lenient_path(path);
         let ends = |suffix: &str| p == suffix || p.ends_with(&format!("/{suffix}"));
-        Some(
-            if p.is_empty() || ends("generate") && !p.contains("models/") && !ends("api/generate") {
-                // TGI: `POST /` (stream or not as the body says) and `/generate`.
-                Api::Tgi
-            } else if ends("generate_stream") && !p.contains("models/") {
-                Api::TgiStream
-            } else if ends("completion") || ends("infill") {
-                Api::Llama
-            } else if p.contains("models/") && ends("infer") {
-                Api::TritonInfer
-            } else if p.contains("models/") && ends("generate_stream") {
-                Api::TritonGenerateStream
-            } else if p.contains("models/") && ends("generate") {
-                Api::TritonGenerate
-            } else if ends("api/chat") {
-                Api::OllamaChat
-            } else if ends("api/generate") {
-                Api::OllamaGenerate
-            } else if ends("api/embed") {
-                Api::OllamaEmbed
-            } else if ends("api/embeddings") {
-                Api::OllamaEmbeddings
-            } else if ends("api/tags") {
-                Api::OllamaTags
-            } else if p.ends_with(":generateContent") {
-                Api::GeminiGenerate
-            } else if p.ends_with(":streamGenerateContent") {
-                Api::GeminiStream
-            } else if p.ends_with(":embedContent") || p.ends_with(":batchEmbedContents") {
-                Api::GeminiEmbed
-            } else if p.ends_with(":countTokens") {
-                Api::GeminiCountTokens
-            } else if ends("chat/completions") {
-                Api::Chat
-            } else if ends("completions") {
-                Api::Completions
-            } else if ends("embeddings") {
-                Api::Embeddings
-            } else if ends("responses") {
-                Api::Responses
-            } else if ends("messages/count_tokens") {
-                Api::CountTokens
-            } else if ends("messages/batches") {
-                Api::MessageBatches
-            } else if ends("messages") && !p.contains("/threads/") {
-                Api::Messages
-            } else if ends("files") {
-                Api::Files
-            } else if ends("batches") {
-                Api::Batches
-            } else {
-                return None;
-            },
-        )
+        let bedrock = p.starts_with("model/") || p.contains("/model/");
+        Some(if bedrock && ends("converse") {
+            Api::BedrockConverse
+        } else if bedrock && ends("converse-stream") {
+            Api::BedrockConverseStream
+        } else if bedrock && ends("invoke") {
+            Api::BedrockInvoke
+        } else if bedrock && ends("invoke-with-response-stream") {
+            Api::BedrockInvokeStream
+        } else if p.is_empty()
+            || ends("generate") && !p.contains("models/") && !ends("api/generate")
+        {
+            // TGI: `POST /` (stream or not as the body says) and `/generate`.
+            Api::Tgi
+        } else if ends("generate_stream") && !p.contains("models/") {
+            Api::TgiStream
+        } else if ends("completion") || ends("infill") {
+            Api::Llama
+        } else if p.contains("models/") && ends("infer") {
+            Api::TritonInfer
+        } else if p.contains("models/") && ends("generate_stream") {
+            Api::TritonGenerateStream
+        } else if p.contains("models/") && ends("generate") {
+            Api::TritonGenerate
+        } else if ends("api/chat") {
+            Api::OllamaChat
+        } else if ends("api/generate") {
+            Api::OllamaGenerate
+        } else if ends("api/embed") {
+            Api::OllamaEmbed
+        } else if ends("api/embeddings") {
+            Api::OllamaEmbeddings
+        } else if ends("api/tags") {
+            Api::OllamaTags
+        } else if p.ends_with(":generateContent") {
+            Api::GeminiGenerate
+        } else if p.ends_with(":streamGenerateContent") {
+            Api::GeminiStream
+        } else if p.ends_with(":embedContent") || p.ends_with(":batchEmbedContents") {
+            Api::GeminiEmbed
+        } else if p.ends_with(":countTokens") {
+            Api::GeminiCountTokens
+        } else if ends("chat/completions") {
+            Api::Chat
+        } else if ends("completions") {
+            Api::Completions
+        } else if ends("embeddings") {
+            Api::Embeddings
+        } else if ends("responses") {
+            Api::Responses
+        } else if ends("messages/count_tokens") {
+            Api::CountTokens
+        } else if ends("messages/batches") {
+            Api::MessageBatches
+        } else if ends("messages") && !p.contains("/threads/") {
+            Api::Messages
+        } else if ends("files") {
+            Api::Files
+        } else if ends("batches") {
+            Api::Batches
+        } else {
+            return None;
+        })
     }
 
     fn flavor(self) -> Flavor {
@@ -611,6 +681,10 @@ impl Api {
             | Api::TritonInfer
             | Api::TritonGenerate
             | Api::TritonGenerateStream => Flavor::Ollama,
+            Api::BedrockConverse
+            | Api::BedrockConverseStream
+            | Api::BedrockInvoke
+            | Api::BedrockInvokeStream => Flavor::Bedrock,
             _ => Flavor::OpenAi,
         }
     }
@@ -854,8 +928,14 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
         .next()
         .and_then(|last| last.split_once(':'))
         .map(|(m, _)| m.to_string());
-    let gen = match (&gemini_model, api.flavor()) {
-        (Some(m), Flavor::Gemini) => gen.with_model(m),
+    // Bedrock's model is the path segment after `model/`.
+    let bedrock_model = lenient
+        .split_once("model/")
+        .and_then(|(_, rest)| rest.rsplit_once('/'))
+        .map(|(m, _)| m.to_string());
+    let gen = match (&gemini_model, &bedrock_model, api.flavor()) {
+        (Some(m), _, Flavor::Gemini) => gen.with_model(m),
+        (_, Some(m), Flavor::Bedrock) => gen.with_model(m),
         _ => gen,
     };
     if api == Api::Responses
@@ -911,6 +991,10 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
         (Api::TritonInfer, _) => gen.triton_infer(&lenient),
         (Api::TritonGenerate, _) => gen.triton_generate(&lenient, false),
         (Api::TritonGenerateStream, _) => gen.triton_generate(&lenient, true),
+        (Api::BedrockConverse, _) => gen.converse_json(),
+        (Api::BedrockConverseStream, _) => gen.converse_stream(),
+        (Api::BedrockInvoke, _) => gen.invoke_json(),
+        (Api::BedrockInvokeStream, _) => gen.invoke_stream(),
     };
     (reply, delay)
 }
@@ -1021,6 +1105,18 @@ fn error_reply(flavor: Flavor, status: u16, message: &str) -> Reply {
             };
             json!({"error": {"code": status, "message": message, "status": status_name}})
         }
+        Flavor::Bedrock => {
+            let ty = match status {
+                400 | 413 => "ValidationException",
+                401 | 403 => "AccessDeniedException",
+                404 => "ResourceNotFoundException",
+                429 => "ThrottlingException",
+                503 => "ServiceUnavailableException",
+                _ => "InternalServerException",
+            };
+            headers.push(("x-amzn-errortype", ty.to_string()));
+            json!({"message": message})
+        }
     };
     Reply::Json {
         status,
@@ -1092,7 +1188,12 @@ impl<'a> Gen<'a> {
             .or_else(|| {
                 body.pointer("/generationConfig/maxOutputTokens")
                     .and_then(Value::as_u64)
-            });
+            })
+            .or_else(|| {
+                body.pointer("/inferenceConfig/maxTokens")
+                    .and_then(Value::as_u64)
+            })
+            .or_else(|| body.get("max_gen_len").and_then(Value::as_u64));
         let mut content = ctl.content.clone();
         let mut truncated = false;
         if let Some(max) = max_tokens {
@@ -1655,6 +1756,107 @@ impl Gen<'_> {
             events.push(data_event(&v));
         }
         Reply::Sse(events)
+    }
+
+    // --- Bedrock ---------------------------------------------------------
+
+    fn converse_usage(&self) -> Value {
+        json!({"inputTokens": self.prompt_tokens, "outputTokens": self.completion_tokens,
+            "totalTokens": self.total_tokens()})
+    }
+
+    fn converse_json(&self) -> Reply {
+        let mut v = json!({
+            "output": {"message": {"role": "assistant", "content": [{"text": self.content}]}},
+            "stopReason": self.stop_reason(),
+            "metrics": {"latencyMs": 1},
+        });
+        if self.usage {
+            v["usage"] = self.converse_usage();
+        }
+        Reply::json(v)
+    }
+
+    fn converse_stream(&self) -> Reply {
+        let mut events = vec![aws_event("messageStart", &json!({"role": "assistant"}))];
+        for piece in self.pieces() {
+            events.push(aws_event(
+                "contentBlockDelta",
+                &json!({"contentBlockIndex": 0, "delta": {"text": piece}}),
+            ));
+        }
+        events.push(aws_event(
+            "contentBlockStop",
+            &json!({"contentBlockIndex": 0}),
+        ));
+        events.push(aws_event(
+            "messageStop",
+            &json!({"stopReason": self.stop_reason()}),
+        ));
+        let mut metadata = json!({"metrics": {"latencyMs": 1}});
+        if self.usage {
+            metadata["usage"] = self.converse_usage();
+        }
+        events.push(aws_event("metadata", &metadata));
+        Reply::EventStream(events)
+    }
+
+    /// Claude's body (`anthropic_version`) or another family's (Llama's
+    /// `generation` shape stands for them).
+    fn claude(&self) -> bool {
+        self.body.get("anthropic_version").is_some()
+    }
+
+    fn invoke_json(&self) -> Reply {
+        if self.claude() {
+            return self.messages_json();
+        }
+        let mut v = json!({"generation": self.content,
+            "stop_reason": if self.truncated { "length" } else { "stop" }});
+        if self.usage {
+            v["prompt_token_count"] = json!(self.prompt_tokens);
+            v["generation_token_count"] = json!(self.completion_tokens);
+        }
+        Reply::json(v)
+    }
+
+    fn invoke_stream(&self) -> Reply {
+        let mut chunks: Vec<Value> = Vec::new();
+        if self.claude() {
+            let Reply::Sse(events) = self.messages_sse() else {
+                return self.invoke_json();
+            };
+            for event in events {
+                if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
+                    if let Ok(v) = serde_json::from_str::<Value>(data) {
+                        chunks.push(v);
+                    }
+                }
+            }
+        } else {
+            for piece in self.pieces() {
+                chunks.push(json!({"generation": piece, "stop_reason": null}));
+            }
+            chunks.push(json!({"generation": "",
+                "stop_reason": if self.truncated { "length" } else { "stop" }}));
+        }
+        if self.usage {
+            if let Some(last) = chunks.last_mut() {
+                last["amazon-bedrock-invocationMetrics"] = json!({
+                    "inputTokenCount": self.prompt_tokens,
+                    "outputTokenCount": self.completion_tokens,
+                    "invocationLatency": 1, "firstByteLatency": 1});
+            }
+        }
+        use base64::Engine as _;
+        let events = chunks
+            .iter()
+            .map(|c| {
+                let bytes = base64::engine::general_purpose::STANDARD.encode(c.to_string());
+                aws_event("chunk", &json!({ "bytes": bytes }))
+            })
+            .collect();
+        Reply::EventStream(events)
     }
 
     fn gemini_embed(&self) -> Reply {

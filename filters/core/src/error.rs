@@ -11,6 +11,7 @@
 //! | Anthropic | `{"type":"error","error":{"type":…,"message":…},"request_id":…}`, and the `request-id` header |
 //! | Ollama | `{"error":…}` (the `ollama` client raises `ResponseError` with it) |
 //! | Gemini | `{"error":{"code":…,"message":…,"status":…}}` (google-genai raises `ClientError`/`ServerError`) |
+//! | Bedrock | `{"message":…}` with the type in `x-amzn-errortype` (botocore raises `client.exceptions.<Type>`) |
 
 use serde::Serialize;
 
@@ -25,6 +26,8 @@ pub enum ErrorFlavor {
     Ollama,
     /// Google's Gemini API (Google API error shape).
     Gemini,
+    /// Amazon Bedrock (AWS REST-JSON: the type in a header).
+    Bedrock,
 }
 
 /// Why a request is refused; each kind has one status code.
@@ -135,6 +138,17 @@ impl ErrorKind {
                 Self::Unavailable => "UNAVAILABLE",
                 Self::Internal => "INTERNAL",
             },
+            // The exception shapes of the Bedrock runtime's API model.
+            ErrorFlavor::Bedrock => match self {
+                Self::InvalidRequest | Self::UnsupportedMediaType | Self::PayloadTooLarge => {
+                    "ValidationException"
+                }
+                Self::Authentication | Self::PermissionDenied => "AccessDeniedException",
+                Self::NotFound => "ResourceNotFoundException",
+                Self::RateLimited { .. } => "ThrottlingException",
+                Self::Unavailable => "ServiceUnavailableException",
+                Self::Internal => "InternalServerException",
+            },
         }
     }
 }
@@ -166,6 +180,7 @@ const FALLBACK_OPENAI: &[u8] =
 const FALLBACK_ANTHROPIC: &[u8] =
     br#"{"type":"error","error":{"type":"api_error","message":"internal error"}}"#;
 const FALLBACK_OLLAMA: &[u8] = br#"{"error":"internal error"}"#;
+const FALLBACK_BEDROCK: &[u8] = br#"{"message":"internal error"}"#;
 const FALLBACK_GEMINI: &[u8] =
     br#"{"error":{"code":500,"message":"internal error","status":"INTERNAL"}}"#;
 
@@ -234,6 +249,10 @@ impl ErrorReply {
                 }),
                 FALLBACK_GEMINI,
             ),
+            ErrorFlavor::Bedrock => (
+                serde_json::to_vec(&BedrockBody { message }),
+                FALLBACK_BEDROCK,
+            ),
         };
         result.unwrap_or_else(|_| fallback.to_vec())
     }
@@ -249,6 +268,12 @@ impl ErrorReply {
         ];
         if flavor == ErrorFlavor::Anthropic {
             headers.push(("request-id", self.request_id.clone()));
+        }
+        // botocore reads the error code from this header first, the
+        // request id from the next.
+        if flavor == ErrorFlavor::Bedrock {
+            headers.push(("x-amzn-errortype", self.kind.type_str(flavor).to_owned()));
+            headers.push(("x-amzn-requestid", self.request_id.clone()));
         }
         // The machine-readable reason in both flavors: Anthropic's error
         // body has no field for it, and operators grep one header.
@@ -292,6 +317,11 @@ struct AnthropicBody<'a> {
 #[derive(Serialize)]
 struct AnthropicError<'a> {
     r#type: &'static str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct BedrockBody<'a> {
     message: &'a str,
 }
 

@@ -367,6 +367,7 @@ fn insert_field(api: ApiKind) -> Option<&'static str> {
         ApiKind::TgiGenerate => Some("parameters.max_new_tokens"),
         ApiKind::LlamaCompletion => Some("n_predict"),
         ApiKind::TritonGenerate => Some("parameters.max_tokens"),
+        ApiKind::BedrockConverse => Some("inferenceConfig.maxTokens"),
         _ => None,
     }
 }
@@ -463,6 +464,12 @@ fn limit_each(
     } else {
         match insert_field(api) {
             Some(name) => insert_member(body, name, &max.to_string()),
+            // Bedrock's InvokeModel: each family names its limit its own
+            // way and some default to thousands; one that sets none cannot
+            // be held to the maximum (Claude's requires `max_tokens`).
+            None if api == ApiKind::BedrockInvoke => {
+                return Decision::Deny(DenyReason::UnboundedOutput { max: total })
+            }
             None => return Decision::Allow,
         }
     };

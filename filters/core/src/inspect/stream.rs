@@ -93,7 +93,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::request::api::ApiKind;
-use crate::request::framing::{to_ndjson, Framing, NdjsonIn};
+use crate::request::framing::{Deframer, Framing};
 use crate::request::usage::{StreamUsage, Usage};
 
 use super::{redaction_label, replace_ranges, Match};
@@ -388,8 +388,8 @@ impl Channel {
 /// One streamed response being inspected.
 #[derive(Debug)]
 pub struct StreamInspector {
-    /// NDJSON read as SSE (`None`: the stream is SSE).
-    ndjson: Option<NdjsonIn>,
+    /// NDJSON or an event stream read as SSE (`None`: the stream is SSE).
+    deframer: Option<Deframer>,
     api: ApiKind,
     limits: StreamLimits,
     error_event: Vec<u8>,
@@ -467,6 +467,17 @@ fn is_empty_text(v: Option<&Value>) -> bool {
         None | Some(Value::Null) => true,
         Some(Value::String(s)) => s.is_empty(),
         Some(_) => false,
+    }
+}
+
+/// Every string under `v` is empty (a Converse delta whose text was all
+/// held back).
+fn all_text_empty(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.is_empty(),
+        Value::Object(m) => m.values().all(all_text_empty),
+        Value::Array(a) => a.iter().all(all_text_empty),
+        _ => true,
     }
 }
 
@@ -560,7 +571,7 @@ impl StreamInspector {
         error_event: Vec<u8>,
     ) -> Self {
         Self {
-            ndjson: (framing == Framing::Ndjson).then(|| NdjsonIn::new(limits.max_event_bytes)),
+            deframer: Deframer::new(framing, limits.max_event_bytes),
             api,
             limits,
             error_event,
@@ -590,7 +601,7 @@ impl StreamInspector {
         let buffered = self
             .parser
             .buffered_bytes()
-            .saturating_add(self.ndjson.as_ref().map_or(0, NdjsonIn::buffered_bytes));
+            .saturating_add(self.deframer.as_ref().map_or(0, Deframer::buffered_bytes));
         self.channels
             .iter()
             .fold(buffered, |n, c| n.saturating_add(c.pending.len()))
@@ -609,11 +620,11 @@ impl StreamInspector {
         chunk: &[u8],
         end_of_stream: bool,
     ) -> StreamStep {
-        if let Some(mut lines) = self.ndjson.take() {
-            let mut step = match lines.push(chunk, end_of_stream) {
+        if let Some(mut frames) = self.deframer.take() {
+            let mut step = match frames.push(chunk, end_of_stream) {
                 Ok(sse) => self.push_sse(scanner, &sse, end_of_stream),
                 Err(_) => {
-                    // A line too large to inspect.
+                    // A line or message too large to inspect, or corrupt.
                     let mut step = StreamStep::default();
                     if !self.done {
                         self.block(None, &mut step);
@@ -621,8 +632,8 @@ impl StreamInspector {
                     step
                 }
             };
-            step.out = to_ndjson(&step.out);
-            self.ndjson = Some(lines);
+            step.out = frames.reframe(&step.out);
+            self.deframer = Some(frames);
             return step;
         }
         self.push_sse(scanner, chunk, end_of_stream)
@@ -726,22 +737,25 @@ impl StreamInspector {
             return Ok(());
         }
         let json = serde_json::from_str::<Value>(data);
-        // APIs whose events are laid out here by their shape; the native
-        // APIs (Ollama, Gemini) promise JSON too but are read per JSON path
-        // (their text is at one path across events: `message.content`,
-        // `candidates[i].content.parts[j].text`).
-        let known = matches!(
-            self.api,
-            ApiKind::ChatCompletions
-                | ApiKind::Completions
-                | ApiKind::Responses
-                | ApiKind::Messages
-        );
         let promises_json = self.api.known();
         let mut v = match json {
             Ok(v) => v,
             Err(_) if promises_json => return Err(Blocked(None)),
             Err(_) => return self.opaque_text(scanner, ev, step),
+        };
+        // APIs whose events are laid out here by their shape (Bedrock's
+        // InvokeModel chunks when they are Claude's typed events); the
+        // native APIs (Ollama, Gemini) promise JSON too but are read per
+        // JSON path (their text is at one path across events:
+        // `message.content`, `candidates[i].content.parts[j].text`).
+        let known = match self.api {
+            ApiKind::ChatCompletions
+            | ApiKind::Completions
+            | ApiKind::Responses
+            | ApiKind::Messages
+            | ApiKind::BedrockConverse => true,
+            ApiKind::BedrockInvoke => v.get("type").is_some_and(Value::is_string),
+            _ => false,
         };
         // The upstream's usage, read before anything is changed.
         self.usage.observe(self.api, ev.event.as_deref(), &v);
@@ -759,6 +773,11 @@ impl StreamInspector {
             ApiKind::Responses => {
                 let ty = event_type(&v, &ev);
                 self.layout_responses(&ty, &v, &mut slots, &mut ends);
+            }
+            ApiKind::BedrockConverse => {
+                let ty = ev.event.clone().unwrap_or_default();
+                changed |=
+                    self.layout_converse(scanner, &ty, &mut v, &mut slots, &mut ends, step)?;
             }
             _ => {
                 let ty = event_type(&v, &ev);
@@ -844,6 +863,9 @@ impl StreamInspector {
                         .get("type")
                         .and_then(Value::as_str)
                         .map(str::to_owned),
+                    // The event stream's `:event-type`.
+                    ApiKind::BedrockConverse => Some("contentBlockDelta".to_owned()),
+                    ApiKind::BedrockInvoke => Some("chunk".to_owned()),
                     _ => None,
                 };
                 self.channels.push(Channel {
@@ -1479,6 +1501,86 @@ impl StreamInspector {
         Ok(changed)
     }
 
+    /// Converse stream events (their `:event-type` is the SSE event
+    /// name): each content block's text deltas are one channel —
+    /// `delta.text`, `delta.reasoningContent.text` or `delta.toolUse.input`;
+    /// a block ends at `contentBlockStop`, all at `messageStop` or an
+    /// exception; other deltas (citations) and a tool call's start are
+    /// scanned whole.
+    fn layout_converse<S: TextScanner + ?Sized>(
+        &mut self,
+        scanner: &S,
+        ty: &str,
+        v: &mut Value,
+        slots: &mut Vec<Slot>,
+        ends: &mut Vec<End>,
+        step: &mut StreamStep,
+    ) -> Result<bool, Blocked> {
+        let i = as_index(v.get("contentBlockIndex"), 0);
+        let key = ChannelKey {
+            group: i,
+            sub: 0,
+            field: Field::Block,
+        };
+        let mut changed = false;
+        match ty {
+            "contentBlockDelta" => {
+                const TEXTS: [&str; 3] = ["/text", "/reasoningContent/text", "/toolUse/input"];
+                let mut found = false;
+                for at in TEXTS {
+                    let Some(Value::String(text)) = v.pointer(&format!("/delta{at}")) else {
+                        continue;
+                    };
+                    found = true;
+                    let template = (!self.has_channel(&key)).then(|| {
+                        let mut t = serde_json::json!({ "contentBlockIndex": i, "delta": {} });
+                        let mut inner = Value::String(String::new());
+                        for part in at.rsplit('/').filter(|p| !p.is_empty()) {
+                            let mut m = Map::new();
+                            m.insert(part.to_owned(), inner);
+                            inner = Value::Object(m);
+                        }
+                        if let Some(d) = t.get_mut("delta") {
+                            *d = inner;
+                        }
+                        (t, format!("/delta{at}"))
+                    });
+                    slots.push(Slot {
+                        key: key.clone(),
+                        pointer: format!("/delta{at}"),
+                        text: text.clone(),
+                        logprobs_at: None,
+                        template,
+                    });
+                }
+                let signature_only = v
+                    .pointer("/delta/reasoningContent")
+                    .and_then(Value::as_object)
+                    .is_some_and(|r| r.keys().all(|k| k == "signature" || k == "redactedContent"));
+                if !found && !signature_only {
+                    if let Some(delta) = v.pointer_mut("/delta") {
+                        changed |= self.rescan(scanner, delta, None, step)?;
+                    }
+                }
+            }
+            "contentBlockStart" => {
+                if let Some(start) = v.pointer_mut("/start") {
+                    changed |= self.rescan(scanner, start, None, step)?;
+                }
+            }
+            "contentBlockStop" => ends.push(End::Group(i)),
+            "messageStop" => {
+                ends.push(End::All);
+                if let Some(extra) = v.pointer_mut("/additionalModelResponseFields") {
+                    changed |= self.rescan(scanner, extra, None, step)?;
+                }
+            }
+            t if t.starts_with("exception:") || t.starts_with("error:") => ends.push(End::All),
+            _ => {}
+        }
+        Ok(changed)
+    }
+
     /// Whether an event whose text slots all came out empty can be dropped:
     /// it carries nothing else a client needs.
     fn droppable(&self, v: &Value) -> bool {
@@ -1494,7 +1596,8 @@ impl StreamInspector {
                     .is_some_and(|t| t.ends_with(".delta"))
                     && is_empty_text(obj.get("delta"))
             }
-            ApiKind::Messages => {
+            ApiKind::BedrockConverse => obj.get("delta").is_some_and(all_text_empty),
+            ApiKind::Messages | ApiKind::BedrockInvoke => {
                 obj.get("type").and_then(Value::as_str) == Some("content_block_delta")
                     && obj
                         .get("delta")

@@ -54,6 +54,12 @@ pub enum ApiKind {
     /// KServe / Triton v2 inference (`v2/models/{m}/infer`): text in BYTES
     /// tensors.
     TritonInfer,
+    /// Amazon Bedrock `model/{m}/converse` and `converse-stream`.
+    BedrockConverse,
+    /// Amazon Bedrock `model/{m}/invoke` and `invoke-with-response-stream`:
+    /// the body is the model's own (Anthropic Messages for Claude, read as
+    /// such; other families read field by field).
+    BedrockInvoke,
     /// Anything else: not an LLM call the filters know.
     Unknown,
 }
@@ -107,7 +113,7 @@ impl ApiKind {
     /// The dialect errors on this API are written in: Anthropic for
     /// [`ApiKind::Messages`], OpenAI for everything else (the de-facto common
     /// shape of OpenAI-compatible servers, and what an unknown route gets),
-    /// Ollama's and Gemini's own for theirs.
+    /// Ollama's, Gemini's and Bedrock's own for theirs.
     pub fn flavor(self) -> ErrorFlavor {
         match self {
             Self::Messages => ErrorFlavor::Anthropic,
@@ -119,6 +125,7 @@ impl ApiKind {
             | Self::LlamaCompletion
             | Self::TritonGenerate
             | Self::TritonInfer => ErrorFlavor::Ollama,
+            Self::BedrockConverse | Self::BedrockInvoke => ErrorFlavor::Bedrock,
             _ => ErrorFlavor::OpenAi,
         }
     }

@@ -196,6 +196,8 @@ pub enum Provider {
     /// A model server's native API (TGI, llama.cpp, Triton, vLLM's
     /// extras): errors as `{"error": …}`.
     Native,
+    /// Amazon Bedrock's runtime API.
+    Bedrock,
 }
 
 /// How a request body is read ([`super::facts`]).
@@ -419,6 +421,7 @@ impl Route {
             Provider::Ollama => ErrorFlavor::Ollama,
             Provider::Gemini => ErrorFlavor::Gemini,
             Provider::Native => ErrorFlavor::Ollama,
+            Provider::Bedrock => ErrorFlavor::Bedrock,
             _ => ErrorFlavor::OpenAi,
         }
     }
@@ -949,6 +952,80 @@ pub const ROUTES: &[Route] = &[
     .api(ApiKind::Gemini)
     .bill(Billing::None)
     .provider(Provider::Gemini),
+    // --- Amazon Bedrock runtime (model ids in the path, `:` escaped) -------
+    Route::new("bedrock.converse", "POST", "model/{}/converse", E::Chat)
+        .api(ApiKind::BedrockConverse)
+        .at(MODEL_PARAM)
+        .provider(Provider::Bedrock),
+    Route::new(
+        "bedrock.converse_stream",
+        "POST",
+        "model/{}/converse-stream",
+        E::Chat,
+    )
+    .api(ApiKind::BedrockConverse)
+    .at(MODEL_PARAM)
+    .provider(Provider::Bedrock),
+    Route::new("bedrock.invoke", "POST", "model/{}/invoke", E::Chat)
+        .api(ApiKind::BedrockInvoke)
+        .at(MODEL_PARAM)
+        .provider(Provider::Bedrock),
+    Route::new(
+        "bedrock.invoke_stream",
+        "POST",
+        "model/{}/invoke-with-response-stream",
+        E::Chat,
+    )
+    .api(ApiKind::BedrockInvoke)
+    .at(MODEL_PARAM)
+    .provider(Provider::Bedrock),
+    // `{"input":{"converse":{…}}}` or `{"input":{"invokeModel":{"body":…}}}`.
+    Route::new(
+        "bedrock.count_tokens",
+        "POST",
+        "model/{}/count-tokens",
+        E::Chat,
+    )
+    .shape(Shape::Json { models: &[] })
+    .bill(Billing::None)
+    .at(MODEL_PARAM)
+    .provider(Provider::Bedrock),
+    // A guardrail run on text the caller sends: read like a prompt.
+    Route::new(
+        "bedrock.guardrail.apply",
+        "POST",
+        "guardrail/{}/version/{}/apply",
+        E::Moderations,
+    )
+    .shape(Shape::Json { models: &[] })
+    .bill(Billing::Reported)
+    .provider(Provider::Bedrock),
+    // Asynchronous invocations (video generation): the model in the body.
+    Route::new(
+        "bedrock.async_invoke.start",
+        "POST",
+        "async-invoke",
+        E::Videos,
+    )
+    .shape(Shape::Json {
+        models: &[&["modelId"]],
+    })
+    .bill(Billing::Reported)
+    .provider(Provider::Bedrock),
+    Route::new(
+        "bedrock.async_invoke.list",
+        "GET",
+        "async-invoke",
+        E::Videos,
+    )
+    .provider(Provider::Bedrock),
+    Route::new(
+        "bedrock.async_invoke.get",
+        "GET",
+        "async-invoke/{}",
+        E::Videos,
+    )
+    .provider(Provider::Bedrock),
     // --- Hugging Face TGI (its /v1 is above; the model is the server's:
     // routes.served_model) ----------------------------------------------------
     // `POST /`: generate or generate_stream, as `stream` says (what
@@ -1447,8 +1524,15 @@ fn match_route(route: &Route, segments: &[String]) -> Option<Vec<String>> {
     }
     let mut params = Vec::new();
     for (want, got) in route.segments().zip(tail) {
+        // Matched as the server reads it: escapes the normaliser kept
+        // (`%3A`) decoded, so Bedrock's `anthropic.claude-v2%3A1` is the
+        // model `anthropic.claude-v2:1` and Gemini's `m%3AgenerateContent`
+        // is `:generateContent`. `%2F` never gets here (refused).
+        let got = percent_encoding::percent_decode_str(got)
+            .decode_utf8()
+            .ok()?;
         if want == "{}" {
-            params.push(got.clone());
+            params.push(got.into_owned());
         } else if let Some(suffix) = want.strip_prefix("{}") {
             // `{}:generateContent`: a segment ending in the suffix, the
             // part before it the parameter.

@@ -72,6 +72,7 @@
 
 use crate::request::json_walk::{self, skip_ws, string_end, value_end};
 
+mod bedrock;
 mod native;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -523,6 +524,8 @@ impl Cx {
             ApiKind::LlamaCompletion => self.llama_request(root),
             ApiKind::TritonGenerate => self.triton_generate_request(root),
             ApiKind::TritonInfer => self.triton_infer(root, Role::User),
+            ApiKind::BedrockConverse => self.converse_request(root),
+            ApiKind::BedrockInvoke => self.invoke_request(root),
             ApiKind::Unknown | ApiKind::Models => {
                 self.generic(root, Role::Other);
                 Ok(())
@@ -618,6 +621,8 @@ pub fn response(api: ApiKind, body: &[u8]) -> Result<Extracted, ExtractError> {
         ApiKind::LlamaCompletion => cx.llama_response(root)?,
         ApiKind::TritonGenerate => cx.triton_generate_response(root)?,
         ApiKind::TritonInfer => cx.triton_infer(root, Role::Assistant)?,
+        ApiKind::BedrockConverse => cx.converse_response(root)?,
+        ApiKind::BedrockInvoke => cx.invoke_response(root)?,
         // Vectors (floats or base64): nothing a person reads.
         ApiKind::Embeddings | ApiKind::OllamaEmbed | ApiKind::GeminiEmbed => {}
         ApiKind::Unknown | ApiKind::Models => cx.generic(root, Role::Other),
@@ -841,7 +846,9 @@ pub fn append_system(api: ApiKind, body: &[u8], text: &str) -> Result<Vec<u8>, E
         | ApiKind::TgiGenerate
         | ApiKind::LlamaCompletion
         | ApiKind::TritonGenerate
-        | ApiKind::TritonInfer => Ok(body.to_vec()),
+        | ApiKind::TritonInfer
+        | ApiKind::BedrockConverse
+        | ApiKind::BedrockInvoke => Ok(body.to_vec()),
     }
 }
 
@@ -1067,6 +1074,14 @@ pub fn output_fields(api: ApiKind) -> &'static [&'static str] {
         ApiKind::TgiGenerate => &["parameters.max_new_tokens"],
         ApiKind::LlamaCompletion => &["n_predict"],
         ApiKind::TritonGenerate => &["parameters.max_tokens"],
+        ApiKind::BedrockConverse => &["inferenceConfig.maxTokens"],
+        // Each model family's (see `extract::bedrock`).
+        ApiKind::BedrockInvoke => &[
+            "max_tokens",
+            "max_gen_len",
+            "textGenerationConfig.maxTokenCount",
+            "inferenceConfig.max_new_tokens",
+        ],
         ApiKind::Embeddings
         | ApiKind::Models
         | ApiKind::Unknown

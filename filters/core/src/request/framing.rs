@@ -5,13 +5,17 @@
 //! |---|---|---|
 //! | SSE | `text/event-stream` | OpenAI, Anthropic, Gemini (`alt=sse`), vLLM, TGI, llama.cpp |
 //! | NDJSON | `application/x-ndjson` (and `application/jsonl`, `application/ndjson`) | Ollama |
+//! | AWS event stream | `application/vnd.amazon.eventstream` | Amazon Bedrock |
 //!
 //! An NDJSON stream is read as SSE: each complete line becomes one event
 //! whose `data` is the line ([`NdjsonIn`]); what the reader forwards (whole
 //! SSE events) is written back as one line per event's data ([`to_ndjson`]).
-//! So the inspection, hold-back, redaction and usage of SSE streams apply
-//! unchanged, and the client reads lines as the server writes them.
+//! An event stream's binary messages become events the same way (see
+//! [`super::eventstream`]). So the inspection, hold-back, redaction and
+//! usage of SSE streams apply unchanged, and the client reads the framing
+//! the server writes. [`Deframer`] is the one entry point for both.
 
+use super::eventstream::{to_eventstream, EventStreamIn, CONTENT_TYPE as EVENTSTREAM};
 use super::sse::{SseError, SseItem, SseParser};
 
 /// How a streamed response is framed.
@@ -21,6 +25,8 @@ pub enum Framing {
     Sse,
     /// Newline-delimited JSON.
     Ndjson,
+    /// The AWS event stream (binary messages with CRCs).
+    EventStream,
 }
 
 impl Framing {
@@ -39,7 +45,53 @@ impl Framing {
             | "application/jsonl"
             | "application/json-lines"
             | "application/x-jsonlines" => Some(Framing::Ndjson),
+            EVENTSTREAM => Some(Framing::EventStream),
             _ => None,
+        }
+    }
+}
+
+/// A stream that is not SSE, read as SSE and written back in its framing.
+#[derive(Debug)]
+pub enum Deframer {
+    /// NDJSON lines.
+    Ndjson(NdjsonIn),
+    /// AWS event stream messages.
+    EventStream(EventStreamIn),
+}
+
+impl Deframer {
+    /// The adapter for `framing` (`None` for SSE, read as it is), refusing
+    /// a line or message over `max` bytes.
+    pub fn new(framing: Framing, max: usize) -> Option<Self> {
+        match framing {
+            Framing::Sse => None,
+            Framing::Ndjson => Some(Self::Ndjson(NdjsonIn::new(max))),
+            Framing::EventStream => Some(Self::EventStream(EventStreamIn::new(max))),
+        }
+    }
+
+    /// The SSE bytes of what `bytes` completes (at `end`, of the rest).
+    pub fn push(&mut self, bytes: &[u8], end: bool) -> Result<Vec<u8>, SseError> {
+        match self {
+            Self::Ndjson(a) => a.push(bytes, end),
+            Self::EventStream(a) => a.push(bytes, end),
+        }
+    }
+
+    /// Bytes held of an incomplete line or message.
+    pub fn buffered_bytes(&self) -> usize {
+        match self {
+            Self::Ndjson(a) => a.buffered_bytes(),
+            Self::EventStream(a) => a.buffered_bytes(),
+        }
+    }
+
+    /// Whole SSE events written back in this framing.
+    pub fn reframe(&self, sse: &[u8]) -> Vec<u8> {
+        match self {
+            Self::Ndjson(_) => to_ndjson(sse),
+            Self::EventStream(_) => to_eventstream(sse),
         }
     }
 }

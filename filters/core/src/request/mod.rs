@@ -17,6 +17,7 @@
 pub mod api;
 pub mod catalogue;
 pub mod decompress;
+pub mod eventstream;
 pub mod extract;
 pub mod framing;
 pub(crate) mod json_walk;

@@ -49,7 +49,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{ErrorFlavor, ErrorReply};
+use crate::error::{ErrorFlavor, ErrorKind, ErrorReply};
 use crate::request::api::ApiKind;
 
 /// One dispatched Server-Sent Event.
@@ -103,6 +103,10 @@ pub enum SseError {
         /// The bound.
         max: usize,
     },
+    /// A binary framing read as SSE (the AWS event stream) is corrupt,
+    /// or carries a payload that is not UTF-8.
+    #[error("stream framing cannot be decoded")]
+    Undecodable,
 }
 
 /// The fields of the event being read.
@@ -346,6 +350,7 @@ pub fn encode_item(item: &SseItem, out: &mut Vec<u8>) {
 /// | chat / completions (and anything not below) | `data: {"error":{…}}` then `data: [DONE]` | the openai SDKs raise `APIError` on a data object with an `error` key; the `[DONE]` lets clients that wait for the terminator (hand-written loops, some frameworks) end cleanly |
 /// | Anthropic messages | `event: error` with `{"type":"error","error":{"type","message"},…}` | the anthropic SDKs raise the status error for an `error` event |
 /// | Ollama, Gemini | `data:` one object in the API's error shape (no terminator) | the `ollama` client raises `ResponseError`, google-genai its API error |
+/// | Bedrock | `event: exception:<type>` with `{"message":…}`, written as an event stream exception message | botocore raises `EventStreamError` (a `ClientError`) with the type as its code |
 /// | responses | `event: error` with `{"type":"error","code","message","param","sequence_number","error":{…}}` | the documented flat `ResponseErrorEvent` fields for typed clients, and the nested `error` object the live API actually sends, on which the openai Python SDK raises `APIError` |
 ///
 /// The responses event's `sequence_number` is 0 here;
@@ -391,6 +396,20 @@ pub fn error_event(api: ApiKind, reply: &ErrorReply) -> Vec<u8> {
             let body = String::from_utf8_lossy(&reply.body(api.flavor())).into_owned();
             encode_event(&SseEvent::data(body), &mut out);
         }
+        // An exception message of the event stream (see
+        // `request::eventstream`): botocore raises `EventStreamError` with
+        // its type as the error code, one of those the stream's API model
+        // declares.
+        ApiKind::BedrockConverse | ApiKind::BedrockInvoke => {
+            let ty = match reply.kind {
+                ErrorKind::RateLimited { .. } => "throttlingException",
+                ErrorKind::Unavailable => "serviceUnavailableException",
+                ErrorKind::Internal => "internalServerException",
+                _ => "validationException",
+            };
+            let body = String::from_utf8_lossy(&reply.body(ErrorFlavor::Bedrock)).into_owned();
+            encode_event(&SseEvent::named(format!("exception:{ty}"), body), &mut out);
+        }
         _ => {
             let body = String::from_utf8_lossy(&reply.body(ErrorFlavor::OpenAi)).into_owned();
             encode_event(&SseEvent::data(body), &mut out);
@@ -404,7 +423,6 @@ pub fn error_event(api: ApiKind, reply: &ErrorReply) -> Vec<u8> {
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
 
     fn parse_all(chunks: &[&[u8]], max: usize) -> (Vec<SseItem>, Result<(), SseError>) {
         let mut p = SseParser::new(max);

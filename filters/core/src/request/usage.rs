@@ -305,7 +305,9 @@ pub fn usage_from_response(api: ApiKind, body: &[u8]) -> Option<Usage> {
         | ApiKind::TgiGenerate
         | ApiKind::LlamaCompletion
         | ApiKind::TritonGenerate
-        | ApiKind::TritonInfer => native_reported(api, &serde_json::from_slice(body).ok()?)?,
+        | ApiKind::TritonInfer
+        | ApiKind::BedrockConverse
+        | ApiKind::BedrockInvoke => native_reported(api, &serde_json::from_slice(body).ok()?)?,
         _ => {
             let got: WithUsage = serde_json::from_slice(body).ok()?;
             got.usage?.reported(api)
@@ -389,8 +391,63 @@ fn native_reported(api: ApiKind, v: &Value) -> Option<Reported> {
                 output,
             })
         }
+        // Converse: `usage.inputTokens` (cache reads and writes besides),
+        // `outputTokens`; the stream's `metadata` event carries the same.
+        ApiKind::BedrockConverse => {
+            let u = v.get("usage")?;
+            let read = n(u, "cacheReadInputTokens");
+            let write = n(u, "cacheWriteInputTokens");
+            let input = n(u, "inputTokens").map(|i| {
+                i.saturating_add(read.unwrap_or(0))
+                    .saturating_add(write.unwrap_or(0))
+            });
+            let output = n(u, "outputTokens");
+            (input.is_some() || output.is_some()).then_some(Reported {
+                input,
+                cached: read,
+                output,
+            })
+        }
+        ApiKind::BedrockInvoke => invoke_reported(v),
         _ => None,
     }
+}
+
+/// An InvokeModel body's usage, in its model family's place: Bedrock's own
+/// `amazon-bedrock-invocationMetrics` (the last stream chunk), Anthropic's
+/// `usage`, Nova's `usage.inputTokens`, Llama's `prompt_token_count` /
+/// `generation_token_count`, Titan's `inputTextTokenCount` and
+/// `results[].tokenCount`, Cohere's `meta.billed_units`.
+fn invoke_reported(v: &Value) -> Option<Reported> {
+    let n = |o: &Value, k: &str| o.get(k).and_then(Value::as_u64);
+    let both = |input: Option<u64>, output: Option<u64>| {
+        (input.is_some() || output.is_some()).then_some(Reported {
+            input,
+            cached: None,
+            output,
+        })
+    };
+    if let Some(m) = v.get("amazon-bedrock-invocationMetrics") {
+        return both(n(m, "inputTokenCount"), n(m, "outputTokenCount"));
+    }
+    if let Some(u) = v.get("usage").filter(|u| u.is_object()) {
+        if u.get("input_tokens").is_some() || u.get("output_tokens").is_some() {
+            return usage_json(u).map(|u| u.reported(ApiKind::Messages));
+        }
+        return native_reported(ApiKind::BedrockConverse, v);
+    }
+    if v.get("generation_token_count").is_some() || v.get("prompt_token_count").is_some() {
+        return both(n(v, "prompt_token_count"), n(v, "generation_token_count"));
+    }
+    if let Some(input) = n(v, "inputTextTokenCount") {
+        let output = v
+            .get("results")
+            .and_then(Value::as_array)
+            .map(|rs| rs.iter().filter_map(|r| n(r, "tokenCount")).sum::<u64>());
+        return both(Some(input), output);
+    }
+    let billed = v.pointer("/meta/billed_units")?;
+    both(n(billed, "input_tokens"), n(billed, "output_tokens"))
 }
 
 /// The `usage` object in the tail of a response too large to keep whole:
@@ -515,6 +572,45 @@ impl StreamUsage {
                 }
             }
             ApiKind::TritonGenerate => self.count_text(data.get("text_output")),
+            ApiKind::BedrockConverse => {
+                if let Some(delta) = data.get("delta") {
+                    self.count_text(delta.get("text"));
+                    self.count_text(delta.pointer("/reasoningContent/text"));
+                    self.count_text(delta.pointer("/toolUse/input"));
+                }
+                if let Some(r) = native_reported(api, data) {
+                    self.take(r);
+                }
+            }
+            ApiKind::BedrockInvoke => {
+                // Each chunk is the model's own stream event: Claude's typed
+                // events, or another family's text fields.
+                if let Some(ty) = data.get("type").and_then(Value::as_str) {
+                    self.observe_messages(ty, data);
+                } else {
+                    for key in ["generation", "outputText", "completion", "text"] {
+                        self.count_text(data.get(key));
+                    }
+                    for o in data
+                        .get("outputs")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        self.count_text(o.get("text"));
+                    }
+                    self.count_text(data.pointer("/contentBlockDelta/delta/text"));
+                }
+                // The last chunk's metrics are the whole call's.
+                if let Some(m) = data.get("amazon-bedrock-invocationMetrics") {
+                    let n = |k: &str| m.get(k).and_then(Value::as_u64);
+                    self.take(Reported {
+                        input: n("inputTokenCount"),
+                        cached: None,
+                        output: n("outputTokenCount"),
+                    });
+                }
+            }
             _ => self.observe_chat(api, data),
         }
     }

@@ -24,7 +24,7 @@
 use serde_json::Value;
 
 use crate::request::api::ApiKind;
-use crate::request::framing::{to_ndjson, Framing, NdjsonIn};
+use crate::request::framing::{Deframer, Framing};
 use crate::request::sse::{encode_item, SseItem, SseParser};
 use crate::request::usage::{is_injected_usage_chunk, StreamUsage, Usage};
 
@@ -35,8 +35,8 @@ pub const MAX_EVENT_BYTES: usize = 1 << 20;
 #[derive(Debug)]
 pub struct StreamMeter {
     api: ApiKind,
-    /// NDJSON read as SSE (`None`: the stream is SSE).
-    ndjson: Option<NdjsonIn>,
+    /// NDJSON or an event stream read as SSE (`None`: the stream is SSE).
+    deframer: Option<Deframer>,
     parser: SseParser,
     usage: StreamUsage,
     /// Forward re-encoded events (to drop the injected usage event, or to
@@ -82,7 +82,7 @@ impl StreamMeter {
         cut_off: bool,
     ) -> Self {
         Self {
-            ndjson: (framing == Framing::Ndjson).then(|| NdjsonIn::new(MAX_EVENT_BYTES)),
+            deframer: Deframer::new(framing, MAX_EVENT_BYTES),
             api,
             parser: SseParser::new(MAX_EVENT_BYTES),
             usage: StreamUsage::new(prompt_estimate),
@@ -118,7 +118,7 @@ impl StreamMeter {
             };
         }
         let converted;
-        let (chunk, ndjson) = match self.ndjson.as_mut().map(|l| l.push(chunk, end)) {
+        let (chunk, reframe) = match self.deframer.as_mut().map(|d| d.push(chunk, end)) {
             None => (chunk, false),
             Some(Ok(sse)) => {
                 converted = sse;
@@ -165,8 +165,8 @@ impl StreamMeter {
                 cut_now = true;
             }
         }
-        if ndjson {
-            out = to_ndjson(&out);
+        if let Some(d) = self.deframer.as_ref().filter(|_| reframe) {
+            out = d.reframe(&out);
         }
         MeterStep {
             out: self.rewrite.then_some(out),

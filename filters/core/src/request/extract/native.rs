@@ -15,21 +15,40 @@ use crate::request::Role;
 impl Cx {
     /// A nested output limit: `v` is the object holding `field`, whose value
     /// is recorded as the generation's limit `dotted`.
-    fn nested_limit(&mut self, v: &J, field: &str, dotted: &'static str) -> Res {
-        let Some(value) = v.get(field) else {
-            return Ok(());
-        };
-        let counted = lax_count(value)
-            .map_err(|()| self.err(format!("{dotted} must be a non-negative integer or null")))?;
+    pub(super) fn nested_limit(&mut self, v: &J, field: &str, dotted: &str) -> Res {
+        match v.get(field) {
+            Some(value) => self.set_limit(dotted, value),
+            None => Ok(()),
+        }
+    }
+
+    /// Records `value` as the current generation's output limit `name`.
+    pub(super) fn set_limit(&mut self, name: &str, value: &J) -> Res {
+        let counted = self.limit_value(name, value)?;
+        self.set_counted(name, counted);
+        Ok(())
+    }
+
+    /// An output limit's value, read as the lenient servers read it.
+    pub(super) fn limit_value(
+        &self,
+        name: &str,
+        value: &J,
+    ) -> Result<TokenField, super::ExtractError> {
+        lax_count(value)
+            .map_err(|()| self.err(format!("{name} must be a non-negative integer or null")))
+    }
+
+    /// Records a read limit as the current generation's `name`.
+    pub(super) fn set_counted(&mut self, name: &str, counted: TokenField) {
         if let Some(g) = self
             .generation
             .and_then(|i| self.out.generations.get_mut(i))
         {
-            if let Some(slot) = g.limits.iter_mut().find(|(f, _)| *f == dotted) {
+            if let Some(slot) = g.limits.iter_mut().find(|(f, _)| *f == name) {
                 slot.1 = counted;
             }
         }
-        Ok(())
     }
 
     /// `stream` as Ollama reads it: absent is true.
