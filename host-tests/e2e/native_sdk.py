@@ -29,8 +29,9 @@ base, key, scenario = sys.argv[1], sys.argv[2], sys.argv[3]
 arg = sys.argv[4] if len(sys.argv) > 4 else ""
 
 # The mock's controls travel as headers: the text it answers, the piece size
-# of its streams.
-mock = {"x-mock-content": arg, "x-mock-chunk-size": "3"}
+# of its streams, and HTTP chunks of 7 bytes cut anywhere (inside an event,
+# a line, an event stream message, a character).
+mock = {"x-mock-content": arg, "x-mock-chunk-size": "3", "x-mock-stream-bytes": "7"}
 
 
 # MOCK_USAGE: the usage the mock reports (`<prompt>,<completion>`).

@@ -756,7 +756,7 @@ fn cases() -> Vec<Case> {
         "12 ollama path doubled and escaped",
         "POST",
         "//api/%63hat",
-        Some(json!({"model": "llama3.2", "messages": [{"role": "user", "content": "hi"}]})),
+        Some(json!({"model": "mixtral", "messages": [{"role": "user", "content": "hi"}]})),
         forbidden_model(),
     ));
     out.push(Case {

@@ -13,12 +13,16 @@ pub const DEMO_KEY_SHA256: &str =
 /// The consumer the demo key authenticates.
 pub const DEMO_CONSUMER: &str = "demo";
 
-/// The `auth` configuration with the demo consumer, allowed every model but
-/// `gpt-4o` (so the demo can show a forbidden model).
+/// The `auth` configuration with the demo consumer, allowed one model of each
+/// API the demo shows (`gpt-4o-mini`, `claude-*`, `llama3.2`,
+/// `gemini-2.5-flash`, Bedrock's Claude 3.5 Haiku) and no other (so the demo
+/// can show a forbidden model: `gpt-4o`).
 pub fn auth_config() -> String {
     serde_json::json!({
         "api_keys": {"keys": [{"id": "demo", "sha256": DEMO_KEY_SHA256, "consumer": DEMO_CONSUMER}]},
-        "consumers": {DEMO_CONSUMER: {"models": ["gpt-4o-mini", "claude-*"], "labels": {"tier": "demo"}}}
+        // One model of each API `scripts/run --upstream-api` shows.
+        "consumers": {DEMO_CONSUMER: {"models": ["gpt-4o-mini", "claude-*", "llama3.2*",
+            "gemini-2.5-flash", "anthropic.claude-3-5-haiku-*"], "labels": {"tier": "demo"}}}
     })
     .to_string()
 }

@@ -37,6 +37,7 @@
 //! | `POST …/models/{m}:embedContent`, `:batchEmbedContents`, `:countTokens` | Gemini embeddings and token count |
 //! | `POST /model/{id}/converse`, `converse-stream` | Bedrock Converse (JSON, or an AWS event stream: `messageStart`, `contentBlockDelta`…, `metadata` with usage) |
 //! | `POST /model/{id}/invoke`, `invoke-with-response-stream` | Bedrock InvokeModel: Claude's Messages shape for a body with `anthropic_version` (streamed as `chunk` events of base64 Anthropic events, the last with `amazon-bedrock-invocationMetrics`), else Llama's `generation` shape |
+//! | `POST …/tokenize` | vLLM's and llama.cpp's tokenizer: `{"count","max_model_len","tokens"}` |
 //! | any `/__mock/echo[/...]` | 200 `{"method","path","headers":{..},"body":"<utf8 lossy>"}` |
 //! | `GET /healthz` | 200 `ok` |
 //! | anything else | 404 in OpenAI's error shape (Anthropic's under `/v1/messages`) |
@@ -70,6 +71,7 @@
 //! |---|---|
 //! | `x-mock-content` | the completion text (default [`DEFAULT_CONTENT`]) |
 //! | `x-mock-chunk-size` | chars per streamed delta (default 8) |
+//! | `x-mock-stream-bytes` | write a stream in HTTP chunks of this many bytes, cut anywhere: inside an event, a line, an event stream message's prelude, a UTF-8 character |
 //! | `x-mock-delay-ms` | sleep before the reply and between SSE events (default 0) |
 //! | `x-mock-status` | reply with this status (≥ 400) and the provider's error body; 429 adds `retry-after: 1` |
 //! | `x-mock-usage` | `none` omits usage everywhere; `<prompt>,<completion>` overrides the counts |
@@ -396,13 +398,49 @@ enum Reply {
     Ndjson(Vec<String>),
     /// AWS event stream messages (Bedrock), one HTTP chunk each.
     EventStream(Vec<Vec<u8>>),
+    /// A stream re-cut at arbitrary bytes (`x-mock-stream-bytes`).
+    Bytes {
+        content_type: &'static str,
+        chunks: Vec<Vec<u8>>,
+    },
 }
 
 impl Reply {
     fn status(&self) -> u16 {
         match self {
             Reply::Json { status, .. } | Reply::Text { status, .. } => *status,
-            Reply::Sse(_) | Reply::Ndjson(_) | Reply::EventStream(_) => 200,
+            Reply::Sse(_) | Reply::Ndjson(_) | Reply::EventStream(_) | Reply::Bytes { .. } => 200,
+        }
+    }
+
+    /// A streamed reply's content type and chunks (`None`: not a stream).
+    fn stream_parts(self) -> std::result::Result<(&'static str, Vec<Vec<u8>>), Reply> {
+        match self {
+            Reply::Sse(events) | Reply::Ndjson(events) => {
+                let ct = if events.first().is_some_and(|e| e.starts_with('{')) {
+                    "application/x-ndjson"
+                } else {
+                    "text/event-stream; charset=utf-8"
+                };
+                Ok((ct, events.into_iter().map(String::into_bytes).collect()))
+            }
+            Reply::EventStream(messages) => Ok(("application/vnd.amazon.eventstream", messages)),
+            Reply::Bytes {
+                content_type,
+                chunks,
+            } => Ok((content_type, chunks)),
+            other => Err(other),
+        }
+    }
+
+    /// The same stream cut into `n`-byte chunks.
+    fn recut(self, n: usize) -> Reply {
+        match self.stream_parts() {
+            Ok((content_type, chunks)) => Reply::Bytes {
+                content_type,
+                chunks: chunks.concat().chunks(n).map(<[u8]>::to_vec).collect(),
+            },
+            Err(other) => other,
         }
     }
 
@@ -449,23 +487,10 @@ fn write_reply(w: &mut TcpStream, reply: Reply, delay: Duration, keep_alive: boo
             w.write_all(out.as_bytes())?;
             w.flush()?;
         }
-        Reply::Sse(events) | Reply::Ndjson(events) => {
-            let ct = if events.first().is_some_and(|e| e.starts_with('{')) {
-                "application/x-ndjson"
-            } else {
-                "text/event-stream; charset=utf-8"
-            };
-            let events: Vec<Vec<u8>> = events.into_iter().map(String::into_bytes).collect();
-            write_stream(w, ct, &events, delay, connection)?;
-        }
-        Reply::EventStream(messages) => {
-            write_stream(
-                w,
-                "application/vnd.amazon.eventstream",
-                &messages,
-                delay,
-                connection,
-            )?;
+        stream => {
+            if let Ok((ct, chunks)) = stream.stream_parts() {
+                write_stream(w, ct, &chunks, delay, connection)?;
+            }
         }
     }
     Ok(())
@@ -589,6 +614,7 @@ enum Api {
     BedrockConverseStream,
     BedrockInvoke,
     BedrockInvokeStream,
+    Tokenize,
 }
 
 impl Api {
@@ -600,7 +626,9 @@ impl Api {
         let p = lenient_path(path);
         let ends = |suffix: &str| p == suffix || p.ends_with(&format!("/{suffix}"));
         let bedrock = p.starts_with("model/") || p.contains("/model/");
-        Some(if bedrock && ends("converse") {
+        Some(if ends("tokenize") {
+            Api::Tokenize
+        } else if bedrock && ends("converse") {
             Api::BedrockConverse
         } else if bedrock && ends("converse-stream") {
             Api::BedrockConverseStream
@@ -739,6 +767,9 @@ enum UsageCtl {
 struct Controls {
     content: String,
     chunk_size: usize,
+    /// Re-cut a stream's bytes into HTTP chunks of this many bytes, across
+    /// event, line, message and UTF-8 boundaries.
+    stream_bytes: Option<usize>,
     status: Option<u16>,
     usage: UsageCtl,
 }
@@ -777,6 +808,17 @@ fn controls(req: &RecordedRequest) -> std::result::Result<(Controls, Duration), 
             }
         },
     };
+    let stream_bytes = match req.header("x-mock-stream-bytes") {
+        None => None,
+        Some(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                return Err(format!(
+                    "x-mock-stream-bytes: expected a positive integer, got {v:?}"
+                ))
+            }
+        },
+    };
     let usage = match req.header("x-mock-usage").map(str::trim) {
         None => UsageCtl::Computed,
         Some("none") => UsageCtl::Omitted,
@@ -798,6 +840,7 @@ fn controls(req: &RecordedRequest) -> std::result::Result<(Controls, Duration), 
         Controls {
             content,
             chunk_size,
+            stream_bytes,
             status,
             usage,
         },
@@ -995,6 +1038,21 @@ fn respond(req: &RecordedRequest, shared: &Shared) -> (Reply, Duration) {
         (Api::BedrockConverseStream, _) => gen.converse_stream(),
         (Api::BedrockInvoke, _) => gen.invoke_json(),
         (Api::BedrockInvokeStream, _) => gen.invoke_stream(),
+        // vLLM's (`prompt`) and llama.cpp's (`content`) tokenizers: one id
+        // per 4 chars, as the mock's tokenizer counts.
+        (Api::Tokenize, _) => {
+            let text = body["prompt"]
+                .as_str()
+                .or(body["content"].as_str())
+                .unwrap_or("");
+            let n = tokens(text.chars().count());
+            Reply::json(json!({"count": n, "max_model_len": 8192,
+                "tokens": (0..n).map(|i| 1000 + i).collect::<Vec<u64>>()}))
+        }
+    };
+    let reply = match ctl.stream_bytes {
+        Some(n) => reply.recut(n),
+        None => reply,
     };
     (reply, delay)
 }

@@ -34,12 +34,17 @@ fn renderer(root: &Path) -> Renderer {
     Renderer::new(root, "registry.example.com/platform", digests())
 }
 
+/// The example namespaces of model servers (plugins on the inbound side).
+const INBOUND: &[&str] = &["model-server", "ollama-server", "tgi-server"];
+
 fn render_all() -> Vec<Rendered> {
     let r = renderer(&mesh::mesh_config_dir());
     let namespaces = r.namespaces().unwrap();
     for example in [
         "llm-egress",
         "model-server",
+        "ollama-server",
+        "tgi-server",
         "strict",
         "team-egress",
         "team-legacy",
@@ -145,7 +150,7 @@ fn every_example_namespace_renders_with_the_intended_order_and_failure_modes() {
         );
         // On a model server's inbound side, throttle and inspect run after
         // Istio's RBAC (STATS): a request it denies is not charged.
-        let after = if r.namespace == "model-server" {
+        let after = if INBOUND.contains(&r.namespace.as_str()) {
             "STATS"
         } else {
             "AUTHZ"
@@ -160,7 +165,7 @@ fn every_example_namespace_renders_with_the_intended_order_and_failure_modes() {
         let fail = spec["failStrategy"].as_str().unwrap();
         assert_ne!(fail, "FAIL_OPEN", "{}", r.label());
         let mode = spec["match"][0]["mode"].as_str().unwrap();
-        let want = if r.namespace == "model-server" {
+        let want = if INBOUND.contains(&r.namespace.as_str()) {
             "SERVER"
         } else {
             "CLIENT"
@@ -815,7 +820,7 @@ fn every_namespace_loads_in_envoy_as_istiod_delivers_it() {
         }
         loaded += 1;
     }
-    assert_eq!(loaded, 4, "every namespace that runs plugins");
+    assert_eq!(loaded, 6, "every namespace that runs plugins");
 }
 
 /// `--pull-secret` and the provider-key Secret: what the renderer emits for

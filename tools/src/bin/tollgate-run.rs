@@ -40,6 +40,14 @@ options:
                         the route catalogue does not know it: added to every
                         filter's routes.allow. Without it such requests get 403
                         (code unknown_route). Repeatable.
+  --upstream-api LIST   which APIs the printed examples call: comma-separated
+                        from openai, anthropic, ollama, gemini, bedrock, tgi,
+                        llama-cpp, vllm, triton, or `all` (default
+                        openai,anthropic). The mock LLM serves every one.
+  --served-model NAME   the model of a single-model server (TGI, llama.cpp,
+                        Triton's infer), for requests that name none: added to
+                        every filter's routes.served_model. The demo sets
+                        llama3.2 when --upstream-api asks for those APIs.
   --vm-env KEY[=VALUE]  set a VM environment variable for every filter (e.g. a
                         provider key the auth filter injects); KEY alone copies
                         it from this environment. Repeatable.
@@ -50,6 +58,22 @@ options:
                         it (loads each module, runs on_configure) and exit
   -h, --help            this text
 ";
+
+/// The APIs `--upstream-api` names, in the banner's order.
+const APIS: [&str; 9] = [
+    "openai",
+    "anthropic",
+    "ollama",
+    "gemini",
+    "bedrock",
+    "tgi",
+    "llama-cpp",
+    "vllm",
+    "triton",
+];
+
+/// The model the demo's single-model servers serve.
+const DEMO_SERVED_MODEL: &str = "llama3.2";
 
 struct Args {
     upstream: Option<String>,
@@ -63,6 +87,10 @@ struct Args {
     vm_env: Vec<(String, String)>,
     /// `--allow-route`: added to every filter's `routes.allow`.
     allow_routes: Vec<String>,
+    /// `--upstream-api`: the APIs whose examples the banner prints.
+    apis: Vec<&'static str>,
+    /// `--served-model`: every filter's `routes.served_model`.
+    served_model: Option<String>,
     wasm_dir: PathBuf,
     concurrency: u32,
     log_level: String,
@@ -87,6 +115,8 @@ fn parse_args() -> Result<Args> {
         filters_given: false,
         vm_env: Vec::new(),
         allow_routes: Vec::new(),
+        apis: vec!["openai", "anthropic"],
+        served_model: None,
         wasm_dir: root.join("target/tollgate-wasm"),
         concurrency: 1,
         log_level: "info".into(),
@@ -135,6 +165,22 @@ fn parse_args() -> Result<Args> {
                 }
                 args.allow_routes.push(path);
             }
+            "--upstream-api" => {
+                let list = value("--upstream-api")?;
+                args.apis = Vec::new();
+                for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    if name == "all" {
+                        args.apis = APIS.to_vec();
+                        continue;
+                    }
+                    match APIS.iter().find(|a| **a == name) {
+                        Some(api) if !args.apis.contains(api) => args.apis.push(api),
+                        Some(_) => {}
+                        None => bail!("--upstream-api {name}: one of {} or all", APIS.join(", ")),
+                    }
+                }
+            }
+            "--served-model" => args.served_model = Some(value("--served-model")?),
             "--vm-env" => {
                 let kv = value("--vm-env")?;
                 let (key, val) = match kv.split_once('=') {
@@ -161,6 +207,15 @@ fn parse_args() -> Result<Args> {
     }
     if args.namespace.is_some() && (args.filters_given || args.config_dir.is_some()) {
         bail!("--namespace takes the namespace's own filters and pluginConfigs: not with --filters or --config-dir\n\n{USAGE}");
+    }
+    // The demo's model servers name no model: the demo says which it is.
+    let serverless = ["tgi", "llama-cpp"];
+    if args.served_model.is_none()
+        && args.namespace.is_none()
+        && args.config_dir.is_none()
+        && args.apis.iter().any(|a| serverless.contains(a))
+    {
+        args.served_model = Some(DEMO_SERVED_MODEL.to_owned());
     }
     if args.demo_key.is_some() && args.namespace.is_none() {
         bail!("--demo-key adds a key to a namespace's auth: use it with --namespace\n\n{USAGE}");
@@ -189,10 +244,11 @@ fn install_signal_handlers() {
     }
 }
 
-/// A filter configuration with `paths` added to its `routes.allow` (the
-/// one change `--allow-route` makes).
-fn with_allowed_routes(config: &str, paths: &[String]) -> Result<String> {
-    if paths.is_empty() {
+/// A filter configuration with `paths` added to its `routes.allow` (what
+/// `--allow-route` changes) and `served` as its `routes.served_model` (what
+/// `--served-model` sets).
+fn with_routes(config: &str, paths: &[String], served: Option<&str>) -> Result<String> {
+    if paths.is_empty() && served.is_none() {
         return Ok(config.to_owned());
     }
     let mut v: serde_json::Value = if config.trim().is_empty() {
@@ -208,12 +264,17 @@ fn with_allowed_routes(config: &str, paths: &[String]) -> Result<String> {
         .or_insert_with(|| serde_json::json!({}))
         .as_object_mut()
         .context("routes is not an object")?;
-    let allow = routes
-        .entry("allow")
-        .or_insert_with(|| serde_json::json!([]))
-        .as_array_mut()
-        .context("routes.allow is not a list")?;
-    allow.extend(paths.iter().map(|p| serde_json::json!(p)));
+    if let Some(model) = served {
+        routes.insert("served_model".into(), serde_json::json!(model));
+    }
+    if !paths.is_empty() {
+        let allow = routes
+            .entry("allow")
+            .or_insert_with(|| serde_json::json!([]))
+            .as_array_mut()
+            .context("routes.allow is not a list")?;
+        allow.extend(paths.iter().map(|p| serde_json::json!(p)));
+    }
     Ok(v.to_string())
 }
 
@@ -248,8 +309,8 @@ fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
                 tollgate_tools::demo::DEMO_KEY
             );
         }
-        let config = with_allowed_routes(&config, &args.allow_routes)
-            .with_context(|| format!("{}: --allow-route", r.label()))?;
+        let config = with_routes(&config, &args.allow_routes, args.served_model.as_deref())
+            .with_context(|| format!("{}: --allow-route / --served-model", r.label()))?;
         let mut filter = WasmFilter::new(&r.filter, wasm, &config);
         for name in r.vm_env_names() {
             let value = std::env::var(&name).unwrap_or_else(|_| {
@@ -289,8 +350,12 @@ fn filters(args: &Args) -> Result<Vec<WasmFilter>> {
                         .with_context(|| format!("reading {}", path.display()))?
                 }
             };
-            let configuration = with_allowed_routes(&configuration, &args.allow_routes)
-                .with_context(|| format!("{name}: --allow-route"))?;
+            let configuration = with_routes(
+                &configuration,
+                &args.allow_routes,
+                args.served_model.as_deref(),
+            )
+            .with_context(|| format!("{name}: --allow-route / --served-model"))?;
             let mut filter = WasmFilter::new(name, wasm, &configuration);
             filter.vm_env = args.vm_env.clone();
             Ok(filter)
@@ -411,6 +476,10 @@ fn print_banner(args: &Args, envoy: &Envoy, mock: Option<&MockLlm>, work_dir: &P
         (None, Some(dir)) => format!("{}/<filter>.json", dir.display()),
         (None, None) => "the demo consumer for auth (key below), demo limits for throttle, {} for inspect".into(),
     };
+    let config = match &args.served_model {
+        Some(m) => format!("{config}; routes.served_model {m}"),
+        None => config,
+    };
     println!(
         "\nTollgate is running.
 
@@ -423,19 +492,7 @@ fn print_banner(args: &Args, envoy: &Envoy, mock: Option<&MockLlm>, work_dir: &P
   Access log         {access}
 
 Try (in another terminal):
-
-  # OpenAI chat completion (JSON)
-  curl -s {base}/v1/chat/completions -H 'content-type: application/json'{auth} \\
-    -d '{{\"model\":\"gpt-4o-mini\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
-
-  # the same, streamed (server-sent events)
-  curl -N {base}/v1/chat/completions -H 'content-type: application/json'{auth} \\
-    -d '{{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{{\"include_usage\":true}},\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
-
-  # Anthropic message
-  curl -s {base}/v1/messages -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01'{auth} \\
-    -d '{{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
-{mock_hint}{auth_hint}{throttle_hint}{inspect_hint}
+{api_examples}{mock_hint}{auth_hint}{throttle_hint}{inspect_hint}
   # routes outside the catalogue (README: Route catalogue) are refused with 403
   # (unknown_route); let one through on purpose with --allow-route /its/path
   curl -s {base}/v1/something-new -H 'content-type: application/json'{auth} -d '{{}}'
@@ -443,6 +500,7 @@ Try (in another terminal):
 Press Ctrl-C to stop.
 ",
         auth = auth_flag,
+        api_examples = api_examples(&args.apis, &base, &auth_flag),
         admin = envoy.admin_url(""),
         cfg = envoy.config_path().display(),
         log = work_dir.join("envoy.log").display(),
@@ -463,11 +521,124 @@ Press Ctrl-C to stop.
             String::new()
         },
         mock_hint = if mock.is_some() {
-            "\n  # the mock obeys x-mock-content, x-mock-chunk-size, x-mock-delay-ms, x-mock-status, x-mock-usage headers\n"
+            "\n  # the mock obeys x-mock-content, x-mock-chunk-size, x-mock-stream-bytes, x-mock-delay-ms, x-mock-status, x-mock-usage headers\n"
         } else {
             ""
         },
     );
+}
+
+/// Ready-to-paste requests for each API in `apis`: each under a comment
+/// `# <api>: …` (what `tools/tests/run_banner.rs` finds and runs).
+fn api_examples(apis: &[&str], base: &str, auth: &str) -> String {
+    let json = "-H 'content-type: application/json'";
+    let key = tollgate_tools::demo::DEMO_KEY;
+    let mut out = String::new();
+    for api in apis {
+        let block = match *api {
+            "openai" => format!(
+                "
+  # openai: chat completion (JSON)
+  curl -s {base}/v1/chat/completions {json}{auth} \\
+    -d '{{\"model\":\"gpt-4o-mini\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
+
+  # openai: the same, streamed (server-sent events)
+  curl -sN {base}/v1/chat/completions {json}{auth} \\
+    -d '{{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{{\"include_usage\":true}},\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
+"
+            ),
+            "anthropic" => format!(
+                "
+  # anthropic: message
+  curl -s {base}/v1/messages {json} -H 'anthropic-version: 2023-06-01'{auth} \\
+    -d '{{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
+"
+            ),
+            "ollama" => format!(
+                "
+  # ollama: chat (its native API; NDJSON lines when streamed, Ollama's default)
+  curl -s {base}/api/chat {json}{auth} \\
+    -d '{{\"model\":\"llama3.2\",\"stream\":false,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
+
+  # ollama: generate, streamed as NDJSON
+  curl -sN {base}/api/generate {json}{auth} \\
+    -d '{{\"model\":\"llama3.2\",\"prompt\":\"Hello!\",\"options\":{{\"num_predict\":64}}}}'
+"
+            ),
+            "gemini" => {
+                // Google's own header for the key.
+                let goog = if auth.is_empty() {
+                    String::new()
+                } else {
+                    format!(" -H 'x-goog-api-key: {key}'")
+                };
+                format!(
+                    "
+  # gemini: generateContent (the model in the path)
+  curl -s '{base}/v1beta/models/gemini-2.5-flash:generateContent' {json}{goog} \\
+    -d '{{\"contents\":[{{\"parts\":[{{\"text\":\"Hello!\"}}]}}]}}'
+
+  # gemini: streamGenerateContent as server-sent events
+  curl -sN '{base}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse' {json}{goog} \\
+    -d '{{\"contents\":[{{\"parts\":[{{\"text\":\"Hello!\"}}]}}],\"generationConfig\":{{\"maxOutputTokens\":64}}}}'
+"
+                )
+            }
+            "bedrock" => format!(
+                "
+  # bedrock: Converse (the model id in the path, its ':' escaped; the key is a Bedrock API key)
+  curl -s '{base}/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse' {json}{auth} \\
+    -d '{{\"messages\":[{{\"role\":\"user\",\"content\":[{{\"text\":\"Hello!\"}}]}}],\"inferenceConfig\":{{\"maxTokens\":64}}}}'
+
+  # bedrock: ConverseStream (an AWS event stream) with boto3 (pip install boto3)
+  AWS_BEARER_TOKEN_BEDROCK={key} python3 -c 'import boto3; c = boto3.client(\"bedrock-runtime\", region_name=\"us-east-1\", endpoint_url=\"{base}\"); r = c.converse_stream(modelId=\"anthropic.claude-3-5-haiku-20241022-v1:0\", messages=[{{\"role\": \"user\", \"content\": [{{\"text\": \"Hello!\"}}]}}], inferenceConfig={{\"maxTokens\": 64}}); print(\"\".join(e[\"contentBlockDelta\"][\"delta\"][\"text\"] for e in r[\"stream\"] if \"contentBlockDelta\" in e))'
+"
+            ),
+            "tgi" => format!(
+                "
+  # tgi: generate (no model in the body: the server's, routes.served_model)
+  curl -s {base}/generate {json}{auth} \\
+    -d '{{\"inputs\":\"Hello!\",\"parameters\":{{\"max_new_tokens\":64,\"details\":true}}}}'
+
+  # tgi: generate_stream (server-sent events, one token each)
+  curl -sN {base}/generate_stream {json}{auth} \\
+    -d '{{\"inputs\":\"Hello!\",\"parameters\":{{\"max_new_tokens\":64}}}}'
+"
+            ),
+            "llama-cpp" => format!(
+                "
+  # llama-cpp: completion (n_predict is its output limit; stream for SSE)
+  curl -s {base}/completion {json}{auth} \\
+    -d '{{\"prompt\":\"Hello!\",\"n_predict\":64}}'
+"
+            ),
+            "vllm" => format!(
+                "
+  # vllm: its OpenAI-compatible chat, then its tokenizer
+  curl -s {base}/v1/chat/completions {json}{auth} \\
+    -d '{{\"model\":\"llama3.2\",\"max_tokens\":64,\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'
+
+  # vllm: tokenize (counted as a request, no tokens)
+  curl -s {base}/tokenize {json}{auth} \\
+    -d '{{\"model\":\"llama3.2\",\"prompt\":\"Hello!\"}}'
+"
+            ),
+            "triton" => format!(
+                "
+  # triton: the generate extension (the model in the path)
+  curl -s {base}/v2/models/llama3.2/generate {json}{auth} \\
+    -d '{{\"text_input\":\"Hello!\",\"parameters\":{{\"max_tokens\":64}}}}'
+
+  # triton: v2 inference, the prompt in a BYTES tensor
+  curl -s {base}/v2/models/llama3.2/infer {json}{auth} \\
+    -d '{{\"inputs\":[{{\"name\":\"text_input\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"Hello!\"]}}]}}'
+"
+            ),
+            _ => String::new(),
+        };
+        out.push_str(&block);
+    }
+    out
 }
 
 /// Example requests that show what `inspect` does with its default policy.
@@ -503,7 +674,7 @@ fn inspect_examples(base: &str, mock: bool, auth: &str) -> String {
         out.push_str(&format!(
             "
   # inspect: a streamed completion leaking a key in 3-character pieces arrives redacted
-  curl -N {base}/v1/chat/completions -H 'content-type: application/json'{auth} \\
+  curl -sN {base}/v1/chat/completions -H 'content-type: application/json'{auth} \\
     -H 'x-mock-content: Sure, use {key} to log in.' -H 'x-mock-chunk-size: 3' \\
     -d '{{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{{\"role\":\"user\",\"content\":\"What is the key?\"}}]}}'
 "
