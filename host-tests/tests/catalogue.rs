@@ -26,7 +26,7 @@ fn config(filter: &str) -> Value {
             "default_permissions": {"endpoints": [
                 "chat", "completions", "responses", "conversations", "embeddings", "messages",
                 "models", "images", "audio", "videos", "moderations", "files", "batches",
-                "realtime", "fine_tuning", "assistants", "vector_stores", "other"]}
+                "realtime", "fine_tuning", "assistants", "vector_stores", "admin", "other"]}
         }),
         "throttle" => json!({"rules": [{"name": "all", "key": ["consumer"],
             "limits": [{"requests": 1000000, "per": "day"}]}]}),
@@ -89,7 +89,7 @@ fn every_route_is_classified_identically_by_all_three_filters() {
         .collect();
     let mut wrong = Vec::new();
     for route in ROUTES {
-        let path = format!("/v1/{}", route.pattern.replace("{}", "m"));
+        let path = route.canonical_path().replace("{}", "m");
         let path = if route.upgrade {
             format!("{path}?model=m")
         } else {

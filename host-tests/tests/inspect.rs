@@ -81,6 +81,49 @@ fn a_secret_in_a_prompt_is_redacted_before_the_upstream_sees_it() {
 }
 
 #[test]
+fn a_signed_request_is_refused_rather_than_redacted_with_a_broken_signature() {
+    // A Bedrock request signed with the workload's own AWS credentials
+    // (SigV4 covers the body): the redaction the policy would make is a
+    // refusal, in Bedrock's shape; an unchanged body passes as signed.
+    let converse = "/model/meta.llama3-70b-instruct-v1%3A0/converse";
+    let sigv4 = "AWS4-HMAC-SHA256 Credential=AKIAQYLPMN5HHHFPZAM2/20261206/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=0f";
+    let body = |text: &str| json!({"messages": [{"role": "user", "content": [{"text": text}]}]});
+    let mut host = host();
+    let mut s = host.stream();
+    s.send_request(
+        Request::post(converse)
+            .header("authorization", sigv4)
+            .json(&body(&format!("my key is {AWS_KEY}"))),
+    );
+    let reply = s.local_reply().expect("refused");
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        reply.headers.get_str("x-tollgate-code"),
+        Some("signed_body_rewrite")
+    );
+    assert_eq!(
+        reply.headers.get_str("x-amzn-errortype"),
+        Some("ValidationException")
+    );
+    let mut s = host.stream();
+    s.send_request(
+        Request::post(converse)
+            .header("authorization", sigv4)
+            .json(&body("hello")),
+    );
+    assert!(s.local_reply().is_none());
+    assert_eq!(s.upstream().body_str(), body("hello").to_string());
+    // Without a signature the same secret is redacted and passes.
+    let mut s = host.stream();
+    s.send_request(Request::post(converse).json(&body(&format!("my key is {AWS_KEY}"))));
+    assert!(s.local_reply().is_none());
+    assert!(s
+        .upstream()
+        .body_str()
+        .contains(&redacted("aws_access_key")));
+}
+
+#[test]
 fn a_jailbreak_is_blocked_with_the_apis_error_shape() {
     let mut host = host();
     let mut s = host.stream();

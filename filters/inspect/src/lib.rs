@@ -228,6 +228,7 @@ impl RootContext for Root {
             head: None,
             flavor: ErrorFlavor::OpenAi,
             canary_api: ApiKind::Unknown,
+            signed: false,
             content_type: String::new(),
             reset_upstream: false,
             path: String::new(),
@@ -286,6 +287,12 @@ struct Request {
     /// The API whose system prompt takes the canary (the request's, when
     /// its body is one of the text APIs).
     canary_api: ApiKind,
+    /// The request is signed over its body (AWS SigV4: an `authorization`
+    /// of `AWS4-HMAC-SHA256`, or a presigned URL): its body cannot be
+    /// changed without breaking the signature, so a change the policy
+    /// would make (redaction, masks, inflation) refuses it instead, and no
+    /// canary is added.
+    signed: bool,
     content_type: String,
     /// A blocked stream's error event has gone: reset the stream at the
     /// next chunk, which stops the upstream generating.
@@ -336,17 +343,17 @@ impl Context for Request {
                 self.block(Direction::Request, BlockReason::Detector(Family::Injection));
                 return;
             }
+            (Some("200"), Some(Answer::Mask(_))) if self.signed => {
+                self.refuse_signed();
+                return;
+            }
             (Some("200"), Some(Answer::Mask(spans))) => {
                 let masked = guard::mask_edits(&call.segments, &spans).and_then(|edits| {
                     extract::rewrite_body(call.boundary.as_deref(), &call.body, &edits).ok()
                 });
                 match masked {
                     Some(bytes) => {
-                        let bytes = self
-                            .filter
-                            .engine
-                            .with_canary(self.canary_api, &bytes)
-                            .unwrap_or(bytes);
+                        let bytes = self.canary(&bytes).unwrap_or(bytes);
                         if let Err(e) = self.replace_request_body(&bytes) {
                             log::warn!("{}: cannot write the guard's masks: {e}", self.tag);
                             self.refuse(ErrorKind::Internal, "request could not be inspected");
@@ -371,7 +378,7 @@ impl Context for Request {
             }
         }
         // Passed: the canary goes in last, on the body as forwarded.
-        if let Some(bytes) = self.filter.engine.with_canary(self.canary_api, &call.body) {
+        if let Some(bytes) = self.canary(&call.body) {
             if let Err(e) = self.replace_request_body(&bytes) {
                 log::warn!("{}: cannot add the canary: {e}", self.tag);
             }
@@ -421,6 +428,14 @@ impl HttpContext for Request {
         if let Shape::Api(api) = head.shape() {
             self.canary_api = api;
         }
+        self.signed = host::header(MapType::HttpRequestHeaders, "authorization")
+            .ok()
+            .flatten()
+            .is_some_and(|a| {
+                a.get(..16)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("AWS4-HMAC-SHA256"))
+            })
+            || read.raw_path.contains("X-Amz-Signature=");
         if head.refused(&config.routes) {
             filter.metrics.bump(filter.metrics.unknown_routes, self.tag);
             log::info!(
@@ -607,6 +622,8 @@ impl Request {
         self.record(Direction::Request, &verdict);
         let mut new_body = match &verdict.outcome {
             Outcome::Block(reason) => return self.block(Direction::Request, *reason),
+            Outcome::Rewrite(_) if self.signed => return self.refuse_signed(),
+            Outcome::Pass if decompressed && self.signed => return self.refuse_signed(),
             Outcome::Rewrite(bytes) => Some(bytes.clone()),
             Outcome::Pass if decompressed => Some(body.clone()),
             Outcome::Pass => None,
@@ -616,7 +633,7 @@ impl Request {
             // The canary goes in last (after the guard's masks, when there
             // is a guard: see on_http_call_response).
             let current = new_body.as_deref().unwrap_or(&body);
-            if let Some(bytes) = filter.engine.with_canary(self.canary_api, current) {
+            if let Some(bytes) = self.canary(current) {
                 new_body = Some(bytes);
             }
         }
@@ -901,6 +918,32 @@ impl Request {
         }
     }
 
+    /// The body with the canary in its system prompt, if one is configured
+    /// and the body may change (not a signed request).
+    fn canary(&self, body: &[u8]) -> Option<Vec<u8>> {
+        if self.signed {
+            return None;
+        }
+        self.filter.engine.with_canary(self.canary_api, body)
+    }
+
+    /// A signed request the policy would change: refused (400
+    /// `signed_body_rewrite`), never forwarded with a broken signature.
+    fn refuse_signed(&mut self) -> Action {
+        log::info!(
+            "{}: request_id={} signed body would change: refused",
+            self.tag,
+            self.request_id
+        );
+        let reply = ErrorReply::new(
+            ErrorKind::InvalidRequest,
+            "the request is signed over its body (AWS SigV4) and the policy would change the body (redaction): send it with a key the gateway replaces instead (a Bedrock API key), or without what the policy redacts",
+            self.request_id.clone(),
+        )
+        .with_code("signed_body_rewrite");
+        self.send(&reply)
+    }
+
     /// Replace the whole buffered request body (and fix content-length when
     /// headers are held).
     fn replace_request_body(&self, bytes: &[u8]) -> Result<(), host::HostError> {
@@ -1039,7 +1082,7 @@ impl Request {
                 if self.replied {
                     return Action::Pause;
                 }
-                if let Some(bytes) = self.filter.engine.with_canary(self.canary_api, &body) {
+                if let Some(bytes) = self.canary(&body) {
                     if let Err(e) = self.replace_request_body(&bytes) {
                         log::warn!("{}: cannot add the canary: {e}", self.tag);
                     }
@@ -1073,7 +1116,7 @@ impl Request {
         );
         match (fail, call) {
             (FailMode::Open, Some(call)) => {
-                if let Some(bytes) = filter.engine.with_canary(self.canary_api, &call.body) {
+                if let Some(bytes) = self.canary(&call.body) {
                     if let Err(e) = self.replace_request_body(&bytes) {
                         log::warn!("{}: cannot add the canary: {e}", self.tag);
                     }
