@@ -61,24 +61,28 @@ fn chain_with(
         "rules": [{"name": "per-consumer", "key": ["consumer"], "limits": [
         {"requests": 100000, "per": "day"}, {"tokens": tokens_per_day, "per": "day"}]}]});
     let inspect = json!({"secrets": {"request": "redact", "response": "redact"}});
-    Envoy::builder()
-        .upstream(mock.addr())
-        .filter(WasmFilter {
-            vm_env: vec![("BEDROCK_API_KEY".into(), BEDROCK_KEY.into())],
-            ..WasmFilter::new("auth", wasm_dir().join("auth.wasm"), &auth.to_string())
-        })
-        .filter(WasmFilter::new(
-            "throttle",
-            wasm_dir().join("throttle.wasm"),
-            &throttle.to_string(),
-        ))
-        .filter(WasmFilter::new(
-            "inspect",
-            wasm_dir().join("inspect.wasm"),
-            &inspect.to_string(),
-        ))
-        .start()
-        .unwrap()
+    start(
+        mock,
+        &[("auth", auth), ("throttle", throttle), ("inspect", inspect)],
+    )
+}
+
+/// Envoy with these filters and configurations in front of the mock; auth
+/// gets the Bedrock API key it injects in its VM environment.
+fn start(mock: &MockLlm, filters: &[(&str, Value)]) -> Envoy {
+    let mut builder = Envoy::builder().upstream(mock.addr());
+    for (name, config) in filters {
+        let mut filter = WasmFilter::new(
+            name,
+            wasm_dir().join(format!("{name}.wasm")),
+            &config.to_string(),
+        );
+        if *name == "auth" {
+            filter.vm_env = vec![("BEDROCK_API_KEY".into(), BEDROCK_KEY.into())];
+        }
+        builder = builder.filter(filter);
+    }
+    builder.start().unwrap()
 }
 
 fn client(envoy: &Envoy, scenario: &str, arg: &str) -> Value {
@@ -261,25 +265,10 @@ fn serving_chain_with(mock: &MockLlm, served: &str, tokens_per_day: u64) -> Envo
         "rules": [{"name": "per-model", "key": ["consumer", "model"],
         "limits": [{"tokens": tokens_per_day, "per": "day"}]}]});
     let inspect = json!({"routes": routes, "secrets": {"request": "redact", "response": "redact"}});
-    Envoy::builder()
-        .upstream(mock.addr())
-        .filter(WasmFilter::new(
-            "auth",
-            wasm_dir().join("auth.wasm"),
-            &auth.to_string(),
-        ))
-        .filter(WasmFilter::new(
-            "throttle",
-            wasm_dir().join("throttle.wasm"),
-            &throttle.to_string(),
-        ))
-        .filter(WasmFilter::new(
-            "inspect",
-            wasm_dir().join("inspect.wasm"),
-            &inspect.to_string(),
-        ))
-        .start()
-        .unwrap()
+    start(
+        mock,
+        &[("auth", auth), ("throttle", throttle), ("inspect", inspect)],
+    )
 }
 
 #[test]
@@ -513,20 +502,7 @@ fn a_blocked_bedrock_stream_ends_in_an_exception_boto3_raises() {
         "api_keys": {"keys": [{"id": "native", "sha256": digest, "consumer": "team-native"}]},
     });
     let inspect = json!({"secrets": {"request": "redact", "response": "block"}});
-    let envoy = Envoy::builder()
-        .upstream(mock.addr())
-        .filter(WasmFilter::new(
-            "auth",
-            wasm_dir().join("auth.wasm"),
-            &auth.to_string(),
-        ))
-        .filter(WasmFilter::new(
-            "inspect",
-            wasm_dir().join("inspect.wasm"),
-            &inspect.to_string(),
-        ))
-        .start()
-        .unwrap();
+    let envoy = start(&mock, &[("auth", auth), ("inspect", inspect)]);
     let leak = format!("Sure! Use {AWS_KEY} to log in.");
     for scenario in ["bedrock-converse-stream", "bedrock-invoke-stream"] {
         let r = client(&envoy, scenario, &leak);
