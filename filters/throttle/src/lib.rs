@@ -62,7 +62,7 @@ use std::time::Duration;
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
-use tollgate_core::config::throttle::{RlsFailure, UsageReports};
+use tollgate_core::config::throttle::{RlsFailure, RlsWindows, UsageReports};
 use tollgate_core::config::ThrottleConfig;
 use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
 use tollgate_core::request::api::ApiKind;
@@ -73,6 +73,7 @@ use tollgate_core::request::framing::Framing;
 use tollgate_core::request::sse;
 use tollgate_core::request::usage::{self, UpstreamReport, Usage, UPSTREAM_PROPERTY};
 use tollgate_core::request::Head;
+use tollgate_core::throttle::breaker::{Breaker, Permit};
 use tollgate_core::throttle::counters::{SharedStore, StoreError, TableStats};
 use tollgate_core::throttle::limiter::Series;
 use tollgate_core::throttle::limiter::{
@@ -147,6 +148,14 @@ struct Metrics {
     deferred: MetricId,
     reconciled: MetricId,
     rls_reports_refused: MetricId,
+    /// An over-limit answer that did not say when its window resets.
+    rls_reset_unknown: MetricId,
+    /// Calls not made because the breaker is open.
+    rls_short_circuits: MetricId,
+    /// Times the breaker opened.
+    rls_breaker_opened: MetricId,
+    /// Workers whose breaker is open (gauge).
+    rls_breaker_open: MetricId,
     /// Per failure mode of the rate-limit service: deny, allow, local.
     rls_failure: [MetricId; 3],
     /// Per rule, in the limiter's order: defined here, once, so a request
@@ -190,6 +199,13 @@ impl Metrics {
             deferred: counter("tollgate_throttle_deferred_total")?,
             reconciled: counter("tollgate_throttle_reconciled_total")?,
             rls_reports_refused: counter("tollgate_throttle_rls_reports_refused_total")?,
+            rls_reset_unknown: counter("tollgate_throttle_rls_reset_unknown_total")?,
+            rls_short_circuits: counter("tollgate_throttle_rls_short_circuits_total")?,
+            rls_breaker_opened: counter("tollgate_throttle_rls_breaker_opened_total")?,
+            rls_breaker_open: host::define_metric(
+                MetricType::Gauge,
+                "tollgate_throttle_rls_breaker_open",
+            )?,
             rls_failure: [
                 counter("tollgate_throttle_rls_failure_deny_total")?,
                 counter("tollgate_throttle_rls_failure_allow_total")?,
@@ -297,6 +313,35 @@ struct Filter {
     reports: RefCell<Vec<Vec<u8>>>,
     /// Spike detection: request and token series, and the tighter limit.
     spike: Option<Spike>,
+    /// Fail fast while the rate-limit service is down.
+    breaker: RefCell<Breaker>,
+    /// What the open-breaker gauge shows for this worker.
+    breaker_shown: std::cell::Cell<bool>,
+}
+
+impl Filter {
+    /// A call to the rate-limit service failed: the breaker counts it.
+    fn breaker_failed(&self, tag: Tag) {
+        let opened = self.breaker.borrow_mut().failure(now_ms());
+        if opened {
+            self.metrics.add(self.metrics.rls_breaker_opened, 1);
+            log::warn!(
+                "{tag}: the rate-limit service keeps failing: its failure mode applies without calling it for {} ms",
+                self.config.rls.as_ref().map_or(0, |r| r.breaker.cooldown_ms)
+            );
+        }
+        self.breaker_gauge();
+    }
+
+    /// The gauge follows this worker's breaker.
+    fn breaker_gauge(&self) {
+        let open = self.breaker.borrow().is_open();
+        let was = self.breaker_shown.replace(open);
+        if open != was {
+            let _ =
+                host::increment_metric(self.metrics.rls_breaker_open, if open { 1 } else { -1 });
+        }
+    }
 }
 
 struct Spike {
@@ -305,12 +350,12 @@ struct Spike {
     limit_requests: Option<u64>,
 }
 
-/// Most usage reports waiting for the root's tick; past it the oldest are
-/// dropped (and counted as errors): the service is not keeping up.
 /// Most distinct models one request may name (a batch across more is
 /// refused: each is counted under every rule).
 const MAX_MODELS: usize = 16;
 
+/// Most usage reports waiting for the root's tick; past it the oldest are
+/// dropped (and counted as errors): the service is not keeping up.
 const MAX_PENDING_REPORTS: usize = 4096;
 
 struct Root {
@@ -328,6 +373,7 @@ impl Context for Root {
         };
         if status != 0 {
             filter.metrics.add(filter.metrics.rls_errors, 1);
+            filter.breaker_failed(Tag::new(FILTER, self.context_id));
             return;
         }
         let over = host::buffer(BufferType::GrpcReceiveBuffer, 0, size)
@@ -373,6 +419,9 @@ impl RootContext for Root {
                 limit_requests: c.limit_requests,
             }
         });
+        let breaker = config.rls.as_ref().map_or(Breaker::new(0, 0), |r| {
+            Breaker::new(r.breaker.failures, u64::from(r.breaker.cooldown_ms))
+        });
         self.filter = Some(Rc::new(Filter {
             spike,
             header_names: limiter.header_names(),
@@ -381,6 +430,8 @@ impl RootContext for Root {
             needs_body: limiter.needs_body() || config.spike.is_some(),
             limiter,
             config,
+            breaker: RefCell::new(breaker),
+            breaker_shown: std::cell::Cell::new(false),
             metrics,
             reports: RefCell::new(Vec::new()),
         }));
@@ -394,6 +445,11 @@ impl RootContext for Root {
         let Some(rls_config) = &filter.config.rls else {
             return;
         };
+        if filter.breaker.borrow().is_open() {
+            // Kept (up to the bound) until a request's probe finds the
+            // service back.
+            return;
+        }
         let reports = match filter.reports.try_borrow_mut() {
             Ok(mut r) => std::mem::take(&mut *r),
             Err(_) => return,
@@ -479,6 +535,14 @@ struct Request {
     other_models: Vec<String>,
     prompt_estimate: u64,
     reservation: Option<Reservation>,
+    /// What the rules that need no body reserved at the request headers
+    /// (joined to the body's reservation, or settled as a request when the
+    /// body never comes).
+    pre: Option<Reservation>,
+    /// Those rules, with their keys: not applied again at the body.
+    pre_applied: Vec<Applied>,
+    /// The rate-limit service is answering for the header-time rules.
+    early: bool,
     status: RateStatus,
     /// `stream_options.include_usage` was added by us.
     injected_usage: bool,
@@ -543,6 +607,9 @@ impl Request {
             other_models: Vec::new(),
             prompt_estimate: 0,
             reservation: None,
+            pre: None,
+            pre_applied: Vec::new(),
+            early: false,
             status: RateStatus::default(),
             injected_usage: false,
             response_status: None,
@@ -722,7 +789,7 @@ impl HttpContext for Request {
                 // The body may grow by `stream_options`, or is inflated.
                 let _ = host::remove_header(MapType::HttpRequestHeaders, "content-length");
             }
-            return Action::Continue;
+            return self.decide_early();
         }
         self.decide(None)
     }
@@ -873,12 +940,100 @@ impl HttpContext for Request {
         match self.stage {
             Stage::Admitted => self.settle(),
             Stage::Rls => self.release(),
-            _ => {}
+            // The body never came (the upstream answered first, the client
+            // went away): the header-time rules keep the request counted.
+            Stage::Body => {
+                if let Some(pre) = self.pre.take() {
+                    let filter = Rc::clone(&self.filter);
+                    let one = Amounts {
+                        requests: 1,
+                        ..Amounts::default()
+                    };
+                    if let Err(e) = filter.limiter.settle(&HostStore, &pre, &one, now_ms()) {
+                        filter.metrics.add(filter.metrics.store_errors, 1);
+                        log::warn!("{}: cannot settle the reservation: {e}", self.tag);
+                    }
+                }
+            }
+            Stage::Done => {}
         }
     }
 }
 
 impl Request {
+    /// At the headers of a request whose body is awaited: the rules that
+    /// need no body (requests, in flight, keyed on the consumer, a header,
+    /// the namespace…) are decided now, the rate-limit service asked while
+    /// the request waits. So a request is counted and refused before its
+    /// body, whatever the upstream does meanwhile (one that answers at the
+    /// headers, a slow client).
+    fn decide_early(&mut self) -> Action {
+        let filter = Rc::clone(&self.filter);
+        let facts = self.facts();
+        let applied: Vec<Applied> = filter
+            .limiter
+            .applying(&facts)
+            .into_iter()
+            .filter(|a| {
+                filter
+                    .limiter
+                    .rules
+                    .get(a.rule)
+                    .is_some_and(|r| !r.needs_body())
+            })
+            .collect();
+        if applied.is_empty() {
+            return Action::Continue;
+        }
+        // One request, no tokens: these rules count nothing else.
+        let amounts = filter
+            .limiter
+            .reserve_amounts(self.model.as_deref(), 0, Some(0));
+        let calls = filter.limiter.rls_calls(&applied, &facts, &amounts);
+        let admission = match filter
+            .limiter
+            .admit(&HostStore, &applied, &amounts, now_ms())
+        {
+            Ok(a) => a,
+            Err(e) => return self.store_unavailable(&e),
+        };
+        filter.metrics.table(admission.stats);
+        self.note_shadow(&admission.shadow_denials);
+        self.shadow.extend(admission.shadow_denials);
+        self.status = admission.status;
+        match admission.verdict {
+            Verdict::Deny(denial) => self.limited(&denial),
+            Verdict::Admit if calls.is_empty() => {
+                self.pre = Some(admission.reservation);
+                self.pre_applied = applied;
+                Action::Continue
+            }
+            Verdict::Admit => {
+                self.reservation = Some(admission.reservation);
+                self.applied = applied;
+                self.amounts = amounts;
+                self.early = true;
+                self.ask_rls(calls)
+            }
+        }
+    }
+
+    /// Logs and counts what shadow rules would have refused.
+    fn note_shadow(&self, denials: &[Denial]) {
+        let filter = &self.filter;
+        for d in denials {
+            if let Some(m) = filter.metrics.rule(&filter.limiter, &d.rule) {
+                filter.metrics.add(m.shadow_limited, 1);
+            }
+            log::info!(
+                "{}: shadow: would limit consumer={} rule={}",
+                self.tag,
+                self.consumer.as_deref().unwrap_or("-"),
+                d.rule
+            );
+        }
+    }
+
     /// The request is complete enough to decide (headers only, or the whole
     /// body of `body_size` bytes).
     fn decide(&mut self, body_size: Option<usize>) -> Action {
@@ -983,7 +1138,12 @@ impl Request {
             let mine = filter.limiter.applying(&facts);
             let fresh: Vec<Applied> = mine
                 .into_iter()
-                .filter(|a| !applied.iter().any(|b| b.rule == a.rule && b.key == a.key))
+                .filter(|a| {
+                    !applied
+                        .iter()
+                        .chain(&self.pre_applied)
+                        .any(|b| b.rule == a.rule && b.key == a.key)
+                })
                 .collect();
             let these =
                 filter
@@ -995,7 +1155,7 @@ impl Request {
             calls.extend(filter.limiter.rls_calls(&fresh, &facts, &these));
             applied.extend(fresh);
         }
-        let admission = match filter
+        let mut admission = match filter
             .limiter
             .admit(&HostStore, &applied, &amounts, now_ms())
         {
@@ -1007,19 +1167,17 @@ impl Request {
             }
         };
         filter.metrics.table(admission.stats);
-        for d in &admission.shadow_denials {
-            if let Some(m) = filter.metrics.rule(&filter.limiter, &d.rule) {
-                filter.metrics.add(m.shadow_limited, 1);
+        self.note_shadow(&admission.shadow_denials);
+        self.shadow
+            .extend(std::mem::take(&mut admission.shadow_denials));
+        self.status.merge(&admission.status);
+        if matches!(admission.verdict, Verdict::Admit) {
+            // What the header-time rules hold goes with the rest.
+            if let Some(pre) = self.pre.take() {
+                admission.reservation.held.extend(pre.held);
             }
-            log::info!(
-                "{}: shadow: would limit consumer={} rule={}",
-                self.tag,
-                self.consumer.as_deref().unwrap_or("-"),
-                d.rule
-            );
+            applied.extend(std::mem::take(&mut self.pre_applied));
         }
-        self.shadow = admission.shadow_denials;
-        self.status = admission.status;
         self.applied = applied;
         self.amounts = amounts;
         if matches!(admission.verdict, Verdict::Admit) {
@@ -1028,7 +1186,10 @@ impl Request {
             }
         }
         match admission.verdict {
-            Verdict::Deny(denial) => self.limited(&denial),
+            Verdict::Deny(denial) => {
+                self.release();
+                self.limited(&denial)
+            }
             Verdict::Admit if calls.is_empty() => {
                 self.admitted(admission.reservation);
                 Action::Continue
@@ -1148,6 +1309,14 @@ impl Request {
         };
         self.rls_sent_ms = now_ms();
         for (i, call) in calls.iter().enumerate() {
+            let permit = filter.breaker.borrow_mut().permit(self.rls_sent_ms);
+            if permit == Permit::Skip {
+                // The service is down: the failure mode, now, not after a
+                // timeout.
+                filter.metrics.add(filter.metrics.rls_short_circuits, 1);
+                self.rls_failed |= Self::binding(&filter, call);
+                continue;
+            }
             let message = rls::encode_request(&rls_config.domain, &call.descriptors, call.hits);
             filter.metrics.add(filter.metrics.rls_calls, 1);
             match self.dispatch_grpc_call(
@@ -1162,6 +1331,7 @@ impl Request {
                 Err(e) => {
                     log::warn!("{}: cannot call the rate-limit service: {e:?}", self.tag);
                     filter.metrics.add(filter.metrics.rls_errors, 1);
+                    filter.breaker_failed(self.tag);
                     self.rls_failed |= Self::binding(&filter, call);
                 }
             }
@@ -1194,15 +1364,19 @@ impl Request {
         };
         match decoded {
             Ok(response) if response.overall_code != Code::Unknown => {
+                filter.breaker.borrow_mut().success();
+                filter.breaker_gauge();
                 self.rls_read(index, &response);
             }
             Ok(_) => {
                 filter.metrics.add(filter.metrics.rls_errors, 1);
+                filter.breaker_failed(self.tag);
                 log::warn!("{}: the rate-limit service answered UNKNOWN", self.tag);
                 self.rls_failed |= self.call_binds(index);
             }
             Err(e) => {
                 filter.metrics.add(filter.metrics.rls_errors, 1);
+                filter.breaker_failed(self.tag);
                 log::warn!("{}: the rate-limit service failed: {e}", self.tag);
                 self.rls_failed |= self.call_binds(index);
             }
@@ -1233,18 +1407,22 @@ impl Request {
     }
 
     /// Reads what the service said about call `index`: remaining amounts
-    /// for the headers, and a refusal.
+    /// for the headers, and a refusal. Where a window resets comes from the
+    /// service (its statuses, else its draft-03 headers), else from
+    /// `rls.windows`.
     fn rls_read(&mut self, index: usize, response: &rls::Response) {
         let filter = Rc::clone(&self.filter);
         let Some(call) = self.rls_calls.get(index) else {
             return;
         };
         let now = now_ms();
+        let draft = response.draft03();
         for st in &response.statuses {
             if let Some(limit) = &st.current_limit {
                 let reset_ms = st
                     .duration_until_reset_secs
                     .map(|s| s.saturating_mul(1000))
+                    .or_else(|| draft.and_then(|d| d.reset_ms))
                     .or_else(|| limit.unit.seconds().map(|w| w.saturating_mul(1000)))
                     .unwrap_or(0);
                 self.status.consider(
@@ -1255,6 +1433,25 @@ impl Request {
                         reset_ms,
                     },
                 );
+            }
+        }
+        // Limitador fills no statuses: its headers say the same.
+        if response
+            .statuses
+            .iter()
+            .all(|st| st.current_limit.is_none())
+        {
+            if let Some(d) = draft {
+                if let (Some(limit), Some(remaining)) = (d.limit, d.remaining) {
+                    self.status.consider(
+                        call.metric,
+                        Remaining {
+                            limit,
+                            remaining,
+                            reset_ms: d.reset_ms.unwrap_or(0),
+                        },
+                    );
+                }
             }
         }
         if response.overall_code != Code::OverLimit {
@@ -1277,12 +1474,29 @@ impl Request {
         let Some(rule) = filter.limiter.rules.get(rule_index) else {
             return;
         };
-        let reset_ms = response
+        let told = response
             .statuses
             .get(over)
             .and_then(|st| st.duration_until_reset_secs)
             .map(|s| s.saturating_mul(1000))
-            .unwrap_or_else(|| filter.limiter.reset_ms(rule_index, call.metric, now));
+            .or_else(|| draft.and_then(|d| d.reset_ms));
+        let windows = filter
+            .config
+            .rls
+            .as_ref()
+            .map_or(RlsWindows::FromService, |r| r.windows);
+        let reset_ms = match (told, windows) {
+            (Some(ms), _) => ms,
+            (None, RlsWindows::Epoch) => filter.limiter.reset_ms(rule_index, call.metric, now),
+            // The window started at a hit this filter did not see: all of
+            // it may be left, so a retry after it is never refused again by
+            // the same window.
+            (None, RlsWindows::FirstHit) => filter.limiter.window_ms(rule_index, call.metric),
+            (None, RlsWindows::FromService) => {
+                filter.metrics.add(filter.metrics.rls_reset_unknown, 1);
+                filter.limiter.window_ms(rule_index, call.metric)
+            }
+        };
         // The service did not say which limit: the longest window of the
         // metric, so that a retry after it cannot meet the same limit.
         let limit: Option<Limit> = rule
@@ -1386,6 +1600,14 @@ impl Request {
                 }
             }
         }
+        if std::mem::take(&mut self.early) {
+            // The header-time rules admit it: now the body.
+            self.pre = self.reservation.take();
+            self.pre_applied = std::mem::take(&mut self.applied);
+            self.rls_calls.clear();
+            self.stage = Stage::Body;
+            return Action::Continue;
+        }
         let reservation = self.reservation.take().unwrap_or_default();
         self.admitted(reservation);
         Action::Continue
@@ -1395,8 +1617,11 @@ impl Request {
     /// request).
     fn release(&mut self) {
         self.stage = Stage::Done;
+        self.early = false;
         let filter = Rc::clone(&self.filter);
-        if let Some(reservation) = self.reservation.take() {
+        let pre = self.pre.take();
+        self.pre_applied.clear();
+        for reservation in self.reservation.take().into_iter().chain(pre) {
             if let Err(e) =
                 filter
                     .limiter
@@ -1563,7 +1788,9 @@ impl Request {
     }
 
     fn refuse(&mut self, reply: &ErrorReply, extra: &[(&str, String)], why: &str) -> Action {
-        self.stage = Stage::Done;
+        // A refused request holds nothing (what the header-time rules
+        // reserved included).
+        self.release();
         if why != "rate_limited" {
             self.metadata(why, None);
         }

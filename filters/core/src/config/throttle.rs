@@ -127,6 +127,13 @@ pub struct RuleConfig {
     /// Where the counters live. Default: `local`.
     #[serde(default)]
     pub store: Store,
+    /// With `"store": "rls"`: this sidecar also counts the rule locally,
+    /// allowing at most this share (0 to 1) of each limit per window, so a
+    /// burst that races the service (check-then-increment storage) cannot
+    /// take more than `sidecars × local_cap × limit`. A refusal by it names
+    /// the rule `<name>-local-cap`.
+    #[serde(default)]
+    pub local_cap: Option<f64>,
 }
 
 /// Conditions a request must meet for a rule to apply; an empty list or map
@@ -394,6 +401,61 @@ pub struct RlsConfig {
     /// Default: `should_rate_limit`.
     #[serde(default)]
     pub usage_reports: UsageReports,
+    /// How the service's windows are aligned: what `retry-after` and
+    /// `x-ratelimit-reset-*` say when the service does not. Default:
+    /// `from_service`.
+    #[serde(default)]
+    pub windows: RlsWindows,
+    /// Fail fast while the service is down. Default: open after 5
+    /// consecutive failures, for 5 s.
+    #[serde(default)]
+    pub breaker: BreakerConfig,
+}
+
+/// Where a service's windows start, for when it does not say when one
+/// resets. Whatever this says, a reset the service gives is used first:
+/// its statuses' `duration_until_reset` (envoyproxy/ratelimit), else
+/// Limitador's draft-03 `X-RateLimit-Reset` header
+/// (`--rate-limit-headers DRAFT_VERSION_03`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RlsWindows {
+    /// The service says (its statuses or headers); when it does not, the
+    /// whole window is assumed left (a retry is never too early) and
+    /// `tollgate_throttle_rls_reset_unknown_total` counts it, so a service
+    /// that should say and does not is seen.
+    #[default]
+    FromService,
+    /// Windows start at a key's first hit (Limitador): when the service
+    /// does not say, the whole window is assumed left.
+    FirstHit,
+    /// Windows are aligned on the epoch (a minute resets at :00): the
+    /// reset is computed here when the service does not say.
+    Epoch,
+}
+
+/// The circuit breaker in front of the rate-limit service: after
+/// `failures` consecutive failed calls (timeouts, errors, `UNKNOWN`) the
+/// failure mode applies at once, without calling, for `cooldown_ms`; then
+/// one request probes the service, and a success closes the breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct BreakerConfig {
+    /// Consecutive failures that open it; 0 turns the breaker off.
+    pub failures: u32,
+    /// How long it stays open before a probe, in milliseconds.
+    pub cooldown_ms: u32,
+}
+
+impl Default for BreakerConfig {
+    fn default() -> Self {
+        Self {
+            failures: 5,
+            cooldown_ms: 5_000,
+        }
+    }
 }
 
 /// The method usage reports are sent with.
@@ -808,6 +870,20 @@ impl Validate for RuleConfig {
         }
         if self.in_flight == Some(0) {
             return Err(ConfigError::invalid("in_flight", "must be at least 1"));
+        }
+        if let Some(cap) = self.local_cap {
+            if self.store != Store::Rls {
+                return Err(ConfigError::invalid(
+                    "local_cap",
+                    "caps a rule with `\"store\": \"rls\"` locally: a local rule is exact already",
+                ));
+            }
+            if !(cap > 0.0 && cap <= 1.0) {
+                return Err(ConfigError::invalid(
+                    "local_cap",
+                    "must be more than 0 and at most 1 (a share of each limit)",
+                ));
+            }
         }
         if self.store == Store::Rls && self.in_flight.is_some() {
             return Err(ConfigError::invalid(

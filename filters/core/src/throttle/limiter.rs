@@ -30,9 +30,11 @@
 //! ```
 //!
 //! # Windows
-//! Fixed windows aligned to the epoch, as rate-limit services count them: a
-//! minute window resets at :00, so `x-ratelimit-reset-*` and `retry-after`
-//! are exact. A reservation is held in the window it was made in; when that
+//! Local counters use fixed windows aligned to the epoch: a minute window
+//! resets at :00, so `x-ratelimit-reset-*` and `retry-after` are exact. A
+//! rate-limit service's windows are its own (Limitador's start at a key's
+//! first hit): the filter takes their reset from the service, or assumes
+//! what `rls.windows` says ([`Limiter::window_ms`], [`Limiter::reset_ms`]). A reservation is held in the window it was made in; when that
 //! window is over by the time the response ends, a charge above the
 //! reservation goes to the current window and a refund is dropped (the old
 //! window no longer limits anything).
@@ -177,6 +179,15 @@ impl Rule {
                 .any(|k| matches!(k, KeyPart::Model | KeyPart::Route | KeyPart::Header(_))),
             shape,
         }
+    }
+
+    /// Whether deciding the rule needs the request body: a token or cost
+    /// limit, or the model in its match or key. A rule that does not is
+    /// decided at the request headers.
+    pub fn needs_body(&self) -> bool {
+        self.limits.iter().any(|l| l.metric != Metric::Requests)
+            || !self.when.models.is_empty()
+            || self.key.contains(&KeyPart::Model)
     }
 
     /// Whether the rule applies to a request with these facts.
@@ -395,6 +406,16 @@ pub struct RateStatus {
 }
 
 impl RateStatus {
+    /// Folds another status in (the two phases of a decision).
+    pub fn merge(&mut self, other: &RateStatus) {
+        if let Some(r) = other.requests {
+            self.consider(Metric::Requests, r);
+        }
+        if let Some(r) = other.tokens {
+            self.consider(Metric::Tokens, r);
+        }
+    }
+
     /// Folds one limit's state in, keeping the one with least remaining.
     pub fn consider(&mut self, metric: Metric, r: Remaining) {
         let slot = match metric {
@@ -556,7 +577,15 @@ impl Limiter {
             let glob = p.contains(['*', '?']);
             (glob, std::cmp::Reverse(p.len()))
         });
-        let rules: Vec<Rule> = cfg.rules.iter().map(|r| Rule::new(r, cfg.shadow)).collect();
+        let mut rules: Vec<Rule> = cfg.rules.iter().map(|r| Rule::new(r, cfg.shadow)).collect();
+        // Each `local_cap` is a local rule of its own: the RLS rule's match
+        // and key, its limits scaled by the cap, counted in this sidecar.
+        rules.extend(
+            cfg.rules
+                .iter()
+                .filter_map(local_cap_rule)
+                .map(|r| Rule::new(&r, cfg.shadow)),
+        );
         // A client-keyed rule's region has twice its cap in slots: a new key
         // finds a free slot among its probes with good odds until the cap is
         // near (and no live key is ever evicted for it).
@@ -753,11 +782,7 @@ impl Limiter {
     /// model in its match or key. When none does, a request can be decided
     /// at its headers.
     pub fn needs_body(&self) -> bool {
-        self.rules.iter().any(|r| {
-            r.limits.iter().any(|l| l.metric != Metric::Requests)
-                || !r.when.models.is_empty()
-                || r.key.contains(&KeyPart::Model)
-        })
+        self.rules.iter().any(Rule::needs_body)
     }
 
     /// Whether any rule matches or keys on the model (a request that names
@@ -1228,9 +1253,26 @@ impl Limiter {
             .collect()
     }
 
+    /// The length of the longest window of `rule`'s limits on `metric`, in
+    /// milliseconds (a second when it has none): the most a window that
+    /// started at an unknown time can have left.
+    pub fn window_ms(&self, rule: usize, metric: Metric) -> u64 {
+        self.rules
+            .get(rule)
+            .and_then(|r| {
+                r.limits
+                    .iter()
+                    .filter(|l| l.metric == metric)
+                    .map(|l| l.window.seconds().saturating_mul(1000))
+                    .max()
+            })
+            .unwrap_or(1000)
+    }
+
     /// Milliseconds until the longest window of `rule`'s limits on
-    /// `metric` resets: a `retry-after` when the service does not say which
-    /// limit refused (a retry before it could meet the same limit).
+    /// `metric` resets, windows aligned on the epoch: a `retry-after` when
+    /// the service does not say which limit refused (a retry before it
+    /// could meet the same limit).
     pub fn reset_ms(&self, rule: usize, metric: Metric, now_ms: u64) -> u64 {
         self.rules
             .get(rule)
@@ -1243,6 +1285,31 @@ impl Limiter {
             })
             .unwrap_or(1000)
     }
+}
+
+/// The local rule a `local_cap` stands for: `<name>-local-cap`, local, its
+/// limits the RLS rule's times the cap (rounded up, at least 1).
+fn local_cap_rule(r: &RuleConfig) -> Option<RuleConfig> {
+    let cap = r.local_cap?;
+    let scale = |v: u64| ((v as f64 * cap).ceil() as u64).max(1);
+    Some(RuleConfig {
+        name: format!("{}-local-cap", r.name),
+        store: Store::Local,
+        local_cap: None,
+        limits: r
+            .limits
+            .iter()
+            .map(|l| crate::config::throttle::LimitConfig {
+                requests: l.requests.map(scale),
+                input_tokens: l.input_tokens.map(scale),
+                output_tokens: l.output_tokens.map(scale),
+                tokens: l.tokens.map(scale),
+                cost: l.cost.map(|c| c * cap),
+                per: l.per,
+            })
+            .collect(),
+        ..r.clone()
+    })
 }
 
 /// Which series of a consumer and model a spike observation is for.

@@ -3,6 +3,7 @@
 //! shared request model ([`crate::request::extract`],
 //! [`crate::request::usage`]).
 
+pub mod breaker;
 pub mod counters;
 pub mod limiter;
 pub mod rls;

@@ -612,9 +612,73 @@ pub fn decode_response(bytes: &[u8]) -> Result<Response, DecodeError> {
     Ok(response)
 }
 
+/// What a service's draft-03 rate-limit headers say (Limitador with
+/// `--rate-limit-headers DRAFT_VERSION_03`): `X-RateLimit-Limit` (its first
+/// value: `10, 10;w=60` is 10), `X-RateLimit-Remaining`, and
+/// `X-RateLimit-Reset` (whole seconds until the window resets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Draft03 {
+    /// The limit, when given.
+    pub limit: Option<u64>,
+    /// Hits left, when given.
+    pub remaining: Option<u64>,
+    /// Milliseconds until the reset, never early: the header is whole
+    /// seconds rounded down (Limitador's `as_secs`), so one second is
+    /// added.
+    pub reset_ms: Option<u64>,
+}
+
+impl Response {
+    /// The draft-03 headers among `response_headers_to_add` (names in any
+    /// case); `None` when there is none of them.
+    #[must_use]
+    pub fn draft03(&self) -> Option<Draft03> {
+        let get = |name: &str| {
+            self.response_headers_to_add
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        let first_number = |v: &str| {
+            v.split([',', ';'])
+                .next()
+                .and_then(|n| n.trim().parse::<u64>().ok())
+        };
+        let out = Draft03 {
+            limit: get("x-ratelimit-limit").and_then(first_number),
+            remaining: get("x-ratelimit-remaining").and_then(first_number),
+            reset_ms: get("x-ratelimit-reset")
+                .and_then(first_number)
+                .map(|s| s.saturating_add(1).saturating_mul(1000)),
+        };
+        (out.limit.is_some() || out.remaining.is_some() || out.reset_ms.is_some()).then_some(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn draft03_headers_are_read_never_early() {
+        let r = Response {
+            response_headers_to_add: vec![
+                ("X-RateLimit-Limit".into(), "10, 10;w=60".into()),
+                ("x-ratelimit-remaining".into(), "0".into()),
+                ("X-RateLimit-Reset".into(), "41".into()),
+            ],
+            ..Response::default()
+        };
+        assert_eq!(
+            r.draft03(),
+            Some(Draft03 {
+                limit: Some(10),
+                remaining: Some(0),
+                reset_ms: Some(42_000)
+            })
+        );
+        assert_eq!(Response::default().draft03(), None);
+    }
 
     // ---- a test-only encoder for responses (the service side), written
     // field by field so the tests control every byte.
