@@ -10,8 +10,11 @@
 //!    the caller's namespace and principal, configured headers. Each route
 //!    is billed as the catalogue says (tokens, reported usage, a
 //!    reservation that stands for batches, a reconciliation on retrieve).
-//! 2. When a rule needs the body (a token or cost limit, a model), the
-//!    decision waits for the whole body: the model, an estimate of the
+//! 2. Rules that need no body (request counts, in-flight caps, keyed on
+//!    the consumer, a header…) are decided at the headers, so a request is
+//!    counted whatever the upstream does with its body. When a rule needs
+//!    the body (a token or cost limit, a model), its decision waits for the
+//!    whole body: the model, an estimate of the
 //!    prompt's tokens and the output tokens it asks for (or
 //!    `default_max_tokens`). The request *reserves* those, in every applying
 //!    rule or in none; a request that does not fit gets 429 with

@@ -2,7 +2,8 @@
 //! Tollgate's `throttle` filter: Envoy's rate-limit service protocol (RLS v3,
 //! `envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit`) over gRPC,
 //! reading Limitador's limits file and counting as Limitador counts (fixed
-//! windows, check-and-count in one step), in Redis (shared between
+//! windows; check-and-count atomic in memory, read-then-increment in Redis
+//! as Limitador's storages do, see [`counters`]), in Redis (shared between
 //! instances) or in memory. All of it is written here ([`limits`],
 //! [`counters`]); it is not Limitador and is not hardened.
 //!
@@ -33,7 +34,9 @@
 //!   `X-RateLimit-Remaining` and `X-RateLimit-Reset` (draft 03).
 //!
 //! # What it does beyond `limitador-server`
-//! `limitador-server` leaves `statuses` empty. This double fills one status
+//! `limitador-server` leaves `statuses` empty, and so does this double by
+//! default (`--statuses none`). With `--statuses fill` (as
+//! envoyproxy/ratelimit does) it fills one status
 //! per descriptor, in request order, so the filter's use of them can be
 //! tested: a limit counts for descriptor `i` when one of its conditions or
 //! variables mentions `descriptors[i]` (a limit that mentions no descriptor
@@ -117,12 +120,20 @@ pub struct Limiter {
 }
 
 impl Limiter {
-    /// A limiter over Redis at `redis_url` (every call reads and writes
-    /// Redis), or in memory when `None`.
+    /// A limiter over Redis at `redis_url` (read then incremented, as
+    /// Limitador's `redis` storage), or in memory when `None`.
     pub async fn new(redis_url: Option<&str>) -> Result<Self, String> {
+        Self::with_mode(redis_url, counters::RedisMode::Racy).await
+    }
+
+    /// [`Limiter::new`] with the Redis storage of `mode`.
+    pub async fn with_mode(
+        redis_url: Option<&str>,
+        mode: counters::RedisMode,
+    ) -> Result<Self, String> {
         let store = match redis_url {
             None => Store::memory(),
-            Some(url) => Store::redis(url).await?,
+            Some(url) => Store::redis(url, mode).await?,
         };
         Ok(Self {
             store,
@@ -212,6 +223,7 @@ pub fn load_limits(path: &Path) -> Result<Vec<Limit>, String> {
 pub struct RlsService {
     limiter: Arc<Limiter>,
     rate_limit_headers: bool,
+    statuses: bool,
 }
 
 impl RlsService {
@@ -221,7 +233,16 @@ impl RlsService {
         Self {
             limiter,
             rate_limit_headers,
+            statuses: true,
         }
+    }
+
+    /// Whether `statuses` are filled (as envoyproxy/ratelimit does; `false`:
+    /// as Limitador, which leaves them empty).
+    #[must_use]
+    pub fn with_statuses(mut self, statuses: bool) -> Self {
+        self.statuses = statuses;
+        self
     }
 
     /// The tonic server wrapping this service.
@@ -250,7 +271,11 @@ impl RlsService {
             .check_rate_limited_and_update(&req.domain, &values, delta)
             .await?;
 
-        let statuses = statuses(&result, req.descriptors.len(), delta);
+        let statuses = if self.statuses {
+            statuses(&result, req.descriptors.len(), delta)
+        } else {
+            Vec::new()
+        };
         let code = if result.limited {
             Code::OverLimit
         } else {

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{start_redis, start_rls, write_limits};
+use common::{start_redis, start_rls_with, write_limits};
 
 use bytes::{Buf, BufMut};
 use envoy_types::pb::envoy::extensions::common::ratelimit::v3::rate_limit_descriptor::Entry;
@@ -102,8 +102,15 @@ async fn hit(url: &str, tenant_name: &str, hits: u32) -> rls::Response {
 async fn two_instances_share_one_limit_in_redis() {
     let (_redis, redis_url) = start_redis();
     let limits = write_limits("shared.yaml", LIMITS);
-    let (_a, url_a) = start_rls(&limits, Some(&redis_url));
-    let (_b, url_b) = start_rls(&limits, Some(&redis_url));
+    // Statuses filled (as envoyproxy/ratelimit): this test reads them.
+    let flags = [
+        "--rate-limit-headers",
+        "DRAFT_VERSION_03",
+        "--statuses",
+        "fill",
+    ];
+    let (_a, url_a) = start_rls_with(&limits, Some(&redis_url), &flags);
+    let (_b, url_b) = start_rls_with(&limits, Some(&redis_url), &flags);
 
     // 3 hits on each instance: the 6th hit is over the limit of 5.
     let mut remaining = Vec::new();
@@ -160,7 +167,7 @@ async fn two_instances_share_one_limit_in_redis() {
 #[tokio::test]
 async fn hand_encoded_request_equals_prost_and_both_clients_agree() {
     let limits = write_limits("memory.yaml", LIMITS);
-    let (_rls, url) = start_rls(&limits, None);
+    let (_rls, url) = start_rls_with(&limits, None, &["--statuses", "fill"]);
 
     let cases: [(&str, Vec<Descriptor>, u32); 4] = [
         ("tollgate", vec![tenant("acme")], 1),

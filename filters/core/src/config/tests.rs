@@ -233,13 +233,13 @@ fn unknown_field_is_named_with_the_allowed_ones() {
         e.kind,
         ConfigErrorKind::UnknownField {
             expected:
-                "expected one of `cluster`, `domain`, `timeout_ms`, `on_failure`, `usage_reports`"
+                "expected one of `cluster`, `domain`, `timeout_ms`, `on_failure`, `usage_reports`, `windows`, `breaker`"
                     .into()
         }
     );
     assert_eq!(
         e.to_string(),
-        "rls.timeot_ms: unknown field, expected one of `cluster`, `domain`, `timeout_ms`, `on_failure`, `usage_reports`"
+        "rls.timeot_ms: unknown field, expected one of `cluster`, `domain`, `timeout_ms`, `on_failure`, `usage_reports`, `windows`, `breaker`"
     );
 }
 

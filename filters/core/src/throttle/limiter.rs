@@ -1584,6 +1584,48 @@ mod tests {
         r#"{"rules":[{"name":"rpm","key":["consumer"],"limits":[{"requests":3,"per":"minute"}]}]}"#;
 
     #[test]
+    fn a_local_cap_is_a_local_rule_with_the_share_of_each_limit() {
+        let l = limiter(
+            r#"{"rls": {"cluster": "rl"}, "rules": [{"name": "mesh", "store": "rls",
+                "key": ["consumer"], "local_cap": 0.5,
+                "limits": [{"requests": 5, "per": "minute"}, {"tokens": 1000, "per": "hour"}]}]}"#,
+        );
+        let cap = l.rules.iter().find(|r| r.name == "mesh-local-cap").unwrap();
+        assert_eq!(cap.store, Store::Local);
+        let values: Vec<u64> = cap.limits.iter().map(|lim| lim.value).collect();
+        assert_eq!(values, [3, 500], "rounded up");
+        // The RLS rule is the service's; the cap counts here.
+        let s = MemoryStore::default();
+        let one = Amounts {
+            requests: 1,
+            ..Amounts::default()
+        };
+        let a = l.applying(&facts("a"));
+        assert_eq!(a.len(), 2);
+        for _ in 0..3 {
+            assert!(admitted(&l.admit(&s, &a, &one, 0).unwrap()));
+        }
+        match l.admit(&s, &a, &one, 0).unwrap().verdict {
+            Verdict::Deny(d) => assert_eq!(d.rule, "mesh-local-cap"),
+            Verdict::Admit => panic!("the fourth is over the cap"),
+        }
+        assert!(l
+            .rules
+            .iter()
+            .find(|r| r.name == "mesh")
+            .unwrap()
+            .needs_body());
+        let bad = parse::<ThrottleConfig>(
+            br#"{"rules": [{"name": "x", "local_cap": 0.5, "limits": [{"requests": 1, "per": "second"}]}]}"#,
+        );
+        assert!(bad.unwrap_err().to_string().contains("local_cap"));
+        let bad = parse::<ThrottleConfig>(
+            br#"{"rls": {"cluster": "rl"}, "rules": [{"name": "x", "store": "rls", "local_cap": 1.5, "limits": [{"requests": 1, "per": "second"}]}]}"#,
+        );
+        assert!(bad.is_err());
+    }
+
+    #[test]
     fn requests_are_limited_per_key_and_the_window_resets_on_the_minute() {
         let l = limiter(RPM);
         let s = MemoryStore::default();

@@ -59,11 +59,18 @@ pub fn start_redis() -> (Proc, String) {
     panic!("redis-server did not start");
 }
 
+/// The double as Limitador runs: draft-03 headers on, no statuses,
+/// Redis read-then-increment.
 pub fn start_rls(limits: &Path, redis: Option<&str>) -> (Proc, String) {
+    start_rls_with(limits, redis, &["--rate-limit-headers", "DRAFT_VERSION_03"])
+}
+
+/// The double with these extra flags (`--statuses fill`, `--redis-mode`…).
+pub fn start_rls_with(limits: &Path, redis: Option<&str>, flags: &[&str]) -> (Proc, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tollgate-test-rls"));
     cmd.args(["--listen", "127.0.0.1:0", "--limits"])
         .arg(limits)
-        .args(["--rate-limit-headers", "DRAFT_VERSION_03"]);
+        .args(flags);
     if let Some(url) = redis {
         cmd.args(["--redis", url]);
     }
