@@ -122,6 +122,14 @@ fn main() {
     // Scanning throughput over benign text (the common case).
     let patterns = Patterns::new(&PatternOptions::default()).expect("builds");
     let injection = Injection::new(&InjectionOptions::default()).expect("builds");
+    let rules_only = Injection::new(&InjectionOptions {
+        learned: false,
+        ..InjectionOptions::default()
+    })
+    .expect("builds");
+    let model = *injection
+        .model()
+        .expect("the learned model is on by default");
     let output = OutputChecker::new(&OutputOptions {
         html: true,
         links: true,
@@ -147,6 +155,21 @@ fn main() {
         scan.push(Row {
             case: format!("injection.score, {kb} KiB"),
             ns: time(|| injection.score(black_box(&text)).signals.len()),
+            baseline: "memmem pass, same bytes",
+            baseline_ns: base,
+        });
+        scan.push(Row {
+            case: format!("injection.score without the learned model, {kb} KiB"),
+            ns: time(|| rules_only.score(black_box(&text)).signals.len()),
+            baseline: "memmem pass, same bytes",
+            baseline_ns: base,
+        });
+        // The learned scorer alone, over the word view the rules build
+        // anyway (what it adds to injection.score is this).
+        let words = tollgate_core::inspect::normalize::Views::new(&text).words;
+        scan.push(Row {
+            case: format!("learned scorer alone (word view given), {kb} KiB"),
+            ns: time(|| model.score(black_box(&words)).to_bits() as usize),
             baseline: "memmem pass, same bytes",
             baseline_ns: base,
         });

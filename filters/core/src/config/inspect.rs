@@ -145,6 +145,22 @@ impl Action {
     }
 }
 
+/// How readily the learned injection scorer flags: an operating point
+/// chosen on held-out benign text (see
+/// `filters/core/src/inspect/injection/model.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Sensitivity {
+    /// Fewest false positives: 0.5% of held-out benign training texts.
+    Low,
+    /// 1% of held-out benign training texts.
+    #[default]
+    Default,
+    /// Most recall: 3% of held-out benign training texts.
+    High,
+}
+
 /// Prompt-injection policy.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -169,6 +185,14 @@ pub struct InjectionPolicy {
     /// above it (RAG context pasted into a system prompt is where indirect
     /// injection arrives there).
     pub role_thresholds: BTreeMap<Role, f32>,
+    /// Score with the built-in learned model beside the rules (a text is
+    /// flagged if either flags it). Default: `true`.
+    pub learned: bool,
+    /// The learned model's operating point. Default: `default`.
+    pub sensitivity: Sensitivity,
+    /// Operating points of their own for some roles. Default:
+    /// `{"system": "low"}` (system prompts are imperatives to the model).
+    pub role_sensitivity: BTreeMap<Role, Sensitivity>,
     /// Whose text is checked. Default: every role (system text with its
     /// own threshold, see `role_thresholds`).
     pub roles: Vec<Role>,
@@ -326,6 +350,9 @@ impl Default for InjectionPolicy {
             response: Action::Off,
             threshold: 1.0,
             role_thresholds: BTreeMap::from([(Role::System, 3.0)]),
+            learned: true,
+            sensitivity: Sensitivity::Default,
+            role_sensitivity: BTreeMap::from([(Role::System, Sensitivity::Low)]),
             roles: Role::ALL.to_vec(),
             builtin: true,
             disabled: Vec::new(),

@@ -28,12 +28,13 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::injection::{Injection, InjectionOptions};
+use super::injection::model::Level;
+use super::injection::{Injection, InjectionOptions, Signal};
 use super::output::{OutputChecker, OutputOptions, SystemPrompt};
 use super::patterns::{PatternOptions, Patterns};
 use super::stream::{StreamAction, StreamFinding, StreamStep, TextScanner};
 use super::{redaction_label, Direction, Family, Match};
-use crate::config::inspect::{Action, Disposition};
+use crate::config::inspect::{Action, Disposition, Sensitivity};
 use crate::config::{ConfigError, InspectConfig};
 use crate::request::api::ApiKind;
 use crate::request::catalogue::Shape;
@@ -218,6 +219,7 @@ impl Engine {
             builtin: config.injection.builtin,
             disabled: config.injection.disabled.clone(),
             rules: config.injection.rules.clone(),
+            learned: config.injection.learned,
         })
         .map_err(|e| {
             let field = config
@@ -368,16 +370,28 @@ impl Engine {
         }
     }
 
-    /// Whether an injection score flags text of `role`: at or above the
-    /// role's own threshold, if it has one, else the threshold.
-    fn flagged(&self, score: &super::injection::Score, role: Role) -> bool {
+    /// The signals that flag an injection score for text of `role`, or
+    /// `None`: the rules at the role's own threshold if it has one (else
+    /// the threshold), or the learned scorer at the role's sensitivity (else
+    /// the sensitivity); see [`Injection::decide`].
+    fn flagged(&self, score: &super::injection::Score, role: Role) -> Option<Vec<Signal>> {
         let inj = &self.config.injection;
         let threshold = inj
             .role_thresholds
             .get(&role)
             .copied()
             .unwrap_or(inj.threshold);
-        !score.signals.is_empty() && score.score >= threshold
+        let level = match inj
+            .role_sensitivity
+            .get(&role)
+            .copied()
+            .unwrap_or(inj.sensitivity)
+        {
+            Sensitivity::Low => Level::Low,
+            Sensitivity::Default => Level::Default,
+            Sensitivity::High => Level::High,
+        };
+        self.injection.decide(score, threshold, level)
     }
 
     /// Whether a request's unreadable parts refuse it: media with
@@ -518,8 +532,8 @@ impl Engine {
             let inj = self.action(Family::Injection, direction, path, segment.role);
             if inj != Action::Off {
                 let score = self.injection.score(text);
-                if self.flagged(&score, segment.role) {
-                    for signal in &score.signals {
+                if let Some(signals) = self.flagged(&score, segment.role) {
+                    for signal in &signals {
                         verdict.push(Finding {
                             family: Family::Injection,
                             kind: signal.rule.clone(),
@@ -645,8 +659,8 @@ impl Engine {
             })
         {
             let score = self.injection.score(&joined);
-            if self.flagged(&score, role) {
-                for signal in &score.signals {
+            if let Some(signals) = self.flagged(&score, role) {
+                for signal in &signals {
                     verdict.push(Finding {
                         family: Family::Injection,
                         kind: signal.rule.clone(),
@@ -713,8 +727,8 @@ impl TextScanner for StreamScanner<'_> {
         );
         if inj != Action::Off {
             let score = self.engine.injection.score(text);
-            if self.engine.flagged(&score, Role::Assistant) {
-                for signal in score.signals {
+            if let Some(signals) = self.engine.flagged(&score, Role::Assistant) {
+                for signal in signals {
                     matches.push(Match {
                         family: Family::Injection,
                         kind: signal.rule,

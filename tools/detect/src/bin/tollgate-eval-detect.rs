@@ -261,6 +261,7 @@ fn run() -> Result<()> {
             for (label, c) in &file_labels {
                 println!("  {}", line(label, label, *c));
             }
+            println!("  {}", summary(&file_labels));
         }
     }
     if args.json {
@@ -275,6 +276,7 @@ fn run() -> Result<()> {
         println!("{}", json!({"labels": labels, "kinds": kinds}));
         return Ok(());
     }
+    println!("\nall files: {}", summary(&labels));
     println!("\nby kind:");
     for (kind, (label, c)) in &kinds {
         println!("  {}", line(kind, label, *c));
@@ -291,6 +293,35 @@ fn run() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Precision, recall and false-positive rate over positive and negative
+/// labels together.
+fn summary(labels: &BTreeMap<String, Count>) -> String {
+    let (mut tp, mut pos, mut fp, mut neg) = (0u64, 0u64, 0u64, 0u64);
+    for (label, c) in labels {
+        if is_positive(label) {
+            tp += c.flagged;
+            pos += c.n;
+        } else {
+            fp += c.flagged;
+            neg += c.n;
+        }
+    }
+    let pct = |a: u64, b: u64| {
+        if b == 0 {
+            "-".to_owned()
+        } else {
+            format!("{:.1}%", 100.0 * a as f64 / b as f64)
+        }
+    };
+    format!(
+        "precision {} ({tp}/{}), recall {} ({tp}/{pos}), false-positive rate {} ({fp}/{neg})",
+        pct(tp, tp + fp),
+        tp + fp,
+        pct(tp, pos),
+        pct(fp, neg)
+    )
 }
 
 fn line(name: &str, label: &str, c: Count) -> String {

@@ -1,0 +1,378 @@
+//! The learned injection scorer: a hashed word n-gram linear model over the
+//! word view, scored in windows, combined with the rules (never replacing
+//! them).
+//!
+//! # What it is
+//! A logistic-regression model over hashed features of the *word view*
+//! ([`super::super::normalize::Views::words`], the same folded text the rules
+//! read, so leetspeak, homoglyphs, fullwidth, zero-width and spaced-out
+//! letters are undone before it looks): for every word, its unigram, the
+//! bigram with the word before it, and (for words of three letters or more)
+//! the character trigrams of the word framed by `<` and `>`. Each feature is
+//! a bucket of a table of `2^bits` signed 8-bit weights; the table, a bias,
+//! a scale and the operating points are the [`BUILTIN`] blob, written by
+//! `tollgate-train-injection` (`scripts/train-injection`) from the training
+//! corpus, deterministically (the same corpus gives the same bytes).
+//!
+//! # Windows
+//! A long text is scored in windows of `window` words, every `window / 4`
+//! words, and the highest window decides: one instruction inside a long
+//! benign document is scored on the few sentences around it, not washed
+//! out by the rest, and a benign document is not flagged for being long
+//! (its windows are scored like any other benign text). A window's logit is
+//! `bias + scale * sum(weights) / sqrt(features)`; since the model is
+//! linear, each word's contribution is computed once and every window is a
+//! difference of prefix sums, so scoring is linear in the text whatever the
+//! number of windows. All of it is integer arithmetic until the last
+//! division, so the score is the same on every platform.
+//!
+//! # Operating points
+//! The blob carries three logit thresholds (`low`, `default`, `high`
+//! sensitivity), chosen by the trainer on *benign* text the model never
+//! saw: the held-out 15% of the training corpus (documents, security-topic
+//! text, innocent trigger words, system prompts among them) and the benign
+//! rows of `corpus/injection.jsonl` and `corpus/heldout/injection.jsonl`
+//! (hand-written hard negatives). Each point is the lowest logit at which
+//! *every* one of those sets stays at or under a false-positive rate of
+//! 0.5%, 1% and 3%. The hand-written sets decide: the training corpus's
+//! benign rows are easier than what people type (at its own 1% point the
+//! model flagged 6% of the hand-written hard negatives). The independent
+//! evaluation sets (`corpus/heldout2`, `corpus/heldout3`) are never read.
+//! How the model and the rules combine is [`super::Injection::decide`]:
+//! either flags.
+//!
+//! # Cost
+//! One hash and one table read per feature (about `2 + letters` per word);
+//! the table is `2^bits` bytes, read-only, shared by nothing else.
+
+use std::ops::Range;
+
+/// The shipped model (see `scripts/train-injection`).
+pub static BUILTIN: &[u8] = include_bytes!("model.bin");
+
+const MAGIC: &[u8; 4] = b"TGIM";
+const VERSION: u8 = 1;
+/// Header: magic, version, bits, window, flags, bias, scale, three points.
+const HEADER: usize = 4 + 4 + 4 * 5;
+/// Bucket-count exponents the format allows.
+const BITS: Range<u8> = 10..25;
+
+/// Flag: character trigrams of words.
+pub const FLAG_TRIGRAMS: u8 = 1;
+
+/// Sensitivity levels, index into [`Model::points`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Fewest false positives.
+    Low = 0,
+    /// The default.
+    Default = 1,
+    /// Most recall.
+    High = 2,
+}
+
+/// A parsed model: weights borrowed from the blob.
+#[derive(Clone, Copy, Debug)]
+pub struct Model<'a> {
+    /// Two's-complement `i8` weights, read as bytes (`unsafe` is denied
+    /// here, and a view needs no copy).
+    weights: &'a [u8],
+    mask: u32,
+    window: usize,
+    flags: u8,
+    bias: f32,
+    scale: f32,
+    points: [f32; 3],
+}
+
+/// What a model blob is made of, for the trainer to write one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Blob {
+    /// Buckets are `2^bits`.
+    pub bits: u8,
+    /// Words per window.
+    pub window: u8,
+    /// [`FLAG_TRIGRAMS`].
+    pub flags: u8,
+    /// The logit's bias.
+    pub bias: f32,
+    /// What one weight unit is worth.
+    pub scale: f32,
+    /// Logit thresholds: low, default, high sensitivity.
+    pub points: [f32; 3],
+    /// `2^bits` quantised weights.
+    pub weights: Vec<i8>,
+}
+
+impl Blob {
+    /// The bytes of the blob.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER.saturating_add(self.weights.len()));
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&[VERSION, self.bits, self.window, self.flags]);
+        for v in [self.bias, self.scale].iter().chain(self.points.iter()) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend(self.weights.iter().map(|w| w.to_le_bytes()[0]));
+        out
+    }
+}
+
+impl<'a> Model<'a> {
+    /// Parse a blob; `None` if it is not one this version reads.
+    pub fn parse(bytes: &'a [u8]) -> Option<Self> {
+        let (head, rest) = bytes.split_at_checked(HEADER)?;
+        let (magic, head) = head.split_at_checked(4)?;
+        if magic != MAGIC {
+            return None;
+        }
+        let [version, bits, window, flags, ..] = *head else {
+            return None;
+        };
+        if version != VERSION || !BITS.contains(&bits) || window < 4 {
+            return None;
+        }
+        let float = |i: usize| -> Option<f32> {
+            let at = i.checked_mul(4)?.checked_add(4)?;
+            let b: [u8; 4] = head.get(at..at.checked_add(4)?)?.try_into().ok()?;
+            Some(f32::from_le_bytes(b))
+        };
+        let size = 1usize.checked_shl(u32::from(bits))?;
+        if rest.len() != size {
+            return None;
+        }
+        let weights = rest;
+        let points = [float(2)?, float(3)?, float(4)?];
+        let (bias, scale) = (float(0)?, float(1)?);
+        if ![bias, scale].iter().chain(&points).all(|v| v.is_finite()) {
+            return None;
+        }
+        Some(Self {
+            weights,
+            mask: u32::try_from(size.saturating_sub(1)).ok()?,
+            window: usize::from(window),
+            flags,
+            bias,
+            scale,
+            points,
+        })
+    }
+
+    /// The logit threshold of a sensitivity level.
+    pub fn point(&self, level: Level) -> f32 {
+        self.points.get(level as usize).copied().unwrap_or(f32::MAX)
+    }
+
+    /// The three logit thresholds.
+    pub fn points(&self) -> [f32; 3] {
+        self.points
+    }
+
+    /// Words per window.
+    pub fn window(&self) -> usize {
+        self.window
+    }
+
+    /// The highest window logit of a word view (`f32::MIN` for no words).
+    pub fn score(&self, words: &str) -> f32 {
+        // Per word: the sum of its features' weights and their number.
+        let mut sums: Vec<(i32, u32)> = Vec::new();
+        features(words, self.mask, self.flags, |word, bucket| {
+            if word >= sums.len() {
+                sums.resize(word.saturating_add(1), (0, 0));
+            }
+            let w = self
+                .weights
+                .get(bucket as usize)
+                .map_or(0, |b| i8::from_le_bytes([*b]));
+            if let Some(s) = sums.get_mut(word) {
+                s.0 = s.0.saturating_add(i32::from(w));
+                s.1 = s.1.saturating_add(1);
+            }
+        });
+        // Prefix sums, then every window as a difference.
+        let mut prefix: Vec<(i64, u64)> = Vec::with_capacity(sums.len().saturating_add(1));
+        let mut acc = (0i64, 0u64);
+        prefix.push(acc);
+        for (w, n) in &sums {
+            acc = (
+                acc.0.saturating_add(i64::from(*w)),
+                acc.1.saturating_add(u64::from(*n)),
+            );
+            prefix.push(acc);
+        }
+        let mut best = f32::MIN;
+        for range in windows(sums.len(), self.window) {
+            let (Some(a), Some(b)) = (prefix.get(range.start), prefix.get(range.end)) else {
+                continue;
+            };
+            let n = b.1.saturating_sub(a.1);
+            if n == 0 {
+                continue;
+            }
+            let logit = self.logit(b.0.saturating_sub(a.0), n);
+            if logit > best {
+                best = logit;
+            }
+        }
+        best
+    }
+
+    /// The logit of a window whose weights sum to `sum` over `n` features.
+    #[allow(clippy::cast_precision_loss, clippy::arithmetic_side_effects)]
+    fn logit(&self, sum: i64, n: u64) -> f32 {
+        // f64 for the division: exact for every sum a window can reach.
+        let v = sum as f64 / (n as f64).sqrt();
+        self.bias + self.scale * (v as f32)
+    }
+}
+
+/// The windows of a text of `n` words: the whole text if it has at most
+/// `window` words, else windows of `window` words every `window / 4` words,
+/// the last one ending at the last word.
+pub fn windows(n: usize, window: usize) -> impl Iterator<Item = Range<usize>> {
+    let window = window.max(1);
+    let stride = (window / 4).max(1);
+    let last = n.saturating_sub(window);
+    let count = if n <= window {
+        1
+    } else {
+        last.div_ceil(stride).saturating_add(1)
+    };
+    (0..count).map(move |i| {
+        let start = i.saturating_mul(stride).min(last);
+        start..start.saturating_add(window).min(n)
+    })
+}
+
+/// Call `emit(word_index, bucket)` for every feature of a word view.
+pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u32)) {
+    let mut prev: Option<u32> = None;
+    for (i, word) in words.split(' ').filter(|w| !w.is_empty()).enumerate() {
+        let h = word_hash(word.as_bytes());
+        emit(i, mix(h) & mask);
+        if let Some(p) = prev {
+            emit(i, mix(p.rotate_left(13) ^ h ^ 0x9E37_79B9) & mask);
+        }
+        prev = Some(h);
+        if flags & FLAG_TRIGRAMS != 0 && word.len() >= 3 {
+            // Trigrams of `<word>`, rolling over three bytes.
+            let bytes = word.as_bytes();
+            let framed = std::iter::once(b'<')
+                .chain(bytes.iter().copied())
+                .chain(std::iter::once(b'>'));
+            let (mut a, mut b) = (0u32, 0u32);
+            for (j, c) in framed.enumerate() {
+                let c = u32::from(c);
+                if j >= 2 {
+                    let t = (a << 16) | (b << 8) | c;
+                    emit(i, mix(t ^ 0x7F4A_7C15) & mask);
+                }
+                a = b;
+                b = c;
+            }
+        }
+    }
+}
+
+/// FNV-1a over the bytes.
+fn word_hash(bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811C_9DC5;
+    for &b in bytes {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// A finaliser that spreads every input bit over the output.
+fn mix(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x7FEB_352D);
+    h ^= h >> 15;
+    h = h.wrapping_mul(0x846C_A68B);
+    h ^ (h >> 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_cover_the_text() {
+        assert_eq!(windows(0, 32).collect::<Vec<_>>(), vec![0..0]);
+        assert_eq!(windows(10, 32).collect::<Vec<_>>(), vec![0..10]);
+        let w: Vec<_> = windows(100, 32).collect();
+        assert_eq!(w.first(), Some(&(0..32)));
+        assert_eq!(w.last(), Some(&(68..100)));
+        assert!(w.windows(2).all(|p| p[1].start - p[0].start <= 8));
+    }
+
+    #[test]
+    fn the_shipped_weights_are_the_ones_the_training_report_records() {
+        use sha2::{Digest, Sha256};
+        let digest: String = Sha256::digest(BUILTIN)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let report = include_str!("model.md");
+        assert!(
+            report.contains(&format!("sha256 of `model.bin`: `{digest}`")),
+            "model.bin (sha256 {digest}) is not what model.md records: retrain with scripts/train-injection"
+        );
+    }
+
+    #[test]
+    fn the_builtin_model_parses() {
+        let m = Model::parse(BUILTIN).expect("model.bin parses");
+        let [low, default, high] = m.points();
+        assert!(low >= default && default >= high, "{:?}", m.points());
+    }
+
+    #[test]
+    fn a_blob_round_trips_and_bad_ones_are_refused() {
+        let blob = Blob {
+            bits: 10,
+            window: 8,
+            flags: 0,
+            bias: -1.0,
+            scale: 0.5,
+            points: [3.0, 2.0, 1.0],
+            weights: vec![0; 1024],
+        };
+        let bytes = blob.to_bytes();
+        let m = Model::parse(&bytes).expect("parses");
+        assert_eq!(m.window(), 8);
+        assert!(Model::parse(&bytes[..bytes.len() - 1]).is_none());
+        let mut bad = bytes.clone();
+        bad[0] = b'X';
+        assert!(Model::parse(&bad).is_none());
+    }
+
+    #[test]
+    fn a_window_scores_its_features() {
+        let mut weights = vec![0i8; 1024];
+        let mut hit = Vec::new();
+        features(" evil ", 1023, 0, |_, b| hit.push(b));
+        for b in &hit {
+            weights[*b as usize] = 100;
+        }
+        let blob = Blob {
+            bits: 10,
+            window: 4,
+            flags: 0,
+            bias: -1.0,
+            scale: 0.01,
+            points: [0.0; 3],
+            weights,
+        };
+        let bytes = blob.to_bytes();
+        let m = Model::parse(&bytes).expect("parses");
+        // Alone: one feature of weight 100 -> -1 + 1 = 0.
+        assert!((m.score(" evil ") - 0.0).abs() < 1e-6);
+        // In a long text the best window still holds it.
+        let long = format!(" {} evil {} ", "calm ".repeat(40), "calm ".repeat(40));
+        assert!(m.score(&long) > -1.0);
+        assert!(m.score(" calm calm ") < -0.5);
+    }
+}
