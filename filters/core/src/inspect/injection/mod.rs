@@ -51,7 +51,8 @@
 //!
 //! 6. The learned scorer ([`model`]) reads the same word views (the text,
 //!    hidden tag text, every decoded payload, reversed text when cued),
-//!    and the text's word view in ROT13 and reversed (texts up to 8 KB), in
+//!    and the text's word view in ROT13 and reversed when it does not read
+//!    as text in clear (texts up to 8 KB), in
 //!    windows of 32 words and keeps the highest logit ([`Score::learned`]).
 //!    A text is flagged when the rules' score reaches the threshold *or*
 //!    the learned logit reaches the sensitivity's operating point
@@ -720,7 +721,11 @@ impl Injection {
         let views = Views::new(text);
         let words = self.segmented(&views);
         learned.view(self.model.as_ref(), &words);
-        if depth == 0 && words.len() <= MAX_PAYLOAD_BYTES && learned.wants_views(self) {
+        if depth == 0
+            && words.len() <= MAX_PAYLOAD_BYTES
+            && learned.wants_views(self)
+            && !in_clear(&words)
+        {
             // ROT13 and reversed spellings are cheap to undo and invisible
             // to a model of words: the learned scorer reads them undone
             // too (the rules have their ROT13 phrases and the cue).
@@ -1289,6 +1294,26 @@ fn literal_pattern(literal: &str) -> Option<String> {
         out.push('\n');
     }
     Some(out)
+}
+
+/// Whether a word view reads as text in clear: at least one word in 16 is
+/// one of the commonest function words of English, Spanish, French,
+/// German, Portuguese or Italian. Text that does not (ROT13, reversed,
+/// other scripts, code, data) is also scored by the learned model in
+/// ROT13 and reversed.
+fn in_clear(words: &str) -> bool {
+    const COMMON: [&str; 24] = [
+        "the", "and", "to", "of", "is", "you", "that", "for", "this", "your", "are", "with",
+        "de", "la", "el", "que", "en", "le", "et", "les", "der", "die", "und", "il",
+    ];
+    let (mut n, mut common) = (0usize, 0usize);
+    for w in words.split(' ').filter(|w| !w.is_empty()) {
+        n = n.saturating_add(1);
+        if COMMON.contains(&w) {
+            common = common.saturating_add(1);
+        }
+    }
+    common.saturating_mul(16) >= n && common > 0
 }
 
 fn rot13(word: &str) -> String {

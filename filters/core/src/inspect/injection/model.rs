@@ -59,6 +59,10 @@ const BITS: Range<u8> = 10..25;
 
 /// Flag: character trigrams of words.
 pub const FLAG_TRIGRAMS: u8 = 1;
+/// Flag: skip-bigrams (a word with the word two before it).
+pub const FLAG_SKIP: u8 = 2;
+/// Flag: a crude stem, the first five bytes of words longer than that.
+pub const FLAG_STEM: u8 = 4;
 
 /// Sensitivity levels, index into [`Model::points`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -247,14 +251,23 @@ pub fn windows(n: usize, window: usize) -> impl Iterator<Item = Range<usize>> {
 
 /// Call `emit(word_index, bucket)` for every feature of a word view.
 pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u32)) {
-    let mut prev: Option<u32> = None;
+    let (mut prev, mut prev2): (Option<u32>, Option<u32>) = (None, None);
     for (i, word) in words.split(' ').filter(|w| !w.is_empty()).enumerate() {
         let h = word_hash(word.as_bytes());
         emit(i, mix(h) & mask);
         if let Some(p) = prev {
             emit(i, mix(p.rotate_left(13) ^ h ^ 0x9E37_79B9) & mask);
         }
+        if let (Some(p), true) = (prev2, flags & FLAG_SKIP != 0) {
+            emit(i, mix(p.rotate_left(7) ^ h ^ 0x6A09_E667) & mask);
+        }
+        prev2 = prev;
         prev = Some(h);
+        if flags & FLAG_STEM != 0 && word.len() > 5 {
+            if let Some(stem) = word.as_bytes().get(..5) {
+                emit(i, mix(word_hash(stem) ^ 0x3C6E_F372) & mask);
+            }
+        }
         if flags & FLAG_TRIGRAMS != 0 && word.len() >= 3 {
             // Trigrams of `<word>`, rolling over three bytes.
             let bytes = word.as_bytes();
