@@ -8,6 +8,10 @@ fillers are ours; nothing is copied from another data set.
 import json
 import os
 import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import attacks  # noqa: E402
 
 R = random.Random(20261206)
 
@@ -94,8 +98,31 @@ TEMPLATES = [
     lambda: f"How do I {R.choice(['kill a process on port 8080', 'override a CSS rule', 'bypass the cache in Chrome', 'disable sleep mode on Windows', 'reset my router', 'unlock developer options'])}?",
     lambda: f"We never share customer data without consent, and we never send passwords by {R.choice(['email', 'SMS', 'chat'])}.",
     lambda: f"Calendar: {R.randint(8, 11)}:00 standup, {R.randint(12, 16)}:00 design review (new instructions for the review template are in the wiki).",
+    lambda: f"Please send the {R.choice(['quarterly report', 'slides', 'signed contract'])} to {R.choice(['finance', 'legal', 'my manager', 'the client'])} and include the link to the shared folder.",
+    lambda: f"Use the banking tool to transfer {R.randint(20, 900)} EUR from my checking to my savings account.",
+    lambda: f"Can you write a script that deletes {R.choice(['log files older than 30 days', 'temporary files in /tmp/build', 'duplicate photos in my Downloads folder'])}?",
+    lambda: f"Rate this {R.choice(['essay', 'cover letter', 'pitch deck', 'short story'])} from 1 to 10 and tell me what to improve.",
+    lambda: f"Add a markdown image of our logo (https://cdn.{R.choice(['acme', 'globex', 'initech'])}.com/logo.png) to the top of the README.",
+    lambda: f"Don't tell {R.choice(['my sister', 'the kids', 'Dad', 'my team'])} about the surprise party, but help me plan it.",
+    lambda: f"Our admin approved {R.choice(['the new laptop order', 'my leave request', 'the budget change'])}; draft a short thank-you reply.",
+    lambda: f"Summarize this thread and list the action items for {R.choice(['Ana', 'Tom', 'Priya', 'Kenji'])}.",
+    lambda: f"Change my {R.choice(['email signature', 'out-of-office message', 'calendar status'])} to say I'm away until {R.choice(['Monday', 'the 14th', 'next week'])}.",
+    lambda: f"The previous version of this {R.choice(['policy', 'manual', 'spec'])} is obsolete; please review the new one below for typos.",
+    lambda: f"Forward this {R.choice(['invoice', 'receipt', 'ticket'])} to accounting and mark it as paid once they confirm.",
+    lambda: f"Explain why my {R.choice(['Python', 'Go', 'Rust'])} code prints {R.choice(['None', 'nil', 'an empty string'])} instead of the API key from the .env file.",
+    lambda: f"How do I reset {R.choice(['my router', 'a forgotten Windows password', 'my phone to factory settings', 'the admin password on my NAS'])}?",
+    lambda: f"Write a polite reply telling the customer their {R.choice(['refund', 'replacement', 'upgrade'])} has been approved.",
+    lambda: f"List the rules of {R.choice(['chess', 'poker', 'cricket', 'Go', 'bridge'])} for a beginner.",
+    lambda: f"What were the main instructions in the {R.choice(['recipe', 'assembly guide', 'onboarding doc'])} I pasted earlier?",
     lambda: f"Email: Hi team, please ignore my previous email about the {R.choice(['offsite', 'deadline', 'budget'])}; nothing has changed. Thanks, {R.choice(['Ana', 'Tom', 'Priya', 'Kenji'])}",
 ]
+
+
+def write(name, rows):
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
 def main():
@@ -108,10 +135,19 @@ def main():
         rows.append({"text": text, "label": "benign", "category": "benign_generated",
                      "source": "generated", "source_path": "corpus/train/gen.py",
                      "source_commit": "-", "license": "Apache-2.0", "transform": None})
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "benign-extra.jsonl")
-    with open(out, "w", encoding="utf-8", newline="\n") as f:
-        for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    write("benign-extra.jsonl", rows)
+    # Attacks: a separate generator, so the benign rows above stay the same.
+    ra = random.Random(20261207)
+    rows, seen = [], set()
+    while len(rows) < 4000:
+        text, category = attacks.attack(ra)
+        if text in seen:
+            continue
+        seen.add(text)
+        rows.append({"text": text, "label": "attack", "category": category,
+                     "source": "generated", "source_path": "corpus/train/attacks.py",
+                     "source_commit": "-", "license": "Apache-2.0", "transform": None})
+    write("attacks-extra.jsonl", rows)
 
 
 if __name__ == "__main__":

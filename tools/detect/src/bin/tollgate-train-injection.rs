@@ -48,8 +48,9 @@ usage: scripts/train-injection [--data DIR] [--extra FILE] [--calibrate FILE]...
                                [--bits N] [--window N] [--epochs N] [--rounds N] [--trigrams]
   --data DIR     the training corpus (default: $TOLLGATE_INJECTION_TRAIN,
                  else ../shared/data/injection-train beside the repository)
-  --extra FILE   rows written for this project, trained on too (default:
-                 corpus/train/benign-extra.jsonl, see its README)
+  --extra FILE   rows written for this project, trained on too; repeatable
+                 (default: corpus/train/benign-extra.jsonl and
+                 attacks-extra.jsonl, see corpus/train/README.md)
   --out FILE     where the weights go (default: the shipped
                  filters/core/src/inspect/injection/model.bin)
   --calibrate F  a labelled set (eval-detect format) whose benign rows the
@@ -60,7 +61,7 @@ usage: scripts/train-injection [--data DIR] [--extra FILE] [--calibrate FILE]...
   --check        write nothing; exit 1 unless the weights trained now are
                  byte for byte the shipped ones
   --bits N       2^N weight buckets (default 16)
-  --window N     words per window (default 32)
+  --window N     words per window (default 16)
   --epochs N     passes per round (default 4)
   --rounds N     multiple-instance rounds after the first (default 2)
   --trigrams     character trigrams of words too (off by default: they
@@ -79,7 +80,7 @@ const SEED: u64 = 0x7011_6A7E_2026_1206;
 struct Args {
     data: PathBuf,
     out: PathBuf,
-    extra: PathBuf,
+    extra: Vec<PathBuf>,
     calibrate: Vec<PathBuf>,
     report: PathBuf,
     check: bool,
@@ -101,12 +102,12 @@ fn parse_args() -> Result<Option<Args>> {
     let mut args = Args {
         data: default_data,
         out: shipped,
-        extra: root.join("corpus/train/benign-extra.jsonl"),
+        extra: Vec::new(),
         calibrate: Vec::new(),
         report: PathBuf::new(),
         check: false,
         bits: 16,
-        window: 32,
+        window: 16,
         epochs: 4,
         rounds: 2,
         trigrams: false,
@@ -120,7 +121,7 @@ fn parse_args() -> Result<Option<Args>> {
             "-h" | "--help" => return Ok(None),
             "--data" => args.data = value("--data")?.into(),
             "--out" => args.out = value("--out")?.into(),
-            "--extra" => args.extra = value("--extra")?.into(),
+            "--extra" => args.extra.push(value("--extra")?.into()),
             "--calibrate" => args.calibrate.push(value("--calibrate")?.into()),
             "--report" => args.report = value("--report")?.into(),
             "--check" => args.check = true,
@@ -140,6 +141,12 @@ fn parse_args() -> Result<Option<Args>> {
     }
     if args.window < 4 {
         bail!("--window must be at least 4");
+    }
+    if args.extra.is_empty() {
+        args.extra = vec![
+            root.join("corpus/train/benign-extra.jsonl"),
+            root.join("corpus/train/attacks-extra.jsonl"),
+        ];
     }
     if args.calibrate.is_empty() {
         args.calibrate = vec![
@@ -315,19 +322,22 @@ fn run() -> Result<ExitCode> {
     // The calibration files are pooled: one set of hand-written benign
     // text (a set of 60 would allow no false positive below 1.7%).
     let mut pooled = Vec::new();
+    let mut pooled_attacks = Vec::new();
     for path in &args.calibrate {
         let body =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         for line in body.lines().filter(|l| !l.trim().is_empty()) {
             let row: serde_json::Value = serde_json::from_str(line)?;
+            let text = row["text"].as_str().unwrap_or_default();
+            let best = injection
+                .learned_views(text)
+                .iter()
+                .map(|v| m.score(v))
+                .fold(f32::MIN, f32::max);
             if row["label"] == "benign" {
-                let text = row["text"].as_str().unwrap_or_default();
-                let best = injection
-                    .learned_views(text)
-                    .iter()
-                    .map(|v| m.score(v))
-                    .fold(f32::MIN, f32::max);
                 pooled.push(best);
+            } else {
+                pooled_attacks.push(best);
             }
         }
     }
@@ -343,6 +353,15 @@ fn run() -> Result<ExitCode> {
         }
         blob.points[k] = point;
     }
+    let mut caught = [0usize; 3];
+    for (k, p) in blob.points.iter().enumerate() {
+        caught[k] = pooled_attacks.iter().filter(|s| **s >= *p).count();
+    }
+    eprintln!(
+        "train-injection: calibration files' attacks caught by the model alone: {:?} of {}",
+        caught,
+        pooled_attacks.len()
+    );
     let calibration: Vec<(String, usize, [usize; 3])> = sets
         .iter()
         .map(|(name, scores)| {
@@ -432,11 +451,8 @@ fn load(args: &Args, injection: &Injection, mask: u32, flags: u8) -> Result<Corp
         texts: Vec::new(),
         features: Vec::new(),
     };
-    let files = [
-        args.data.join("attacks.jsonl"),
-        args.data.join("benign.jsonl"),
-        args.extra.clone(),
-    ];
+    let mut files = vec![args.data.join("attacks.jsonl"), args.data.join("benign.jsonl")];
+    files.extend(args.extra.iter().cloned());
     for path in files {
         let body = std::fs::read_to_string(&path).with_context(|| {
             format!(
