@@ -204,6 +204,22 @@ pub struct InjectionPolicy {
     pub rules: Vec<InjectionRule>,
 }
 
+/// The least severe findings a secrets or PII policy acts on; see each
+/// rule's severity in `filters/core/src/inspect/secrets.rs` and `pii.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MinSeverity {
+    /// Every rule (test-mode keys too). The default.
+    #[default]
+    Low,
+    /// Generic assignments, passwords, contact data and up.
+    Medium,
+    /// Only verified vendor tokens, private keys, cloud credentials,
+    /// national identifiers and payment data: the fewest false positives.
+    High,
+}
+
 /// Secrets policy.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -215,6 +231,9 @@ pub struct PatternPolicy {
     pub response: Action,
     /// Built-in rule ids to leave out.
     pub disabled: Vec<String>,
+    /// The sensitivity: the least severe findings acted on. Default: `low`
+    /// (all of them).
+    pub min_severity: MinSeverity,
 }
 
 /// PII policy.
@@ -228,6 +247,9 @@ pub struct PiiPolicy {
     pub response: Action,
     /// Built-in rule ids to leave out.
     pub disabled: Vec<String>,
+    /// The sensitivity: the least severe findings acted on. Default: `low`
+    /// (all of them).
+    pub min_severity: MinSeverity,
     /// Report private, loopback and link-local IP addresses too. Default:
     /// `false` (only public addresses are personal data worth flagging).
     pub private_ips: bool,
@@ -367,6 +389,7 @@ impl Default for PatternPolicy {
             request: Action::Redact,
             response: Action::Redact,
             disabled: Vec::new(),
+            min_severity: MinSeverity::Low,
         }
     }
 }
@@ -377,6 +400,7 @@ impl Default for PiiPolicy {
             request: Action::Audit,
             response: Action::Audit,
             disabled: Vec::new(),
+            min_severity: MinSeverity::Low,
             private_ips: false,
         }
     }

@@ -31,10 +31,10 @@ use sha2::{Digest, Sha256};
 use super::injection::model::Level;
 use super::injection::{Injection, InjectionOptions, Signal};
 use super::output::{OutputChecker, OutputOptions, SystemPrompt};
-use super::patterns::{PatternOptions, Patterns};
+use super::patterns::{PatternOptions, Patterns, Severity};
 use super::stream::{StreamAction, StreamFinding, StreamStep, TextScanner};
 use super::{redaction_label, Direction, Family, Match};
-use crate::config::inspect::{Action, Disposition, Sensitivity};
+use crate::config::inspect::{Action, Disposition, MinSeverity, Sensitivity};
 use crate::config::{ConfigError, InspectConfig};
 use crate::request::api::ApiKind;
 use crate::request::catalogue::Shape;
@@ -394,6 +394,22 @@ impl Engine {
         self.injection.decide(score, threshold, level)
     }
 
+    /// Whether a secrets or PII finding is less severe than its policy's
+    /// `min_severity` (and so not acted on).
+    fn below_min_severity(&self, family: Family, kind: &str) -> bool {
+        let min = match family {
+            Family::Secrets => self.config.secrets.min_severity,
+            Family::Pii => self.config.pii.min_severity,
+            _ => return false,
+        };
+        let severity = match Patterns::severity(kind) {
+            Severity::Low => MinSeverity::Low,
+            Severity::Medium => MinSeverity::Medium,
+            Severity::High => MinSeverity::High,
+        };
+        severity < min
+    }
+
     /// Whether a request's unreadable parts refuse it: media with
     /// `on_opaque: block`, text the model reads in an unreadable form with
     /// `on_opaque_text: block` (the default).
@@ -555,6 +571,9 @@ impl Engine {
             // redacted either: what would be redacted is blocked.
             let rewritable = segment.encode("").is_some();
             for m in &matches {
+                if self.below_min_severity(m.family, &m.kind) {
+                    continue;
+                }
                 let mut action = self.action(m.family, direction, path, segment.role);
                 if action == Action::Off {
                     continue;
@@ -674,7 +693,10 @@ impl Engine {
         }
         let mut matches = Vec::new();
         self.patterns.scan(&joined, &mut matches);
-        for m in matches.iter().filter(|m| !within_one(&m.range())) {
+        for m in matches
+            .iter()
+            .filter(|m| !within_one(&m.range()) && !self.below_min_severity(m.family, &m.kind))
+        {
             let action = match self.action(m.family, direction, path, role) {
                 Action::Off => continue,
                 Action::Redact => Action::Block,
@@ -739,6 +761,9 @@ impl TextScanner for StreamScanner<'_> {
             }
         }
         for m in matches {
+            if self.engine.below_min_severity(m.family, &m.kind) {
+                continue;
+            }
             let action =
                 self.engine
                     .action(m.family, Direction::Response, self.path, Role::Assistant);
@@ -879,9 +904,26 @@ mod tests {
     }
 
     #[test]
+    fn min_severity_leaves_the_less_severe_findings_alone() {
+        let text = "test key sk_test_51HqLyTKb3n9XcVQm2ZrT8wPa and key AKIAQYLPMN5HHHFPZAM2";
+        let kinds = |config: &str| -> Vec<String> {
+            engine(config)
+                .detect(Direction::Request, "/v1/chat/completions", Role::User, text)
+                .iter()
+                .map(|f| f.kind.to_string())
+                .collect()
+        };
+        let all = kinds("{}");
+        assert!(all.contains(&"stripe_test_key".to_owned()), "{all:?}");
+        assert!(all.contains(&"aws_access_key".to_owned()), "{all:?}");
+        let high = kinds(r#"{"secrets": {"min_severity": "high"}}"#);
+        assert_eq!(high, vec!["aws_access_key".to_owned()]);
+    }
+
+    #[test]
     fn findings_are_capped_but_still_decide() {
         let e = engine(r#"{"pii": {"request": "block"}}"#);
-        let emails: Vec<String> = (0..2000).map(|i| format!("user{i}@example.org")).collect();
+        let emails: Vec<String> = (0..2000).map(|i| format!("user{i}@mailhost.eu")).collect();
         let body = serde_json::json!({"model": "m", "messages": [{"role": "user", "content": emails.join(" ")}]});
         let v = e.request(
             Shape::Api(ApiKind::ChatCompletions),
@@ -936,7 +978,7 @@ mod tests {
         let e = engine("{}");
         let key = "my secret AKIAQYLPMN5HHHFPZAM2 notes";
         let body = serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "hi"}],
-            "metadata": {key: "jane.doe@example.org"}});
+            "metadata": {key: "jane.doe@mailhost.eu"}});
         let v = e.request(
             Shape::Api(ApiKind::ChatCompletions),
             "application/json",

@@ -29,6 +29,7 @@
 //! block across events and scans it with a bounded hold-back window, so a
 //! secret split over any number of chunks is redacted before it is forwarded.
 
+pub mod encoded;
 pub mod engine;
 pub mod guard;
 pub mod injection;

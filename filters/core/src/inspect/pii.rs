@@ -10,43 +10,84 @@
 //! boundary, or after a space: the inner runs of `2024-01-15`, UUIDs,
 //! versions and hashes are never candidates.
 //!
-//! What each kind requires (the false-positive budget):
+//! What each kind requires (the false-positive budget). "Cue" means a
+//! context word within 48 bytes before the number, matched as a whole word
+//! (`pan` in `company` is no cue); a number that a cue names as an
+//! identifier and that fails that identifier's check digits is not then
+//! reported as a phone number either.
 //! - `credit_card`: 13–19 digits, either contiguous (15 or 16 digits, or
 //!   any length after a word like `card`/`visa`) or grouped 4-4-4-4(-3),
 //!   4-6-5 or 4-6-4 with one consistent separator; an issuer prefix (Visa,
 //!   Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro); Luhn. The
 //!   best-known processor test numbers and runs of one digit are treated as
-//!   placeholders.
-//! - `iban`: the country's exact length, then mod-97 = 1.
+//!   placeholders. A number grouped like a card that fails is skipped
+//!   whole: its groups are never read again as an Aadhaar or a phone.
+//! - `iban`: the country's exact length, then mod-97 = 1; an IBAN-shaped
+//!   run with a wrong checksum is skipped whole the same way.
 //! - `us_ssn`: `AAA-GG-SSSS` (or spaces), area not 000/666/900–999, group not
 //!   00, serial not 0000, and not the famous invalid ones (078-05-1120,
-//!   219-09-9999, 123-45-6789); nine bare digits only after `ssn`/`social
-//!   security`.
-//! - `ca_sin`: `NNN-NNN-NNN` (or spaces), Luhn, not starting 0 or 8.
-//! - `in_aadhaar`: `NNNN NNNN NNNN`, first digit 2–9, Verhoeff.
+//!   219-09-9999, 123-45-6789); nine bare digits only with a cue (`ssn`,
+//!   `social security`).
+//! - `us_itin`: `9XX-GG-SSSS` with the group in the IRS ranges (50–65,
+//!   70–88, 90–92, 94–99); bare with the cue `itin`.
+//! - `ca_sin`: `NNN-NNN-NNN` (or spaces), Luhn, not starting 0 or 8; bare
+//!   with a cue.
+//! - `in_aadhaar`: `NNNN NNNN NNNN`, first digit 2–9, Verhoeff; bare with a
+//!   cue.
+//! - `in_pan`: `AAAPA9999A` with a valid holder-type letter, **with a cue**
+//!   (`PAN`, `income tax`): no check digit is published, and ten-character
+//!   codes are common.
 //! - `uk_nino`: `AB123456C` with the letter rules of HMRC.
+//! - `uk_nhs`: 10 digits (`NNN NNN NNNN` or bare), mod 11, **with a cue**
+//!   (`NHS`): the spaced form is also a NANP phone layout.
 //! - `es_dni` / `es_nie`: 8 digits (or X/Y/Z + 7) and the mod-23 letter.
-//! - `phone_number`: `+CC ...` with plausible national lengths; NANP
-//!   `(NXX) NXX-XXXX` / `NXX-NXX-XXXX` with area and exchange rules;
-//!   national trunk-prefix formats (`020 7946 0958`, `030 12345678`,
-//!   `01 23 45 67 89`); Indian `98765 43210`. Bare digit runs only after a
-//!   word like `phone`, `tel`, `call`, `mobile`.
+//! - `es_cif`: entity letter + 7 digits + control (digit or letter as the
+//!   type requires), **with a cue** (`CIF`, `NIF`, `IVA`): nine-character
+//!   codes of that shape are common part numbers.
+//! - `es_nss`: `PP/NNNNNNNN/CC` (slashes, spaces or dashes), mod 97, province
+//!   01–53; 12 bare digits with a cue.
+//! - `fr_nir`: 15 characters, contiguous or `1 84 12 76 451 089 46`; sex,
+//!   month and the key 97 − n mod 97 (Corsica `2A`/`2B` as 19/18). The key
+//!   and the structure are strong enough alone.
+//! - `de_steuer_id`: 11 digits (bare or `12 345 678 901`), the digit
+//!   repetition rule and ISO 7064 MOD 11,10, **with a cue**: eleven digits
+//!   grouped 2-3-3-3 are also amounts in the European thousands style.
+//! - `it_codice_fiscale`: 16 characters with the month letter, the day
+//!   ranges, omocodia letters and the check letter; uppercase only.
+//! - `nl_bsn`: 9 digits (bare, `1234.56.789`, `123 456 789`), 11-test,
+//!   **with a cue** (`BSN`, `burgerservicenummer`).
+//! - `pl_pesel`: 11 digits, a valid date and the weighted check digit, **with
+//!   a cue** (`PESEL`).
+//! - `pt_nif`: 9 digits, holder-type first digit, mod 11, **with a cue**
+//!   (`NIF`, `contribuinte`).
+//! - `br_cpf`: `NNN.NNN.NNN-NN` alone, 11 bare digits with the cue `CPF`;
+//!   two mod-11 digits; runs of one digit rejected.
+//! - `br_cnpj`: `NN.NNN.NNN/NNNN-NN` alone, 14 bare digits with the cue
+//!   `CNPJ`; two mod-11 digits.
+//! - `phone_number`: see [`phone`]: international numbers against a table of
+//!   country lengths and leading digits, national ones with their trunk
+//!   prefix and area code, a few distinctive national groupings; ambiguous
+//!   groupings and bare runs only with a phone word (in the table's
+//!   languages); placeholder digits and numbers right after `order`,
+//!   `invoice`, `part no`... are not phones.
 //! - `ipv4` / `ipv6`: valid addresses; private, loopback, link-local,
 //!   shared, documentation, multicast and reserved ranges only when
 //!   `private_ips` is set.
 //! - `email`: a dot-atom local part, a domain of valid labels, and a
 //!   top-level domain that is a known generic one or a two-letter country
-//!   code (not `js`, `py`, `md`...: file names are not addresses), or one
-//!   of the reserved names of RFC 2606 / 6761 (`example`, `test`,
-//!   `invalid`, `localhost`); not the user part of a URL
-//!   (`https://user:pw@host`) nor `git@host:` SSH remotes.
-//!
-//!   Reserved top-level domains are flagged on purpose: for policy an
-//!   address in a prompt at any syntactically valid domain is personal data
-//!   (the local part names a person whatever the domain), real traffic never
-//!   carries those domains, so flagging them costs nothing in production,
-//!   and test prompts that use them should see the behaviour real addresses
-//!   get. A bare `user@localhost` (one label) is still not an address.
+//!   code (not `js`, `py`, `md`...: file names are not addresses); not the
+//!   user part of a URL (`https://user:pw@host`) nor `git@host:` SSH
+//!   remotes. Not reported, so that the rule can redact by default:
+//!   - documentation domains (RFC 2606 / 6761): `example.com`, `.org`,
+//!     `.net` and their subdomains, and the `.example`, `.test`,
+//!     `.invalid`, `.localhost` top-level domains. (Until 2026-12 these
+//!     were flagged; the policy changed with the issue that made the
+//!     detectors redact by default: documentation addresses are the most
+//!     common false positive in prompts about code.)
+//!   - role and automated mailboxes (`info@`, `support@`, `sales@`,
+//!     `noreply@`, `no-reply@`, `donotreply@`, `postmaster@`, `abuse@`,
+//!     `admin@`, `webmaster@`, `security@`... with or without a `+tag`):
+//!     they name a function, not a person.
 //! - `ipv4`: not after a word that makes it a version (`firmware 10.4.2.1`,
 //!   `version 9.8.0.12`, `... or later`): four dotted numbers are as often a
 //!   four-part version as an address, and the word decides.
@@ -54,21 +95,39 @@
 use std::net::Ipv6Addr;
 use std::str::FromStr;
 
-use super::patterns::{context_has, is_placeholder, luhn, Builtin, Ctx, Finder};
+use super::patterns::{
+    context_has, context_word, is_placeholder, luhn, Builtin, Ctx, Finder, Severity,
+};
 use super::Family;
 
+mod national;
+mod phone;
+
 /// Number of numeric kinds.
-pub(crate) const NUM_KINDS: usize = 11;
+pub(crate) const NUM_KINDS: usize = 24;
 /// Ids of the numeric kinds, in priority order (index = kind).
 pub(crate) const NUM_IDS: [&str; NUM_KINDS] = [
     "credit_card",
     "iban",
     "us_ssn",
+    "us_itin",
     "ca_sin",
     "in_aadhaar",
+    "in_pan",
     "uk_nino",
+    "uk_nhs",
     "es_dni",
     "es_nie",
+    "es_cif",
+    "es_nss",
+    "fr_nir",
+    "de_steuer_id",
+    "it_codice_fiscale",
+    "nl_bsn",
+    "pl_pesel",
+    "pt_nif",
+    "br_cpf",
+    "br_cnpj",
     "phone_number",
     "ipv4",
     "ipv6",
@@ -76,14 +135,41 @@ pub(crate) const NUM_IDS: [&str; NUM_KINDS] = [
 const CARD: usize = 0;
 const IBAN: usize = 1;
 const SSN: usize = 2;
-const SIN: usize = 3;
-const AADHAAR: usize = 4;
-const NINO: usize = 5;
-const DNI: usize = 6;
-const NIE: usize = 7;
-const PHONE: usize = 8;
-const IPV4: usize = 9;
-const IPV6: usize = 10;
+const ITIN: usize = 3;
+const SIN: usize = 4;
+const AADHAAR: usize = 5;
+const PAN: usize = 6;
+const NINO: usize = 7;
+const NHS: usize = 8;
+const DNI: usize = 9;
+const NIE: usize = 10;
+const CIF: usize = 11;
+const NSS: usize = 12;
+const NIR: usize = 13;
+const STEUER: usize = 14;
+const CF: usize = 15;
+const BSN: usize = 16;
+const PESEL: usize = 17;
+const PT_NIF: usize = 18;
+const CPF: usize = 19;
+const CNPJ: usize = 20;
+const PHONE: usize = 21;
+const IPV4: usize = 22;
+const IPV6: usize = 23;
+/// Not a kind: a number shaped like a card or an IBAN whose checksum
+/// fails. Its span is skipped whole, so no other kind reads its parts.
+const SKIP: usize = usize::MAX;
+
+/// The severity of a PII rule id, `None` for an id that is not one:
+/// contact data (email, phone, IP address) medium; payment data and
+/// national identifiers high.
+pub(crate) fn severity(id: &str) -> Option<Severity> {
+    match id {
+        "email" | "phone_number" | "ipv4" | "ipv6" => Some(Severity::Medium),
+        _ if NUM_IDS.contains(&id) => Some(Severity::High),
+        _ => None,
+    }
+}
 
 /// The anchored PII rules (the numeric ones are [`NUM_IDS`]).
 pub(crate) fn rules() -> Vec<Builtin> {
@@ -206,6 +292,78 @@ const NOT_CCTLDS: [&str; 14] = [
 /// (see the module docs for why).
 const RESERVED_TLDS: [&str; 4] = ["example", "test", "invalid", "localhost"];
 
+/// Role and automated mailboxes: they name a function, not a person.
+const ROLE_MAILBOXES: [&[u8]; 40] = [
+    b"info",
+    b"support",
+    b"sales",
+    b"noreply",
+    b"no-reply",
+    b"no_reply",
+    b"donotreply",
+    b"do-not-reply",
+    b"do_not_reply",
+    b"postmaster",
+    b"abuse",
+    b"admin",
+    b"administrator",
+    b"webmaster",
+    b"hostmaster",
+    b"mailer-daemon",
+    b"contact",
+    b"hello",
+    b"help",
+    b"helpdesk",
+    b"billing",
+    b"accounts",
+    b"security",
+    b"privacy",
+    b"press",
+    b"marketing",
+    b"newsletter",
+    b"notifications",
+    b"notification",
+    b"alerts",
+    b"jobs",
+    b"careers",
+    b"office",
+    b"team",
+    b"service",
+    b"feedback",
+    b"enquiries",
+    b"inquiries",
+    b"bounce",
+    b"bounces",
+];
+
+/// The domains of RFC 2606 / RFC 6761 (`example.com`, `.org`, `.net` and
+/// their subdomains; the `.example`, `.test`, `.invalid`, `.localhost`
+/// top-level domains): documentation, never a person's mailbox.
+fn documentation_domain(labels: &[&[u8]]) -> bool {
+    let lower = |l: &[u8]| l.to_ascii_lowercase();
+    let Some(tld) = labels.last().map(|l| lower(l)) else {
+        return false;
+    };
+    if RESERVED_TLDS.iter().any(|t| t.as_bytes() == tld.as_slice()) {
+        return true;
+    }
+    let n = labels.len();
+    let sld = n
+        .checked_sub(2)
+        .and_then(|i| labels.get(i))
+        .map(|l| lower(l))
+        .unwrap_or_default();
+    sld == b"example" && matches!(tld.as_slice(), b"com" | b"org" | b"net")
+}
+
+/// A role mailbox: the local part (before any `+tag`) is one of
+/// [`ROLE_MAILBOXES`].
+fn role_mailbox(local: &[u8]) -> bool {
+    let base = local.split(|&c| c == b'+').next().unwrap_or_default();
+    let lower = base.to_ascii_lowercase();
+    ROLE_MAILBOXES.contains(&lower.as_slice())
+}
+
 fn tld_ok(tld: &[u8]) -> bool {
     if !tld.iter().all(u8::is_ascii_alphabetic) {
         return false;
@@ -270,7 +428,7 @@ fn find_email(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usi
     {
         return None;
     }
-    if !tld_ok(labels.last()?) {
+    if !tld_ok(labels.last()?) || documentation_domain(&labels) || role_mailbox(local) {
         return None;
     }
     let next = ctx.at(de);
@@ -303,7 +461,9 @@ pub(crate) fn scan_numeric(
             let next_i = i.saturating_add(glen);
             if prev.is_ascii_alphabetic() {
                 if let Some((s, e, k)) = letter_prefixed(ctx, i, enabled) {
-                    emit(s, e, k);
+                    if k != SKIP {
+                        emit(s, e, k);
+                    }
                     i = e.max(next_i);
                 } else {
                     i = next_i;
@@ -331,9 +491,18 @@ pub(crate) fn scan_numeric(
                     continue;
                 }
             }
+            if on(NIR) && matches!(c, b'1' | b'2' | b'7' | b'8') {
+                if let Some(e) = nir_at(ctx, i) {
+                    emit(i, e, NIR);
+                    i = e;
+                    continue;
+                }
+            }
             match numeric_span(ctx, i, enabled) {
                 Some((s, e, k)) => {
-                    emit(s, e, k);
+                    if k != SKIP {
+                        emit(s, e, k);
+                    }
                     i = e.max(next_i);
                 }
                 None => i = next_i,
@@ -495,6 +664,12 @@ fn numeric_span(
     if num.n == 0 {
         return None;
     }
+    let whole = num.truncated(num.n);
+    if card_shaped(ctx, &whole) {
+        // Grouped like a card: a card or nothing (a Luhn-invalid card's
+        // groups are not read as an Aadhaar or a phone number).
+        return classify(ctx, &whole, enabled).or(Some((whole.start(), whole.end(), SKIP)));
+    }
     for last in (1..=num.n).rev() {
         if last < num.n && num.sep(ctx, last.saturating_sub(1)) != b" " {
             continue;
@@ -507,10 +682,53 @@ fn numeric_span(
     None
 }
 
-const PHONE_WORDS: [&str; 12] = [
-    "phone", "tel", "call", "mobile", "cell", "fax", "whatsapp", "sms", "contact", "ph:", "mob",
-    "text me",
+/// `4-4-4-4(-3)`, `4-6-5`, `4-6-4` digit groups with one separator, 13 to
+/// 19 digits: only a card is written like that.
+fn card_shaped(ctx: &Ctx<'_>, num: &Num) -> bool {
+    let mut buf = [0u8; 24];
+    let nd = num.digits(ctx, &mut buf);
+    num.n > 1
+        && (13..=19).contains(&nd)
+        && num.seps_uniform(ctx, &[b" ", b"-"])
+        && ((num.n >= 4
+            && num.lens().take(num.n.saturating_sub(1)).all(|l| l == 4)
+            && (1..=4).contains(&num.glen(num.n.saturating_sub(1))))
+            || num.lens_are(&[4, 6, 5])
+            || num.lens_are(&[4, 6, 4]))
+}
+
+/// Context words of the kinds that need one, within [`CONTEXT_SPAN`] bytes
+/// before the number, matched as whole words.
+const SSN_WORDS: [&str; 4] = ["ssn", "social security", "ss#", "ssn#"];
+const ITIN_WORDS: [&str; 3] = ["itin", "taxpayer", "tin"];
+const SIN_WORDS: [&str; 4] = ["sin", "social insurance", "nas", "assurance sociale"];
+const AADHAAR_WORDS: [&str; 4] = ["aadhaar", "aadhar", "uidai", "uid"];
+const NHS_WORDS: [&str; 3] = ["nhs", "nhs no", "nhs_no"];
+const NSS_WORDS: [&str; 6] = [
+    "nss",
+    "naf",
+    "seguridad social",
+    "afiliación",
+    "afiliacion",
+    "s.s.",
 ];
+const STEUER_WORDS: [&str; 8] = [
+    "steuer-id",
+    "steuerid",
+    "steuer id",
+    "idnr",
+    "identifikationsnummer",
+    "steueridentifikationsnummer",
+    "tax id",
+    "tin",
+];
+const BSN_WORDS: [&str; 4] = ["bsn", "burgerservicenummer", "sofinummer", "sofi"];
+const PESEL_WORDS: [&str; 1] = ["pesel"];
+const PT_NIF_WORDS: [&str; 5] = ["nif", "contribuinte", "nipc", "fiscal", "nif:"];
+const CPF_WORDS: [&str; 1] = ["cpf"];
+const CNPJ_WORDS: [&str; 1] = ["cnpj"];
+/// How far back context words are looked for.
+const CONTEXT_SPAN: usize = 48;
 
 fn classify(
     ctx: &Ctx<'_>,
@@ -556,15 +774,25 @@ fn classify(
         return None;
     }
     let context = |words: &[&str]| context_has(ctx, s, 40, words);
+    // Whether a cue word of an identifier was seen: a number so named that
+    // fails its check digits is not then reported as a phone number.
+    let cued = std::cell::Cell::new(false);
+    let cue = |words: &[&str]| {
+        let found = context_word(ctx, s, CONTEXT_SPAN, words);
+        if found {
+            cued.set(true);
+        }
+        found
+    };
+    // A national identifier is the whole number, never a prefix of a longer
+    // run of groups.
+    let whole = num.n == num.span_n;
+    let bare = num.n == 1;
+    let sep = |k: usize| num.sep(ctx, k);
 
     if on(CARD) && (13..=19).contains(&nd) && card_ok(d) {
-        let grouped = num.n > 1
-            && num.seps_uniform(ctx, &[b" ", b"-"])
-            && (num.lens().take(num.n.saturating_sub(1)).all(|l| l == 4)
-                && (1..=4).contains(&num.glen(num.n.saturating_sub(1)))
-                || num.lens_are(&[4, 6, 5])
-                || num.lens_are(&[4, 6, 4]));
-        let bare = num.n == 1
+        let grouped = card_shaped(ctx, num);
+        let bare_card = bare
             && (nd == 15
                 || nd == 16
                 || context(&[
@@ -576,33 +804,92 @@ fn classify(
                     "debit",
                     "pan",
                 ]));
-        if grouped || bare {
+        if grouped || bare_card {
             return Some((s, e, CARD));
         }
     }
-    if on(SSN) {
-        let formatted = num.lens_are(&[3, 2, 4]) && num.seps_uniform(ctx, &[b"-", b" "]);
-        let bare = num.n == 1 && nd == 9 && context(&["ssn", "social security", "ss#"]);
-        if (formatted || bare) && ssn_ok(d) {
-            return Some((s, e, SSN));
+    if card_shaped(ctx, num) {
+        return None;
+    }
+    // Brazil: CPF `123.456.789-09`, CNPJ `12.345.678/0001-95`; bare with
+    // the word.
+    if on(CPF) && whole && nd == 11 {
+        let formatted =
+            num.lens_are(&[3, 3, 3, 2]) && sep(0) == b"." && sep(1) == b"." && sep(2) == b"-";
+        if (formatted || (bare && cue(&CPF_WORDS))) && national::br_cpf_ok(d) {
+            return Some((s, e, CPF));
         }
     }
-    if on(SIN) {
-        let formatted = num.lens_are(&[3, 3, 3]) && num.seps_uniform(ctx, &[b"-", b" "]);
-        let bare = num.n == 1 && nd == 9 && context(&["sin", "social insurance", "nas"]);
-        if (formatted || bare) && sin_ok(d) {
+    if on(CNPJ) && whole && nd == 14 {
+        let formatted = num.lens_are(&[2, 3, 3, 4, 2])
+            && sep(0) == b"."
+            && sep(1) == b"."
+            && sep(2) == b"/"
+            && sep(3) == b"-";
+        if (formatted || (bare && cue(&CNPJ_WORDS))) && national::br_cnpj_ok(d) {
+            return Some((s, e, CNPJ));
+        }
+    }
+    // Nine digits: SSN and ITIN (`AAA-GG-SSSS`), SIN (`NNN NNN NNN`),
+    // BSN and NIF (with their word).
+    if whole && nd == 9 {
+        let ssn_shape = num.lens_are(&[3, 2, 4]) && num.seps_uniform(ctx, &[b"-", b" "]);
+        let sin_shape = num.lens_are(&[3, 3, 3]) && num.seps_uniform(ctx, &[b"-", b" "]);
+        let bsn_shape = bare
+            || (num.lens_are(&[4, 2, 3]) && num.seps_uniform(ctx, &[b"."]))
+            || (sin_shape || (num.lens_are(&[3, 3, 3]) && num.seps_uniform(ctx, &[b"."])));
+        if on(BSN) && bsn_shape && cue(&BSN_WORDS) && national::nl_bsn_ok(d) {
+            return Some((s, e, BSN));
+        }
+        if on(PT_NIF) && (bare || sin_shape) && cue(&PT_NIF_WORDS) && national::pt_nif_ok(d) {
+            return Some((s, e, PT_NIF));
+        }
+        if on(ITIN) && (ssn_shape || (bare && cue(&ITIN_WORDS))) && national::us_itin_ok(d) {
+            return Some((s, e, ITIN));
+        }
+        if on(SSN) && (ssn_shape || (bare && cue(&SSN_WORDS))) && ssn_ok(d) {
+            return Some((s, e, SSN));
+        }
+        if on(SIN) && (sin_shape || (bare && cue(&SIN_WORDS))) && sin_ok(d) {
             return Some((s, e, SIN));
         }
     }
-    if on(AADHAAR) {
-        let formatted = num.lens_are(&[4, 4, 4]) && num.seps_uniform(ctx, &[b" ", b"-"]);
-        let bare = num.n == 1 && nd == 12 && context(&["aadhaar", "aadhar", "uidai", "uid"]);
-        if (formatted || bare) && aadhaar_ok(d) {
-            return Some((s, e, AADHAAR));
+    // Ten digits: NHS number (`NNN NNN NNNN`, with its word).
+    if on(NHS) && whole && nd == 10 {
+        let shape = bare || (num.lens_are(&[3, 3, 4]) && num.seps_uniform(ctx, &[b" ", b"-"]));
+        if shape && cue(&NHS_WORDS) && national::uk_nhs_ok(d) {
+            return Some((s, e, NHS));
         }
     }
-    if on(PHONE) {
-        if let Some(start) = phone(ctx, num, d, prev, &context) {
+    // Eleven digits: PESEL and Steuer-ID, with their words.
+    if whole && nd == 11 {
+        if on(PESEL) && bare && cue(&PESEL_WORDS) && national::pl_pesel_ok(d) {
+            return Some((s, e, PESEL));
+        }
+        let steuer_shape =
+            bare || (num.lens_are(&[2, 3, 3, 3]) && num.seps_uniform(ctx, &[b" ", b"/", b"."]));
+        if on(STEUER) && steuer_shape && cue(&STEUER_WORDS) && national::de_steuer_id_ok(d) {
+            return Some((s, e, STEUER));
+        }
+    }
+    // Twelve digits: Aadhaar (`NNNN NNNN NNNN`), Spanish NSS
+    // (`28/12345678/40`; bare with its word).
+    if whole && nd == 12 {
+        if on(NSS) {
+            let formatted = num.lens_are(&[2, 8, 2]) && num.seps_uniform(ctx, &[b"/", b" ", b"-"]);
+            if (formatted || (bare && cue(&NSS_WORDS))) && national::es_nss_ok(d) {
+                return Some((s, e, NSS));
+            }
+        }
+        if on(AADHAAR) {
+            let formatted = num.lens_are(&[4, 4, 4]) && num.seps_uniform(ctx, &[b" ", b"-"]);
+            if (formatted || (bare && cue(&AADHAAR_WORDS))) && aadhaar_ok(d) {
+                return Some((s, e, AADHAAR));
+            }
+        }
+    }
+    if on(PHONE) && (!cued.get() || context(&phone::PHONE_WORDS)) {
+        if let Some(start) = phone::phone(ctx, num, d, prev, &context) {
             return Some((start, e, PHONE));
         }
     }
@@ -613,151 +900,11 @@ fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
-// --- Phones.
-
-const CC2: [u16; 44] = [
-    20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56,
-    57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
-];
-
 fn num_of(d: &[u8]) -> u32 {
     d.iter().fold(0u32, |acc, &c| {
         acc.wrapping_mul(10)
             .wrapping_add(u32::from(c.wrapping_sub(b'0')))
     })
-}
-
-/// NANP: `NXX NXX XXXX`, area and exchange not starting 0/1 nor `N11`.
-fn nanp_ok(d: &[u8]) -> bool {
-    let [a0, a1, a2, e0, e1, e2, ..] = d else {
-        return false;
-    };
-    d.len() == 10
-        && (b'2'..=b'9').contains(a0)
-        && !(*a1 == b'1' && *a2 == b'1')
-        && (b'2'..=b'9').contains(e0)
-        && !(*e1 == b'1' && *e2 == b'1')
-}
-
-fn e164_ok(d: &[u8]) -> bool {
-    if !(8..=15).contains(&d.len()) {
-        return false;
-    }
-    match d.first() {
-        Some(b'1') => d.len() == 11 && nanp_ok(d.get(1..).unwrap_or_default()),
-        Some(b'7') => d.len() == 11,
-        Some(b'0') | None => false,
-        Some(_) => {
-            let cc2 = u16::try_from(num_of(d.get(..2).unwrap_or_default())).unwrap_or(0);
-            if CC2.contains(&cc2) {
-                let nat = d.len().saturating_sub(2);
-                let nat0 = d.get(2).copied().unwrap_or(b'0');
-                nat0 != b'0'
-                    && match cc2 {
-                        44 => (9..=10).contains(&nat),
-                        33 => nat == 9,
-                        91 => nat == 10,
-                        49 => (6..=13).contains(&nat),
-                        86 => (10..=11).contains(&nat),
-                        _ => (7..=12).contains(&nat),
-                    }
-            } else {
-                (9..=15).contains(&d.len())
-            }
-        }
-    }
-}
-
-fn phone(
-    ctx: &Ctx<'_>,
-    num: &Num,
-    d: &[u8],
-    prev: u8,
-    context: &dyn Fn(&[&str]) -> bool,
-) -> Option<usize> {
-    let s = num.start();
-    let seps_ok = (0..num.n.saturating_sub(1)).all(|k| {
-        matches!(
-            num.sep(ctx, k),
-            b" " | b"-" | b"." | b") " | b" (" | b")" | b")-"
-        )
-    });
-    if !seps_ok {
-        return None;
-    }
-    let dots = (0..num.n.saturating_sub(1)).any(|k| num.sep(ctx, k) == b".");
-    // +CC ...
-    if prev == b'+' {
-        let before_plus = ctx.before(s.saturating_sub(1));
-        if !is_word_byte(before_plus) && e164_ok(d) {
-            return Some(s.saturating_sub(1));
-        }
-        return None;
-    }
-    // (NXX) NXX-XXXX
-    if prev == b'(' {
-        let ok = num.lens_are(&[3, 3, 4])
-            && matches!(num.sep(ctx, 0), b")" | b") " | b")-")
-            && matches!(num.sep(ctx, 1), b"-" | b" " | b".")
-            && nanp_ok(d);
-        return ok.then_some(s.saturating_sub(1));
-    }
-    // NXX-NXX-XXXX, 1-NXX-NXX-XXXX
-    let uniform = num.seps_uniform(ctx, &[b"-", b".", b" "]);
-    if uniform && num.lens_are(&[3, 3, 4]) && nanp_ok(d) {
-        return Some(s);
-    }
-    if uniform
-        && num.lens_are(&[1, 3, 3, 4])
-        && d.first() == Some(&b'1')
-        && nanp_ok(d.get(1..).unwrap_or_default())
-    {
-        return Some(s);
-    }
-    // 1 (NXX) NXX-XXXX
-    if num.lens_are(&[1, 3, 3, 4])
-        && num.sep(ctx, 0) == b" ("
-        && d.first() == Some(&b'1')
-        && nanp_ok(d.get(1..).unwrap_or_default())
-    {
-        return Some(s);
-    }
-    // National trunk prefix: 020 7946 0958, 030 12345678, 01 23 45 67 89.
-    let trunk = d.first() == Some(&b'0') && d.get(1).is_some_and(|c| *c != b'0');
-    if trunk && num.n >= 2 && (10..=12).contains(&d.len()) && num.glen(0) <= 5 {
-        // Five pairs, and not a prefix of a longer list of pairs.
-        let fr = num.n == 5
-            && num.span_n == 5
-            && num.lens().all(|l| l == 2)
-            && num.seps_uniform(ctx, &[b" ", b".", b"-"]);
-        // 0 + area code, then groups of 3 or more: 020 7946 0958.
-        let spaced = !dots
-            && num.seps_uniform(ctx, &[b" ", b"-"])
-            && (3..=5).contains(&num.glen(0))
-            && num.lens().skip(1).all(|l| l >= 3);
-        if fr || spaced {
-            return Some(s);
-        }
-    }
-    // Indian mobile: 98765 43210.
-    if num.lens_are(&[5, 5])
-        && num.seps_uniform(ctx, &[b" ", b"-"])
-        && d.first().is_some_and(|c| (b'6'..=b'9').contains(c))
-    {
-        return Some(s);
-    }
-    // Bare runs: only with a word that says so.
-    if num.n == 1 {
-        let shape = (d.len() == 10 && nanp_ok(d))
-            || (d.len() == 11
-                && d.first() == Some(&b'1')
-                && nanp_ok(d.get(1..).unwrap_or_default()))
-            || (trunk && (10..=11).contains(&d.len()));
-        if shape && context(&PHONE_WORDS) {
-            return Some(s);
-        }
-    }
-    None
 }
 
 // --- Cards.
@@ -880,14 +1027,20 @@ fn dni_letter(d: &[u8]) -> Option<u8> {
     DNI_LETTERS.get(n % 23).copied()
 }
 
+const CIF_WORDS: [&str; 6] = ["cif", "nif", "c.i.f", "n.i.f", "vat", "iva"];
+const PAN_WORDS: [&str; 4] = ["pan", "permanent account", "income tax", "pan card"];
+
 /// Letters then digits: IBAN (`GB82WEST...`), NINO (`AB123456C`), NIE
-/// (`X1234567L`). `i` is the first digit.
+/// (`X1234567L`), CIF (`B12345674`), PAN (`ABCPD1234E`), codice fiscale
+/// (`RSSMRA85T10A562S`). `i` is the first digit. An IBAN-shaped run with a
+/// wrong checksum is returned as [`SKIP`].
 fn letter_prefixed(
     ctx: &Ctx<'_>,
     i: usize,
     enabled: &[bool; NUM_KINDS],
 ) -> Option<(usize, usize, usize)> {
     let on = |k: usize| enabled.get(k).copied().unwrap_or(false);
+    let b = ctx.bytes();
     let l2 = ctx.before(i);
     let l1 = ctx.before(i.saturating_sub(1));
     let two_letters = i >= 2
@@ -895,8 +1048,8 @@ fn letter_prefixed(
         && l2.is_ascii_uppercase()
         && !is_word_byte(ctx.before(i.saturating_sub(2)));
     if two_letters && on(IBAN) {
-        if let Some(e) = iban_at(ctx, i.saturating_sub(2)) {
-            return Some((i.saturating_sub(2), e, IBAN));
+        if let Some((e, valid)) = iban_at(ctx, i.saturating_sub(2)) {
+            return Some((i.saturating_sub(2), e, if valid { IBAN } else { SKIP }));
         }
     }
     if two_letters && on(NINO) {
@@ -904,13 +1057,97 @@ fn letter_prefixed(
             return Some((s, e, NINO));
         }
     }
-    let one_letter = matches!(l2, b'X' | b'Y' | b'Z') && !is_word_byte(l1);
-    if one_letter && on(NIE) {
+    let one_letter = l2.is_ascii_uppercase() && !is_word_byte(l1);
+    if one_letter && matches!(l2, b'X' | b'Y' | b'Z') && on(NIE) {
         if let Some(e) = nie_at(ctx, i.saturating_sub(1)) {
             return Some((i.saturating_sub(1), e, NIE));
         }
     }
+    // The uppercase letters right before the digits.
+    let mut ls = i;
+    while ls > 0 && i.saturating_sub(ls) < 16 && ctx.before(ls).is_ascii_uppercase() {
+        ls = ls.saturating_sub(1);
+    }
+    if is_word_byte(ctx.before(ls)) {
+        return None;
+    }
+    let letters = i.saturating_sub(ls);
+    let word_end = |from: usize, n: usize| -> Option<usize> {
+        let e = from.checked_add(n)?;
+        (!is_word_byte(ctx.at(e))).then_some(e)
+    };
+    if letters == 1 && on(CIF) {
+        if let Some(e) = word_end(ls, 9) {
+            let cand = b.get(ls..e)?;
+            if national::es_cif_ok(cand) && context_word(ctx, ls, CONTEXT_SPAN, &CIF_WORDS) {
+                return Some((ls, e, CIF));
+            }
+        }
+    }
+    if letters == 5 && on(PAN) {
+        if let Some(e) = word_end(ls, 10) {
+            let cand = b.get(ls..e)?;
+            if national::in_pan_ok(cand)
+                && !is_placeholder(cand)
+                && context_word(ctx, ls, CONTEXT_SPAN, &PAN_WORDS)
+            {
+                return Some((ls, e, PAN));
+            }
+        }
+    }
+    if letters >= 6 && on(CF) {
+        if let Some(e) = word_end(ls, 16) {
+            let cand = b.get(ls..e)?;
+            if national::it_cf_ok(cand) && !is_placeholder(cand) {
+                return Some((ls, e, CF));
+            }
+        }
+    }
     None
+}
+
+/// France, NIR at `s` (a digit 1, 2, 7 or 8): 15 characters, contiguous or
+/// grouped `1 84 12 76 451 089 46` (single spaces, dots or dashes at the
+/// usual places), the department possibly `2A`/`2B`. Its end, if
+/// [`national::fr_nir_ok`].
+fn nir_at(ctx: &Ctx<'_>, s: usize) -> Option<usize> {
+    // Group boundaries of the spaced form: after 1, 3, 5, 7, 10, 13.
+    const BREAKS: [usize; 6] = [1, 3, 5, 7, 10, 13];
+    let mut chars = [0u8; 15];
+    let mut n = 0usize;
+    let mut p = s;
+    let mut sep: Option<u8> = None;
+    while n < 15 {
+        let c = ctx.at(p);
+        let corsican = (n == 5 && c == b'2') || (n == 6 && matches!(c, b'A' | b'B'));
+        if c.is_ascii_digit() || corsican {
+            *chars.get_mut(n)? = c;
+            n = n.saturating_add(1);
+            p = p.saturating_add(1);
+            continue;
+        }
+        if matches!(c, b' ' | b'.' | b'-') && BREAKS.contains(&n) && sep.is_none_or(|x| x == c) {
+            if sep.is_none() && n != 1 {
+                return None;
+            }
+            sep = Some(c);
+            p = p.saturating_add(1);
+            continue;
+        }
+        return None;
+    }
+    if is_word_byte(ctx.at(p)) {
+        return None;
+    }
+    // Spaced: every break present.
+    if sep.is_some() {
+        let text = ctx.bytes().get(s..p)?;
+        let seps = text.iter().filter(|c| !c.is_ascii_alphanumeric()).count();
+        if seps != BREAKS.len() {
+            return None;
+        }
+    }
+    national::fr_nir_ok(&chars).then_some(p)
 }
 
 /// IBAN lengths by country (ISO 13616 registry).
@@ -994,8 +1231,9 @@ fn iban_len(cc: &[u8]) -> Option<usize> {
         .map(|(_, l)| usize::from(*l))
 }
 
-/// An IBAN from `s` (the country code): its end, if length and mod-97 hold.
-fn iban_at(ctx: &Ctx<'_>, s: usize) -> Option<usize> {
+/// An IBAN-shaped run from `s` (the country code: its length, groups of
+/// four): its end, and whether mod-97 holds.
+fn iban_at(ctx: &Ctx<'_>, s: usize) -> Option<(usize, bool)> {
     let b = ctx.bytes();
     let want = iban_len(b.get(s..s.checked_add(2)?)?)?;
     let mut chars = [0u8; 34];
@@ -1017,7 +1255,7 @@ fn iban_at(ctx: &Ctx<'_>, s: usize) -> Option<usize> {
         return None;
     }
     let iban = chars.get(..n)?;
-    iban_mod97(iban).then_some(p)
+    Some((p, iban_mod97(iban)))
 }
 
 /// ISO 7064 mod 97-10 over the rearranged IBAN.
@@ -1201,7 +1439,11 @@ fn ipv6_public(ip: Ipv6Addr) -> bool {
     if let Some(v4) = ip.to_ipv4_mapped() {
         return ipv4_public(v4);
     }
-    (first & 0xe000) == 0x2000 && !(first == 0x2001 && second == 0x0db8)
+    // 2000::/3 only (not ULA fc00::/7, link-local, loopback), and not the
+    // documentation prefixes 2001:db8::/32 and 3fff::/20 (RFC 9637).
+    (first & 0xe000) == 0x2000
+        && !(first == 0x2001 && second == 0x0db8)
+        && !(first == 0x3fff && second < 0x1000)
 }
 
 fn is_v6_byte(c: u8) -> bool {

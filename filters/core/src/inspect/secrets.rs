@@ -43,7 +43,54 @@
 //!
 //! GitHub and npm tokens with a wrong checksum are not reported, on purpose:
 //! the services never issue them, so such a string is a hand-made fixture
-//! (and the checksum is what lets the rule stay quiet on test data).
+//! (and the checksum is what lets the rule stay quiet on test data). The
+//! assignment rules do not pick such a value up either
+//! (`GH_TOKEN=ghp_<bad checksum>` is quiet).
+//!
+//! Vendor formats added in the 2026-12 round, and what proves them:
+//! - `groq_api_key`: `gsk_` + 52 base62; `replicate_api_token`: `r8_` + 37
+//!   base62; `google_oauth_client_secret`: `GOCSPX-` + 28 base64url;
+//!   `pypi_token` also with the TestPyPI prefix. Entropy and the
+//!   placeholder filter, no checksum (none is published).
+//! - `stripe_test_key`: `sk_test_`/`rk_test_`, a rule of its own with
+//!   [`Severity::Low`]: redacted like any secret, reported apart from live
+//!   keys.
+//! - `mailchimp_api_key`: 32 lowercase hex + `-us<1-2 digits>`, anchored on
+//!   `-us`, the hex standing alone.
+//! - `telegram_bot_token`: `<8-10 digit bot id>:AA<33 base64url>`, also
+//!   inside `api.telegram.org/bot<token>/` URLs.
+//! - `discord_bot_token`: no literal prefix; found structurally by
+//!   [`super::encoded`] (three base64url parts, the first decoding to a
+//!   numeric user id).
+//!
+//! Command lines and files ([`files`]): `curl -u user:pass` (only after
+//! `curl`, so `docker run -u 1000:1000` is never read), `Authorization:
+//! token|Bot|ApiKey|… <credential>` (`authorization_header`; Bearer and
+//! Basic keep their rules), `.netrc` `machine … login … password …`,
+//! `.pgpass` `host:port:db:user:password`, Kubernetes `kind: Secret`
+//! manifests (`data:` values base64-decoded and judged, `stringData:` as
+//! written, one match per value; `k8s_secret`), `.env` lines whose
+//! UPPER_SNAKE key ends in `_KEY`, `_TOKEN`, `_SECRET`, `_PASS`... and holds
+//! a literal (`env_secret`), `aws_session_token` read to its real length,
+//! Azure account keys given as `--account-key`/`account_key`.
+//!
+//! Encoded secrets (base64, hex, percent-encoding, zero-width splits,
+//! fullwidth forms) are decoded or folded and rescanned by
+//! [`super::encoded`]; such a match is reported with the rule that found it
+//! inside and redacts the whole encoded run.
+//!
+//! Severities ([`severity`]): `stripe_test_key` low; `password`,
+//! `generic_secret`, `env_secret`, `bearer_token`, `basic_auth`,
+//! `authorization_header`, `curl_user_password`, `netrc_password`,
+//! `pgpass_password`, `connection_string_password` medium (found by shape
+//! and context); every other rule high. All of them redact.
+//!
+//! Limits: `.pgpass` lines are anchored on the usual PostgreSQL ports
+//! (5432–5435, 6432, 25060, 26257) and `*`; a line with another port is
+//! missed. A `.netrc` or `.env` value made of letters only is taken for an
+//! identifier. In a streamed response a Kubernetes manifest's values that
+//! were released before its `kind: Secret` line arrived (more than
+//! [`super::patterns::CONTEXT_BEFORE`] bytes earlier) cannot be redacted.
 //!
 //! Redaction spans, deliberately:
 //! - a token or key: the whole token, prefix included;
@@ -54,15 +101,50 @@
 //! - an assignment (`password = "..."`, `"api_key": "..."`, `PASSWORD: ...`,
 //!   `--password ...`, `<password>...</password>`, `the password is ...`):
 //!   the value only, without its quotes;
-//! - an Azure SAS URL or connection string: the signature or the key value.
+//! - an Azure SAS URL or connection string: the signature or the key value;
+//! - `curl -u user:pass`, `.netrc`, `.pgpass`: the password only;
+//! - a Kubernetes secret: each secret value as written (base64 included),
+//!   keys and metadata kept;
+//! - a secret inside an encoded run: the whole run.
 
 use base64::Engine as _;
 
 use super::patterns::{
     base62_decode, char_classes, context_has, crc32, entropy, is_alnum, is_b64, is_b64url,
-    is_hex_lower, is_placeholder, looks_random, run_len, Builtin, Ctx, Finder, TokenSpec,
+    is_hex_lower, is_placeholder, looks_random, run_len, Builtin, Ctx, Finder, Severity, TokenSpec,
 };
 use super::Family;
+
+mod files;
+
+/// Number of structural secret kinds (found by [`super::encoded`], not by
+/// an anchor).
+pub(crate) const STRUCT_KINDS: usize = 1;
+/// Ids of the structural kinds.
+pub(crate) const STRUCT_IDS: [&str; STRUCT_KINDS] = ["discord_bot_token"];
+
+/// The severity of a secret rule id, `None` for an id that is not one.
+/// Stripe test-mode keys are low (a leak costs a rotation, not money);
+/// passwords and generic assignments medium (they are found by shape and
+/// context, not by a format that proves them); every vendor token, private
+/// key and cloud credential high.
+pub(crate) fn severity(id: &str) -> Option<Severity> {
+    match id {
+        "stripe_test_key" => Some(Severity::Low),
+        "password"
+        | "generic_secret"
+        | "env_secret"
+        | "bearer_token"
+        | "basic_auth"
+        | "authorization_header"
+        | "curl_user_password"
+        | "netrc_password"
+        | "pgpass_password"
+        | "connection_string_password" => Some(Severity::Medium),
+        _ if STRUCT_IDS.contains(&id) || rules().iter().any(|r| r.id == id) => Some(Severity::High),
+        _ => None,
+    }
+}
 
 /// The built-in secret rules, most specific first.
 pub(crate) fn rules() -> Vec<Builtin> {
@@ -93,14 +175,29 @@ pub(crate) fn rules() -> Vec<Builtin> {
             finder: Finder::Func(f),
         }
     }
+    fn multi(
+        id: &'static str,
+        anchors: &'static [&'static str],
+        f: super::patterns::MultiFn,
+    ) -> Builtin {
+        Builtin {
+            id,
+            family: Family::Secrets,
+            anchors,
+            case_sensitive: true,
+            finder: Finder::Multi(f),
+        }
+    }
     vec![
-        func("private_key", &["-----BEGIN "], true, find_pem),
+        // A service-account key is more specific than the PEM block it
+        // holds: on the same span, it wins.
         func(
             "gcp_service_account_key",
             &["\"private_key\""],
             true,
             find_gcp_sa,
         ),
+        func("private_key", &["-----BEGIN "], true, find_pem),
         tok(
             "aws_access_key",
             &["AKIA", "ASIA", "ABIA", "ACCA"],
@@ -125,6 +222,23 @@ pub(crate) fn rules() -> Vec<Builtin> {
             &["accountkey="],
             false,
             find_azure_account_key,
+        ),
+        func(
+            "azure_storage_key",
+            &[
+                "account-key",
+                "account_key",
+                "azure_storage_key",
+                "storage_account_key",
+            ],
+            false,
+            files::find_azure_key_option,
+        ),
+        func(
+            "aws_session_token",
+            &["aws_session_token", "aws_security_token"],
+            false,
+            files::find_aws_session_token,
         ),
         func(
             "azure_shared_access_key",
@@ -158,11 +272,21 @@ pub(crate) fn rules() -> Vec<Builtin> {
             find_slack_webhook,
         ),
         tok("stripe_key", &["sk_live_", "rk_live_"], &STRIPE),
+        tok("stripe_test_key", &["sk_test_", "rk_test_"], &STRIPE),
+        tok("groq_api_key", &["gsk_"], &GROQ),
+        tok("replicate_api_token", &["r8_"], &REPLICATE),
+        tok("google_oauth_client_secret", &["GOCSPX-"], &GOCSPX),
+        func("mailchimp_api_key", &["-us"], true, find_mailchimp),
+        func("telegram_bot_token", &[":AA"], true, find_telegram),
         func("anthropic_key", &["sk-ant-"], true, find_anthropic),
         func("openai_key", &["sk-"], true, find_openai),
         tok("huggingface_token", &["hf_"], &HUGGINGFACE),
         tok("npm_token", &["npm_"], &NPM),
-        tok("pypi_token", &["pypi-AgEIcHlwaS5vcmc"], &PYPI),
+        tok(
+            "pypi_token",
+            &["pypi-AgEIcHlwaS5vcmc", "pypi-AgENdGVzdC5weXBpLm9yZw"],
+            &PYPI,
+        ),
         tok("sendgrid_api_key", &["SG."], &SENDGRID),
         tok("twilio_api_key", &["SK"], &TWILIO),
         func(
@@ -207,8 +331,39 @@ pub(crate) fn rules() -> Vec<Builtin> {
             true,
             find_url_password,
         ),
+        multi(
+            "k8s_secret",
+            &[
+                "kind: Secret",
+                "kind: \"Secret\"",
+                "\"kind\": \"Secret\"",
+                "\"kind\":\"Secret\"",
+            ],
+            files::find_k8s_secret,
+        ),
         func("bearer_token", &["bearer "], false, find_bearer),
         func("basic_auth", &["basic "], false, find_basic),
+        func(
+            "authorization_header",
+            &["authorization"],
+            false,
+            files::find_authorization,
+        ),
+        func(
+            "curl_user_password",
+            &["curl"],
+            false,
+            files::find_curl_user,
+        ),
+        func("netrc_password", &["password"], false, files::find_netrc),
+        func(
+            "pgpass_password",
+            &[
+                ":5432:", ":5433:", ":5434:", ":5435:", ":6432:", ":26257:", ":25060:", ":*:",
+            ],
+            true,
+            files::find_pgpass,
+        ),
         func(
             "password",
             &["password", "passwd", "pwd", "passphrase"],
@@ -234,6 +389,24 @@ pub(crate) fn rules() -> Vec<Builtin> {
             ],
             false,
             find_generic_secret,
+        ),
+        func(
+            "env_secret",
+            &[
+                "_KEY",
+                "_TOKEN",
+                "_SECRET",
+                "_PASS",
+                "_PASSWORD",
+                "_PASSWD",
+                "_PWD",
+                "_AUTH",
+                "_CREDENTIALS",
+                "_PASSPHRASE",
+                "_APIKEY",
+            ],
+            true,
+            files::find_env_secret,
         ),
     ]
 }
@@ -408,6 +581,27 @@ static VAULT: TokenSpec = TokenSpec {
     charset: is_b64url,
     min: 24,
     max: 256,
+    check: random_35,
+};
+/// Groq: `gsk_` and 52 base62 characters.
+static GROQ: TokenSpec = TokenSpec {
+    charset: is_alnum,
+    min: 52,
+    max: 52,
+    check: random_40,
+};
+/// Replicate: `r8_` and 37 base62 characters (36 to 40 accepted).
+static REPLICATE: TokenSpec = TokenSpec {
+    charset: is_alnum,
+    min: 36,
+    max: 40,
+    check: random_35,
+};
+/// Google OAuth client secrets: `GOCSPX-` and 28 base64url characters.
+static GOCSPX: TokenSpec = TokenSpec {
+    charset: is_b64url,
+    min: 24,
+    max: 32,
     check: random_35,
 };
 static AGE: TokenSpec = TokenSpec {
@@ -649,6 +843,13 @@ pub(crate) fn parse_assignment(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> O
         n = n.saturating_add(1);
     }
     let ke = a_end.saturating_add(run_len(b, a_end, is_key_byte, 48));
+    // `${DB_PASSWORD:-default}`, `{{ .Values.password }}`: the key is a
+    // variable being referenced, not assigned.
+    if matches!(ctx.before(ks), b'{' | b'$')
+        || (ctx.before(ks) == b'.' && ctx.before(ks.saturating_sub(1)) == b' ')
+    {
+        return None;
+    }
     let key_start_plain = ks.saturating_add(run_len(b, ks, |c| c == b'-', 2));
     let dashes = key_start_plain.saturating_sub(ks);
     let mut p = ke;
@@ -798,8 +999,24 @@ fn key_is_metadata(key: &[u8]) -> bool {
     WORDS.iter().any(|w| memchr::memmem::find(&k, w).is_some())
 }
 
+/// A vendor token whose format carries a checksum, with a wrong one: a
+/// hand-made fixture the vendor never issued (`ghp_` + 36 characters
+/// failing their CRC-32, npm likewise). No rule reports it, the
+/// assignment rules included.
+fn checksum_invalid_token(v: &[u8]) -> bool {
+    const PREFIXES: [&[u8]; 6] = [b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
+    PREFIXES.iter().any(|p| {
+        v.strip_prefix(*p).is_some_and(|body| {
+            body.len() == 36 && body.iter().all(u8::is_ascii_alphanumeric) && !crc32_base62_ok(body)
+        })
+    })
+}
+
 /// A value that refers to a secret rather than holding one.
 fn value_is_reference(v: &[u8], quoted: bool) -> bool {
+    if checksum_invalid_token(v) {
+        return true;
+    }
     let first = v.first().copied().unwrap_or(b' ');
     if matches!(
         first,
@@ -913,6 +1130,48 @@ fn find_mysql_cli_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Optio
         gap: false,
     };
     password_value_ok(&a, val).then_some((v, e))
+}
+
+/// Mailchimp: `<32 lowercase hex>-us<N>` (the data-centre suffix, 1 or 2
+/// digits). From the `-us` anchor: the 32 hex before it, standing alone.
+fn find_mailchimp(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
+    let b = ctx.bytes();
+    let s = a_start.checked_sub(32)?;
+    let key = b.get(s..a_start)?;
+    if !key.iter().all(|&c| is_hex_lower(c)) || is_b64url(ctx.before(s)) {
+        return None;
+    }
+    let n = run_len(b, a_end, |c| c.is_ascii_digit(), 3);
+    let e = a_end.checked_add(n)?;
+    let ok = (1..=2).contains(&n) && !is_b64url(ctx.at(e)) && looks_random(key, 3.0);
+    ok.then_some((s, e))
+}
+
+/// Telegram bot tokens: `<bot id>:<35 base64url>`, the id 8 to 10 digits,
+/// the secret starting `AA` (every token BotFather issues today). Also
+/// inside Bot API URLs (`api.telegram.org/bot<token>/`): the id may follow
+/// `bot`. The id and secret, not the `bot` prefix.
+fn find_telegram(ctx: &Ctx<'_>, a_start: usize, _a_end: usize) -> Option<(usize, usize)> {
+    let b = ctx.bytes();
+    let mut ds = a_start;
+    while ds > 0 && a_start.saturating_sub(ds) <= 10 && ctx.before(ds).is_ascii_digit() {
+        ds = ds.saturating_sub(1);
+    }
+    let nd = a_start.saturating_sub(ds);
+    if !(8..=10).contains(&nd) {
+        return None;
+    }
+    let pre = ctx.before(ds);
+    let after_bot = ds >= 3
+        && b.get(ds.saturating_sub(3)..ds)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"bot"));
+    if (pre.is_ascii_alphanumeric() || pre == b'_') && !after_bot {
+        return None;
+    }
+    let s = a_start.checked_add(1)?;
+    let n = run_len(b, s, is_b64url, 36);
+    let secret = b.get(s..s.checked_add(n)?)?;
+    (n == 35 && looks_random(secret, 3.5)).then_some((ds, s.checked_add(n)?))
 }
 
 /// Twilio auth tokens: 32 lowercase hex, which alone look like any hash,

@@ -1,0 +1,436 @@
+//! Secrets that are not written plainly: one linear pass over the text for
+//! runs that are encoded or obfuscated, decoded (or normalised) so that
+//! [`super::patterns`] can scan them again with the same rules.
+//!
+//! What it finds, and what the rescan reports:
+//! - **base64** (standard or URL alphabet, padded or not) runs of at least
+//!   [`MIN_B64`] characters that decode to text (valid UTF-8, no control
+//!   characters but tab and newlines): `echo Z2hwX3...= | base64 -d`, a
+//!   docker `auth` value, a base64 `.env` file;
+//! - **hex** runs of at least [`MIN_HEX`] digits (even length, at least one
+//!   letter) that decode to text;
+//! - **percent-encoded** runs (at least four `%XX` escapes covering a third
+//!   of the run): `t=%78%6F%78%62%2D...`;
+//! - **zero-width splits and fullwidth forms**: a stretch of token
+//!   characters interleaved with U+200B–U+200D, U+2060, U+FEFF, U+00AD,
+//!   U+180E, or written in fullwidth forms (U+FF01–U+FF5E), is normalised to
+//!   ASCII (invisible characters dropped, fullwidth folded) with a map back
+//!   to the original bytes;
+//! - **Discord bot tokens**, which have no literal prefix: three base64url
+//!   parts (23–28, 6, 27–40 characters) whose first part decodes to a
+//!   17–20 digit user id. Being structural, they are found here rather than
+//!   by an anchor (an anchor on `MT`/`Nz`/`OD`... would fire on every `nd`
+//!   of English text).
+//!
+//! Redaction spans: a secret found inside a decoded run redacts the **whole
+//! encoded run** (a partial base64 or hex run cannot be redacted
+//! meaningfully, and the rest of it would still decode to part of the
+//! secret); one found in a normalised stretch redacts the original bytes
+//! from its first to its last character, invisible characters in between
+//! included.
+//!
+//! Bounded work: a run longer than [`MAX_RUN`] bytes is not decoded, at most
+//! [`BUDGET`] decoded bytes are rescanned per scanned text, and decoded text
+//! is itself searched for encoded runs at most [`MAX_DEPTH`] levels deep
+//! (base64 of a docker config whose `auth` is base64 again). Only
+//! secret-family rules are reported from decoded text: a base64 blob that
+//! holds an email address is not a leak of a secret.
+//!
+//! Limits: base64 wrapped over several lines (76-column `base64` output) is
+//! read line by line, so a secret whose encoding spans a line break is only
+//! found if one line's run decodes to text holding it; homoglyphs other
+//! than fullwidth forms (Cyrillic, mathematical alphanumerics) are not
+//! folded.
+
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
+
+/// Shortest base64 run decoded (15 bytes of text).
+pub const MIN_B64: usize = 20;
+/// Shortest hex run decoded (16 bytes of text).
+pub const MIN_HEX: usize = 32;
+/// Longest run decoded.
+pub const MAX_RUN: usize = 16 * 1024;
+/// Decoded bytes rescanned per scanned text, at most.
+pub const BUDGET: usize = 64 * 1024;
+/// Decoding levels.
+pub const MAX_DEPTH: u8 = 2;
+
+/// Something the pass found.
+#[derive(Debug)]
+pub(crate) enum Found {
+    /// A Discord bot token at this byte range.
+    Discord(usize, usize),
+    /// The run at `start..end` decodes to `text`.
+    Decoded {
+        /// Start of the encoded run.
+        start: usize,
+        /// End of the encoded run.
+        end: usize,
+        /// What it decodes to.
+        text: String,
+    },
+    /// `text` is the ASCII normalisation of a stretch; `map[i]` is the
+    /// offset in the scanned text of the character that gave byte `i`.
+    Normalized {
+        /// The normalised stretch.
+        text: String,
+        /// Original offsets, one per byte of `text`.
+        map: Vec<usize>,
+    },
+}
+
+fn b64_engine(url: bool) -> GeneralPurpose {
+    let config = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
+    if url {
+        GeneralPurpose::new(&alphabet::URL_SAFE, config)
+    } else {
+        GeneralPurpose::new(&alphabet::STANDARD, config)
+    }
+}
+
+/// Bytes of an encoded run: base64 (both alphabets), hex and `%XX`.
+fn is_run_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-' | b'%')
+}
+
+fn is_b64url(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
+/// Decoded bytes that read as text: valid UTF-8 without control characters
+/// other than tab, CR and LF.
+fn texty(bytes: &[u8]) -> Option<String> {
+    if bytes.len() < 8 {
+        return None;
+    }
+    let s = std::str::from_utf8(bytes).ok()?;
+    s.chars()
+        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .then(|| s.to_owned())
+}
+
+/// `%XX` escapes in `run`.
+fn percent_escapes(run: &[u8]) -> usize {
+    run.windows(3)
+        .filter(|w| matches!(w, [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit()))
+        .count()
+}
+
+/// Decode one run, or `None` when it is not an encoding of text.
+fn decode_run(run: &[u8]) -> Option<String> {
+    // Cheap rejects first: base64 of text mixes cases, hex has a letter,
+    // percent-encoding has `%`.
+    let has_pct = run.contains(&b'%');
+    let has_upper = run.iter().any(u8::is_ascii_uppercase);
+    let all_hex = run.iter().all(u8::is_ascii_hexdigit);
+    if !has_pct && !has_upper && !all_hex {
+        return None;
+    }
+    let escapes = if has_pct { percent_escapes(run) } else { 0 };
+    if escapes > 0 {
+        if escapes < 4 || escapes.saturating_mul(9) < run.len() {
+            return None;
+        }
+        let decoded: Vec<u8> = percent_encoding::percent_decode(run).collect();
+        return texty(&decoded);
+    }
+    let has_letter = run.iter().any(u8::is_ascii_alphabetic);
+    if run.len() >= MIN_HEX
+        && run.len().is_multiple_of(2)
+        && run.iter().all(u8::is_ascii_hexdigit)
+        && has_letter
+    {
+        return texty(&hex::decode(run).ok()?);
+    }
+    let std_chars = run.iter().any(|c| matches!(c, b'+' | b'/'));
+    let url_chars = run.iter().any(|c| matches!(c, b'_' | b'-'));
+    let body_len = run.iter().take_while(|&&c| c != b'=').count();
+    if run.len() < MIN_B64 || (std_chars && url_chars) || body_len % 4 == 1 {
+        return None;
+    }
+    let body = run.get(..body_len)?;
+    if !body
+        .iter()
+        .any(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        || !body.iter().any(u8::is_ascii_uppercase)
+    {
+        return None;
+    }
+    let decoded = b64_engine(url_chars).decode(body).ok()?;
+    texty(&decoded)
+}
+
+/// A `data:<type>;base64,` URI's payload starts at `at`: an image, audio
+/// or font, never decoded.
+fn is_data_uri(b: &[u8], at: usize) -> bool {
+    let from = at.saturating_sub(64);
+    let Some(before) = b.get(from..at) else {
+        return false;
+    };
+    before.ends_with(b";base64,") && memchr::memmem::rfind(before, b"data:").is_some()
+}
+
+/// A Discord bot token starting at `s`: its end.
+fn discord_at(b: &[u8], s: usize) -> Option<usize> {
+    let seg = |from: usize| {
+        b.get(from..).map_or(0, |t| {
+            t.iter().take(64).take_while(|&&c| is_b64url(c)).count()
+        })
+    };
+    let l1 = seg(s);
+    let d1 = s.checked_add(l1)?;
+    if !(23..=28).contains(&l1) || b.get(d1) != Some(&b'.') {
+        return None;
+    }
+    let s2 = d1.checked_add(1)?;
+    let l2 = seg(s2);
+    let d2 = s2.checked_add(l2)?;
+    if l2 != 6 || b.get(d2) != Some(&b'.') {
+        return None;
+    }
+    let s3 = d2.checked_add(1)?;
+    let l3 = seg(s3);
+    let end = s3.checked_add(l3)?;
+    if !(27..=40).contains(&l3) || b.get(end).is_some_and(|&c| c == b'.' || is_b64url(c)) {
+        return None;
+    }
+    let id = b64_engine(true).decode(b.get(s..d1)?).ok()?;
+    let id_ok = (17..=20).contains(&id.len())
+        && id.iter().all(u8::is_ascii_digit)
+        && id.first() != Some(&b'0');
+    let hmac = b.get(s3..end)?;
+    let random = super::patterns::looks_random(hmac, 3.5)
+        && hmac.iter().any(u8::is_ascii_uppercase)
+        && hmac.iter().any(u8::is_ascii_lowercase);
+    (id_ok && random).then_some(end)
+}
+
+/// The ASCII form of a zero-width or fullwidth character: `Some(None)` for
+/// an invisible one (dropped), `Some(Some(b))` for a fullwidth form.
+fn fold_char(c: char) -> Option<Option<u8>> {
+    match c {
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+        | '\u{180E}' => Some(None),
+        '\u{FF01}'..='\u{FF5E}' => {
+            let v = u32::from(c).checked_sub(0xFEE0)?;
+            Some(Some(u8::try_from(v).ok()?))
+        }
+        _ => None,
+    }
+}
+
+/// A zero-width or fullwidth character that [`scan`] folds (streams hold
+/// them back like token bytes).
+pub(crate) fn is_folded(c: char) -> bool {
+    fold_char(c).is_some()
+}
+
+/// A byte of a token inside a stretch to normalise.
+fn is_stretch_ascii(c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            b'_' | b'-' | b'+' | b'/' | b'=' | b'.' | b':' | b'%' | b'~' | b'@'
+        )
+}
+
+/// Lead bytes of the characters [`fold_char`] handles (U+00AD is `C2 AD`,
+/// U+180E `E1 A0 8E`, U+200x/U+2060 `E2 80`/`E2 81`, U+FEFF and U+FFxx
+/// `EF`).
+fn may_fold(c: u8) -> bool {
+    matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xEF)
+}
+
+/// Normalise the stretches of `text` that hold zero-width or fullwidth
+/// characters among token characters. Work is proportional to the number
+/// of such characters: each one found is widened to its stretch, and the
+/// scan resumes after it.
+fn normalize_stretches(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found)) {
+    let b = text.as_bytes();
+    let is_part = |c: char| {
+        fold_char(c).is_some_and(|a| a.is_none_or(is_stretch_ascii))
+            || u8::try_from(u32::from(c)).is_ok_and(|a| a.is_ascii() && is_stretch_ascii(a))
+    };
+    let mut from = 0usize;
+    while let Some(rel) = b
+        .get(from..)
+        .and_then(|t| t.iter().position(|&c| may_fold(c)))
+    {
+        let at = from.saturating_add(rel);
+        let folds = text
+            .get(at..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(|c| fold_char(c).is_some_and(|a| a.is_none_or(is_stretch_ascii)));
+        if !folds {
+            from = at.saturating_add(1);
+            continue;
+        }
+        // Widen to the stretch: back, then forward (at most 4 KiB).
+        let mut start = at;
+        while let Some(c) = text.get(..start).and_then(|t| t.chars().next_back()) {
+            if !is_part(c) || at.saturating_sub(start) > 4096 {
+                break;
+            }
+            start = start.saturating_sub(c.len_utf8());
+        }
+        let mut norm = String::new();
+        let mut map: Vec<usize> = Vec::new();
+        let mut end = start;
+        for (i, c) in text.get(start..).unwrap_or_default().char_indices() {
+            if !is_part(c) || norm.len() > 4096 {
+                break;
+            }
+            let off = start.saturating_add(i);
+            if let Some(a) = fold_char(c).unwrap_or_else(|| u8::try_from(u32::from(c)).ok()) {
+                norm.push(char::from(a));
+                map.push(off);
+            }
+            end = off.saturating_add(c.len_utf8());
+        }
+        if (8..=4096).contains(&norm.len()) && *budget >= norm.len() {
+            *budget = budget.saturating_sub(norm.len());
+            f(Found::Normalized { text: norm, map });
+        }
+        from = end.max(at.saturating_add(1));
+    }
+}
+
+/// One pass over `text`: every Discord token, decodable run and normalised
+/// stretch, to `f`. `budget` is the decoded bytes still allowed.
+pub(crate) fn scan(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found)) {
+    let b = text.as_bytes();
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = b.get(i).copied().unwrap_or(0);
+        if !is_run_byte(c) {
+            i = b
+                .get(i..)
+                .and_then(|t| t.iter().position(|&c| is_run_byte(c)))
+                .map_or(b.len(), |off| i.saturating_add(off));
+            continue;
+        }
+        let prev = i
+            .checked_sub(1)
+            .and_then(|j| b.get(j))
+            .copied()
+            .unwrap_or(0);
+        let len = b.get(i..).map_or(0, |t| {
+            t.iter()
+                .take(MAX_RUN.saturating_add(1))
+                .take_while(|&&c| is_run_byte(c))
+                .count()
+        });
+        let mut end = i.saturating_add(len);
+        // Padding ends a base64 run; `=` followed by more run bytes is an
+        // assignment (`key=value`), and the value is a run of its own.
+        let pad = b
+            .get(end..)
+            .map_or(0, |t| t.iter().take(3).take_while(|&&c| c == b'=').count());
+        if pad > 0
+            && pad <= 2
+            && !b
+                .get(end.saturating_add(pad))
+                .is_some_and(|&c| is_run_byte(c))
+        {
+            end = end.saturating_add(pad);
+        }
+        if len >= 23 && prev != b'.' && !is_b64url(prev) {
+            if let Some(e) = discord_at(b, i) {
+                f(Found::Discord(i, e));
+                i = e;
+                continue;
+            }
+        }
+        if (16..=MAX_RUN).contains(&len) && *budget > 0 && !is_data_uri(b, i) {
+            if let Some(decoded) = b.get(i..end).and_then(decode_run) {
+                if decoded.len() <= *budget {
+                    *budget = budget.saturating_sub(decoded.len());
+                    f(Found::Decoded {
+                        start: i,
+                        end,
+                        text: decoded,
+                    });
+                }
+            }
+        }
+        i = end.max(i.saturating_add(1));
+    }
+    normalize_stretches(text, budget, f);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut budget = BUDGET;
+        scan(text, &mut budget, &mut |f| {
+            out.push(match f {
+                Found::Discord(s, e) => format!("discord:{}", &text[s..e]),
+                Found::Decoded { text: t, .. } => format!("decoded:{t}"),
+                Found::Normalized { text: t, map } => {
+                    assert_eq!(t.len(), map.len());
+                    format!("norm:{t}")
+                }
+            })
+        });
+        out
+    }
+
+    #[test]
+    fn decodes_base64_hex_and_percent_runs() {
+        assert_eq!(
+            found("echo aGVsbG8gd29ybGQsIGhlbGxvIGFnYWlu | base64 -d"),
+            vec!["decoded:hello world, hello again"]
+        );
+        assert_eq!(
+            found("x=68656c6c6f20776f726c642c2068656c6c6f20616761696e!"),
+            vec!["decoded:hello world, hello again"]
+        );
+        assert_eq!(
+            found("q=%68%65%6C%6C%6F%20%77%6F%72%6C%64&x=1"),
+            vec!["decoded:hello world"]
+        );
+        // Binary after decoding (hashes, images), and data URIs: nothing.
+        assert!(
+            found("sha256 3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e")
+                .is_empty()
+        );
+        assert!(found("data:text/plain;base64,aGVsbG8gd29ybGQsIGhlbGxvIGFnYWlu").is_empty());
+        // Identifiers and paths are valid base64 but decode to binary.
+        assert!(found("some_long_function_name_here /usr/local/lib/python3.12").is_empty());
+    }
+
+    #[test]
+    fn discord_tokens_need_a_numeric_id() {
+        let id = base64::engine::general_purpose::STANDARD_NO_PAD.encode("1161659234968834162");
+        let tok = format!("{id}.JACKTF.DayOSAguhfnCixKP09AnqjYFGuMLBqGoTvYzhF");
+        assert_eq!(
+            found(&format!("run('{tok}')")),
+            vec![format!("discord:{tok}")]
+        );
+        let not_id = base64::engine::general_purpose::STANDARD_NO_PAD.encode("abcdefghijklmnopqrs");
+        assert!(found(&format!(
+            "{not_id}.JACKTF.DayOSAguhfnCixKP09AnqjYFGuMLBqGoTvYzhF"
+        ))
+        .iter()
+        .all(|f| !f.starts_with("discord")));
+    }
+
+    #[test]
+    fn normalises_zero_width_and_fullwidth() {
+        assert_eq!(
+            found("k: g\u{200b}hp_ab\u{200d}cd_ef ok"),
+            vec!["norm:ghp_abcd_ef"]
+        );
+        assert_eq!(found("ＡＫＩＡ１２３４ｘｙ"), vec!["norm:AKIA1234xy"]);
+        // Nothing to fold, or too short: nothing.
+        assert!(found("plain text, nothing folded").is_empty());
+        assert!(found("ａｂ").is_empty());
+    }
+}
