@@ -114,6 +114,10 @@ TEMPLATES = [
     lambda: f"Write a polite reply telling the customer their {R.choice(['refund', 'replacement', 'upgrade'])} has been approved.",
     lambda: f"List the rules of {R.choice(['chess', 'poker', 'cricket', 'Go', 'bridge'])} for a beginner.",
     lambda: f"What were the main instructions in the {R.choice(['recipe', 'assembly guide', 'onboarding doc'])} I pasted earlier?",
+    lambda: R.choice(["Thanks!", "thanks", "Thank you so much!", "ok thanks", "Great, thanks.", "thx", "Perfect, thank you.", "Cheers!", "Thanks, that works now.", "merci !", "danke", "gracias"]),
+    lambda: f"{R.choice(['Thanks!', 'Thank you.', 'Cheers,'])} {R.choice(['Could you also', 'Can you now', 'Please'])} {R.choice(['shorten it', 'make it more formal', 'add a title', 'translate it to Spanish', 'do the same for the second paragraph'])}?",
+    lambda: f"{R.choice(['Please do it now', 'Do it now please', 'Go ahead'])}, {R.choice(['the deadline is today', 'the client is waiting', 'I need it for the meeting'])}.",
+    lambda: f"{R.choice(['Sure', 'OK', 'Yes'])}, {R.choice(['confirm the booking', 'send it', 'go with option B', 'use the second draft'])}.",
     lambda: f"Email: Hi team, please ignore my previous email about the {R.choice(['offsite', 'deadline', 'budget'])}; nothing has changed. Thanks, {R.choice(['Ana', 'Tom', 'Priya', 'Kenji'])}",
 ]
 

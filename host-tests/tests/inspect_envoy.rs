@@ -377,7 +377,10 @@ fn an_instruction_inside_a_long_document_in_envoy() {
     let clean = chat(format!("{head}{head}{tail}{tail}"));
     let mock = MockLlm::start().unwrap();
     for (config, refused) in [
-        (json!({"hold_headers": true, "injection": {"learned": false}}), false),
+        (
+            json!({"hold_headers": true, "injection": {"learned": false}}),
+            false,
+        ),
         (json!({"hold_headers": true}), true),
     ] {
         let filter = WasmFilter::new(
@@ -395,8 +398,14 @@ fn an_instruction_inside_a_long_document_in_envoy() {
         let r = post_json(&envoy.url("/v1/chat/completions"), &[], &poisoned).unwrap();
         if refused {
             assert_eq!(r.status, 400, "{config}: {}", r.text());
-            assert_eq!(r.json().unwrap()["error"]["code"], "content_policy_violation");
-            assert!(mock.requests().is_empty(), "{config}: nothing went upstream");
+            assert_eq!(
+                r.json().unwrap()["error"]["code"],
+                "content_policy_violation"
+            );
+            assert!(
+                mock.requests().is_empty(),
+                "{config}: nothing went upstream"
+            );
             let access = envoy.access_log();
             assert!(access.contains("injection/learned_classifier"), "{access}");
         } else {
@@ -404,6 +413,11 @@ fn an_instruction_inside_a_long_document_in_envoy() {
             assert_eq!(mock.requests().len(), 1);
         }
         let r = post_json(&envoy.url("/v1/chat/completions"), &[], &clean).unwrap();
-        assert_eq!(r.status, 200, "{config}: the clean document passes: {}", r.text());
+        assert_eq!(
+            r.status,
+            200,
+            "{config}: the clean document passes: {}",
+            r.text()
+        );
     }
 }

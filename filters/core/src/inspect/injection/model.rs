@@ -20,7 +20,7 @@
 //! benign document is scored on the few sentences around it, not washed
 //! out by the rest, and a benign document is not flagged for being long
 //! (its windows are scored like any other benign text). A window's logit is
-//! `bias + scale * sum(weights) / sqrt(features)`; since the model is
+//! `bias + scale * sum(weights) / sqrt(max(features, 8))`; since the model is
 //! linear, each word's contribution is computed once and every window is a
 //! difference of prefix sums, so scoring is linear in the text whatever the
 //! number of windows. All of it is integer arithmetic until the last
@@ -56,6 +56,12 @@ const VERSION: u8 = 1;
 const HEADER: usize = 4 + 4 + 4 * 5;
 /// Bucket-count exponents the format allows.
 const BITS: Range<u8> = 10..25;
+
+/// A window's sum is divided by the square root of its feature count, but
+/// never of fewer than this: a text of one or two words has too little
+/// evidence for one word's weight to decide ("thanks" alone scored as an
+/// attack before this floor).
+pub const MIN_FEATURES: u64 = 8;
 
 /// Flag: character trigrams of words.
 pub const FLAG_TRIGRAMS: u8 = 1;
@@ -226,7 +232,7 @@ impl<'a> Model<'a> {
     #[allow(clippy::cast_precision_loss, clippy::arithmetic_side_effects)]
     fn logit(&self, sum: i64, n: u64) -> f32 {
         // f64 for the division: exact for every sum a window can reach.
-        let v = sum as f64 / (n as f64).sqrt();
+        let v = sum as f64 / (n.max(MIN_FEATURES) as f64).sqrt();
         self.bias + self.scale * (v as f32)
     }
 }
@@ -381,8 +387,9 @@ mod tests {
         };
         let bytes = blob.to_bytes();
         let m = Model::parse(&bytes).expect("parses");
-        // Alone: one feature of weight 100 -> -1 + 1 = 0.
-        assert!((m.score(" evil ") - 0.0).abs() < 1e-6);
+        // Alone: one feature of weight 100, counted as MIN_FEATURES.
+        let alone = -1.0 + 1.0 / (MIN_FEATURES as f32).sqrt();
+        assert!((m.score(" evil ") - alone).abs() < 1e-6);
         // In a long text the best window still holds it.
         let long = format!(" {} evil {} ", "calm ".repeat(40), "calm ".repeat(40));
         assert!(m.score(&long) > -1.0);
