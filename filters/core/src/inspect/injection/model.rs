@@ -237,14 +237,21 @@ impl<'a> Model<'a> {
     }
 }
 
-/// The windows of a text of `n` words: the whole text if it has at most
-/// `window` words, else windows of `window` words every `window / 4` words,
-/// the last one ending at the last word.
+/// Texts shorter than this many words are left to the rules: a few common
+/// words carry too little evidence for a bag of words ("what is this"
+/// scored as an attack), and the rules know the short attacks.
+pub const MIN_WORDS: usize = 6;
+
+/// The windows of a text of `n` words: none under [`MIN_WORDS`], the whole
+/// text if it has at most `window` words, else windows of `window` words
+/// every `window / 4` words, the last one ending at the last word.
 pub fn windows(n: usize, window: usize) -> impl Iterator<Item = Range<usize>> {
     let window = window.max(1);
     let stride = (window / 4).max(1);
     let last = n.saturating_sub(window);
-    let count = if n <= window {
+    let count = if n < MIN_WORDS {
+        0
+    } else if n <= window {
         1
     } else {
         last.div_ceil(stride).saturating_add(1)
@@ -319,7 +326,8 @@ mod tests {
 
     #[test]
     fn windows_cover_the_text() {
-        assert_eq!(windows(0, 32).collect::<Vec<_>>(), vec![0..0]);
+        assert_eq!(windows(0, 32).count(), 0);
+        assert_eq!(windows(MIN_WORDS - 1, 32).count(), 0);
         assert_eq!(windows(10, 32).collect::<Vec<_>>(), vec![0..10]);
         let w: Vec<_> = windows(100, 32).collect();
         assert_eq!(w.first(), Some(&(0..32)));
@@ -378,7 +386,7 @@ mod tests {
         }
         let blob = Blob {
             bits: 10,
-            window: 4,
+            window: 8,
             flags: 0,
             bias: -1.0,
             scale: 0.01,
@@ -387,12 +395,15 @@ mod tests {
         };
         let bytes = blob.to_bytes();
         let m = Model::parse(&bytes).expect("parses");
-        // Alone: one feature of weight 100, counted as MIN_FEATURES.
-        let alone = -1.0 + 1.0 / (MIN_FEATURES as f32).sqrt();
-        assert!((m.score(" evil ") - alone).abs() < 1e-6);
+        // Six words, eleven features (unigrams and bigrams), one weighted.
+        let six = " calm calm calm calm calm evil ";
+        let expected = -1.0 + 1.0 / 11f32.sqrt();
+        assert!((m.score(six) - expected).abs() < 1e-6, "{}", m.score(six));
+        // Too short for the model: left to the rules.
+        assert_eq!(m.score(" evil "), f32::MIN);
         // In a long text the best window still holds it.
         let long = format!(" {} evil {} ", "calm ".repeat(40), "calm ".repeat(40));
         assert!(m.score(&long) > -1.0);
-        assert!(m.score(" calm calm ") < -0.5);
+        assert!(m.score(" calm calm calm calm calm calm ") < -0.5);
     }
 }
