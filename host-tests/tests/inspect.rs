@@ -299,7 +299,7 @@ fn every_api_shape_is_read_and_redacted_where_the_model_reads_it() {
 
 #[test]
 fn each_action_and_shadow_mode() {
-    let text = format!("key {AWS_KEY} mail jane.doe@example.org");
+    let text = format!("key {AWS_KEY} mail jane.doe@mailhost.eu");
     // secrets: block.
     let mut h = host_with(json!({"secrets": {"request": "block"}}));
     let mut s = h.stream();
