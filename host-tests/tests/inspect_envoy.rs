@@ -406,7 +406,15 @@ fn an_instruction_inside_a_long_document_in_envoy() {
                 mock.requests().is_empty(),
                 "{config}: nothing went upstream"
             );
-            let access = envoy.access_log();
+            // The access log is flushed every 100 ms: wait for the line.
+            let mut access = String::new();
+            for _ in 0..50 {
+                access = envoy.access_log();
+                if access.contains("injection/learned_classifier") {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
             assert!(access.contains("injection/learned_classifier"), "{access}");
         } else {
             assert_eq!(r.status, 200, "{config}: the rules alone let it through");
