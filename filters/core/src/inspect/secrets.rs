@@ -117,6 +117,18 @@ use super::Family;
 
 mod files;
 
+/// Password values that are documentation, not credentials.
+const DOC_PASSWORDS: [&[u8]; 8] = [
+    b"password",
+    b"pass",
+    b"passwd",
+    b"pwd",
+    b"secret",
+    b"pw",
+    b"pass123",
+    b"mypassword",
+];
+
 /// Number of structural secret kinds (found by [`super::encoded`], not by
 /// an anchor).
 pub(crate) const STRUCT_KINDS: usize = 1;
@@ -1476,17 +1488,7 @@ fn find_url_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usi
         return None;
     }
     let lower = pw.to_ascii_lowercase();
-    const WORDS: [&[u8]; 8] = [
-        b"password",
-        b"pass",
-        b"passwd",
-        b"pwd",
-        b"secret",
-        b"pw",
-        b"pass123",
-        b"mypassword",
-    ];
-    if WORDS.contains(&lower.as_slice()) {
+    if DOC_PASSWORDS.contains(&lower.as_slice()) {
         return None;
     }
     let start = a_end.checked_add(colon)?.checked_add(1)?;

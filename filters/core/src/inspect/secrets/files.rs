@@ -18,19 +18,9 @@ use super::super::patterns::{
 };
 use super::{is_key_byte, parse_assignment, value_is_reference};
 
-/// Password words that are documentation, not credentials.
-const PASSWORD_WORDS: [&[u8]; 10] = [
-    b"password",
-    b"pass",
-    b"passwd",
-    b"pwd",
-    b"secret",
-    b"pw",
-    b"pass123",
-    b"mypassword",
-    b"admin",
-    b"root",
-];
+/// Besides [`super::DOC_PASSWORDS`], values that on a command line or in a
+/// credentials file are a user name or a demo, not a password.
+const DEMO_PASSWORDS: [&[u8]; 2] = [b"admin", b"root"];
 
 /// A password taken from a command line or a credentials file: long enough,
 /// two character classes (or long and random), not a placeholder, a
@@ -40,7 +30,8 @@ fn credential_ok(v: &[u8], quoted: bool) -> bool {
         return false;
     }
     let lower = v.to_ascii_lowercase();
-    if PASSWORD_WORDS.contains(&lower.as_slice())
+    if (super::DOC_PASSWORDS.contains(&lower.as_slice())
+        || DEMO_PASSWORDS.contains(&lower.as_slice()))
         || memchr::memmem::find(&lower, b"password").is_some()
     {
         return false;
