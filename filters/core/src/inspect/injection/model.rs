@@ -69,6 +69,9 @@ pub const FLAG_TRIGRAMS: u8 = 1;
 pub const FLAG_SKIP: u8 = 2;
 /// Flag: a crude stem, the first five bytes of words longer than that.
 pub const FLAG_STEM: u8 = 4;
+/// Flag: the first and the last four bytes of words longer than five
+/// (prefix and suffix features: inflections and compounds share them).
+pub const FLAG_AFFIX: u8 = 8;
 
 /// Sensitivity levels, index into [`Model::points`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,34 +188,27 @@ impl<'a> Model<'a> {
 
     /// The highest window logit of a word view (`f32::MIN` for no words).
     pub fn score(&self, words: &str) -> f32 {
-        // Per word: the sum of its features' weights and their number.
-        let mut sums: Vec<(i32, u32)> = Vec::new();
+        // Prefix sums over words of the features' weights and their number:
+        // `prefix[k]` holds the totals before word `k` (every word has at
+        // least its unigram, so a word's first feature closes the ones
+        // before it).
+        let mut prefix: Vec<(i64, u64)> = Vec::with_capacity(words.len() / 4 + 2);
+        let (mut sum, mut count) = (0i64, 0u64);
         features(words, self.mask, self.flags, |word, bucket| {
-            if word >= sums.len() {
-                sums.resize(word.saturating_add(1), (0, 0));
+            while prefix.len() <= word {
+                prefix.push((sum, count));
             }
             let w = self
                 .weights
                 .get(bucket as usize)
                 .map_or(0, |b| i8::from_le_bytes([*b]));
-            if let Some(s) = sums.get_mut(word) {
-                s.0 = s.0.saturating_add(i32::from(w));
-                s.1 = s.1.saturating_add(1);
-            }
+            sum = sum.saturating_add(i64::from(w));
+            count = count.saturating_add(1);
         });
-        // Prefix sums, then every window as a difference.
-        let mut prefix: Vec<(i64, u64)> = Vec::with_capacity(sums.len().saturating_add(1));
-        let mut acc = (0i64, 0u64);
-        prefix.push(acc);
-        for (w, n) in &sums {
-            acc = (
-                acc.0.saturating_add(i64::from(*w)),
-                acc.1.saturating_add(u64::from(*n)),
-            );
-            prefix.push(acc);
-        }
+        prefix.push((sum, count));
+        let n_words = prefix.len().saturating_sub(1);
         let mut best = f32::MIN;
-        for range in windows(sums.len(), self.window) {
+        for range in windows(n_words, self.window) {
             let (Some(a), Some(b)) = (prefix.get(range.start), prefix.get(range.end)) else {
                 continue;
             };
@@ -264,9 +260,31 @@ pub fn windows(n: usize, window: usize) -> impl Iterator<Item = Range<usize>> {
 
 /// Call `emit(word_index, bucket)` for every feature of a word view.
 pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u32)) {
+    let trigrams = flags & FLAG_TRIGRAMS != 0;
     let (mut prev, mut prev2): (Option<u32>, Option<u32>) = (None, None);
     for (i, word) in words.split(' ').filter(|w| !w.is_empty()).enumerate() {
-        let h = word_hash(word.as_bytes());
+        let bytes = word.as_bytes();
+        // One pass over the bytes: the word's FNV-1a hash and, for words of
+        // three bytes or more, the trigrams of `<word>` (a rolling 24-bit
+        // window, one multiply each, its high bits rotated down: the low
+        // bits of a product only see the low bits of its input).
+        let mut h: u32 = 0x811C_9DC5;
+        let mut t = u32::from(b'<');
+        let tri = trigrams && bytes.len() >= 3;
+        for (j, &c) in bytes.iter().enumerate() {
+            h ^= u32::from(c);
+            h = h.wrapping_mul(0x0100_0193);
+            if tri {
+                t = ((t << 8) | u32::from(c)) & 0x00FF_FFFF;
+                if j >= 1 {
+                    emit(i, trigram(t) & mask);
+                }
+            }
+        }
+        if tri {
+            t = ((t << 8) | u32::from(b'>')) & 0x00FF_FFFF;
+            emit(i, trigram(t) & mask);
+        }
         emit(i, mix(h) & mask);
         if let Some(p) = prev {
             emit(i, mix(p.rotate_left(13) ^ h ^ 0x9E37_79B9) & mask);
@@ -276,29 +294,25 @@ pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u
         }
         prev2 = prev;
         prev = Some(h);
-        if flags & FLAG_STEM != 0 && word.len() > 5 {
-            if let Some(stem) = word.as_bytes().get(..5) {
+        if flags & FLAG_AFFIX != 0 && bytes.len() > 5 {
+            if let (Some(head), Some(tail)) =
+                (bytes.get(..4), bytes.get(bytes.len().saturating_sub(4)..))
+            {
+                emit(i, mix(word_hash(head) ^ 0xA54F_F53A) & mask);
+                emit(i, mix(word_hash(tail) ^ 0x510E_527F) & mask);
+            }
+        }
+        if flags & FLAG_STEM != 0 && bytes.len() > 5 {
+            if let Some(stem) = bytes.get(..5) {
                 emit(i, mix(word_hash(stem) ^ 0x3C6E_F372) & mask);
             }
         }
-        if flags & FLAG_TRIGRAMS != 0 && word.len() >= 3 {
-            // Trigrams of `<word>`, rolling over three bytes.
-            let bytes = word.as_bytes();
-            let framed = std::iter::once(b'<')
-                .chain(bytes.iter().copied())
-                .chain(std::iter::once(b'>'));
-            let (mut a, mut b) = (0u32, 0u32);
-            for (j, c) in framed.enumerate() {
-                let c = u32::from(c);
-                if j >= 2 {
-                    let t = (a << 16) | (b << 8) | c;
-                    emit(i, mix(t ^ 0x7F4A_7C15) & mask);
-                }
-                a = b;
-                b = c;
-            }
-        }
     }
+}
+
+/// A trigram's bucket before masking.
+fn trigram(t: u32) -> u32 {
+    (t ^ 0x7F4A_7C15).wrapping_mul(0x9E37_79B1).rotate_right(15)
 }
 
 /// FNV-1a over the bytes.
