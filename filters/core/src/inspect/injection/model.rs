@@ -192,7 +192,7 @@ impl<'a> Model<'a> {
         // `prefix[k]` holds the totals before word `k` (every word has at
         // least its unigram, so a word's first feature closes the ones
         // before it).
-        let mut prefix: Vec<(i64, u64)> = Vec::with_capacity(words.len() / 4 + 2);
+        let mut prefix: Vec<(i64, u64)> = Vec::with_capacity((words.len() / 4).saturating_add(2));
         let (mut sum, mut count) = (0i64, 0u64);
         features(words, self.mask, self.flags, |word, bucket| {
             while prefix.len() <= word {
