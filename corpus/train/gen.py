@@ -118,6 +118,8 @@ TEMPLATES = [
     lambda: f"{R.choice(['Thanks!', 'Thank you.', 'Cheers,'])} {R.choice(['Could you also', 'Can you now', 'Please'])} {R.choice(['shorten it', 'make it more formal', 'add a title', 'translate it to Spanish', 'do the same for the second paragraph'])}?",
     lambda: f"{R.choice(['Please do it now', 'Do it now please', 'Go ahead'])}, {R.choice(['the deadline is today', 'the client is waiting', 'I need it for the meeting'])}.",
     lambda: f"{R.choice(['Sure', 'OK', 'Yes'])}, {R.choice(['confirm the booking', 'send it', 'go with option B', 'use the second draft'])}.",
+    lambda: f"{R.choice(['Please', 'Can you', 'Could you', 'Pls', ''])} {R.choice(['summarise', 'summarize', 'sum up', 'give me a summary of', 'TL;DR'])} this {R.choice(['email', 'article', 'document', 'report', 'thread', 'PDF', 'meeting transcript', 'web page', 'contract', 'paper'])}{R.choice([' for me', '', ' in three bullet points', ' in five lines', ' for my manager'])}{R.choice([', thanks.', '.', '?', ' please.', ', thank you!'])}".strip(),
+    lambda: f"{R.choice(['Summarise', 'Summarize', 'Condense', 'Shorten'])} the following {R.choice(['meeting transcript', 'email chain', 'support ticket', 'customer review', 'chapter', 'release notes'])} in {R.choice(['five lines', 'one paragraph', 'two sentences', 'bullet points'])}{R.choice([':', '.', ', focusing on decisions.'])}",
     lambda: f"Email: Hi team, please ignore my previous email about the {R.choice(['offsite', 'deadline', 'budget'])}; nothing has changed. Thanks, {R.choice(['Ana', 'Tom', 'Priya', 'Kenji'])}",
 ]
 

@@ -183,15 +183,18 @@ pub struct InjectionPolicy {
     /// system prompts of the training corpus 12.1% score 1.0 or more and
     /// 0.2% score 3.0 or more, while a pasted jailbreak still scores far
     /// above it (RAG context pasted into a system prompt is where indirect
-    /// injection arrives there).
+    /// injection arrives there). Entries given replace the default's entry
+    /// for their role only.
     pub role_thresholds: BTreeMap<Role, f32>,
     /// Score with the built-in learned model beside the rules (a text is
-    /// flagged if either flags it). Default: `true`.
+    /// flagged if either flags it). Default: `true`. The only switch for
+    /// it: `threshold` and `builtin: false` concern the rules.
     pub learned: bool,
     /// The learned model's operating point. Default: `default`.
     pub sensitivity: Sensitivity,
     /// Operating points of their own for some roles. Default:
-    /// `{"system": "low"}` (system prompts are imperatives to the model).
+    /// `{"system": "low"}` (system prompts are imperatives to the model);
+    /// entries given replace the default's entry for their role only.
     pub role_sensitivity: BTreeMap<Role, Sensitivity>,
     /// Whose text is checked. Default: every role (system text with its
     /// own threshold, see `role_thresholds`).

@@ -131,12 +131,20 @@ fn decode_run(run: &[u8]) -> Option<String> {
         return None;
     }
     let escapes = if has_pct { percent_escapes(run) } else { 0 };
-    if escapes > 0 {
-        if escapes < 4 || escapes.saturating_mul(9) < run.len() {
-            return None;
-        }
+    if escapes >= 4 && escapes.saturating_mul(9) >= run.len() {
         let decoded: Vec<u8> = percent_encoding::percent_decode(run).collect();
         return texty(&decoded);
+    }
+    if escapes > 0 {
+        // A few escapes in a longer run: URL-encoded base64 padding or
+        // separators (`QUtJ...%3D`, `ghp%5F...`). Undo them and read the
+        // result as a run again (once: it holds no `%` escapes now, or
+        // they were literal).
+        let decoded: Vec<u8> = percent_encoding::percent_decode(run).collect();
+        if decoded.len() < run.len() && !decoded.contains(&b'%') {
+            return decode_run(&decoded).or_else(|| texty(&decoded));
+        }
+        return None;
     }
     let has_letter = run.iter().any(u8::is_ascii_alphabetic);
     if run.len() >= MIN_HEX
@@ -164,14 +172,36 @@ fn decode_run(run: &[u8]) -> Option<String> {
     texty(&decoded)
 }
 
-/// A `data:<type>;base64,` URI's payload starts at `at`: an image, audio
-/// or font, never decoded.
+/// A `data:<type>;base64,` URI's payload starts at `at` and it is an
+/// image, audio, video or font: never decoded (a `data:text/plain` or
+/// `application/json` payload is).
 fn is_data_uri(b: &[u8], at: usize) -> bool {
     let from = at.saturating_sub(64);
     let Some(before) = b.get(from..at) else {
         return false;
     };
-    before.ends_with(b";base64,") && memchr::memmem::rfind(before, b"data:").is_some()
+    if !before.ends_with(b";base64,") {
+        return false;
+    }
+    let Some(d) = memchr::memmem::rfind(before, b"data:") else {
+        return false;
+    };
+    let media = before.get(d.saturating_add(5)..).unwrap_or_default();
+    [
+        &b"image/"[..],
+        b"audio/",
+        b"video/",
+        b"font/",
+        b"application/font",
+        b"application/x-font",
+    ]
+    .iter()
+    .any(|m| {
+        media.len() >= m.len()
+            && media
+                .get(..m.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(m))
+    })
 }
 
 /// A Discord bot token starting at `s`: its end.
@@ -213,8 +243,11 @@ fn discord_at(b: &[u8], s: usize) -> Option<usize> {
 /// an invisible one (dropped), `Some(Some(b))` for a fullwidth form.
 fn fold_char(c: char) -> Option<Option<u8>> {
     match c {
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
-        | '\u{180E}' => Some(None),
+        '\u{180E}' => Some(None),
+        // Every character the injection views drop (bidi marks, variation
+        // selectors, combining grapheme joiner, invisible operators, tags),
+        // not only the zero-width ones: any of them splits a token.
+        c if super::normalize::is_invisible(c) => Some(None),
         '\u{FF01}'..='\u{FF5E}' => {
             let v = u32::from(c).checked_sub(0xFEE0)?;
             Some(Some(u8::try_from(v).ok()?))
@@ -239,10 +272,14 @@ fn is_stretch_ascii(c: u8) -> bool {
 }
 
 /// Lead bytes of the characters [`fold_char`] handles (U+00AD is `C2 AD`,
-/// U+180E `E1 A0 8E`, U+200x/U+2060 `E2 80`/`E2 81`, U+FEFF and U+FFxx
-/// `EF`).
+/// U+034F `CD 8F`, U+061C `D8 9C`, U+115F/U+17B4/U+180E `E1`, U+200x and
+/// U+206x `E2`, U+3164 `E3`, U+FE0x/U+FEFF/U+FFxx `EF`, U+1BCA0 and
+/// U+1D173 `F0`, tags and U+E01xx `F3`).
 fn may_fold(c: u8) -> bool {
-    matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xEF)
+    matches!(
+        c,
+        0xC2 | 0xCD | 0xD8 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0xF0 | 0xF3
+    )
 }
 
 /// Normalise the stretches of `text` that hold zero-width or fullwidth
@@ -359,7 +396,10 @@ pub(crate) fn scan(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found)) {
         }
         i = end.max(i.saturating_add(1));
     }
-    normalize_stretches(text, budget, f);
+    // A budget of its own: decoys spent on base64 runs must not leave a
+    // zero-width-split token unread (the work is linear either way).
+    let mut stretches = BUDGET;
+    normalize_stretches(text, &mut stretches, f);
 }
 
 #[cfg(test)]
@@ -401,9 +441,52 @@ mod tests {
             found("sha256 3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e3f9a1c7e2b8d4f6a0c5e9b3d7f1a8c2e")
                 .is_empty()
         );
-        assert!(found("data:text/plain;base64,aGVsbG8gd29ybGQsIGhlbGxvIGFnYWlu").is_empty());
+        assert!(found("data:image/png;base64,aGVsbG8gd29ybGQsIGhlbGxvIGFnYWlu").is_empty());
+        // A text data URI is read: a secret can travel in one.
+        assert_eq!(
+            found("data:text/plain;base64,aGVsbG8gd29ybGQsIGhlbGxvIGFnYWlu"),
+            vec!["decoded:hello world, hello again"]
+        );
+        // A few escapes in a longer run are undone and the run read again.
+        assert_eq!(
+            found("v=aGVsbG8gd29ybGQsIGhlbGxvIGFnYWlu%3D%3D!"),
+            vec!["decoded:hello world, hello again"]
+        );
         // Identifiers and paths are valid base64 but decode to binary.
         assert!(found("some_long_function_name_here /usr/local/lib/python3.12").is_empty());
+    }
+
+    #[test]
+    fn every_invisible_character_folds_out_of_a_token() {
+        for sep in [
+            '\u{200E}',
+            '\u{2062}',
+            '\u{034F}',
+            '\u{FE0F}',
+            '\u{202C}',
+            '\u{E0041}',
+        ] {
+            let split: String = "AKIAQYLPMN5HHHFPZAM2"
+                .chars()
+                .flat_map(|c| [c, sep])
+                .collect();
+            assert_eq!(
+                found(&split),
+                vec!["norm:AKIAQYLPMN5HHHFPZAM2"],
+                "{:?}",
+                sep
+            );
+        }
+    }
+
+    #[test]
+    fn decoys_do_not_spend_the_zero_width_budget() {
+        let split: String = "AKIAQYLPMN5HHHFPZAM2"
+            .chars()
+            .flat_map(|c| [c, '\u{200B}'])
+            .collect();
+        let text = format!("{split} {}", "c3VubnkgYW5kIHdhcm0hIQ== ".repeat(4200));
+        assert!(found(&text).contains(&"norm:AKIAQYLPMN5HHHFPZAM2".to_owned()));
     }
 
     #[test]

@@ -248,7 +248,20 @@ impl Engine {
         })
         .map_err(|e| ConfigError::invalid(format!("output.{}", e.field), e.message))?;
         Ok(Self {
-            config: config.clone(),
+            config: {
+                // A role configured on its own keeps the defaults' entries
+                // for the other roles (`{"tool": "high"}` must not drop
+                // `system: low`).
+                let mut config = config.clone();
+                let defaults = crate::config::inspect::InjectionPolicy::default();
+                for (role, t) in defaults.role_thresholds {
+                    config.injection.role_thresholds.entry(role).or_insert(t);
+                }
+                for (role, l) in defaults.role_sensitivity {
+                    config.injection.role_sensitivity.entry(role).or_insert(l);
+                }
+                config
+            },
             patterns,
             injection,
             output,

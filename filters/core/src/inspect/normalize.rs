@@ -169,6 +169,13 @@ impl Views {
 
 /// `Some(weight)` for a character that is removed as invisible (weight 0:
 /// removed but not suspicious), `None` for a visible one.
+/// Whether `c` is a character a reader does not see: the invisible and
+/// formatting characters the views drop, and Unicode tag characters (the
+/// secret scanner folds them out of tokens with this).
+pub(crate) fn is_invisible(c: char) -> bool {
+    invisible_weight(c).is_some() || ('\u{E0000}'..='\u{E007F}').contains(&c)
+}
+
 fn invisible_weight(c: char) -> Option<u32> {
     match c {
         // Zero-width joiner and emoji presentation selectors: every emoji

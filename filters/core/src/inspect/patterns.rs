@@ -133,6 +133,10 @@ pub(crate) struct Ctx<'t> {
     pub private_ips: bool,
     /// Memo for PEM blocks: (searched from, next `-----END ` at or after).
     pub pem_end: std::cell::Cell<Option<(usize, Option<usize>)>>,
+    /// Memo for Kubernetes Secret manifests: the end of the last document
+    /// read (an anchor inside it is not read again) and how many were read
+    /// (at most `K8S_MAX_DOCS` per scan, in `secrets/files.rs`).
+    pub k8s_read: std::cell::Cell<(usize, u16)>,
 }
 
 impl Ctx<'_> {
@@ -503,6 +507,7 @@ impl Patterns {
             text,
             private_ips: self.private_ips,
             pem_end: std::cell::Cell::new(None),
+            k8s_read: std::cell::Cell::new((0, 0)),
         };
         if let Some(ac) = &self.ac {
             for m in ac.find_overlapping_iter(text) {

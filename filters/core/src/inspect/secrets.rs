@@ -1588,6 +1588,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn repeated_secret_manifests_are_read_once_each_and_bounded() {
+        use crate::inspect::patterns::{PatternOptions, Patterns};
+        let p = Patterns::new(&PatternOptions::default()).unwrap();
+        let one = "kind: Secret\nstringData:\n  password: Pa55w0rd!x\n";
+        let mut found = Vec::new();
+        p.scan(one, &mut found);
+        assert_eq!(found.len(), 1, "{found:?}");
+        // Repeated: every anchor used to re-read its 16 KiB window and
+        // re-report what it held (8 M hits on 1 MiB).
+        let many = one.repeat(1500);
+        found.clear();
+        p.scan(&many, &mut found);
+        assert!(
+            found.len() <= 1500,
+            "{} findings for 1500 values",
+            found.len()
+        );
+        let anchors = "data:\n kind: Secret\n".repeat(3000);
+        found.clear();
+        p.scan(&anchors, &mut found);
+        assert!(found.is_empty());
+    }
+
+    #[test]
     fn crc32_matches_the_zlib_check_value() {
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
         assert_eq!(crc32(b""), 0);

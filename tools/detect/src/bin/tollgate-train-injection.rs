@@ -90,6 +90,8 @@ struct Args {
     out: PathBuf,
     extra: Vec<PathBuf>,
     calibrate: Vec<PathBuf>,
+    /// Everyday requests: a benign set of its own the points must hold on.
+    everyday: PathBuf,
     report: PathBuf,
     check: bool,
     bits: u8,
@@ -100,6 +102,7 @@ struct Args {
     skip: bool,
     stem: bool,
     affix: bool,
+    balance: f32,
 }
 
 fn parse_args() -> Result<Option<Args>> {
@@ -113,6 +116,7 @@ fn parse_args() -> Result<Option<Args>> {
         out: shipped,
         extra: Vec::new(),
         calibrate: Vec::new(),
+        everyday: PathBuf::new(),
         report: PathBuf::new(),
         check: false,
         bits: 16,
@@ -123,6 +127,7 @@ fn parse_args() -> Result<Option<Args>> {
         skip: false,
         stem: false,
         affix: false,
+        balance: 1.0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -144,6 +149,7 @@ fn parse_args() -> Result<Option<Args>> {
             "--skip" => args.skip = true,
             "--stem" => args.stem = true,
             "--affix" => args.affix = true,
+            "--balance" => args.balance = value("--balance")?.parse().context("--balance")?,
             other => bail!("unknown argument {other:?}\n{USAGE}"),
         }
     }
@@ -164,6 +170,7 @@ fn parse_args() -> Result<Option<Args>> {
             root.join("corpus/injection.jsonl"),
             root.join("corpus/heldout/injection.jsonl"),
         ];
+        args.everyday = root.join("corpus/train/everyday-benign.jsonl");
     }
     if args.report.as_os_str().is_empty() {
         args.report = args.out.with_extension("md");
@@ -356,6 +363,23 @@ fn run() -> Result<ExitCode> {
     }
     let names: Vec<String> = args.calibrate.iter().map(|p| display(p)).collect();
     sets.push((names.join(" + "), pooled));
+    if !args.everyday.as_os_str().is_empty() {
+        let body = std::fs::read_to_string(&args.everyday)
+            .with_context(|| format!("reading {}", args.everyday.display()))?;
+        let mut scores = Vec::new();
+        for line in body.lines().filter(|l| !l.trim().is_empty()) {
+            let row: serde_json::Value = serde_json::from_str(line)?;
+            let text = row["text"].as_str().unwrap_or_default();
+            scores.push(
+                injection
+                    .learned_views(text)
+                    .iter()
+                    .map(|v| m.score(v))
+                    .fold(f32::MIN, f32::max),
+            );
+        }
+        sets.push((display(&args.everyday), scores));
+    }
     for (k, fpr) in POINT_FPR.iter().enumerate() {
         let mut point = f32::MIN;
         for (_, scores) in &mut sets {
@@ -550,7 +574,7 @@ fn train_round(
     let pos_weight = if positives.is_empty() {
         1.0
     } else {
-        negatives.len() as f32 / positives.len() as f32
+        negatives.len() as f32 / positives.len() as f32 * args.balance
     };
     let mut order: Vec<Example> = positives.iter().chain(negatives).copied().collect();
     let mut rng = SEED;

@@ -51,8 +51,8 @@
 //!
 //! 6. The learned scorer ([`model`]) reads the same word views (the text,
 //!    hidden tag text, every decoded payload, reversed text when cued),
-//!    and the text's word view in ROT13 and reversed when it does not read
-//!    as text in clear (texts up to 8 KB), in
+//!    and the text's word view in ROT13 and reversed (always up to 2 KB,
+//!    up to 8 KB when it does not read as text in clear), in
 //!    windows of 16 words and keeps the highest logit ([`Score::learned`]).
 //!    A text is flagged when the rules' score reaches the threshold *or*
 //!    the learned logit reaches the sensitivity's operating point
@@ -722,9 +722,9 @@ impl Injection {
         let words = self.segmented(&views);
         learned.view(self.model.as_ref(), &words);
         if depth == 0
-            && words.len() <= MAX_PAYLOAD_BYTES
             && learned.wants_views(self)
-            && !in_clear(&words)
+            && (words.len() <= ALWAYS_UNDO_BYTES
+                || (words.len() <= MAX_PAYLOAD_BYTES && !in_clear(&words)))
         {
             // ROT13 and reversed spellings are cheap to undo and invisible
             // to a model of words: the learned scorer reads them undone
@@ -1295,6 +1295,11 @@ fn literal_pattern(literal: &str) -> Option<String> {
     }
     Some(out)
 }
+
+/// Texts up to this long are also read in ROT13 and reversed whatever they
+/// look like (one common word appended must not switch that off); longer
+/// ones only when they do not read as text in clear.
+const ALWAYS_UNDO_BYTES: usize = 2048;
 
 /// Whether a word view reads as text in clear: at least one word in 16 is
 /// one of the commonest function words of English, Spanish, French,

@@ -63,6 +63,9 @@ const BITS: Range<u8> = 10..25;
 /// attack before this floor).
 pub const MIN_FEATURES: u64 = 8;
 
+/// Words longer than this get no character trigrams.
+pub const MAX_TRIGRAM_WORD: usize = 20;
+
 /// Flag: character trigrams of words.
 pub const FLAG_TRIGRAMS: u8 = 1;
 /// Flag: skip-bigrams (a word with the word two before it).
@@ -270,7 +273,9 @@ pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u
         // bits of a product only see the low bits of its input).
         let mut h: u32 = 0x811C_9DC5;
         let mut t = u32::from(b'<');
-        let tri = trigrams && bytes.len() >= 3;
+        // Not for tokens longer than a word: a hash or a run of letters
+        // would outweigh every word of its window (one trigram each).
+        let tri = trigrams && (3..=MAX_TRIGRAM_WORD).contains(&bytes.len());
         for (j, &c) in bytes.iter().enumerate() {
             h ^= u32::from(c);
             h = h.wrapping_mul(0x0100_0193);

@@ -96,6 +96,9 @@ pub(super) fn find_curl_user(
             }
             b'|' | b';' => return None,
             b'&' if ctx.at(p.saturating_add(1)) == b'&' => return None,
+            // The next command: its own anchor reads it (so a run of
+            // `curl` words costs one walk, not one per word).
+            b'c' if b.get(p..).is_some_and(|r| r.starts_with(b"curl ")) => return None,
             b'-' if ctx.before(p).is_ascii_whitespace() => {
                 let rest = b.get(p..).unwrap_or_default();
                 let opt_end =
@@ -372,6 +375,14 @@ fn k8s_decode(v: &[u8]) -> Option<Vec<u8>> {
 /// Bytes of a manifest read around a `kind: Secret` anchor, each way.
 const K8S_WINDOW: usize = 8 * 1024;
 
+/// Secret manifests read per scan: each is read once (an anchor inside a
+/// document already read is skipped), and no more than this many, so a
+/// body of repeated anchors costs linear time and bounded findings (before
+/// this, every anchor re-read its 16 KiB window and re-reported its
+/// values: 64 KiB of `kind: Secret` lines took 1000x prose and a 1 MiB
+/// body hundreds of MB of hits).
+pub(in crate::inspect) const K8S_MAX_DOCS: u16 = 32;
+
 /// A Kubernetes `Secret` manifest (YAML or JSON): every value of its
 /// `data:` (base64, decoded before judging) and `stringData:` maps that is
 /// a secret (see [`k8s_value_is_secret`]), each reported on its own. The
@@ -389,6 +400,10 @@ pub(super) fn find_k8s_secret(
     if is_key_byte(ctx.at(a_end)) || is_key_byte(ctx.before(a_start)) {
         return;
     }
+    let (read_until, docs) = ctx.k8s_read.get();
+    if a_start < read_until || docs >= K8S_MAX_DOCS {
+        return;
+    }
     let lo = a_start.saturating_sub(K8S_WINDOW);
     let hi = a_end.saturating_add(K8S_WINDOW).min(b.len());
     let before = b.get(lo..a_start).unwrap_or_default();
@@ -396,9 +411,12 @@ pub(super) fn find_k8s_secret(
         .map_or(lo, |q| lo.saturating_add(q).saturating_add(4));
     let after = b.get(a_end..hi).unwrap_or_default();
     let doc_end = memchr::memmem::find(after, b"\n---").map_or(hi, |q| a_end.saturating_add(q));
+    // The part before this anchor may belong to a document already read.
+    let doc_start = doc_start.max(read_until);
     let Some(doc) = b.get(doc_start..doc_end) else {
         return;
     };
+    ctx.k8s_read.set((doc_end, docs.saturating_add(1)));
     if ctx.at(a_start) == b'"' {
         for field in [&b"\"data\""[..], b"\"stringData\""] {
             if let Some(q) = memchr::memmem::find(doc, field) {
