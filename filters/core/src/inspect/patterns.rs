@@ -1782,6 +1782,14 @@ mod tests {
         none("KMS_KEY=arn:aws:kms:eu-west-1:123456789012:key/abcd-1234");
         none("BASIC_AUTH=false\nTOKEN_TTL=3600");
         none("API_KEY=\"${API_KEY:-}\"");
+        // Names under a generic `*_KEY` are not secrets; random values are.
+        none("REGION_KEY=eu-west-1b\nEXPORT_KEY=reports_2024_q1\nGPG_KEY=0x4AEE18F83AFDEB23");
+        none("DEPLOY_KEY=deploy-key-prod-2024\nLICENSE_KEY=team-edition-2025");
+        hit(
+            "DEPLOY_KEY=Zq8Lm3Rt7Wv2Xy5Nb9Kc4H",
+            "env_secret",
+            "Zq8Lm3Rt7Wv2Xy5Nb9Kc4H",
+        );
         // A checksum-invalid GitHub token is a fixture, whatever the key.
         let gh =
             super::super::secrets::tests::checksummed("ghp_", "Zq8Lm3Rt7Wv2Xy5Nb9Kc4Hd6Jf1Gs0");

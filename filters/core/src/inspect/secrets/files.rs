@@ -603,7 +603,7 @@ fn is_env_key_byte(c: u8) -> bool {
 }
 
 /// Words before `_KEY` that name a key of something other than a secret.
-const ENV_NOT_SECRET: [&[u8]; 28] = [
+const ENV_NOT_SECRET: [&[u8]; 32] = [
     b"CACHE",
     b"SORT",
     b"PARTITION",
@@ -632,7 +632,38 @@ const ENV_NOT_SECRET: [&[u8]; 28] = [
     b"INDEX",
     b"HOT",
     b"SEARCH",
+    b"GPG",
+    b"PGP",
+    b"REGION",
+    b"EXPORT",
 ];
+
+/// Words before `_KEY` that name a secret outright; any other `*_KEY`
+/// (`DEPLOY_KEY`, `LICENSE_KEY`...) is a secret only if its value looks
+/// random (not words joined by `-`/`_`/`.`, at least 16 bytes).
+const ENV_SECRET_KEY_WORDS: [&[u8]; 12] = [
+    b"API",
+    b"SECRET",
+    b"ACCESS",
+    b"PRIVATE",
+    b"AUTH",
+    b"SIGNING",
+    b"ENCRYPTION",
+    b"MASTER",
+    b"CLIENT",
+    b"SERVICE",
+    b"WEBHOOK",
+    b"ACCOUNT",
+];
+
+/// Words (lowercase letters) or short numbers joined by `-`, `_` or `.`:
+/// a name (`deploy-key-prod-2024`, `eu-west-1b`), not a random key.
+fn is_wordy(v: &[u8]) -> bool {
+    v.split(|&c| matches!(c, b'-' | b'_' | b'.')).all(|part| {
+        part.iter().all(|c| c.is_ascii_lowercase())
+            || (part.len() <= 4 && part.iter().all(u8::is_ascii_alphanumeric))
+    })
+}
 
 /// `.env` files and environment blocks: `SOME_KEY=value`, `X_TOKEN: value`,
 /// `export X_SECRET='value'`, `- X_PASS=value` (Compose), where the
@@ -671,11 +702,13 @@ pub(super) fn find_env_secret(
     {
         return None;
     }
+    let mut generic_key = false;
     if let Some(word) = key.strip_suffix(b"_KEY") {
         let last = word.rsplit(|&c| c == b'_').next().unwrap_or_default();
         if ENV_NOT_SECRET.contains(&last) {
             return None;
         }
+        generic_key = !ENV_SECRET_KEY_WORDS.contains(&last);
     }
     let a = parse_assignment(ctx, a_start, a_end)?;
     if a.natural || a.gap || a.key.1 != a_end {
@@ -693,7 +726,8 @@ pub(super) fn find_env_secret(
             b"true" | b"false" | b"enabled" | b"disabled"
         )
         && char_classes(v) >= 2
-        && entropy(v) >= 2.5;
+        && entropy(v) >= 2.5
+        && (!generic_key || (v.len() >= 16 && !is_wordy(&lower) && looks_random(v, 3.0)));
     ok.then_some(a.value)
 }
 
