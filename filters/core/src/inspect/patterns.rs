@@ -1691,6 +1691,8 @@ mod tests {
         none("Authorization: token <token>");
         none("Authorization: Digest username=\"x\", realm=\"y\"");
         none("authorization: required for every call");
+        // Words joined by dashes name a scheme or a flow, not a credential.
+        none("authorization: 'session-cookie-based-flow-v2'");
         hit(
             "machine api.acme.dev login ops password 51dc66f2-c4fb-7ad8-51b0-94c2ee56c294",
             "netrc_password",

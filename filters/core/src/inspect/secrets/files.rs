@@ -201,6 +201,7 @@ pub(super) fn find_authorization(
         && dots < 2
         && !value_is_reference(v, true)
         && char_classes(v) >= 2
+        && !is_wordy(&v.to_ascii_lowercase())
         && looks_random(v, if min == 16 { 3.0 } else { 3.5 });
     ok.then_some((cred, cred.checked_add(n)?))
 }
