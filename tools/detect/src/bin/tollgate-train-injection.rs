@@ -42,9 +42,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use tollgate_core::inspect::injection::model::{
-    self, Blob, Model, FLAG_AFFIX, FLAG_SKIP, FLAG_STEM, FLAG_TRIGRAMS, MIN_FEATURES,
-};
+use tollgate_core::inspect::injection::model::{self, Blob, Model, FLAG_TRIGRAMS, MIN_FEATURES};
 use tollgate_core::inspect::injection::{Injection, InjectionOptions};
 
 const USAGE: &str = "\
@@ -73,8 +71,10 @@ usage: scripts/train-injection [--data DIR] [--extra FILE] [--calibrate FILE]...
                  model's recall on the hand-written development attacks
                  from 194 to 208 of 322 at the default point, 113 to 200 at
                  the low one)
-  --stem, --skip, --affix  five-byte stems, skip-bigrams, four-byte
-                 prefixes and suffixes (off: no measured gain)";
+  --score FILE...  (alone) every record's learned logit and rules score
+                 with the shipped model, tab-separated
+  (five-byte stems, skip-bigrams and four-byte affixes were tried and
+  dropped: no gain on the development attacks)";
 
 /// Held out of training: this many per thousand rows of each label.
 const HOLDOUT_PER_MILLE: u64 = 150;
@@ -99,10 +99,6 @@ struct Args {
     epochs: u32,
     rounds: u32,
     trigrams: bool,
-    skip: bool,
-    stem: bool,
-    affix: bool,
-    balance: f32,
 }
 
 fn parse_args() -> Result<Option<Args>> {
@@ -124,10 +120,6 @@ fn parse_args() -> Result<Option<Args>> {
         epochs: 4,
         rounds: 2,
         trigrams: true,
-        skip: false,
-        stem: false,
-        affix: false,
-        balance: 1.0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -146,10 +138,6 @@ fn parse_args() -> Result<Option<Args>> {
             "--rounds" => args.rounds = value("--rounds")?.parse().context("--rounds")?,
             "--no-trigrams" => args.trigrams = false,
             "--trigrams" => args.trigrams = true,
-            "--skip" => args.skip = true,
-            "--stem" => args.stem = true,
-            "--affix" => args.affix = true,
-            "--balance" => args.balance = value("--balance")?.parse().context("--balance")?,
             other => bail!("unknown argument {other:?}\n{USAGE}"),
         }
     }
@@ -235,10 +223,7 @@ fn run() -> Result<ExitCode> {
     };
     let started = std::time::Instant::now();
     let mask = u32::try_from((1u64 << args.bits) - 1)?;
-    let flags = if args.trigrams { FLAG_TRIGRAMS } else { 0 }
-        | if args.skip { FLAG_SKIP } else { 0 }
-        | if args.stem { FLAG_STEM } else { 0 }
-        | if args.affix { FLAG_AFFIX } else { 0 };
+    let flags = if args.trigrams { FLAG_TRIGRAMS } else { 0 };
     let window = usize::from(args.window);
     // The rules engine without a model: the views and segmentation only.
     let injection = Injection::new(&InjectionOptions {
@@ -324,10 +309,7 @@ fn run() -> Result<ExitCode> {
         .iter()
         .enumerate()
         .filter(|(_, t)| t.holdout)
-        .map(|(i, t)| {
-            let best = t.views.iter().map(|v| m.score(v)).fold(f32::MIN, f32::max);
-            (i, best)
-        })
+        .map(|(i, t)| (i, best_logit(&m, &t.views)))
         .collect();
     // Benign sets the points must hold on: the held-out split, and each
     // calibration file's benign rows (scored through the runtime too).
@@ -344,41 +326,15 @@ fn run() -> Result<ExitCode> {
     let mut pooled = Vec::new();
     let mut pooled_attacks = Vec::new();
     for path in &args.calibrate {
-        let body =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        for line in body.lines().filter(|l| !l.trim().is_empty()) {
-            let row: serde_json::Value = serde_json::from_str(line)?;
-            let text = row["text"].as_str().unwrap_or_default();
-            let best = injection
-                .learned_views(text)
-                .iter()
-                .map(|v| m.score(v))
-                .fold(f32::MIN, f32::max);
-            if row["label"] == "benign" {
-                pooled.push(best);
-            } else {
-                pooled_attacks.push(best);
-            }
-        }
+        let (benign, attacks) = labelled_logits(path, &injection, &m)?;
+        pooled.extend(benign);
+        pooled_attacks.extend(attacks);
     }
     let names: Vec<String> = args.calibrate.iter().map(|p| display(p)).collect();
     sets.push((names.join(" + "), pooled));
     if !args.everyday.as_os_str().is_empty() {
-        let body = std::fs::read_to_string(&args.everyday)
-            .with_context(|| format!("reading {}", args.everyday.display()))?;
-        let mut scores = Vec::new();
-        for line in body.lines().filter(|l| !l.trim().is_empty()) {
-            let row: serde_json::Value = serde_json::from_str(line)?;
-            let text = row["text"].as_str().unwrap_or_default();
-            scores.push(
-                injection
-                    .learned_views(text)
-                    .iter()
-                    .map(|v| m.score(v))
-                    .fold(f32::MIN, f32::max),
-            );
-        }
-        sets.push((display(&args.everyday), scores));
+        let (benign, _) = labelled_logits(&args.everyday, &injection, &m)?;
+        sets.push((display(&args.everyday), benign));
     }
     for (k, fpr) in POINT_FPR.iter().enumerate() {
         let mut point = f32::MIN;
@@ -574,7 +530,7 @@ fn train_round(
     let pos_weight = if positives.is_empty() {
         1.0
     } else {
-        negatives.len() as f32 / positives.len() as f32 * args.balance
+        negatives.len() as f32 / positives.len() as f32
     };
     let mut order: Vec<Example> = positives.iter().chain(negatives).copied().collect();
     let mut rng = SEED;
@@ -740,6 +696,35 @@ fn report(
         );
     }
     out
+}
+
+/// The highest learned logit over the views the runtime scores.
+fn best_logit(m: &Model<'_>, views: &[String]) -> f32 {
+    views.iter().map(|v| m.score(v)).fold(f32::MIN, f32::max)
+}
+
+/// Every record of a labelled file (eval-detect format) scored as the
+/// runtime scores it: the benign logits and the others'.
+fn labelled_logits(
+    path: &std::path::Path,
+    injection: &Injection,
+    m: &Model<'_>,
+) -> Result<(Vec<f32>, Vec<f32>)> {
+    let body =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let (mut benign, mut other) = (Vec::new(), Vec::new());
+    for line in body.lines().filter(|l| !l.trim().is_empty()) {
+        let row: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("{}: {line}", path.display()))?;
+        let text = row["text"].as_str().unwrap_or_default();
+        let logit = best_logit(m, &injection.learned_views(text));
+        if row["label"] == "benign" {
+            benign.push(logit);
+        } else {
+            other.push(logit);
+        }
+    }
+    Ok((benign, other))
 }
 
 /// A path as the report shows it: from the repository root when inside.

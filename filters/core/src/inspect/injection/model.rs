@@ -68,13 +68,6 @@ pub const MAX_TRIGRAM_WORD: usize = 20;
 
 /// Flag: character trigrams of words.
 pub const FLAG_TRIGRAMS: u8 = 1;
-/// Flag: skip-bigrams (a word with the word two before it).
-pub const FLAG_SKIP: u8 = 2;
-/// Flag: a crude stem, the first five bytes of words longer than that.
-pub const FLAG_STEM: u8 = 4;
-/// Flag: the first and the last four bytes of words longer than five
-/// (prefix and suffix features: inflections and compounds share them).
-pub const FLAG_AFFIX: u8 = 8;
 
 /// Sensitivity levels, index into [`Model::points`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -264,7 +257,7 @@ pub fn windows(n: usize, window: usize) -> impl Iterator<Item = Range<usize>> {
 /// Call `emit(word_index, bucket)` for every feature of a word view.
 pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u32)) {
     let trigrams = flags & FLAG_TRIGRAMS != 0;
-    let (mut prev, mut prev2): (Option<u32>, Option<u32>) = (None, None);
+    let mut prev: Option<u32> = None;
     for (i, word) in words.split(' ').filter(|w| !w.is_empty()).enumerate() {
         let bytes = word.as_bytes();
         // One pass over the bytes: the word's FNV-1a hash and, for words of
@@ -294,40 +287,13 @@ pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u
         if let Some(p) = prev {
             emit(i, mix(p.rotate_left(13) ^ h ^ 0x9E37_79B9) & mask);
         }
-        if let (Some(p), true) = (prev2, flags & FLAG_SKIP != 0) {
-            emit(i, mix(p.rotate_left(7) ^ h ^ 0x6A09_E667) & mask);
-        }
-        prev2 = prev;
         prev = Some(h);
-        if flags & FLAG_AFFIX != 0 && bytes.len() > 5 {
-            if let (Some(head), Some(tail)) =
-                (bytes.get(..4), bytes.get(bytes.len().saturating_sub(4)..))
-            {
-                emit(i, mix(word_hash(head) ^ 0xA54F_F53A) & mask);
-                emit(i, mix(word_hash(tail) ^ 0x510E_527F) & mask);
-            }
-        }
-        if flags & FLAG_STEM != 0 && bytes.len() > 5 {
-            if let Some(stem) = bytes.get(..5) {
-                emit(i, mix(word_hash(stem) ^ 0x3C6E_F372) & mask);
-            }
-        }
     }
 }
 
 /// A trigram's bucket before masking.
 fn trigram(t: u32) -> u32 {
     (t ^ 0x7F4A_7C15).wrapping_mul(0x9E37_79B1).rotate_right(15)
-}
-
-/// FNV-1a over the bytes.
-fn word_hash(bytes: &[u8]) -> u32 {
-    let mut h: u32 = 0x811C_9DC5;
-    for &b in bytes {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
 }
 
 /// A finaliser that spreads every input bit over the output.
