@@ -429,3 +429,40 @@ fn an_instruction_inside_a_long_document_in_envoy() {
         );
     }
 }
+
+/// The same key spelled so a plain pattern would not see it: base64,
+/// percent-encoded, split by zero-width characters, in fullwidth letters.
+/// Each reaches the upstream redacted, the encoded run replaced whole.
+#[test]
+fn encoded_secrets_in_envoy() {
+    use base64::Engine as _;
+    let mock = MockLlm::start().unwrap();
+    let envoy = start(&mock, false);
+    let b64 =
+        base64::engine::general_purpose::STANDARD.encode(format!("aws_access_key_id={AWS_KEY}"));
+    let pct: String = format!("key={AWS_KEY}")
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect();
+    let zw: String = AWS_KEY.chars().flat_map(|c| [c, '\u{200B}']).collect();
+    let wide: String = AWS_KEY
+        .chars()
+        .map(|c| char::from_u32(u32::from(c) + 0xFEE0).unwrap())
+        .collect();
+    for (name, spelled) in [
+        ("base64", b64),
+        ("percent", pct),
+        ("zero-width", zw),
+        ("fullwidth", wide),
+    ] {
+        mock.clear_requests();
+        let chat = json!({"model": "m", "messages": [
+            {"role": "user", "content": format!("deploy with {spelled} please")}]});
+        let r = post_json(&envoy.url("/v1/chat/completions"), &[], &chat).unwrap();
+        assert_eq!(r.status, 200, "{name}: {}", r.text());
+        let seen = mock.wait_for_requests(1, Duration::from_secs(5));
+        let body = String::from_utf8_lossy(&seen[0].body).into_owned();
+        assert!(body.contains("[REDACTED:aws_access_key]"), "{name}: {body}");
+        assert!(!body.contains(&spelled), "{name}: {body}");
+    }
+}
