@@ -17,6 +17,17 @@ fn per_request(name: &str, body: &str) -> anyhow::Result<f64> {
 /// Per-request microseconds of filter `name`; `fixture` is an `x-fixture`
 /// script for the fixture filter.
 fn per_request_with(name: &str, body: &str, fixture: Option<&str>) -> anyhow::Result<f64> {
+    per_request_full(name, body, fixture, &|| Response::ok().body("{}")).map(|(t, _)| t)
+}
+
+/// Per-request microseconds of filter `name` answering with `response`, and
+/// the VM's linear memory afterwards (bytes).
+fn per_request_full(
+    name: &str,
+    body: &str,
+    fixture: Option<&str>,
+    response: &dyn Fn() -> Response,
+) -> anyhow::Result<(f64, usize)> {
     let module = Module::named(name)?;
     // auth with the demo consumer, whose key every request carries.
     let mut host = Host::builder(&module)
@@ -35,9 +46,10 @@ fn per_request_with(name: &str, body: &str, fixture: Option<&str>) -> anyhow::Re
             request = request.header("x-fixture", script);
         }
         s.send_request(request);
-        s.send_response(Response::ok().body("{}"));
+        s.send_response(response());
     };
-    Ok(micros_per_call(&mut host, run))
+    let t = micros_per_call(&mut host, run);
+    Ok((t, host.memory_bytes(0).unwrap_or(0)))
 }
 
 /// Microseconds per call of `run` on `host`: 200 warm-up calls, then the
@@ -93,6 +105,29 @@ fn main() -> anyhow::Result<()> {
             t / baseline
         );
     }
+    // The floor: the cheapest filter that buffers both bodies and reads them
+    // once (host-tests/floor), what scripts/bench-envoy compares with.
+    let floor = per_request("floor", &body)?;
+    println!(
+        "\n{:<22} {:>12} {:>8}  (baseline: the floor, a no-op filter buffering both bodies: {floor:.2} us)",
+        "filter", "us/request", "x floor"
+    );
+    let mut chain = 0.0;
+    for f in ["auth", "throttle", "inspect"] {
+        let t = per_request(f, &body)?;
+        chain += t;
+        println!(
+            "{:<22} {t:>12.2} {:>8.2}",
+            format!("{f}, 4 KiB chat"),
+            t / floor
+        );
+    }
+    println!(
+        "{:<22} {chain:>12.2} {:>8.2}  (sum; against three floors)",
+        "all three",
+        chain / (3.0 * floor)
+    );
+    streamed()?;
     // Inspect against a plain scan of the same bytes in the same VM: the
     // fixture buffering the body and running one memchr::memmem pass.
     println!(
@@ -125,6 +160,7 @@ fn main() -> anyhow::Result<()> {
         "inspect VM start",
         inspect_start / fixture_start
     );
+    host_calls(&body)?;
     auth_verification()?;
     throttle_modes()?;
     println!("\n{:<22} {:>12} {:>8}", "module", "bytes", "ratio");
@@ -326,5 +362,115 @@ fn throttle_modes() -> anyhow::Result<()> {
         "mesh-wide (RLS answered at once)",
         t / pass
     );
+    Ok(())
+}
+
+/// Host calls per 4 KiB request, by name: in Envoy a call into the host costs
+/// far more than in tollgate-host (properties and filter state go through
+/// Envoy's own lookups and serialisation), so their count is a cost figure.
+fn host_calls(body: &str) -> anyhow::Result<()> {
+    println!("\n{:<22} {:>12}  by name", "host calls", "per request");
+    for name in ["floor", "auth", "throttle", "inspect"] {
+        let module = Module::named(name)?;
+        let mut host = Host::builder(&module)
+            .configuration(tollgate_host::demo::bench_config(name))
+            .trace_host_calls()
+            .build()?;
+        let run = |host: &mut Host| {
+            let mut s = host.stream();
+            s.send_request(
+                Request::post("/v1/chat/completions")
+                    .header("content-type", "application/json")
+                    .header(
+                        "authorization",
+                        &format!("Bearer {}", tollgate_host::demo::DEMO_KEY),
+                    )
+                    .body(body.to_string()),
+            );
+            s.send_response(Response::ok().body("{}"));
+        };
+        run(&mut host);
+        host.clear_host_calls();
+        run(&mut host);
+        let calls = host.host_calls();
+        let mut by_name = std::collections::BTreeMap::<&str, usize>::new();
+        for c in &calls {
+            *by_name.entry(c.name).or_default() += 1;
+        }
+        let names: Vec<String> = by_name.iter().map(|(n, c)| format!("{n} {c}")).collect();
+        println!("{name:<22} {:>12}  {}", calls.len(), names.join(", "));
+    }
+    Ok(())
+}
+
+/// Events of the streamed reply in [`streamed`].
+const EVENTS: usize = 256;
+
+/// An OpenAI chat completion stream of [`EVENTS`] 8-character deltas, the
+/// usage event and `[DONE]`, one chunk per event.
+fn openai_stream() -> Response {
+    let mut events: Vec<String> = (0..EVENTS)
+        .map(|i| {
+            serde_json::json!({"id": "chatcmpl-bench", "object": "chat.completion.chunk",
+                "created": 1, "model": "gpt-4o-mini",
+                "choices": [{"index": 0, "delta": {"content": format!("word{:03} ", i % 1000)},
+                             "finish_reason": null}]})
+            .to_string()
+        })
+        .collect();
+    events.push(
+        serde_json::json!({"id": "chatcmpl-bench", "object": "chat.completion.chunk",
+            "created": 1, "model": "gpt-4o-mini", "choices": [],
+            "usage": {"prompt_tokens": 300, "completion_tokens": 512, "total_tokens": 812}})
+        .to_string(),
+    );
+    events.push("[DONE]".into());
+    Response::ok().sse(events)
+}
+
+/// Per-event cost of a streamed reply: a 1 KiB request answered with
+/// [`EVENTS`] events, against the same request answered in JSON, per event;
+/// and each VM's linear memory after the 64 KiB requests.
+fn streamed() -> anyhow::Result<()> {
+    let body = body_of(1 << 10);
+    let json = || {
+        Response::ok().json(&serde_json::json!({"id": "chatcmpl-bench", "object": "chat.completion",
+            "created": 1, "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "word ".repeat(400)},
+                         "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 300, "completion_tokens": 512, "total_tokens": 812}}))
+    };
+    println!(
+        "\n{:<22} {:>12} {:>8}  (per event of a {EVENTS}-event OpenAI stream beyond the same request's JSON reply; baseline: the floor's)",
+        "streamed reply", "us/event", "x floor"
+    );
+    let per_event = |name: &str| -> anyhow::Result<f64> {
+        let (s, _) = per_request_full(name, &body, None, &openai_stream)?;
+        let (j, _) = per_request_full(name, &body, None, &json)?;
+        Ok((s - j) / EVENTS as f64)
+    };
+    let floor = per_event("floor")?;
+    println!("{:<22} {floor:>12.2} {:>8.2}", "floor", 1.0);
+    let mut chain = 0.0;
+    for f in ["auth", "throttle", "inspect"] {
+        let t = per_event(f)?;
+        chain += t;
+        println!("{f:<22} {t:>12.2} {:>8.2}", t / floor.max(1e-3));
+    }
+    println!(
+        "{:<22} {chain:>12.2} {:>8.2}  (sum)",
+        "all three",
+        chain / (3.0 * floor.max(1e-3))
+    );
+
+    println!(
+        "\n{:<22} {:>12}  (after 2,200 requests of 64 KiB and a streamed reply each; target 8 MiB)",
+        "memory per VM", "MiB"
+    );
+    let big = body_of(64 << 10);
+    for f in ["floor", "auth", "throttle", "inspect"] {
+        let (_, bytes) = per_request_full(f, &big, None, &openai_stream)?;
+        println!("{f:<22} {:>12.2}", bytes as f64 / f64::from(1 << 20));
+    }
     Ok(())
 }

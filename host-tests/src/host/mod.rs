@@ -1705,6 +1705,14 @@ impl Host {
         Ok(())
     }
 
+    /// The size of a worker's VM linear memory in bytes (what the VM holds:
+    /// wasm memory only grows, so this is its high-water mark).
+    pub fn memory_bytes(&mut self, worker: usize) -> Option<usize> {
+        let vm = self.vms.get_mut(worker)?;
+        let memory = vm.instance.get_memory(&mut vm.store, "memory")?;
+        Some(memory.data_size(&vm.store))
+    }
+
     /// The tick period a worker's root context set, if any.
     pub fn tick_period(&self, worker: usize) -> Option<Duration> {
         self.vms.get(worker)?.store.data().tick_period

@@ -1,7 +1,15 @@
-//! `tollgate-bench-envoy`: a load benchmark of Envoy without filters (the
-//! baseline) and with Tollgate's filters, in the same run, against the same
-//! mock upstream. Prints latency percentiles and throughput for each and the
-//! filtered/baseline ratios. A benchmark, not a test: it never fails on speed.
+//! `tollgate-bench-envoy`: a load benchmark of Tollgate's filters in Envoy,
+//! each scenario measured in the same run against the same mock upstream:
+//! Envoy with no filter, the **floor** (a no-op wasm filter that buffers both
+//! bodies and reads them once: `host-tests/floor`, a benchmark fixture, never
+//! shipped), the floor three times (what any chain of three body-reading
+//! filters pays), each Tollgate filter alone and the chain. For each body
+//! size and a streamed completion, at one connection (latency) and at
+//! saturation (throughput), it prints added p50/p99 over no filter, the
+//! throughput ratio, and each filter's added p50 as a multiple of the floor's.
+//! Rounds are interleaved (every scenario once per round, the median round
+//! reported) so that drift of the machine hits all scenarios alike.
+//! A benchmark, not a test: it never fails on speed.
 //! Normally started through `scripts/bench-envoy`, which builds the filters.
 
 // A command-line tool: printing is its job, and it measures with the real clock.
@@ -21,17 +29,29 @@ use tollgate_tools::mock_llm::MockLlm;
 const USAGE: &str = "\
 usage: scripts/bench-envoy [options]
 
-Load-tests Envoy without filters (baseline) and with Tollgate's filters, same
-run, same mock upstream, over loopback; prints p50/p90/p99 latency, throughput
-and the filtered/baseline ratios.
+Load-tests Envoy with no filter, with the floor (a no-op filter buffering both
+bodies), with three floors, with each filter alone and with the chain; same
+run, same mock upstream, over loopback, rounds interleaved. Prints for each
+case and load the added p50/p99 over no filter, throughput as a fraction of
+no filter's, and added p50 as a multiple of the floor's (the chain against
+three floors).
 
 options:
-  --connections N   concurrent keep-alive connections (default 8, max 256)
-  --requests N      measured requests per scenario (default 5000, max 1000000)
-  --warmup N        unmeasured requests per scenario first (default 500)
-  --body-bytes N    request body size, padded chat completion (default 1024)
-  --stream          ask for streamed (SSE) replies
-  --filters LIST    filters of the filtered scenario (default auth,throttle,inspect)
+  --sizes LIST      request bodies: byte counts, and `stream` for a 1 KiB
+                    request with a streamed (SSE) reply of about 2 KB in
+                    8-character deltas (per-event cost: against the 1 KiB
+                    JSON case of the same run)
+                    (default 1024,4096,65536,stream)
+  --body-bytes N    same as --sizes N
+  --stream          stream the replies (with --body-bytes: that body size)
+  --connections N   connections of the saturation load (default 8, max 256);
+                    the latency load always uses one
+  --loads LIST      latency,saturation (default both)
+  --requests N      measured requests per scenario and round (default 2000)
+  --warmup N        unmeasured requests per scenario first (default 300)
+  --rounds N        interleaved rounds, the median reported (default 3)
+  --filters LIST    the chain (default auth,throttle,inspect); each filter
+                    of it is also measured alone
   --config-dir DIR  filter configuration from DIR/<filter>.json (default: the
                     demo consumer for auth, `{}` for the others)
   --wasm-dir DIR    where the .wasm files are (default target/tollgate-wasm)
@@ -39,12 +59,38 @@ options:
   -h, --help        this text
 ";
 
-struct Args {
-    connections: usize,
-    requests: usize,
-    warmup: usize,
+/// One request shape of the matrix.
+#[derive(Clone, Debug)]
+struct Case {
     body_bytes: usize,
     stream: bool,
+}
+
+impl Case {
+    fn label(&self) -> String {
+        let kib = |n: usize| {
+            if n.is_multiple_of(1024) {
+                format!("{} KiB", n / 1024)
+            } else {
+                format!("{n} B")
+            }
+        };
+        if self.stream {
+            format!("{} chat, streamed reply", kib(self.body_bytes))
+        } else {
+            format!("{} chat", kib(self.body_bytes))
+        }
+    }
+}
+
+struct Args {
+    cases: Vec<Case>,
+    connections: usize,
+    latency: bool,
+    saturation: bool,
+    requests: usize,
+    warmup: usize,
+    rounds: usize,
     filters: Vec<String>,
     config_dir: Option<PathBuf>,
     wasm_dir: PathBuf,
@@ -56,18 +102,41 @@ fn repo_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
+fn parse_sizes(list: &str) -> Result<Vec<Case>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| match s {
+            "stream" => Ok(Case {
+                body_bytes: 1024,
+                stream: true,
+            }),
+            n => Ok(Case {
+                body_bytes: n
+                    .parse()
+                    .with_context(|| format!("--sizes: {n:?} is neither a number nor `stream`"))?,
+                stream: false,
+            }),
+        })
+        .collect()
+}
+
 fn parse_args() -> Result<Args> {
     let mut args = Args {
+        cases: parse_sizes("1024,4096,65536,stream")?,
         connections: 8,
-        requests: 5000,
-        warmup: 500,
-        body_bytes: 1024,
-        stream: false,
+        latency: true,
+        saturation: true,
+        requests: 2000,
+        warmup: 300,
+        rounds: 3,
         filters: vec!["auth".into(), "throttle".into(), "inspect".into()],
         config_dir: None,
         wasm_dir: repo_root().join("target/tollgate-wasm"),
         concurrency: 1,
     };
+    let mut body_bytes: Option<usize> = None;
+    let mut stream = false;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -90,15 +159,29 @@ fn parse_args() -> Result<Args> {
                 print!("{USAGE}");
                 std::process::exit(0);
             }
+            "--sizes" => args.cases = parse_sizes(&value("--sizes")?)?,
+            "--body-bytes" => body_bytes = Some(number("--body-bytes")?),
+            "--stream" => stream = true,
             "--connections" => args.connections = number("--connections")?,
+            "--loads" => {
+                let loads = value("--loads")?;
+                args.latency = false;
+                args.saturation = false;
+                for l in loads.split(',').map(str::trim).filter(|l| !l.is_empty()) {
+                    match l {
+                        "latency" => args.latency = true,
+                        "saturation" => args.saturation = true,
+                        other => bail!("--loads: {other:?} is neither latency nor saturation"),
+                    }
+                }
+            }
             "--requests" => args.requests = number("--requests")?,
             "--warmup" => args.warmup = number("--warmup")?,
-            "--body-bytes" => args.body_bytes = number("--body-bytes")?,
+            "--rounds" => args.rounds = number("--rounds")?,
             "--concurrency" => {
                 args.concurrency =
                     u32::try_from(number("--concurrency")?).context("--concurrency: too large")?
             }
-            "--stream" => args.stream = true,
             "--filters" => {
                 args.filters = value("--filters")?
                     .split(',')
@@ -112,17 +195,36 @@ fn parse_args() -> Result<Args> {
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }
     }
+    match (body_bytes, stream) {
+        (Some(n), s) => {
+            args.cases = vec![Case {
+                body_bytes: n,
+                stream: s,
+            }]
+        }
+        (None, true) => args.cases.iter_mut().for_each(|c| c.stream = true),
+        (None, false) => {}
+    }
+    if args.cases.is_empty() {
+        bail!("--sizes: name at least one body size");
+    }
     if !(1..=256).contains(&args.connections) {
         bail!("--connections must be 1..=256");
     }
     if !(1..=1_000_000).contains(&args.requests) || args.warmup > 1_000_000 {
         bail!("--requests must be 1..=1000000 and --warmup at most 1000000");
     }
-    if args.body_bytes > 64 * 1024 * 1024 {
-        bail!("--body-bytes must be at most 64 MiB");
+    if !(1..=99).contains(&args.rounds) {
+        bail!("--rounds must be 1..=99");
+    }
+    if args.cases.iter().any(|c| c.body_bytes > 64 * 1024 * 1024) {
+        bail!("a body must be at most 64 MiB");
     }
     if args.filters.is_empty() {
-        bail!("--filters: name at least one filter (the baseline has none)");
+        bail!("--filters: name at least one filter");
+    }
+    if !args.latency && !args.saturation {
+        bail!("--loads: name latency, saturation or both");
     }
     Ok(args)
 }
@@ -177,7 +279,20 @@ impl Measurement {
 }
 
 /// Sends `total` requests over `connections` keep-alive connections.
-fn load(addr: SocketAddr, connections: usize, total: usize, body: &Arc<Vec<u8>>) -> Measurement {
+/// The completion a streamed case asks the mock for (`x-mock-content`):
+/// prose of about 2 KB, so a reply is some 250 events of 8 characters.
+fn streamed_completion() -> String {
+    let words = "the model answers in short deltas as a chat client would see them ";
+    words.chars().cycle().take(2048).collect()
+}
+
+fn load(
+    addr: SocketAddr,
+    connections: usize,
+    total: usize,
+    body: &Arc<Vec<u8>>,
+    stream: bool,
+) -> Measurement {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let workers: Vec<_> = (0..connections)
@@ -185,6 +300,11 @@ fn load(addr: SocketAddr, connections: usize, total: usize, body: &Arc<Vec<u8>>)
             let next = Arc::clone(&next);
             let body = Arc::clone(body);
             std::thread::spawn(move || {
+                let completion = if stream {
+                    streamed_completion()
+                } else {
+                    String::new()
+                };
                 // The demo consumer's key (auth's default demo configuration);
                 // ignored when auth is not in the chain.
                 let auth_header = format!("Bearer {}", tollgate_tools::demo::DEMO_KEY);
@@ -212,7 +332,8 @@ fn load(addr: SocketAddr, connections: usize, total: usize, body: &Arc<Vec<u8>>)
                         &[
                             ("content-type", "application/json"),
                             ("authorization", &auth_header),
-                        ],
+                            ("x-mock-content", &completion),
+                        ][..if stream { 3 } else { 2 }],
                         Body::Bytes(body.to_vec()),
                     );
                     let took = sent.elapsed();
@@ -265,32 +386,56 @@ fn load(addr: SocketAddr, connections: usize, total: usize, body: &Arc<Vec<u8>>)
     m
 }
 
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+fn us(d: Duration) -> String {
+    format!("{:.0} µs", d.as_secs_f64() * 1e6)
 }
 
-fn report(name: &str, m: &Measurement) {
-    println!(
-        "{name:<32} {:>8} {:>7} {:>10.0} {:>11} {:>11} {:>11}",
-        m.latencies.len(),
-        m.errors,
-        m.throughput(),
-        ms(m.percentile(50.0)),
-        ms(m.percentile(90.0)),
-        ms(m.percentile(99.0)),
-    );
-    if let Some(e) = &m.first_error {
-        println!("  first error: {e}");
-    }
+/// `a - b` in microseconds, signed (noise can make a filter look free).
+fn added(a: Duration, b: Duration) -> f64 {
+    (a.as_secs_f64() - b.as_secs_f64()) * 1e6
 }
 
-fn run_scenario(name: &str, envoy: &Envoy, args: &Args, body: &Arc<Vec<u8>>) -> Measurement {
-    eprintln!("{name}: warming up ({} requests)...", args.warmup);
-    if args.warmup > 0 {
-        let _ = load(envoy.addr(), args.connections, args.warmup, body);
+/// One Envoy of the comparison.
+struct Scenario {
+    name: String,
+    envoy: Envoy,
+    /// The floor scenario this one is compared with (`None`: it is a floor
+    /// or the no-filter baseline).
+    floor: Option<usize>,
+}
+
+/// The median-round figures of one scenario for one case and load.
+#[derive(Clone, Copy, Default)]
+struct Figures {
+    p50: Duration,
+    p99: Duration,
+    throughput: f64,
+    errors: usize,
+}
+
+fn median<T: Copy + PartialOrd>(mut v: Vec<T>) -> Option<T> {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    v.get(v.len() / 2).copied()
+}
+
+/// Server-sent events in one streamed reply of `envoy` (0 for JSON).
+fn events_per_reply(envoy: &Envoy, body: &[u8]) -> Result<usize> {
+    let mut c = Connection::open(envoy.addr())?;
+    let auth_header = format!("Bearer {}", tollgate_tools::demo::DEMO_KEY);
+    let r = c.send(
+        "POST",
+        "/v1/chat/completions",
+        &[
+            ("content-type", "application/json"),
+            ("authorization", &auth_header),
+            ("x-mock-content", &streamed_completion()),
+        ],
+        Body::Bytes(body.to_vec()),
+    )?;
+    if r.status != 200 {
+        bail!("status {}: {}", r.status, r.text());
     }
-    eprintln!("{name}: measuring ({} requests)...", args.requests);
-    load(envoy.addr(), args.connections, args.requests, body)
+    Ok(r.text().matches("data:").count())
 }
 
 fn main() {
@@ -300,80 +445,254 @@ fn main() {
     }
 }
 
-fn run() -> Result<()> {
-    let args = parse_args()?;
-    let mut filtered = Envoy::builder();
-    for name in &args.filters {
+fn start_envoy(args: &Args, mock: &MockLlm, filters: &[&str], what: &str) -> Result<Envoy> {
+    let mut builder = Envoy::builder();
+    for (i, name) in filters.iter().enumerate() {
         let wasm = args.wasm_dir.join(format!("{name}.wasm"));
         if !wasm.is_file() {
             bail!(
-                "{} does not exist: build the filters with scripts/build",
+                "{} does not exist: build it with scripts/build {name}",
                 wasm.display()
             );
         }
-        let configuration = match &args.config_dir {
-            None => tollgate_tools::demo::bench_config(name),
-            Some(dir) => std::fs::read_to_string(dir.join(format!("{name}.json")))
+        let configuration = match (&args.config_dir, *name) {
+            (_, "floor") => "{}".to_string(),
+            (None, _) => tollgate_tools::demo::bench_config(name),
+            (Some(dir), _) => std::fs::read_to_string(dir.join(format!("{name}.json")))
                 .with_context(|| format!("reading {name}.json in {}", dir.display()))?,
         };
-        filtered = filtered.filter(WasmFilter::new(name, wasm, &configuration));
+        // Filter names must differ within one chain (three floors).
+        let id = if filters.iter().filter(|f| *f == name).count() > 1 {
+            format!("{name}-{i}")
+        } else {
+            name.to_string()
+        };
+        builder = builder.filter(WasmFilter::new(&id, wasm, &configuration));
     }
+    builder
+        .upstream(mock.addr())
+        .concurrency(args.concurrency)
+        .log_level("warning")
+        .start()
+        .with_context(|| format!("starting Envoy ({what})"))
+}
+
+fn run() -> Result<()> {
+    let args = parse_args()?;
     let mock = MockLlm::start()?;
     mock.set_recording(false);
-    let baseline = Envoy::builder()
-        .upstream(mock.addr())
-        .concurrency(args.concurrency)
-        .log_level("warning")
-        .start()
-        .context("starting the baseline Envoy")?;
-    let filtered = filtered
-        .upstream(mock.addr())
-        .concurrency(args.concurrency)
-        .log_level("warning")
-        .start()
-        .context("starting the filtered Envoy")?;
-    let body = Arc::new(request_body(args.body_bytes, args.stream));
-    println!(
-        "Envoy {} worker(s), {} connections, {} requests (+{} warm-up) per scenario, {}-byte {} chat completions\n",
-        args.concurrency,
-        args.connections,
-        args.requests,
-        args.warmup,
-        body.len(),
-        if args.stream { "streamed" } else { "JSON" }
-    );
-    let filtered_name = format!("filters {}", args.filters.join(","));
-    let base = run_scenario("baseline (no filters)", &baseline, &args, &body);
-    let with = run_scenario(&filtered_name, &filtered, &args, &body);
+
+    // The scenarios: no filter, the floor, as many floors as the chain has
+    // filters, each filter alone (against one floor), the chain (against
+    // the floors).
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    let mut add = |name: String, filters: Vec<&str>, floor: Option<usize>| -> Result<usize> {
+        eprintln!("starting Envoy: {name}");
+        let envoy = start_envoy(&args, &mock, &filters, &name)?;
+        scenarios.push(Scenario { name, envoy, floor });
+        Ok(scenarios.len() - 1)
+    };
+    add("no filter".into(), vec![], None)?;
+    let floor = add("floor (no-op, buffers bodies)".into(), vec!["floor"], None)?;
+    let n = args.filters.len();
+    let floors = if n > 1 {
+        add(format!("{n} floors"), vec!["floor"; n], None)?
+    } else {
+        floor
+    };
+    if n > 1 {
+        for f in &args.filters {
+            add(f.clone(), vec![f.as_str()], Some(floor))?;
+        }
+    }
+    add(
+        args.filters.join(" + "),
+        args.filters.iter().map(String::as_str).collect(),
+        Some(floors),
+    )?;
 
     println!(
-        "\n{:<32} {:>8} {:>7} {:>10} {:>11} {:>11} {:>11}",
-        "scenario", "ok", "errors", "req/s", "p50", "p90", "p99"
-    );
-    report("baseline (no filters)", &base);
-    report(&filtered_name, &with);
-    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-12);
-    println!(
-        "\nfiltered / baseline: p50 {:.2}x, p90 {:.2}x, p99 {:.2}x, throughput {:.2}x",
-        ratio(with.percentile(50.0), base.percentile(50.0)),
-        ratio(with.percentile(90.0), base.percentile(90.0)),
-        ratio(with.percentile(99.0), base.percentile(99.0)),
-        with.throughput() / base.throughput().max(1e-12),
+        "Envoy {}, {} worker(s); mock LLM upstream over loopback; {} rounds of {} requests (+{} warm-up) per scenario, interleaved, median round shown",
+        tollgate_tools::envoy::envoy_binary()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        args.concurrency,
+        args.rounds,
+        args.requests,
+        args.warmup,
     );
     println!(
-        "added latency at p50: {}",
-        ms(with.percentile(50.0).saturating_sub(base.percentile(50.0)))
+        "added = over no filter; x floor = added p50 / the floor's added p50 (the chain: / {n} floors')"
     );
+
+    let mut loads = Vec::new();
+    if args.latency {
+        loads.push(("1 connection (latency)", 1usize));
+    }
+    if args.saturation {
+        loads.push(("saturation", args.connections));
+    }
+    // JSON figures by (body size, connections): the per-event cost of a
+    // streamed case is its added latency beyond the same request's JSON one.
+    let mut json_figures: Vec<((usize, usize), Vec<Figures>)> = Vec::new();
+    for case in &args.cases {
+        let body = Arc::new(request_body(case.body_bytes, case.stream));
+        let events = if case.stream {
+            events_per_reply(&scenarios[0].envoy, &body).context("a streamed reply")?
+        } else {
+            0
+        };
+        for (load_name, connections) in &loads {
+            let mut rounds: Vec<Vec<Figures>> = vec![Vec::new(); scenarios.len()];
+            for round in 0..args.rounds {
+                for (i, s) in scenarios.iter().enumerate() {
+                    eprintln!(
+                        "{}, {load_name}, round {}/{}: {}",
+                        case.label(),
+                        round + 1,
+                        args.rounds,
+                        s.name
+                    );
+                    if args.warmup > 0 {
+                        let _ = load(
+                            s.envoy.addr(),
+                            *connections,
+                            args.warmup,
+                            &body,
+                            case.stream,
+                        );
+                    }
+                    let m = load(
+                        s.envoy.addr(),
+                        *connections,
+                        args.requests,
+                        &body,
+                        case.stream,
+                    );
+                    if let Some(e) = &m.first_error {
+                        eprintln!("  {} errors; first: {e}", m.errors);
+                    }
+                    rounds[i].push(Figures {
+                        p50: m.percentile(50.0),
+                        p99: m.percentile(99.0),
+                        throughput: m.throughput(),
+                        errors: m.errors,
+                    });
+                }
+            }
+            let figures: Vec<Figures> = rounds
+                .into_iter()
+                .map(|r| Figures {
+                    p50: median(r.iter().map(|f| f.p50).collect()).unwrap_or_default(),
+                    p99: median(r.iter().map(|f| f.p99).collect()).unwrap_or_default(),
+                    throughput: median(r.iter().map(|f| f.throughput).collect()).unwrap_or(0.0),
+                    errors: r.iter().map(|f| f.errors).sum(),
+                })
+                .collect();
+            let json = json_figures
+                .iter()
+                .find(|(k, _)| *k == (case.body_bytes, *connections))
+                .map(|(_, f)| f.as_slice());
+            print_table(
+                case,
+                events,
+                load_name,
+                *connections,
+                &scenarios,
+                &figures,
+                json,
+            );
+            if !case.stream {
+                json_figures.push(((case.body_bytes, *connections), figures));
+            }
+        }
+    }
     if args.filters.iter().any(|f| f == "throttle") {
         // Real contention: Envoy's workers run their VMs in parallel, so
         // shared-data writes race and lose compare-and-swaps.
-        let stat = |name: &str| filtered.stat(&format!("wasmcustom.{name}")).ok().flatten();
-        println!(
-            "throttle shared data: {} CAS retries over {} admitted requests ({} workers)",
-            stat("tollgate_throttle_cas_retries_total").unwrap_or(0),
-            stat("tollgate_throttle_admitted_total").unwrap_or(0),
-            args.concurrency
-        );
+        if let Some(chain) = scenarios.last() {
+            let stat = |name: &str| {
+                chain
+                    .envoy
+                    .stat(&format!("wasmcustom.{name}"))
+                    .ok()
+                    .flatten()
+            };
+            println!(
+                "\nthrottle shared data (chain): {} CAS retries over {} admitted requests ({} workers)",
+                stat("tollgate_throttle_cas_retries_total").unwrap_or(0),
+                stat("tollgate_throttle_admitted_total").unwrap_or(0),
+                args.concurrency
+            );
+        }
     }
     Ok(())
+}
+
+fn print_table(
+    case: &Case,
+    events: usize,
+    load_name: &str,
+    connections: usize,
+    scenarios: &[Scenario],
+    figures: &[Figures],
+    json: Option<&[Figures]>,
+) {
+    let Some(base) = figures.first().copied() else {
+        return;
+    };
+    let events_note = if events > 0 {
+        format!(", {events} events per reply")
+    } else {
+        String::new()
+    };
+    println!(
+        "\n{}{events_note}, {load_name}, {connections} connection(s)",
+        case.label()
+    );
+    println!(
+        "  {:<32} {:>8} {:>8} {:>11} {:>11} {:>9} {:>9} {:>7}",
+        "scenario", "p50", "p99", "added p50", "added p99", "req/s", "vs none", "x floor"
+    );
+    for (i, (s, f)) in scenarios.iter().zip(figures).enumerate() {
+        let a50 = added(f.p50, base.p50);
+        let a99 = added(f.p99, base.p99);
+        let floor = s
+            .floor
+            .and_then(|i| figures.get(i))
+            .map(|fl| added(fl.p50, base.p50));
+        let multiple = match floor {
+            Some(fl) if fl > 0.5 => format!("{:.1}", a50 / fl),
+            Some(_) => "-".into(),
+            None => String::new(),
+        };
+        println!(
+            "  {:<32} {:>8} {:>8} {:>8.0} µs {:>8.0} µs {:>9.0} {:>9.2} {:>7}{}",
+            s.name,
+            us(f.p50),
+            us(f.p99),
+            a50,
+            a99,
+            f.throughput,
+            f.throughput / base.throughput.max(1e-9),
+            multiple,
+            if f.errors > 0 {
+                format!("  ({} errors)", f.errors)
+            } else {
+                String::new()
+            }
+        );
+        // Per event: what the streamed reply adds beyond the same request
+        // answered in JSON (no filter's difference taken out).
+        let json_added = json.and_then(|j| Some(added(j.get(i)?.p50, j.first()?.p50)));
+        if let (true, true, Some(j)) = (events > 0, connections == 1, json_added) {
+            if i > 0 {
+                println!(
+                    "  {:<32} {:.2} µs per event (beyond its JSON reply)",
+                    "",
+                    (a50 - j) / events as f64
+                );
+            }
+        }
+    }
 }
