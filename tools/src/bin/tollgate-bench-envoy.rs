@@ -286,6 +286,30 @@ fn streamed_completion() -> String {
     words.chars().cycle().take(2048).collect()
 }
 
+/// Sends one chat completion request of the benchmark on `c`: the demo
+/// consumer's key (auth's bench configuration; ignored when auth is not in
+/// the chain) and, for a streamed case, the completion the mock streams.
+fn send_chat(
+    c: &mut Connection,
+    body: &[u8],
+    completion: Option<&str>,
+) -> Result<tollgate_tools::http_client::Response> {
+    let auth_header = format!("Bearer {}", tollgate_tools::demo::DEMO_KEY);
+    let mut headers = vec![
+        ("content-type", "application/json"),
+        ("authorization", auth_header.as_str()),
+    ];
+    if let Some(text) = completion {
+        headers.push(("x-mock-content", text));
+    }
+    c.send(
+        "POST",
+        "/v1/chat/completions",
+        &headers,
+        Body::Bytes(body.to_vec()),
+    )
+}
+
 fn load(
     addr: SocketAddr,
     connections: usize,
@@ -300,14 +324,7 @@ fn load(
             let next = Arc::clone(&next);
             let body = Arc::clone(body);
             std::thread::spawn(move || {
-                let completion = if stream {
-                    streamed_completion()
-                } else {
-                    String::new()
-                };
-                // The demo consumer's key (auth's default demo configuration);
-                // ignored when auth is not in the chain.
-                let auth_header = format!("Bearer {}", tollgate_tools::demo::DEMO_KEY);
+                let completion = stream.then(streamed_completion);
                 let mut latencies = Vec::new();
                 let mut errors = 0usize;
                 let mut first_error = None;
@@ -326,16 +343,7 @@ fn load(
                         }
                     };
                     let sent = Instant::now();
-                    let resp = c.send(
-                        "POST",
-                        "/v1/chat/completions",
-                        &[
-                            ("content-type", "application/json"),
-                            ("authorization", &auth_header),
-                            ("x-mock-content", &completion),
-                        ][..if stream { 3 } else { 2 }],
-                        Body::Bytes(body.to_vec()),
-                    );
+                    let resp = send_chat(&mut c, &body, completion.as_deref());
                     let took = sent.elapsed();
                     match resp {
                         Ok(r) if r.status == 200 => {
@@ -421,17 +429,7 @@ fn median<T: Copy + PartialOrd>(mut v: Vec<T>) -> Option<T> {
 /// Server-sent events in one streamed reply of `envoy` (0 for JSON).
 fn events_per_reply(envoy: &Envoy, body: &[u8]) -> Result<usize> {
     let mut c = Connection::open(envoy.addr())?;
-    let auth_header = format!("Bearer {}", tollgate_tools::demo::DEMO_KEY);
-    let r = c.send(
-        "POST",
-        "/v1/chat/completions",
-        &[
-            ("content-type", "application/json"),
-            ("authorization", &auth_header),
-            ("x-mock-content", &streamed_completion()),
-        ],
-        Body::Bytes(body.to_vec()),
-    )?;
+    let r = send_chat(&mut c, body, Some(&streamed_completion()))?;
     if r.status != 200 {
         bail!("status {}: {}", r.status, r.text());
     }
