@@ -12,7 +12,9 @@
 
 pub mod host;
 
-pub use tollgate_tools::{demo, envoy, http_client, mesh, mock_llm, oci};
+pub use tollgate_tools::{
+    demo, envoy, http_client, mesh, mock_llm, observability, oci, prometheus,
+};
 
 pub use host::{
     wasm_dir, Action, Forwarded, GrpcCall, GrpcCallReply, HeaderMap, Host, HostBuilder, HttpCall,

@@ -108,10 +108,18 @@ fn a_valid_key_in_any_header_passes_with_the_consumer_and_the_provider_key() {
         Some("sk-ant-provider-test")
     );
     assert_eq!(s.upstream().header("authorization"), None);
-    assert_eq!(h.counter("tollgate_auth_allowed_total"), Some(4));
+    let decisions = "tollgate_auth_decisions_total";
+    assert_eq!(h.sum(decisions, &[("outcome", "allowed")]), 4);
     assert_eq!(
-        h.counter("tollgate_auth_consumer_team_a_allowed_total"),
-        Some(4)
+        h.sum(
+            decisions,
+            &[
+                ("outcome", "allowed"),
+                ("reason", "none"),
+                ("consumer", "team-a")
+            ]
+        ),
+        4
     );
     assert!(!h.log_text().contains(KEY), "the key is never logged");
 }
@@ -163,8 +171,11 @@ fn every_rejection_is_a_401_in_the_apis_shape_and_never_echoes_the_key() {
         );
         assert!(!s.upstream().complete);
         assert_eq!(
-            h.counter(&format!("tollgate_auth_denied_{reason}_total")),
-            Some(1),
+            h.sum(
+                "tollgate_auth_decisions_total",
+                &[("outcome", "denied"), ("reason", reason)]
+            ),
+            1,
             "{reason}"
         );
     }
@@ -197,7 +208,13 @@ fn keys_expire_on_the_clock() {
             .json(&json!({"model": "e", "input": "x"})),
     );
     assert_eq!(s.local_reply().map(|r| r.status), Some(401));
-    assert_eq!(h.counter("tollgate_auth_denied_expired_total"), Some(1));
+    assert_eq!(
+        h.sum(
+            "tollgate_auth_decisions_total",
+            &[("outcome", "denied"), ("reason", "expired")]
+        ),
+        1
+    );
 }
 
 #[test]
@@ -439,9 +456,12 @@ fn jwts_with_an_inline_key_set_and_the_attack_suite() {
         format!("{input}.{}", b64(&fake))
     };
     assert_eq!(send_token(&mut h, &confused), Some(401), "HS/ES confusion");
-    assert!(h
-        .counter("tollgate_auth_denied_unknown_kid_total")
-        .is_some());
+    assert!(
+        h.sum(
+            "tollgate_auth_decisions_total",
+            &[("outcome", "denied"), ("reason", "unknown_kid")]
+        ) > 0
+    );
     let mut c = claims(600);
     c["nbf"] = json!(START + 3600);
     assert_eq!(send_token(&mut h, &token(&c)), Some(401), "not yet valid");

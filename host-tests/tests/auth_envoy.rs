@@ -104,14 +104,15 @@ fn through_envoy_with_the_official_sdks() {
     assert_eq!(r["body"]["code"], "model_not_allowed");
     let r = sdk(&envoy, "anthropic", KEY, "claude-opus-4");
     assert_eq!(r["exception"], "PermissionDeniedError", "{r}");
-    let stats = envoy.stats().unwrap();
-    assert!(
-        stats.contains("wasmcustom.tollgate_auth_allowed_total: 2"),
-        "{stats}"
-    );
-    assert!(
-        stats.contains("wasmcustom.tollgate_auth_denied_unknown_total: 2"),
-        "{stats}"
+    let decisions = |labels: &[(&str, &str)]| {
+        envoy
+            .metric_sum("tollgate_auth_decisions_total", labels)
+            .unwrap()
+    };
+    assert_eq!(decisions(&[("outcome", "allowed")]), 2);
+    assert_eq!(
+        decisions(&[("outcome", "denied"), ("reason", "unknown")]),
+        2
     );
     assert!(!envoy.log().contains(KEY), "the key is never logged");
 }

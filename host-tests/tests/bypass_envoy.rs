@@ -942,18 +942,22 @@ fn raw_exchange(envoy: &Envoy, request: &str) -> String {
 }
 
 fn stat(envoy: &Envoy, name: &str) -> u64 {
+    envoy.metric_sum(name, &[]).unwrap()
+}
+
+/// Tokens of one type charged so far, every consumer and model.
+fn tokens(envoy: &Envoy, token_type: &str) -> u64 {
     envoy
-        .stat(&format!("wasmcustom.{name}"))
+        .metric_sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", token_type)],
+        )
         .unwrap()
-        .unwrap_or(0)
 }
 
 /// (input, output) tokens throttle charged so far.
 fn charged(envoy: &Envoy) -> (u64, u64) {
-    (
-        stat(envoy, "tollgate_throttle_tokens_input_total"),
-        stat(envoy, "tollgate_throttle_tokens_output_total"),
-    )
+    (tokens(envoy, "input"), tokens(envoy, "output"))
 }
 
 /// The tokens left today, from a request that costs none.

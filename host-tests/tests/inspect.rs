@@ -68,8 +68,15 @@ fn a_secret_in_a_prompt_is_redacted_before_the_upstream_sees_it() {
     assert_eq!(sent["messages"][0], chat("")["messages"][0]);
     assert_eq!(up.header("content-length"), None, "the length changed");
     assert_eq!(
-        host.counter("tollgate_inspect_request_secrets_redact_total"),
-        Some(1)
+        host.sum(
+            "tollgate_inspect_findings_total",
+            &[
+                ("direction", "request"),
+                ("family", "secrets"),
+                ("action", "redact")
+            ]
+        ),
+        1
     );
     assert_eq!(host.counter("tollgate_inspect_rewritten_total"), Some(1));
     let logs = host.log_text();
@@ -155,9 +162,14 @@ fn a_jailbreak_is_blocked_with_the_apis_error_shape() {
     assert_eq!(body["error"]["type"], "invalid_request_error");
     assert_eq!(host.counter("tollgate_inspect_blocked_total"), Some(2));
     assert!(
-        host.counter("tollgate_inspect_request_injection_block_total")
-            .unwrap()
-            >= 2
+        host.sum(
+            "tollgate_inspect_findings_total",
+            &[
+                ("direction", "request"),
+                ("family", "injection"),
+                ("action", "block")
+            ]
+        ) >= 2
     );
     // The audit line names the signals, not the text.
     let logs = host.log_text();
@@ -313,12 +325,26 @@ fn each_action_and_shadow_mode() {
     assert!(sent.contains(AWS_KEY), "audited, not redacted: {sent}");
     assert!(sent.contains("[REDACTED:email]"), "{sent}");
     assert_eq!(
-        h.counter("tollgate_inspect_request_secrets_audit_total"),
-        Some(1)
+        h.sum(
+            "tollgate_inspect_findings_total",
+            &[
+                ("direction", "request"),
+                ("family", "secrets"),
+                ("action", "audit")
+            ]
+        ),
+        1
     );
     assert_eq!(
-        h.counter("tollgate_inspect_request_pii_redact_total"),
-        Some(1)
+        h.sum(
+            "tollgate_inspect_findings_total",
+            &[
+                ("direction", "request"),
+                ("family", "pii"),
+                ("action", "redact")
+            ]
+        ),
+        1
     );
     // secrets: off.
     let mut h = host_with(json!({"secrets": {"request": "off"}}));
@@ -339,13 +365,25 @@ fn each_action_and_shadow_mode() {
         assert_eq!(s.upstream().body_str(), body);
     }
     assert_eq!(
-        h.counter("tollgate_inspect_request_secrets_redact_total"),
-        Some(1)
+        h.sum(
+            "tollgate_inspect_findings_total",
+            &[
+                ("direction", "request"),
+                ("family", "secrets"),
+                ("action", "redact")
+            ]
+        ),
+        1
     );
     assert!(
-        h.counter("tollgate_inspect_request_injection_block_total")
-            .unwrap()
-            >= 1
+        h.sum(
+            "tollgate_inspect_findings_total",
+            &[
+                ("direction", "request"),
+                ("family", "injection"),
+                ("action", "block")
+            ]
+        ) >= 1
     );
     assert_eq!(h.counter("tollgate_inspect_blocked_total"), Some(0));
     assert!(h.log_text().contains("outcome=shadow"), "{}", h.log_text());
@@ -547,8 +585,15 @@ fn non_streamed_completions_are_redacted_or_blocked() {
         "response blocked by content policy"
     );
     assert_eq!(
-        h.counter("tollgate_inspect_response_output_block_total"),
-        Some(1)
+        h.sum(
+            "tollgate_inspect_findings_total",
+            &[
+                ("direction", "response"),
+                ("family", "output"),
+                ("action", "block")
+            ]
+        ),
+        1
     );
 }
 

@@ -113,12 +113,21 @@ fn through_envoy_with_the_official_sdks() {
         assert!(!access.contains(AWS_KEY));
 
         // The metrics reach Envoy's stats.
-        let stats = envoy.stats().unwrap();
-        assert!(
-            stats.contains("wasmcustom.tollgate_inspect_request_secrets_redact_total: 1"),
-            "{mode}: {stats}"
-        );
-        assert!(stats.contains("wasmcustom.tollgate_inspect_response_secrets_redact_total: 2"));
+        let findings = |direction: &str| {
+            envoy
+                .metric_sum(
+                    "tollgate_inspect_findings_total",
+                    &[
+                        ("direction", direction),
+                        ("family", "secrets"),
+                        ("action", "redact"),
+                        ("rule", "aws_access_key"),
+                    ],
+                )
+                .unwrap()
+        };
+        assert_eq!(findings("request"), 1, "{mode}");
+        assert_eq!(findings("response"), 2, "{mode}");
     }
 }
 

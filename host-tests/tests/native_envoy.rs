@@ -109,18 +109,18 @@ fn client_with(envoy: &Envoy, scenario: &str, arg: &str, mock_usage: &str) -> Va
     serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"))
 }
 
-fn stat(envoy: &Envoy, name: &str) -> u64 {
+/// Tokens of one type charged so far, every consumer and model.
+fn tokens(envoy: &Envoy, token_type: &str) -> u64 {
     envoy
-        .stat(&format!("wasmcustom.{name}"))
+        .metric_sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", token_type)],
+        )
         .unwrap()
-        .unwrap_or(0)
 }
 
 fn charged(envoy: &Envoy) -> (u64, u64) {
-    (
-        stat(envoy, "tollgate_throttle_tokens_input_total"),
-        stat(envoy, "tollgate_throttle_tokens_output_total"),
-    )
+    (tokens(envoy, "input"), tokens(envoy, "output"))
 }
 
 #[test]

@@ -133,19 +133,34 @@ fn requests_per_minute_hold_across_workers_and_reset_on_the_minute() {
         call(&mut h, 0, chat("team-a", &small_chat(10)), chat_reply(5, 5)).0,
         200
     );
-    assert_eq!(h.counter("tollgate_throttle_limited_total"), Some(2));
     assert_eq!(
-        h.counter("tollgate_throttle_limited_rule_rpm_total"),
-        Some(2)
+        h.sum(
+            "tollgate_throttle_decisions_total",
+            &[("outcome", "limited")]
+        ),
+        2
     );
     assert_eq!(
-        h.counter("tollgate_throttle_admitted_rule_rpm_total"),
-        Some(5)
+        h.sum(
+            "tollgate_throttle_rule_decisions_total",
+            &[("rule", "rpm"), ("outcome", "limited")]
+        ),
+        2
+    );
+    assert_eq!(
+        h.sum(
+            "tollgate_throttle_rule_decisions_total",
+            &[("rule", "rpm"), ("outcome", "admitted")]
+        ),
+        5
     );
     let durations = h
         // A request-only rule decides at the headers: the body (and its
         // model) is never read.
-        .histogram("tollgate_gen_ai_server_request_duration_ms_model_unknown")
+        .histogram_series(
+            "tollgate_gen_ai_server_request_duration_milliseconds",
+            &[("model", "unknown")],
+        )
         .unwrap();
     assert_eq!(
         durations.len(),
@@ -224,10 +239,19 @@ fn concurrent_requests_cannot_overshoot_a_token_limit() {
         h.gauge("tollgate_throttle_reservations_outstanding"),
         Some(0)
     );
-    assert_eq!(h.counter("tollgate_throttle_tokens_input_total"), Some(40));
     assert_eq!(
-        h.counter("tollgate_throttle_tokens_output_total"),
-        Some(400)
+        h.sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", "input")]
+        ),
+        40
+    );
+    assert_eq!(
+        h.sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", "output")]
+        ),
+        400
     );
     let (status, id) = call(
         &mut h,
@@ -246,8 +270,15 @@ fn concurrent_requests_cannot_overshoot_a_token_limit() {
     // 10000 - 4 × 110 - this request's reservation (7 + 2000).
     assert!((7500..=7560).contains(&remaining), "{remaining}");
     assert_eq!(
-        h.counter("tollgate_throttle_consumer_team_a_model_gpt_4o_mini_tokens_output_total"),
-        Some(500)
+        h.sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[
+                ("token_type", "output"),
+                ("consumer", "team-a"),
+                ("model", "gpt-4o-mini")
+            ]
+        ),
+        500
     );
 }
 
@@ -337,8 +368,20 @@ fn an_openai_stream_is_asked_for_usage_and_the_extra_event_removed() {
     assert!(got.trim_end().ends_with("data: [DONE]"));
     let id = s.id();
     assert!(h.outcome(id).downstream.header("content-length").is_none());
-    assert_eq!(h.counter("tollgate_throttle_tokens_input_total"), Some(9));
-    assert_eq!(h.counter("tollgate_throttle_tokens_output_total"), Some(2));
+    assert_eq!(
+        h.sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", "input")]
+        ),
+        9
+    );
+    assert_eq!(
+        h.sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", "output")]
+        ),
+        2
+    );
     assert_eq!(
         h.counter("tollgate_throttle_usage_estimated_total"),
         Some(0)
@@ -354,7 +397,13 @@ fn an_openai_stream_is_asked_for_usage_and_the_extra_event_removed() {
         .downstream()
         .body_str()
         .contains("\"completion_tokens\":2"));
-    assert_eq!(h.counter("tollgate_throttle_tokens_output_total"), Some(4));
+    assert_eq!(
+        h.sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", "output")]
+        ),
+        4
+    );
 }
 
 #[test]
@@ -408,13 +457,19 @@ fn streamed_usage_is_read_in_every_api_shape() {
         input += want_in;
         output += want_out;
         assert_eq!(
-            h.counter("tollgate_throttle_tokens_input_total"),
-            Some(input),
+            h.sum(
+                "tollgate_gen_ai_client_token_usage_total",
+                &[("token_type", "input")]
+            ),
+            input,
             "{path}"
         );
         assert_eq!(
-            h.counter("tollgate_throttle_tokens_output_total"),
-            Some(output),
+            h.sum(
+                "tollgate_gen_ai_client_token_usage_total",
+                &[("token_type", "output")]
+            ),
+            output,
             "{path}"
         );
     }
@@ -444,7 +499,13 @@ fn a_stream_without_usage_is_charged_an_estimate() {
         h.counter("tollgate_throttle_usage_estimated_total"),
         Some(1)
     );
-    assert_eq!(h.counter("tollgate_throttle_tokens_output_total"), Some(3));
+    assert_eq!(
+        h.sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", "output")]
+        ),
+        3
+    );
 }
 
 #[test]
@@ -515,10 +576,19 @@ fn shadow_rules_report_and_never_refuse() {
         s.send_response(chat_reply(1, 1));
     }
     assert_eq!(
-        h.counter("tollgate_throttle_shadow_limited_rule_rpm_total"),
-        Some(2)
+        h.sum(
+            "tollgate_throttle_rule_decisions_total",
+            &[("rule", "rpm"), ("outcome", "shadow_limited")]
+        ),
+        2
     );
-    assert_eq!(h.counter("tollgate_throttle_limited_total"), Some(0));
+    assert_eq!(
+        h.sum(
+            "tollgate_throttle_decisions_total",
+            &[("outcome", "limited")]
+        ),
+        0
+    );
 }
 
 #[test]
@@ -721,7 +791,9 @@ fn the_rate_limit_service_decides_mesh_wide_rules() {
     assert_eq!(h.counter("tollgate_throttle_rls_over_limit_total"), Some(1));
     // Two calls per request: requests (hits 1) and tokens (the reservation).
     assert_eq!(h.counter("tollgate_throttle_rls_calls_total"), Some(6));
-    assert!(h.histogram("tollgate_throttle_rls_latency_ms").is_some());
+    assert!(h
+        .histogram("tollgate_throttle_rls_latency_milliseconds")
+        .is_some());
 }
 
 #[test]
@@ -791,8 +863,8 @@ fn when_the_service_fails_the_configured_mode_applies() {
         };
         assert_eq!(statuses, want, "{mode} {reply:?}");
         assert_eq!(
-            h.counter(&format!("tollgate_throttle_rls_failure_{mode}_total")),
-            Some(3),
+            h.sum("tollgate_throttle_rls_failures_total", &[("mode", mode)]),
+            3,
             "{mode}"
         );
         assert!(h.counter("tollgate_throttle_rls_errors_total").unwrap() >= 3);
@@ -839,7 +911,7 @@ fn a_spike_is_seen_within_its_period_across_workers_and_tightens_the_limit() {
         }
         h.advance(Duration::from_secs(10));
     }
-    assert_eq!(h.counter("tollgate_throttle_spikes_total"), Some(0));
+    assert_eq!(h.sum("tollgate_throttle_spikes_total", &[]), 0);
     // A burst: 20 requests within one second, on both workers.
     let mut statuses = Vec::new();
     let mut flagged_at = None;
@@ -865,13 +937,16 @@ fn a_spike_is_seen_within_its_period_across_workers_and_tightens_the_limit() {
     let flagged_at = flagged_at.expect("the spike is flagged during its period");
     assert!(flagged_at < 12, "flagged at request {flagged_at}");
     assert_eq!(
-        h.counter("tollgate_throttle_spikes_total"),
-        Some(1),
+        h.sum("tollgate_throttle_spikes_total", &[]),
+        1,
         "reported once"
     );
     assert_eq!(
-        h.counter("tollgate_throttle_spikes_consumer_a_model_gpt_4o_mini_total"),
-        Some(1)
+        h.sum(
+            "tollgate_throttle_spikes_total",
+            &[("consumer", "a"), ("model", "gpt-4o-mini")]
+        ),
+        1
     );
     assert!(h
         .log_text()
@@ -1040,7 +1115,13 @@ fn other_endpoints_are_decided_at_the_headers_and_cost_no_tokens() {
         );
         assert_eq!(s.downstream().status(), Some(200));
     }
-    assert_eq!(h.counter("tollgate_throttle_tokens_output_total"), Some(0));
+    assert_eq!(
+        h.sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", "output")]
+        ),
+        0
+    );
 }
 
 #[test]
@@ -1055,15 +1136,21 @@ fn an_oversized_response_is_charged_what_its_usage_says() {
     s.send_request(chat("a", &small_chat(5000)));
     s.send_response(Response::ok().json(&body).chunk_size(1 << 20));
     assert_eq!(
-        h.counter("tollgate_throttle_tokens_output_total"),
-        Some(4321)
+        h.sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", "output")]
+        ),
+        4321
     );
     // Without usage: the bytes seen, all of them (9 MiB / 4).
     let body = json!({"choices": [{"message": {"content": "x".repeat(9 << 20)}}]});
     let mut s = h.stream();
     s.send_request(chat("a", &small_chat(5000)));
     s.send_response(Response::ok().json(&body).chunk_size(1 << 20));
-    let out = h.counter("tollgate_throttle_tokens_output_total").unwrap() - 4321;
+    let out = h.sum(
+        "tollgate_gen_ai_client_token_usage_total",
+        &[("token_type", "output")],
+    ) - 4321;
     assert!(out >= (9 << 20) / 4, "{out}");
 }
 
@@ -1133,7 +1220,12 @@ fn a_stream_past_what_the_limit_allows_is_cut_off() {
     // The stream was reset (a local reply after the headers), stopping the
     // upstream, and what was generated is charged.
     assert!(h.outcome(id).local_reply.is_some());
-    assert!(h.counter("tollgate_throttle_tokens_output_total").unwrap() >= 900);
+    assert!(
+        h.sum(
+            "tollgate_gen_ai_client_token_usage_total",
+            &[("token_type", "output")]
+        ) >= 900
+    );
     // Without cut_off the same stream runs to its end.
     let cfg = json!({"rules": [{"name": "t", "limits": [{"tokens": 1000, "per": "minute"}]}]});
     let mut h = host(&cfg, 1);

@@ -76,14 +76,16 @@ fn token_limits_and_retries_through_envoy_with_the_openai_sdk() {
     assert_eq!(e["body"]["code"], "tokens_limit_exceeded");
     assert!(e["retry_after"].as_str().unwrap().parse::<u64>().unwrap() > 0);
     let stats = envoy.stats().unwrap();
-    let stat = |name: &str| -> u64 {
-        envoy
-            .stat(&format!("wasmcustom.{name}"))
-            .unwrap()
-            .unwrap_or(0)
+    let metric = |name: &str, labels: &[(&str, &str)]| envoy.metric_sum(name, labels).unwrap();
+    let stat = |name: &str| metric(name, &[]);
+    let limited = || {
+        metric(
+            "tollgate_throttle_decisions_total",
+            &[("outcome", "limited")],
+        )
     };
-    let used = stat("tollgate_throttle_tokens_input_total")
-        + stat("tollgate_throttle_tokens_output_total");
+    // Both token types, every consumer and model.
+    let used = metric("tollgate_gen_ai_client_token_usage_total", &[]);
     // The streamed calls were charged the upstream's own count (asked for
     // with include_usage, the extra event removed), not an estimate.
     assert_eq!(
@@ -97,12 +99,12 @@ fn token_limits_and_retries_through_envoy_with_the_openai_sdk() {
     let left: u64 = e["remaining_tokens"].as_str().unwrap().parse().unwrap();
     assert_eq!(left, 400 - used);
     assert!(left < 50 + 9, "{r}");
-    assert_eq!(stat("tollgate_throttle_limited_total"), 1);
+    assert_eq!(limited(), 1);
 
     // One request a second, three calls, the SDK's default retries: each
     // refusal is retried after retry-after and then succeeds.
     mock.clear_requests();
-    let before = stat("tollgate_throttle_limited_total");
+    let before = limited();
     let r = sdk(&envoy, "retry", "retry");
     assert!(r.get("error").is_none(), "{r}");
     let calls = r["calls"].as_array().unwrap();
@@ -120,8 +122,8 @@ fn token_limits_and_retries_through_envoy_with_the_openai_sdk() {
         // its own exponential backoff from 0.5 s.
         assert!(c["seconds"].as_f64().unwrap() <= 1.5, "{r}");
     }
-    let limited = stat("tollgate_throttle_limited_total");
-    assert_eq!(limited - before, retries, "every retry followed one 429");
+    let after = limited();
+    assert_eq!(after - before, retries, "every retry followed one 429");
     assert_eq!(
         mock.requests().len(),
         3,
@@ -176,13 +178,11 @@ fn parallel_workers_lose_no_update_in_shared_data() {
         .collect();
     let admitted: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
     assert_eq!(admitted, 100);
-    let stats = envoy.stats().unwrap();
-    assert!(
-        stats.contains("wasmcustom.tollgate_throttle_admitted_total: 100"),
-        "{stats}"
-    );
-    assert!(
-        stats.contains("wasmcustom.tollgate_throttle_limited_total: 140"),
-        "{stats}"
-    );
+    let decisions = |outcome: &str| {
+        envoy
+            .metric_sum("tollgate_throttle_decisions_total", &[("outcome", outcome)])
+            .unwrap()
+    };
+    assert_eq!(decisions("admitted"), 100);
+    assert_eq!(decisions("limited"), 140);
 }

@@ -3,7 +3,8 @@
 // @kubernetes-models/istio and kubernetes-models generate from the
 // published CRD and API schemas: Istio's WasmPlugin, ServiceEntry,
 // DestinationRule, VirtualService, Sidecar, Gateway, PeerAuthentication and
-// AuthorizationPolicy, and Kubernetes' NetworkPolicy. The mesh tests copy
+// AuthorizationPolicy, Telemetry and IstioOperator, and Kubernetes'
+// NetworkPolicy. The mesh tests copy
 // this script next to the packages (target/mesh-npm/) and run it with node;
 // it prints one line per file and exits 1 if any is invalid.
 import { readFileSync } from "node:fs";
@@ -19,6 +20,8 @@ import {
   AuthorizationPolicy,
   PeerAuthentication,
 } from "@kubernetes-models/istio/security.istio.io/v1";
+import { Telemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry";
+import { IstioOperator } from "@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 
 const models = [
@@ -30,6 +33,8 @@ const models = [
   Gateway,
   PeerAuthentication,
   AuthorizationPolicy,
+  Telemetry,
+  IstioOperator,
   NetworkPolicy,
 ];
 

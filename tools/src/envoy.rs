@@ -135,9 +135,23 @@ pub fn validate(config: &Path) -> Result<()> {
     )
 }
 
-/// The access log line: Envoy's essentials, the consumer `auth` set, and
-/// `inspect`'s decision metadata (the filter state its `set_property` writes).
-pub const ACCESS_LOG_FORMAT: &str = "[%START_TIME%] \"%REQ(:METHOD)% %REQ(:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_CODE_DETAILS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION%ms consumer=%REQ(X-TOLLGATE-CONSUMER)% inspect=%FILTER_STATE(wasm.tollgate_inspect:PLAIN)%\n";
+/// Sums the values of the series of `name` (as Prometheus shows it) whose
+/// labels include `labels`, given `(full series name, value)` pairs.
+pub fn sum_series<'a>(
+    series: impl Iterator<Item = (&'a str, u64)>,
+    name: &str,
+    labels: &[(&str, &str)],
+) -> u64 {
+    series
+        .filter_map(|(full, v)| {
+            let (metric, have) = tollgate_core::metrics::parse_series(full)?;
+            let all = labels
+                .iter()
+                .all(|(k, want)| have.iter().any(|(hk, hv)| hk == k && hv == want));
+            (metric == name && all).then_some(v)
+        })
+        .sum()
+}
 
 /// One proxy-wasm HTTP filter in the chain.
 #[derive(Clone, Debug)]
@@ -501,6 +515,7 @@ impl EnvoyBuilder {
         };
         let mut bootstrap = json!({
             "node": {"id": "tollgate-test", "cluster": "tollgate"},
+            "stats_config": {"stats_tags": crate::observability::stats_tags()},
             "admin": {
                 "address": {"socket_address": {"address": "127.0.0.1", "port_value": 0}},
             },
@@ -520,7 +535,7 @@ impl EnvoyBuilder {
                                     "typed_config": {
                                         "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog",
                                         "path": access_log_path,
-                                        "log_format": {"text_format_source": {"inline_string": ACCESS_LOG_FORMAT}},
+                                        "log_format": {"json_format": crate::observability::access_log_json_format()},
                                     },
                                 }],
                                 "route_config": {
@@ -977,6 +992,24 @@ impl Envoy {
         Ok(r.text())
     }
 
+    /// The sum of a Tollgate metric's series whose labels include
+    /// `labels` (`name` as Prometheus shows it, without `wasmcustom.`):
+    /// counters and gauges, 0 if none exists yet.
+    pub fn metric_sum(&self, name: &str, labels: &[(&str, &str)]) -> Result<u64> {
+        let stats = self.stats()?;
+        Ok(sum_series(
+            stats.lines().filter_map(|line| {
+                let (n, v) = line.split_once(": ")?;
+                Some((
+                    n.strip_prefix("wasmcustom.")?,
+                    v.trim().parse::<u64>().ok()?,
+                ))
+            }),
+            name,
+            labels,
+        ))
+    }
+
     /// One counter or gauge by its full name; `None` if absent (or a histogram).
     pub fn stat(&self, name: &str) -> Result<Option<u64>> {
         let stats = self.stats()?;
@@ -1002,7 +1035,29 @@ impl Envoy {
         log
     }
 
-    /// The access log (default format) so far.
+    /// The access log records so far (one JSON object per line; see
+    /// `crate::observability::ACCESS_LOG_FIELDS`), with the decision
+    /// objects (`auth`, `throttle`, `inspect`) decoded from their strings.
+    pub fn access_records(&self) -> Vec<Value> {
+        self.access_log()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .map(|mut record| {
+                for field in ["auth", "throttle", "inspect"] {
+                    let decoded = record
+                        .get(field)
+                        .and_then(Value::as_str)
+                        .and_then(|s| serde_json::from_str::<Value>(s).ok());
+                    if let Some(v) = decoded {
+                        record[field] = v;
+                    }
+                }
+                record
+            })
+            .collect()
+    }
+
+    /// The access log (JSON lines) so far.
     pub fn access_log(&self) -> String {
         fs::read_to_string(self.dir.join("access.log")).unwrap_or_default()
     }

@@ -11,7 +11,11 @@
 //!   `scripts/verify-images`) and Istio's way of reading them back;
 //! - [`mesh`]: Istio manifests per namespace, rendered and checked
 //!   (`scripts/render-mesh`);
-//! - [`demo`]: the demo consumer and its configurations.
+//! - [`demo`]: the demo consumer and its configurations;
+//! - [`observability`]: Envoy stat tags, the JSON access log and their
+//!   Istio forms (`mesh-config/observability/`);
+//! - [`prometheus`]: a real Prometheus scraping an Envoy, for the
+//!   observability tests and `scripts/run --prometheus`.
 //!
 //! The binaries in `src/bin/` are the scripts' (`scripts/run`,
 //! `scripts/render-mesh`, `scripts/rls-limits`, `scripts/gen-key`,
@@ -26,7 +30,9 @@ pub mod envoy;
 pub mod http_client;
 pub mod mesh;
 pub mod mock_llm;
+pub mod observability;
 pub mod oci;
+pub mod prometheus;
 
 /// Where `scripts/build` puts the modules: `$TOLLGATE_WASM_DIR`, else
 /// `target/tollgate-wasm` of this checkout.

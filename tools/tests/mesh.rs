@@ -439,7 +439,23 @@ fn every_manifest_passes_istios_published_crd_schema() {
             *kinds.entry(kind).or_insert(0) += 1;
         }
     }
+    // The observability resources (mesh-config/observability/).
+    for (i, o) in [
+        tollgate_tools::observability::istio_operator(),
+        tollgate_tools::observability::telemetry(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let kind = o["kind"].as_str().unwrap().to_owned();
+        let path = dir.join(format!("observability-{i}-{kind}.json"));
+        std::fs::write(&path, o.to_string()).unwrap();
+        paths.push(path);
+        *kinds.entry(kind).or_insert(0) += 1;
+    }
     for kind in [
+        "Telemetry",
+        "IstioOperator",
         "WasmPlugin",
         "ServiceEntry",
         "DestinationRule",

@@ -34,17 +34,15 @@
 //! No log line, metric or error ever holds a presented key or token: only a
 //! key id, a JWK kid or a key fingerprint.
 //!
-//! Metrics: `tollgate_auth_requests_total`, `tollgate_auth_allowed_total`,
-//! `tollgate_auth_denied_total`, `tollgate_auth_denied_<reason>_total`,
-//! `tollgate_auth_consumer_<consumer>_allowed_total` and `…_denied_total`,
-//! `tollgate_auth_jwks_fetches_total`, `tollgate_auth_jwks_errors_total`,
-//! `tollgate_auth_unknown_routes_total`.
+//! Metrics (the `AUTH_*` entries of `tollgate_core::metrics`): requests,
+//! `tollgate_auth_decisions_total{outcome, reason, consumer}`,
+//! `tollgate_auth_source_denials_total{source}`, JWKS fetches and errors,
+//! unknown routes, provider credentials unavailable.
 //! Decision metadata: the property `tollgate_auth` (filter state
 //! `wasm.tollgate_auth`):
 //! `{"route","consumer","via","credential","decision","reason"}`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -56,13 +54,15 @@ use tollgate_core::auth::permissions::{self, Decision};
 use tollgate_core::auth::providers::Injection;
 use tollgate_core::config::AuthConfig;
 use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
+use tollgate_core::metrics;
 use tollgate_core::request::catalogue::Provider;
 use tollgate_core::request::decompress::Encoding;
 use tollgate_core::request::extract::{self, Extracted};
 use tollgate_core::request::path::without_query_param;
 use tollgate_core::request::Head;
-use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
+use tollgate_glue::host::{self, BufferType, MapType, MetricId};
 use tollgate_glue::logger::{self, Tag};
+use tollgate_glue::metrics::Registry;
 use tollgate_glue::reply;
 use tollgate_glue::request as req;
 
@@ -87,28 +87,24 @@ struct JwksState {
 
 struct Metrics {
     requests: MetricId,
-    allowed: MetricId,
-    denied: MetricId,
     jwks_fetches: MetricId,
     jwks_errors: MetricId,
     unknown_routes: MetricId,
     provider_unavailable: MetricId,
-    /// Defined on first use, by name.
-    named: RefCell<HashMap<String, Option<MetricId>>>,
+    /// The labelled ones (decisions, denials by source), per series.
+    labelled: Registry,
 }
 
 impl Metrics {
     fn define() -> Result<Self, host::HostError> {
-        let counter = |name: &str| host::define_metric(MetricType::Counter, name);
+        let labelled = Registry::new();
         Ok(Self {
-            requests: counter("tollgate_auth_requests_total")?,
-            allowed: counter("tollgate_auth_allowed_total")?,
-            denied: counter("tollgate_auth_denied_total")?,
-            jwks_fetches: counter("tollgate_auth_jwks_fetches_total")?,
-            jwks_errors: counter("tollgate_auth_jwks_errors_total")?,
-            unknown_routes: counter("tollgate_auth_unknown_routes_total")?,
-            provider_unavailable: counter("tollgate_auth_provider_unavailable_total")?,
-            named: RefCell::new(HashMap::new()),
+            requests: labelled.define(&metrics::AUTH_REQUESTS)?,
+            jwks_fetches: labelled.define(&metrics::AUTH_JWKS_FETCHES)?,
+            jwks_errors: labelled.define(&metrics::AUTH_JWKS_ERRORS)?,
+            unknown_routes: labelled.define(&metrics::AUTH_UNKNOWN_ROUTES)?,
+            provider_unavailable: labelled.define(&metrics::AUTH_PROVIDER_UNAVAILABLE)?,
+            labelled,
         })
     }
 
@@ -116,39 +112,10 @@ impl Metrics {
         let _ = host::increment_metric(metric, 1);
     }
 
-    /// A counter named at run time (a reason, a consumer); names are
-    /// sanitised to `[a-z0-9_]` and there are at most 256 of them.
-    fn bump_named(&self, name: &str) {
-        let name: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let Ok(mut named) = self.named.try_borrow_mut() else {
-            return;
-        };
-        // Per-consumer counters share a cap; the other names (reasons) are a
-        // fixed, small set and always get theirs, so a flood of consumers
-        // cannot blind the denial counters.
-        let per_consumer = name.starts_with("tollgate_auth_consumer_");
-        let consumers = named
-            .keys()
-            .filter(|k| k.starts_with("tollgate_auth_consumer_"))
-            .count();
-        if per_consumer && !named.contains_key(&name) && consumers >= 256 {
-            return;
-        }
-        let id = *named
-            .entry(name.clone())
-            .or_insert_with(|| host::define_metric(MetricType::Counter, &name).ok());
-        if let Some(id) = id {
-            self.bump(id);
-        }
+    /// One decision: `reason` is `none` when allowed.
+    fn decision(&self, outcome: &str, reason: &str, consumer: &str) {
+        self.labelled
+            .add(&metrics::AUTH_DECISIONS, &[outcome, reason, consumer], 1);
     }
 }
 
@@ -336,6 +303,7 @@ impl RootContext for Root {
             content_type: String::new(),
             encoding: Encoding::Identity,
             identity: None,
+            peer: None,
             body_check: false,
             done: false,
         }))
@@ -357,6 +325,8 @@ struct Request {
     /// forwarded inflated.
     encoding: Encoding,
     identity: Option<Identity>,
+    /// The caller's mTLS principal, if any.
+    peer: Option<String>,
     /// The body must be read for a permission rule (model, max tokens).
     body_check: bool,
     /// A reply was sent or the body was decided.
@@ -394,6 +364,7 @@ impl HttpContext for Request {
             .flatten()
             .or_else(|| host::property(&["source", "principal"]).ok().flatten())
             .map(|b| String::from_utf8_lossy(&b).into_owned());
+        self.peer.clone_from(&peer);
         let now = now_unix();
         let jwks = filter.current_jwks(now);
         let result = match filter.tokens.try_borrow_mut() {
@@ -643,14 +614,35 @@ impl Request {
         let _ = host::set_property(&["tollgate_auth"], value.to_string().as_bytes());
     }
 
+    /// Where the request came from, for the denials-by-source metric: the
+    /// mTLS principal, else the peer's IP address (no port: one client
+    /// opens many connections).
+    fn source(&self) -> String {
+        if let Some(peer) = &self.peer {
+            return peer.clone();
+        }
+        let address = host::property(&["source", "address"])
+            .ok()
+            .flatten()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        match address.rsplit_once(':') {
+            // `[::1]:5000` and `10.0.0.1:5000`
+            Some((ip, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+                ip.trim_start_matches('[').trim_end_matches(']').to_owned()
+            }
+            _ => address,
+        }
+    }
+
     fn allowed(&self) {
         let filter = &self.filter;
-        filter.metrics.bump(filter.metrics.allowed);
+        let consumer = self
+            .identity
+            .as_ref()
+            .map_or(metrics::UNKNOWN, |i| i.consumer.as_str());
+        filter.metrics.decision("allowed", "none", consumer);
         if let Some(identity) = &self.identity {
-            filter.metrics.bump_named(&format!(
-                "tollgate_auth_consumer_{}_allowed_total",
-                identity.consumer
-            ));
             log::debug!(
                 "{}: allowed consumer={} via={} credential={} fingerprint={}",
                 self.tag,
@@ -665,16 +657,15 @@ impl Request {
 
     fn deny(&mut self, reason: &str, reply: ErrorReply, authenticate: bool) -> Action {
         let filter = Rc::clone(&self.filter);
-        filter.metrics.bump(filter.metrics.denied);
-        if let Some(identity) = &self.identity {
-            filter.metrics.bump_named(&format!(
-                "tollgate_auth_consumer_{}_denied_total",
-                identity.consumer
-            ));
-        }
+        let consumer = self
+            .identity
+            .as_ref()
+            .map_or(metrics::UNKNOWN, |i| i.consumer.as_str());
+        filter.metrics.decision("denied", reason, consumer);
         filter
             .metrics
-            .bump_named(&format!("tollgate_auth_denied_{reason}_total"));
+            .labelled
+            .add(&metrics::AUTH_SOURCE_DENIALS, &[&self.source()], 1);
         self.metadata("deny", reason);
         log::info!(
             "{}: denied reason={reason} consumer={} path={}",

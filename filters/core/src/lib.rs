@@ -40,6 +40,8 @@
 //!   normalisation, the route catalogue, body reading.
 //! - [`error`]: error replies in the shape the OpenAI and Anthropic SDKs parse.
 //! - [`glob`]: the `*`/`?` patterns models and principals are named by.
+//! - [`metrics`]: every metric the filters export, and how labels travel
+//!   in a proxy-wasm metric's name.
 //! - [`auth`], [`throttle`], [`inspect`]: each filter's engines; they
 //!   depend on `config`, `request` and `glob`, never on one another.
 
@@ -48,5 +50,6 @@ pub mod config;
 pub mod error;
 pub mod glob;
 pub mod inspect;
+pub mod metrics;
 pub mod request;
 pub mod throttle;

@@ -11,6 +11,8 @@
 //!   and the `#<context> <filter>` log-line prefix;
 //! - [`config`]: configuration loading in `on_configure`, one log line on
 //!   error, never the configuration itself;
+//! - [`metrics`]: labelled metrics, one host metric per series, values
+//!   capped;
 //! - [`reply`]: refusals in the dialect of the API the client called;
 //! - [`request`]: the request head classified by the route catalogue, and
 //!   the one body reader (buffer, bounded inflate) every filter uses.
@@ -31,5 +33,6 @@
 pub mod config;
 pub mod host;
 pub mod logger;
+pub mod metrics;
 pub mod reply;
 pub mod request;

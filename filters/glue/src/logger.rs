@@ -24,6 +24,14 @@ pub fn install_panic_hook(filter: &'static str) {
         std::panic::set_hook(Box::new(move |info| {
             // Nothing to do if even logging fails: the VM traps next anyway.
             let _ = host::log(LogLevel::Critical, &panic_message(filter, info));
+            // And counted, so an alert can see VMs trap (Envoy has no
+            // per-plugin counter of traps under FAIL_CLOSE).
+            let panics = &tollgate_core::metrics::VM_PANICS;
+            if let Ok(id) =
+                host::define_metric(host::MetricType::Counter, &panics.series(&[filter]))
+            {
+                let _ = host::increment_metric(id, 1);
+            }
         }));
     });
 }

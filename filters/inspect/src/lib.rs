@@ -45,15 +45,13 @@
 //! `fail`.
 //!
 //! # What it records
-//! - Metrics: `tollgate_inspect_requests_total`; per direction, family and
-//!   action, `tollgate_inspect_<direction>_<family>_<action>_total`
-//!   (e.g. `tollgate_inspect_request_secrets_redact_total`), counting
-//!   findings; `tollgate_inspect_blocked_total`,
-//!   `tollgate_inspect_rewritten_total`, `tollgate_inspect_unreadable_total`,
-//!   `tollgate_inspect_oversize_total`, `tollgate_inspect_guard_errors_total`,
-//!   `tollgate_inspect_opaque_total` (requests and responses with parts no
-//!   detector reads: media, binary documents, realtime sessions),
-//!   `tollgate_inspect_unknown_routes_total`.
+//! - Metrics (the `INSPECT_*` entries of `tollgate_core::metrics`):
+//!   `tollgate_inspect_findings_total{direction, family, action, rule,
+//!   consumer}` counting findings; unlabelled `…_requests_total`,
+//!   `…_blocked_total`, `…_rewritten_total`, `…_unreadable_total`,
+//!   `…_oversize_total`, `…_guard_errors_total`, `…_opaque_total`
+//!   (requests and responses with parts no detector reads: media, binary
+//!   documents, realtime sessions), `…_unknown_routes_total`.
 //! - Decision metadata for access logs: the property `tollgate_inspect`
 //!   (Envoy filter state `wasm.tollgate_inspect`), a JSON object with the
 //!   route id and each direction's outcome and rule ids with counts, never
@@ -90,14 +88,16 @@ use tollgate_core::inspect::guard::{self, Answer};
 use tollgate_core::inspect::output::SystemPrompt;
 use tollgate_core::inspect::stream::{StreamInspector, StreamLimits};
 use tollgate_core::inspect::{Direction, Family};
+use tollgate_core::metrics;
 use tollgate_core::request::api::ApiKind;
 use tollgate_core::request::catalogue::Shape;
 use tollgate_core::request::decompress::{self, Encoding};
 use tollgate_core::request::framing::Framing;
 use tollgate_core::request::usage::{self, UpstreamReport, UPSTREAM_PROPERTY};
 use tollgate_core::request::{extract, sse, Head, Segment};
-use tollgate_glue::host::{self, BufferType, MapType, MetricId, MetricType};
+use tollgate_glue::host::{self, BufferType, MapType, MetricId};
 use tollgate_glue::logger::{self, Tag};
+use tollgate_glue::metrics::Registry;
 use tollgate_glue::reply;
 use tollgate_glue::request as req;
 
@@ -108,7 +108,8 @@ proxy_wasm::main! {{
     proxy_wasm::set_root_context(|context_id| Box::new(Root { context_id, filter: None }));
 }}
 
-/// The metric ids `on_configure` defines.
+/// The metric ids `on_configure` defines; findings (labelled) through
+/// [`Registry`].
 struct Metrics {
     requests: MetricId,
     blocked: MetricId,
@@ -118,51 +119,23 @@ struct Metrics {
     guard_errors: MetricId,
     opaque: MetricId,
     unknown_routes: MetricId,
-    /// Indexed by [`finding_metric_index`].
-    findings: Vec<MetricId>,
-}
-
-const COUNTED_ACTIONS: [Act; 3] = [Act::Audit, Act::Redact, Act::Block];
-
-fn finding_metric_index(direction: Direction, family: Family, action: Act) -> Option<usize> {
-    let d = match direction {
-        Direction::Request => 0usize,
-        Direction::Response => 1,
-    };
-    let f = Family::ALL.iter().position(|x| *x == family)?;
-    let a = COUNTED_ACTIONS.iter().position(|x| *x == action)?;
-    d.checked_mul(Family::ALL.len())?
-        .checked_add(f)?
-        .checked_mul(COUNTED_ACTIONS.len())?
-        .checked_add(a)
+    labelled: Registry,
 }
 
 impl Metrics {
     fn define() -> Result<Self, host::HostError> {
-        let counter = |name: &str| host::define_metric(MetricType::Counter, name);
-        let mut findings = Vec::new();
-        for direction in [Direction::Request, Direction::Response] {
-            for family in Family::ALL {
-                for action in COUNTED_ACTIONS {
-                    findings.push(counter(&format!(
-                        "tollgate_inspect_{}_{}_{}_total",
-                        direction.as_str(),
-                        family.as_str(),
-                        action.as_str()
-                    ))?);
-                }
-            }
-        }
+        let labelled = Registry::new();
+        let d = |m: &metrics::Metric| labelled.define(m);
         Ok(Self {
-            requests: counter("tollgate_inspect_requests_total")?,
-            blocked: counter("tollgate_inspect_blocked_total")?,
-            rewritten: counter("tollgate_inspect_rewritten_total")?,
-            unreadable: counter("tollgate_inspect_unreadable_total")?,
-            oversize: counter("tollgate_inspect_oversize_total")?,
-            guard_errors: counter("tollgate_inspect_guard_errors_total")?,
-            opaque: counter("tollgate_inspect_opaque_total")?,
-            unknown_routes: counter("tollgate_inspect_unknown_routes_total")?,
-            findings,
+            requests: d(&metrics::INSPECT_REQUESTS)?,
+            blocked: d(&metrics::INSPECT_BLOCKED)?,
+            rewritten: d(&metrics::INSPECT_REWRITTEN)?,
+            unreadable: d(&metrics::INSPECT_UNREADABLE)?,
+            oversize: d(&metrics::INSPECT_OVERSIZE)?,
+            guard_errors: d(&metrics::INSPECT_GUARD_ERRORS)?,
+            opaque: d(&metrics::INSPECT_OPAQUE)?,
+            unknown_routes: d(&metrics::INSPECT_UNKNOWN_ROUTES)?,
+            labelled,
         })
     }
 
@@ -1145,12 +1118,19 @@ impl Request {
                 self.request_id
             );
         }
+        let consumer = self.consumer.as_deref().unwrap_or("anonymous");
         for f in &verdict.findings {
-            if let Some(id) = finding_metric_index(direction, f.family, f.action)
-                .and_then(|i| filter.metrics.findings.get(i))
-            {
-                filter.metrics.bump(*id, self.tag);
-            }
+            filter.metrics.labelled.add(
+                &metrics::INSPECT_FINDINGS,
+                &[
+                    direction.as_str(),
+                    f.family.as_str(),
+                    f.action.as_str(),
+                    &f.kind,
+                    consumer,
+                ],
+                1,
+            );
         }
         let outcome = match (&verdict.outcome, config.shadow) {
             (Outcome::Block(_), _) => "block",

@@ -44,22 +44,27 @@
 //! [`tollgate_core::throttle::counters`]).
 //!
 //! # Metrics
-//! `tollgate_throttle_requests_total`, `…_admitted_total`,
-//! `…_limited_total`, `…_limited_rule_<rule>_total`,
-//! `…_shadow_limited_rule_<rule>_total`, `…_reservations_outstanding`
-//! (gauge), `…_tokens_input_total` / `…_tokens_output_total` and per
-//! consumer and model `…_consumer_<c>_model_<m>_tokens_{input,output}_total`
-//! and `…_spikes_consumer_<c>_model_<m>_total` (at most 512 such names per
-//! VM), `…_admitted_rule_<rule>_total`, `…_usage_estimated_total`,
-//! `…_cas_retries_total`, `…_evictions_total`, `…_store_errors_total`, and
-//! histograms named after the OpenTelemetry GenAI conventions, in all and
-//! per model (`…_model_<m>`):
-//! `tollgate_gen_ai_server_time_to_first_token_ms` and
-//! `tollgate_gen_ai_server_request_duration_ms`.
-//! Decision metadata: the property `tollgate_throttle`.
+//! The `THROTTLE_*` and `GEN_AI_*` entries of `tollgate_core::metrics`:
+//! `tollgate_throttle_decisions_total{outcome, consumer, model}`,
+//! `…_rule_decisions_total{rule, outcome}`, `…_budget_used_percent{kind,
+//! consumer}` (gauge), `…_spikes_total{consumer, model}`,
+//! `…_rls_failures_total{mode}`, `…_cost_microunits_total{consumer, model}`
+//! (with `prices`), tokens as
+//! `tollgate_gen_ai_client_token_usage_total{token_type, consumer, model}`
+//! and histograms after the OpenTelemetry GenAI conventions,
+//! `tollgate_gen_ai_server_time_to_first_token_milliseconds{model}` and
+//! `…_request_duration_milliseconds{model}`; and unlabelled counters of
+//! requests, reservations, estimates, the shared table and the rate-limit
+//! service.
+//! Decision metadata: the property `tollgate_throttle` (filter state
+//! `wasm.tollgate_throttle`, in the access log): route, decision, consumer,
+//! model, rule, shadow rules, spike, reserved tokens, and once the response
+//! has ended the tokens it used (`input_tokens`, `output_tokens`,
+//! `estimated`): set then rather than in `on_log`, so the access log does
+//! not depend on the order in which Envoy runs its access loggers and the
+//! filters' `on_log`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -68,6 +73,7 @@ use proxy_wasm::types::{Action, ContextType};
 use tollgate_core::config::throttle::{RlsFailure, RlsWindows, UsageReports};
 use tollgate_core::config::ThrottleConfig;
 use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
+use tollgate_core::metrics;
 use tollgate_core::request::api::ApiKind;
 use tollgate_core::request::catalogue::{Billing, Shape};
 use tollgate_core::request::decompress::Encoding;
@@ -86,8 +92,9 @@ use tollgate_core::throttle::limiter::{
 use tollgate_core::throttle::rls::{self, Code};
 use tollgate_core::throttle::spike::{SpikeParams, Verdict as SpikeVerdict};
 use tollgate_core::throttle::stream::StreamMeter;
-use tollgate_glue::host::{self, BufferType, HostError, MapType, MetricId, MetricType};
+use tollgate_glue::host::{self, BufferType, HostError, MapType, MetricId};
 use tollgate_glue::logger::{self, Tag};
+use tollgate_glue::metrics::Registry;
 use tollgate_glue::reply;
 use tollgate_glue::request as req;
 
@@ -99,8 +106,6 @@ const LABEL_PREFIX: &str = "x-tollgate-label-";
 const MAX_RESPONSE_BYTES: usize = 8 << 20;
 /// The tail of an oversized response kept to find its `usage`.
 const TAIL_BYTES: usize = 64 << 10;
-/// Most per-consumer-and-model metric pairs per VM.
-const MAX_NAMED_METRICS: usize = 512;
 
 proxy_wasm::main! {{
     logger::install_panic_hook(FILTER);
@@ -124,25 +129,20 @@ impl SharedStore for HostStore {
     }
 }
 
+/// The unlabelled metrics by id (defined in `on_configure`); the labelled
+/// ones through [`Registry`] (see `tollgate_core::metrics`).
 struct Metrics {
     requests: MetricId,
-    admitted: MetricId,
-    limited: MetricId,
     outstanding: MetricId,
-    tokens_input: MetricId,
-    tokens_output: MetricId,
     estimated: MetricId,
     cas_retries: MetricId,
     evictions: MetricId,
     store_errors: MetricId,
-    ttft: MetricId,
-    duration: MetricId,
     rls_calls: MetricId,
     rls_errors: MetricId,
     rls_over_limit: MetricId,
     rls_latency: MetricId,
     rls_reports: MetricId,
-    spikes: MetricId,
     spike_limited: MetricId,
     streams_cut: MetricId,
     unreadable: MetricId,
@@ -159,94 +159,38 @@ struct Metrics {
     rls_breaker_opened: MetricId,
     /// Workers whose breaker is open (gauge).
     rls_breaker_open: MetricId,
-    /// Per failure mode of the rate-limit service: deny, allow, local.
-    rls_failure: [MetricId; 3],
-    /// Per rule, in the limiter's order: defined here, once, so a request
-    /// never formats a metric name.
-    rules: Vec<RuleMetrics>,
-    /// Client-named metrics (consumer, model), defined on first use.
-    named: RefCell<HashMap<String, Option<MetricId>>>,
-}
-
-struct RuleMetrics {
-    admitted: MetricId,
-    limited: MetricId,
-    shadow_limited: MetricId,
+    labelled: Registry,
 }
 
 impl Metrics {
-    fn define(limiter: &Limiter) -> Result<Self, HostError> {
-        let counter = |name: &str| host::define_metric(MetricType::Counter, &sanitize(name));
-        let rules = limiter
-            .rules
-            .iter()
-            .map(|r| {
-                Ok(RuleMetrics {
-                    admitted: counter(&format!(
-                        "tollgate_throttle_admitted_rule_{}_total",
-                        r.name
-                    ))?,
-                    limited: counter(&format!("tollgate_throttle_limited_rule_{}_total", r.name))?,
-                    shadow_limited: counter(&format!(
-                        "tollgate_throttle_shadow_limited_rule_{}_total",
-                        r.name
-                    ))?,
-                })
-            })
-            .collect::<Result<Vec<_>, HostError>>()?;
+    fn define() -> Result<Self, HostError> {
+        let labelled = Registry::new();
+        let d = |m: &metrics::Metric| labelled.define(m);
         Ok(Self {
-            streams_cut: counter("tollgate_throttle_streams_cut_total")?,
-            unreadable: counter("tollgate_throttle_unreadable_total")?,
-            unknown_routes: counter("tollgate_throttle_unknown_routes_total")?,
-            keys_refused: counter("tollgate_throttle_keys_refused_total")?,
-            deferred: counter("tollgate_throttle_deferred_total")?,
-            reconciled: counter("tollgate_throttle_reconciled_total")?,
-            rls_reports_refused: counter("tollgate_throttle_rls_reports_refused_total")?,
-            rls_reset_unknown: counter("tollgate_throttle_rls_reset_unknown_total")?,
-            rls_short_circuits: counter("tollgate_throttle_rls_short_circuits_total")?,
-            rls_breaker_opened: counter("tollgate_throttle_rls_breaker_opened_total")?,
-            rls_breaker_open: host::define_metric(
-                MetricType::Gauge,
-                "tollgate_throttle_rls_breaker_open",
-            )?,
-            rls_failure: [
-                counter("tollgate_throttle_rls_failure_deny_total")?,
-                counter("tollgate_throttle_rls_failure_allow_total")?,
-                counter("tollgate_throttle_rls_failure_local_total")?,
-            ],
-            rules,
-            requests: counter("tollgate_throttle_requests_total")?,
-            admitted: counter("tollgate_throttle_admitted_total")?,
-            limited: counter("tollgate_throttle_limited_total")?,
-            outstanding: host::define_metric(
-                MetricType::Gauge,
-                "tollgate_throttle_reservations_outstanding",
-            )?,
-            tokens_input: counter("tollgate_throttle_tokens_input_total")?,
-            tokens_output: counter("tollgate_throttle_tokens_output_total")?,
-            estimated: counter("tollgate_throttle_usage_estimated_total")?,
-            cas_retries: counter("tollgate_throttle_cas_retries_total")?,
-            evictions: counter("tollgate_throttle_evictions_total")?,
-            store_errors: counter("tollgate_throttle_store_errors_total")?,
-            ttft: host::define_metric(
-                MetricType::Histogram,
-                "tollgate_gen_ai_server_time_to_first_token_ms",
-            )?,
-            duration: host::define_metric(
-                MetricType::Histogram,
-                "tollgate_gen_ai_server_request_duration_ms",
-            )?,
-            rls_calls: counter("tollgate_throttle_rls_calls_total")?,
-            rls_errors: counter("tollgate_throttle_rls_errors_total")?,
-            rls_over_limit: counter("tollgate_throttle_rls_over_limit_total")?,
-            rls_latency: host::define_metric(
-                MetricType::Histogram,
-                "tollgate_throttle_rls_latency_ms",
-            )?,
-            rls_reports: counter("tollgate_throttle_rls_reports_total")?,
-            spikes: counter("tollgate_throttle_spikes_total")?,
-            spike_limited: counter("tollgate_throttle_spike_limited_total")?,
-            named: RefCell::new(HashMap::new()),
+            requests: d(&metrics::THROTTLE_REQUESTS)?,
+            outstanding: d(&metrics::THROTTLE_OUTSTANDING)?,
+            estimated: d(&metrics::THROTTLE_ESTIMATED)?,
+            cas_retries: d(&metrics::THROTTLE_CAS_RETRIES)?,
+            evictions: d(&metrics::THROTTLE_EVICTIONS)?,
+            store_errors: d(&metrics::THROTTLE_STORE_ERRORS)?,
+            rls_calls: d(&metrics::THROTTLE_RLS_CALLS)?,
+            rls_errors: d(&metrics::THROTTLE_RLS_ERRORS)?,
+            rls_over_limit: d(&metrics::THROTTLE_RLS_OVER_LIMIT)?,
+            rls_latency: d(&metrics::THROTTLE_RLS_LATENCY)?,
+            rls_reports: d(&metrics::THROTTLE_RLS_REPORTS)?,
+            spike_limited: d(&metrics::THROTTLE_SPIKE_LIMITED)?,
+            streams_cut: d(&metrics::THROTTLE_STREAMS_CUT)?,
+            unreadable: d(&metrics::THROTTLE_UNREADABLE)?,
+            unknown_routes: d(&metrics::THROTTLE_UNKNOWN_ROUTES)?,
+            keys_refused: d(&metrics::THROTTLE_KEYS_REFUSED)?,
+            deferred: d(&metrics::THROTTLE_DEFERRED)?,
+            reconciled: d(&metrics::THROTTLE_RECONCILED)?,
+            rls_reports_refused: d(&metrics::THROTTLE_RLS_REPORTS_REFUSED)?,
+            rls_reset_unknown: d(&metrics::THROTTLE_RLS_RESET_UNKNOWN)?,
+            rls_short_circuits: d(&metrics::THROTTLE_RLS_SHORT_CIRCUITS)?,
+            rls_breaker_opened: d(&metrics::THROTTLE_RLS_BREAKER_OPENED)?,
+            rls_breaker_open: d(&metrics::THROTTLE_RLS_BREAKER_OPEN)?,
+            labelled,
         })
     }
 
@@ -261,46 +205,27 @@ impl Metrics {
         self.add(self.evictions, u64::from(stats.evictions));
     }
 
-    /// The metrics of the rule named `name`.
-    fn rule(&self, limiter: &Limiter, name: &str) -> Option<&RuleMetrics> {
-        let i = limiter.rules.iter().position(|r| r.name == name)?;
-        self.rules.get(i)
+    /// One decision on a request (`admitted` / `limited`).
+    fn decision(&self, outcome: &str, consumer: &str, model: &str) {
+        self.labelled
+            .add(&metrics::THROTTLE_DECISIONS, &[outcome, consumer, model], 1);
     }
 
-    /// A metric named after what clients send (a consumer, a model): at
-    /// most [`MAX_NAMED_METRICS`] of them per VM, so a flood of names
-    /// cannot grow the stats without bound.
-    fn add_client_named(&self, kind: MetricType, name: &str, n: u64) {
-        let name = sanitize(name);
-        let Ok(mut named) = self.named.try_borrow_mut() else {
-            return;
-        };
-        if !named.contains_key(&name) && named.len() >= MAX_NAMED_METRICS {
-            return;
-        }
-        let id = *named
-            .entry(name.clone())
-            .or_insert_with(|| host::define_metric(kind, &name).ok());
-        match (id, kind) {
-            (Some(id), MetricType::Histogram) => {
-                let _ = host::record_metric(id, n);
-            }
-            (Some(id), _) => self.add(id, n),
-            (None, _) => {}
+    /// One rule's part in a decision (`admitted` / `limited` / `shadow_limited`).
+    fn rule(&self, rule: &str, outcome: &str) {
+        self.labelled
+            .add(&metrics::THROTTLE_RULE_DECISIONS, &[rule, outcome], 1);
+    }
+
+    /// The share of the tightest limit of `kind` a consumer has used.
+    fn budget(&self, kind: &str, consumer: &str, status: Option<Remaining>) {
+        if let Some(r) = status.filter(|r| r.limit > 0) {
+            let used = r.limit.saturating_sub(r.remaining);
+            let percent = used.saturating_mul(100).checked_div(r.limit).unwrap_or(0);
+            self.labelled
+                .record(&metrics::THROTTLE_BUDGET_USED, &[kind, consumer], percent);
         }
     }
-}
-
-fn sanitize(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// What `on_configure` builds and every request shares.
@@ -402,7 +327,7 @@ impl RootContext for Root {
         let seed = tollgate_core::throttle::counters::hash(0, &bytes);
         let limiter = Limiter::new(&config, seed);
         let Some(metrics) =
-            tollgate_glue::config::step(tag, "cannot define metrics", Metrics::define(&limiter))
+            tollgate_glue::config::step(tag, "cannot define metrics", Metrics::define())
         else {
             return false;
         };
@@ -563,6 +488,9 @@ struct Request {
     response_encoded: bool,
     started_ms: u64,
     first_byte_ms: Option<u64>,
+    /// What the response used, read when it ended (so the access log can
+    /// carry it: see the module docs); `settle` charges it.
+    final_usage: Option<Usage>,
     shadow: Vec<Denial>,
     /// The rules that apply and what the request reserves.
     applied: Vec<Applied>,
@@ -624,6 +552,7 @@ impl Request {
             response_encoded: false,
             started_ms: 0,
             first_byte_ms: None,
+            final_usage: None,
             shadow: Vec::new(),
             applied: Vec::new(),
             amounts: Amounts::default(),
@@ -927,6 +856,12 @@ impl HttpContext for Request {
                 self.body.drain(..cut);
             }
         }
+        if end_of_stream {
+            if let Some(reservation) = self.reservation.clone() {
+                self.final_usage = Some(self.usage(&reservation));
+                self.metadata("admit", None);
+            }
+        }
         Action::Continue
     }
 
@@ -1025,9 +960,7 @@ impl Request {
     fn note_shadow(&self, denials: &[Denial]) {
         let filter = &self.filter;
         for d in denials {
-            if let Some(m) = filter.metrics.rule(&filter.limiter, &d.rule) {
-                filter.metrics.add(m.shadow_limited, 1);
-            }
+            filter.metrics.rule(&d.rule, "shadow_limited");
             log::info!(
                 "{}: shadow: would limit consumer={} rule={}",
                 self.tag,
@@ -1240,7 +1173,8 @@ impl Request {
             log::warn!("{}: cannot release the reservation: {e}", self.tag);
         }
         filter.metrics.add(filter.metrics.spike_limited, 1);
-        filter.metrics.add(filter.metrics.limited, 1);
+        let (consumer, model) = self.pair();
+        filter.metrics.decision("limited", &consumer, &model);
         let period = u64::from(spike.requests.period_secs).max(1);
         let retry_ms = period
             .saturating_mul(1000)
@@ -1283,13 +1217,11 @@ impl Request {
             return;
         }
         let filter = Rc::clone(&self.filter);
-        filter.metrics.add(filter.metrics.spikes, 1);
         let (consumer, model) = self.pair();
-        filter.metrics.add_client_named(
-            MetricType::Counter,
-            &format!("tollgate_throttle_spikes_consumer_{consumer}_model_{model}_total"),
-            1,
-        );
+        filter
+            .metrics
+            .labelled
+            .add(&metrics::THROTTLE_SPIKES, &[&consumer, &model], 1);
         if let Some(a) = &verdict.anomaly {
             log::warn!(
                 "{}: spike: consumer={consumer} model={model} series={series} count={:.0} baseline={:.1} sd={:.1} score={:.1}",
@@ -1536,15 +1468,15 @@ impl Request {
                 .rls
                 .as_ref()
                 .map_or(RlsFailure::Deny, |r| r.on_failure);
-            let [deny, allow, local] = filter.metrics.rls_failure;
-            filter.metrics.add(
-                match mode {
-                    RlsFailure::Deny => deny,
-                    RlsFailure::Allow => allow,
-                    RlsFailure::Local => local,
-                },
-                1,
-            );
+            let mode_name = match mode {
+                RlsFailure::Deny => "deny",
+                RlsFailure::Allow => "allow",
+                RlsFailure::Local => "local",
+            };
+            filter
+                .metrics
+                .labelled
+                .add(&metrics::THROTTLE_RLS_FAILURES, &[mode_name], 1);
             match mode {
                 RlsFailure::Allow => {}
                 RlsFailure::Deny => {
@@ -1726,8 +1658,8 @@ impl Request {
     fn admitted(&mut self, reservation: Reservation) {
         let filter = Rc::clone(&self.filter);
         for a in &self.applied {
-            if let Some(m) = filter.metrics.rules.get(a.rule) {
-                filter.metrics.add(m.admitted, 1);
+            if let Some(rule) = filter.limiter.rules.get(a.rule) {
+                filter.metrics.rule(&rule.name, "admitted");
             }
         }
         if filter.config.stream.cut_off {
@@ -1738,7 +1670,14 @@ impl Request {
                     .saturating_add(t.remaining)
             });
         }
-        filter.metrics.add(filter.metrics.admitted, 1);
+        let (consumer, model) = self.pair();
+        filter.metrics.decision("admitted", &consumer, &model);
+        filter
+            .metrics
+            .budget("requests", &consumer, self.status.requests);
+        filter
+            .metrics
+            .budget("tokens", &consumer, self.status.tokens);
         if !reservation.held.is_empty() {
             let _ = host::increment_metric(filter.metrics.outstanding, 1);
         }
@@ -1749,13 +1688,24 @@ impl Request {
 
     fn limited(&mut self, denial: &Denial) -> Action {
         let filter = Rc::clone(&self.filter);
-        filter.metrics.add(filter.metrics.limited, 1);
+        let (consumer, model) = self.pair();
+        filter.metrics.decision("limited", &consumer, &model);
+        // The limit that refused is used up, whatever the status says.
+        let kind = denial.limit.as_ref().and_then(|l| match l.metric {
+            m if m.is_tokens() => Some("tokens"),
+            m if m.as_str() == "requests" => Some("requests"),
+            _ => None,
+        });
+        if let Some(kind) = kind {
+            filter
+                .metrics
+                .labelled
+                .record(&metrics::THROTTLE_BUDGET_USED, &[kind, &consumer], 100);
+        }
         if denial.too_many_keys {
             filter.metrics.add(filter.metrics.keys_refused, 1);
         }
-        if let Some(m) = filter.metrics.rule(&filter.limiter, &denial.rule) {
-            filter.metrics.add(m.limited, 1);
-        }
+        filter.metrics.rule(&denial.rule, "limited");
         log::info!(
             "{}: limited consumer={} model={} rule={}",
             self.tag,
@@ -1813,6 +1763,9 @@ impl Request {
             "shadow_rules": self.shadow.iter().map(|d| d.rule.as_str()).collect::<Vec<_>>(),
             "spike": self.spike,
             "reserved_tokens": self.reservation.as_ref().map(|r| r.amounts.input_tokens.saturating_add(r.amounts.output_tokens)),
+            "input_tokens": self.final_usage.as_ref().map(|u| u.input_tokens),
+            "output_tokens": self.final_usage.as_ref().map(|u| u.output_tokens),
+            "estimated": self.final_usage.as_ref().map(|u| u.estimated),
         });
         let _ = host::set_property(&["tollgate_throttle"], value.to_string().as_bytes());
     }
@@ -1825,7 +1778,10 @@ impl Request {
             return;
         };
         self.reconcile_retrieved();
-        let used = self.usage(&reservation);
+        let used = match self.final_usage.take() {
+            Some(used) => used,
+            None => self.usage(&reservation),
+        };
         if used.estimated {
             filter.metrics.add(filter.metrics.estimated, 1);
         }
@@ -1901,37 +1857,27 @@ impl Request {
             }
         }
         let m = &filter.metrics;
-        m.add(m.tokens_input, used.input_tokens);
-        m.add(m.tokens_output, used.output_tokens);
         let consumer = self.consumer.as_deref().unwrap_or("anonymous");
         let model = self.model.as_deref().unwrap_or("unknown");
-        let pair = format!("tollgate_throttle_consumer_{consumer}_model_{model}_tokens");
-        m.add_client_named(
-            MetricType::Counter,
-            &format!("{pair}_input_total"),
+        m.labelled.add(
+            &metrics::GEN_AI_TOKEN_USAGE,
+            &["input", consumer, model],
             used.input_tokens,
         );
-        m.add_client_named(
-            MetricType::Counter,
-            &format!("{pair}_output_total"),
+        m.labelled.add(
+            &metrics::GEN_AI_TOKEN_USAGE,
+            &["output", consumer, model],
             used.output_tokens,
         );
+        m.labelled
+            .add(&metrics::THROTTLE_COST, &[consumer, model], charge.cost);
         let duration = now.saturating_sub(self.started_ms);
         if let Some(first) = self.first_byte_ms {
             let ttft = first.saturating_sub(self.started_ms);
-            let _ = host::record_metric(m.ttft, ttft);
-            m.add_client_named(
-                MetricType::Histogram,
-                &format!("tollgate_gen_ai_server_time_to_first_token_ms_model_{model}"),
-                ttft,
-            );
+            m.labelled.record(&metrics::GEN_AI_TTFT, &[model], ttft);
         }
-        let _ = host::record_metric(m.duration, duration);
-        m.add_client_named(
-            MetricType::Histogram,
-            &format!("tollgate_gen_ai_server_request_duration_ms_model_{model}"),
-            duration,
-        );
+        m.labelled
+            .record(&metrics::GEN_AI_DURATION, &[model], duration);
         log::debug!(
             "{}: charged consumer={consumer} model={model} input={} output={} estimated={}",
             self.tag,

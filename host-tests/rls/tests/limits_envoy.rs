@@ -91,10 +91,7 @@ fn header<'r>(r: &'r http_client::Response, name: &str) -> Option<&'r str> {
 }
 
 fn stat(envoy: &Envoy, name: &str) -> u64 {
-    envoy
-        .stat(&format!("wasmcustom.{name}"))
-        .unwrap()
-        .unwrap_or(0)
+    envoy.metric_sum(name, &[]).unwrap()
 }
 
 /// Sleeps until the wall clock is half-way through a second, so a first

@@ -1624,6 +1624,36 @@ impl Host {
         }
     }
 
+    /// The sum of a metric's counter (or non-negative gauge) series whose
+    /// labels include `labels`; 0 if none exists. `name` is the name
+    /// Prometheus shows (labels taken out): see `tollgate_core::metrics`.
+    pub fn sum(&self, name: &str, labels: &[(&str, &str)]) -> u64 {
+        let shared = lock(&self.shared);
+        let series = shared.metrics.iter().filter_map(|m| match m.value {
+            MetricValue::Counter(v) => Some((m.name.as_str(), v)),
+            MetricValue::Gauge(v) => Some((m.name.as_str(), u64::try_from(v).unwrap_or(0))),
+            MetricValue::Histogram(_) => None,
+        });
+        tollgate_tools::envoy::sum_series(series, name, labels)
+    }
+
+    /// A labelled histogram's samples (the series with exactly `labels`).
+    pub fn histogram_series(&self, name: &str, labels: &[(&str, &str)]) -> Option<Vec<u64>> {
+        let shared = lock(&self.shared);
+        shared.metrics.iter().find_map(|m| {
+            let (metric, have) = tollgate_core::metrics::parse_series(&m.name)?;
+            let same = metric == name
+                && have.len() == labels.len()
+                && labels
+                    .iter()
+                    .all(|(k, v)| have.iter().any(|(hk, hv)| hk == k && hv == v));
+            match (&m.value, same) {
+                (MetricValue::Histogram(v), true) => Some(v.clone()),
+                _ => None,
+            }
+        })
+    }
+
     pub fn gauge(&self, name: &str) -> Option<i64> {
         match self.metric(name)? {
             MetricValue::Gauge(v) => Some(v),

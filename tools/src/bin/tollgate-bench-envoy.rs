@@ -609,17 +609,13 @@ fn run() -> Result<()> {
         // Real contention: Envoy's workers run their VMs in parallel, so
         // shared-data writes race and lose compare-and-swaps.
         if let Some(chain) = scenarios.last() {
-            let stat = |name: &str| {
-                chain
-                    .envoy
-                    .stat(&format!("wasmcustom.{name}"))
-                    .ok()
-                    .flatten()
+            let stat = |name: &str, labels: &[(&str, &str)]| {
+                chain.envoy.metric_sum(name, labels).unwrap_or(0)
             };
             println!(
                 "\nthrottle shared data (chain): {} CAS retries over {} admitted requests ({} workers)",
-                stat("tollgate_throttle_cas_retries_total").unwrap_or(0),
-                stat("tollgate_throttle_admitted_total").unwrap_or(0),
+                stat("tollgate_throttle_cas_retries_total", &[]),
+                stat("tollgate_throttle_decisions_total", &[("outcome", "admitted")]),
                 args.concurrency
             );
         }

@@ -13,6 +13,7 @@ const USAGE: &str = "\
 usage: scripts/render-mesh [--registry R] [--digests FILE] [--pull-secret NAME]
                            [--root DIR] [--out DIR] [--check] (--all | NS…)
        scripts/render-mesh --write-schemas [DIR]
+       scripts/render-mesh --write-observability [DIR]
 
 Renders mesh-config/base/<filter>.yaml with mesh-config/namespaces/<ns>/ merged
 over it into OUT/<ns>/<filter>.yaml (and config/<filter>.json, the bare
@@ -37,6 +38,8 @@ keys from a Secret and a report of what to do before applying
   --all            every namespace under mesh-config/namespaces/
   --write-schemas  write each filter's configuration JSON Schema
                    (default DIR: mesh-config/schemas)
+  --write-observability  write the Envoy stat tags, JSON access log and
+                   their Istio forms (default DIR: mesh-config/observability)
 ";
 
 fn main() -> ExitCode {
@@ -79,6 +82,16 @@ fn run() -> Result<()> {
                     .map(PathBuf::from)
                     .unwrap_or_else(|| mesh::mesh_config_dir().join("schemas"));
                 for p in mesh::write_schemas(&dir)? {
+                    println!("{}", p.display());
+                }
+                return Ok(());
+            }
+            "--write-observability" => {
+                let dir = args
+                    .next()
+                    .map(PathBuf::from)
+                    .unwrap_or_else(tollgate_tools::observability::dir);
+                for p in tollgate_tools::observability::write(&dir)? {
                     println!("{}", p.display());
                 }
                 return Ok(());
