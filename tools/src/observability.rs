@@ -168,3 +168,25 @@ pub fn write(dir: &Path) -> Result<Vec<PathBuf>> {
 pub fn dir() -> PathBuf {
     crate::mesh::mesh_config_dir().join("observability")
 }
+
+/// The README's metric table (checked to be there verbatim by the
+/// observability tests): name, type, labels, meaning.
+pub fn metric_table() -> String {
+    let mut out = String::from("| metric | type | labels | meaning |\n|---|---|---|---|\n");
+    for m in tollgate_core::metrics::METRICS {
+        let labels: Vec<&str> = m.labels.iter().map(|l| l.key()).collect();
+        let labels = if labels.is_empty() {
+            "—".to_owned()
+        } else {
+            labels.join(", ")
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            m.name(),
+            m.kind.as_str(),
+            labels,
+            m.help
+        ));
+    }
+    out
+}

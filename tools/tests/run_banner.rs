@@ -26,6 +26,10 @@ fn api_examples(banner: &str, apis: &[&str]) -> Vec<(String, String)> {
             continue;
         }
         let mut command = String::new();
+        // A comment continued on the next line: `# (…)`.
+        while lines.peek().is_some_and(|l| l.trim().starts_with("# (")) {
+            lines.next();
+        }
         while let Some(next) = lines.peek() {
             if next.trim().is_empty() || next.trim().starts_with('#') {
                 break;
@@ -103,6 +107,47 @@ fn every_api_example_the_banner_prints_works_as_printed() {
                 String::from_utf8_lossy(&out.stderr)
             ));
         }
+    }
+    // The inspect examples do what their comments say, and the metrics
+    // line shows the labelled series the requests above made.
+    let run = |command: &str| {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(command)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let inspect = api_examples(&banner, &["inspect"]);
+    let redacted = inspect
+        .iter()
+        .find(|(c, _)| c.contains("redacted before it leaves"))
+        .map(|(_, cmd)| run(cmd));
+    match redacted {
+        Some(out) if out.contains("[REDACTED:aws_access_key]") && !out.contains("AKIA") => {}
+        other => failures.push(format!("inspect redaction example: {other:?}")),
+    }
+    let blocked = inspect
+        .iter()
+        .find(|(c, _)| c.contains("jailbreak is blocked"))
+        .map(|(_, cmd)| run(cmd));
+    match blocked {
+        Some(out) if out.contains("content_policy_violation") => {}
+        other => failures.push(format!("inspect jailbreak example: {other:?}")),
+    }
+    let metrics = banner
+        .lines()
+        .find(|l| l.contains("/stats/prometheus | grep"))
+        .map(|l| run(l.trim()));
+    match metrics {
+        Some(out)
+            if out.contains(
+                "tollgate_gen_ai_client_token_usage_total{token_type=\"input\",consumer=\"demo\"",
+            ) && out.contains(
+                "tollgate_inspect_findings_total{direction=\"request\",family=\"secrets\"",
+            ) => {}
+        other => failures.push(format!("metrics example: {other:?}")),
     }
     // SAFETY: signalling our own child process.
     #[allow(unsafe_code)]

@@ -310,7 +310,7 @@ pub const AUTH_DECISIONS: Metric = m(
     Counter,
     &[Outcome, Reason, Consumer],
     "auth",
-    "Decisions: outcome `allowed` (reason `none`) or `denied` with its reason (`missing_credential`, `invalid_key`, `expired`, `model_not_allowed`, …); consumer `unknown` when none was identified.",
+    "Decisions: outcome `allowed` (reason `none`) or `denied` with its reason (`missing`, `unknown` key, `expired`, `bad_signature`, `unknown_kid`, `jwks_unavailable`, `model_not_allowed`, `endpoint_not_allowed`, `unknown_route`, …); consumer `unknown` when none was identified.",
 );
 /// `auth`: denials by where they came from.
 pub const AUTH_SOURCE_DENIALS: Metric = m(

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tollgate_tools::envoy::{Envoy, WasmFilter};
 use tollgate_tools::mock_llm::MockLlm;
+use tollgate_tools::prometheus::Prometheus;
 
 const USAGE: &str = "\
 usage: scripts/run [options]
@@ -54,6 +55,10 @@ options:
   --wasm-dir DIR        where the .wasm files are (default target/tollgate-wasm)
   --concurrency N       Envoy worker threads (default 1)
   --log-level LEVEL     Envoy log level (default info; wasm is always debug)
+  --prometheus          also start Prometheus (Debian package `prometheus`)
+                        scraping Envoy's /stats/prometheus every 5 s, with the
+                        alert rules of mesh-config/observability/ loaded
+  --prometheus-port N   its port (default 9090; 0 = any free port)
   --validate            write the Envoy config, run `envoy --mode validate` on
                         it (loads each module, runs on_configure) and exit
   -h, --help            this text
@@ -71,6 +76,9 @@ const APIS: [&str; 9] = [
     "vllm",
     "triton",
 ];
+
+/// The mock LLM's echo route, which the inspect example calls.
+const MOCK_ECHO: &str = "/__mock/echo";
 
 /// The model the demo's single-model servers serve.
 const DEMO_SERVED_MODEL: &str = "llama3.2";
@@ -95,6 +103,7 @@ struct Args {
     concurrency: u32,
     log_level: String,
     validate: bool,
+    prometheus: Option<u16>,
 }
 
 /// The repository root (this crate lives in `<root>/host-tests`).
@@ -121,6 +130,7 @@ fn parse_args() -> Result<Args> {
         concurrency: 1,
         log_level: "info".into(),
         validate: false,
+        prometheus: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -202,6 +212,14 @@ fn parse_args() -> Result<Args> {
             }
             "--log-level" => args.log_level = value("--log-level")?,
             "--validate" => args.validate = true,
+            "--prometheus" => args.prometheus = Some(args.prometheus.unwrap_or(9090)),
+            "--prometheus-port" => {
+                args.prometheus = Some(
+                    value("--prometheus-port")?
+                        .parse()
+                        .context("--prometheus-port: expected a port number")?,
+                )
+            }
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }
     }
@@ -350,12 +368,15 @@ fn filters(args: &Args) -> Result<Vec<WasmFilter>> {
                         .with_context(|| format!("reading {}", path.display()))?
                 }
             };
-            let configuration = with_routes(
-                &configuration,
-                &args.allow_routes,
-                args.served_model.as_deref(),
-            )
-            .with_context(|| format!("{name}: --allow-route / --served-model"))?;
+            // The mock's echo route (the inspect example) is outside the
+            // route catalogue: allowed when the mock is the upstream.
+            let mut allow = args.allow_routes.clone();
+            if args.upstream.is_none() {
+                allow.push(MOCK_ECHO.to_owned());
+            }
+            let configuration =
+                with_routes(&configuration, &allow, args.served_model.as_deref())
+                    .with_context(|| format!("{name}: --allow-route / --served-model"))?;
             let mut filter = WasmFilter::new(name, wasm, &configuration);
             filter.vm_env = args.vm_env.clone();
             Ok(filter)
@@ -414,7 +435,11 @@ fn run() -> Result<()> {
     }
     install_signal_handlers();
     let mut envoy = builder.start()?;
-    print_banner(&args, &envoy, mock.as_ref(), &work_dir);
+    let prometheus = match args.prometheus {
+        Some(port) => Some(start_prometheus(&envoy, port, &work_dir)?),
+        None => None,
+    };
+    print_banner(&args, &envoy, mock.as_ref(), prometheus.as_ref(), &work_dir);
 
     loop {
         if STOP.load(Ordering::SeqCst) {
@@ -442,7 +467,30 @@ fn run() -> Result<()> {
     }
 }
 
-fn print_banner(args: &Args, envoy: &Envoy, mock: Option<&MockLlm>, work_dir: &Path) {
+/// Prometheus scraping this Envoy, with Tollgate's alert rules.
+fn start_prometheus(envoy: &Envoy, port: u16, work_dir: &Path) -> Result<Prometheus> {
+    let admin = envoy.admin_url("");
+    let target = admin.trim_start_matches("http://").trim_end_matches('/');
+    let mut builder = Prometheus::builder()
+        .scrape("envoy", target, "/stats/prometheus")
+        .rule_file(tollgate_tools::observability::dir().join("alerts.yaml"))
+        .interval_secs(5)
+        .dir(work_dir.join("prometheus"));
+    if port != 0 {
+        builder = builder.port(port);
+    }
+    builder
+        .start()
+        .context("--prometheus: cannot start Prometheus (Debian: apt-get install prometheus)")
+}
+
+fn print_banner(
+    args: &Args,
+    envoy: &Envoy,
+    mock: Option<&MockLlm>,
+    prometheus: Option<&Prometheus>,
+    work_dir: &Path,
+) {
     // With auth in the chain and no configuration given, the demo consumer's
     // key goes into every example.
     let demo = args.config_dir.is_none() && args.namespace.is_none();
@@ -486,10 +534,12 @@ fn print_banner(args: &Args, envoy: &Envoy, mock: Option<&MockLlm>, work_dir: &P
   Send requests to   {base}   (filters: {chain})
   Upstream           {upstream}
   Filter config      {config}
-  Envoy admin        {admin}   (metrics: {admin}/stats/prometheus)
+  Envoy admin        {admin}
+  Metrics            {admin}/stats/prometheus   (labelled by consumer, model, rule, …: README \"Observability\")
+  {prometheus_line}
   Envoy config       {cfg}
   Envoy log          {log}
-  Access log         {access}
+  Access log         {access}   (JSON, one line per request)
 
 Try (in another terminal):
 {api_examples}{mock_hint}{auth_hint}{throttle_hint}{inspect_hint}
@@ -497,11 +547,22 @@ Try (in another terminal):
   # (unknown_route); let one through on purpose with --allow-route /its/path
   curl -s {base}/v1/something-new -H 'content-type: application/json'{auth} -d '{{}}'
 
+  # what it all counted, with labels (tokens by consumer and model, decisions, findings)
+  curl -s {admin}/stats/prometheus | grep -E '^tollgate_(gen_ai_client_token_usage|auth_decisions|throttle_decisions|inspect_findings)_total'
+
 Press Ctrl-C to stop.
 ",
         auth = auth_flag,
         api_examples = api_examples(&args.apis, &base, &auth_flag),
-        admin = envoy.admin_url(""),
+        admin = envoy.admin_url("").trim_end_matches('/'),
+        prometheus_line = match prometheus {
+            Some(p) => format!(
+                "Prometheus         {}   (alert rules loaded; e.g. {}/graph?g0.expr=sum%20by%20(consumer%2C%20model)%20(tollgate_gen_ai_client_token_usage_total))",
+                p.url(),
+                p.url()
+            ),
+            None => "Prometheus         not started (--prometheus starts one against this Envoy, with the alert rules)".to_owned(),
+        },
         cfg = envoy.config_path().display(),
         log = work_dir.join("envoy.log").display(),
         access = work_dir.join("access.log").display(),
@@ -649,7 +710,7 @@ fn inspect_examples(base: &str, mock: bool, auth: &str) -> String {
     // redaction is visible; a real upstream just receives it redacted.
     let (path, note) = if mock {
         (
-            "/__mock/echo",
+            MOCK_ECHO,
             "the mock echoes what it received: [REDACTED:aws_access_key]",
         )
     } else {
