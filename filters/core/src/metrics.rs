@@ -66,6 +66,9 @@ pub enum Label {
     Mode,
     /// What a budget counts: `requests` or `tokens`.
     Kind,
+    /// The route the catalogue matched (`openai.chat.create`,
+    /// `anthropic.messages.create`, …; `unknown` before it is known).
+    Api,
     /// `input` or `output` (OpenTelemetry's `gen_ai.token.type`).
     TokenType,
     /// The consumer a request was authenticated as (`anonymous` if none).
@@ -79,7 +82,7 @@ pub enum Label {
 
 impl Label {
     /// Every label, in name order.
-    pub const ALL: [Label; 13] = [
+    pub const ALL: [Label; 14] = [
         Label::Filter,
         Label::Direction,
         Label::Family,
@@ -89,6 +92,7 @@ impl Label {
         Label::Reason,
         Label::Mode,
         Label::Kind,
+        Label::Api,
         Label::TokenType,
         Label::Consumer,
         Label::Model,
@@ -107,6 +111,7 @@ impl Label {
             Label::Reason => "reason",
             Label::Mode => "mode",
             Label::Kind => "kind",
+            Label::Api => "api",
             Label::TokenType => "token_type",
             Label::Consumer => "consumer",
             Label::Model => "model",
@@ -267,8 +272,8 @@ impl Cardinality {
 
 use Kind::{Counter, Gauge, Histogram};
 use Label::{
-    Action, Consumer, Direction, Family, Filter, Kind as KindLabel, Mode, Model, Outcome, Reason,
-    Rule, Source, TokenType,
+    Action, Api, Consumer, Direction, Family, Filter, Kind as KindLabel, Mode, Model, Outcome,
+    Reason, Rule, Source, TokenType,
 };
 
 const fn m(
@@ -372,9 +377,9 @@ pub const THROTTLE_DECISIONS: Metric = m(
     THROTTLE,
     "decisions_total",
     Counter,
-    &[Outcome, Consumer, Model],
+    &[Outcome, Api, Consumer, Model],
     "throttle",
-    "Decisions: outcome `admitted` or `limited` (a 429), by consumer and model.",
+    "Decisions: outcome `admitted` or `limited` (a 429), by route (`api`), consumer and model.",
 );
 /// `throttle`: per rule.
 pub const THROTTLE_RULE_DECISIONS: Metric = m(

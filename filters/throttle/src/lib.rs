@@ -205,10 +205,13 @@ impl Metrics {
         self.add(self.evictions, u64::from(stats.evictions));
     }
 
-    /// One decision on a request (`admitted` / `limited`).
-    fn decision(&self, outcome: &str, consumer: &str, model: &str) {
-        self.labelled
-            .add(&metrics::THROTTLE_DECISIONS, &[outcome, consumer, model], 1);
+    /// One decision on a request (`admitted` / `limited`) on route `api`.
+    fn decision(&self, outcome: &str, api: &str, consumer: &str, model: &str) {
+        self.labelled.add(
+            &metrics::THROTTLE_DECISIONS,
+            &[outcome, api, consumer, model],
+            1,
+        );
     }
 
     /// One rule's part in a decision (`admitted` / `limited` / `shadow_limited`).
@@ -1174,7 +1177,9 @@ impl Request {
         }
         filter.metrics.add(filter.metrics.spike_limited, 1);
         let (consumer, model) = self.pair();
-        filter.metrics.decision("limited", &consumer, &model);
+        filter
+            .metrics
+            .decision("limited", self.route_id(), &consumer, &model);
         let period = u64::from(spike.requests.period_secs).max(1);
         let retry_ms = period
             .saturating_mul(1000)
@@ -1671,7 +1676,9 @@ impl Request {
             });
         }
         let (consumer, model) = self.pair();
-        filter.metrics.decision("admitted", &consumer, &model);
+        filter
+            .metrics
+            .decision("admitted", self.route_id(), &consumer, &model);
         filter
             .metrics
             .budget("requests", &consumer, self.status.requests);
@@ -1689,7 +1696,9 @@ impl Request {
     fn limited(&mut self, denial: &Denial) -> Action {
         let filter = Rc::clone(&self.filter);
         let (consumer, model) = self.pair();
-        filter.metrics.decision("limited", &consumer, &model);
+        filter
+            .metrics
+            .decision("limited", self.route_id(), &consumer, &model);
         // The limit that refused is used up, whatever the status says.
         let kind = denial.limit.as_ref().and_then(|l| match l.metric {
             m if m.is_tokens() => Some("tokens"),
@@ -1751,6 +1760,11 @@ impl Request {
             log::warn!("{}: cannot send the reply: {e}", self.tag);
         }
         Action::Pause
+    }
+
+    /// The catalogue's id of the route (`unknown` before the headers).
+    fn route_id(&self) -> &'static str {
+        self.head.as_ref().map_or("unknown", Head::route_id)
     }
 
     fn metadata(&self, decision: &str, denial: Option<&Denial>) {
