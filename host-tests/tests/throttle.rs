@@ -1283,3 +1283,47 @@ fn rules_key_on_the_callers_namespace_and_principal() {
     assert_eq!(send(&mut h, Some(other)), 200);
     assert_eq!(send(&mut h, Some(other)), 429, "namespace batch: 2 an hour");
 }
+
+#[test]
+fn metric_labels_clients_choose_are_capped_with_an_other_bucket() {
+    // 300 consumers, one worker: the first 256 get their own series, the
+    // rest share `other`; every token is still counted.
+    let mut h = host(
+        &json!({"rules": [{"name": "all", "key": ["consumer"], "limits": [{"requests": 1000, "per": "minute"}]}]}),
+        1,
+    );
+    for i in 0..300 {
+        let (status, _) = call(
+            &mut h,
+            0,
+            chat(&format!("c{i:03}"), &small_chat(5)),
+            chat_reply(2, 1),
+        );
+        assert_eq!(status, 200);
+    }
+    let tokens = "tollgate_gen_ai_client_token_usage_total";
+    assert_eq!(h.sum(tokens, &[("token_type", "input")]), 600);
+    assert_eq!(
+        h.sum(tokens, &[("consumer", "c000"), ("token_type", "input")]),
+        2
+    );
+    assert_eq!(
+        h.sum(tokens, &[("consumer", "c255"), ("token_type", "input")]),
+        2
+    );
+    assert_eq!(h.sum(tokens, &[("consumer", "c256")]), 0);
+    assert_eq!(
+        h.sum(tokens, &[("consumer", "other"), ("token_type", "input")]),
+        2 * 44
+    );
+    let series = h
+        .metric_names()
+        .into_iter()
+        .filter(|n| n.ends_with("client_token_usage_total"))
+        .count();
+    assert_eq!(
+        series,
+        2 * 257,
+        "256 consumers and `other`, input and output"
+    );
+}
