@@ -32,6 +32,14 @@ fn chat(consumer: &str, body: &Value) -> Request {
         .json(body)
 }
 
+/// Tokens of one type charged so far, every consumer and model.
+fn tokens(h: &Host, token_type: &str) -> u64 {
+    h.sum(
+        "tollgate_gen_ai_client_token_usage_total",
+        &[("token_type", token_type)],
+    )
+}
+
 fn small_chat(max_tokens: u64) -> Value {
     json!({"model": "gpt-4o-mini", "max_tokens": max_tokens,
            "messages": [{"role": "user", "content": "hello there"}]})
@@ -239,20 +247,8 @@ fn concurrent_requests_cannot_overshoot_a_token_limit() {
         h.gauge("tollgate_throttle_reservations_outstanding"),
         Some(0)
     );
-    assert_eq!(
-        h.sum(
-            "tollgate_gen_ai_client_token_usage_total",
-            &[("token_type", "input")]
-        ),
-        40
-    );
-    assert_eq!(
-        h.sum(
-            "tollgate_gen_ai_client_token_usage_total",
-            &[("token_type", "output")]
-        ),
-        400
-    );
+    assert_eq!(tokens(&h, "input"), 40);
+    assert_eq!(tokens(&h, "output"), 400);
     let (status, id) = call(
         &mut h,
         2,
@@ -368,20 +364,8 @@ fn an_openai_stream_is_asked_for_usage_and_the_extra_event_removed() {
     assert!(got.trim_end().ends_with("data: [DONE]"));
     let id = s.id();
     assert!(h.outcome(id).downstream.header("content-length").is_none());
-    assert_eq!(
-        h.sum(
-            "tollgate_gen_ai_client_token_usage_total",
-            &[("token_type", "input")]
-        ),
-        9
-    );
-    assert_eq!(
-        h.sum(
-            "tollgate_gen_ai_client_token_usage_total",
-            &[("token_type", "output")]
-        ),
-        2
-    );
+    assert_eq!(tokens(&h, "input"), 9);
+    assert_eq!(tokens(&h, "output"), 2);
     assert_eq!(
         h.counter("tollgate_throttle_usage_estimated_total"),
         Some(0)
@@ -397,13 +381,7 @@ fn an_openai_stream_is_asked_for_usage_and_the_extra_event_removed() {
         .downstream()
         .body_str()
         .contains("\"completion_tokens\":2"));
-    assert_eq!(
-        h.sum(
-            "tollgate_gen_ai_client_token_usage_total",
-            &[("token_type", "output")]
-        ),
-        4
-    );
+    assert_eq!(tokens(&h, "output"), 4);
 }
 
 #[test]
@@ -456,22 +434,8 @@ fn streamed_usage_is_read_in_every_api_shape() {
         s.send_response(reply);
         input += want_in;
         output += want_out;
-        assert_eq!(
-            h.sum(
-                "tollgate_gen_ai_client_token_usage_total",
-                &[("token_type", "input")]
-            ),
-            input,
-            "{path}"
-        );
-        assert_eq!(
-            h.sum(
-                "tollgate_gen_ai_client_token_usage_total",
-                &[("token_type", "output")]
-            ),
-            output,
-            "{path}"
-        );
+        assert_eq!(tokens(&h, "input"), input, "{path}");
+        assert_eq!(tokens(&h, "output"), output, "{path}");
     }
     assert_eq!(
         h.counter("tollgate_throttle_usage_estimated_total"),
@@ -499,13 +463,7 @@ fn a_stream_without_usage_is_charged_an_estimate() {
         h.counter("tollgate_throttle_usage_estimated_total"),
         Some(1)
     );
-    assert_eq!(
-        h.sum(
-            "tollgate_gen_ai_client_token_usage_total",
-            &[("token_type", "output")]
-        ),
-        3
-    );
+    assert_eq!(tokens(&h, "output"), 3);
 }
 
 #[test]
@@ -1115,13 +1073,7 @@ fn other_endpoints_are_decided_at_the_headers_and_cost_no_tokens() {
         );
         assert_eq!(s.downstream().status(), Some(200));
     }
-    assert_eq!(
-        h.sum(
-            "tollgate_gen_ai_client_token_usage_total",
-            &[("token_type", "output")]
-        ),
-        0
-    );
+    assert_eq!(tokens(&h, "output"), 0);
 }
 
 #[test]
@@ -1135,13 +1087,7 @@ fn an_oversized_response_is_charged_what_its_usage_says() {
     let mut s = h.stream();
     s.send_request(chat("a", &small_chat(5000)));
     s.send_response(Response::ok().json(&body).chunk_size(1 << 20));
-    assert_eq!(
-        h.sum(
-            "tollgate_gen_ai_client_token_usage_total",
-            &[("token_type", "output")]
-        ),
-        4321
-    );
+    assert_eq!(tokens(&h, "output"), 4321);
     // Without usage: the bytes seen, all of them (9 MiB / 4).
     let body = json!({"choices": [{"message": {"content": "x".repeat(9 << 20)}}]});
     let mut s = h.stream();
@@ -1220,12 +1166,7 @@ fn a_stream_past_what_the_limit_allows_is_cut_off() {
     // The stream was reset (a local reply after the headers), stopping the
     // upstream, and what was generated is charged.
     assert!(h.outcome(id).local_reply.is_some());
-    assert!(
-        h.sum(
-            "tollgate_gen_ai_client_token_usage_total",
-            &[("token_type", "output")]
-        ) >= 900
-    );
+    assert!(tokens(&h, "output") >= 900);
     // Without cut_off the same stream runs to its end.
     let cfg = json!({"rules": [{"name": "t", "limits": [{"tokens": 1000, "per": "minute"}]}]});
     let mut h = host(&cfg, 1);
