@@ -1062,6 +1062,11 @@ impl Envoy {
         fs::read_to_string(self.dir.join("access.log")).unwrap_or_default()
     }
 
+    /// The Envoy process id (for its memory: `/proc/<pid>/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The generated bootstrap file.
     pub fn config_path(&self) -> &Path {
         &self.config_path
