@@ -662,10 +662,14 @@ impl Request {
             .as_ref()
             .map_or(metrics::UNKNOWN, |i| i.consumer.as_str());
         filter.metrics.decision("denied", reason, consumer);
-        filter
-            .metrics
-            .labelled
-            .add(&metrics::AUTH_SOURCE_DENIALS, &[&self.source()], 1);
+        if authenticate {
+            // Credential failures only (401): a forbidden model or a
+            // missing provider key is not someone guessing keys.
+            filter
+                .metrics
+                .labelled
+                .add(&metrics::AUTH_SOURCE_DENIALS, &[&self.source()], 1);
+        }
         self.metadata("deny", reason);
         log::info!(
             "{}: denied reason={reason} consumer={} path={}",

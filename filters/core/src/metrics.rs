@@ -71,7 +71,9 @@ pub enum Label {
     Api,
     /// `input` or `output` (OpenTelemetry's `gen_ai.token.type`).
     TokenType,
-    /// The consumer a request was authenticated as (`anonymous` if none).
+    /// The consumer a request was authenticated as: `unknown` in auth when
+    /// none was identified; `anonymous` in throttle and inspect when no
+    /// consumer header reached them.
     Consumer,
     /// The model a request asked for (`unknown` if none).
     Model,
@@ -201,6 +203,14 @@ impl Metric {
     }
 }
 
+/// A label value as series names carry it: `[A-Za-z0-9_.:/@+-]` kept,
+/// anything else `_`, at most [`MAX_VALUE_BYTES`]; empty reads [`UNKNOWN`].
+pub fn label_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len().min(MAX_VALUE_BYTES));
+    push_value(&mut out, value);
+    out
+}
+
 fn push_value(out: &mut String, value: &str) {
     let start = out.len();
     for c in value.chars() {
@@ -245,13 +255,65 @@ fn split_key(head: &str) -> Option<(&str, &str)> {
         .max_by_key(|(_, k)| k.len())
 }
 
-/// Caps the distinct values of client-controlled labels (per VM).
+/// Most series of one metric per VM: past it, a new series has every
+/// client-controlled label [`OTHER`] (the labels from the configuration or
+/// a fixed set bound the rest).
+pub const MAX_SERIES_PER_METRIC: usize = 2048;
+
+/// Caps the distinct values of client-controlled labels (per VM). Give it
+/// values already through [`label_value`], so what it keeps is bounded.
 #[derive(Debug, Default)]
 pub struct Cardinality {
     seen: HashMap<Label, HashSet<String>>,
+    /// Series admitted per metric (by prefix and stem).
+    series: HashMap<(&'static str, &'static str), usize>,
 }
 
 impl Cardinality {
+    /// The series name for `values` (one per label, in order): sanitised,
+    /// client-controlled values capped per label, and past
+    /// [`MAX_SERIES_PER_METRIC`] new series of this metric folded into the
+    /// one with every client-controlled label [`OTHER`]. `known` says
+    /// whether a name is already in use (it then always stays itself).
+    pub fn name(
+        &mut self,
+        metric: &Metric,
+        values: &[&str],
+        known: impl Fn(&str) -> bool,
+    ) -> String {
+        let clean: Vec<String> = (0..metric.labels.len())
+            .map(|i| label_value(values.get(i).copied().unwrap_or("")))
+            .collect();
+        let capped: Vec<&str> = metric
+            .labels
+            .iter()
+            .zip(&clean)
+            .map(|(label, v)| self.admit(*label, v))
+            .collect();
+        let name = metric.series(&capped);
+        if known(&name) {
+            return name;
+        }
+        let count = self.series.entry((metric.prefix, metric.stem)).or_default();
+        if *count >= MAX_SERIES_PER_METRIC {
+            let folded: Vec<&str> = metric
+                .labels
+                .iter()
+                .zip(&capped)
+                .map(|(label, v)| {
+                    if label.is_client_controlled() {
+                        OTHER
+                    } else {
+                        v
+                    }
+                })
+                .collect();
+            return metric.series(&folded);
+        }
+        *count = count.saturating_add(1);
+        name
+    }
+
     /// `value` if `label` may take it, else [`OTHER`]. Labels not client
     /// controlled always may.
     pub fn admit<'a>(&mut self, label: Label, value: &'a str) -> &'a str {
@@ -324,7 +386,7 @@ pub const AUTH_SOURCE_DENIALS: Metric = m(
     Counter,
     &[Source],
     "auth",
-    "Denied requests by source: the caller's SPIFFE principal under mTLS, else its IP address (credential stuffing shows here).",
+    "Requests refused for their credentials (401: missing, unknown, expired or badly signed) by source: the caller's SPIFFE principal under mTLS, else its IP address (credential stuffing shows here; behind another proxy, that proxy's address).",
 );
 /// `auth`: JWKS fetches.
 pub const AUTH_JWKS_FETCHES: Metric = m(
@@ -668,7 +730,7 @@ pub const INSPECT_FINDINGS: Metric = m(
     Counter,
     &[Direction, Family, Action, Rule, Consumer],
     "inspect",
-    "Findings acted on, by direction, family (`secrets`, `pii`, `injection`, `output`, `guard`, …), action (`audit`, `redact`, `block`), rule (the detector's kind) and consumer.",
+    "Findings acted on, by direction, family (`secrets`, `pii`, `injection`, `output`), action (`audit`, `redact`, `block`), rule (the detector's kind; `guard` for the external guard's rejections) and consumer.",
 );
 /// `inspect`: blocked.
 pub const INSPECT_BLOCKED: Metric = m(
@@ -852,6 +914,41 @@ mod tests {
             let v = format!("r{i}");
             assert_eq!(c.admit(Label::Rule, &v), v);
         }
+    }
+
+    #[test]
+    fn series_per_metric_are_capped_and_long_values_are_cut_before_they_are_kept() {
+        let mut c = Cardinality::default();
+        let mut known = HashSet::new();
+        // Rules come from the configuration; consumers from clients.
+        for i in 0..MAX_SERIES_PER_METRIC + 10 {
+            let rule = format!("r{i}");
+            let name = c.name(&THROTTLE_RULE_DECISIONS, &[&rule, "admitted"], |n| {
+                known.contains(n)
+            });
+            known.insert(name);
+        }
+        // Fixed labels only: nothing to fold, every series kept.
+        assert_eq!(known.len(), MAX_SERIES_PER_METRIC + 10);
+        let mut known = HashSet::new();
+        for m in 0..64 {
+            for k in 0..64 {
+                let (consumer, model) = (format!("c{k}"), format!("m{m}"));
+                let name = c.name(&THROTTLE_SPIKES, &[&consumer, &model], |n| {
+                    known.contains(n)
+                });
+                known.insert(name);
+            }
+        }
+        assert!(known.len() <= MAX_SERIES_PER_METRIC + 1, "{}", known.len());
+        assert!(known.contains(&THROTTLE_SPIKES.series(&[OTHER, OTHER])));
+        // A huge value is cut to MAX_VALUE_BYTES before it is remembered.
+        let huge = "x".repeat(60_000);
+        let name = c.name(&AUTH_SOURCE_DENIALS, &[&huge], |_| false);
+        assert!(name.len() < 200, "{}", name.len());
+        assert!(c.seen[&Label::Source]
+            .iter()
+            .all(|v| v.len() <= MAX_VALUE_BYTES));
     }
 
     #[test]

@@ -60,17 +60,12 @@ impl Registry {
     }
 
     fn id(&self, metric: &Metric, values: &[&str]) -> Option<MetricId> {
-        let name = {
-            let mut cap = self.cardinality.try_borrow_mut().ok()?;
-            let capped: Vec<&str> = metric
-                .labels
-                .iter()
-                .zip(values)
-                .map(|(label, v)| cap.admit(*label, v))
-                .collect();
-            metric.series(&capped)
-        };
         let mut series = self.series.try_borrow_mut().ok()?;
+        let name = self
+            .cardinality
+            .try_borrow_mut()
+            .ok()?
+            .name(metric, values, |n| series.contains_key(n));
         if let Some(id) = series.get(&name) {
             return *id;
         }

@@ -312,6 +312,14 @@ impl Context for Request {
                     self.request_id,
                     reason
                 );
+                // Counted as a finding of the injection family (rule
+                // `guard`), so surges the guard catches show with the rest.
+                let consumer = self.consumer.as_deref().unwrap_or("anonymous");
+                self.filter.metrics.labelled.add(
+                    &metrics::INSPECT_FINDINGS,
+                    &["request", "injection", "block", "guard", consumer],
+                    1,
+                );
                 self.set_metadata(Direction::Request, "block", "guard", &[]);
                 self.block(Direction::Request, BlockReason::Detector(Family::Injection));
                 return;

@@ -58,7 +58,8 @@ options:
   --prometheus          also start Prometheus (Debian package `prometheus`)
                         scraping Envoy's /stats/prometheus every 5 s, with the
                         alert rules of mesh-config/observability/ loaded
-  --prometheus-port N   its port (default 9090; 0 = any free port)
+  --prometheus-port N   its port (default 9090; 0 = any free port); implies
+                        --prometheus
   --validate            write the Envoy config, run `envoy --mode validate` on
                         it (loads each module, runs on_configure) and exit
   -h, --help            this text
