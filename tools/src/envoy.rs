@@ -1062,6 +1062,34 @@ impl Envoy {
         fs::read_to_string(self.dir.join("access.log")).unwrap_or_default()
     }
 
+    /// Writes `request` (a whole HTTP/1.1 request, as it is) to the
+    /// listener and reads until the connection ends or a chunked body's
+    /// last chunk arrives: what a client saw even when the stream was reset
+    /// (a blocked stream is, after its error event), which a client that
+    /// parses the framing reports only as an error.
+    pub fn raw_exchange(&self, request: &str) -> String {
+        use std::io::Write;
+        let Ok(mut sock) = std::net::TcpStream::connect(self.addr()) else {
+            return String::new();
+        };
+        let _ = sock.set_read_timeout(Some(Duration::from_secs(10)));
+        if sock.write_all(request.as_bytes()).is_err() {
+            return String::new();
+        }
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match sock.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(buf.get(..n).unwrap_or_default()),
+            }
+            if got.ends_with(b"0\r\n\r\n") {
+                break;
+            }
+        }
+        String::from_utf8_lossy(&got).into_owned()
+    }
+
     /// The Envoy process id (for its memory: `/proc/<pid>/status`).
     pub fn pid(&self) -> u32 {
         self.child.id()
