@@ -128,8 +128,9 @@ fn served(
     }
     headers.extend_from_slice(extra);
     assert_eq!(send(envoy, path, key, body, &headers), 200, "{body}");
-    let model = body["model"].as_str().unwrap();
-    expected.served(consumer, model, usage.0, usage.1);
+    // As Prometheus shows it (separators and odd characters neutralised).
+    let model = tollgate_core::metrics::label_value(body["model"].as_str().unwrap());
+    expected.served(consumer, &model, usage.0, usage.1);
 }
 
 /// One round of the known traffic; records what it must add up to.
@@ -181,6 +182,11 @@ fn traffic(envoy: &Envoy, expected: &mut Expected, round: u32) {
     }
     let headers = [("x-mock-usage", "8,2"), ("anthropic-version", "2023-06-01")];
     assert_eq!(send(envoy, MESSAGES, KEY_B, &body, &headers), 429);
+    // A model name spelled to forge labels (`claude-*` is allowed, so auth
+    // lets it through): its separators are neutralised, so the tokens stay
+    // team-a's, under a model of their own, and no team-b series moves.
+    let body = chat("claude-x;.;consumer=.=team-b;.;model=.=forged", "Hi");
+    served(envoy, expected, a_messages, &body, (5, 5), &[]);
     // A bad key.
     let body = chat("gpt-4o-mini", "x");
     assert_eq!(
@@ -282,6 +288,15 @@ fn labelled_metrics_dashboards_and_alerts_against_a_real_prometheus() {
         }
     }
     assert_eq!(tokens.len(), want_series, "{}", show(&tokens));
+    // The forged model is one label value, not three labels.
+    assert!(
+        tokens.iter().any(
+            |t| t.label("model") == "claude-x_._consumer_._team-b_._model_._forged"
+                && t.label("consumer") == "team-a"
+        ),
+        "{}",
+        show(&tokens)
+    );
 
     let q = |expr: &str| prom.query(expr).unwrap();
     // Cost by consumer: input + 2 × output per request.
@@ -336,11 +351,11 @@ fn labelled_metrics_dashboards_and_alerts_against_a_real_prometheus() {
     let sources = q("tollgate_auth_source_denials_total");
     expect(&sources, &[("source", "127.0.0.1")], 1.0);
     let allowed = q("sum by (consumer) (tollgate_auth_decisions_total{outcome=\"allowed\"})");
-    // team-a: 7 + 4 requests. team-b: 3: its fourth was refused by
+    // team-a: 8 + 4 requests. team-b: 3: its fourth was refused by
     // throttle at the headers, before auth read the body its model
     // permission needs, so auth never decided it (auth's requests_total
     // counts it).
-    expect(&allowed, &[("consumer", "team-a")], 11.0);
+    expect(&allowed, &[("consumer", "team-a")], 12.0);
     expect(&allowed, &[("consumer", "team-b")], 3.0);
     // Time to first token by model: the histogram has the label.
     // (Envoy moves histogram samples into what it serves at its stats
