@@ -42,15 +42,26 @@ pub struct Seen {
     pub expires_in: Option<Duration>,
 }
 
+/// A Redis connection that reconnects (`ConnectionManager`, which has no
+/// `Debug`).
+#[derive(Clone)]
+pub struct Conn(redis::aio::ConnectionManager);
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Conn")
+    }
+}
+
 /// Where the counters are (see the module docs).
 #[derive(Debug)]
 pub enum Store {
     /// This process's memory.
     Memory(Mutex<HashMap<String, (u64, Instant)>>),
     /// Redis, read then incremented (Limitador's `redis` storage).
-    Redis(redis::aio::MultiplexedConnection),
+    Redis(Conn),
     /// Redis, checked and counted in one script.
-    RedisAtomic(redis::aio::MultiplexedConnection),
+    RedisAtomic(Conn),
     /// Redis behind a per-instance cache flushed every 100 ms.
     RedisCached(std::sync::Arc<Cached>),
 }
@@ -79,7 +90,7 @@ struct Entry {
 /// The cache of [`Store::RedisCached`].
 #[derive(Debug)]
 pub struct Cached {
-    conn: redis::aio::MultiplexedConnection,
+    conn: Conn,
     entries: Mutex<HashMap<String, Entry>>,
 }
 
@@ -117,10 +128,20 @@ impl Store {
     /// Counters in the Redis at `url`, kept as `mode` says.
     pub async fn redis(url: &str, mode: RedisMode) -> Result<Self, String> {
         let client = redis::Client::open(url).map_err(|e| format!("redis {url}: {e}"))?;
-        let conn = client
-            .get_multiplexed_tokio_connection()
-            .await
-            .map_err(|e| format!("redis {url}: {e}"))?;
+        // A connection that reconnects after Redis goes away and comes back
+        // (as Limitador's pool does): the fault drills stop and restart
+        // Redis under a running service. While Redis is down a call fails
+        // within a second (UNAVAILABLE to the caller), never hangs.
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_number_of_retries(1)
+            .set_max_delay(200)
+            .set_connection_timeout(Duration::from_millis(500))
+            .set_response_timeout(Duration::from_secs(1));
+        let conn = Conn(
+            redis::aio::ConnectionManager::new_with_config(client, config)
+                .await
+                .map_err(|e| format!("redis {url}: {e}"))?,
+        );
         Ok(match mode {
             RedisMode::Racy => Store::Redis(conn),
             RedisMode::Atomic => Store::RedisAtomic(conn),
@@ -181,7 +202,7 @@ impl Store {
                 for t in touch {
                     inv.key(&t.key).arg(t.max).arg(t.seconds);
                 }
-                let mut conn = conn.clone();
+                let mut conn = conn.0.clone();
                 let out: Vec<i64> = inv
                     .invoke_async(&mut conn)
                     .await
@@ -204,12 +225,8 @@ impl Store {
 
 /// Limitador's `redis` storage: read every counter, decide, then count —
 /// two round trips, so concurrent calls can all read below the limit.
-async fn racy(
-    conn: &redis::aio::MultiplexedConnection,
-    touch: &[Touch],
-    delta: u64,
-) -> Result<(bool, Vec<Seen>), String> {
-    let mut conn = conn.clone();
+async fn racy(conn: &Conn, touch: &[Touch], delta: u64) -> Result<(bool, Vec<Seen>), String> {
+    let mut conn = conn.0.clone();
     let err = |e: redis::RedisError| format!("redis: {e}");
     let keys: Vec<&str> = touch.iter().map(|t| t.key.as_str()).collect();
     let values: Vec<Option<u64>> = redis::cmd("MGET")
@@ -273,7 +290,7 @@ impl Cached {
                 .collect()
         };
         for t in &missing {
-            let mut conn = self.conn.clone();
+            let mut conn = self.conn.0.clone();
             let (value, pttl): (Option<u64>, i64) = redis::pipe()
                 .cmd("GET")
                 .arg(&t.key)
@@ -340,7 +357,7 @@ impl Cached {
             }
             Err(_) => return,
         };
-        let mut conn = self.conn.clone();
+        let mut conn = self.conn.0.clone();
         for (key, pending, seconds) in batch {
             let total: Result<u64, _> = redis::cmd("INCRBY")
                 .arg(&key)

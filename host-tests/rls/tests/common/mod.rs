@@ -13,6 +13,12 @@ use std::time::Duration;
 /// Kills the child when the test ends, pass or fail.
 pub struct Proc(Child);
 
+impl Proc {
+    pub fn new(child: Child) -> Proc {
+        Proc(child)
+    }
+}
+
 impl Drop for Proc {
     fn drop(&mut self) {
         let _ = self.0.kill();
