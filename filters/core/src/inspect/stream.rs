@@ -434,7 +434,30 @@ const GENERIC_SKIP_KEYS: &[&str] = &[
     "stop_reason",
     "system_fingerprint",
     "created",
+    // Per-event metadata of the native APIs (Ollama, Gemini): a timestamp
+    // held back as text would be glued to the next event's (the bad-input
+    // catalogue found `created_at` doubled and emptied).
+    "created_at",
+    "done_reason",
+    "createTime",
+    "modelVersion",
+    "responseId",
+    "finishReason",
 ];
+
+/// Whether an event of a native API's stream is its last one, so that what
+/// its channels hold is released in it (or before it), not after it: a
+/// client stops reading at Ollama's `done: true`, and text after it is lost.
+/// Ollama `done`, llama.cpp `stop`, TGI's final `generated_text`, Gemini's
+/// `finishReason` on a candidate.
+fn generic_last_event(v: &Value) -> bool {
+    v.get("done").and_then(Value::as_bool) == Some(true)
+        || v.get("stop").and_then(Value::as_bool) == Some(true)
+        || v.get("generated_text").is_some_and(Value::is_string)
+        || v.get("candidates")
+            .and_then(Value::as_array)
+            .is_some_and(|cs| cs.iter().any(|c| !is_null_or_absent(c.get("finishReason"))))
+}
 
 /// `v` with every string emptied (the skeleton of a synthetic event).
 fn blank_strings(v: &mut Value) {
@@ -803,7 +826,12 @@ impl StreamInspector {
         let mut ends = Vec::new();
         let mut changed = false;
         match self.api {
-            _ if !known => Self::layout_generic(&v, "", &v, &mut slots),
+            _ if !known => {
+                Self::layout_generic(&v, "", &v, &mut slots);
+                if generic_last_event(&v) {
+                    ends.push(End::All);
+                }
+            }
             ApiKind::ChatCompletions => self.layout_chat(&v, &mut slots, &mut ends),
             ApiKind::Completions => self.layout_completions(&v, &mut slots, &mut ends),
             ApiKind::Responses => {
@@ -1830,6 +1858,68 @@ mod tests {
         let s = String::from_utf8_lossy(out);
         for bad in ["SECRET", "0123456789", "bob@", "example.com"] {
             assert!(!s.contains(bad), "{bad:?} leaked in {s}");
+        }
+    }
+
+    /// Ollama's NDJSON (the bad-input catalogue's finding): held text is
+    /// released before or in the `done` line, never after it (a client
+    /// stops reading there), and per-line metadata is not text: each
+    /// line's `created_at` comes out as it went in. At every cut.
+    #[test]
+    fn native_stream_releases_before_its_last_line_and_keeps_metadata() {
+        let line = |t: &str, content: &str, done: bool| {
+            let mut v = serde_json::json!({"model": "llama3", "created_at": t,
+                "message": {"role": "assistant", "content": content}, "done": done});
+            if done {
+                v["done_reason"] = "stop".into();
+                v["eval_count"] = 5.into();
+            }
+            format!("{v}\n")
+        };
+        let stream = [
+            line("2026-01-01T00:00:01Z", "Key sk-SECRET01", false),
+            line("2026-01-01T00:00:02Z", "23456789 ok", false),
+            line("2026-01-01T00:00:03Z", "", true),
+        ]
+        .concat();
+        for cut in 0..=stream.len() {
+            let mut insp = StreamInspector::framed(
+                ApiKind::OllamaChat,
+                Framing::Ndjson,
+                StreamLimits::default(),
+                error_event(ApiKind::OllamaChat, &reply()),
+            );
+            let mut out = insp
+                .push(&TestDoubleScanner, &stream.as_bytes()[..cut], false)
+                .out;
+            out.extend(
+                insp.push(&TestDoubleScanner, &stream.as_bytes()[cut..], true)
+                    .out,
+            );
+            let lines: Vec<Value> = std::str::from_utf8(&out)
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            let text: String = lines
+                .iter()
+                .map(|l| l["message"]["content"].as_str().unwrap())
+                .collect();
+            assert_eq!(text, redacted("Key sk-SECRET0123456789 ok"), "cut {cut}");
+            assert_eq!(lines.last().unwrap()["done"], true, "cut {cut}: {lines:?}");
+            assert_eq!(
+                lines.iter().filter(|l| l["done"] == true).count(),
+                1,
+                "cut {cut}"
+            );
+            for l in &lines {
+                let t = l["created_at"].as_str().unwrap();
+                assert!(
+                    t.starts_with("2026-01-01T00:00:0") && t.len() == 20,
+                    "cut {cut}: {t:?}"
+                );
+            }
+            assert_eq!(lines.last().unwrap()["done_reason"], "stop");
         }
     }
 
