@@ -983,6 +983,26 @@ impl Envoy {
         Ok(r.text())
     }
 
+    /// Admin `/stats` lines that Envoy's `filter` regex (RE2, partial
+    /// match) selects; the whole `/stats` when `pattern` holds anything but
+    /// `[A-Za-z0-9_.*-]`. A whole `/stats` is thousands of lines; tests that
+    /// read a stat per request need the filter. Callers still compare names
+    /// exactly (a `.` in a name matches any character).
+    pub fn stats_matching(&self, pattern: &str) -> Result<String> {
+        if pattern.is_empty()
+            || !pattern
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '*' | '-'))
+        {
+            return self.stats();
+        }
+        let r = http_client::get(&self.admin_url(&format!("/stats?filter={pattern}")))?;
+        if r.status != 200 {
+            bail!("admin /stats: {} {}", r.status, r.text());
+        }
+        Ok(r.text())
+    }
+
     /// Admin `/stats/prometheus` (where proxy-wasm metrics are scraped).
     pub fn prometheus(&self) -> Result<String> {
         let r = http_client::get(&self.admin_url("/stats/prometheus"))?;
@@ -996,7 +1016,13 @@ impl Envoy {
     /// `labels` (`name` as Prometheus shows it, without `wasmcustom.`):
     /// counters and gauges, 0 if none exists yet.
     pub fn metric_sum(&self, name: &str, labels: &[(&str, &str)]) -> Result<u64> {
-        let stats = self.stats()?;
+        // A labelled series carries its labels between the metric's prefix
+        // and stem (`tollgate_auth_outcome=.=…;.;decisions_total`).
+        let pattern = tollgate_core::metrics::METRICS
+            .iter()
+            .find(|m| m.name() == name)
+            .map_or_else(|| name.to_owned(), |m| format!("{}.*{}", m.prefix, m.stem));
+        let stats = self.stats_matching(&pattern)?;
         Ok(sum_series(
             stats.lines().filter_map(|line| {
                 let (n, v) = line.split_once(": ")?;
@@ -1012,7 +1038,7 @@ impl Envoy {
 
     /// One counter or gauge by its full name; `None` if absent (or a histogram).
     pub fn stat(&self, name: &str) -> Result<Option<u64>> {
-        let stats = self.stats()?;
+        let stats = self.stats_matching(name)?;
         Ok(stats.lines().find_map(|line| {
             let (n, v) = line.split_once(": ")?;
             if n == name {
