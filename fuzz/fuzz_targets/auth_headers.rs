@@ -25,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
     let (a, b) = rest.split_at(split);
     let headers = [
         ("authorization", a.to_vec()),
-        ("x-api-key", b.get(..b.len() / 2).unwrap_or_default().to_vec()),
+        (
+            "x-api-key",
+            b.get(..b.len() / 2).unwrap_or_default().to_vec(),
+        ),
     ];
     let _ = extract(KeySource::DEFAULT_ORDER, headers.iter());
     let path = PATHS[usize::from(selector) % PATHS.len()];
@@ -33,8 +36,15 @@ fuzz_target!(|data: &[u8]| {
         r#"{"models": ["gpt-4o*"], "max_output_tokens": 100, "on_excess": "clamp"}"#,
     )
     .expect("fixed permissions");
-    let ct = if selector & 0x80 == 0 { "application/json" } else { "multipart/form-data; boundary=B" };
+    let ct = if selector & 0x80 == 0 {
+        "application/json"
+    } else {
+        "multipart/form-data; boundary=B"
+    };
     if let Decision::Clamp(body) = check_request(&perms, "POST", path, ct, rest) {
-        assert!(serde_json::from_slice::<serde_json::Value>(&body).is_ok(), "clamped body is JSON");
+        assert!(
+            serde_json::from_slice::<serde_json::Value>(&body).is_ok(),
+            "clamped body is JSON"
+        );
     }
 });

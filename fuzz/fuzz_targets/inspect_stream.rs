@@ -6,10 +6,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-use tollgate_core::request::api::ApiKind;
 use tollgate_core::config::InspectConfig;
 use tollgate_core::inspect::engine::Engine;
 use tollgate_core::inspect::stream::{StreamInspector, StreamLimits};
+use tollgate_core::request::api::ApiKind;
 use tollgate_core::request::framing::Framing;
 
 const APIS: [ApiKind; 13] = [
@@ -47,12 +47,8 @@ fuzz_target!(|data: &[u8]| {
         max_event_bytes: 4096,
     };
     let framing = FRAMINGS[usize::from(cut >> 4) % FRAMINGS.len()];
-    let mut inspector = StreamInspector::framed(
-        api,
-        framing,
-        limits,
-        b"data: {\"error\":{}}\n\n".to_vec(),
-    );
+    let mut inspector =
+        StreamInspector::framed(api, framing, limits, b"data: {\"error\":{}}\n\n".to_vec());
     let scanner = engine().stream_scanner("/v1/chat/completions", None);
     let size = usize::from(cut % 16) + 1;
     let chunks: Vec<&[u8]> = body.chunks(size).collect();

@@ -16,7 +16,9 @@ const SHAPES: [Shape; 12] = [
     Shape::Api(ApiKind::Responses),
     Shape::Api(ApiKind::Embeddings),
     Shape::Api(ApiKind::Messages),
-    Shape::Json { models: &[&["session", "model"], &["model"]] },
+    Shape::Json {
+        models: &[&["session", "model"], &["model"]],
+    },
     Shape::Items,
     Shape::MessageBatches,
     Shape::BatchCreate,

@@ -35,12 +35,22 @@ fuzz_target!(|data: &[u8]| {
     for n in 0..16 {
         let _ = store.set(&format!("tollgate.throttle.{n}"), data, 0);
     }
-    let facts = Facts { consumer: Some("c"), ..Facts::default() };
+    let facts = Facts {
+        consumer: Some("c"),
+        ..Facts::default()
+    };
     let applied = l.applying(&facts);
     let want = l.reserve_amounts(None, 10, Some(10));
     if let Ok(a) = l.admit(&store, &applied, &want, 1_000) {
         let _ = l.settle(&store, &a.reservation, &want, 2_000);
     }
-    let _ = l.observe_spike(&store, ("c", "m"), Series::Tokens, 5.0, 3_000, &SpikeParams::tokens());
+    let _ = l.observe_spike(
+        &store,
+        ("c", "m"),
+        Series::Tokens,
+        5.0,
+        3_000,
+        &SpikeParams::tokens(),
+    );
     let _ = Table::new(16, 7).read(&store, "x");
 });

@@ -120,7 +120,7 @@ impl Message {
 }
 
 /// Why a stream's bytes are not an event stream this reader can read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     /// A CRC does not match.
     #[error("event stream message fails its checksum")]
@@ -141,6 +141,8 @@ pub enum DecodeError {
 pub struct Decoder {
     buf: Vec<u8>,
     max: usize,
+    /// The error that ended the stream, if one did.
+    failed: Option<DecodeError>,
 }
 
 fn be32(b: &[u8], at: usize) -> Option<usize> {
@@ -154,6 +156,7 @@ impl Decoder {
         Self {
             buf: Vec::new(),
             max: max.min(MAX_MESSAGE_BYTES),
+            failed: None,
         }
     }
 
@@ -165,13 +168,48 @@ impl Decoder {
     /// The complete messages `bytes` finish; at `end`, bytes left over are
     /// an error.
     pub fn push(&mut self, bytes: &[u8], end: bool) -> Result<Vec<Message>, DecodeError> {
-        self.buf.extend_from_slice(bytes);
         let mut out = Vec::new();
+        self.push_into(bytes, end, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Decoder::push`] that keeps what it decoded before an error: the
+    /// messages complete before a corrupt one are in `out` whether or not
+    /// an error follows, so what a stream yields does not depend on where
+    /// its chunks were cut (the `stream_framing` fuzz target checks it).
+    /// An error is final: later pushes return it and decode nothing.
+    pub fn push_into(
+        &mut self,
+        bytes: &[u8],
+        end: bool,
+        out: &mut Vec<Message>,
+    ) -> Result<(), DecodeError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        self.buf.extend_from_slice(bytes);
         let mut at = 0usize;
+        let result = self.decode_from(&mut at, out);
+        self.buf.drain(..at.min(self.buf.len()));
+        let result = match result {
+            Ok(()) if end && !self.buf.is_empty() => Err(DecodeError::Truncated),
+            Ok(()) if self.buf.len() > self.max => Err(DecodeError::Length(self.buf.len())),
+            other => other,
+        };
+        if let Err(e) = result {
+            self.failed = Some(e);
+            self.buf.clear();
+        }
+        result
+    }
+
+    /// Decodes the complete messages of `buf[at..]` into `out`, moving `at`
+    /// past each.
+    fn decode_from(&self, at: &mut usize, out: &mut Vec<Message>) -> Result<(), DecodeError> {
         loop {
-            let rest = self.buf.get(at..).unwrap_or_default();
+            let rest = self.buf.get(*at..).unwrap_or_default();
             if rest.len() < PRELUDE {
-                break;
+                return Ok(());
             }
             let total = be32(rest, 0).ok_or(DecodeError::Header)?;
             let headers_len = be32(rest, 4).ok_or(DecodeError::Header)?;
@@ -185,7 +223,7 @@ impl Decoder {
                 return Err(DecodeError::Length(total));
             }
             let Some(message) = rest.get(..total) else {
-                break;
+                return Ok(());
             };
             let body_end = total.saturating_sub(TRAILER);
             let crc = be32(message, body_end).ok_or(DecodeError::Header)?;
@@ -202,16 +240,8 @@ impl Decoder {
                     .unwrap_or_default()
                     .to_vec(),
             });
-            at = at.saturating_add(total);
+            *at = at.saturating_add(total);
         }
-        self.buf.drain(..at.min(self.buf.len()));
-        if end && !self.buf.is_empty() {
-            return Err(DecodeError::Truncated);
-        }
-        if self.buf.len() > self.max {
-            return Err(DecodeError::Length(self.buf.len()));
-        }
-        Ok(out)
     }
 }
 
@@ -329,6 +359,8 @@ fn to_message(ev: &SseEvent) -> Message {
 #[derive(Debug)]
 pub struct EventStreamIn {
     decoder: Decoder,
+    /// A message could not be read: the stream ends here.
+    failed: bool,
 }
 
 impl EventStreamIn {
@@ -336,6 +368,7 @@ impl EventStreamIn {
     pub fn new(max: usize) -> Self {
         Self {
             decoder: Decoder::new(max),
+            failed: false,
         }
     }
 
@@ -346,15 +379,38 @@ impl EventStreamIn {
 
     /// The SSE bytes of the complete messages in `bytes`.
     pub fn push(&mut self, bytes: &[u8], end: bool) -> Result<Vec<u8>, SseError> {
-        let messages = self
-            .decoder
-            .push(bytes, end)
-            .map_err(|_| SseError::Undecodable)?;
         let mut out = Vec::new();
-        for m in &messages {
-            super::sse::encode_event(&to_event(m)?, &mut out);
-        }
+        self.push_into(bytes, end, &mut out)?;
         Ok(out)
+    }
+
+    /// [`EventStreamIn::push`] into `out`, which keeps the events of the
+    /// messages before an error (see [`Decoder::push_into`]); an error is
+    /// final.
+    pub fn push_into(
+        &mut self,
+        bytes: &[u8],
+        end: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<(), SseError> {
+        if self.failed {
+            return Err(SseError::Undecodable);
+        }
+        let mut messages = Vec::new();
+        let decoded = self.decoder.push_into(bytes, end, &mut messages);
+        for m in &messages {
+            match to_event(m) {
+                Ok(ev) => super::sse::encode_event(&ev, out),
+                Err(e) => {
+                    self.failed = true;
+                    return Err(e);
+                }
+            }
+        }
+        decoded.map_err(|_| {
+            self.failed = true;
+            SseError::Undecodable
+        })
     }
 }
 

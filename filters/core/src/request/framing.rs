@@ -73,9 +73,23 @@ impl Deframer {
 
     /// The SSE bytes of what `bytes` completes (at `end`, of the rest).
     pub fn push(&mut self, bytes: &[u8], end: bool) -> Result<Vec<u8>, SseError> {
+        let mut out = Vec::new();
+        self.push_into(bytes, end, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Deframer::push`] into `out`, keeping the events complete before an
+    /// error (a corrupt message or an over-long line): what a body decodes
+    /// to does not depend on how it was cut into chunks. An error is final.
+    pub fn push_into(
+        &mut self,
+        bytes: &[u8],
+        end: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<(), SseError> {
         match self {
-            Self::Ndjson(a) => a.push(bytes, end),
-            Self::EventStream(a) => a.push(bytes, end),
+            Self::Ndjson(a) => a.push_into(bytes, end, out),
+            Self::EventStream(a) => a.push_into(bytes, end, out),
         }
     }
 
@@ -102,6 +116,8 @@ impl Deframer {
 pub struct NdjsonIn {
     line: Vec<u8>,
     max_line: usize,
+    /// A line was too large: the stream ends here.
+    failed: bool,
 }
 
 impl NdjsonIn {
@@ -110,6 +126,7 @@ impl NdjsonIn {
         Self {
             line: Vec::new(),
             max_line,
+            failed: false,
         }
     }
 
@@ -122,21 +139,49 @@ impl NdjsonIn {
     /// the last line even without its newline). Blank lines are dropped.
     pub fn push(&mut self, bytes: &[u8], end: bool) -> Result<Vec<u8>, SseError> {
         let mut out = Vec::with_capacity(bytes.len().saturating_add(16));
-        let mut rest = bytes;
-        while let Some(at) = memchr::memchr(b'\n', rest) {
-            let (head, tail) = rest.split_at(at);
-            self.line.extend_from_slice(head);
-            self.emit(&mut out);
-            rest = tail.get(1..).unwrap_or_default();
+        self.push_into(bytes, end, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`NdjsonIn::push`] into `out`: the lines before an over-long one are
+    /// kept; the error is final.
+    pub fn push_into(
+        &mut self,
+        bytes: &[u8],
+        end: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<(), SseError> {
+        let too_large = SseError::EventTooLarge { max: self.max_line };
+        if self.failed {
+            return Err(too_large);
         }
-        self.line.extend_from_slice(rest);
-        if self.line.len() > self.max_line {
-            return Err(SseError::EventTooLarge { max: self.max_line });
+        let mut rest = bytes;
+        loop {
+            let (head, tail, complete) = match memchr::memchr(b'\n', rest) {
+                Some(at) => {
+                    let (head, tail) = rest.split_at(at);
+                    (head, tail.get(1..).unwrap_or_default(), true)
+                }
+                None => (rest, &[][..], false),
+            };
+            // A line is too large once it is, complete or not: the bound
+            // does not depend on where the chunks were cut.
+            if self.line.len().saturating_add(head.len()) > self.max_line {
+                self.failed = true;
+                self.line.clear();
+                return Err(too_large);
+            }
+            self.line.extend_from_slice(head);
+            if !complete {
+                break;
+            }
+            self.emit(out);
+            rest = tail;
         }
         if end {
-            self.emit(&mut out);
+            self.emit(out);
         }
-        Ok(out)
+        Ok(())
     }
 
     fn emit(&mut self, out: &mut Vec<u8>) {

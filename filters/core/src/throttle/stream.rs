@@ -48,6 +48,8 @@ pub struct StreamMeter {
     cut: bool,
     /// The body reached its end.
     complete: bool,
+    /// The framing could not be read: nothing more is metered.
+    broken: bool,
 }
 
 /// What to do with one chunk.
@@ -90,6 +92,7 @@ impl StreamMeter {
             drop_usage,
             cut: false,
             complete: false,
+            broken: false,
         }
     }
 
@@ -117,17 +120,27 @@ impl StreamMeter {
                 reset: !end,
             };
         }
-        let converted;
-        let (chunk, reframe) = match self.deframer.as_mut().map(|d| d.push(chunk, end)) {
+        if self.broken {
+            return MeterStep::default();
+        }
+        let mut converted = Vec::new();
+        let (chunk, reframe) = match self.deframer.as_mut() {
             None => (chunk, false),
-            Some(Ok(sse)) => {
-                converted = sse;
+            Some(d) => {
+                if d.push_into(chunk, end, &mut converted).is_err() {
+                    // A corrupt message or a line over the bound: the usage
+                    // of the events before it still counts (wherever the
+                    // chunks were cut); then the stream is forwarded as it
+                    // is and read no further.
+                    let mut items = Vec::new();
+                    let _ = self.parser.push(&converted, &mut items);
+                    let _ = self.parser.finish(&mut items);
+                    self.observe(&items);
+                    self.rewrite = false;
+                    self.broken = true;
+                    return MeterStep::default();
+                }
                 (converted.as_slice(), true)
-            }
-            Some(Err(_)) => {
-                // A line over the bound: stop rewriting, forward as it is.
-                self.rewrite = false;
-                return MeterStep::default();
             }
         };
         let mut items = Vec::new();
@@ -175,12 +188,9 @@ impl StreamMeter {
         }
     }
 
-    /// The stream ended in trailers: its last, partial event is read.
-    pub fn trailers(&mut self) {
-        self.complete = true;
-        let mut items = Vec::new();
-        let _ = self.parser.finish(&mut items);
-        for item in &items {
+    /// Reads the usage of whole events (nothing is forwarded).
+    fn observe(&mut self, items: &[SseItem]) {
+        for item in items {
             if let SseItem::Event(ev) = item {
                 if let Some(value) = ev
                     .data
@@ -191,6 +201,14 @@ impl StreamMeter {
                 }
             }
         }
+    }
+
+    /// The stream ended in trailers: its last, partial event is read.
+    pub fn trailers(&mut self) {
+        self.complete = true;
+        let mut items = Vec::new();
+        let _ = self.parser.finish(&mut items);
+        self.observe(&items);
     }
 
     /// The usage so far: the upstream's where it sent it, else estimates.
@@ -276,6 +294,22 @@ mod tests {
                 (u.input_tokens, u.output_tokens, u.estimated),
                 (7, 4, false)
             );
+        }
+    }
+
+    /// Found by the `stream_framing` fuzz target: a corrupt line after the
+    /// usage line hid the usage when both came in one chunk (the stream
+    /// was charged its estimate) but not when they came in two.
+    #[test]
+    fn usage_before_a_corrupt_frame_counts_however_the_chunks_fall() {
+        let usage = r#"{"model":"m","done":true,"prompt_eval_count":11,"eval_count":6}"#;
+        let body = format!("{usage}\n{}\n", "x".repeat(MAX_EVENT_BYTES + 10));
+        for cut in [0, usage.len() + 1, body.len()] {
+            let mut m = StreamMeter::framed(ApiKind::OllamaChat, Framing::Ndjson, 3, false, false);
+            m.push(&body.as_bytes()[..cut], false, None, &Vec::new);
+            m.push(&body.as_bytes()[cut..], true, None, &Vec::new);
+            let u = m.usage();
+            assert_eq!((u.input_tokens, u.output_tokens), (11, 6), "cut {cut}");
         }
     }
 
