@@ -106,4 +106,68 @@ fn main() {
 
     print_table("once per VM (on_configure)", &configure);
     print_table("per request", &request);
+    print_table(
+        "per stream (256 events of 8 characters, one per chunk)",
+        &stream_rows(),
+    );
+}
+
+/// A streamed OpenAI chat: 256 delta events, the usage event throttle
+/// asked for, `[DONE]`; one event per chunk, as the mock LLM and most
+/// servers flush them.
+fn openai_stream() -> Vec<Vec<u8>> {
+    let mut events: Vec<Vec<u8>> = (0..256)
+        .map(|i| {
+            let chunk = serde_json::json!({"id": "chatcmpl-1", "object": "chat.completion.chunk",
+                "created": 1, "model": "gpt-4o-mini", "system_fingerprint": "fp_1",
+                "choices": [{"index": 0, "delta": {"content": format!("tok{i:04} ")},
+                             "logprobs": null, "finish_reason": null}], "usage": null});
+            format!("data: {chunk}\n\n").into_bytes()
+        })
+        .collect();
+    events.push(
+        br#"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":256,"total_tokens":266}}
+
+"#
+        .to_vec(),
+    );
+    events.push(b"data: [DONE]\n\n".to_vec());
+    events
+}
+
+/// throttle's stream meter, against the least any reader of the stream
+/// must do: find each event's data and parse it as JSON.
+fn stream_rows() -> Vec<Row> {
+    use tollgate_core::throttle::stream::StreamMeter;
+    let events = openai_stream();
+    let parse_each = || {
+        let mut n = 0usize;
+        for e in &events {
+            let data = e.strip_prefix(b"data: ").unwrap_or(e);
+            if let Ok(v) = serde_json::from_slice::<Value>(data.trim_ascii_end()) {
+                n += usize::from(v.is_object());
+            }
+        }
+        n
+    };
+    let mut rows = Vec::new();
+    for (case, drop_usage) in [
+        ("StreamMeter, usage event kept", false),
+        ("StreamMeter, injected usage event dropped", true),
+    ] {
+        rows.push(Row {
+            case: case.into(),
+            ns: time(|| {
+                let mut m = StreamMeter::new(ApiKind::ChatCompletions, 10, drop_usage, false);
+                let last = events.len() - 1;
+                for (i, e) in events.iter().enumerate() {
+                    black_box(m.push(black_box(e), i == last, None, &Vec::new));
+                }
+                m.usage()
+            }),
+            baseline: "serde_json::from_slice of each event's data",
+            baseline_ns: time(parse_each),
+        });
+    }
+    rows
 }

@@ -20,7 +20,6 @@ pub use inspect::InspectConfig;
 pub use throttle::ThrottleConfig;
 
 use serde::de::DeserializeOwned;
-use serde_path_to_error::Segment;
 
 /// The header that carries the authenticated consumer from `auth` to the
 /// filters after it, unless configured otherwise.
@@ -134,9 +133,7 @@ where
             },
         ));
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(from_serde)?;
-    de.end().map_err(|e| ConfigError::new("", syntax(&e)))?;
+    let value: T = serde_json::from_slice(bytes).map_err(|e| from_serde(bytes, &e))?;
     value.validate()?;
     Ok(value)
 }
@@ -289,26 +286,317 @@ fn syntax(e: &serde_json::Error) -> ConfigErrorKind {
     }
 }
 
-/// Turns serde's error into a [`ConfigError`]. serde_json keeps only a
-/// formatted message, so this reads serde's standard message forms (stable
-/// since serde 1.0) and drops the values they quote.
-fn from_serde(e: serde_path_to_error::Error<serde_json::Error>) -> ConfigError {
-    let path = render_path(e.path());
-    let last_key = match e.path().iter().next_back() {
-        Some(Segment::Map { key }) => Some(key.clone()),
-        _ => None,
+/// Turns serde's error into a [`ConfigError`] naming where it occurred.
+/// serde_json keeps only a formatted message and a line and column, so
+/// this reads serde's standard message forms (stable since serde 1.0),
+/// drops the values they quote, and finds the path at that position with
+/// [`Position`]. (Tracking the path while deserialising, as
+/// `serde_path_to_error` does, wraps every visitor of every configuration
+/// type: 40–45 KB of each module for the error path alone. A test checks
+/// that both name the same paths over thousands of broken documents.)
+fn from_serde(bytes: &[u8], e: &serde_json::Error) -> ConfigError {
+    let msg = e.to_string();
+    let msg = msg
+        .strip_suffix(format!(" at line {} column {}", e.line(), e.column()).as_str())
+        .unwrap_or(&msg);
+    // serde_json's column is that of the last byte it read; what came
+    // before it is read. At the end of the input, everything is.
+    let eof = msg.starts_with("EOF while parsing");
+    // The input ended inside a value: the scalar it ended in is not whole.
+    let cut_value = msg.starts_with("EOF while parsing a value");
+    let end = if eof {
+        bytes.len()
+    } else {
+        offset_of(bytes, e.line(), e.column()).saturating_sub(1)
     };
-    let inner = e.into_inner();
-    if !inner.is_data() {
-        return ConfigError::new(path, syntax(&inner));
+    // A scalar the walk ends in is whole at the end of the input, or when
+    // what follows ends it and the error is not about the scalar itself.
+    let in_token = [
+        "expected ident",
+        "invalid number",
+        "number out of range",
+        "invalid escape",
+        "invalid unicode",
+        "control character",
+        "lone leading surrogate",
+        "unexpected end of hex escape",
+    ]
+    .iter()
+    .any(|p| msg.starts_with(p));
+    let ends_scalar = bytes
+        .get(end)
+        .is_some_and(|c| c.is_ascii_whitespace() || b"{}[],:\"".contains(c));
+    let whole = if eof {
+        !cut_value
+    } else {
+        ends_scalar && !in_token
+    };
+    let mut at = Position::of(bytes.get(..end).unwrap_or(bytes), whole);
+    at.eof = eof;
+    let closing = matches!(bytes.get(end), Some(b'}' | b']'));
+    if !e.is_data() {
+        if closing && at.stack.last().is_some_and(|top| top.done) {
+            // Raised where a complete object or array closes: past it.
+            at.stack.pop();
+            if let Some(top) = at.stack.last_mut() {
+                top.done = true;
+            }
+        }
+        return ConfigError::new(at.syntax_path(), syntax(e));
     }
-    let full = inner.to_string();
-    let suffix = format!(" at line {} column {}", inner.line(), inner.column());
-    let msg = full.strip_suffix(suffix.as_str()).unwrap_or(&full);
-    data_error(path, last_key.as_deref(), msg)
+    // An error raised where an array or object closes is about it as a
+    // whole (a missing field, a wrong length, a value read whole before
+    // being deserialised): it names that container, not its last member.
+    if bytes.get(end) == Some(&b',') {
+        // Raised at the comma before an array's next element (serde_json
+        // reads it before it looks at the element): that element's.
+        if let Some(Frame {
+            index: Some(index), ..
+        }) = at.stack.last_mut()
+        {
+            *index = index.saturating_add(1);
+        }
+    }
+    // An unknown field is raised at its key, whatever follows it; unless
+    // the object was read whole first (then the position is its end and
+    // its last key may be another).
+    let unknown = msg
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split('`').next());
+    let closing = closing && !(unknown.is_some() && at.member().1 == unknown);
+    let container = at.container();
+    if closing || msg.starts_with("invalid length") {
+        at.stack.pop();
+    }
+    // An externally tagged enum's unknown variant is read as a key: the
+    // place is the enum, not a member named like the variant.
+    let variant = msg
+        .strip_prefix("unknown variant `")
+        .and_then(|m| m.split('`').next());
+    if variant.is_some() && at.member().1 == variant {
+        if let Some(top) = at.stack.last_mut() {
+            top.key = None;
+        }
+    }
+    let (path, last_key) = at.member();
+    let object = if closing {
+        path.clone()
+    } else {
+        container.clone()
+    };
+    data_error(path, &object, &container, last_key, msg)
 }
 
-fn data_error(path: String, last_key: Option<&str>, msg: &str) -> ConfigError {
+/// The byte offset just past serde_json's (one-based) line and column.
+fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0usize;
+    for _ in 1..line {
+        match bytes.get(start..).and_then(|b| memchr::memchr(b'\n', b)) {
+            Some(at) => start = start.saturating_add(at).saturating_add(1),
+            None => break,
+        }
+    }
+    start.saturating_add(column).min(bytes.len())
+}
+
+/// One open container while walking a document.
+#[derive(Debug)]
+struct Frame {
+    /// `Some(index)` for an array (the current element), `None` for an
+    /// object.
+    index: Option<usize>,
+    /// An object's current member: its key, once (partly) read.
+    key: Option<String>,
+    /// The next string in this object is a key.
+    want_key: bool,
+    /// The current member's (element's) value has begun.
+    started: bool,
+    /// ... and is complete.
+    done: bool,
+}
+
+/// Where a prefix of a document ends: the open containers, each object's
+/// current key and each array's current index.
+#[derive(Debug)]
+struct Position {
+    stack: Vec<Frame>,
+    /// The walk reached the end of the input.
+    eof: bool,
+}
+
+impl Position {
+    /// Walks `b` (a prefix of a JSON document, possibly ending inside a
+    /// token). `whole`: a scalar running to the end of `b` is complete.
+    fn of(b: &[u8], whole: bool) -> Position {
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut in_scalar = false;
+        let mut i = 0usize;
+        fn begin(stack: &mut [Frame]) {
+            if let Some(top) = stack.last_mut() {
+                top.started = true;
+            }
+        }
+        fn finish(stack: &mut [Frame]) {
+            if let Some(top) = stack.last_mut() {
+                top.done = true;
+            }
+        }
+        while let Some(&c) = b.get(i) {
+            i = i.saturating_add(1);
+            let scalar = !matches!(c, b'{' | b'[' | b'}' | b']' | b':' | b',' | b'"')
+                && !c.is_ascii_whitespace();
+            if in_scalar && !scalar {
+                in_scalar = false;
+                finish(&mut stack);
+            }
+            match c {
+                b'{' | b'[' => {
+                    begin(&mut stack);
+                    stack.push(Frame {
+                        index: (c == b'[').then_some(0),
+                        key: None,
+                        want_key: c == b'{',
+                        started: false,
+                        done: false,
+                    });
+                }
+                b'}' | b']' => {
+                    stack.pop();
+                    finish(&mut stack);
+                }
+                b':' => {
+                    if let Some(top) = stack.last_mut() {
+                        top.want_key = false;
+                    }
+                }
+                b',' => {
+                    if let Some(top) = stack.last_mut() {
+                        top.started = false;
+                        top.done = false;
+                        match &mut top.index {
+                            Some(index) => *index = index.saturating_add(1),
+                            None => {
+                                top.want_key = true;
+                                top.key = None;
+                            }
+                        }
+                    }
+                }
+                b'"' => {
+                    let from = i;
+                    let mut escaped = false;
+                    let mut closed = false;
+                    while let Some(&d) = b.get(i) {
+                        i = i.saturating_add(1);
+                        match (escaped, d) {
+                            (true, _) => escaped = false,
+                            (false, b'\\') => escaped = true,
+                            (false, b'"') => {
+                                closed = true;
+                                break;
+                            }
+                            _ => {}
+                        }
+                    }
+                    let raw = b
+                        .get(from..i.saturating_sub(usize::from(closed)))
+                        .unwrap_or_default();
+                    match stack.last_mut() {
+                        Some(top) if top.index.is_none() && top.want_key => {
+                            // Keys as serde reads them (escapes decoded).
+                            let quoted = [b"\"", raw, b"\""].concat();
+                            top.key = Some(
+                                serde_json::from_slice::<String>(&quoted)
+                                    .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
+                            );
+                        }
+                        _ => {
+                            begin(&mut stack);
+                            if closed {
+                                finish(&mut stack);
+                            }
+                        }
+                    }
+                }
+                _ if scalar => {
+                    if !in_scalar {
+                        begin(&mut stack);
+                    }
+                    in_scalar = true;
+                }
+                _ => {}
+            }
+        }
+        if in_scalar && whole {
+            finish(&mut stack);
+        }
+        Position { stack, eof: false }
+    }
+
+    /// The path of the member (element) being read, and its key.
+    fn member(&self) -> (String, Option<&str>) {
+        render(&self.stack)
+    }
+
+    /// The path of the innermost container (named by its parent's member).
+    fn container(&self) -> String {
+        self.stack
+            .split_last()
+            .map_or_else(String::new, |(_, outer)| render(outer).0)
+    }
+
+    /// Where a syntax error belongs: the member whose value is being read,
+    /// else the container (a key not yet followed by its value, or a value
+    /// complete, is not yet or no longer a place to point at).
+    fn syntax_path(&self) -> String {
+        match self.stack.last() {
+            // An object's member once its colon is read (its value is
+            // being looked for); an array's element once it has begun.
+            Some(top) if top.index.is_none() && top.key.is_some() && !top.want_key && !top.done => {
+                self.member().0
+            }
+            // An array's element once it is due (serde asks for it before
+            // it reads a byte of it), unless the input ended first.
+            Some(top) if top.index.is_some() && !top.done && (top.started || !self.eof) => {
+                self.member().0
+            }
+            _ => self.container(),
+        }
+    }
+}
+
+/// `rules[2].limits[0].per` for these frames, and the last key.
+fn render(frames: &[Frame]) -> (String, Option<&str>) {
+    let mut path = String::new();
+    let mut last_key = None;
+    for frame in frames {
+        match (frame.index, &frame.key) {
+            (Some(index), _) => {
+                path.push_str(&format!("[{index}]"));
+                last_key = None;
+            }
+            (None, Some(k)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                last_key = Some(k.as_str());
+            }
+            (None, None) => {}
+        }
+    }
+    (path, last_key)
+}
+
+/// `path`: where the error is; `object`: the object a missing field is
+/// missing from; `container`: the object a duplicate key is repeated in.
+fn data_error(
+    path: String,
+    object: &str,
+    container: &str,
+    last_key: Option<&str>,
+    msg: &str,
+) -> ConfigError {
     if let Some(rest) = last_key.and_then(|key| {
         msg.strip_prefix("unknown field `")
             .and_then(|m| m.strip_prefix(key))
@@ -322,10 +610,11 @@ fn data_error(path: String, last_key: Option<&str>, msg: &str) -> ConfigError {
         );
     }
     if let Some(field) = backticked(msg, "missing field `") {
-        return ConfigError::missing(join(&path, field));
+        return ConfigError::missing(join(object, field));
     }
     if let Some(field) = backticked(msg, "duplicate field `") {
-        return ConfigError::invalid(join(&path, field), "duplicate field");
+        // Raised at the repeated key: the field is named in the object.
+        return ConfigError::invalid(join(container, field), "duplicate field");
     }
     if let Some((found, expected)) = msg
         .strip_prefix("invalid type: ")
@@ -373,29 +662,6 @@ fn without_value(unexpected: &str) -> &str {
         .min()
         .unwrap_or(unexpected.len());
     unexpected.get(..end).unwrap_or(unexpected)
-}
-
-fn render_path(path: &serde_path_to_error::Path) -> String {
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Segment::Enum { variant } => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(variant);
-            }
-            Segment::Unknown => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]
