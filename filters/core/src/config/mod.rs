@@ -374,7 +374,9 @@ fn from_serde(bytes: &[u8], e: &serde_json::Error) -> ConfigError {
         .strip_prefix("unknown variant `")
         .and_then(|m| m.split('`').next());
     if variant.is_some() && at.member().1 == variant {
-        if let Some(top) = at.stack.last_mut() {
+        if let Some(top) = at.stack.last_mut().filter(|top| top.want_key) {
+            // (Read as a key, `{"Variant": …}`; a string value equal to
+            // its own key, `"per": "per"`, stays that member's.)
             top.key = None;
         }
     }

@@ -551,7 +551,36 @@ where
                 && e.to_string().contains(&format!("unknown field `{field}`"))
         })
     });
-    if got != want && !within && !named {
+    // A map keyed by an enum (`role_thresholds`): tracking cannot name the
+    // key (its segment is `Unknown`); the position can, and the value
+    // there must be the one the message describes.
+    let keyed = got
+        .strip_prefix(want.as_str())
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|key| {
+            let found = parse::<T>(bytes).err().and_then(|e| match e.kind {
+                ConfigErrorKind::InvalidType { found, .. } => Some(found),
+                _ => None,
+            });
+            // The value after `"key":` in the text (the document may be
+            // cut short), by its first byte.
+            let text = String::from_utf8_lossy(bytes);
+            let first = text
+                .split(&format!("\"{key}\":"))
+                .nth(1)
+                .and_then(|rest| rest.trim_start().bytes().next());
+            let kind = match first {
+                Some(b'"') => "string",
+                Some(b't' | b'f') => "boolean",
+                Some(b'[') => "sequence",
+                Some(b'{') => "map",
+                Some(b'n') => "null",
+                _ => "number",
+            };
+            !key.contains(['.', '['])
+                && found.is_some_and(|f| f == kind || (kind == "number" && f != "string"))
+        });
+    if got != want && !within && !named && !keyed {
         let text = String::from_utf8_lossy(bytes);
         let tail: String = text
             .chars()
@@ -703,7 +732,7 @@ fn error_paths_agree_with_tracked_deserialisation() {
         "max_body_bytes": 1048576, "shadow": false, "on_unparsable": "block",
         "injection": {"request": "block", "threshold": 0.8, "role_thresholds": {"tool": 0.6}},
         "secrets": {"request": "redact", "response": "redact", "disabled": ["jwt"]},
-        "custom_patterns": [{"name": "ticket", "regex": "TCK-[0-9]{6}", "action": "audit"}],
+        "custom_patterns": [{"id": "ticket", "family": "secrets", "pattern": "TCK-[0-9]{6}", "anchors": ["TCK-"]}],
         "guard": {"cluster": "guard", "timeout_ms": 300, "fail": "open"},
         "stream": {"max_hold_bytes": 2048}
     });
@@ -715,12 +744,24 @@ fn error_paths_agree_with_tracked_deserialisation() {
         same_path_as_the_oracle::<ThrottleConfig>(doc.as_bytes(), failures);
         same_path_as_the_oracle::<InspectConfig>(doc.as_bytes(), failures);
     };
+    assert!(parse::<AuthConfig>(auth.to_string().as_bytes()).is_ok());
+    assert!(parse::<ThrottleConfig>(throttle.to_string().as_bytes()).is_ok());
+    if let Err(e) = parse::<InspectConfig>(inspect.to_string().as_bytes()) {
+        panic!("{e}");
+    }
     for base in [&auth, &throttle, &inspect] {
-        assert!(parse::<AuthConfig>(auth.to_string().as_bytes()).is_ok());
         for m in mutations(base) {
             let compact = m.to_string();
             check_all(&compact, &mut failures);
-            check_all(&serde_json::to_string_pretty(&m).unwrap(), &mut failures);
+            let pretty = serde_json::to_string_pretty(&m).unwrap();
+            check_all(&pretty, &mut failures);
+            // CRLF line ends, and multi-byte characters before anything
+            // (serde_json's columns count bytes).
+            check_all(&pretty.replace('\n', "\r\n"), &mut failures);
+            check_all(
+                &compact.replacen('{', r#"{"consumer_header":"x-é€😀","#, 1),
+                &mut failures,
+            );
             // Cut short, and a member written twice.
             for cut in [compact.len() / 3, compact.len() / 2, compact.len() - 1] {
                 check_all(&compact[..cut], &mut failures);
@@ -731,6 +772,15 @@ fn error_paths_agree_with_tracked_deserialisation() {
                 }
             }
         }
+    }
+    // Escaped keys, a value equal to its key, an escaped quote.
+    for doc in [
+        r#"{"r\u006cs": {"cluster": 5}}"#,
+        r#"{"rls": {"cl\u0075ster": "a", "on_failure": "on_failure"}}"#,
+        r#"{"rules": [{"name": "a", "limits": [{"requests": 1, "per": "per"}]}]}"#,
+        r#"{"rules": [{"name": "a\"b", "limits": [{"requests": 1, "per": "minute"}], "zzz": 1}]}"#,
+    ] {
+        check_all(doc, &mut failures);
     }
     let corpus = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -214,6 +214,8 @@ enum End {
     Group(u64),
     GroupSub(u64, u64),
     Exact(ChannelKey),
+    /// The generic layout's channels under this JSON pointer prefix.
+    Prefix(String),
 }
 
 impl End {
@@ -223,6 +225,9 @@ impl End {
             End::Group(g) => key.group == *g,
             End::GroupSub(g, s) => key.group == *g && key.sub == *s,
             End::Exact(k) => k == key,
+            End::Prefix(p) => {
+                matches!(&key.field, Field::Path(path) if path.starts_with(p.as_str()))
+            }
         }
     }
 }
@@ -445,18 +450,37 @@ const GENERIC_SKIP_KEYS: &[&str] = &[
     "finishReason",
 ];
 
-/// Whether an event of a native API's stream is its last one, so that what
-/// its channels hold is released in it (or before it), not after it: a
-/// client stops reading at Ollama's `done: true`, and text after it is lost.
-/// Ollama `done`, llama.cpp `stop`, TGI's final `generated_text`, Gemini's
-/// `finishReason` on a candidate.
-fn generic_last_event(v: &Value) -> bool {
-    v.get("done").and_then(Value::as_bool) == Some(true)
+/// Whether `pointer` lies inside a tool call's arguments (Ollama
+/// `tool_calls[].function.arguments`, Gemini `functionCall.args`), whose
+/// keys the model writes.
+fn in_model_arguments(pointer: &str) -> bool {
+    pointer.contains("/arguments") || pointer.contains("/args")
+}
+
+/// Which channels of a native API's stream this event ends, so that what
+/// they hold is released in it (or before it), not after it: a client
+/// stops reading at Ollama's `done: true`, and text after it is lost.
+/// Ollama `done`, llama.cpp `stop` and TGI's final `generated_text` end
+/// all; Gemini's `finishReason` ends its own candidate's (another
+/// candidate may still be holding the start of a secret).
+fn generic_ends(v: &Value, ends: &mut Vec<End>) {
+    if v.get("done").and_then(Value::as_bool) == Some(true)
         || v.get("stop").and_then(Value::as_bool) == Some(true)
         || v.get("generated_text").is_some_and(Value::is_string)
-        || v.get("candidates")
-            .and_then(Value::as_array)
-            .is_some_and(|cs| cs.iter().any(|c| !is_null_or_absent(c.get("finishReason"))))
+    {
+        ends.push(End::All);
+        return;
+    }
+    let candidates = v.get("candidates").and_then(Value::as_array);
+    for (k, c) in candidates.into_iter().flatten().enumerate() {
+        if !is_null_or_absent(c.get("finishReason")) {
+            let i = c
+                .get("index")
+                .and_then(Value::as_u64)
+                .unwrap_or(u64::try_from(k).unwrap_or(u64::MAX));
+            ends.push(End::Prefix(format!("/candidates/{i}/")));
+        }
+    }
 }
 
 /// `v` with every string emptied (the skeleton of a synthetic event).
@@ -828,9 +852,7 @@ impl StreamInspector {
         match self.api {
             _ if !known => {
                 Self::layout_generic(&v, "", &v, &mut slots);
-                if generic_last_event(&v) {
-                    ends.push(End::All);
-                }
+                generic_ends(&v, &mut ends);
             }
             ApiKind::ChatCompletions => self.layout_chat(&v, &mut slots, &mut ends),
             ApiKind::Completions => self.layout_completions(&v, &mut slots, &mut ends),
@@ -1351,7 +1373,13 @@ impl StreamInspector {
             }
             Value::Object(map) => {
                 for (k, item) in map {
-                    if item.is_string() && GENERIC_SKIP_KEYS.contains(&k.as_str()) {
+                    // Metadata keys are skipped, but not inside what the
+                    // model writes as a tool call's arguments: there it
+                    // chooses the keys (`{"created_at": "AKIA…"}`).
+                    if item.is_string()
+                        && GENERIC_SKIP_KEYS.contains(&k.as_str())
+                        && !in_model_arguments(pointer)
+                    {
                         continue;
                     }
                     Self::layout_generic(root, &format!("{pointer}/{}", ptr_key(k)), item, slots);
@@ -1920,6 +1948,56 @@ mod tests {
                 );
             }
             assert_eq!(lines.last().unwrap()["done_reason"], "stop");
+        }
+    }
+
+    /// Metadata keys are not skipped inside a tool call's arguments, where
+    /// the model picks the keys (found in review).
+    #[test]
+    fn a_secret_under_a_metadata_key_in_tool_arguments_is_redacted() {
+        let line = serde_json::json!({"model": "llama3", "created_at": "2026-01-01T00:00:01Z",
+            "message": {"role": "assistant", "content": "",
+                "tool_calls": [{"function": {"name": "f",
+                    "arguments": {"created_at": SECRET, "id": SECRET}}}]},
+            "done": true, "eval_count": 5});
+        let stream = format!("{line}\n");
+        let mut insp = StreamInspector::framed(
+            ApiKind::OllamaChat,
+            Framing::Ndjson,
+            StreamLimits::default(),
+            error_event(ApiKind::OllamaChat, &reply()),
+        );
+        let out = insp.push(&TestDoubleScanner, stream.as_bytes(), true).out;
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.contains("SECRET"), "{out}");
+        assert!(out.contains("2026-01-01T00:00:01Z"), "{out}");
+    }
+
+    /// Gemini with two candidates: the first finishing does not release
+    /// the start of a secret the second is holding (found in review).
+    #[test]
+    fn one_gemini_candidate_finishing_leaves_the_others_held() {
+        let chunk = |a: &str, b: &str, first_done: bool, second_done: bool| {
+            let cand = |i: u64, t: &str, done: bool| {
+                let mut c = serde_json::json!({"index": i,
+                    "content": {"role": "model", "parts": [{"text": t}]}});
+                if done {
+                    c["finishReason"] = "STOP".into();
+                }
+                c
+            };
+            let v = serde_json::json!({"candidates": [cand(0, a, first_done), cand(1, b, second_done)]});
+            format!("data: {v}\n\n")
+        };
+        let stream = [
+            chunk("Hello", "Key sk-SECRET01", false, false),
+            chunk(" done", "", true, false),
+            chunk("", "23456789 ok", false, true),
+        ]
+        .concat();
+        for cut in 0..=stream.len() {
+            let out = run(ApiKind::Gemini, stream.as_bytes(), &[cut]).out;
+            assert_no_secret(&out);
         }
     }
 
