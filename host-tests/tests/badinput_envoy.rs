@@ -79,6 +79,8 @@ struct Reply {
     reset: bool,
     /// Wait this long before answering.
     delay_ms: u64,
+    /// Pause between the pieces (default 3 ms).
+    pause_ms: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -104,6 +106,8 @@ struct Case {
     request_splits: Vec<usize>,
     /// Reset the client connection after sending (no response read).
     client_reset: bool,
+    /// ... once the reply's first bytes arrived.
+    reset_after_first_bytes: bool,
     reply: Reply,
     expect: Expect,
 }
@@ -116,11 +120,13 @@ impl Case {
             request,
             request_splits: Vec::new(),
             client_reset: false,
+            reset_after_first_bytes: false,
             reply: Reply {
                 bytes: chat_json_reply("Hello there."),
                 splits: Vec::new(),
                 reset: false,
                 delay_ms: 0,
+                pause_ms: 3,
             },
             expect: Expect {
                 status: St::Is(200),
@@ -174,6 +180,16 @@ impl Case {
     }
     fn reply_delay(mut self, ms: u64) -> Case {
         self.reply.delay_ms = ms;
+        self
+    }
+    fn reply_pause(mut self, ms: u64) -> Case {
+        self.reply.pause_ms = ms;
+        self
+    }
+    /// Reset once the first bytes of the reply arrived (mid-stream).
+    fn client_reset_after_first_bytes(mut self) -> Case {
+        self = self.client_reset();
+        self.reset_after_first_bytes = true;
         self
     }
     fn request_splits(mut self, splits: Vec<usize>) -> Case {
@@ -1008,7 +1024,7 @@ fn catalogue() -> Vec<Case> {
     c.push(
         Case::new(cat, "get-with-body", {
             let mut r = post(CHAT, &[], &good);
-            r.splice(0..4, b"GET ".iter().copied());
+            r.splice(0..5, b"GET ".iter().copied());
             r
         })
         .status(St::OneOf(&[200, 400]))
@@ -1019,7 +1035,7 @@ fn catalogue() -> Vec<Case> {
         c.push(
             Case::new(cat, format!("{method}-with-injection-body"), {
                 let mut r = post(CHAT, &[], &inj);
-                r.splice(0..4, format!("{method} ").bytes());
+                r.splice(0..5, format!("{method} ").bytes());
                 r
             })
             .status(St::OneOf(&[400, 403, 404, 405]))
@@ -1261,23 +1277,32 @@ fn catalogue() -> Vec<Case> {
             .reached(Some(false))
             .charged(Charge::Nothing),
     );
+    // The upstream answers 600 ms after the request; the client resets at
+    // 150 ms, before any of it.
     c.push(
         Case::new(cat, "reset-before-the-reply", full.clone())
             .client_reset()
-            .reply_delay(300)
+            .reply_delay(600)
             .reached(Some(true))
             .charged(Charge::Some),
     );
+    // The stream's first event, then 400 ms pauses: the client resets after
+    // the first bytes, with most of the stream still to come.
+    let stream = sse_reply(&sse(&["one ", "two ", "three ", "four"]));
+    let first_event = stream
+        .windows(4)
+        .position(|w| w == b"\n\nda")
+        .map_or(0, |p| p + 2);
     c.push(
         Case::new(
             cat,
             "reset-mid-stream",
             post(CHAT, &[], &stream_body("hello")),
         )
-        .client_reset()
-        .reply(sse_reply(&sse(&["one ", "two ", "three ", "four"])))
-        .reply_splits(vec![200, 400])
-        .reply_delay(300)
+        .client_reset_after_first_bytes()
+        .reply(stream.clone())
+        .reply_splits(vec![first_event, first_event + 100, first_event + 200])
+        .reply_pause(400)
         .reached(Some(true))
         .charged(Charge::Some),
     );
@@ -1312,28 +1337,34 @@ fn catalogue() -> Vec<Case> {
             .status(St::Any)
             .charged(Charge::Some),
     );
-    let mut inv = chat_json("hi XX there").into_bytes();
+    // Broken bytes before a secret must not let the secret through.
+    let mut inv = chat_json(&format!("hi XX there {AWS_KEY}")).into_bytes();
     let at = inv.windows(2).position(|w| w == b"XX").unwrap();
     inv[at] = 0xff;
     c.push(
-        Case::new(cat, "invalid-utf8-content", req())
+        Case::new(cat, "invalid-utf8-content-then-secret", req())
             .reply(json_reply(&inv))
             .status(St::Any)
+            .client_lacks(AWS_TAIL)
             .charged(Charge::Unchecked),
     );
     c.push(
-        Case::new(cat, "lone-surrogate-content", req())
+        Case::new(cat, "lone-surrogate-content-then-secret", req())
             .reply(json_reply(
-                chat_json("hi XX").replace("XX", "\\ud800").as_bytes(),
+                chat_json(&format!("hi XX {AWS_KEY}"))
+                    .replace("XX", "\\ud800")
+                    .as_bytes(),
             ))
             .status(St::Any)
+            .client_lacks(AWS_TAIL)
             .charged(Charge::Unchecked),
     );
-    let deep = chat_json("hi").replacen('{', &format!("{{\"deep\":{},", nested(100_000)), 1);
+    let deep = chat_json(&leak).replacen('{', &format!("{{\"deep\":{},", nested(100_000)), 1);
     c.push(
-        Case::new(cat, "depth-100000", req())
+        Case::new(cat, "depth-100000-then-secret", req())
             .reply(json_reply(deep.as_bytes()))
             .status(St::Any)
+            .client_lacks(AWS_TAIL)
             .charged(Charge::Unchecked),
     );
     for (name, usage) in [
@@ -1933,7 +1964,7 @@ fn serve(conn: TcpStream, seen: &Mutex<HashMap<usize, Seen>>, replies: &[Reply])
         std::thread::sleep(Duration::from_millis(reply.delay_ms));
     }
     let mut conn = conn;
-    write_in_pieces(&mut conn, &reply.bytes, &reply.splits);
+    write_in_pieces(&mut conn, &reply.bytes, &reply.splits, reply.pause_ms);
     if reply.reset {
         let _ = socket2::SockRef::from(&conn).set_linger(Some(Duration::ZERO));
     } else {
@@ -1945,7 +1976,7 @@ fn serve(conn: TcpStream, seen: &Mutex<HashMap<usize, Seen>>, replies: &[Reply])
     }
 }
 
-fn write_in_pieces(conn: &mut TcpStream, bytes: &[u8], splits: &[usize]) {
+fn write_in_pieces(conn: &mut TcpStream, bytes: &[u8], splits: &[usize], pause_ms: u64) {
     let mut from = 0;
     for &at in splits.iter().chain(std::iter::once(&bytes.len())) {
         let at = at.min(bytes.len());
@@ -1958,7 +1989,7 @@ fn write_in_pieces(conn: &mut TcpStream, bytes: &[u8], splits: &[usize]) {
         let _ = conn.flush();
         from = at;
         if at < bytes.len() {
-            std::thread::sleep(Duration::from_millis(3));
+            std::thread::sleep(Duration::from_millis(pause_ms));
         }
     }
 }
@@ -1989,15 +2020,17 @@ fn exchange(envoy: &Envoy, id: usize, case: &Case) -> Got {
     conn.set_nodelay(true).unwrap();
     conn.set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
-    write_in_pieces(&mut conn, &request, &splits);
+    write_in_pieces(&mut conn, &request, &splits, 3);
     if case.client_reset {
-        // For a reset mid-stream, let the reply start first.
-        if case.reply.delay_ms > 0 {
+        if case.reset_after_first_bytes {
+            // Mid-stream: once the reply has begun.
             let mut first = [0u8; 64];
-            let _ = conn.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
             let _ = conn.read(&mut first);
         } else {
-            std::thread::sleep(Duration::from_millis(50));
+            // Before the reply (cases that reset after the whole request
+            // delay their reply well past this).
+            std::thread::sleep(Duration::from_millis(150));
         }
         let _ = socket2::SockRef::from(&conn).set_linger(Some(Duration::ZERO));
         drop(conn);
@@ -2016,16 +2049,34 @@ fn exchange(envoy: &Envoy, id: usize, case: &Case) -> Got {
     let head = String::from_utf8_lossy(&raw[..head_end]).to_string();
     let status = head.split(' ').nth(1).and_then(|s| s.parse::<u16>().ok());
     let rest = &raw[head_end + 4..];
-    let chunked = head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked");
-    Got {
-        status,
-        body: if chunked {
-            dechunk(rest)
-        } else {
-            rest.to_vec()
-        },
+    let lower = head.to_ascii_lowercase();
+    let chunked = lower.contains("transfer-encoding: chunked");
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_vec()
+    };
+    // What a client library reads: a compressed body decompressed (a
+    // secret inside gzip bytes is still a leak).
+    let coding = lower
+        .lines()
+        .find_map(|l| l.strip_prefix("content-encoding:"))
+        .map(|v| v.trim().to_owned());
+    let body = match coding.as_deref() {
+        Some("gzip" | "x-gzip") => inflate(flate2::read::MultiGzDecoder::new(&body[..]), &body),
+        Some("deflate") => inflate(flate2::read::ZlibDecoder::new(&body[..]), &body),
+        _ => body,
+    };
+    Got { status, body }
+}
+
+/// The decoded bytes, or `raw` when they do not decode (then they reach
+/// the client as they are).
+fn inflate(mut decoder: impl Read, raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match decoder.read_to_end(&mut out) {
+        Ok(_) => out,
+        Err(_) => raw.to_vec(),
     }
 }
 
@@ -2170,14 +2221,28 @@ fn the_bad_input_catalogue_through_the_three_filters() {
         let got = exchange(&envoy, id, case);
         quiet(&envoy);
         let mut wrong = Vec::new();
-        // A charge may land just after the request ends (end of stream).
+        // A charge may land after Envoy counts the request done (throttle
+        // charges in its log callback), input and output apart: wait for
+        // the expected value, or for two equal readings.
         let mut charged = used() - before;
-        if matches!(case.expect.charged, Charge::Exactly(_) | Charge::Some) {
-            let deadline = Instant::now() + Duration::from_secs(2);
-            while charged == 0 && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(10));
-                charged = used() - before;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let settled = match case.expect.charged {
+                Charge::Exactly(n) => charged == n,
+                Charge::Some => charged > 0,
+                Charge::Nothing | Charge::Unchecked => false,
+            };
+            if settled || Instant::now() >= deadline {
+                break;
             }
+            std::thread::sleep(Duration::from_millis(20));
+            let again = used() - before;
+            if again == charged
+                && matches!(case.expect.charged, Charge::Nothing | Charge::Unchecked)
+            {
+                break;
+            }
+            charged = again;
         }
         match (case.expect.status, got.status) {
             (St::Is(s), Some(g)) if s == g => {}
