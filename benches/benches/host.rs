@@ -192,7 +192,7 @@ fn auth_verification() -> anyhow::Result<()> {
     let data: serde_json::Value = serde_json::from_str(include_str!("../data/jwt-openssl.json"))?;
     let now = data["now"].as_u64().unwrap_or(0);
     let key = "tg-bench-key-0123456789abcdef";
-    let digest = sha256_hex(key);
+    let digest = tollgate_host::key_sha256(key);
     let config = serde_json::json!({
         "anonymous": "anyone",
         "api_keys": {"keys": [{"id": "b", "sha256": digest, "consumer": "bench"}]},
@@ -277,14 +277,6 @@ fn auth_verification() -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-fn sha256_hex(s: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Microseconds per call of `throttle` configured with `config` on

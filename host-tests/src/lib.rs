@@ -13,7 +13,7 @@
 pub mod host;
 
 pub use tollgate_tools::{
-    demo, envoy, http_client, mesh, mock_llm, observability, oci, prometheus,
+    demo, envoy, http_client, key_sha256, mesh, mock_llm, observability, oci, prometheus,
 };
 
 pub use host::{

@@ -30,11 +30,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tollgate_host::key_sha256;
 
 use flate2::write::{DeflateEncoder, GzEncoder, ZlibEncoder};
 use flate2::Compression;
 use serde_json::json;
-use sha2::Digest;
 use tollgate_host::envoy::{Envoy, WasmFilter};
 use tollgate_host::wasm_dir;
 
@@ -2162,13 +2162,6 @@ fn quiet(envoy: &Envoy) {
     }
 }
 
-fn sha(key: &str) -> String {
-    sha2::Sha256::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[test]
 fn the_bad_input_catalogue_through_the_three_filters() {
     let cases = catalogue();
@@ -2184,8 +2177,7 @@ fn the_bad_input_catalogue_through_the_three_filters() {
         .map(|c| c.reply.clone())
         .collect();
     let upstream = Scripted::start(replies);
-    let auth =
-        json!({"api_keys": {"keys": [{"id": "cat", "sha256": sha(KEY), "consumer": "catalogue"}]}});
+    let auth = json!({"api_keys": {"keys": [{"id": "cat", "sha256": key_sha256(KEY), "consumer": "catalogue"}]}});
     // Every token counted; two requests in flight at most, so a case that
     // leaked its slot would show as 429s in the cases after it.
     let throttle = json!({"rules": [{"name": "budget", "key": ["consumer"],

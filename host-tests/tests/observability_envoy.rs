@@ -12,9 +12,9 @@
 
 use std::collections::BTreeMap;
 use std::time::Duration;
+use tollgate_host::key_sha256;
 
 use serde_json::{json, Value};
-use sha2::Digest;
 use tollgate_host::envoy::{Envoy, WasmFilter};
 use tollgate_host::http_client::post_json;
 use tollgate_host::mock_llm::MockLlm;
@@ -28,18 +28,11 @@ const AWS_KEY: &str = "AKIAQYLPMN5HHHFPZAM2";
 const CHAT: &str = "/v1/chat/completions";
 const MESSAGES: &str = "/v1/messages";
 
-fn sha(key: &str) -> String {
-    sha2::Sha256::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn start_envoy(mock: &MockLlm) -> Envoy {
     let auth = json!({
         "api_keys": {"keys": [
-            {"id": "a", "sha256": sha(KEY_A), "consumer": "team-a"},
-            {"id": "b", "sha256": sha(KEY_B), "consumer": "team-b"}
+            {"id": "a", "sha256": key_sha256(KEY_A), "consumer": "team-a"},
+            {"id": "b", "sha256": key_sha256(KEY_B), "consumer": "team-b"}
         ]},
         "consumers": {
             "team-a": {"models": ["gpt-4o-mini", "claude-*"]},

@@ -34,6 +34,14 @@ pub mod observability;
 pub mod oci;
 pub mod prometheus;
 
+/// The lowercase hex SHA-256 of an API key: what `auth`'s configuration
+/// stores instead of the key (`api_keys.keys[].sha256`).
+pub fn key_sha256(key: &str) -> String {
+    oci::digest(key.as_bytes())
+        .trim_start_matches("sha256:")
+        .to_owned()
+}
+
 /// Where `scripts/build` puts the modules: `$TOLLGATE_WASM_DIR`, else
 /// `target/tollgate-wasm` of this checkout.
 pub fn wasm_dir() -> PathBuf {

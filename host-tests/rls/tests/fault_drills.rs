@@ -31,10 +31,10 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tollgate_tools::key_sha256;
 
 use common::{free_port, write_limits, Proc};
 use serde_json::{json, Value};
-use sha2::Digest;
 use tollgate_core::config::{self, ThrottleConfig};
 use tollgate_tools::envoy::{Envoy, WasmFilter};
 use tollgate_tools::http_client::{self, Body};
@@ -335,13 +335,6 @@ fn key_of(consumer: &str) -> String {
     format!("tg-drill-{consumer}-0123456789abcdef")
 }
 
-fn sha(key: &str) -> String {
-    sha2::Sha256::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// auth (API keys for `consumers`, plus `auth_extra`'s members), throttle
 /// and inspect chained, in front of `upstream`, with extra clusters.
 fn chain(
@@ -354,7 +347,7 @@ fn chain(
 ) -> Envoy {
     let keys: Vec<Value> = consumers
         .iter()
-        .map(|c| json!({"id": c, "sha256": sha(&key_of(c)), "consumer": c}))
+        .map(|c| json!({"id": c, "sha256": key_sha256(&key_of(c)), "consumer": c}))
         .collect();
     let mut auth = json!({"api_keys": {"keys": keys}});
     if let (Some(a), Some(extra)) = (auth.as_object_mut(), auth_extra.as_object()) {
