@@ -35,8 +35,7 @@ use tollgate_host::key_sha256;
 use flate2::write::{DeflateEncoder, GzEncoder, ZlibEncoder};
 use flate2::Compression;
 use serde_json::json;
-use tollgate_host::envoy::{Envoy, WasmFilter};
-use tollgate_host::wasm_dir;
+use tollgate_host::envoy::Envoy;
 
 const KEY: &str = "tg-catalogue-key-0123456789abcdef";
 const AWS_KEY: &str = "AKIAQYLPMN5HHHFPZAM2";
@@ -2182,21 +2181,10 @@ fn the_bad_input_catalogue_through_the_three_filters() {
     // leaked its slot would show as 429s in the cases after it.
     let throttle = json!({"rules": [{"name": "budget", "key": ["consumer"],
         "limits": [{"tokens": 1_000_000_000u64, "per": "hour"}], "in_flight": 2}]});
-    let dir = wasm_dir();
     let envoy = Envoy::builder()
         .upstream(upstream.addr)
         .concurrency(2)
-        .filter(WasmFilter::new(
-            "auth",
-            dir.join("auth.wasm"),
-            &auth.to_string(),
-        ))
-        .filter(WasmFilter::new(
-            "throttle",
-            dir.join("throttle.wasm"),
-            &throttle.to_string(),
-        ))
-        .filter(WasmFilter::new("inspect", dir.join("inspect.wasm"), "{}"))
+        .tollgate_chain(&auth, &throttle, &json!({}))
         .start()
         .expect("envoy starts with the three filters");
     let vms = envoy.stat("wasm.envoy.wasm.runtime.v8.created").unwrap();

@@ -15,12 +15,11 @@ use std::time::Duration;
 use tollgate_host::key_sha256;
 
 use serde_json::{json, Value};
-use tollgate_host::envoy::{Envoy, WasmFilter};
+use tollgate_host::envoy::Envoy;
 use tollgate_host::http_client::post_json;
 use tollgate_host::mock_llm::MockLlm;
 use tollgate_host::observability;
 use tollgate_host::prometheus::{Prometheus, Sample};
-use tollgate_host::wasm_dir;
 
 const KEY_A: &str = "tg-observability-team-a-0123456789";
 const KEY_B: &str = "tg-observability-team-b-0123456789";
@@ -51,20 +50,9 @@ fn start_envoy(mock: &MockLlm) -> Envoy {
         ],
         "prices": {"*": {"input": 1.0, "output": 2.0}}
     });
-    let dir = wasm_dir();
     Envoy::builder()
         .upstream(mock.addr())
-        .filter(WasmFilter::new(
-            "auth",
-            dir.join("auth.wasm"),
-            &auth.to_string(),
-        ))
-        .filter(WasmFilter::new(
-            "throttle",
-            dir.join("throttle.wasm"),
-            &throttle.to_string(),
-        ))
-        .filter(WasmFilter::new("inspect", dir.join("inspect.wasm"), "{}"))
+        .tollgate_chain(&auth, &throttle, &json!({}))
         .start()
         .expect("envoy starts with the three filters")
 }

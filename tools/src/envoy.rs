@@ -379,6 +379,21 @@ impl EnvoyBuilder {
         self
     }
 
+    /// Tollgate's three filters chained, auth then throttle then inspect,
+    /// from `scripts/build`'s modules, with these configurations.
+    pub fn tollgate_chain(self, auth: &Value, throttle: &Value, inspect: &Value) -> Self {
+        let dir = crate::wasm_dir();
+        [("auth", auth), ("throttle", throttle), ("inspect", inspect)]
+            .into_iter()
+            .fold(self, |b, (name, config)| {
+                b.filter(WasmFilter::new(
+                    name,
+                    dir.join(format!("{name}.wasm")),
+                    &config.to_string(),
+                ))
+            })
+    }
+
     /// Worker threads (`--concurrency`, default 1). Each worker runs its own
     /// VM per filter.
     pub fn concurrency(mut self, n: u32) -> Self {

@@ -36,10 +36,9 @@ use tollgate_tools::key_sha256;
 use common::{free_port, write_limits, Proc};
 use serde_json::{json, Value};
 use tollgate_core::config::{self, ThrottleConfig};
-use tollgate_tools::envoy::{Envoy, WasmFilter};
+use tollgate_tools::envoy::Envoy;
 use tollgate_tools::http_client::{self, Body};
 use tollgate_tools::mock_llm::MockLlm;
-use tollgate_tools::wasm_dir;
 
 // ---------------------------------------------------------------- processes
 
@@ -353,27 +352,12 @@ fn chain(
     if let (Some(a), Some(extra)) = (auth.as_object_mut(), auth_extra.as_object()) {
         a.extend(extra.clone());
     }
-    let dir = wasm_dir();
     let mut builder = Envoy::builder().upstream(upstream).concurrency(2);
     for (name, addr, http2) in clusters {
         builder = builder.cluster(name, *addr, *http2);
     }
     builder
-        .filter(WasmFilter::new(
-            "auth",
-            dir.join("auth.wasm"),
-            &auth.to_string(),
-        ))
-        .filter(WasmFilter::new(
-            "throttle",
-            dir.join("throttle.wasm"),
-            &throttle.to_string(),
-        ))
-        .filter(WasmFilter::new(
-            "inspect",
-            dir.join("inspect.wasm"),
-            &inspect.to_string(),
-        ))
+        .tollgate_chain(&auth, throttle, inspect)
         .start()
         .expect("envoy starts with the three filters")
 }
