@@ -31,10 +31,13 @@ fn decode(framing: Framing, body: &[u8], size: usize) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let chunks: Vec<&[u8]> = body.chunks(size).collect();
     if chunks.is_empty() {
-        return d.push(&[], true).ok();
+        return {
+            let mut out = Vec::new();
+            d.push(&[], true, &mut out).ok().map(|()| out)
+        };
     }
     for (i, c) in chunks.iter().enumerate() {
-        out.extend(d.push(c, i + 1 == chunks.len()).ok()?);
+        d.push(c, i + 1 == chunks.len(), &mut out).ok()?;
     }
     Some(out)
 }

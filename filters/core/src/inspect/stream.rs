@@ -704,8 +704,9 @@ impl StreamInspector {
         end_of_stream: bool,
     ) -> StreamStep {
         if let Some(mut frames) = self.deframer.take() {
-            let mut step = match frames.push(chunk, end_of_stream) {
-                Ok(sse) => self.push_sse(scanner, &sse, end_of_stream),
+            let mut sse = Vec::new();
+            let mut step = match frames.push(chunk, end_of_stream, &mut sse) {
+                Ok(()) => self.push_sse(scanner, &sse, end_of_stream),
                 Err(_) => {
                     // A line or message too large to inspect, or corrupt.
                     let mut step = StreamStep::default();

@@ -165,20 +165,12 @@ impl Decoder {
         self.buf.len()
     }
 
-    /// The complete messages `bytes` finish; at `end`, bytes left over are
-    /// an error.
-    pub fn push(&mut self, bytes: &[u8], end: bool) -> Result<Vec<Message>, DecodeError> {
-        let mut out = Vec::new();
-        self.push_into(bytes, end, &mut out)?;
-        Ok(out)
-    }
-
-    /// [`Decoder::push`] that keeps what it decoded before an error: the
-    /// messages complete before a corrupt one are in `out` whether or not
-    /// an error follows, so what a stream yields does not depend on where
-    /// its chunks were cut (the `stream_framing` fuzz target checks it).
-    /// An error is final: later pushes return it and decode nothing.
-    pub fn push_into(
+    /// Appends to `out` the complete messages `bytes` finish; at `end`,
+    /// bytes left over are an error. What was decoded before an error stays
+    /// in `out`, so what a stream yields does not depend on where its chunks
+    /// were cut (the `stream_framing` fuzz target checks it). An error is
+    /// final: later pushes return it and decode nothing.
+    pub fn push(
         &mut self,
         bytes: &[u8],
         end: bool,
@@ -377,27 +369,15 @@ impl EventStreamIn {
         self.decoder.buffered_bytes()
     }
 
-    /// The SSE bytes of the complete messages in `bytes`.
-    pub fn push(&mut self, bytes: &[u8], end: bool) -> Result<Vec<u8>, SseError> {
-        let mut out = Vec::new();
-        self.push_into(bytes, end, &mut out)?;
-        Ok(out)
-    }
-
-    /// [`EventStreamIn::push`] into `out`, which keeps the events of the
-    /// messages before an error (see [`Decoder::push_into`]); an error is
+    /// Appends to `out` the SSE bytes of the complete messages in `bytes`,
+    /// those before an error included (see [`Decoder::push`]); an error is
     /// final.
-    pub fn push_into(
-        &mut self,
-        bytes: &[u8],
-        end: bool,
-        out: &mut Vec<u8>,
-    ) -> Result<(), SseError> {
+    pub fn push(&mut self, bytes: &[u8], end: bool, out: &mut Vec<u8>) -> Result<(), SseError> {
         if self.failed {
             return Err(SseError::Undecodable);
         }
         let mut messages = Vec::new();
-        let decoded = self.decoder.push_into(bytes, end, &mut messages);
+        let decoded = self.decoder.push(bytes, end, &mut messages);
         for m in &messages {
             match to_event(m) {
                 Ok(ev) => super::sse::encode_event(&ev, out),
@@ -435,6 +415,12 @@ pub fn to_eventstream(sse: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// What one push appends, or its error.
+    fn sse_of(d: &mut EventStreamIn, bytes: &[u8], end: bool) -> Result<Vec<u8>, SseError> {
+        let mut out = Vec::new();
+        d.push(bytes, end, &mut out).map(|()| out)
+    }
+
     fn stream() -> Vec<u8> {
         let mut s = Vec::new();
         s.extend(Message::event("messageStart", r#"{"role":"assistant"}"#).encode());
@@ -459,8 +445,8 @@ mod tests {
         for cut in 0..=s.len() {
             let (a, b) = s.split_at(cut);
             let mut d = EventStreamIn::new(1 << 20);
-            let mut sse = d.push(a, false).unwrap();
-            sse.extend(d.push(b, true).unwrap());
+            let mut sse = sse_of(&mut d, a, false).unwrap();
+            sse.extend(sse_of(&mut d, b, true).unwrap());
             let text = String::from_utf8(sse.clone()).unwrap();
             match &expected {
                 None => expected = Some(text),
@@ -468,9 +454,12 @@ mod tests {
             }
             if cut == 0 {
                 // Re-encoded and read again: the same events.
-                let again = EventStreamIn::new(1 << 20)
-                    .push(&to_eventstream(&sse), true)
-                    .unwrap();
+                let again = sse_of(
+                    &mut EventStreamIn::new(1 << 20),
+                    &to_eventstream(&sse),
+                    true,
+                )
+                .unwrap();
                 assert_eq!(again, sse);
             }
         }
@@ -485,18 +474,16 @@ mod tests {
         let mut s = stream();
         let last = s.len() - 1;
         s[last] ^= 1;
-        assert!(EventStreamIn::new(1 << 20).push(&s, true).is_err());
+        assert!(sse_of(&mut EventStreamIn::new(1 << 20), &s, true).is_err());
         let s = stream();
         let mut flipped = s.clone();
         flipped[2] ^= 1;
-        assert!(EventStreamIn::new(1 << 20).push(&flipped, false).is_err());
-        assert!(EventStreamIn::new(1 << 20)
-            .push(&s[..s.len() - 3], true)
-            .is_err());
-        assert!(EventStreamIn::new(16).push(&s, false).is_err());
+        assert!(sse_of(&mut EventStreamIn::new(1 << 20), &flipped, false).is_err());
+        assert!(sse_of(&mut EventStreamIn::new(1 << 20), &s[..s.len() - 3], true).is_err());
+        assert!(sse_of(&mut EventStreamIn::new(16), &s, false).is_err());
         // A payload that is not UTF-8.
         let bad = Message::event("contentBlockDelta", vec![0xff, 0xfe]).encode();
-        assert!(EventStreamIn::new(1 << 20).push(&bad, true).is_err());
+        assert!(sse_of(&mut EventStreamIn::new(1 << 20), &bad, true).is_err());
     }
 
     #[test]
@@ -516,7 +503,8 @@ mod tests {
         out.extend_from_slice(&payload);
         out.extend_from_slice(&crc32fast::hash(&out).to_be_bytes());
         m = out;
-        let got = Decoder::new(1 << 20).push(&m, true).unwrap();
+        let mut got = Vec::new();
+        Decoder::new(1 << 20).push(&m, true, &mut got).unwrap();
         assert_eq!(got[0].header(":event-type"), Some("x"));
         assert_eq!(got[0].headers.len(), 3);
     }

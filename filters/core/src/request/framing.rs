@@ -71,25 +71,14 @@ impl Deframer {
         }
     }
 
-    /// The SSE bytes of what `bytes` completes (at `end`, of the rest).
-    pub fn push(&mut self, bytes: &[u8], end: bool) -> Result<Vec<u8>, SseError> {
-        let mut out = Vec::new();
-        self.push_into(bytes, end, &mut out)?;
-        Ok(out)
-    }
-
-    /// [`Deframer::push`] into `out`, keeping the events complete before an
-    /// error (a corrupt message or an over-long line): what a body decodes
-    /// to does not depend on how it was cut into chunks. An error is final.
-    pub fn push_into(
-        &mut self,
-        bytes: &[u8],
-        end: bool,
-        out: &mut Vec<u8>,
-    ) -> Result<(), SseError> {
+    /// Appends to `out` the SSE bytes of what `bytes` completes (at `end`,
+    /// of the rest), the events complete before an error (a corrupt message
+    /// or an over-long line) included: what a body decodes to does not
+    /// depend on how it was cut into chunks. An error is final.
+    pub fn push(&mut self, bytes: &[u8], end: bool, out: &mut Vec<u8>) -> Result<(), SseError> {
         match self {
-            Self::Ndjson(a) => a.push_into(bytes, end, out),
-            Self::EventStream(a) => a.push_into(bytes, end, out),
+            Self::Ndjson(a) => a.push(bytes, end, out),
+            Self::EventStream(a) => a.push(bytes, end, out),
         }
     }
 
@@ -135,22 +124,11 @@ impl NdjsonIn {
         self.line.len()
     }
 
-    /// The SSE bytes of the complete lines in `bytes` (and, at `end`, of
-    /// the last line even without its newline). Blank lines are dropped.
-    pub fn push(&mut self, bytes: &[u8], end: bool) -> Result<Vec<u8>, SseError> {
-        let mut out = Vec::with_capacity(bytes.len().saturating_add(16));
-        self.push_into(bytes, end, &mut out)?;
-        Ok(out)
-    }
-
-    /// [`NdjsonIn::push`] into `out`: the lines before an over-long one are
-    /// kept; the error is final.
-    pub fn push_into(
-        &mut self,
-        bytes: &[u8],
-        end: bool,
-        out: &mut Vec<u8>,
-    ) -> Result<(), SseError> {
+    /// Appends to `out` the SSE bytes of the complete lines in `bytes`
+    /// (and, at `end`, of the last line even without its newline); blank
+    /// lines are dropped. The lines before an over-long one are kept; the
+    /// error is final.
+    pub fn push(&mut self, bytes: &[u8], end: bool, out: &mut Vec<u8>) -> Result<(), SseError> {
         let too_large = SseError::EventTooLarge { max: self.max_line };
         if self.failed {
             return Err(too_large);
@@ -226,8 +204,9 @@ mod tests {
         for cut in 0..=stream.len() {
             let (x, y) = stream.as_bytes().split_at(cut);
             let mut a = NdjsonIn::new(1024);
-            let mut sse = a.push(x, false).unwrap();
-            sse.extend(a.push(y, true).unwrap());
+            let mut sse = Vec::new();
+            a.push(x, false, &mut sse).unwrap();
+            a.push(y, true, &mut sse).unwrap();
             assert_eq!(
                 String::from_utf8(to_ndjson(&sse)).unwrap(),
                 "{\"a\":1}\n{\"b\":\"x\"}\n{\"c\":3}\n",
@@ -235,7 +214,7 @@ mod tests {
             );
         }
         let mut a = NdjsonIn::new(4);
-        assert!(a.push(b"{\"long\":1", false).is_err());
+        assert!(a.push(b"{\"long\":1", false, &mut Vec::new()).is_err());
         assert_eq!(Framing::of("application/x-ndjson"), Some(Framing::Ndjson));
         assert_eq!(
             Framing::of("text/event-stream; charset=utf-8"),

@@ -127,7 +127,7 @@ impl StreamMeter {
         let (chunk, reframe) = match self.deframer.as_mut() {
             None => (chunk, false),
             Some(d) => {
-                if d.push_into(chunk, end, &mut converted).is_err() {
+                if d.push(chunk, end, &mut converted).is_err() {
                     // A corrupt message or a line over the bound: the usage
                     // of the events before it still counts (wherever the
                     // chunks were cut); then the stream is forwarded as it
