@@ -1675,6 +1675,22 @@ fn catalogue() -> Vec<Case> {
             ))
             .client_lacks("5HHHFPZAM2"),
     );
+    // A tool call whose arguments use metadata key names: the model picks
+    // those keys, so they are scanned there.
+    let tool_line = json!({"model": "llama3", "created_at": "2026-01-01T00:00:00Z",
+        "message": {"role": "assistant", "content": "",
+            "tool_calls": [{"function": {"name": "deploy",
+                "arguments": {"created_at": AWS_KEY, "id": AWS_KEY}}}]},
+        "done": false});
+    c.push(
+        Case::new(cat, "secret-in-tool-arguments-under-metadata-keys", oreq())
+            .reply(open_reply(
+                "application/x-ndjson",
+                format!("{tool_line}\n{}", ndjson(&[])).as_bytes(),
+            ))
+            .client_lacks(AWS_TAIL)
+            .client_has("2026-01-01T00:00:00Z"),
+    );
     c.push(
         Case::new(cat, "no-final-counts", oreq())
             .reply(open_reply(
@@ -1728,6 +1744,16 @@ fn catalogue() -> Vec<Case> {
             .client_lacks("5HHHFPZAM2")
             .client_has("REDACTED")
             .client_tail("}"),
+    );
+    let call = json!({"candidates": [{"index": 0, "content": {"role": "model", "parts": [
+        {"functionCall": {"name": "deploy", "args": {"modelVersion": AWS_KEY, "type": AWS_KEY}}}]}}],
+        "modelVersion": "gemini-2.0-flash"});
+    c.push(
+        Case::new(cat, "secret-in-function-args-under-metadata-keys", greq())
+            .reply(sse_reply(
+                &[format!("data: {call}\r\n\r\n"), gchunk("ok", true)].concat(),
+            ))
+            .client_lacks(AWS_TAIL),
     );
     let held = [
         gchunk("Key AKIAQYLPMN5HHHFPZAM2", false),
