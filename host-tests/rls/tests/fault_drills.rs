@@ -418,6 +418,14 @@ fn parallel(n: usize, one: impl Fn(usize) -> Outcome + Sync) -> Vec<Outcome> {
         .collect()
 }
 
+/// The tally of `passed` requests admitted and `limited` refused with 429.
+fn passed_then_limited(passed: usize, limited: usize) -> Vec<(u16, String, usize)> {
+    vec![
+        (200, String::new(), passed),
+        (429, "rate_limit_exceeded".into(), limited),
+    ]
+}
+
 /// How many replies had each (status, code).
 fn tally(outcomes: &[Outcome]) -> Vec<(u16, String, usize)> {
     let mut out: Vec<(u16, String, usize)> = Vec::new();
@@ -569,14 +577,7 @@ fn redis_stopped_and_restarted_under_the_rate_limit_service() {
             "deny" => assert_eq!(t, [(503, "rate_limit_unavailable".into(), 12)], "{t:?}"),
             "allow" => assert_eq!(t, [(200, String::new(), 12)], "{t:?}"),
             // The rule's own limit on this sidecar's counters.
-            _ => assert_eq!(
-                t,
-                [
-                    (200, String::new(), 30),
-                    (429, "rate_limit_exceeded".into(), 10)
-                ],
-                "{t:?}"
-            ),
+            _ => assert_eq!(t, passed_then_limited(30, 10), "{t:?}"),
         }
         assert_eq!(failures(&envoy) - before, n as u64, "{mode}");
         // What reached the model is what was admitted.
@@ -594,14 +595,7 @@ fn redis_stopped_and_restarted_under_the_rate_limit_service() {
         // during it was charged to the service: exactly 20 more pass.
         let after = send(40);
         let t = tally(&after);
-        assert_eq!(
-            t,
-            [
-                (200, String::new(), 20),
-                (429, "rate_limit_exceeded".into(), 20)
-            ],
-            "{mode}: {t:?}"
-        );
+        assert_eq!(t, passed_then_limited(20, 20), "{mode}: {t:?}");
         assert_eq!(
             failures(&envoy),
             failed,
@@ -656,14 +650,7 @@ fn the_rate_limit_service_killed_and_restarted() {
     wait_for_the_service(&envoy, "deny", "probe");
     // The counts are in Redis: the restarted service has them.
     let t = tally(&send(40));
-    assert_eq!(
-        t,
-        [
-            (200, String::new(), 20),
-            (429, "rate_limit_exceeded".into(), 20)
-        ],
-        "{t:?}"
-    );
+    assert_eq!(t, passed_then_limited(20, 20), "{t:?}");
     // Every worker's breaker has closed again.
     assert_eq!(metric(&envoy, "tollgate_throttle_rls_breaker_open", &[]), 0);
 }
@@ -715,14 +702,7 @@ fn a_slow_rate_limit_service() {
     // the 30 are used, 12 pass. (README "Known limits": a call that times
     // out may have been counted by the service.)
     let t = tally(&send(20));
-    assert_eq!(
-        t,
-        [
-            (200, String::new(), 12),
-            (429, "rate_limit_exceeded".into(), 8)
-        ],
-        "{t:?}"
-    );
+    assert_eq!(t, passed_then_limited(12, 8), "{t:?}");
 }
 
 #[test]
