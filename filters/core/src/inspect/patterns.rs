@@ -57,9 +57,10 @@
 //!   wants the same results across chunk boundaries keeps that much
 //!   already-released text in front of what it scans.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use memchr::memmem;
 use regex_lite::{Regex, RegexBuilder};
 
 use super::{Family, Match};
@@ -797,13 +798,19 @@ impl Patterns {
         // 4. An open private-key block.
         let window_start = b.len().saturating_sub(16 * 1024);
         if let Some(tail) = b.get(window_start..) {
-            if let Some(begin) = memchr::memmem::rfind(tail, b"-----BEGIN ") {
+            // Searchers built once per VM: a stream calls this for every
+            // event, and building one cost more than searching a window.
+            static BEGIN: LazyLock<memmem::FinderRev<'static>> =
+                LazyLock::new(|| memmem::FinderRev::new(b"-----BEGIN "));
+            static END: LazyLock<memmem::Finder<'static>> =
+                LazyLock::new(|| memmem::Finder::new(b"-----END "));
+            if let Some(begin) = BEGIN.rfind(tail) {
                 let after = tail.get(begin..).unwrap_or_default();
                 let head_end = after.len().min(64);
                 let head = after.get(..head_end).unwrap_or_default();
                 let is_key = memchr::memmem::find(head, b"PRIVATE KEY").is_some()
                     || !head.iter().skip(11).any(|&c| c == b'\n');
-                if is_key && memchr::memmem::find(after, b"-----END ").is_none() {
+                if is_key && END.find(after).is_none() {
                     from = from.min(window_start.saturating_add(begin));
                 }
             }

@@ -249,10 +249,12 @@ struct Slot {
 #[derive(Debug)]
 struct Channel {
     key: ChannelKey,
-    /// Received, not yet released.
-    pending: String,
-    /// The tail of what was released, unredacted, for scan context.
-    context: String,
+    /// The scan window: the tail of what was released, unredacted, for
+    /// scan context (`..context`), then what was received and not yet
+    /// released (`context..`). One buffer, so an event's scan needs no copy.
+    window: String,
+    /// Where the pending text starts in [`Channel::window`].
+    context: usize,
     /// SHA-256 of all the channel's raw text (responses API only).
     hasher: Option<Sha256>,
     template: Value,
@@ -305,7 +307,7 @@ fn redact_all(text: &str, found: &[StreamFinding]) -> Option<String> {
 
 impl Channel {
     fn append(&mut self, text: &str) {
-        self.pending.push_str(text);
+        self.window.push_str(text);
         if let Some(h) = &mut self.hasher {
             h.update(text.as_bytes());
         }
@@ -320,19 +322,17 @@ impl Channel {
         found: &mut Vec<StreamFinding>,
         applied: &mut Vec<StreamFinding>,
     ) -> Result<String, Blocked> {
-        if self.pending.is_empty() {
+        let ctx = self.context;
+        let text = self.window.as_str();
+        let len = text.len();
+        if len <= ctx {
             return Ok(String::new());
         }
-        let ctx = self.context.len();
-        let mut text = String::with_capacity(ctx.saturating_add(self.pending.len()));
-        text.push_str(&self.context);
-        text.push_str(&self.pending);
-        let len = text.len();
         let mut release_to = if end {
             len
         } else {
-            let hold = floor_boundary(&text, scanner.hold_from(&text)).max(ctx);
-            let cap = ceil_boundary(&text, len.saturating_sub(max_hold));
+            let hold = floor_boundary(text, scanner.hold_from(text)).max(ctx);
+            let cap = ceil_boundary(text, len.saturating_sub(max_hold));
             hold.max(cap)
         };
         if release_to <= ctx {
@@ -340,7 +340,7 @@ impl Channel {
             return Ok(String::new());
         }
         found.clear();
-        scanner.scan(&text, found);
+        scanner.scan(text, found);
         found.retain(|f| f.m.end > ctx && f.m.start < f.m.end && f.m.end <= len);
         if let Some(b) = found.iter().find(|f| f.action == StreamAction::Block) {
             return Err(Blocked(Some(b.clone())));
@@ -348,43 +348,42 @@ impl Channel {
         found.sort_by_key(|f| (f.m.start, f.m.end));
         for f in found.iter() {
             if f.m.start < release_to && f.m.end > release_to {
-                release_to = ceil_boundary(&text, f.m.end);
+                release_to = ceil_boundary(text, f.m.end);
             }
         }
         let mut labels: Vec<(Range<usize>, String)> = Vec::new();
         for f in found.iter().filter(|f| f.m.start < release_to) {
             applied.push(f.clone());
             if f.action == StreamAction::Redact {
-                let start = floor_boundary(&text, f.m.start.max(ctx)).max(ctx);
-                let end = ceil_boundary(&text, f.m.end);
+                let start = floor_boundary(text, f.m.start.max(ctx)).max(ctx);
+                let end = ceil_boundary(text, f.m.end);
                 labels.push((
                     start.saturating_sub(ctx)..end.saturating_sub(ctx),
                     redaction_label(&f.m.kind),
                 ));
             }
         }
-        let mut cut = release_to.saturating_sub(ctx).min(self.pending.len());
-        if !self.pending.is_char_boundary(cut) {
-            cut = self.pending.len();
+        let pending = text.get(ctx..).unwrap_or_default();
+        let mut cut = release_to.saturating_sub(ctx).min(pending.len());
+        if !pending.is_char_boundary(cut) {
+            cut = pending.len();
         }
-        let rest = self.pending.split_off(cut);
-        let raw = std::mem::replace(&mut self.pending, rest);
+        let raw = pending.get(..cut).unwrap_or_default();
         let released = if labels.is_empty() {
-            raw.clone()
+            raw.to_owned()
         } else {
             let edits: Vec<(Range<usize>, &str)> = labels
                 .iter()
                 .map(|(r, l)| (r.clone(), l.as_str()))
                 .collect();
-            replace_ranges(&raw, &edits)
+            replace_ranges(raw, &edits)
         };
-        self.context.push_str(&raw);
-        if self.context.len() > CONTEXT_BYTES {
-            let drop = ceil_boundary(
-                &self.context,
-                self.context.len().saturating_sub(CONTEXT_BYTES),
-            );
-            self.context.drain(..drop);
+        // What was released becomes context; keep the last CONTEXT_BYTES.
+        self.context = ctx.saturating_add(cut);
+        if self.context > CONTEXT_BYTES {
+            let drop = ceil_boundary(&self.window, self.context.saturating_sub(CONTEXT_BYTES));
+            self.window.drain(..drop);
+            self.context = self.context.saturating_sub(drop);
         }
         Ok(released)
     }
@@ -685,9 +684,9 @@ impl StreamInspector {
             .parser
             .buffered_bytes()
             .saturating_add(self.deframer.as_ref().map_or(0, Deframer::buffered_bytes));
-        self.channels
-            .iter()
-            .fold(buffered, |n, c| n.saturating_add(c.pending.len()))
+        self.channels.iter().fold(buffered, |n, c| {
+            n.saturating_add(c.window.len().saturating_sub(c.context))
+        })
     }
 
     /// The stream has ended (blocked, or end of stream seen): later pushes
@@ -957,8 +956,8 @@ impl StreamInspector {
                 };
                 self.channels.push(Channel {
                     key: slot.key.clone(),
-                    pending: String::new(),
-                    context: String::new(),
+                    window: String::new(),
+                    context: 0,
                     hasher: (self.api == ApiKind::Responses).then(Sha256::new),
                     template,
                     template_pointer,

@@ -29,7 +29,9 @@ impl Defs {
         let bytes = text.as_bytes();
         let mut defs = Defs::default();
         // Cheap test first: most completions have no `]:` at all.
-        if memchr::memmem::find(bytes, b"]:").is_none() {
+        static DEF: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"]:"));
+        if DEF.find(bytes).is_none() {
             return defs;
         }
         let starts = std::iter::once(0)
