@@ -57,10 +57,9 @@
 //!   wants the same results across chunk boundaries keeps that much
 //!   already-released text in front of what it scans.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use memchr::memmem;
 use regex_lite::{Regex, RegexBuilder};
 
 use super::{Family, Match};
@@ -798,19 +797,13 @@ impl Patterns {
         // 4. An open private-key block.
         let window_start = b.len().saturating_sub(16 * 1024);
         if let Some(tail) = b.get(window_start..) {
-            // Searchers built once per VM: a stream calls this for every
-            // event, and building one cost more than searching a window.
-            static BEGIN: LazyLock<memmem::FinderRev<'static>> =
-                LazyLock::new(|| memmem::FinderRev::new(b"-----BEGIN "));
-            static END: LazyLock<memmem::Finder<'static>> =
-                LazyLock::new(|| memmem::Finder::new(b"-----END "));
-            if let Some(begin) = BEGIN.rfind(tail) {
+            if let Some(begin) = rfind_marker(tail, b"BEGIN ") {
                 let after = tail.get(begin..).unwrap_or_default();
                 let head_end = after.len().min(64);
                 let head = after.get(..head_end).unwrap_or_default();
                 let is_key = memchr::memmem::find(head, b"PRIVATE KEY").is_some()
                     || !head.iter().skip(11).any(|&c| c == b'\n');
-                if is_key && END.find(after).is_none() {
+                if is_key && !has_marker(after, b"END ") {
                     from = from.min(window_start.saturating_add(begin));
                 }
             }
@@ -820,6 +813,31 @@ impl Patterns {
         }
         from.min(text.len())
     }
+}
+
+/// Where the last `-----<word>` starts in `hay` (`word` begins with an
+/// uppercase letter). A search for that letter, not `memmem`: a stream runs
+/// this for every event, and building a searcher cost more than searching
+/// its window.
+fn rfind_marker(hay: &[u8], word: &[u8]) -> Option<usize> {
+    let first = *word.first()?;
+    memchr::memrchr_iter(first, hay).find_map(|i| {
+        let start = i.checked_sub(5)?;
+        (hay.get(start..i) == Some(b"-----".as_slice()) && hay.get(i..)?.starts_with(word))
+            .then_some(start)
+    })
+}
+
+/// Whether `hay` holds `-----<word>` (see [`rfind_marker`]).
+fn has_marker(hay: &[u8], word: &[u8]) -> bool {
+    let Some(&first) = word.first() else {
+        return false;
+    };
+    memchr::memchr_iter(first, hay).any(|i| {
+        i.checked_sub(5)
+            .is_some_and(|start| hay.get(start..i) == Some(b"-----".as_slice()))
+            && hay.get(i..).is_some_and(|t| t.starts_with(word))
+    })
 }
 
 /// Token characters held back at the end of a stream chunk.
