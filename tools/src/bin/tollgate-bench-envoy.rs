@@ -419,6 +419,24 @@ struct Figures {
     p99: Duration,
     throughput: f64,
     errors: usize,
+    /// Envoy's CPU time per request, microseconds (all its threads), when
+    /// the platform tells it.
+    cpu_us: Option<f64>,
+}
+
+/// Nanoseconds the process `pid` has run on a CPU, all threads summed
+/// (Linux `/proc/<pid>/task/*/schedstat`, first field); `None` elsewhere.
+/// A filter's cost as CPU time is not moved by the scheduling of the load
+/// generator and the mock on the same cores, which is most of the latency
+/// figures' run-to-run spread.
+fn cpu_ns(pid: u32) -> Option<u64> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut total = 0u64;
+    for task in tasks.flatten() {
+        let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
 }
 
 fn median<T: Copy + PartialOrd>(mut v: Vec<T>) -> Option<T> {
@@ -560,6 +578,7 @@ fn run() -> Result<()> {
                             case.stream,
                         );
                     }
+                    let cpu_before = cpu_ns(s.envoy.pid());
                     let m = load(
                         s.envoy.addr(),
                         *connections,
@@ -567,6 +586,9 @@ fn run() -> Result<()> {
                         &body,
                         case.stream,
                     );
+                    let cpu_us = cpu_before
+                        .zip(cpu_ns(s.envoy.pid()))
+                        .map(|(a, b)| b.saturating_sub(a) as f64 / 1e3 / args.requests as f64);
                     if let Some(e) = &m.first_error {
                         eprintln!("  {} errors; first: {e}", m.errors);
                     }
@@ -575,6 +597,7 @@ fn run() -> Result<()> {
                         p99: m.percentile(99.0),
                         throughput: m.throughput(),
                         errors: m.errors,
+                        cpu_us,
                     });
                 }
             }
@@ -585,6 +608,7 @@ fn run() -> Result<()> {
                     p99: median(r.iter().map(|f| f.p99).collect()).unwrap_or_default(),
                     throughput: median(r.iter().map(|f| f.throughput).collect()).unwrap_or(0.0),
                     errors: r.iter().map(|f| f.errors).sum(),
+                    cpu_us: median(r.iter().filter_map(|f| f.cpu_us).collect()),
                 })
                 .collect();
             let json = json_figures
@@ -645,8 +669,17 @@ fn print_table(
         case.label()
     );
     println!(
-        "  {:<32} {:>8} {:>8} {:>11} {:>11} {:>9} {:>9} {:>7}",
-        "scenario", "p50", "p99", "added p50", "added p99", "req/s", "vs none", "x floor"
+        "  {:<32} {:>8} {:>8} {:>11} {:>11} {:>9} {:>9} {:>7} {:>12} {:>9}",
+        "scenario",
+        "p50",
+        "p99",
+        "added p50",
+        "added p99",
+        "req/s",
+        "vs none",
+        "x floor",
+        "added cpu",
+        "x floor"
     );
     for (i, (s, f)) in scenarios.iter().zip(figures).enumerate() {
         let a50 = added(f.p50, base.p50);
@@ -660,8 +693,19 @@ fn print_table(
             Some(_) => "-".into(),
             None => String::new(),
         };
+        // The same as Envoy CPU time per request over no filter's.
+        let cpu = f.cpu_us.zip(base.cpu_us).map(|(c, b)| c - b);
+        let cpu_floor = s
+            .floor
+            .and_then(|i| figures.get(i))
+            .and_then(|fl| fl.cpu_us.zip(base.cpu_us).map(|(c, b)| c - b));
+        let cpu_multiple = match (cpu, cpu_floor) {
+            (Some(c), Some(fl)) if fl > 0.5 => format!("{:.1}", c / fl),
+            (Some(_), Some(_)) => "-".into(),
+            _ => String::new(),
+        };
         println!(
-            "  {:<32} {:>8} {:>8} {:>8.0} µs {:>8.0} µs {:>9.0} {:>9.2} {:>7}{}",
+            "  {:<32} {:>8} {:>8} {:>8.0} µs {:>8.0} µs {:>9.0} {:>9.2} {:>7} {:>12} {:>9}{}",
             s.name,
             us(f.p50),
             us(f.p99),
@@ -670,6 +714,8 @@ fn print_table(
             f.throughput,
             f.throughput / base.throughput.max(1e-9),
             multiple,
+            cpu.map_or_else(|| "-".into(), |c| format!("{c:.1} µs")),
+            cpu_multiple,
             if f.errors > 0 {
                 format!("  ({} errors)", f.errors)
             } else {
