@@ -407,6 +407,11 @@ fn added(a: Duration, b: Duration) -> f64 {
 struct Scenario {
     name: String,
     envoy: Envoy,
+    /// Its Tollgate filters (`auth`, `throttle`, `inspect`), whose request
+    /// counters must show every request answered 200 went through them.
+    tollgate: Vec<String>,
+    /// Requests it answered with 200.
+    answered: usize,
     /// The floor scenario this one is compared with (`None`: it is a floor
     /// or the no-filter baseline).
     floor: Option<usize>,
@@ -505,7 +510,18 @@ fn run() -> Result<()> {
     let mut add = |name: String, filters: Vec<&str>, floor: Option<usize>| -> Result<usize> {
         eprintln!("starting Envoy: {name}");
         let envoy = start_envoy(&args, &mock, &filters, &name)?;
-        scenarios.push(Scenario { name, envoy, floor });
+        let tollgate = filters
+            .iter()
+            .filter(|f| matches!(**f, "auth" | "throttle" | "inspect"))
+            .map(|f| (*f).to_owned())
+            .collect();
+        scenarios.push(Scenario {
+            name,
+            envoy,
+            tollgate,
+            answered: 0,
+            floor,
+        });
         Ok(scenarios.len() - 1)
     };
     add("no filter".into(), vec![], None)?;
@@ -561,7 +577,7 @@ fn run() -> Result<()> {
         for (load_name, connections) in &loads {
             let mut rounds: Vec<Vec<Figures>> = vec![Vec::new(); scenarios.len()];
             for round in 0..args.rounds {
-                for (i, s) in scenarios.iter().enumerate() {
+                for (i, s) in scenarios.iter_mut().enumerate() {
                     eprintln!(
                         "{}, {load_name}, round {}/{}: {}",
                         case.label(),
@@ -570,13 +586,14 @@ fn run() -> Result<()> {
                         s.name
                     );
                     if args.warmup > 0 {
-                        let _ = load(
+                        let w = load(
                             s.envoy.addr(),
                             *connections,
                             args.warmup,
                             &body,
                             case.stream,
                         );
+                        s.answered += w.latencies.len();
                     }
                     let cpu_before = cpu_ns(s.envoy.pid());
                     let m = load(
@@ -589,6 +606,7 @@ fn run() -> Result<()> {
                     let cpu_us = cpu_before
                         .zip(cpu_ns(s.envoy.pid()))
                         .map(|(a, b)| b.saturating_sub(a) as f64 / 1e3 / args.requests as f64);
+                    s.answered += m.latencies.len();
                     if let Some(e) = &m.first_error {
                         eprintln!("  {} errors; first: {e}", m.errors);
                     }
@@ -628,6 +646,29 @@ fn run() -> Result<()> {
                 json_figures.push(((case.body_bytes, *connections), figures));
             }
         }
+    }
+    // Every figure is only the filters' if the filters ran: a module that
+    // failed to load in one Envoy would make its scenario look free.
+    let mut idle = Vec::new();
+    for s in &scenarios {
+        for f in &s.tollgate {
+            let seen = s
+                .envoy
+                .metric_sum(&format!("tollgate_{f}_requests_total"), &[])
+                .unwrap_or(0);
+            if seen < u64::try_from(s.answered).unwrap_or(u64::MAX) {
+                idle.push(format!(
+                    "{f} in \"{}\" counted {seen} requests of {} answered",
+                    s.name, s.answered
+                ));
+            }
+        }
+    }
+    if !idle.is_empty() {
+        bail!(
+            "a filter did not see every request, so its figures are not its own: {}",
+            idle.join("; ")
+        );
     }
     if args.filters.iter().any(|f| f == "throttle") {
         // Real contention: Envoy's workers run their VMs in parallel, so
