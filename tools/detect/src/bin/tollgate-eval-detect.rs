@@ -171,15 +171,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// The repository: this crate is `tools/detect`, two levels down.
+fn repo_root() -> Result<PathBuf> {
+    Ok(Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .context("repository root")?
+        .to_path_buf())
+}
+
 fn run() -> Result<()> {
     let Some(mut args) = parse_args()? else {
         print!("{USAGE}");
         return Ok(());
     };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .context("repository root")?
-        .to_path_buf();
+    let root = repo_root()?;
 
     if args.files.is_empty() {
         let corpus = root.join("corpus");
@@ -339,4 +345,21 @@ fn line(name: &str, label: &str, c: Count) -> String {
         "{name:<28} n={:<5} flagged={:<5} {rate:5.1}% {what}",
         c.n, c.flagged
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `scripts/eval-detect` with no file reads `corpus/` at the root (it
+    /// once looked in `tools/corpus/` after the crate moved).
+    #[test]
+    fn the_default_corpus_is_the_repositorys() {
+        let corpus = repo_root().unwrap().join("corpus");
+        assert!(
+            corpus.join("injection.jsonl").is_file(),
+            "{}",
+            corpus.display()
+        );
+    }
 }
