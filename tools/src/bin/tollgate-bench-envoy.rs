@@ -438,7 +438,11 @@ fn cpu_ns(pid: u32) -> Option<u64> {
     let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
     let mut total = 0u64;
     for task in tasks.flatten() {
-        let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+        // A thread that exits between the listing and the read is skipped
+        // (Envoy's workers and main thread live as long as the process).
+        let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else {
+            continue;
+        };
         total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
     }
     Some(total)
@@ -603,9 +607,11 @@ fn run() -> Result<()> {
                         &body,
                         case.stream,
                     );
+                    // Per request answered (errors are reported below).
+                    let answered = m.latencies.len().max(1) as f64;
                     let cpu_us = cpu_before
                         .zip(cpu_ns(s.envoy.pid()))
-                        .map(|(a, b)| b.saturating_sub(a) as f64 / 1e3 / args.requests as f64);
+                        .map(|(a, b)| b.saturating_sub(a) as f64 / 1e3 / answered);
                     s.answered += m.latencies.len();
                     if let Some(e) = &m.first_error {
                         eprintln!("  {} errors; first: {e}", m.errors);
@@ -652,15 +658,21 @@ fn run() -> Result<()> {
     let mut idle = Vec::new();
     for s in &scenarios {
         for f in &s.tollgate {
-            let seen = s
+            // Counted in each filter's request-headers callback: this shows
+            // the filter ran on every request, not that every phase did.
+            let counted = s
                 .envoy
-                .metric_sum(&format!("tollgate_{f}_requests_total"), &[])
-                .unwrap_or(0);
-            if seen < u64::try_from(s.answered).unwrap_or(u64::MAX) {
-                idle.push(format!(
+                .metric_sum(&format!("tollgate_{f}_requests_total"), &[]);
+            match counted {
+                Ok(seen) if seen >= u64::try_from(s.answered).unwrap_or(u64::MAX) => {}
+                Ok(seen) => idle.push(format!(
                     "{f} in \"{}\" counted {seen} requests of {} answered",
                     s.name, s.answered
-                ));
+                )),
+                Err(e) => idle.push(format!(
+                    "{f} in \"{}\": its request counter could not be read: {e:#}",
+                    s.name
+                )),
             }
         }
     }
@@ -720,7 +732,7 @@ fn print_table(
         "vs none",
         "x floor",
         "added cpu",
-        "x floor"
+        "cpu x fl"
     );
     for (i, (s, f)) in scenarios.iter().zip(figures).enumerate() {
         let a50 = added(f.p50, base.p50);

@@ -1879,6 +1879,10 @@ mod tests {
             "{}",
             "cancel",
             "models",
+            // Not UTF-8 once decoded: no route matches through them.
+            "%FF",
+            "%C3",
+            "x%FF",
         ];
         let roots = [
             "",
