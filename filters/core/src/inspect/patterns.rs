@@ -803,7 +803,7 @@ impl Patterns {
                 let head = after.get(..head_end).unwrap_or_default();
                 let is_key = memchr::memmem::find(head, b"PRIVATE KEY").is_some()
                     || !head.iter().skip(11).any(|&c| c == b'\n');
-                if is_key && !has_marker(after, b"END ") {
+                if is_key && rfind_marker(after, b"END ").is_none() {
                     from = from.min(window_start.saturating_add(begin));
                 }
             }
@@ -825,18 +825,6 @@ fn rfind_marker(hay: &[u8], word: &[u8]) -> Option<usize> {
         let start = i.checked_sub(5)?;
         (hay.get(start..i) == Some(b"-----".as_slice()) && hay.get(i..)?.starts_with(word))
             .then_some(start)
-    })
-}
-
-/// Whether `hay` holds `-----<word>` (see [`rfind_marker`]).
-fn has_marker(hay: &[u8], word: &[u8]) -> bool {
-    let Some(&first) = word.first() else {
-        return false;
-    };
-    memchr::memchr_iter(first, hay).any(|i| {
-        i.checked_sub(5)
-            .is_some_and(|start| hay.get(start..i) == Some(b"-----".as_slice()))
-            && hay.get(i..).is_some_and(|t| t.starts_with(word))
     })
 }
 

@@ -300,16 +300,14 @@ pub struct Route {
     /// The route upgrades to a WebSocket (realtime): what flows over it
     /// cannot be inspected.
     pub upgrade: bool,
-    /// The pattern's segments, its literal ones (all but `{}`) and where
-    /// its last one starts, computed with the table: every filter
-    /// classifies every request against every route, and splitting the
-    /// patterns each time was most of that.
+    /// The pattern's segments and its literal ones (all but `{}`),
+    /// computed with the table: every filter classifies every request, and
+    /// splitting the patterns each time was most of that.
     segment_count: u8,
     literal_count: u8,
-    last_from: u16,
 }
 
-/// `(segments, literal segments, start of the last segment)` of a pattern.
+/// `(segments, literal segments)` of a pattern.
 // Evaluated at compile time only (it initialises the `ROUTES` constant):
 // an out-of-bounds index or an overflow would fail the build, never panic
 // or wrap at run time.
@@ -318,10 +316,9 @@ pub struct Route {
     clippy::arithmetic_side_effects,
     clippy::cast_possible_truncation
 )]
-const fn pattern_shape(pattern: &str) -> (u8, u8, u16) {
-    assert!(pattern.len() < u16::MAX as usize, "a pattern fits a u16");
+const fn pattern_shape(pattern: &str) -> (u8, u8) {
     let b = pattern.as_bytes();
-    let (mut segments, mut literals, mut last_from) = (1, 0, 0);
+    let (mut segments, mut literals) = (1, 0);
     let mut start = 0;
     let mut i = 0;
     while i <= b.len() {
@@ -333,13 +330,12 @@ const fn pattern_shape(pattern: &str) -> (u8, u8, u16) {
             if i < b.len() {
                 segments += 1;
                 start = i + 1;
-                last_from = start;
             }
         }
         i += 1;
     }
     assert!(segments < 256 && literals < 256, "segments fit a u8");
-    (segments as u8, literals as u8, last_from as u16)
+    (segments as u8, literals as u8)
 }
 
 impl Route {
@@ -362,7 +358,7 @@ impl Route {
         pattern: &'static str,
         endpoint: Endpoint,
     ) -> Self {
-        let (segment_count, literal_count, last_from) = pattern_shape(pattern);
+        let (segment_count, literal_count) = pattern_shape(pattern);
         Self {
             id,
             method,
@@ -377,7 +373,6 @@ impl Route {
             upgrade: false,
             segment_count,
             literal_count,
-            last_from,
         }
     }
 
@@ -1586,14 +1581,6 @@ fn match_route(route: &Route, segments: &Segments<'_>) -> Option<Vec<String>> {
         .raw
         .len()
         .checked_sub(usize::from(route.segment_count))?;
-    // Most routes differ from the path in their last segment: compare it
-    // first, before the root and the parameters (a request is classified
-    // against every route, by each filter).
-    let last_want = route.pattern.get(usize::from(route.last_from)..)?;
-    let last_got = segments.decoded.last()?.as_deref()?;
-    if !last_want.starts_with("{}") && last_want != last_got {
-        return None;
-    }
     if let Some(last) = start.checked_sub(1).and_then(|i| segments.raw.get(i)) {
         if !ROOT_MARKERS.contains(&last.as_str()) {
             return None;
