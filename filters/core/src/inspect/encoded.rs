@@ -340,61 +340,11 @@ fn normalize_stretches(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found))
 /// stretch, to `f`. `budget` is the decoded bytes still allowed.
 pub(crate) fn scan(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found)) {
     let b = text.as_bytes();
-    let mut i = 0usize;
-    while i < b.len() {
-        let c = b.get(i).copied().unwrap_or(0);
-        if !is_run_byte(c) {
-            i = b
-                .get(i..)
-                .and_then(|t| t.iter().position(|&c| is_run_byte(c)))
-                .map_or(b.len(), |off| i.saturating_add(off));
-            continue;
-        }
-        let prev = i
-            .checked_sub(1)
-            .and_then(|j| b.get(j))
-            .copied()
-            .unwrap_or(0);
-        let len = b.get(i..).map_or(0, |t| {
-            t.iter()
-                .take(MAX_RUN.saturating_add(1))
-                .take_while(|&&c| is_run_byte(c))
-                .count()
-        });
-        let mut end = i.saturating_add(len);
-        // Padding ends a base64 run; `=` followed by more run bytes is an
-        // assignment (`key=value`), and the value is a run of its own.
-        let pad = b
-            .get(end..)
-            .map_or(0, |t| t.iter().take(3).take_while(|&&c| c == b'=').count());
-        if pad > 0
-            && pad <= 2
-            && !b
-                .get(end.saturating_add(pad))
-                .is_some_and(|&c| is_run_byte(c))
-        {
-            end = end.saturating_add(pad);
-        }
-        if len >= 23 && prev != b'.' && !is_b64url(prev) {
-            if let Some(e) = discord_at(b, i) {
-                f(Found::Discord(i, e));
-                i = e;
-                continue;
-            }
-        }
-        if (16..=MAX_RUN).contains(&len) && *budget > 0 && !is_data_uri(b, i) {
-            if let Some(decoded) = b.get(i..end).and_then(decode_run) {
-                if decoded.len() <= *budget {
-                    *budget = budget.saturating_sub(decoded.len());
-                    f(Found::Decoded {
-                        start: i,
-                        end,
-                        text: decoded,
-                    });
-                }
-            }
-        }
-        i = end.max(i.saturating_add(1));
+    let mut from = 0usize;
+    // Runs under 16 bytes are neither decoded nor Discord tokens (23): go
+    // straight to the next run that long.
+    while let Some(i) = super::find_run(b, from, 16, is_run_byte) {
+        from = run_at(b, i, budget, f);
     }
     // A budget of its own: decoys spent on base64 runs must not leave a
     // zero-width-split token unread (the work is linear either way).
@@ -402,9 +352,132 @@ pub(crate) fn scan(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found)) {
     normalize_stretches(text, &mut stretches, f);
 }
 
+/// The run of [`is_run_byte`]s at `i` (at most [`MAX_RUN`] + 1 bytes of
+/// it): a Discord token or a decodable run, to `f`. Returns where the
+/// search for the next run resumes.
+fn run_at(b: &[u8], i: usize, budget: &mut usize, f: &mut dyn FnMut(Found)) -> usize {
+    let prev = i
+        .checked_sub(1)
+        .and_then(|j| b.get(j))
+        .copied()
+        .unwrap_or(0);
+    let len = b.get(i..).map_or(0, |t| {
+        t.iter()
+            .take(MAX_RUN.saturating_add(1))
+            .take_while(|&&c| is_run_byte(c))
+            .count()
+    });
+    let mut end = i.saturating_add(len);
+    // Padding ends a base64 run; `=` followed by more run bytes is an
+    // assignment (`key=value`), and the value is a run of its own.
+    let pad = b
+        .get(end..)
+        .map_or(0, |t| t.iter().take(3).take_while(|&&c| c == b'=').count());
+    if pad > 0
+        && pad <= 2
+        && !b
+            .get(end.saturating_add(pad))
+            .is_some_and(|&c| is_run_byte(c))
+    {
+        end = end.saturating_add(pad);
+    }
+    if len >= 23 && prev != b'.' && !is_b64url(prev) {
+        if let Some(e) = discord_at(b, i) {
+            f(Found::Discord(i, e));
+            return e;
+        }
+    }
+    if (16..=MAX_RUN).contains(&len) && *budget > 0 && !is_data_uri(b, i) {
+        if let Some(decoded) = b.get(i..end).and_then(decode_run) {
+            if decoded.len() <= *budget {
+                *budget = budget.saturating_sub(decoded.len());
+                f(Found::Decoded {
+                    start: i,
+                    end,
+                    text: decoded,
+                });
+            }
+        }
+    }
+    end.max(i.saturating_add(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`scan`]'s runs as first found, stopping at every run byte: the
+    /// oracle of the run-probing search (stretches left out: unchanged).
+    #[allow(clippy::arithmetic_side_effects)]
+    fn runs_bytewise(text: &str) -> Vec<String> {
+        let b = text.as_bytes();
+        let mut budget = BUDGET;
+        let mut out = Vec::new();
+        let mut i = 0usize;
+        while i < b.len() {
+            if !is_run_byte(b[i]) {
+                i += 1;
+                continue;
+            }
+            i = run_at(b, i, &mut budget, &mut |f| out.push(format!("{f:?}")));
+        }
+        out
+    }
+
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)]
+    fn the_run_search_finds_what_a_byte_by_byte_search_finds() {
+        // Base64 of readable text, hex, a Discord-shaped token, `=` padding
+        // and `key=value`, cut and glued at random among prose.
+        const PIECES: [&str; 12] = [
+            "aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnM=",
+            "69676e6f726520616c6c2070726576696f7573",
+            "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0",
+            "==",
+            "key=",
+            " the ",
+            ".",
+            "%41%42",
+            "abcdefghijklmnop",
+            "x",
+            "-_+/",
+            "\n",
+        ];
+        let mut seed = 0x5851_f42d_4c95_7f2d_u64;
+        let mut found = 0;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for _ in 0..(seed % 9) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let piece = PIECES[(seed >> 8) as usize % PIECES.len()];
+                let cut = (seed >> 20) as usize % (piece.len() + 1);
+                text.push_str(if seed.is_multiple_of(5) {
+                    &piece[cut..]
+                } else {
+                    piece
+                });
+                if seed.is_multiple_of(2) {
+                    text.push(' ');
+                }
+            }
+            let mut budget = BUDGET;
+            let mut got = Vec::new();
+            let b = text.as_bytes();
+            let mut from = 0;
+            while let Some(i) = super::super::find_run(b, from, 16, is_run_byte) {
+                from = run_at(b, i, &mut budget, &mut |f| got.push(format!("{f:?}")));
+            }
+            let want = runs_bytewise(&text);
+            found += want.len();
+            assert_eq!(got, want, "{text:?}");
+        }
+        assert!(found > 500, "the cases decode: {found}");
+    }
 
     fn found(text: &str) -> Vec<String> {
         let mut out = Vec::new();

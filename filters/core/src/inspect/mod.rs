@@ -102,8 +102,108 @@ pub fn replace_ranges(text: &str, edits: &[(std::ops::Range<usize>, &str)]) -> S
     out
 }
 
+/// The start of the first run of at least `min_len` consecutive bytes of
+/// `bytes` at or after `from` that satisfy `is` (a run may begin at `from`
+/// even if the byte before it satisfies `is` too).
+///
+/// Looks at one byte in every `min_len` and measures a run only around a
+/// probe inside one: a run that long covers a probe, so prose (short words
+/// between separators) costs a look or two per word instead of a test and
+/// a hard-to-predict branch per byte. Detectors that only care about long
+/// runs (encoded payloads, token-shaped strings) use it to skip the rest.
+pub(crate) fn find_run(
+    bytes: &[u8],
+    from: usize,
+    min_len: usize,
+    is: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let step = min_len.max(1);
+    let test = |i: usize| bytes.get(i).is_some_and(|&b| is(b));
+    // Every run that could start before `lo` has been decided.
+    let mut lo = from;
+    let mut probe = from.saturating_add(step.saturating_sub(1));
+    while probe < bytes.len() {
+        if !test(probe) {
+            lo = probe.saturating_add(1);
+            probe = probe.saturating_add(step);
+            continue;
+        }
+        let mut start = probe;
+        while start > lo && test(start.saturating_sub(1)) {
+            start = start.saturating_sub(1);
+        }
+        let mut end = probe.saturating_add(1);
+        while end.saturating_sub(start) < step && test(end) {
+            end = end.saturating_add(1);
+        }
+        if end.saturating_sub(start) >= step {
+            return Some(start);
+        }
+        // `end` is not in a run: the next run long enough covers
+        // `end + step`.
+        lo = end.saturating_add(1);
+        probe = end.saturating_add(step);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
+    /// [`super::find_run`] by looking at every byte: its oracle.
+    #[allow(clippy::arithmetic_side_effects)]
+    fn find_run_bytewise(
+        bytes: &[u8],
+        from: usize,
+        min_len: usize,
+        is: impl Fn(u8) -> bool,
+    ) -> Option<usize> {
+        let mut run = 0usize;
+        for (i, &b) in bytes.iter().enumerate().skip(from) {
+            run = if is(b) { run + 1 } else { 0 };
+            if run >= min_len.max(1) {
+                return Some(i + 1 - run);
+            }
+        }
+        None
+    }
+
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)]
+    fn find_run_agrees_with_a_byte_by_byte_search() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut found = 0;
+        for len in 0..120usize {
+            for _ in 0..200 {
+                // Runs of `a` of every length among separators.
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        if seed.is_multiple_of(9) {
+                            b' '
+                        } else {
+                            b'a'
+                        }
+                    })
+                    .collect();
+                for min_len in [0, 1, 2, 5, 16, 23] {
+                    for from in [0, 1, 7, len / 2] {
+                        let want = find_run_bytewise(&bytes, from, min_len, |b| b == b'a');
+                        found += usize::from(want.is_some());
+                        assert_eq!(
+                            super::find_run(&bytes, from, min_len, |b| b == b'a'),
+                            want,
+                            "{:?} from {from} min {min_len}",
+                            String::from_utf8_lossy(&bytes)
+                        );
+                    }
+                }
+            }
+        }
+        assert!(found > 10_000, "the cases hold runs: {found}");
+    }
+
     use super::*;
 
     #[test]

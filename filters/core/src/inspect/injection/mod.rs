@@ -1307,20 +1307,70 @@ const ALWAYS_UNDO_BYTES: usize = 2048;
 /// other scripts, code, data) is also scored by the learned model in
 /// ROT13 and reversed.
 fn in_clear(words: &str) -> bool {
-    const COMMON: [&str; 24] = [
-        "the", "and", "to", "of", "is", "you", "that", "for", "this", "your", "are", "with", "de",
-        "la", "el", "que", "en", "le", "et", "les", "der", "die", "und", "il",
-    ];
-    let (mut n, mut common) = (0usize, 0usize);
-    for w in words.split(' ').filter(|w| !w.is_empty()) {
-        n = n.saturating_add(1);
-        if COMMON.contains(&w) {
-            common = common.saturating_add(1);
-        }
-    }
+    let bytes = words.as_bytes();
+    // Words are the non-empty pieces between spaces: count their starts in
+    // one pass the compiler vectorises, then look at words only until
+    // enough of them were common (prose gets there long before its end).
+    let first = usize::from(bytes.first().is_some_and(|&b| b != b' '));
+    let later = bytes
+        .iter()
+        .zip(bytes.get(1..).unwrap_or_default())
+        .filter(|&(&before, &b)| before == b' ' && b != b' ')
+        .count();
+    let n = first.saturating_add(later);
     // Under four words there is too little to undo (and a random word's
     // ROT13 or mirror image is noise to the model): read as in clear.
-    n < 4 || (common.saturating_mul(16) >= n && common > 0)
+    if n < 4 {
+        return true;
+    }
+    // common * 16 >= n
+    let need = n.div_ceil(16);
+    let mut common = 0usize;
+    let mut from = 0usize;
+    for space in memchr::memchr_iter(b' ', bytes).chain(std::iter::once(bytes.len())) {
+        let word = bytes.get(from..space).unwrap_or_default();
+        from = space.saturating_add(1);
+        if (2..=4).contains(&word.len()) && COMMON_WORDS.contains(&pack(word)) {
+            common = common.saturating_add(1);
+            if common >= need {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The commonest function words of English, Spanish, French, German,
+/// Portuguese and Italian (see [`in_clear`]), each [`pack`]ed.
+const COMMON_WORDS: [u32; 24] = common_words();
+
+// Evaluated at compile time only (it initialises a `const`): an
+// out-of-bounds index would fail the build, never panic at run time.
+#[allow(clippy::indexing_slicing)]
+const fn common_words() -> [u32; 24] {
+    const WORDS: [&[u8]; 24] = [
+        b"the", b"and", b"to", b"of", b"is", b"you", b"that", b"for", b"this", b"your", b"are",
+        b"with", b"de", b"la", b"el", b"que", b"en", b"le", b"et", b"les", b"der", b"die", b"und",
+        b"il",
+    ];
+    let mut packed = [0u32; 24];
+    let mut i = 0usize;
+    while i < 24 {
+        packed[i] = pack(WORDS[i]);
+        i = i.wrapping_add(1);
+    }
+    packed
+}
+
+/// A word of two to four (non-zero) bytes as one number: equal numbers,
+/// equal words. Anything else is 0, which no word packs to.
+const fn pack(word: &[u8]) -> u32 {
+    match *word {
+        [a, b] => u32::from_be_bytes([0, 0, a, b]),
+        [a, b, c] => u32::from_be_bytes([0, a, b, c]),
+        [a, b, c, d] => u32::from_be_bytes([a, b, c, d]),
+        _ => 0,
+    }
 }
 
 fn rot13(word: &str) -> String {
@@ -1401,38 +1451,21 @@ const fn payload_classes() -> [u8; 128] {
 /// tokens of at least 2 bytes with whitespace between them, so at least 23
 /// bytes in a row of hex digits, `x`, `\`, `,` and whitespace.
 fn may_hold_payload(bytes: &[u8]) -> bool {
-    let mut base64_run = 0usize;
-    let mut pairs_run = 0usize;
-    for (i, &b) in bytes.iter().enumerate() {
-        let class = PAYLOAD_CLASSES.get(usize::from(b)).copied().unwrap_or(0);
-        base64_run = if class & P_BASE64 != 0 {
-            base64_run.saturating_add(1)
-        } else {
-            0
-        };
-        pairs_run = if class & P_PAIRS != 0 {
-            pairs_run.saturating_add(1)
-        } else {
-            0
-        };
-        if base64_run >= MIN_ENCODED_LEN || pairs_run >= MIN_PAIRS_STRETCH {
-            return true;
+    let in_class = |class: u8| {
+        move |b: u8| PAYLOAD_CLASSES.get(usize::from(b)).copied().unwrap_or(0) & class != 0
+    };
+    // `\x`, or `%` and two hex digits (a lone `%`, as in `12.5%`, is common
+    // in prose and escapes nothing).
+    let escape = memchr::memchr2_iter(b'\\', b'%', bytes).any(|i| {
+        match bytes.get(i..).unwrap_or_default() {
+            [b'\\', b'x', ..] => true,
+            [b'%', h, l, ..] => h.is_ascii_hexdigit() && l.is_ascii_hexdigit(),
+            _ => false,
         }
-        if class & P_ESCAPE != 0 {
-            // `\x`, or `%` and two hex digits (a lone `%`, as in `12.5%`,
-            // is common in prose and escapes nothing).
-            let after = bytes.get(i.saturating_add(1)..).unwrap_or_default();
-            let escape = match (b, after) {
-                (b'\\', [b'x', ..]) => true,
-                (b'%', [h, l, ..]) => h.is_ascii_hexdigit() && l.is_ascii_hexdigit(),
-                _ => false,
-            };
-            if escape {
-                return true;
-            }
-        }
-    }
-    false
+    });
+    escape
+        || super::find_run(bytes, 0, MIN_ENCODED_LEN, in_class(P_BASE64)).is_some()
+        || super::find_run(bytes, 0, MIN_PAIRS_STRETCH, in_class(P_PAIRS)).is_some()
 }
 
 /// The whitespace-separated tokens of an ASCII text, found on bytes.
@@ -2058,6 +2091,142 @@ mod tests {
         assert!(in_clear(" the cat and the dog "));
         assert!(!in_clear(" gur png naq gur qbt "));
         assert!(in_clear(" thanks "), "too short to be worth undoing");
+    }
+
+    /// [`may_hold_payload`] as first written, one byte at a time: the
+    /// oracle of the run-probing version.
+    #[allow(clippy::arithmetic_side_effects)]
+    fn may_hold_payload_bytewise(bytes: &[u8]) -> bool {
+        let (mut base64_run, mut pairs_run) = (0usize, 0usize);
+        for (i, &b) in bytes.iter().enumerate() {
+            let class = PAYLOAD_CLASSES.get(usize::from(b)).copied().unwrap_or(0);
+            base64_run = if class & P_BASE64 != 0 {
+                base64_run + 1
+            } else {
+                0
+            };
+            pairs_run = if class & P_PAIRS != 0 {
+                pairs_run + 1
+            } else {
+                0
+            };
+            if base64_run >= MIN_ENCODED_LEN || pairs_run >= MIN_PAIRS_STRETCH {
+                return true;
+            }
+            let escape = match (b, &bytes[i + 1..]) {
+                (b'\\', [b'x', ..]) => true,
+                (b'%', [h, l, ..]) => h.is_ascii_hexdigit() && l.is_ascii_hexdigit(),
+                _ => false,
+            };
+            if escape {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)]
+    fn may_hold_payload_agrees_with_a_byte_by_byte_pass() {
+        // An alphabet of base64, hex, pair separators, escapes and prose.
+        const ALPHABET: &[u8] = b"aZ9f+/-_x\\%, \t\n.!q0=";
+        let mut seed = 0x853c_49e6_748f_ea9b_u64;
+        let (mut yes, mut no) = (0, 0);
+        for len in 0..90usize {
+            for _ in 0..300 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // Long stretches of one kind now and then.
+                        let kind = (seed >> 40) % 4;
+                        let pick = (seed >> 8) as usize;
+                        match kind {
+                            0 => b"0123456789abcdef"[pick % 16],
+                            1 => b"0123456789abcdef x,"[pick % 19],
+                            _ => ALPHABET[pick % ALPHABET.len()],
+                        }
+                    })
+                    .collect();
+                let want = may_hold_payload_bytewise(&bytes);
+                assert_eq!(
+                    may_hold_payload(&bytes),
+                    want,
+                    "{:?}",
+                    String::from_utf8_lossy(&bytes)
+                );
+                if want {
+                    yes += 1;
+                } else {
+                    no += 1;
+                }
+            }
+        }
+        assert!(
+            yes > 1000 && no > 1000,
+            "both answers covered: {yes} / {no}"
+        );
+    }
+
+    /// [`in_clear`] as first written (every word counted, then the ratio):
+    /// the oracle of the early-exit version.
+    #[allow(clippy::arithmetic_side_effects)]
+    fn in_clear_by_counting(words: &str) -> bool {
+        const COMMON: [&str; 24] = [
+            "the", "and", "to", "of", "is", "you", "that", "for", "this", "your", "are", "with",
+            "de", "la", "el", "que", "en", "le", "et", "les", "der", "die", "und", "il",
+        ];
+        let (mut n, mut common) = (0usize, 0usize);
+        for w in words.split(' ').filter(|w| !w.is_empty()) {
+            n += 1;
+            if COMMON.contains(&w) {
+                common += 1;
+            }
+        }
+        n < 4 || (common * 16 >= n && common > 0)
+    }
+
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)]
+    fn in_clear_agrees_with_counting_every_word() {
+        // Word views around the 1-in-16 boundary, with doubled, leading and
+        // trailing spaces and words that only start like common ones.
+        const WORDS: [&str; 12] = [
+            "the", "thee", "th", "cat", "", "und", "x", "dog", "les", "lesson", "il", "zz",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut checked = 0;
+        for len in 0..80usize {
+            for _ in 0..60 {
+                let mut words = String::new();
+                for _ in 0..len {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    // Mostly uncommon words, so the ratio sits near 1/16.
+                    let pick = if seed.is_multiple_of(7) {
+                        WORDS[(seed >> 8) as usize % WORDS.len()]
+                    } else {
+                        ["cat", "dog", "zz", "x", ""][(seed >> 8) as usize % 5]
+                    };
+                    words.push_str(pick);
+                    words.push(' ');
+                    if seed.is_multiple_of(11) {
+                        words.push(' ');
+                    }
+                }
+                for framed in [words.clone(), format!(" {words}"), words.trim().to_owned()] {
+                    assert_eq!(
+                        in_clear(&framed),
+                        in_clear_by_counting(&framed),
+                        "{framed:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 80 * 60 * 3);
     }
 
     #[test]

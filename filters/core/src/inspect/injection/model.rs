@@ -258,8 +258,12 @@ pub fn windows(n: usize, window: usize) -> impl Iterator<Item = Range<usize>> {
 pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u32)) {
     let trigrams = flags & FLAG_TRIGRAMS != 0;
     let mut prev: Option<u32> = None;
-    for (i, word) in words.split(' ').filter(|w| !w.is_empty()).enumerate() {
-        let bytes = word.as_bytes();
+    // Split on bytes: `str::split(' ')` finds each space with a call to
+    // `memchr` and a `memcmp` of the match, which on words of a few bytes
+    // cost more than the hashing (the same pieces: a space byte is never
+    // part of a multi-byte character).
+    let pieces = words.as_bytes().split(|&b| b == b' ');
+    for (i, bytes) in pieces.filter(|w| !w.is_empty()).enumerate() {
         // One pass over the bytes: the word's FNV-1a hash and, for words of
         // three bytes or more, the trigrams of `<word>` (a rolling 24-bit
         // window, one multiply each, its high bits rotated down: the low
