@@ -51,7 +51,9 @@ options:
   --warmup N        unmeasured requests per scenario first (default 300)
   --rounds N        interleaved rounds, the median reported (default 3)
   --filters LIST    the chain (default auth,throttle,inspect); each filter
-                    of it is also measured alone
+                    of it is also measured alone. NAME~TAG is filter NAME
+                    from NAME~TAG.wasm in the wasm directory (another build
+                    of it, to compare in one run: --filters inspect,inspect~old)
   --config-dir DIR  filter configuration from DIR/<filter>.json (default: the
                     demo consumer for auth, `{}` for the others)
   --wasm-dir DIR    where the .wasm files are (default target/tollgate-wasm)
@@ -229,8 +231,18 @@ fn parse_args() -> Result<Args> {
     Ok(args)
 }
 
-/// A chat completion request padded to about `bytes` bytes.
-fn request_body(bytes: usize, stream: bool) -> Vec<u8> {
+/// Different request bodies each scenario cycles through, one per request
+/// (fewer for bodies over 256 KiB: at most 16 MiB of them).
+const BODY_VARIANTS: usize = 64;
+
+/// Up to [`BODY_VARIANTS`] chat completion requests of about `bytes` bytes each,
+/// their user messages different pieces of one deterministic prose. Real
+/// prompts differ from request to request: one body sent over and over
+/// (or a sentence repeated to length, as this bench did before 2026-12-07)
+/// lets the CPU's branch predictor learn the text, and made `inspect` look
+/// cheaper than it is on traffic (`benches/inspect.rs` measured the same
+/// effect natively: 1.6-2.3x at 4 KiB).
+fn request_bodies(bytes: usize, stream: bool) -> Vec<Vec<u8>> {
     let make = |content: &str| {
         json!({
             "model": "gpt-4o-mini",
@@ -243,14 +255,80 @@ fn request_body(bytes: usize, stream: bool) -> Vec<u8> {
         .to_string()
         .into_bytes()
     };
-    let empty = make("").len();
-    let words = "the quick brown fox jumps over the lazy dog ";
-    let content: String = words
-        .chars()
-        .cycle()
-        .take(bytes.saturating_sub(empty))
-        .collect();
-    make(&content)
+    let len = bytes.saturating_sub(make("").len());
+    let variants = ((16 << 20) / len.max(1)).clamp(1, BODY_VARIANTS);
+    let text = prose(len.saturating_mul(variants));
+    (0..variants)
+        .map(|i| make(text.get(i * len..(i + 1) * len).unwrap_or_default()))
+        .collect()
+}
+
+/// Deterministic ASCII prose of `bytes` bytes: words, numbers, a URL,
+/// punctuation and line breaks in pseudo-random order (fixed seed).
+fn prose(bytes: usize) -> String {
+    const WORDS: &[&str] = &[
+        "the",
+        "model",
+        "request",
+        "Please",
+        "summarise",
+        "report",
+        "quarter",
+        "revenue",
+        "grew",
+        "by",
+        "12.5%",
+        "in",
+        "2024-03-31",
+        "while",
+        "costs",
+        "fell.",
+        "version",
+        "v1.42.0",
+        "deploy",
+        "to",
+        "cluster",
+        "us-east-1",
+        "with",
+        "3",
+        "replicas,",
+        "and",
+        "check",
+        "https://docs.example.com/guide",
+        "for",
+        "details:",
+        "fn",
+        "main()",
+        "{",
+        "println!(\"hi\");",
+        "}",
+        "Thanks",
+        "regards",
+        "team",
+        "order",
+        "#48213",
+        "shipped",
+        "a",
+        "customer",
+        "asked",
+        "about",
+        "invoice",
+        "when",
+        "is",
+        "it",
+        "due?",
+    ];
+    let mut out = String::with_capacity(bytes.saturating_add(64));
+    let mut seed = 0x9e37_79b9_u64;
+    while out.len() < bytes {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        out.push_str(WORDS[(seed >> 33) as usize % WORDS.len()]);
+        out.push(if (seed >> 20).is_multiple_of(13) { '\n' } else { ' ' });
+    }
+    out.truncate(bytes);
+    out
 }
 
 /// Latencies and wall time of one scenario.
@@ -279,11 +357,20 @@ impl Measurement {
 }
 
 /// Sends `total` requests over `connections` keep-alive connections.
-/// The completion a streamed case asks the mock for (`x-mock-content`):
-/// prose of about 2 KB, so a reply is some 250 events of 8 characters.
-fn streamed_completion() -> String {
-    let words = "the model answers in short deltas as a chat client would see them ";
-    words.chars().cycle().take(2048).collect()
+/// The completions a streamed case asks the mock for (`x-mock-content`),
+/// one per request in turn: [`BODY_VARIANTS`] pieces of prose of 2 KB, so
+/// a reply is some 250 events of 8 characters (different text per request,
+/// for the reason given at [`request_bodies`]; header values hold no line
+/// breaks).
+fn streamed_completions() -> Vec<String> {
+    let text = prose(2048 * BODY_VARIANTS).replace('\n', " ");
+    (0..BODY_VARIANTS)
+        .map(|i| {
+            text.get(i * 2048..(i + 1) * 2048)
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
 }
 
 /// Sends one chat completion request of the benchmark on `c`: the demo
@@ -314,7 +401,7 @@ fn load(
     addr: SocketAddr,
     connections: usize,
     total: usize,
-    body: &Arc<Vec<u8>>,
+    bodies: &Arc<Vec<Vec<u8>>>,
     stream: bool,
 ) -> Measurement {
     let next = Arc::new(AtomicUsize::new(0));
@@ -322,14 +409,25 @@ fn load(
     let workers: Vec<_> = (0..connections)
         .map(|_| {
             let next = Arc::clone(&next);
-            let body = Arc::clone(body);
+            let bodies = Arc::clone(bodies);
             std::thread::spawn(move || {
-                let completion = stream.then(streamed_completion);
+                let completions = if stream {
+                    streamed_completions()
+                } else {
+                    Vec::new()
+                };
                 let mut latencies = Vec::new();
                 let mut errors = 0usize;
                 let mut first_error = None;
                 let mut conn: Option<Connection> = None;
-                while next.fetch_add(1, Ordering::Relaxed) < total {
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n >= total {
+                        break;
+                    }
+                    let body = bodies
+                        .get(n % bodies.len().max(1))
+                        .map_or(&[][..], Vec::as_slice);
                     let c = match conn.take().filter(|c| !c.is_closed()) {
                         Some(c) => Ok(c),
                         None => Connection::open(addr),
@@ -343,7 +441,8 @@ fn load(
                         }
                     };
                     let sent = Instant::now();
-                    let resp = send_chat(&mut c, &body, completion.as_deref());
+                    let completion = completions.get(n % completions.len().max(1));
+                    let resp = send_chat(&mut c, body, completion.map(String::as_str));
                     let took = sent.elapsed();
                     match resp {
                         Ok(r) if r.status == 200 => {
@@ -456,7 +555,11 @@ fn median<T: Copy + PartialOrd>(mut v: Vec<T>) -> Option<T> {
 /// Server-sent events in one streamed reply of `envoy` (0 for JSON).
 fn events_per_reply(envoy: &Envoy, body: &[u8]) -> Result<usize> {
     let mut c = Connection::open(envoy.addr())?;
-    let r = send_chat(&mut c, body, Some(&streamed_completion()))?;
+    let r = send_chat(
+        &mut c,
+        body,
+        streamed_completions().first().map(String::as_str),
+    )?;
     if r.status != 200 {
         bail!("status {}: {}", r.status, r.text());
     }
@@ -474,23 +577,27 @@ fn start_envoy(args: &Args, mock: &MockLlm, filters: &[&str], what: &str) -> Res
     let mut builder = Envoy::builder();
     for (i, name) in filters.iter().enumerate() {
         let wasm = args.wasm_dir.join(format!("{name}.wasm"));
+        // `inspect~old`: the inspect filter, from inspect~old.wasm.
+        let (base, variant) = name.split_once('~').unwrap_or((name, ""));
         if !wasm.is_file() {
             bail!(
                 "{} does not exist: build it with scripts/build {name}",
                 wasm.display()
             );
         }
-        let configuration = match (&args.config_dir, *name) {
+        let configuration = match (&args.config_dir, base) {
             (_, "floor") => "{}".to_string(),
-            (None, _) => tollgate_tools::demo::bench_config(name),
-            (Some(dir), _) => std::fs::read_to_string(dir.join(format!("{name}.json")))
-                .with_context(|| format!("reading {name}.json in {}", dir.display()))?,
+            (None, _) => tollgate_tools::demo::bench_config(base),
+            (Some(dir), _) => std::fs::read_to_string(dir.join(format!("{base}.json")))
+                .with_context(|| format!("reading {base}.json in {}", dir.display()))?,
         };
         // Filter names must differ within one chain (three floors).
         let id = if filters.iter().filter(|f| *f == name).count() > 1 {
-            format!("{name}-{i}")
+            format!("{base}-{i}")
+        } else if variant.is_empty() {
+            base.to_string()
         } else {
-            name.to_string()
+            format!("{base}-{variant}")
         };
         builder = builder.filter(WasmFilter::new(&id, wasm, &configuration));
     }
@@ -516,8 +623,9 @@ fn run() -> Result<()> {
         let envoy = start_envoy(&args, &mock, &filters, &name)?;
         let tollgate = filters
             .iter()
-            .filter(|f| matches!(**f, "auth" | "throttle" | "inspect"))
-            .map(|f| (*f).to_owned())
+            .map(|f| f.split_once('~').map_or(*f, |(base, _)| base))
+            .filter(|f| matches!(*f, "auth" | "throttle" | "inspect"))
+            .map(str::to_owned)
             .collect();
         scenarios.push(Scenario {
             name,
@@ -572,9 +680,10 @@ fn run() -> Result<()> {
     // streamed case is its added latency beyond the same request's JSON one.
     let mut json_figures: Vec<((usize, usize), Vec<Figures>)> = Vec::new();
     for case in &args.cases {
-        let body = Arc::new(request_body(case.body_bytes, case.stream));
+        let bodies = Arc::new(request_bodies(case.body_bytes, case.stream));
         let events = if case.stream {
-            events_per_reply(&scenarios[0].envoy, &body).context("a streamed reply")?
+            let first = bodies.first().map_or(&[][..], Vec::as_slice);
+            events_per_reply(&scenarios[0].envoy, first).context("a streamed reply")?
         } else {
             0
         };
@@ -594,7 +703,7 @@ fn run() -> Result<()> {
                             s.envoy.addr(),
                             *connections,
                             args.warmup,
-                            &body,
+                            &bodies,
                             case.stream,
                         );
                         s.answered += w.latencies.len();
@@ -604,7 +713,7 @@ fn run() -> Result<()> {
                         s.envoy.addr(),
                         *connections,
                         args.requests,
-                        &body,
+                        &bodies,
                         case.stream,
                     );
                     // Per request answered (errors are reported below).
