@@ -12,23 +12,24 @@ use tollgate_host::{Host, Module, Request, Response};
 
 const ITERS: u32 = 2_000;
 
-fn per_request(name: &str, body: &str) -> anyhow::Result<f64> {
-    per_request_with(name, body, None)
+fn per_request(name: &str, bodies: &[String]) -> anyhow::Result<f64> {
+    per_request_with(name, bodies, None)
 }
 
 /// Per-request microseconds of filter `name`; `fixture` is an `x-fixture`
 /// script for the fixture filter.
-fn per_request_with(name: &str, body: &str, fixture: Option<&str>) -> anyhow::Result<f64> {
-    per_request_full(name, body, fixture, &|| Response::ok().body("{}")).map(|(t, _)| t)
+fn per_request_with(name: &str, bodies: &[String], fixture: Option<&str>) -> anyhow::Result<f64> {
+    per_request_full(name, bodies, fixture, &|_| Response::ok().body("{}")).map(|(t, _)| t)
 }
 
-/// Per-request microseconds of filter `name` answering with `response`, and
-/// the VM's linear memory afterwards (bytes).
+/// Per-request microseconds of filter `name` answering with `response(i)`
+/// the `i`-th request, and the VM's linear memory afterwards (bytes). The
+/// requests carry each of `bodies` in turn (see [`bodies_of`]).
 fn per_request_full(
     name: &str,
-    body: &str,
+    bodies: &[String],
     fixture: Option<&str>,
-    response: &dyn Fn() -> Response,
+    response: &dyn Fn(usize) -> Response,
 ) -> anyhow::Result<(f64, usize)> {
     let module = Module::named(name)?;
     // auth with the demo consumer, whose key every request carries.
@@ -36,14 +37,16 @@ fn per_request_full(
         .unmetered()
         .configuration(tollgate_host::demo::bench_config(name))
         .build()?;
+    let mut i = 0usize;
     let run = |host: &mut Host| {
         let mut s = host.stream();
-        let mut request = chat_request(body);
+        let mut request = chat_request(&bodies[i % bodies.len()]);
         if let Some(script) = fixture {
             request = request.header("x-fixture", script);
         }
         s.send_request(request);
-        s.send_response(response());
+        s.send_response(response(i));
+        i = i.wrapping_add(1);
     };
     let t = micros_per_call(&mut host, run);
     Ok((t, host.memory_bytes(0).unwrap_or(0)))
@@ -75,31 +78,29 @@ fn micros_per_call(host: &mut Host, mut run: impl FnMut(&mut Host)) -> f64 {
     start.elapsed().as_secs_f64() * 1e6 / f64::from(ITERS)
 }
 
+/// Chat completion requests of about `bytes` bytes, their prompts the
+/// different pieces of prose of `tollgate_benches::proses`: every request
+/// of a measurement takes the next, as traffic differs from request to
+/// request (one repeated prompt lets the CPU learn it; host-bench figures
+/// before 2026-12-07 used one).
+fn bodies_of(bytes: usize) -> Vec<String> {
+    tollgate_benches::proses(bytes.saturating_sub(70))
+        .into_iter()
+        .map(|content| {
+            serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": content}]})
+                .to_string()
+        })
+        .collect()
+}
+
+/// One request body of about `bytes` bytes (where variety does not matter:
+/// throttle and auth's own cases).
 fn body_of(bytes: usize) -> String {
-    // Prose-like words, so detectors see what a prompt looks like.
-    let words = [
-        "please",
-        "summarise",
-        "the",
-        "quarterly",
-        "report",
-        "v1.2.3",
-        "2024-03-31",
-        "42",
-    ];
-    let mut content = String::new();
-    let mut i = 0usize;
-    while content.len() < bytes.saturating_sub(100) {
-        content.push_str(words[i % words.len()]);
-        content.push(' ');
-        i += 7;
-    }
-    serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": content}]})
-        .to_string()
+    bodies_of(bytes).swap_remove(0)
 }
 
 fn main() -> anyhow::Result<()> {
-    let body = body_of(4 << 10);
+    let body = bodies_of(4 << 10);
     // The process's first measurement ran up to 1.5x slow (fixture 13.8
     // against 10.2 us in two runs of the same build, the filters' own
     // times unchanged), which skewed every ratio: one discarded round first.
@@ -147,7 +148,7 @@ fn main() -> anyhow::Result<()> {
         "inspect", "us/request", "ratio"
     );
     for kib in [4, 64] {
-        let body = body_of(kib << 10);
+        let body = bodies_of(kib << 10);
         let scan = per_request_with("fixture", &body, Some("find-body:zq0x"))?;
         let t = per_request("inspect", &body)?;
         println!(
@@ -177,7 +178,7 @@ fn main() -> anyhow::Result<()> {
         "inspect VM start",
         inspect_start / fixture_start
     );
-    host_calls(&body)?;
+    host_calls(&body[0])?;
     auth_verification()?;
     throttle_modes()?;
     println!("\n{:<22} {:>12} {:>8}", "module", "bytes", "ratio");
@@ -413,12 +414,16 @@ const EVENTS: usize = 256;
 
 /// An OpenAI chat completion stream of [`EVENTS`] 8-character deltas, the
 /// usage event and `[DONE]`, one chunk per event.
-fn openai_stream() -> Response {
-    let mut events: Vec<String> = (0..EVENTS)
-        .map(|i| {
+fn openai_stream(i: usize) -> Response {
+    // Deltas of 8 characters from the prose, a different piece per request.
+    let text = &STREAM_TEXTS[i % STREAM_TEXTS.len()];
+    let mut events: Vec<String> = text
+        .as_bytes()
+        .chunks(8)
+        .map(|delta| {
             serde_json::json!({"id": "chatcmpl-bench", "object": "chat.completion.chunk",
                 "created": 1, "model": "gpt-4o-mini",
-                "choices": [{"index": 0, "delta": {"content": format!("word{:03} ", i % 1000)},
+                "choices": [{"index": 0, "delta": {"content": String::from_utf8_lossy(delta)},
                              "finish_reason": null}]})
             .to_string()
         })
@@ -433,17 +438,26 @@ fn openai_stream() -> Response {
     Response::ok().sse(events)
 }
 
+/// The completions [`openai_stream`] streams, [`EVENTS`] deltas of 8 bytes
+/// each.
+static STREAM_TEXTS: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| tollgate_benches::proses(EVENTS * 8));
+
 /// Per-event cost of a streamed reply: a 1 KiB request answered with
 /// [`EVENTS`] events, against the same request answered in JSON, per event;
 /// and each VM's linear memory after the 64 KiB requests.
 fn streamed() -> anyhow::Result<()> {
-    let body = body_of(1 << 10);
-    let json = || {
-        Response::ok().json(&serde_json::json!({"id": "chatcmpl-bench", "object": "chat.completion",
+    let body = bodies_of(1 << 10);
+    // The same completion as one JSON reply.
+    let json = |i: usize| {
+        let content = &STREAM_TEXTS[i % STREAM_TEXTS.len()];
+        Response::ok().json(
+            &serde_json::json!({"id": "chatcmpl-bench", "object": "chat.completion",
             "created": 1, "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "word ".repeat(400)},
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                          "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 300, "completion_tokens": 512, "total_tokens": 812}}))
+            "usage": {"prompt_tokens": 300, "completion_tokens": 512, "total_tokens": 812}}),
+        )
     };
     println!(
         "\n{:<22} {:>12} {:>8}  (per event of a {EVENTS}-event OpenAI stream beyond the same request's JSON reply; baseline: the floor's)",
@@ -472,7 +486,7 @@ fn streamed() -> anyhow::Result<()> {
         "\n{:<22} {:>12}  (after 2,200 requests of 64 KiB and a streamed reply each; target 8 MiB)",
         "memory per VM", "MiB"
     );
-    let big = body_of(64 << 10);
+    let big = bodies_of(64 << 10);
     for f in ["floor", "auth", "throttle", "inspect"] {
         let (_, bytes) = per_request_full(f, &big, None, &openai_stream)?;
         println!("{f:<22} {:>12.2}", bytes as f64 / f64::from(1 << 20));

@@ -9,18 +9,13 @@
 //! pass over 1 MiB. Method as in `benches/core.rs`: calibrated batches,
 //! median of 15. A benchmark, never a test: it fails on nothing.
 //!
-//! Every scanning and per-request case cycles through [`VARIANTS`]
-//! different texts of its size (consecutive pieces of one long prose), as
-//! traffic does. Timing one text over and over lets the branch predictor
-//! learn it: on 2026-12-07 the same-text figures were 1.6-2.3x optimistic
-//! at 4 KiB (the text views 7.9 against 18.1 us, `engine.request` 74 against
-//! 119 us), and tuning against them rewards code that only a predictor that
-//! has seen the text runs fast.
+//! Every scanning and per-request case cycles through 64 different texts
+//! of its size, as traffic does (`tollgate_benches::proses` says why).
 
 use std::hint::black_box;
 
 use serde_json::{json, Value};
-use tollgate_benches::{print_table, time, Row};
+use tollgate_benches::{cycling, print_table, prose, proses, time, Row};
 use tollgate_core::config::InspectConfig;
 use tollgate_core::inspect::engine::Engine;
 use tollgate_core::inspect::injection::{Injection, InjectionOptions};
@@ -31,91 +26,6 @@ use tollgate_core::inspect::Direction;
 use tollgate_core::request::api::ApiKind;
 use tollgate_core::request::catalogue::Shape;
 use tollgate_core::request::Role;
-
-/// Deterministic prose with the things real prompts carry: numbers, dates,
-/// versions, code, a URL, an email-free signature. No secrets.
-fn prose(bytes: usize) -> String {
-    const WORDS: &[&str] = &[
-        "the",
-        "model",
-        "request",
-        "please",
-        "summarise",
-        "report",
-        "quarter",
-        "revenue",
-        "grew",
-        "by",
-        "12.5%",
-        "in",
-        "2024-03-31",
-        "while",
-        "costs",
-        "fell",
-        "version",
-        "v1.42.0",
-        "deploy",
-        "to",
-        "cluster",
-        "us-east-1",
-        "with",
-        "3",
-        "replicas",
-        "and",
-        "check",
-        "https://docs.example.com/guide",
-        "for",
-        "details",
-        "fn",
-        "main()",
-        "{",
-        "println!(\"hi\");",
-        "}",
-        "thanks",
-        "regards",
-        "team",
-        "order",
-        "#48213",
-        "shipped",
-    ];
-    let mut out = String::with_capacity(bytes + 64);
-    let mut seed = 0x9e37_79b9_u64;
-    while out.len() < bytes {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        out.push_str(WORDS[(seed >> 33) as usize % WORDS.len()]);
-        out.push(if (seed >> 20).is_multiple_of(13) {
-            '\n'
-        } else {
-            ' '
-        });
-    }
-    out.truncate(bytes);
-    out
-}
-
-/// Texts each case cycles through (see the module docs).
-const VARIANTS: usize = 64;
-
-/// [`VARIANTS`] different texts of `bytes` each: consecutive pieces of one
-/// [`prose`] (ASCII, so any cut is a character boundary).
-fn proses(bytes: usize) -> Vec<String> {
-    let all = prose(bytes.saturating_mul(VARIANTS));
-    all.as_bytes()
-        .chunks(bytes)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect()
-}
-
-/// Calls `f` with each of `items` in turn, one per call: for [`time`].
-fn cycling<'a, T, R>(items: &'a [T], mut f: impl FnMut(&'a T) -> R + 'a) -> impl FnMut() -> R + 'a {
-    let mut i = 0usize;
-    move || {
-        i = (i + 1) % items.len();
-        f(&items[i])
-    }
-}
 
 fn memmem_pass(text: &[u8]) -> usize {
     memchr::memmem::find_iter(black_box(text), b"\x00zq\x01").count()
