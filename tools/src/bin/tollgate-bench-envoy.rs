@@ -55,7 +55,8 @@ options:
                     from NAME~TAG.wasm in the wasm directory (another build
                     of it, to compare in one run: --filters inspect,inspect~old)
   --config-dir DIR  filter configuration from DIR/<filter>.json (default: the
-                    demo consumer for auth, `{}` for the others)
+                    demo consumer for auth, `{}` for the others); a variant
+                    NAME~TAG reads NAME~TAG.json if there is one
   --wasm-dir DIR    where the .wasm files are (default target/tollgate-wasm)
   --concurrency N   Envoy worker threads (default 1)
   -h, --help        this text
@@ -325,7 +326,11 @@ fn prose(bytes: usize) -> String {
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         out.push_str(WORDS[(seed >> 33) as usize % WORDS.len()]);
-        out.push(if (seed >> 20).is_multiple_of(13) { '\n' } else { ' ' });
+        out.push(if (seed >> 20).is_multiple_of(13) {
+            '\n'
+        } else {
+            ' '
+        });
     }
     out.truncate(bytes);
     out
@@ -588,8 +593,17 @@ fn start_envoy(args: &Args, mock: &MockLlm, filters: &[&str], what: &str) -> Res
         let configuration = match (&args.config_dir, base) {
             (_, "floor") => "{}".to_string(),
             (None, _) => tollgate_tools::demo::bench_config(base),
-            (Some(dir), _) => std::fs::read_to_string(dir.join(format!("{base}.json")))
-                .with_context(|| format!("reading {base}.json in {}", dir.display()))?,
+            // A variant's own configuration if it has one.
+            (Some(dir), _) => {
+                let own = dir.join(format!("{name}.json"));
+                let file = if own.is_file() {
+                    own
+                } else {
+                    dir.join(format!("{base}.json"))
+                };
+                std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?
+            }
         };
         // Filter names must differ within one chain (three floors).
         let id = if filters.iter().filter(|f| *f == name).count() > 1 {
