@@ -58,6 +58,10 @@ fn engine(metered: bool) -> &'static Engine {
     cell.get_or_init(|| {
         let mut config = Config::new();
         config.consume_fuel(metered);
+        #[cfg(feature = "profiling")]
+        if std::env::var_os("TOLLGATE_HOST_PERFMAP").is_some() {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         // A failure to build the engine is a broken installation, not a test
         // outcome: there is nothing to recover.
         Engine::new(&config).unwrap_or_else(|e| panic!("cannot create the wasmtime engine: {e}"))
