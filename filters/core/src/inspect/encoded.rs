@@ -97,6 +97,21 @@ fn is_run_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-' | b'%')
 }
 
+/// [`is_run_byte`] of each byte of a chunk (see [`super::find_run`]).
+fn run_bytes(x: u64) -> u64 {
+    use super::swar::{ascii, equal, in_range};
+    let (x, is_ascii) = ascii(x);
+    (in_range(x, b'0', b'9')
+        | in_range(x, b'A', b'Z')
+        | in_range(x, b'a', b'z')
+        | equal(x, b'+')
+        | equal(x, b'/')
+        | equal(x, b'_')
+        | equal(x, b'-')
+        | equal(x, b'%'))
+        & is_ascii
+}
+
 fn is_b64url(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
 }
@@ -343,7 +358,7 @@ pub(crate) fn scan(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found)) {
     let mut from = 0usize;
     // Runs under 16 bytes are neither decoded nor Discord tokens (23): go
     // straight to the next run that long.
-    while let Some(i) = super::find_run(b, from, 16, is_run_byte) {
+    while let Some(i) = super::find_run(b, from, 16, is_run_byte, run_bytes) {
         from = run_at(b, i, budget, f);
     }
     // A budget of its own: decoys spent on base64 runs must not leave a
@@ -425,6 +440,11 @@ mod tests {
     }
 
     #[test]
+    fn run_bytes_reads_eight_bytes_as_is_run_byte_reads_one() {
+        crate::inspect::tests::assert_class_agrees(is_run_byte, run_bytes);
+    }
+
+    #[test]
     #[allow(clippy::arithmetic_side_effects)]
     fn the_run_search_finds_what_a_byte_by_byte_search_finds() {
         // Base64 of readable text, hex, a Discord-shaped token, `=` padding
@@ -469,7 +489,7 @@ mod tests {
             let mut got = Vec::new();
             let b = text.as_bytes();
             let mut from = 0;
-            while let Some(i) = super::super::find_run(b, from, 16, is_run_byte) {
+            while let Some(i) = super::super::find_run(b, from, 16, is_run_byte, run_bytes) {
                 from = run_at(b, i, &mut budget, &mut |f| got.push(format!("{f:?}")));
             }
             let want = runs_bytewise(&text);

@@ -398,15 +398,15 @@ fn regular_stretch(bytes: &[u8], start: usize) -> usize {
     // rarely exits before a real irregularity, where a byte loop takes a
     // hard-to-predict branch at every space.
     while let (Some(now), Some(next)) = (
-        swar::chunk(bytes, i),
-        swar::chunk(bytes, i.saturating_add(1)),
+        super::swar::chunk(bytes, i),
+        super::swar::chunk(bytes, i.saturating_add(1)),
     ) {
-        let visible = swar::in_range(now, 0x21, 0x7E);
-        let visible_next = swar::in_range(next, 0x21, 0x7E);
-        let separator = swar::equal(now, b' ') | swar::equal(now, b'\n');
-        let irregular = swar::HIGH & !(visible | (separator & visible_next));
+        let visible = super::swar::in_range(now, 0x21, 0x7E);
+        let visible_next = super::swar::in_range(next, 0x21, 0x7E);
+        let separator = super::swar::equal(now, b' ') | super::swar::equal(now, b'\n');
+        let irregular = super::swar::HIGH & !(visible | (separator & visible_next));
         if irregular != 0 {
-            return i.saturating_add(swar::first(irregular));
+            return i.saturating_add(super::swar::first(irregular));
         }
         i = i.saturating_add(8);
     }
@@ -430,15 +430,15 @@ fn regular_stretch(bytes: &[u8], start: usize) -> usize {
 #[inline]
 fn word_run_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
-    while let Some(x) = swar::chunk(bytes, i) {
-        let word = swar::in_range(x, b'0', b'9')
-            | swar::in_range(x, b'@', b'Z')
-            | swar::in_range(x, b'`', b'z')
-            | swar::equal(x, b'$')
-            | swar::equal(x, b'\'');
-        let other = swar::HIGH & !word;
+    while let Some(x) = super::swar::chunk(bytes, i) {
+        let word = super::swar::in_range(x, b'0', b'9')
+            | super::swar::in_range(x, b'@', b'Z')
+            | super::swar::in_range(x, b'`', b'z')
+            | super::swar::equal(x, b'$')
+            | super::swar::equal(x, b'\'');
+        let other = super::swar::HIGH & !word;
         if other != 0 {
-            return i.saturating_add(swar::first(other));
+            return i.saturating_add(super::swar::first(other));
         }
         i = i.saturating_add(8);
     }
@@ -450,59 +450,18 @@ fn word_run_end(bytes: &[u8], start: usize) -> usize {
 #[inline]
 fn separator_run_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
-    while let Some(x) = swar::chunk(bytes, i) {
-        let word = swar::in_range(x, b'0', b'9')
-            | swar::in_range(x, b'@', b'Z')
-            | swar::in_range(x, b'`', b'z')
-            | swar::equal(x, b'$')
-            | swar::equal(x, b'\'');
+    while let Some(x) = super::swar::chunk(bytes, i) {
+        let word = super::swar::in_range(x, b'0', b'9')
+            | super::swar::in_range(x, b'@', b'Z')
+            | super::swar::in_range(x, b'`', b'z')
+            | super::swar::equal(x, b'$')
+            | super::swar::equal(x, b'\'');
         if word != 0 {
-            return i.saturating_add(swar::first(word));
+            return i.saturating_add(super::swar::first(word));
         }
         i = i.saturating_add(8);
     }
     run_end(bytes, i, |b| ascii_class(b) & C_WORD == 0)
-}
-
-/// Byte tests on eight ASCII bytes at once, in a `u64` ("SIMD within a
-/// register"): safe code, and as fast in wasm32 without SIMD as natively.
-/// Each test leaves the high bit of every byte that passes; every byte
-/// must be below 0x80, so no sum carries into the next byte.
-mod swar {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    /// The high bit of every byte.
-    pub(super) const HIGH: u64 = 0x8080_8080_8080_8080;
-
-    /// Eight bytes of `bytes` from `at` (byte `k` in bits `8k..8k + 8`).
-    #[inline]
-    pub(super) fn chunk(bytes: &[u8], at: usize) -> Option<u64> {
-        let eight: [u8; 8] = bytes.get(at..at.checked_add(8)?)?.try_into().ok()?;
-        Some(u64::from_le_bytes(eight))
-    }
-
-    /// Bytes of `x` that are at least `lo` (`lo` in `1..=0x80`).
-    #[inline]
-    fn at_least(x: u64, lo: u8) -> u64 {
-        x.wrapping_add(LOW.wrapping_mul(u64::from(0x80u8.wrapping_sub(lo)))) & HIGH
-    }
-
-    /// Bytes of `x` in `lo..=hi` (`1 <= lo <= hi < 0x80`).
-    #[inline]
-    pub(super) fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
-        at_least(x, lo) & !at_least(x, hi.wrapping_add(1))
-    }
-
-    /// Bytes of `x` equal to `b` (`b < 0x80`).
-    #[inline]
-    pub(super) fn equal(x: u64, b: u8) -> u64 {
-        !(x ^ LOW.wrapping_mul(u64::from(b))).wrapping_add(LOW.wrapping_mul(0x7F)) & HIGH
-    }
-
-    /// The index of the first byte marked in `mask` (non-zero).
-    #[inline]
-    pub(super) fn first(mask: u64) -> usize {
-        (mask.trailing_zeros() / 8) as usize
-    }
 }
 
 /// The end of the run of bytes from `start` that satisfy `keep`.
