@@ -17,68 +17,9 @@ use std::time::{Duration, Instant};
 /// Texts a case cycles through (see [`proses`]).
 pub const VARIANTS: usize = 64;
 
-/// Deterministic prose with the things real prompts carry: numbers, dates,
-/// versions, code, a URL, an email-free signature. No secrets.
-pub fn prose(bytes: usize) -> String {
-    const WORDS: &[&str] = &[
-        "the",
-        "model",
-        "request",
-        "please",
-        "summarise",
-        "report",
-        "quarter",
-        "revenue",
-        "grew",
-        "by",
-        "12.5%",
-        "in",
-        "2024-03-31",
-        "while",
-        "costs",
-        "fell",
-        "version",
-        "v1.42.0",
-        "deploy",
-        "to",
-        "cluster",
-        "us-east-1",
-        "with",
-        "3",
-        "replicas",
-        "and",
-        "check",
-        "https://docs.example.com/guide",
-        "for",
-        "details",
-        "fn",
-        "main()",
-        "{",
-        "println!(\"hi\");",
-        "}",
-        "thanks",
-        "regards",
-        "team",
-        "order",
-        "#48213",
-        "shipped",
-    ];
-    let mut out = String::with_capacity(bytes + 64);
-    let mut seed = 0x9e37_79b9_u64;
-    while out.len() < bytes {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        out.push_str(WORDS[(seed >> 33) as usize % WORDS.len()]);
-        out.push(if (seed >> 20).is_multiple_of(13) {
-            '\n'
-        } else {
-            ' '
-        });
-    }
-    out.truncate(bytes);
-    out
-}
+/// Deterministic prose with the things real prompts carry (numbers, dates,
+/// versions, code, a URL; no secrets): `tollgate_tools::demo::prose`.
+pub use tollgate_tools::demo::prose;
 
 /// [`VARIANTS`] different texts of `bytes` each: consecutive pieces of one
 /// [`prose`] (ASCII, so any cut is a character boundary).

@@ -96,3 +96,78 @@ pub fn with_demo_key(config: &str, consumer: &str) -> anyhow::Result<String> {
     }));
     Ok(v.to_string())
 }
+
+/// Deterministic ASCII prose of `bytes` bytes, the prompts the native and
+/// host benchmarks send: [`prose_of`] these words (numbers, dates,
+/// versions, code, a URL; no secrets).
+pub fn prose(bytes: usize) -> String {
+    prose_of(
+        &[
+            "the",
+            "model",
+            "request",
+            "please",
+            "summarise",
+            "report",
+            "quarter",
+            "revenue",
+            "grew",
+            "by",
+            "12.5%",
+            "in",
+            "2024-03-31",
+            "while",
+            "costs",
+            "fell",
+            "version",
+            "v1.42.0",
+            "deploy",
+            "to",
+            "cluster",
+            "us-east-1",
+            "with",
+            "3",
+            "replicas",
+            "and",
+            "check",
+            "https://docs.example.com/guide",
+            "for",
+            "details",
+            "fn",
+            "main()",
+            "{",
+            "println!(\"hi\");",
+            "}",
+            "thanks",
+            "regards",
+            "team",
+            "order",
+            "#48213",
+            "shipped",
+        ],
+        bytes,
+    )
+}
+
+/// `bytes` bytes of `words` in pseudo-random order (fixed seed), separated
+/// by spaces and now and then a line break. Benchmarks cut different
+/// prompts from it for different requests (`tollgate-bench-envoy`,
+/// `tollgate_benches::proses`): one prompt repeated lets a CPU learn it.
+pub fn prose_of(words: &[&str], bytes: usize) -> String {
+    let mut out = String::with_capacity(bytes.saturating_add(64));
+    let mut seed = 0x9e37_79b9_u64;
+    while out.len() < bytes && !words.is_empty() {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let pick = usize::try_from(seed >> 33).unwrap_or(0) % words.len();
+        out.push_str(words.get(pick).copied().unwrap_or_default());
+        out.push(if (seed >> 20).is_multiple_of(13) {
+            '\n'
+        } else {
+            ' '
+        });
+    }
+    out.truncate(bytes);
+    out
+}

@@ -264,8 +264,10 @@ fn request_bodies(bytes: usize, stream: bool) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Deterministic ASCII prose of `bytes` bytes: words, numbers, a URL,
-/// punctuation and line breaks in pseudo-random order (fixed seed).
+/// The prose the prompts are cut from: words, numbers, a URL, code,
+/// punctuation and line breaks (fixed seed). Its own words, not
+/// `demo::prose`'s: capitals and punctuation as chat prompts have them
+/// (the README's Envoy figures since 2026-12-07 are measured on this).
 fn prose(bytes: usize) -> String {
     const WORDS: &[&str] = &[
         "the",
@@ -319,21 +321,7 @@ fn prose(bytes: usize) -> String {
         "it",
         "due?",
     ];
-    let mut out = String::with_capacity(bytes.saturating_add(64));
-    let mut seed = 0x9e37_79b9_u64;
-    while out.len() < bytes {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        out.push_str(WORDS[(seed >> 33) as usize % WORDS.len()]);
-        out.push(if (seed >> 20).is_multiple_of(13) {
-            '\n'
-        } else {
-            ' '
-        });
-    }
-    out.truncate(bytes);
-    out
+    tollgate_tools::demo::prose_of(WORDS, bytes)
 }
 
 /// Latencies and wall time of one scenario.

@@ -99,17 +99,8 @@ fn is_run_byte(c: u8) -> bool {
 
 /// [`is_run_byte`] of each byte of a chunk (see [`super::find_run`]).
 fn run_bytes(x: u64) -> u64 {
-    use super::swar::{ascii, equal, in_range};
-    let (x, is_ascii) = ascii(x);
-    (in_range(x, b'0', b'9')
-        | in_range(x, b'A', b'Z')
-        | in_range(x, b'a', b'z')
-        | equal(x, b'+')
-        | equal(x, b'/')
-        | equal(x, b'_')
-        | equal(x, b'-')
-        | equal(x, b'%'))
-        & is_ascii
+    let (ascii, is_ascii) = super::swar::ascii(x);
+    super::swar::base64(x) | (super::swar::equal(ascii, b'%') & is_ascii)
 }
 
 fn is_b64url(c: u8) -> bool {

@@ -191,6 +191,21 @@ pub(crate) mod swar {
         !(x ^ LOW.wrapping_mul(u64::from(b))).wrapping_add(LOW.wrapping_mul(0x7F)) & HIGH
     }
 
+    /// Bytes of `x` in either base64 alphabet (`A-Z a-z 0-9 + / - _`),
+    /// whatever the bytes of `x`.
+    #[inline]
+    pub(crate) fn base64(x: u64) -> u64 {
+        let (x, is_ascii) = ascii(x);
+        (in_range(x, b'0', b'9')
+            | in_range(x, b'A', b'Z')
+            | in_range(x, b'a', b'z')
+            | equal(x, b'+')
+            | equal(x, b'/')
+            | equal(x, b'-')
+            | equal(x, b'_'))
+            & is_ascii
+    }
+
     /// `x` with the high bit of every byte cleared (for the tests above),
     /// and the mask of its bytes that were ASCII.
     #[inline]

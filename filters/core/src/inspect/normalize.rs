@@ -426,17 +426,23 @@ fn regular_stretch(bytes: &[u8], start: usize) -> usize {
     i
 }
 
+/// The [`C_WORD`] bytes of eight ASCII bytes (see [`super::swar`]).
+#[inline]
+fn word_bytes(x: u64) -> u64 {
+    use super::swar::{equal, in_range};
+    in_range(x, b'0', b'9')
+        | in_range(x, b'@', b'Z')
+        | in_range(x, b'`', b'z')
+        | equal(x, b'$')
+        | equal(x, b'\'')
+}
+
 /// The end of the run of [`C_WORD`] bytes at `start` (ASCII `bytes`).
 #[inline]
 fn word_run_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
     while let Some(x) = super::swar::chunk(bytes, i) {
-        let word = super::swar::in_range(x, b'0', b'9')
-            | super::swar::in_range(x, b'@', b'Z')
-            | super::swar::in_range(x, b'`', b'z')
-            | super::swar::equal(x, b'$')
-            | super::swar::equal(x, b'\'');
-        let other = super::swar::HIGH & !word;
+        let other = super::swar::HIGH & !word_bytes(x);
         if other != 0 {
             return i.saturating_add(super::swar::first(other));
         }
@@ -451,11 +457,7 @@ fn word_run_end(bytes: &[u8], start: usize) -> usize {
 fn separator_run_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start;
     while let Some(x) = super::swar::chunk(bytes, i) {
-        let word = super::swar::in_range(x, b'0', b'9')
-            | super::swar::in_range(x, b'@', b'Z')
-            | super::swar::in_range(x, b'`', b'z')
-            | super::swar::equal(x, b'$')
-            | super::swar::equal(x, b'\'');
+        let word = word_bytes(x);
         if word != 0 {
             return i.saturating_add(super::swar::first(word));
         }

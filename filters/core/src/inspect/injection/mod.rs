@@ -1464,22 +1464,15 @@ fn may_hold_payload(bytes: &[u8]) -> bool {
         }
     });
     escape
-        || super::find_run(bytes, 0, MIN_ENCODED_LEN, in_class(P_BASE64), base64_bytes).is_some()
+        || super::find_run(
+            bytes,
+            0,
+            MIN_ENCODED_LEN,
+            in_class(P_BASE64),
+            super::swar::base64,
+        )
+        .is_some()
         || super::find_run(bytes, 0, MIN_PAIRS_STRETCH, in_class(P_PAIRS), pair_bytes).is_some()
-}
-
-/// [`P_BASE64`] bytes of a chunk (see [`super::find_run`]).
-fn base64_bytes(x: u64) -> u64 {
-    use super::swar::{ascii, equal, in_range};
-    let (x, is_ascii) = ascii(x);
-    (in_range(x, b'0', b'9')
-        | in_range(x, b'A', b'Z')
-        | in_range(x, b'a', b'z')
-        | equal(x, b'+')
-        | equal(x, b'/')
-        | equal(x, b'-')
-        | equal(x, b'_'))
-        & is_ascii
 }
 
 /// [`P_PAIRS`] bytes of a chunk (see [`super::find_run`]).
@@ -2158,7 +2151,7 @@ mod tests {
     fn the_payload_classes_read_eight_bytes_as_one_at_a_time() {
         let class =
             |c: u8| move |b: u8| PAYLOAD_CLASSES.get(usize::from(b)).copied().unwrap_or(0) & c != 0;
-        crate::inspect::tests::assert_class_agrees(class(P_BASE64), base64_bytes);
+        crate::inspect::tests::assert_class_agrees(class(P_BASE64), super::super::swar::base64);
         crate::inspect::tests::assert_class_agrees(class(P_PAIRS), pair_bytes);
     }
 
