@@ -191,6 +191,15 @@ pub(crate) mod swar {
         !(x ^ LOW.wrapping_mul(u64::from(b))).wrapping_add(LOW.wrapping_mul(0x7F)) & HIGH
     }
 
+    /// Bytes of `x` equal to `b`, whatever the bytes of `x` (the exact
+    /// zero-byte test: no carry leaves a byte).
+    #[inline]
+    pub(crate) fn equal_any(x: u64, b: u8) -> u64 {
+        const SEVEN: u64 = !HIGH;
+        let y = x ^ LOW.wrapping_mul(u64::from(b));
+        !((y & SEVEN).wrapping_add(SEVEN) | y | SEVEN)
+    }
+
     /// Bytes of `x` in either base64 alphabet (`A-Z a-z 0-9 + / - _`),
     /// whatever the bytes of `x`.
     #[inline]

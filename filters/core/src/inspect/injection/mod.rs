@@ -1308,16 +1308,10 @@ const ALWAYS_UNDO_BYTES: usize = 2048;
 /// ROT13 and reversed.
 fn in_clear(words: &str) -> bool {
     let bytes = words.as_bytes();
-    // Words are the non-empty pieces between spaces: count their starts in
-    // one pass the compiler vectorises, then look at words only until
-    // enough of them were common (prose gets there long before its end).
-    let first = usize::from(bytes.first().is_some_and(|&b| b != b' '));
-    let later = bytes
-        .iter()
-        .zip(bytes.get(1..).unwrap_or_default())
-        .filter(|&(&before, &b)| before == b' ' && b != b' ')
-        .count();
-    let n = first.saturating_add(later);
+    // Words are the non-empty pieces between spaces: count their starts,
+    // then look at words only until enough of them were common (prose gets
+    // there long before its end).
+    let n = word_starts(bytes);
     // Under four words there is too little to undo (and a random word's
     // ROT13 or mirror image is noise to the model): read as in clear.
     if n < 4 {
@@ -1338,6 +1332,29 @@ fn in_clear(words: &str) -> bool {
         }
     }
     false
+}
+
+/// How many bytes of `bytes` are not a space and follow a space or the
+/// start: the words of a word view. Eight bytes a step (a byte loop is
+/// scalar in wasm).
+fn word_starts(bytes: &[u8]) -> usize {
+    use super::swar::{chunk, equal_any, HIGH};
+    let mut n = 0usize;
+    // Whether the byte before the next one is a space (the start counts).
+    let mut after_space = true;
+    let mut i = 0usize;
+    while let Some(x) = chunk(bytes, i) {
+        let spaces = equal_any(x, b' ');
+        let follows_space = (spaces << 8) | if after_space { 0x80 } else { 0 };
+        n = n.saturating_add((follows_space & !spaces & HIGH).count_ones() as usize);
+        after_space = spaces >> 63 != 0;
+        i = i.saturating_add(8);
+    }
+    for &b in bytes.get(i..).unwrap_or_default() {
+        n = n.saturating_add(usize::from(after_space && b != b' '));
+        after_space = b == b' ';
+    }
+    n
 }
 
 /// The commonest function words of English, Spanish, French, German,
@@ -2215,6 +2232,30 @@ mod tests {
             }
         }
         n < 4 || (common * 16 >= n && common > 0)
+    }
+
+    #[test]
+    fn word_starts_counts_the_pieces_between_spaces() {
+        let mut seed = 0x6a09_e667_f3bc_c908_u64;
+        for len in 0..70usize {
+            for _ in 0..300 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // Spaces, letters, and 0xA0 (a space with its high
+                        // bit set, inside a UTF-8 character).
+                        [b' ', b' ', b'a', b'b', 0xA0, 0xC3][(seed >> 8) as usize % 6]
+                    })
+                    .collect();
+                let want = bytes
+                    .split(|&b| b == b' ')
+                    .filter(|w| !w.is_empty())
+                    .count();
+                assert_eq!(word_starts(&bytes), want, "{bytes:?}");
+            }
+        }
     }
 
     #[test]
