@@ -458,13 +458,9 @@ mod tests {
         let mut found = 0;
         for _ in 0..4000 {
             let mut text = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            crate::inspect::tests::xorshift(&mut seed);
             for _ in 0..(seed % 9) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
+                crate::inspect::tests::xorshift(&mut seed);
                 let piece = PIECES[(seed >> 8) as usize % PIECES.len()];
                 let cut = (seed >> 20) as usize % (piece.len() + 1);
                 text.push_str(if seed.is_multiple_of(5) {

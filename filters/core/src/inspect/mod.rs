@@ -249,6 +249,14 @@ mod tests {
         None
     }
 
+    /// The next state of a xorshift64 generator: the tests' deterministic
+    /// random inputs.
+    pub(crate) fn xorshift(seed: &mut u64) {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+    }
+
     /// Checks that `class` marks exactly the bytes `is` accepts, every
     /// byte value at every position of a chunk, among bytes `is` accepts
     /// and bytes it does not.
@@ -288,9 +296,7 @@ mod tests {
                 // Runs of `a` of every length among separators.
                 let bytes: Vec<u8> = (0..len)
                     .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
+                        crate::inspect::tests::xorshift(&mut seed);
                         // 0xE1 is `a` with the high bit set: not `a`.
                         match seed % 11 {
                             0 => b' ',

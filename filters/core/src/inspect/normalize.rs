@@ -893,9 +893,7 @@ mod tests {
             for _ in 0..40 {
                 let text: String = (0..len)
                     .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
+                        crate::inspect::tests::xorshift(&mut seed);
                         let pick = (seed >> 8) as usize;
                         char::from(if seed.is_multiple_of(3) {
                             (pick % 128) as u8

@@ -2315,9 +2315,7 @@ mod tests {
         for _ in 0..300 {
             let mut s = String::new();
             for _ in 0..200 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
+                crate::inspect::tests::xorshift(&mut seed);
                 s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
             }
             let mut out = Vec::new();

@@ -2006,9 +2006,7 @@ mod tests {
         let mut all: Vec<Vec<usize>> = (0..=len).map(|c| vec![c]).collect();
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            crate::inspect::tests::xorshift(&mut seed);
             seed
         };
         for _ in 0..200 {

@@ -2183,9 +2183,7 @@ mod tests {
             for _ in 0..300 {
                 let bytes: Vec<u8> = (0..len)
                     .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
+                        crate::inspect::tests::xorshift(&mut seed);
                         // Long stretches of one kind now and then.
                         let kind = (seed >> 40) % 4;
                         let pick = (seed >> 8) as usize;
@@ -2241,9 +2239,7 @@ mod tests {
             for _ in 0..300 {
                 let bytes: Vec<u8> = (0..len)
                     .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
+                        crate::inspect::tests::xorshift(&mut seed);
                         // Spaces, letters, and 0xA0 (a space with its high
                         // bit set, inside a UTF-8 character).
                         [b' ', b' ', b'a', b'b', 0xA0, 0xC3][(seed >> 8) as usize % 6]
@@ -2272,9 +2268,7 @@ mod tests {
             for _ in 0..60 {
                 let mut words = String::new();
                 for _ in 0..len {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
+                    crate::inspect::tests::xorshift(&mut seed);
                     // Mostly uncommon words, so the ratio sits near 1/16.
                     let pick = if seed.is_multiple_of(7) {
                         WORDS[(seed >> 8) as usize % WORDS.len()]
