@@ -349,7 +349,7 @@ pub(crate) fn scan(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found)) {
     let mut from = 0usize;
     // Runs under 16 bytes are neither decoded nor Discord tokens (23): go
     // straight to the next run that long.
-    while let Some(i) = super::find_run(b, from, 16, is_run_byte, run_bytes) {
+    while let Some(i) = super::find_run(b, from, 16, run_bytes) {
         from = run_at(b, i, budget, f);
     }
     // A budget of its own: decoys spent on base64 runs must not leave a
@@ -476,7 +476,7 @@ mod tests {
             let mut got = Vec::new();
             let b = text.as_bytes();
             let mut from = 0;
-            while let Some(i) = super::super::find_run(b, from, 16, is_run_byte, run_bytes) {
+            while let Some(i) = super::super::find_run(b, from, 16, run_bytes) {
                 from = run_at(b, i, &mut budget, &mut |f| got.push(format!("{f:?}")));
             }
             let want = runs_bytewise(&text);

@@ -103,10 +103,9 @@ pub fn replace_ranges(text: &str, edits: &[(std::ops::Range<usize>, &str)]) -> S
 }
 
 /// The start of the first run of at least `min_len` consecutive bytes of
-/// `bytes` at or after `from` that satisfy `is` (a run may begin at `from`
-/// even if the byte before it satisfies `is` too). `class` is the same
-/// test on eight bytes at once (a [`swar`] mask of the bytes of a chunk
-/// that satisfy `is`).
+/// `bytes` at or after `from` in `class` (a [`swar`] test: the mask of the
+/// bytes of a chunk in the class; a run may begin at `from` even if the
+/// byte before it is in the class too).
 ///
 /// A run longer than eight bytes fills an aligned chunk of eight, so for
 /// such runs (the encoded payloads and runs this is for: 16 and 23 bytes)
@@ -118,7 +117,6 @@ pub(crate) fn find_run(
     bytes: &[u8],
     from: usize,
     min_len: usize,
-    is: impl Fn(u8) -> bool,
     class: impl Fn(u64) -> u64,
 ) -> Option<usize> {
     let min_len = min_len.max(1);
@@ -147,7 +145,9 @@ pub(crate) fn find_run(
         }
     }
     while let Some(&b) = bytes.get(i) {
-        run = if is(b) { run.saturating_add(1) } else { 0 };
+        // One byte is a chunk whose first byte is `b`.
+        let is = class(u64::from(b)) & 0x80 != 0;
+        run = if is { run.saturating_add(1) } else { 0 };
         i = i.saturating_add(1);
         if run >= min_len {
             return Some(i.saturating_sub(run));
@@ -314,7 +314,7 @@ mod tests {
                             swar::equal(x, b'a') & ascii
                         };
                         assert_eq!(
-                            super::find_run(&bytes, from, min_len, |b| b == b'a', class),
+                            super::find_run(&bytes, from, min_len, class),
                             want,
                             "{:?} from {from} min {min_len}",
                             String::from_utf8_lossy(&bytes)

@@ -437,33 +437,20 @@ fn word_bytes(x: u64) -> u64 {
         | equal(x, b'\'')
 }
 
-/// The end of the run of [`C_WORD`] bytes at `start` (ASCII `bytes`).
+/// The end of the run at `start` of [`C_WORD`] bytes (`words`) or of
+/// other bytes (ASCII `bytes`).
 #[inline]
-fn word_run_end(bytes: &[u8], start: usize) -> usize {
-    let mut i = start;
-    while let Some(x) = super::swar::chunk(bytes, i) {
-        let other = super::swar::HIGH & !word_bytes(x);
-        if other != 0 {
-            return i.saturating_add(super::swar::first(other));
-        }
-        i = i.saturating_add(8);
-    }
-    run_end(bytes, i, |b| ascii_class(b) & C_WORD != 0)
-}
-
-/// The end of the run of bytes at `start` that are not [`C_WORD`] bytes
-/// (ASCII `bytes`).
-#[inline]
-fn separator_run_end(bytes: &[u8], start: usize) -> usize {
+fn word_run_end(bytes: &[u8], start: usize, words: bool) -> usize {
     let mut i = start;
     while let Some(x) = super::swar::chunk(bytes, i) {
         let word = word_bytes(x);
-        if word != 0 {
-            return i.saturating_add(super::swar::first(word));
+        let ends = super::swar::HIGH & if words { !word } else { word };
+        if ends != 0 {
+            return i.saturating_add(super::swar::first(ends));
         }
         i = i.saturating_add(8);
     }
-    run_end(bytes, i, |b| ascii_class(b) & C_WORD == 0)
+    run_end(bytes, i, |b| (ascii_class(b) & C_WORD != 0) == words)
 }
 
 /// The end of the run of bytes from `start` that satisfy `keep`.
@@ -577,7 +564,7 @@ impl Builder {
         let mut pos = 0usize;
         while let Some(&b) = bytes.get(pos) {
             if ascii_class(b) & C_WORD != 0 {
-                let end = word_run_end(bytes, pos);
+                let end = word_run_end(bytes, pos, true);
                 let run = lowered.get(pos..end).unwrap_or_default();
                 let classes = run.bytes().fold(0, |acc, b| acc | ascii_class(b));
                 if classes & C_APOS != 0 {
@@ -595,7 +582,7 @@ impl Builder {
                 }
                 pos = end;
             } else {
-                let end = separator_run_end(bytes, pos);
+                let end = word_run_end(bytes, pos, false);
                 self.gap = self.gap.saturating_add(end.saturating_sub(pos));
                 pos = end;
             }

@@ -1420,45 +1420,9 @@ fn payloads(text: &str, max: usize) -> Vec<String> {
     }
 }
 
-/// [`payload_classes`] bits: a byte of the base64 (and base64url) alphabet
-/// `decode` accepts, hex digits included.
-const P_BASE64: u8 = 1;
-/// A byte that can be part of a run of space-separated hex pairs (`69`,
-/// `0x69,`, `\x69`), whitespace included.
-const P_PAIRS: u8 = 2;
-/// `\` or `%`: `\x` and URL escapes.
-const P_ESCAPE: u8 = 4;
-
 /// The shortest stretch of text that holds enough hex pairs to decode:
 /// `MIN_ENCODED_LEN / 2` tokens of 2 bytes and the whitespace between them.
 const MIN_PAIRS_STRETCH: usize = (MIN_ENCODED_LEN / 2).saturating_mul(3).saturating_sub(1);
-
-/// Payload byte classes of the ASCII bytes, computed at compile time.
-const PAYLOAD_CLASSES: [u8; 128] = payload_classes();
-
-// Evaluated at compile time only (it initialises a `const`): an
-// out-of-bounds index would fail the build, never panic at run time.
-#[allow(clippy::indexing_slicing)]
-const fn payload_classes() -> [u8; 128] {
-    let mut table = [0u8; 128];
-    let mut i = 0usize;
-    while i < 128 {
-        let b = i as u8;
-        let mut class = 0u8;
-        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_') {
-            class |= P_BASE64;
-        }
-        if b.is_ascii_hexdigit() || matches!(b, b'x' | b'\\' | b',' | b' ' | b'\t'..=b'\r') {
-            class |= P_PAIRS;
-        }
-        if matches!(b, b'\\' | b'%') {
-            class |= P_ESCAPE;
-        }
-        table[i] = class;
-        i = i.wrapping_add(1);
-    }
-    table
-}
 
 /// Whether an ASCII text can hold anything [`payloads_in`] would return:
 /// one cheap pass that spares ordinary prose the tokenizer. A decoded token
@@ -1468,9 +1432,6 @@ const fn payload_classes() -> [u8; 128] {
 /// tokens of at least 2 bytes with whitespace between them, so at least 23
 /// bytes in a row of hex digits, `x`, `\`, `,` and whitespace.
 fn may_hold_payload(bytes: &[u8]) -> bool {
-    let in_class = |class: u8| {
-        move |b: u8| PAYLOAD_CLASSES.get(usize::from(b)).copied().unwrap_or(0) & class != 0
-    };
     // `\x`, or `%` and two hex digits (a lone `%`, as in `12.5%`, is common
     // in prose and escapes nothing).
     let escape = memchr::memchr2_iter(b'\\', b'%', bytes).any(|i| {
@@ -1481,18 +1442,13 @@ fn may_hold_payload(bytes: &[u8]) -> bool {
         }
     });
     escape
-        || super::find_run(
-            bytes,
-            0,
-            MIN_ENCODED_LEN,
-            in_class(P_BASE64),
-            super::swar::base64,
-        )
-        .is_some()
-        || super::find_run(bytes, 0, MIN_PAIRS_STRETCH, in_class(P_PAIRS), pair_bytes).is_some()
+        || super::find_run(bytes, 0, MIN_ENCODED_LEN, super::swar::base64).is_some()
+        || super::find_run(bytes, 0, MIN_PAIRS_STRETCH, pair_bytes).is_some()
 }
 
-/// [`P_PAIRS`] bytes of a chunk (see [`super::find_run`]).
+/// The bytes of a chunk that can be part of a run of space-separated hex
+/// pairs (`69`, `0x69,`, `\x69`), whitespace included (see
+/// [`super::find_run`]).
 fn pair_bytes(x: u64) -> u64 {
     use super::swar::{ascii, equal, in_range};
     let (x, is_ascii) = ascii(x);
@@ -2130,6 +2086,45 @@ mod tests {
         assert!(in_clear(" the cat and the dog "));
         assert!(!in_clear(" gur png naq gur qbt "));
         assert!(in_clear(" thanks "), "too short to be worth undoing");
+    }
+
+    // The byte classes [`may_hold_payload`] was first written with: the
+    // oracle's.
+
+    /// [`payload_classes`] bits: a byte of the base64 (and base64url) alphabet
+    /// `decode` accepts, hex digits included.
+    const P_BASE64: u8 = 1;
+    /// A byte that can be part of a run of space-separated hex pairs (`69`,
+    /// `0x69,`, `\x69`), whitespace included.
+    const P_PAIRS: u8 = 2;
+    /// `\` or `%`: `\x` and URL escapes.
+    const P_ESCAPE: u8 = 4;
+
+    /// Payload byte classes of the ASCII bytes, computed at compile time.
+    const PAYLOAD_CLASSES: [u8; 128] = payload_classes();
+
+    // Evaluated at compile time only (it initialises a `const`): an
+    // out-of-bounds index would fail the build, never panic at run time.
+    #[allow(clippy::indexing_slicing)]
+    const fn payload_classes() -> [u8; 128] {
+        let mut table = [0u8; 128];
+        let mut i = 0usize;
+        while i < 128 {
+            let b = i as u8;
+            let mut class = 0u8;
+            if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_') {
+                class |= P_BASE64;
+            }
+            if b.is_ascii_hexdigit() || matches!(b, b'x' | b'\\' | b',' | b' ' | b'\t'..=b'\r') {
+                class |= P_PAIRS;
+            }
+            if matches!(b, b'\\' | b'%') {
+                class |= P_ESCAPE;
+            }
+            table[i] = class;
+            i = i.wrapping_add(1);
+        }
+        table
     }
 
     /// [`may_hold_payload`] as first written, one byte at a time: the
