@@ -395,7 +395,7 @@ fn load(
     connections: usize,
     total: usize,
     bodies: &Arc<Vec<Vec<u8>>>,
-    stream: bool,
+    completions: &Arc<Vec<String>>,
 ) -> Measurement {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
@@ -403,12 +403,8 @@ fn load(
         .map(|_| {
             let next = Arc::clone(&next);
             let bodies = Arc::clone(bodies);
+            let completions = Arc::clone(completions);
             std::thread::spawn(move || {
-                let completions = if stream {
-                    streamed_completions()
-                } else {
-                    Vec::new()
-                };
                 let mut latencies = Vec::new();
                 let mut errors = 0usize;
                 let mut first_error = None;
@@ -545,14 +541,10 @@ fn median<T: Copy + PartialOrd>(mut v: Vec<T>) -> Option<T> {
     v.get(v.len() / 2).copied()
 }
 
-/// Server-sent events in one streamed reply of `envoy` (0 for JSON).
-fn events_per_reply(envoy: &Envoy, body: &[u8]) -> Result<usize> {
+/// Server-sent events in one reply of `envoy` streaming `completion`.
+fn events_per_reply(envoy: &Envoy, body: &[u8], completion: &str) -> Result<usize> {
     let mut c = Connection::open(envoy.addr())?;
-    let r = send_chat(
-        &mut c,
-        body,
-        streamed_completions().first().map(String::as_str),
-    )?;
+    let r = send_chat(&mut c, body, Some(completion))?;
     if r.status != 200 {
         bail!("status {}: {}", r.status, r.text());
     }
@@ -683,11 +675,19 @@ fn run() -> Result<()> {
     let mut json_figures: Vec<((usize, usize), Vec<Figures>)> = Vec::new();
     for case in &args.cases {
         let bodies = Arc::new(request_bodies(case.body_bytes, case.stream));
-        let events = if case.stream {
-            let first = bodies.first().map_or(&[][..], Vec::as_slice);
-            events_per_reply(&scenarios[0].envoy, first).context("a streamed reply")?
+        // A streamed case's completions, one per request in turn (none: the
+        // mock's default JSON reply).
+        let completions = Arc::new(if case.stream {
+            streamed_completions()
         } else {
-            0
+            Vec::new()
+        });
+        let events = match (bodies.first(), completions.first()) {
+            (Some(body), Some(completion)) => {
+                events_per_reply(&scenarios[0].envoy, body, completion)
+                    .context("a streamed reply")?
+            }
+            _ => 0,
         };
         for (load_name, connections) in &loads {
             let mut rounds: Vec<Vec<Figures>> = vec![Vec::new(); scenarios.len()];
@@ -706,7 +706,7 @@ fn run() -> Result<()> {
                             *connections,
                             args.warmup,
                             &bodies,
-                            case.stream,
+                            &completions,
                         );
                         s.answered += w.latencies.len();
                     }
@@ -716,7 +716,7 @@ fn run() -> Result<()> {
                         *connections,
                         args.requests,
                         &bodies,
-                        case.stream,
+                        &completions,
                     );
                     // Per request answered (errors are reported below).
                     let answered = m.latencies.len().max(1) as f64;
