@@ -70,10 +70,22 @@ const FILTER: &str = "auth";
 /// Headers carrying labels for `throttle`: `x-tollgate-label-<name>`.
 const LABEL_PREFIX: &str = "x-tollgate-label-";
 
+#[cfg(not(tollgate_combined))]
 proxy_wasm::main! {{
     logger::install_panic_hook(FILTER);
     proxy_wasm::set_root_context(|context_id| Box::new(Root { context_id, filter: None, pending: None }));
 }}
+
+/// The root context, for a module that runs several filters in one VM
+/// (`host-tests/combined`, a benchmark fixture).
+#[cfg(tollgate_combined)]
+pub(crate) fn root(context_id: u32) -> Box<dyn RootContext> {
+    Box::new(Root {
+        context_id,
+        filter: None,
+        pending: None,
+    })
+}
 
 /// The remote key set, shared by the root (which fetches it) and requests.
 #[derive(Default)]

@@ -1,5 +1,7 @@
 //! Loading a filter's configuration in `on_configure`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::de::DeserializeOwned;
 use tollgate_core::config::{self, Validate};
 
@@ -23,18 +25,48 @@ where
     }
 }
 
+/// Whether the plugin configuration holds one member per filter (a module
+/// of several filters in one VM); see [`read_sections`].
+static SECTIONS: AtomicBool = AtomicBool::new(false);
+
+/// From now on each filter of this VM reads its member of the plugin
+/// configuration (`{"auth": {...}, "inspect": {...}}`), not all of it: for a
+/// module that runs several filters in one VM (`host-tests/combined`).
+pub fn read_sections() {
+    SECTIONS.store(true, Ordering::Relaxed);
+}
+
+/// The plugin configuration of `on_configure(size)` (this filter's member
+/// of it after [`read_sections`]), or `None` after logging why not.
+pub fn plugin_configuration(filter: &str, size: usize) -> Option<Vec<u8>> {
+    let bytes = match host::buffer(BufferType::PluginConfiguration, 0, size) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            log::error!("{filter}: cannot read the plugin configuration: {e}");
+            return None;
+        }
+    };
+    if !SECTIONS.load(Ordering::Relaxed) {
+        return Some(bytes);
+    }
+    let member = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
+        .ok()
+        .and_then(|mut all| all.remove(filter))
+        .and_then(|member| serde_json::to_vec(&member).ok());
+    if member.is_none() {
+        log::error!(
+            "{filter}: invalid configuration: the plugin configuration is not an object with a member {filter:?}"
+        );
+    }
+    member
+}
+
 /// [`load`] for the plugin configuration of `on_configure(size)`.
 pub fn load_plugin_configuration<T>(filter: &str, size: usize) -> Option<T>
 where
     T: DeserializeOwned + Validate + Default,
 {
-    match host::buffer(BufferType::PluginConfiguration, 0, size) {
-        Ok(bytes) => load(filter, &bytes),
-        Err(e) => {
-            log::error!("{filter}: cannot read the plugin configuration: {e}");
-            None
-        }
-    }
+    load(filter, &plugin_configuration(filter, size)?)
 }
 
 /// The value of `step` (compiling the configuration into the filter's

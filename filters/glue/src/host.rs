@@ -20,6 +20,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 use std::ptr::null_mut;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use proxy_wasm::types::{BufferType, LogLevel, MapType, MetricType};
@@ -270,9 +271,20 @@ pub fn buffer(buffer: BufferType, start: usize, max_size: usize) -> Result<Vec<u
     }
 }
 
+/// Calls of [`set_buffer`] so far in this VM: a module of several filters
+/// (`host-tests/combined`) tells from it that a filter rewrote a body, whose
+/// size the next filter must then be told anew.
+static BUFFER_WRITES: AtomicU32 = AtomicU32::new(0);
+
+/// How many times [`set_buffer`] was called in this VM (wrapping).
+pub fn buffer_writes() -> u32 {
+    BUFFER_WRITES.load(Ordering::Relaxed)
+}
+
 /// Replaces `size` bytes of a buffer from `start` with `value` (`start = 0`,
 /// `size` = the buffer's length replaces it all).
 pub fn set_buffer(buffer: BufferType, start: usize, size: usize, value: &[u8]) -> Result<()> {
+    BUFFER_WRITES.fetch_add(1, Ordering::Relaxed);
     // SAFETY: the pointer and length describe `value`, alive for the call.
     check(unsafe {
         abi::proxy_set_buffer_bytes(buffer as u32, start, size, value.as_ptr(), value.len())

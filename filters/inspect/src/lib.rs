@@ -103,10 +103,21 @@ use tollgate_glue::request as req;
 
 const FILTER: &str = "inspect";
 
+#[cfg(not(tollgate_combined))]
 proxy_wasm::main! {{
     logger::install_panic_hook(FILTER);
     proxy_wasm::set_root_context(|context_id| Box::new(Root { context_id, filter: None }));
 }}
+
+/// The root context, for a module that runs several filters in one VM
+/// (`host-tests/combined`, a benchmark fixture).
+#[cfg(tollgate_combined)]
+pub(crate) fn root(context_id: u32) -> Box<dyn RootContext> {
+    Box::new(Root {
+        context_id,
+        filter: None,
+    })
+}
 
 /// The metric ids `on_configure` defines; findings (labelled) through
 /// [`Registry`].

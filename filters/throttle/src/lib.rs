@@ -107,10 +107,21 @@ const MAX_RESPONSE_BYTES: usize = 8 << 20;
 /// The tail of an oversized response kept to find its `usage`.
 const TAIL_BYTES: usize = 64 << 10;
 
+#[cfg(not(tollgate_combined))]
 proxy_wasm::main! {{
     logger::install_panic_hook(FILTER);
     proxy_wasm::set_root_context(|context_id| Box::new(Root { context_id, filter: None }));
 }}
+
+/// The root context, for a module that runs several filters in one VM
+/// (`host-tests/combined`, a benchmark fixture).
+#[cfg(tollgate_combined)]
+pub(crate) fn root(context_id: u32) -> Box<dyn RootContext> {
+    Box::new(Root {
+        context_id,
+        filter: None,
+    })
+}
 
 /// The host's shared data as the core's [`SharedStore`].
 struct HostStore;
@@ -321,7 +332,9 @@ impl RootContext for Root {
     fn on_configure(&mut self, size: usize) -> bool {
         logger::init(FILTER);
         let tag = Tag::new(FILTER, self.context_id);
-        let bytes = host::buffer(BufferType::PluginConfiguration, 0, size).unwrap_or_default();
+        let Some(bytes) = tollgate_glue::config::plugin_configuration(FILTER, size) else {
+            return false;
+        };
         let Some(config) = tollgate_glue::config::load::<ThrottleConfig>(FILTER, &bytes) else {
             return false;
         };

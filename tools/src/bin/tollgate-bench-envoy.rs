@@ -58,6 +58,11 @@ options:
                     demo consumer for auth, `{}` for the others); a variant
                     NAME~TAG reads NAME~TAG.json if there is one
   --wasm-dir DIR    where the .wasm files are (default target/tollgate-wasm)
+  --combined        also measure auth, throttle and inspect as one module
+                    in one VM (combined.wasm: host-tests/combined, a fixture
+                    never shipped), against the same floors as the chain;
+                    its configuration has a member per filter (auth,
+                    throttle, inspect), each that filter's configuration
   --concurrency N   Envoy worker threads (default 1)
   -h, --help        this text
 ";
@@ -98,6 +103,7 @@ struct Args {
     config_dir: Option<PathBuf>,
     wasm_dir: PathBuf,
     concurrency: u32,
+    combined: bool,
 }
 
 fn repo_root() -> PathBuf {
@@ -137,6 +143,7 @@ fn parse_args() -> Result<Args> {
         config_dir: None,
         wasm_dir: repo_root().join("target/tollgate-wasm"),
         concurrency: 1,
+        combined: false,
     };
     let mut body_bytes: Option<usize> = None;
     let mut stream = false;
@@ -195,6 +202,7 @@ fn parse_args() -> Result<Args> {
             }
             "--config-dir" => args.config_dir = Some(PathBuf::from(value("--config-dir")?)),
             "--wasm-dir" => args.wasm_dir = PathBuf::from(value("--wasm-dir")?),
+            "--combined" => args.combined = true,
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }
     }
@@ -558,6 +566,27 @@ fn main() {
     }
 }
 
+/// The filters of the combined module (`--combined`), in chain order.
+const COMBINED: [&str; 3] = ["auth", "throttle", "inspect"];
+
+/// The configuration of filter `name` (`base`, or a variant `base~tag`).
+fn configuration_of(args: &Args, name: &str, base: &str) -> Result<String> {
+    Ok(match (&args.config_dir, base) {
+        (_, "floor") => "{}".to_string(),
+        (None, _) => tollgate_tools::demo::bench_config(base),
+        // A variant's own configuration if it has one.
+        (Some(dir), _) => {
+            let own = dir.join(format!("{name}.json"));
+            let file = if own.is_file() {
+                own
+            } else {
+                dir.join(format!("{base}.json"))
+            };
+            std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?
+        }
+    })
+}
+
 fn start_envoy(args: &Args, mock: &MockLlm, filters: &[&str], what: &str) -> Result<Envoy> {
     let mut builder = Envoy::builder();
     for (i, name) in filters.iter().enumerate() {
@@ -570,20 +599,18 @@ fn start_envoy(args: &Args, mock: &MockLlm, filters: &[&str], what: &str) -> Res
                 wasm.display()
             );
         }
-        let configuration = match (&args.config_dir, base) {
-            (_, "floor") => "{}".to_string(),
-            (None, _) => tollgate_tools::demo::bench_config(base),
-            // A variant's own configuration if it has one.
-            (Some(dir), _) => {
-                let own = dir.join(format!("{name}.json"));
-                let file = if own.is_file() {
-                    own
-                } else {
-                    dir.join(format!("{base}.json"))
-                };
-                std::fs::read_to_string(&file)
-                    .with_context(|| format!("reading {}", file.display()))?
+        let configuration = if base == "combined" {
+            // One member per filter, each what the filter alone is given.
+            let mut all = serde_json::Map::new();
+            for part in COMBINED {
+                let text = configuration_of(args, part, part)?;
+                let value: serde_json::Value = serde_json::from_str(&text)
+                    .with_context(|| format!("the {part} configuration is not JSON"))?;
+                all.insert(part.to_string(), value);
             }
+            serde_json::Value::Object(all).to_string()
+        } else {
+            configuration_of(args, name, base)?
         };
         // Filter names must differ within one chain (three floors).
         let id = if filters.iter().filter(|f| *f == name).count() > 1 {
@@ -618,6 +645,13 @@ fn run() -> Result<()> {
         let tollgate = filters
             .iter()
             .map(|f| f.split_once('~').map_or(*f, |(base, _)| base))
+            .flat_map(|f| {
+                if f == "combined" {
+                    COMBINED.to_vec()
+                } else {
+                    vec![f]
+                }
+            })
             .filter(|f| matches!(*f, "auth" | "throttle" | "inspect"))
             .map(str::to_owned)
             .collect();
@@ -648,6 +682,13 @@ fn run() -> Result<()> {
         args.filters.iter().map(String::as_str).collect(),
         Some(floors),
     )?;
+    if args.combined {
+        add(
+            format!("{}, one module", COMBINED.join(" + ")),
+            vec!["combined"],
+            Some(floors),
+        )?;
+    }
 
     println!(
         "Envoy {}, {} worker(s); mock LLM upstream over loopback; {} rounds of {} requests (+{} warm-up) per scenario, interleaved, median round shown",
