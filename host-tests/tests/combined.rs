@@ -130,3 +130,40 @@ fn an_injection_is_blocked_after_throttle_counted_it() {
         "throttle saw it first"
     );
 }
+
+/// A RateLimitResponse of overall code OK, no statuses (protobuf: field 1,
+/// varint 1).
+const RLS_OK: [u8; 2] = [0x08, 0x01];
+
+#[test]
+fn a_filter_that_waits_for_a_callout_hands_the_request_on_when_it_resumes() {
+    let part = |name: &str| -> Value { serde_json::from_str(&demo::default_config(name)).unwrap() };
+    // throttle asks a rate-limit service (a test double answering OK)
+    // before it lets a request go; inspect, behind it, must still see the
+    // request when throttle resumes it, and redact its secret.
+    let config = json!({
+        "auth": part("auth"),
+        "throttle": {
+            "rls": {"cluster": "ratelimit", "domain": "tollgate", "timeout_ms": 50, "on_failure": "deny"},
+            "rules": [{"name": "mesh", "store": "rls", "key": ["consumer"],
+                       "limits": [{"requests": 100, "per": "minute"}]}]
+        },
+        "inspect": {},
+    });
+    let mut h = Host::builder(&Module::named("combined").unwrap())
+        .json_configuration(&config)
+        .cluster("ratelimit")
+        .build()
+        .unwrap();
+    h.on_grpc_call(|_| Some(tollgate_host::GrpcCallReply::ok(RLS_OK.to_vec())));
+    let mut s = h.stream();
+    s.send_request(chat(&format!("my key is {AWS_KEY}, please check it")));
+    let up = s.upstream();
+    assert!(up.complete, "{}", s.host().log_text());
+    assert!(!up.body_str().contains(AWS_KEY), "{}", up.body_str());
+    s.send_response(Response::ok().body("{}"));
+    assert_eq!(s.downstream().status(), Some(200));
+    assert_eq!(h.grpc_calls().len(), 1, "throttle asked the service");
+    assert_eq!(counter(&h, "inspect"), 1);
+    assert!(!h.logged(LogLevel::Error, ""), "{}", h.log_text());
+}

@@ -20,7 +20,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 use std::ptr::null_mut;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use proxy_wasm::types::{BufferType, LogLevel, MapType, MetricType};
@@ -482,10 +482,38 @@ pub enum Stream {
     Response = 1,
 }
 
+/// Set by a module of several filters (`host-tests/combined`): a filter's
+/// [`resume`] is noted in [`RESUMED`] for that module to carry the stream
+/// through the filters behind it, which then resumes it with
+/// [`resume_now`].
+static DEFER_RESUMES: AtomicBool = AtomicBool::new(false);
+/// Bit `1 << stream` for each stream a filter resumed while deferred.
+static RESUMED: AtomicU32 = AtomicU32::new(0);
+
+/// From now on [`resume`] only notes the resume, for [`take_resumed`].
+pub fn defer_resumes() {
+    DEFER_RESUMES.store(true, Ordering::Relaxed);
+}
+
+/// Whether a filter resumed `stream` since the last call (clears it).
+pub fn take_resumed(stream: Stream) -> bool {
+    let bit = 1u32 << (stream as u32);
+    RESUMED.fetch_and(!bit, Ordering::Relaxed) & bit != 0
+}
+
 /// Resumes a stream a callback paused (after an HTTP call, say). Unlike the
 /// SDK's `resume_http_request`, an unexpected status is an error, not a
-/// panic.
+/// panic. After [`defer_resumes`], only notes it (see [`take_resumed`]).
 pub fn resume(stream: Stream) -> Result<()> {
+    if DEFER_RESUMES.load(Ordering::Relaxed) {
+        RESUMED.fetch_or(1u32 << (stream as u32), Ordering::Relaxed);
+        return Ok(());
+    }
+    resume_now(stream)
+}
+
+/// Resumes a stream, deferred or not.
+pub fn resume_now(stream: Stream) -> Result<()> {
     // SAFETY: a plain value, no memory is shared.
     check(unsafe { abi::proxy_continue_stream(stream as u32) })
 }

@@ -16,14 +16,25 @@
 //! on (the ones behind get their request headers then, and the buffered
 //! body); a response passes them in reverse, only those that saw the
 //! request. When a filter rewrote a body, the next is told its new size.
-//! What it does not do, and why it is a fixture: a filter that pauses for
-//! a callout (a remote JWKS fetch, a rate-limit service) resumes the stream
-//! itself, past the filters behind it; and the three share one tick period.
-//! The benchmark configurations need neither.
+//! A filter that waits for a callout (throttle's rate-limit service,
+//! inspect's guard, auth's JWKS fetch in the root) resumes through the glue,
+//! which only notes it here (`host::defer_resumes`): this module carries the
+//! stream on through the filters behind it and resumes it when all let it
+//! through (`tests/combined.rs` shows both).
+//!
+//! What makes it a fixture still: the three share one tick period, the last
+//! one set (throttle's 200 ms with a rate-limit service, else auth's 1 s;
+//! both ticks are idempotent, so ticking more often only costs the calls);
+//! and a filter that lets a body chunk through while one behind it buffers
+//! would see that chunk again with the next (Envoy hands the module one
+//! buffer) — none of the three does: each either buffers a request body
+//! whole or copies a streamed reply's chunks as they pass. Shipping it
+//! would want those two made explicit, an OCI image and an Istio
+//! `WasmPlugin`, and the Envoy suites run against it.
 
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::{Action, ContextType};
-use tollgate_glue::host::{self, BufferType};
+use tollgate_glue::host::{self, BufferType, Stream};
 
 #[path = "../../../filters/auth/src/lib.rs"]
 mod auth;
@@ -35,6 +46,7 @@ mod throttle;
 proxy_wasm::main! {{
     tollgate_glue::logger::install_panic_hook("combined");
     tollgate_glue::config::read_sections();
+    tollgate_glue::host::defer_resumes();
     proxy_wasm::set_root_context(|context_id| Box::new(Root {
         parts: vec![auth::root(context_id), throttle::root(context_id), inspect::root(context_id)],
     }));
@@ -102,10 +114,8 @@ impl RootContext for Root {
             .collect::<Option<Vec<_>>>()?;
         Some(Box::new(Request {
             parts,
-            request_headers: (0, false),
-            request_seen: 0,
-            response_headers: (0, false),
-            response_seen: 0,
+            request: Leg::default(),
+            response: Leg::default(),
         }))
     }
 
@@ -114,83 +124,174 @@ impl RootContext for Root {
     }
 }
 
-/// One request through the three filters.
-struct Request {
-    parts: Vec<Box<dyn HttpContext>>,
-    /// The request headers' callback arguments, for the filters that get
-    /// them late.
-    request_headers: (usize, bool),
-    /// How many filters (in chain order) have had the request headers.
-    request_seen: usize,
-    response_headers: (usize, bool),
-    /// How many filters (in reverse order, among those that saw the
-    /// request) have had the response headers.
-    response_seen: usize,
+/// Where a stream (one way) stands.
+#[derive(Clone, Copy, Debug, Default)]
+struct Leg {
+    /// The headers callback's arguments, for the filters that get them
+    /// late.
+    headers: (usize, bool),
+    /// How many filters (in this way's order) have had the headers.
+    seen: usize,
+    /// The filter (by place in this way's order) that paused the stream,
+    /// and the callback it paused in.
+    held: Option<(usize, Phase)>,
 }
 
-/// Which way a body callback runs.
-#[derive(Clone, Copy)]
+/// A callback of one way of the stream.
+#[derive(Clone, Copy, Debug)]
+enum Phase {
+    Headers,
+    Body { size: usize, end: bool },
+    Trailers(usize),
+}
+
+/// Which way a callback runs.
+#[derive(Clone, Copy, Debug)]
 enum Way {
     Request,
     Response,
 }
 
-impl Request {
-    /// Filter indices a response passes, in order.
-    fn response_order(&self) -> impl Iterator<Item = usize> {
-        (0..self.request_seen).rev()
-    }
-
-    fn headers(&mut self, way: Way, i: usize) -> Action {
-        let Some(part) = self.parts.get_mut(i) else {
-            return Action::Continue;
-        };
-        match way {
-            Way::Request => {
-                let (n, end) = self.request_headers;
-                part.on_http_request_headers(n, end)
-            }
-            Way::Response => {
-                let (n, end) = self.response_headers;
-                part.on_http_response_headers(n, end)
-            }
+impl Way {
+    fn buffer(self) -> BufferType {
+        match self {
+            Way::Request => BufferType::HttpRequestBody,
+            Way::Response => BufferType::HttpResponseBody,
         }
     }
 
-    /// A body chunk through the filters of `order`: each filter not yet
-    /// past its headers gets them first (the one before it held them).
-    fn body(&mut self, way: Way, order: &[usize], mut size: usize, end: bool) -> Action {
-        for (k, &i) in order.iter().enumerate() {
-            let seen = match way {
-                Way::Request => &mut self.request_seen,
-                Way::Response => &mut self.response_seen,
-            };
-            if k >= *seen {
-                *seen = k.saturating_add(1);
-                // Paused or not, it gets the buffered body next.
-                let _ = self.headers(way, i);
+    fn stream(self) -> Stream {
+        match self {
+            Way::Request => Stream::Request,
+            Way::Response => Stream::Response,
+        }
+    }
+}
+
+/// One request through the three filters.
+struct Request {
+    parts: Vec<Box<dyn HttpContext>>,
+    request: Leg,
+    response: Leg,
+}
+
+impl Request {
+    fn leg(&mut self, way: Way) -> &mut Leg {
+        match way {
+            Way::Request => &mut self.request,
+            Way::Response => &mut self.response,
+        }
+    }
+
+    /// The filter at place `k` of `way`'s order: a request passes the
+    /// filters in chain order, a response those that saw the request, in
+    /// reverse.
+    fn part(&mut self, way: Way, k: usize) -> Option<&mut Box<dyn HttpContext>> {
+        let i = match way {
+            Way::Request => k,
+            Way::Response => self.request.seen.checked_sub(k.checked_add(1)?)?,
+        };
+        self.parts.get_mut(i)
+    }
+
+    fn len(&self, way: Way) -> usize {
+        match way {
+            Way::Request => self.parts.len(),
+            Way::Response => self.request.seen,
+        }
+    }
+
+    /// One callback through the filters of `way` from place `from`: each
+    /// not yet past its headers gets them first (a filter before it held
+    /// them), and a body is passed on at its size after any rewrite. The
+    /// first filter that does not continue holds the stream.
+    fn run(&mut self, way: Way, from: usize, mut phase: Phase) -> Action {
+        for k in from..self.len(way) {
+            let leg = *self.leg(way);
+            let late = k >= leg.seen;
+            if late {
+                self.leg(way).seen = k.saturating_add(1);
             }
             let writes = host::buffer_writes();
-            let Some(part) = self.parts.get_mut(i) else {
+            let Some(part) = self.part(way, k) else {
                 continue;
             };
-            let action = match way {
-                Way::Request => part.on_http_request_body(size, end),
-                Way::Response => part.on_http_response_body(size, end),
+            let (n, end) = leg.headers;
+            let headers = |part: &mut Box<dyn HttpContext>| match way {
+                Way::Request => part.on_http_request_headers(n, end),
+                Way::Response => part.on_http_response_headers(n, end),
             };
-            if host::buffer_writes() != writes {
-                let buffer = match way {
-                    Way::Request => BufferType::HttpRequestBody,
-                    Way::Response => BufferType::HttpResponseBody,
-                };
-                size = host::buffer(buffer, 0, usize::MAX >> 1).map_or(size, |b| b.len());
+            let action = match phase {
+                Phase::Headers => headers(part),
+                Phase::Body { size, end } => {
+                    if late {
+                        // Paused or not, it gets the buffered body next.
+                        let _ = headers(part);
+                    }
+                    match way {
+                        Way::Request => part.on_http_request_body(size, end),
+                        Way::Response => part.on_http_response_body(size, end),
+                    }
+                }
+                Phase::Trailers(count) => {
+                    if late {
+                        let _ = headers(part);
+                        let size = buffered(way);
+                        let _ = match way {
+                            Way::Request => part.on_http_request_body(size, false),
+                            Way::Response => part.on_http_response_body(size, false),
+                        };
+                    }
+                    match way {
+                        Way::Request => part.on_http_request_trailers(count),
+                        Way::Response => part.on_http_response_trailers(count),
+                    }
+                }
+            };
+            if let Phase::Body { size, .. } = &mut phase {
+                if host::buffer_writes() != writes {
+                    *size = buffered(way);
+                }
             }
             if action != Action::Continue {
+                self.leg(way).held = Some((k, phase));
                 return action;
             }
         }
+        self.leg(way).held = None;
         Action::Continue
     }
+
+    /// After a callout's answer: if the filter holding a way resumed it,
+    /// carry the stream through the filters behind it, and resume it when
+    /// all let it through.
+    fn carry_resumed(&mut self) {
+        for way in [Way::Request, Way::Response] {
+            if !host::take_resumed(way.stream()) {
+                continue;
+            }
+            let Some((k, phase)) = self.leg(way).held else {
+                let _ = host::resume_now(way.stream());
+                continue;
+            };
+            // The filter may have rewritten the body while paused.
+            let phase = match phase {
+                Phase::Body { end, .. } => Phase::Body {
+                    size: buffered(way),
+                    end,
+                },
+                other => other,
+            };
+            if self.run(way, k.saturating_add(1), phase) == Action::Continue {
+                let _ = host::resume_now(way.stream());
+            }
+        }
+    }
+}
+
+/// The whole buffered body of `way`.
+fn buffered(way: Way) -> usize {
+    host::buffer(way.buffer(), 0, usize::MAX >> 1).map_or(0, |b| b.len())
 }
 
 impl Context for Request {
@@ -198,12 +299,14 @@ impl Context for Request {
         for part in &mut self.parts {
             part.on_http_call_response(token, headers, body, trailers);
         }
+        self.carry_resumed();
     }
 
     fn on_grpc_call_response(&mut self, token: u32, status: u32, size: usize) {
         for part in &mut self.parts {
             part.on_grpc_call_response(token, status, size);
         }
+        self.carry_resumed();
     }
 
     fn on_done(&mut self) -> bool {
@@ -213,57 +316,29 @@ impl Context for Request {
 
 impl HttpContext for Request {
     fn on_http_request_headers(&mut self, n: usize, end: bool) -> Action {
-        self.request_headers = (n, end);
-        for i in 0..self.parts.len() {
-            self.request_seen = i.saturating_add(1);
-            if self.headers(Way::Request, i) != Action::Continue {
-                return Action::Pause;
-            }
-        }
-        Action::Continue
+        self.request.headers = (n, end);
+        self.run(Way::Request, 0, Phase::Headers)
     }
 
     fn on_http_request_body(&mut self, size: usize, end: bool) -> Action {
-        let order: Vec<usize> = (0..self.parts.len()).collect();
-        self.body(Way::Request, &order, size, end)
+        self.run(Way::Request, 0, Phase::Body { size, end })
     }
 
     fn on_http_request_trailers(&mut self, n: usize) -> Action {
-        for part in self.parts.iter_mut().take(self.request_seen) {
-            if part.on_http_request_trailers(n) != Action::Continue {
-                return Action::Pause;
-            }
-        }
-        Action::Continue
+        self.run(Way::Request, 0, Phase::Trailers(n))
     }
 
     fn on_http_response_headers(&mut self, n: usize, end: bool) -> Action {
-        self.response_headers = (n, end);
-        let order: Vec<usize> = self.response_order().collect();
-        for (k, i) in order.into_iter().enumerate() {
-            self.response_seen = k.saturating_add(1);
-            if self.headers(Way::Response, i) != Action::Continue {
-                return Action::Pause;
-            }
-        }
-        Action::Continue
+        self.response.headers = (n, end);
+        self.run(Way::Response, 0, Phase::Headers)
     }
 
     fn on_http_response_body(&mut self, size: usize, end: bool) -> Action {
-        let order: Vec<usize> = self.response_order().collect();
-        self.body(Way::Response, &order, size, end)
+        self.run(Way::Response, 0, Phase::Body { size, end })
     }
 
     fn on_http_response_trailers(&mut self, n: usize) -> Action {
-        let order: Vec<usize> = self.response_order().take(self.response_seen).collect();
-        for i in order {
-            if let Some(part) = self.parts.get_mut(i) {
-                if part.on_http_response_trailers(n) != Action::Continue {
-                    return Action::Pause;
-                }
-            }
-        }
-        Action::Continue
+        self.run(Way::Response, 0, Phase::Trailers(n))
     }
 
     fn on_log(&mut self) {
