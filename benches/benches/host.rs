@@ -140,6 +140,14 @@ fn main() -> anyhow::Result<()> {
         "",
         chain / (3.0 * floor)
     );
+    let combined = per_request("combined", &body)?;
+    println!(
+        "{:<22} {combined:>12.2} {:>9} {:>8.2}  (one VM, host-tests/combined; against three floors; {:.2}x the sum)",
+        "all three, one module",
+        "",
+        combined / (3.0 * floor),
+        combined / chain
+    );
     streamed()?;
     // Inspect against a plain scan of the same bytes in the same VM: the
     // fixture buffering the body and running one memchr::memmem pass.
@@ -187,7 +195,7 @@ fn main() -> anyhow::Result<()> {
     };
     let fixture = size("fixture")?;
     println!("{:<22} {fixture:>12} {:>8.2}  (baseline)", "fixture", 1.0);
-    for f in ["auth", "throttle", "inspect"] {
+    for f in ["auth", "throttle", "inspect", "combined"] {
         let n = size(f)?;
         println!("{f:<22} {n:>12} {:>8.2}", n as f64 / fixture as f64);
     }
@@ -383,7 +391,7 @@ fn throttle_modes() -> anyhow::Result<()> {
 /// "Speed and size"): part of a filter's cost there that wasmtime hides.
 fn host_calls(body: &str) -> anyhow::Result<()> {
     println!("\n{:<22} {:>12}  by name", "host calls", "per request");
-    for name in ["floor", "auth", "throttle", "inspect"] {
+    for name in ["floor", "auth", "throttle", "inspect", "combined"] {
         let module = Module::named(name)?;
         let mut host = Host::builder(&module)
             .unmetered()
@@ -481,13 +489,20 @@ fn streamed() -> anyhow::Result<()> {
         "all three",
         chain / (3.0 * floor.max(1e-3))
     );
+    let combined = per_event("combined")?;
+    println!(
+        "{:<22} {combined:>12.2} {:>8.2}  (one VM, host-tests/combined; {:.2}x the sum)",
+        "all three, one module",
+        combined / (3.0 * floor.max(1e-3)),
+        combined / chain
+    );
 
     println!(
         "\n{:<22} {:>12}  (after 2,200 requests of 64 KiB and a streamed reply each; target 8 MiB)",
         "memory per VM", "MiB"
     );
     let big = bodies_of(64 << 10);
-    for f in ["floor", "auth", "throttle", "inspect"] {
+    for f in ["floor", "auth", "throttle", "inspect", "combined"] {
         let (_, bytes) = per_request_full(f, &big, None, &openai_stream)?;
         println!("{f:<22} {:>12.2}", bytes as f64 / f64::from(1 << 20));
     }

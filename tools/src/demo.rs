@@ -63,6 +63,14 @@ pub fn bench_config(name: &str) -> String {
             ]
         })
         .to_string(),
+        // The combined-module fixture (host-tests/combined): each filter's.
+        "combined" => {
+            let part = |name: &str| {
+                serde_json::from_str::<serde_json::Value>(&bench_config(name)).unwrap_or_default()
+            };
+            serde_json::json!({"auth": part("auth"), "throttle": part("throttle"), "inspect": part("inspect")})
+                .to_string()
+        }
         _ => default_config(name),
     }
 }
