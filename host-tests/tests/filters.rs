@@ -124,7 +124,35 @@ fn envoy_serves_chat_completions_through_all_three_filters() {
             &demo::default_config(filter),
         ));
     }
-    let envoy = builder.start().unwrap();
+    serves_chat_completions(&builder.start().unwrap(), &mock);
+}
+
+/// The three filters as one module in one VM (`host-tests/combined`, the
+/// benchmark fixture `scripts/bench-envoy --combined` measures): the same
+/// traffic passes and each filter counts it.
+#[test]
+fn envoy_serves_chat_completions_through_the_combined_module() {
+    let mock = MockLlm::start().unwrap();
+    let config = serde_json::json!({
+        "auth": serde_json::from_str::<serde_json::Value>(&demo::default_config("auth")).unwrap(),
+        "throttle": serde_json::from_str::<serde_json::Value>(&demo::default_config("throttle")).unwrap(),
+        "inspect": {},
+    });
+    let envoy = Envoy::builder()
+        .upstream(mock.addr())
+        .filter(WasmFilter::new(
+            "combined",
+            wasm_dir().join("combined.wasm"),
+            &config.to_string(),
+        ))
+        .start()
+        .unwrap();
+    serves_chat_completions(&envoy, &mock);
+}
+
+/// A chat completion and a streamed one through `envoy`, counted by each
+/// filter.
+fn serves_chat_completions(envoy: &Envoy, mock: &MockLlm) {
     let key = format!("Bearer {}", demo::DEMO_KEY);
     let body = serde_json::json!({
         "model": "gpt-4o-mini",
