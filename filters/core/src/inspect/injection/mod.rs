@@ -530,12 +530,7 @@ impl Injection {
             ));
         }
         let rules = merge_rules(options)?;
-        let mut compiler = Compiler::default();
-        for (index, rule) in rules.iter().enumerate() {
-            let index = u32::try_from(index)
-                .map_err(|_| InjectionError::new(&rule.id, "too many rules"))?;
-            compiler.rule(index, rule)?;
-        }
+        let compiler = compile(&rules)?;
         let Compiler {
             phrases,
             gaps,
@@ -973,6 +968,17 @@ impl Injection {
             learned: f32::MIN,
         }
     }
+}
+
+/// Compile merged rules into phrases, slots and patterns.
+fn compile(rules: &[InjectionRule]) -> Result<Compiler, InjectionError> {
+    let mut compiler = Compiler::default();
+    for (index, rule) in rules.iter().enumerate() {
+        let index =
+            u32::try_from(index).map_err(|_| InjectionError::new(&rule.id, "too many rules"))?;
+        compiler.rule(index, rule)?;
+    }
+    Ok(compiler)
 }
 
 /// The built-in rules merged with the configured ones.
@@ -2157,6 +2163,61 @@ mod tests {
             }
         }
         false
+    }
+
+    /// The trie reports exactly the patterns that are prefixes of a word,
+    /// shortest first, and whether each is the whole word: checked against
+    /// every pattern tried on every word, over rule words, their prefixes
+    /// and extensions, and bytes no pattern has.
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)]
+    fn the_trie_finds_every_pattern_that_starts_a_word() {
+        let rules = merge_rules(&InjectionOptions::default()).unwrap();
+        let compiler = compile(&rules).unwrap();
+        let words: Vec<&str> = compiler
+            .pattern_text
+            .iter()
+            .zip(&compiler.patterns)
+            .filter(|(_, p)| matches!(p, Pattern::Word(_)))
+            .map(|(t, _)| t.trim_start())
+            .collect();
+        let trie = WordTrie::new(words.iter().enumerate().map(|(i, w)| (w.as_bytes(), i))).unwrap();
+        let expected = |word: &[u8]| -> Vec<(u32, bool)> {
+            let mut hits: Vec<(usize, u32, bool)> = words
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| word.starts_with(w.as_bytes()))
+                .map(|(i, w)| (w.len(), i as u32, w.len() == word.len()))
+                .collect();
+            hits.sort();
+            hits.into_iter().map(|(_, i, whole)| (i, whole)).collect()
+        };
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut checked = 0usize;
+        let mut hits = 0usize;
+        for _ in 0..60_000 {
+            crate::inspect::tests::xorshift(&mut seed);
+            let base = words[(seed >> 16) as usize % words.len()].as_bytes();
+            let mut word = base.to_vec();
+            match seed % 5 {
+                0 => word.truncate((seed >> 40) as usize % (base.len() + 1)),
+                1 => word.extend_from_slice(b"ing"),
+                2 => word.push((seed >> 32) as u8),
+                3 => {
+                    let at = (seed >> 24) as usize % word.len().max(1);
+                    if let Some(b) = word.get_mut(at) {
+                        *b = (seed >> 48) as u8;
+                    }
+                }
+                _ => {}
+            }
+            let mut got = Vec::new();
+            trie.prefixes(&word, |p, whole| got.push((p, whole)));
+            assert_eq!(got, expected(&word), "{:?}", String::from_utf8_lossy(&word));
+            checked += 1;
+            hits += got.len();
+        }
+        assert!(checked == 60_000 && hits > 60_000, "{hits}");
     }
 
     #[test]
