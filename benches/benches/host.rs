@@ -142,7 +142,7 @@ fn main() -> anyhow::Result<()> {
     );
     let combined = per_request("combined", &body)?;
     println!(
-        "{:<22} {combined:>12.2} {:>9} {:>8.2}  (one VM, host-tests/combined; against three floors; {:.2}x the sum)",
+        "{:<22} {combined:>12.2} {:>9} {:>8.2}  (one VM, filters/combined; against three floors; {:.2}x the sum)",
         "all three, one module",
         "",
         combined / (3.0 * floor),
@@ -491,7 +491,7 @@ fn streamed() -> anyhow::Result<()> {
     );
     let combined = per_event("combined")?;
     println!(
-        "{:<22} {combined:>12.2} {:>8.2}  (one VM, host-tests/combined; {:.2}x the sum)",
+        "{:<22} {combined:>12.2} {:>8.2}  (one VM, filters/combined; {:.2}x the sum)",
         "all three, one module",
         combined / (3.0 * floor.max(1e-3)),
         combined / chain

@@ -1,10 +1,10 @@
-//! The combined-module fixture (`host-tests/combined`, never shipped) does
-//! what the chain of three does, so that what `scripts/bench-envoy
-//! --combined` measures of it is the filters' whole work: auth refuses
-//! before the others see a request, throttle counts and limits, inspect
-//! blocks and redacts, and a body one filter rewrites reaches the next
-//! whole (throttle asks a stream for its usage; inspect redacts a reply
-//! that throttle then reads).
+//! The combined module (`filters/combined`: auth, throttle and inspect in
+//! one VM) does what the chain of three does: auth refuses before the
+//! others see a request, throttle counts and limits, inspect blocks and
+//! redacts, a body one filter rewrites reaches the next whole (throttle
+//! asks a stream for its usage; inspect redacts a reply that throttle then
+//! reads), a callout's resume is carried through the filters behind, and
+//! the three share the shortest tick.
 
 use serde_json::{json, Value};
 use tollgate_host::demo;
@@ -166,4 +166,35 @@ fn a_filter_that_waits_for_a_callout_hands_the_request_on_when_it_resumes() {
     assert_eq!(h.grpc_calls().len(), 1, "throttle asked the service");
     assert_eq!(counter(&h, "inspect"), 1);
     assert!(!h.logged(LogLevel::Error, ""), "{}", h.log_text());
+}
+
+#[test]
+fn the_three_share_the_shortest_tick_and_each_still_ticks() {
+    // auth fetches a remote key set on a 1 s tick, throttle reports to a
+    // rate-limit service on a 200 ms one: one root context, one tick, the
+    // shorter; auth's tick still fetches (its own timing decides).
+    let config = json!({
+        "auth": {"jwt": {"issuer": "https://idp.example", "audiences": ["llm"], "algorithms": ["ES256"],
+                 "jwks": {"remote": {"cluster": "idp", "path": "/jwks", "refresh_secs": 60, "max_stale_secs": 300}}}},
+        "throttle": {
+            "rls": {"cluster": "ratelimit", "domain": "tollgate", "timeout_ms": 50},
+            "rules": [{"name": "mesh", "store": "rls", "key": ["consumer"],
+                       "limits": [{"requests": 100, "per": "minute"}]}]
+        },
+        "inspect": {},
+    });
+    let mut h = Host::builder(&Module::named("combined").unwrap())
+        .json_configuration(&config)
+        .cluster("idp")
+        .cluster("ratelimit")
+        .build()
+        .unwrap();
+    h.on_http_call(|_| Some(tollgate_host::HttpCallReply::status(503, "down")));
+    assert_eq!(
+        h.tick_period(0),
+        Some(std::time::Duration::from_millis(200))
+    );
+    h.advance(std::time::Duration::from_secs(1));
+    assert_eq!(h.http_calls().len(), 1, "auth fetched its key set");
+    assert_eq!(h.counter("tollgate_auth_jwks_errors_total"), Some(1));
 }

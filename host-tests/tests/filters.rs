@@ -127,9 +127,8 @@ fn envoy_serves_chat_completions_through_all_three_filters() {
     serves_chat_completions(&builder.start().unwrap(), &mock);
 }
 
-/// The three filters as one module in one VM (`host-tests/combined`, the
-/// benchmark fixture `scripts/bench-envoy --combined` measures): the same
-/// traffic passes and each filter counts it.
+/// The three filters as one module in one VM (`filters/combined`): the
+/// same traffic passes and each filter counts it.
 #[test]
 fn envoy_serves_chat_completions_through_the_combined_module() {
     let mock = MockLlm::start().unwrap();

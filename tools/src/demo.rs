@@ -63,7 +63,7 @@ pub fn bench_config(name: &str) -> String {
             ]
         })
         .to_string(),
-        // The combined-module fixture (host-tests/combined): each filter's.
+        // The combined module (filters/combined): each filter's.
         "combined" => {
             let part = |name: &str| {
                 serde_json::from_str::<serde_json::Value>(&bench_config(name)).unwrap_or_default()

@@ -77,7 +77,7 @@ proxy_wasm::main! {{
 }}
 
 /// The root context, for a module that runs several filters in one VM
-/// (`host-tests/combined`, a benchmark fixture).
+/// (`filters/combined`).
 #[cfg(tollgate_combined)]
 pub(crate) fn root(context_id: u32) -> Box<dyn RootContext> {
     Box::new(Root {
@@ -244,7 +244,10 @@ impl RootContext for Root {
         if remote {
             // Every second: fetch when due (at once, then every
             // refresh_secs; retried every 5 s while failing).
-            self.set_tick_period(Duration::from_secs(1));
+            if let Err(e) = host::set_tick_period(Duration::from_secs(1)) {
+                log::error!("{tag}: cannot set the tick period: {e}");
+                return false;
+            }
         }
         true
     }

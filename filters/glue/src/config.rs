@@ -31,7 +31,7 @@ static SECTIONS: AtomicBool = AtomicBool::new(false);
 
 /// From now on each filter of this VM reads its member of the plugin
 /// configuration (`{"auth": {...}, "inspect": {...}}`), not all of it: for a
-/// module that runs several filters in one VM (`host-tests/combined`).
+/// module that runs several filters in one VM (`filters/combined`).
 pub fn read_sections() {
     SECTIONS.store(true, Ordering::Relaxed);
 }

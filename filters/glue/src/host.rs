@@ -172,6 +172,7 @@ mod abi {
         pub fn proxy_increment_metric(metric_id: u32, offset: i64) -> u32;
         pub fn proxy_record_metric(metric_id: u32, value: u64) -> u32;
         pub fn proxy_continue_stream(stream_type: u32) -> u32;
+        pub fn proxy_set_tick_period_milliseconds(period: u32) -> u32;
     }
 }
 
@@ -272,7 +273,7 @@ pub fn buffer(buffer: BufferType, start: usize, max_size: usize) -> Result<Vec<u
 }
 
 /// Calls of [`set_buffer`] so far in this VM: a module of several filters
-/// (`host-tests/combined`) tells from it that a filter rewrote a body, whose
+/// (`filters/combined`) tells from it that a filter rewrote a body, whose
 /// size the next filter must then be told anew.
 static BUFFER_WRITES: AtomicU32 = AtomicU32::new(0);
 
@@ -482,7 +483,7 @@ pub enum Stream {
     Response = 1,
 }
 
-/// Set by a module of several filters (`host-tests/combined`): a filter's
+/// Set by a module of several filters (`filters/combined`): a filter's
 /// [`resume`] is noted in [`RESUMED`] for that module to carry the stream
 /// through the filters behind it, which then resumes it with
 /// [`resume_now`].
@@ -516,6 +517,33 @@ pub fn resume(stream: Stream) -> Result<()> {
 pub fn resume_now(stream: Stream) -> Result<()> {
     // SAFETY: a plain value, no memory is shared.
     check(unsafe { abi::proxy_continue_stream(stream as u32) })
+}
+
+/// Set by a module of several filters (`filters/combined`), whose filters
+/// share one root context and so one tick: see [`set_tick_period`].
+static SHARED_TICK: AtomicBool = AtomicBool::new(false);
+/// The tick period set so far (ms), 0 for none.
+static TICK_MS: AtomicU32 = AtomicU32::new(0);
+
+/// From now on [`set_tick_period`] keeps the shortest period any filter of
+/// this VM asked for (each filter's `on_tick` must then expect to be called
+/// more often than it asked: Tollgate's check whether work is due).
+pub fn share_tick() {
+    SHARED_TICK.store(true, Ordering::Relaxed);
+}
+
+/// Asks for `on_tick` of the current root context every `period` (at
+/// least 1 ms). After [`share_tick`], a longer period than one already
+/// set keeps the shorter.
+pub fn set_tick_period(period: Duration) -> Result<()> {
+    let mut ms = u32::try_from(period.as_millis()).unwrap_or(u32::MAX).max(1);
+    let set = TICK_MS.load(Ordering::Relaxed);
+    if SHARED_TICK.load(Ordering::Relaxed) && set != 0 {
+        ms = ms.min(set);
+    }
+    TICK_MS.store(ms, Ordering::Relaxed);
+    // SAFETY: a plain value, no memory is shared.
+    check(unsafe { abi::proxy_set_tick_period_milliseconds(ms) })
 }
 
 /// Defines (or finds, if already defined) a metric; Envoy exposes it with a

@@ -110,7 +110,7 @@ proxy_wasm::main! {{
 }}
 
 /// The root context, for a module that runs several filters in one VM
-/// (`host-tests/combined`, a benchmark fixture).
+/// (`filters/combined`).
 #[cfg(tollgate_combined)]
 pub(crate) fn root(context_id: u32) -> Box<dyn RootContext> {
     Box::new(Root {

@@ -114,7 +114,7 @@ proxy_wasm::main! {{
 }}
 
 /// The root context, for a module that runs several filters in one VM
-/// (`host-tests/combined`, a benchmark fixture).
+/// (`filters/combined`).
 #[cfg(tollgate_combined)]
 pub(crate) fn root(context_id: u32) -> Box<dyn RootContext> {
     Box::new(Root {
@@ -353,7 +353,10 @@ impl RootContext for Root {
             config.local.max_keys
         );
         if config.rls.is_some() {
-            self.set_tick_period(Duration::from_millis(200));
+            if let Err(e) = host::set_tick_period(Duration::from_millis(200)) {
+                log::error!("{tag}: cannot set the tick period: {e}");
+                return false;
+            }
         }
         let spike = config.spike.as_ref().map(|c| {
             let (requests, tokens) = c.params();

@@ -59,8 +59,8 @@ options:
                     NAME~TAG reads NAME~TAG.json if there is one
   --wasm-dir DIR    where the .wasm files are (default target/tollgate-wasm)
   --combined        also measure auth, throttle and inspect as one module
-                    in one VM (combined.wasm: host-tests/combined, a fixture
-                    never shipped), against the same floors as the chain;
+                    in one VM (combined.wasm: filters/combined), against
+                    the same floors as the chain;
                     its configuration has a member per filter (auth,
                     throttle, inspect), each that filter's configuration
   --concurrency N   Envoy worker threads (default 1)
