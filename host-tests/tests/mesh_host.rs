@@ -1,5 +1,6 @@
-//! Every example namespace's pluginConfig is accepted by its filter in
-//! tollgate-host (the wasmtime host), as `on_configure` will in a sidecar;
+//! Every example namespace's pluginConfig is accepted by its filter (or by
+//! the combined module) in tollgate-host (the wasmtime host), as
+//! `on_configure` will in a sidecar;
 //! the rendering itself is tested in `tools/tests/mesh.rs`.
 
 use std::collections::BTreeMap;
@@ -10,6 +11,7 @@ use tollgate_host::{Host, Module};
 fn render_all() -> Vec<Rendered> {
     let digests: BTreeMap<String, String> = FILTERS
         .iter()
+        .chain(&["combined"])
         .enumerate()
         .map(|(i, f)| (f.to_string(), format!("{:x}", i + 10).repeat(64)))
         .collect();

@@ -25,6 +25,7 @@ const K8S_MODELS: &str = "kubernetes-models@5.1.0";
 fn digests() -> BTreeMap<String, String> {
     FILTERS
         .iter()
+        .chain(&["combined"])
         .enumerate()
         .map(|(i, f)| (f.to_string(), format!("{:x}", i + 10).repeat(64)))
         .collect()
@@ -46,6 +47,7 @@ fn render_all() -> Vec<Rendered> {
         "ollama-server",
         "tgi-server",
         "strict",
+        "team-combined",
         "team-egress",
         "team-legacy",
     ] {
@@ -155,8 +157,9 @@ fn every_example_namespace_renders_with_the_intended_order_and_failure_modes() {
         } else {
             "AUTHZ"
         };
+        // The combined module runs where auth does.
         let (phase, priority) = match r.filter.as_str() {
-            "auth" => ("AUTHN", 100),
+            "auth" | "combined" => ("AUTHN", 100),
             "throttle" => (after, 100),
             _ => (after, 10),
         };
@@ -192,6 +195,86 @@ fn every_example_namespace_renders_with_the_intended_order_and_failure_modes() {
     assert_eq!(strict["audit_log"], true);
     assert_eq!(strict["pii"]["request"], "redact");
     let _ = std::fs::remove_dir_all(&out);
+}
+
+/// `module: combined` folds the three plugins the namespace would get into
+/// one: each member is that filter's pluginConfig exactly as rendered
+/// alone, in auth's place, with their VM environments; and the renderer
+/// refuses what one module cannot stand for.
+#[test]
+fn a_combined_namespace_gets_one_plugin_of_the_three_configurations() {
+    let root = temp_dir("combined");
+    copy_dir(&mesh::mesh_config_dir(), &root);
+    let ns = root.join("namespaces/team-combined");
+    let combined = renderer(&root).render("team-combined").unwrap();
+    let file = std::fs::read_to_string(ns.join("namespace.yaml")).unwrap();
+    std::fs::write(
+        ns.join("namespace.yaml"),
+        file.replace("module: combined", "module: separate"),
+    )
+    .unwrap();
+    let separate = renderer(&root).render("team-combined").unwrap();
+    assert_eq!(separate.len(), 3);
+    let [one] = combined.as_slice() else {
+        panic!("one plugin: {combined:?}")
+    };
+    assert_eq!(one.filter, "combined");
+    let spec = &one.manifest["spec"];
+    for r in &separate {
+        assert_eq!(
+            spec["pluginConfig"][&r.filter], r.manifest["spec"]["pluginConfig"],
+            "{}",
+            r.filter
+        );
+        for name in r.vm_env_names() {
+            assert!(one.vm_env_names().contains(&name), "{name}");
+        }
+        assert_eq!(spec["match"], r.manifest["spec"]["match"]);
+    }
+    assert_eq!(
+        (&spec["phase"], &spec["priority"]),
+        (&json!("AUTHN"), &json!(100))
+    );
+    assert_eq!(spec["failStrategy"], "FAIL_CLOSE");
+
+    // One module, one spec: what the three plugins would set differently
+    // (here how the image is pulled) cannot be one.
+    std::fs::write(
+        ns.join("namespace.yaml"),
+        format!("{file}specs:\n  throttle:\n    imagePullPolicy: Always\n"),
+    )
+    .unwrap();
+    let err = format!("{:#}", renderer(&root).render("team-combined").unwrap_err());
+    assert!(
+        err.contains("team-combined/combined: throttle's spec differs from auth's"),
+        "{err}"
+    );
+    // All three, or the three modules.
+    std::fs::write(
+        ns.join("namespace.yaml"),
+        file.replace(
+            "filters: [auth, throttle, inspect]",
+            "filters: [auth, inspect]",
+        ),
+    )
+    .unwrap();
+    std::fs::remove_file(ns.join("auth.yaml")).ok();
+    let err = format!("{:#}", renderer(&root).render("team-combined").unwrap_err());
+    assert!(
+        err.contains("module: combined runs all three filters"),
+        "{err}"
+    );
+    std::fs::write(
+        ns.join("namespace.yaml"),
+        file.replace("module: combined", "module: fused"),
+    )
+    .unwrap();
+    let err = format!("{:#}", renderer(&root).render("team-combined").unwrap_err());
+    assert!(
+        err.contains("module: fused: expected separate or combined"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
@@ -343,12 +426,28 @@ fn schemas_are_current_and_every_plugin_config_matches_its_schema() {
     let dir = temp_dir("schema");
     let mut cases = Vec::new();
     for r in render_all() {
-        let path = dir.join(format!("{}-{}.json", r.namespace, r.filter));
-        std::fs::write(&path, r.plugin_config()).unwrap();
-        cases.push(json!([
-            committed.join(format!("{}.schema.json", r.filter)),
-            path
-        ]));
+        // The combined module's members are the filters' configurations.
+        let members: Vec<(String, String)> = if r.filter == "combined" {
+            FILTERS
+                .iter()
+                .map(|f| {
+                    (
+                        f.to_string(),
+                        r.manifest["spec"]["pluginConfig"][f].to_string(),
+                    )
+                })
+                .collect()
+        } else {
+            vec![(r.filter.clone(), r.plugin_config())]
+        };
+        for (filter, config) in members {
+            let path = dir.join(format!("{}-{}-{filter}.json", r.namespace, r.filter));
+            std::fs::write(&path, config).unwrap();
+            cases.push(json!([
+                committed.join(format!("{filter}.schema.json")),
+                path
+            ]));
+        }
     }
     let out = python_jsonschema(&cases);
     assert!(
@@ -624,7 +723,7 @@ fn the_schemas_accept_every_field_the_filters_accept() {
 fn scripts_run_namespace_loads_exactly_that_namespaces_filters_in_envoy() {
     // `scripts/run --namespace NS --validate`: the binary renders NS as the
     // mesh would and has Envoy load every module with its pluginConfig.
-    for ns in ["team-egress", "model-server", "strict"] {
+    for ns in ["team-egress", "model-server", "strict", "team-combined"] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate-run"))
             .args(["--namespace", ns, "--validate", "--port", "0"])
             .output()
@@ -739,8 +838,14 @@ fn every_namespace_loads_in_envoy_as_istiod_delivers_it() {
         let mut takes_keys = false;
         for p in &render.plugins {
             let mut p = p.clone();
-            if p.filter == "auth" {
-                let config = &p.manifest["spec"]["pluginConfig"];
+            // auth's configuration (the combined module's `auth` member).
+            let at = if p.filter == "combined" {
+                "/spec/pluginConfig/auth"
+            } else {
+                "/spec/pluginConfig"
+            };
+            if p.filter == "auth" || p.filter == "combined" {
+                let config = &p.manifest.pointer(at).cloned().unwrap_or_default();
                 takes_keys = config["methods"]
                     .as_array()
                     .is_none_or(|m| m.iter().any(|x| x == "api_key"));
@@ -755,7 +860,9 @@ fn every_namespace_loads_in_envoy_as_istiod_delivers_it() {
                         "istio-shape-test",
                     )
                     .unwrap();
-                    p.manifest["spec"]["pluginConfig"] = serde_json::from_str(&with_key).unwrap();
+                    if let Some(slot) = p.manifest.pointer_mut(at) {
+                        *slot = serde_json::from_str(&with_key).unwrap();
+                    }
                 }
             }
             builder = builder.filter(p.istio_filter(wasm_dir().join(format!("{}.wasm", p.filter))));
@@ -765,7 +872,10 @@ fn every_namespace_loads_in_envoy_as_istiod_delivers_it() {
             .unwrap()
             .text();
         for p in &render.plugins {
-            let name = format!("extensions.istio.io/wasmplugin/{ns}.tollgate-{}", p.filter);
+            let name = format!(
+                "extensions.istio.io/wasmplugin/{ns}.{}",
+                p.manifest["metadata"]["name"].as_str().unwrap()
+            );
             assert!(dump.contains(&name), "{ns}: {name} delivered by ECDS");
         }
         let host = render
@@ -836,7 +946,7 @@ fn every_namespace_loads_in_envoy_as_istiod_delivers_it() {
         }
         loaded += 1;
     }
-    assert_eq!(loaded, 6, "every namespace that runs plugins");
+    assert_eq!(loaded, 7, "every namespace that runs plugins");
 }
 
 /// `--pull-secret` and the provider-key Secret: what the renderer emits for

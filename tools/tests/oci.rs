@@ -203,7 +203,8 @@ fn package_push_pull_and_load_in_envoy() {
         b.0.to_str().unwrap(),
     ]);
     let digests = package_digests(&out_a);
-    assert_eq!(digests.len(), 6, "{out_a}");
+    // Two variants of each shipped module: the three and the combined one.
+    assert_eq!(digests.len(), 8, "{out_a}");
     // digests.json, for scripts/render-mesh: the compat images' digests.
     let file: serde_json::Value =
         serde_json::from_slice(&std::fs::read(a.0.join("digests.json")).unwrap()).unwrap();
@@ -279,7 +280,7 @@ fn package_push_pull_and_load_in_envoy() {
         );
         urls.insert((f[0].to_owned(), f[1].to_owned()), by_digest.to_owned());
     }
-    assert_eq!(urls.len(), 6, "{pushed}");
+    assert_eq!(urls.len(), 8, "{pushed}");
 
     // Before applying: the rendered digests are what istio-agent will
     // fetch, and a wrong one is caught here rather than as a deny-all
@@ -294,7 +295,7 @@ fn package_push_pull_and_load_in_envoy() {
     ]);
     assert_eq!(
         verified.lines().filter(|l| l.contains(" ok ")).count(),
-        3,
+        4,
         "{verified}"
     );
     let wrong = a.0.join("wrong-digests.json");

@@ -16,7 +16,8 @@
 //! and reads the module out as istio-agent does: run it before applying
 //! manifests rendered with those digests, since a module istio-agent cannot
 //! fetch becomes a deny-all filter under FAIL_CLOSE (istio/istio#53363).
-//! Filters default to auth, throttle and inspect. `scripts/package`,
+//! Filters default to auth, throttle, inspect and combined (the three in one
+//! module). `scripts/package`,
 //! `scripts/push` and `scripts/verify-images` run it.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -25,7 +26,8 @@ use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use tollgate_tools::oci::{self, Registry, Variant};
 
-const FILTERS: [&str; 3] = ["auth", "throttle", "inspect"];
+/// The shipped modules: the three filters and the combined module.
+const FILTERS: [&str; 4] = ["auth", "throttle", "inspect", "combined"];
 const USAGE: &str = "usage: tollgate-oci package [--out DIR] [--wasm-dir DIR] [FILTER...]\n       tollgate-oci push REGISTRY [--plain-http] [--out DIR] [FILTER...]\n       tollgate-oci verify REGISTRY --digests FILE [--plain-http] [FILTER...]";
 
 fn main() {

@@ -305,31 +305,58 @@ fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
     // Digests only fill the manifests' URLs, which a local run does not
     // fetch: the local modules' own SHA-256 stands in.
     let mut digests = std::collections::BTreeMap::new();
-    for name in ["auth", "throttle", "inspect"] {
+    for name in ["auth", "throttle", "inspect", "combined"] {
         let wasm = args.wasm_dir.join(format!("{name}.wasm"));
+        if name == "combined" && !wasm.is_file() {
+            // Only a namespace with `module: combined` needs it.
+            continue;
+        }
         let bytes = std::fs::read(&wasm)
             .with_context(|| format!("{}: build the filters with scripts/build", wasm.display()))?;
         digests.insert(name.to_owned(), tollgate_tools::oci::digest(&bytes));
     }
-    let rendered = Renderer::new(mesh_config_dir(), "localhost:5000", digests).render(ns)?;
+    let rendered = Renderer::new(mesh_config_dir(), "localhost:5000", digests)
+        .render(ns)
+        .map_err(|e| {
+            if format!("{e:#}").contains("no digest for combined") {
+                e.context(
+                    "the namespace runs the combined module: build it with scripts/build combined",
+                )
+            } else {
+                e
+            }
+        })?;
     if rendered.is_empty() {
         bail!("{ns} runs no plugin (its egress gateway's namespace does): run that namespace");
     }
     let mut out = Vec::new();
     for r in rendered {
         let wasm = args.wasm_dir.join(format!("{}.wasm", r.filter));
-        let mut config = r.plugin_config();
-        if let (Some(consumer), "auth") = (&args.demo_key, r.filter.as_str()) {
-            config = tollgate_tools::demo::with_demo_key(&config, consumer)
-                .with_context(|| format!("{}: --demo-key", r.label()))?;
-            eprintln!(
-                "tollgate-run: {}: the demo key {} is also accepted, as consumer {consumer}",
-                r.label(),
-                tollgate_tools::demo::DEMO_KEY
-            );
-        }
-        let config = with_routes(&config, &args.allow_routes, args.served_model.as_deref())
-            .with_context(|| format!("{}: --allow-route / --served-model", r.label()))?;
+        // Each filter's configuration: the combined module's are its members.
+        let edit = |filter: &str, config: String| -> Result<String> {
+            let mut config = config;
+            if let (Some(consumer), "auth") = (&args.demo_key, filter) {
+                config = tollgate_tools::demo::with_demo_key(&config, consumer)
+                    .with_context(|| format!("{}: --demo-key", r.label()))?;
+                eprintln!(
+                    "tollgate-run: {}: the demo key {} is also accepted, as consumer {consumer}",
+                    r.label(),
+                    tollgate_tools::demo::DEMO_KEY
+                );
+            }
+            with_routes(&config, &args.allow_routes, args.served_model.as_deref())
+                .with_context(|| format!("{}: --allow-route / --served-model", r.label()))
+        };
+        let config = if r.filter == "combined" {
+            let mut all: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&r.plugin_config())?;
+            for (filter, member) in all.iter_mut() {
+                *member = serde_json::from_str(&edit(filter, member.to_string())?)?;
+            }
+            serde_json::Value::Object(all).to_string()
+        } else {
+            edit(&r.filter, r.plugin_config())?
+        };
         let mut filter = WasmFilter::new(&r.filter, wasm, &config);
         for name in r.vm_env_names() {
             let value = std::env::var(&name).unwrap_or_else(|_| {

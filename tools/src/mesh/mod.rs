@@ -300,6 +300,9 @@ impl Rendered {
 #[serde(default, deny_unknown_fields)]
 struct NamespaceFile {
     filters: Option<Vec<String>>,
+    /// `combined`: the three filters as one `WasmPlugin` of the combined
+    /// module (`filters/combined`); `separate` (default): one each.
+    module: Option<String>,
     spec: Option<Value>,
     /// Per filter, merged over `spec` (e.g. `throttle: {phase: STATS}`).
     specs: BTreeMap<String, Value>,
@@ -546,8 +549,156 @@ impl Renderer {
             plugins.push(self.render_one(ns, filter, &dir, Some(&spec))?);
         }
         check_together(&plugins)?;
-        self.companions(ns, &ns_file, plugins)
-            .map_err(|e| anyhow!("{ns}/namespace.yaml: {e:#}"))
+        let mut out = self
+            .companions(ns, &ns_file, plugins)
+            .map_err(|e| anyhow!("{ns}/namespace.yaml: {e:#}"))?;
+        match ns_file.module.as_deref() {
+            None | Some("separate") => {}
+            Some("combined") => {
+                if filters.len() != FILTERS.len() {
+                    bail!("{ns}/namespace.yaml: module: combined runs all three filters; list them all in filters (or leave filters out)");
+                }
+                out.plugins = vec![self
+                    .combine(ns, &out.plugins)
+                    .map_err(|e| anyhow!("{ns}/combined: {e:#}"))?];
+            }
+            Some(other) => {
+                bail!("{ns}/namespace.yaml: module: {other}: expected separate or combined")
+            }
+        }
+        Ok(out)
+    }
+
+    /// The three rendered plugins as one `WasmPlugin` of the combined
+    /// module: `base/combined.yaml` with auth's place in the chain (phase
+    /// and priority) and the workloads and traffic all three select, the
+    /// three pluginConfigs as its members and their VM environments
+    /// together. Refused where the three would not run on the same traffic.
+    fn combine(&self, ns: &str, plugins: &[Rendered]) -> Result<Rendered> {
+        // What each plugin's spec says besides its own module, config and
+        // place: these must agree, or one module cannot stand for three.
+        const OWN: [&str; 7] = [
+            "url",
+            "sha256",
+            "pluginConfig",
+            "phase",
+            "priority",
+            "vmConfig",
+            "failStrategy",
+        ];
+        let rest = |r: &Rendered| -> Value {
+            let mut spec = r.manifest.get("spec").cloned().unwrap_or_else(|| json!({}));
+            if let Some(o) = spec.as_object_mut() {
+                for k in OWN {
+                    o.remove(k);
+                }
+            }
+            spec
+        };
+        let auth = plugins
+            .iter()
+            .find(|r| r.filter == "auth")
+            .ok_or_else(|| anyhow!("no auth plugin to combine"))?;
+        for r in plugins {
+            if rest(r) != rest(auth) {
+                bail!(
+                    "{}'s spec differs from auth's in more than its module, pluginConfig, phase, priority, vmConfig and failStrategy (selector, match, …): one module runs the three on the same traffic",
+                    r.filter
+                );
+            }
+        }
+        let mut manifest = read_doc(&self.root.join("base"), "combined")?
+            .ok_or_else(|| anyhow!("no base/combined.yaml"))?;
+        let spec = manifest
+            .get_mut("spec")
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| anyhow!("base/combined.yaml has no spec map"))?;
+        if let Some(own) = rest(auth).as_object() {
+            for (k, v) in own {
+                spec.insert(k.clone(), v.clone());
+            }
+        }
+        for k in ["phase", "priority"] {
+            if let Some(v) = auth.manifest.pointer(&format!("/spec/{k}")) {
+                spec.insert(k.into(), v.clone());
+            }
+        }
+        // The strictest of the three: closed (Istio's default when unset)
+        // over closed-and-reloading over open.
+        let strategies: Vec<&str> = plugins
+            .iter()
+            .map(|r| {
+                r.manifest
+                    .pointer("/spec/failStrategy")
+                    .and_then(Value::as_str)
+                    .unwrap_or("FAIL_CLOSE")
+            })
+            .collect();
+        let strategy = ["FAIL_CLOSE", "FAIL_RELOAD"]
+            .into_iter()
+            .find(|s| strategies.contains(s))
+            .unwrap_or("FAIL_OPEN");
+        spec.insert("failStrategy".into(), json!(strategy));
+        let mut env: Vec<Value> = Vec::new();
+        for r in plugins {
+            for e in r
+                .manifest
+                .pointer("/spec/vmConfig/env")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let name = e.get("name");
+                match env.iter().find(|x| x.get("name") == name) {
+                    Some(x) if x != e => bail!(
+                        "vmConfig.env {}: set differently by two filters",
+                        name.and_then(Value::as_str).unwrap_or_default()
+                    ),
+                    Some(_) => {}
+                    None => env.push(e.clone()),
+                }
+            }
+        }
+        if !env.is_empty() {
+            spec.insert("vmConfig".into(), json!({ "env": env }));
+        }
+        let mut config = serde_json::Map::new();
+        for r in plugins {
+            config.insert(
+                r.filter.clone(),
+                r.manifest
+                    .pointer("/spec/pluginConfig")
+                    .cloned()
+                    .unwrap_or_else(|| json!({})),
+            );
+        }
+        spec.insert("pluginConfig".into(), Value::Object(config));
+        if let Some(meta) = manifest.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("namespace".into(), Value::String(ns.to_owned()));
+        }
+        let digest = self.digests.get("combined").ok_or_else(|| {
+            anyhow!("no digest for combined: pass --digests FILE (JSON {{\"combined\": \"sha256:<hex>\"}}; scripts/package auth throttle inspect combined writes one)")
+        })?;
+        let digest = digest.strip_prefix("sha256:").unwrap_or(digest);
+        if !is_sha256_hex(digest) {
+            bail!("the digest of combined is not sha256:<64 lowercase hex digits>");
+        }
+        for field in ["url", "sha256"] {
+            if let Some(Value::String(s)) = manifest.pointer_mut(&format!("/spec/{field}")) {
+                *s = s
+                    .replace("REGISTRY", &self.registry)
+                    .replace("DIGEST", digest);
+            }
+        }
+        let rendered = Rendered {
+            namespace: ns.to_owned(),
+            filter: "combined".to_owned(),
+            manifest,
+        };
+        check_plugin_config("combined", &rendered.plugin_config())?;
+        check_env(&rendered)?;
+        check_cel_rules(&rendered.manifest)?;
+        Ok(rendered)
     }
 
     /// The companions of a rendered namespace, and the checks that tie
@@ -940,6 +1091,23 @@ pub fn check_plugin_config(filter: &str, config: &str) -> Result<()> {
             .and_then(|c| Authenticator::new(&c, |_| Some("set-in-the-sidecar".into())).map(drop)),
         "throttle" => parse::<ThrottleConfig>(bytes).map(drop),
         "inspect" => parse::<InspectConfig>(bytes).and_then(|c| Engine::new(&c).map(drop)),
+        // One member per filter, each checked as that filter checks it.
+        "combined" => {
+            let all: serde_json::Map<String, Value> = serde_json::from_slice(bytes)
+                .map_err(|e| anyhow!("not an object of the three filters' configurations: {e}"))?;
+            for key in all.keys() {
+                if !FILTERS.contains(&key.as_str()) {
+                    bail!("{key}: unknown member, expected auth, throttle, inspect");
+                }
+            }
+            for f in FILTERS {
+                let member = all
+                    .get(f)
+                    .ok_or_else(|| anyhow!("{f}: missing (the module configures all three)"))?;
+                check_plugin_config(f, &member.to_string()).map_err(|e| anyhow!("{f}: {e}"))?;
+            }
+            return Ok(());
+        }
         other => bail!("unknown filter {other}"),
     };
     result.map_err(|e| anyhow!("{e}"))
@@ -986,9 +1154,11 @@ fn check_together(rendered: &[Rendered]) -> Result<()> {
 /// needing it would answer 503 `provider_credential_unavailable` forever.
 fn check_env(r: &Rendered) -> Result<()> {
     let names = r.vm_env_names();
+    // The combined module's auth configuration is its `auth` member.
     let providers = r
         .manifest
         .pointer("/spec/pluginConfig/providers")
+        .or_else(|| r.manifest.pointer("/spec/pluginConfig/auth/providers"))
         .and_then(Value::as_array);
     for (i, p) in providers.into_iter().flatten().enumerate() {
         if let Some(env) = p.get("env").and_then(Value::as_str) {
