@@ -41,13 +41,23 @@ pub fn throttle_config() -> String {
     .to_string()
 }
 
-/// The default configuration of filter `name` for the demo.
+/// The default configuration of filter `name` for the demo (for the
+/// combined module, `filters/combined`, the three as its members).
 pub fn default_config(name: &str) -> String {
     match name {
         "auth" => auth_config(),
         "throttle" => throttle_config(),
+        "combined" => combined_of(default_config),
         _ => "{}".to_owned(),
     }
+}
+
+/// The combined module's configuration: `config(filter)` as each member.
+fn combined_of(config: fn(&str) -> String) -> String {
+    let part =
+        |name: &str| serde_json::from_str::<serde_json::Value>(&config(name)).unwrap_or_default();
+    serde_json::json!({"auth": part("auth"), "throttle": part("throttle"), "inspect": part("inspect")})
+        .to_string()
 }
 
 /// The configuration of filter `name` for benchmarks: the demo's, with
@@ -63,14 +73,7 @@ pub fn bench_config(name: &str) -> String {
             ]
         })
         .to_string(),
-        // The combined module (filters/combined): each filter's.
-        "combined" => {
-            let part = |name: &str| {
-                serde_json::from_str::<serde_json::Value>(&bench_config(name)).unwrap_or_default()
-            };
-            serde_json::json!({"auth": part("auth"), "throttle": part("throttle"), "inspect": part("inspect")})
-                .to_string()
-        }
+        "combined" => combined_of(bench_config),
         _ => default_config(name),
     }
 }

@@ -25,7 +25,8 @@ options:
                         e.g. https://api.openai.com (TLS, system CA bundle)
   --port N              Envoy's listener port (default 10000; 0 = any free port)
   --filters LIST        comma-separated filters, in order (default
-                        auth,throttle,inspect; `none` for plain Envoy)
+                        auth,throttle,inspect; `combined` for the three in one
+                        module, filters/combined; `none` for plain Envoy)
   --config-dir DIR      read each filter's configuration from DIR/<filter>.json
                         (default: the demo consumer for auth, demo limits for
                         throttle, `{}` for inspect)
@@ -266,6 +267,25 @@ fn install_signal_handlers() {
 /// A filter configuration with `paths` added to its `routes.allow` (what
 /// `--allow-route` changes) and `served` as its `routes.served_model` (what
 /// `--served-model` sets).
+/// `edit(filter, configuration)` applied to filter `name`'s configuration,
+/// or to each member of the combined module's (`filters/combined`: one
+/// member per filter).
+fn per_filter(
+    name: &str,
+    config: &str,
+    mut edit: impl FnMut(&str, String) -> Result<String>,
+) -> Result<String> {
+    if name != "combined" {
+        return edit(name, config.to_owned());
+    }
+    let mut all: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(config).context("the combined configuration is not a JSON object")?;
+    for (filter, member) in all.iter_mut() {
+        *member = serde_json::from_str(&edit(filter, member.to_string())?)?;
+    }
+    Ok(serde_json::Value::Object(all).to_string())
+}
+
 fn with_routes(config: &str, paths: &[String], served: Option<&str>) -> Result<String> {
     if paths.is_empty() && served.is_none() {
         return Ok(config.to_owned());
@@ -347,16 +367,7 @@ fn namespace_filters(args: &Args, ns: &str) -> Result<Vec<WasmFilter>> {
             with_routes(&config, &args.allow_routes, args.served_model.as_deref())
                 .with_context(|| format!("{}: --allow-route / --served-model", r.label()))
         };
-        let config = if r.filter == "combined" {
-            let mut all: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_str(&r.plugin_config())?;
-            for (filter, member) in all.iter_mut() {
-                *member = serde_json::from_str(&edit(filter, member.to_string())?)?;
-            }
-            serde_json::Value::Object(all).to_string()
-        } else {
-            edit(&r.filter, r.plugin_config())?
-        };
+        let config = per_filter(&r.filter, &r.plugin_config(), edit)?;
         let mut filter = WasmFilter::new(&r.filter, wasm, &config);
         for name in r.vm_env_names() {
             let value = std::env::var(&name).unwrap_or_else(|_| {
@@ -402,9 +413,10 @@ fn filters(args: &Args) -> Result<Vec<WasmFilter>> {
             if args.upstream.is_none() {
                 allow.push(MOCK_ECHO.to_owned());
             }
-            let configuration =
-                with_routes(&configuration, &allow, args.served_model.as_deref())
-                    .with_context(|| format!("{name}: --allow-route / --served-model"))?;
+            let configuration = per_filter(name, &configuration, |_, config| {
+                with_routes(&config, &allow, args.served_model.as_deref())
+            })
+            .with_context(|| format!("{name}: --allow-route / --served-model"))?;
             let mut filter = WasmFilter::new(name, wasm, &configuration);
             filter.vm_env = args.vm_env.clone();
             Ok(filter)
@@ -522,7 +534,9 @@ fn print_banner(
     // With auth in the chain and no configuration given, the demo consumer's
     // key goes into every example.
     let demo = args.config_dir.is_none() && args.namespace.is_none();
-    let demo_auth = demo && args.filters.iter().any(|f| f == "auth");
+    // The combined module (`--filters combined`) runs the three.
+    let runs = |filter: &str| args.filters.iter().any(|f| f == filter || f == "combined");
+    let demo_auth = demo && runs("auth");
     let auth_flag = if demo_auth || args.demo_key.is_some() {
         format!(
             " -H 'authorization: Bearer {}'",
@@ -599,12 +613,12 @@ Press Ctrl-C to stop.
         } else {
             String::new()
         },
-        throttle_hint = if demo && args.filters.iter().any(|f| f == "throttle") {
+        throttle_hint = if demo && runs("throttle") {
             throttle_examples(&base, &auth_flag)
         } else {
             String::new()
         },
-        inspect_hint = if args.filters.iter().any(|f| f == "inspect") {
+        inspect_hint = if runs("inspect") {
             inspect_examples(&base, mock.is_some(), &auth_flag)
         } else {
             String::new()
