@@ -1,7 +1,9 @@
 """The official OpenAI Python SDK against Envoy with `throttle`.
 
 Run by the throttle end-to-end tests as
-`python3 throttle_sdk.py BASE_URL SCENARIO CONSUMER`; prints one JSON object
+`python3 throttle_sdk.py BASE_URL SCENARIO CONSUMER` (with
+`TOLLGATE_KEY_PER_CONSUMER=1`, the API key is `sk-CONSUMER`, for auth in
+front); prints one JSON object
 describing what the SDK saw, so the Rust test asserts on what an
 application would see.
 
@@ -14,15 +16,18 @@ application would see.
 """
 
 import json
+import os
 import sys
 import time
 
 import openai
 
 base, scenario, consumer = sys.argv[1:4]
+# With auth in front (the combined module), each consumer has its own key,
+# `sk-<consumer>`; alone, throttle reads the consumer header.
 client = openai.OpenAI(
     base_url=base + "/v1",
-    api_key="sk-not-used-by-the-mock",
+    api_key=("sk-" + consumer) if os.environ.get("TOLLGATE_KEY_PER_CONSUMER") else "sk-not-used-by-the-mock",
     default_headers={"x-tollgate-consumer": consumer},
     max_retries=0 if scenario == "drain" else 2,
 )

@@ -38,6 +38,17 @@ fn sdk(envoy: &Envoy, which: &str, key: &str, model: &str) -> Value {
 
 #[test]
 fn through_envoy_with_the_official_sdks() {
+    through_envoy_with_the_official_sdks_as(false);
+}
+
+/// The same through the combined module (`filters/combined`): auth first,
+/// throttle (no rules) and inspect behind it in one VM.
+#[test]
+fn through_the_combined_module_with_the_official_sdks() {
+    through_envoy_with_the_official_sdks_as(true);
+}
+
+fn through_envoy_with_the_official_sdks_as(combined: bool) {
     let digest: String = sha2::Sha256::digest(KEY.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -51,10 +62,20 @@ fn through_envoy_with_the_official_sdks() {
         ]
     });
     let mock = MockLlm::start().unwrap();
+    let filter = if combined {
+        let all = json!({"auth": config, "throttle": {}, "inspect": {}});
+        WasmFilter::new(
+            "combined",
+            wasm_dir().join("combined.wasm"),
+            &all.to_string(),
+        )
+    } else {
+        WasmFilter::new("auth", wasm_dir().join("auth.wasm"), &config.to_string())
+    };
     let envoy = Envoy::builder()
         .upstream(mock.addr())
         .filter(
-            WasmFilter::new("auth", wasm_dir().join("auth.wasm"), &config.to_string())
+            filter
                 .env("OPENAI_API_KEY", OPENAI_PROVIDER_KEY)
                 .env("ANTHROPIC_API_KEY", ANTHROPIC_PROVIDER_KEY),
         )

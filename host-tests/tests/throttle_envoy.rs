@@ -14,9 +14,15 @@ use tollgate_host::envoy::{Envoy, WasmFilter};
 use tollgate_host::mock_llm::MockLlm;
 use tollgate_host::wasm_dir;
 
-fn sdk(envoy: &Envoy, scenario: &str, consumer: &str) -> Value {
+/// Runs a scenario of host-tests/e2e/throttle_sdk.py; `key_per_consumer`
+/// when auth is in front (the combined module).
+fn sdk(envoy: &Envoy, scenario: &str, consumer: &str, key_per_consumer: bool) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/e2e/throttle_sdk.py");
-    let out = Command::new("python3")
+    let mut command = Command::new("python3");
+    if key_per_consumer {
+        command.env("TOLLGATE_KEY_PER_CONSUMER", "1");
+    }
+    let out = command
         .args([script, &envoy.url(""), scenario, consumer])
         .output()
         .expect("python3 runs");
@@ -31,6 +37,19 @@ fn sdk(envoy: &Envoy, scenario: &str, consumer: &str) -> Value {
 
 #[test]
 fn token_limits_and_retries_through_envoy_with_the_openai_sdk() {
+    token_limits_and_retries_as(false);
+}
+
+/// The same through the combined module (`filters/combined`), auth in
+/// front giving each consumer its key: throttle's stream rewrites
+/// (`include_usage` asked for, its event removed) pass between filters of
+/// one VM.
+#[test]
+fn token_limits_and_retries_through_the_combined_module() {
+    token_limits_and_retries_as(true);
+}
+
+fn token_limits_and_retries_as(combined: bool) {
     // Per day, so that no window edge falls inside the test.
     let config = json!({"rules": [
         {"name": "tpd", "match": {"consumers": ["drain"]}, "key": ["consumer"],
@@ -38,22 +57,41 @@ fn token_limits_and_retries_through_envoy_with_the_openai_sdk() {
         {"name": "rps", "match": {"consumers": ["retry"]}, "key": ["consumer"],
          "limits": [{"requests": 1, "per": "second"}]}
     ]});
+    let filter = if combined {
+        let key = |consumer: &str| {
+            json!({"id": consumer, "sha256": tollgate_host::key_sha256(&format!("sk-{consumer}")),
+                   "consumer": consumer})
+        };
+        let all = json!({
+            "auth": {"api_keys": {"keys": [key("drain"), key("retry")]},
+                     "consumers": {"drain": {}, "retry": {}}},
+            "throttle": config,
+            "inspect": {},
+        });
+        WasmFilter::new(
+            "combined",
+            wasm_dir().join("combined.wasm"),
+            &all.to_string(),
+        )
+    } else {
+        WasmFilter::new(
+            "throttle",
+            wasm_dir().join("throttle.wasm"),
+            &config.to_string(),
+        )
+    };
     let mock = MockLlm::start().unwrap();
     let envoy = Envoy::builder()
         .upstream(mock.addr())
         .concurrency(2)
-        .filter(WasmFilter::new(
-            "throttle",
-            wasm_dir().join("throttle.wasm"),
-            &config.to_string(),
-        ))
+        .filter(filter)
         .start()
         .unwrap();
 
     // Every call reserves its prompt estimate (9 tokens) and max_tokens 50;
     // the mock reports what its reply used, and the stats below are what
     // Envoy charged.
-    let r = sdk(&envoy, "drain", "drain");
+    let r = sdk(&envoy, "drain", "drain", combined);
     let calls = r["calls"].as_array().unwrap();
     assert!(calls.len() >= 3, "{r}");
     assert!(
@@ -105,7 +143,7 @@ fn token_limits_and_retries_through_envoy_with_the_openai_sdk() {
     // refusal is retried after retry-after and then succeeds.
     mock.clear_requests();
     let before = limited();
-    let r = sdk(&envoy, "retry", "retry");
+    let r = sdk(&envoy, "retry", "retry", combined);
     assert!(r.get("error").is_none(), "{r}");
     let calls = r["calls"].as_array().unwrap();
     assert_eq!(calls.len(), 3);
