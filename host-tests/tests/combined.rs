@@ -13,16 +13,10 @@ use tollgate_host::{Host, LogLevel, Module, Request, Response};
 const CHAT: &str = "/v1/chat/completions";
 const AWS_KEY: &str = "AKIAQ3EGUNWCXJ7PZK4M";
 
+/// The demo's configurations (throttle: 3 requests a second per consumer).
 fn host() -> Host {
-    let part = |name: &str| -> Value { serde_json::from_str(&demo::default_config(name)).unwrap() };
-    let config = json!({
-        "auth": part("auth"),
-        // The demo's: 3 requests a second per consumer.
-        "throttle": part("throttle"),
-        "inspect": {},
-    });
     Host::builder(&Module::named("combined").unwrap())
-        .json_configuration(&config)
+        .configuration(demo::default_config("combined"))
         .build()
         .unwrap()
 }

@@ -132,17 +132,12 @@ fn envoy_serves_chat_completions_through_all_three_filters() {
 #[test]
 fn envoy_serves_chat_completions_through_the_combined_module() {
     let mock = MockLlm::start().unwrap();
-    let config = serde_json::json!({
-        "auth": serde_json::from_str::<serde_json::Value>(&demo::default_config("auth")).unwrap(),
-        "throttle": serde_json::from_str::<serde_json::Value>(&demo::default_config("throttle")).unwrap(),
-        "inspect": {},
-    });
     let envoy = Envoy::builder()
         .upstream(mock.addr())
         .filter(WasmFilter::new(
             "combined",
             wasm_dir().join("combined.wasm"),
-            &config.to_string(),
+            &demo::default_config("combined"),
         ))
         .start()
         .unwrap();

@@ -32,19 +32,11 @@ fn start_as(mock: &MockLlm, hold_headers: bool, combined: bool) -> Envoy {
     let config = json!({"hold_headers": hold_headers});
     let filter = if combined {
         let key = |id: &str, key: &str| json!({"id": id, "sha256": tollgate_host::key_sha256(key), "consumer": "sdk-test"});
-        let all = json!({
-            "auth": {"api_keys": {"keys": [
-                key("openai", "sk-test-client"),
-                key("anthropic", "sk-ant-test-client"),
-            ]}, "consumers": {"sdk-test": {}}},
-            "throttle": {},
-            "inspect": config,
-        });
-        WasmFilter::new(
-            "combined",
-            wasm_dir().join("combined.wasm"),
-            &all.to_string(),
-        )
+        let auth = json!({"api_keys": {"keys": [
+            key("openai", "sk-test-client"),
+            key("anthropic", "sk-ant-test-client"),
+        ]}, "consumers": {"sdk-test": {}}});
+        WasmFilter::combined(&auth, &json!({}), &config)
     } else {
         WasmFilter::new(
             "inspect",

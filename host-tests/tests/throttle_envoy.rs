@@ -62,17 +62,9 @@ fn token_limits_and_retries_as(combined: bool) {
             json!({"id": consumer, "sha256": tollgate_host::key_sha256(&format!("sk-{consumer}")),
                    "consumer": consumer})
         };
-        let all = json!({
-            "auth": {"api_keys": {"keys": [key("drain"), key("retry")]},
-                     "consumers": {"drain": {}, "retry": {}}},
-            "throttle": config,
-            "inspect": {},
-        });
-        WasmFilter::new(
-            "combined",
-            wasm_dir().join("combined.wasm"),
-            &all.to_string(),
-        )
+        let auth = json!({"api_keys": {"keys": [key("drain"), key("retry")]},
+                          "consumers": {"drain": {}, "retry": {}}});
+        WasmFilter::combined(&auth, &config, &json!({}))
     } else {
         WasmFilter::new(
             "throttle",

@@ -216,6 +216,22 @@ impl WasmFilter {
         }
     }
 
+    /// The combined module (`filters/combined`: auth, throttle and inspect
+    /// in one VM) from [`crate::wasm_dir`], each filter's configuration a
+    /// member of its own.
+    pub fn combined(
+        auth: &serde_json::Value,
+        throttle: &serde_json::Value,
+        inspect: &serde_json::Value,
+    ) -> WasmFilter {
+        let members = serde_json::json!({"auth": auth, "throttle": throttle, "inspect": inspect});
+        WasmFilter::new(
+            "combined",
+            crate::wasm_dir().join("combined.wasm"),
+            &members.to_string(),
+        )
+    }
+
     /// A filter loaded the way istiod delivers it (see [`IstioShape`]);
     /// `configuration` is the pluginConfig as istiod serialises it
     /// ([`struct_json`]).

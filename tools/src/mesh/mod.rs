@@ -676,20 +676,7 @@ impl Renderer {
         if let Some(meta) = manifest.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.insert("namespace".into(), Value::String(ns.to_owned()));
         }
-        let digest = self.digests.get("combined").ok_or_else(|| {
-            anyhow!("no digest for combined: pass --digests FILE (JSON {{\"combined\": \"sha256:<hex>\"}}; scripts/package auth throttle inspect combined writes one)")
-        })?;
-        let digest = digest.strip_prefix("sha256:").unwrap_or(digest);
-        if !is_sha256_hex(digest) {
-            bail!("the digest of combined is not sha256:<64 lowercase hex digits>");
-        }
-        for field in ["url", "sha256"] {
-            if let Some(Value::String(s)) = manifest.pointer_mut(&format!("/spec/{field}")) {
-                *s = s
-                    .replace("REGISTRY", &self.registry)
-                    .replace("DIGEST", digest);
-            }
-        }
+        self.pin(&mut manifest, "combined")?;
         let rendered = Rendered {
             namespace: ns.to_owned(),
             filter: "combined".to_owned(),
@@ -977,6 +964,26 @@ impl Renderer {
         Ok(out)
     }
 
+    /// Fills a base manifest's `url` and `sha256` with the registry and
+    /// module `module`'s digest.
+    fn pin(&self, manifest: &mut Value, module: &str) -> Result<()> {
+        let digest = self.digests.get(module).ok_or_else(|| {
+            anyhow!("no digest for {module}: pass --digests FILE (JSON {{\"{module}\": \"sha256:<hex>\"}}; scripts/package writes one)")
+        })?;
+        let digest = digest.strip_prefix("sha256:").unwrap_or(digest);
+        if !is_sha256_hex(digest) {
+            bail!("the digest of {module} is not sha256:<64 lowercase hex digits>");
+        }
+        for field in ["url", "sha256"] {
+            if let Some(Value::String(s)) = manifest.pointer_mut(&format!("/spec/{field}")) {
+                *s = s
+                    .replace("REGISTRY", &self.registry)
+                    .replace("DIGEST", digest);
+            }
+        }
+        Ok(())
+    }
+
     fn render_one(
         &self,
         ns: &str,
@@ -1018,20 +1025,8 @@ impl Renderer {
         } else {
             bail!("{label}: base has no metadata");
         }
-        let digest = self.digests.get(filter).ok_or_else(|| {
-            anyhow!("{label}: no digest for {filter}: pass --digests FILE (JSON {{\"{filter}\": \"sha256:<hex>\"}})")
-        })?;
-        let digest = digest.strip_prefix("sha256:").unwrap_or(digest);
-        if !is_sha256_hex(digest) {
-            bail!("{label}: the digest of {filter} is not sha256:<64 lowercase hex digits>");
-        }
-        for field in ["url", "sha256"] {
-            if let Some(Value::String(s)) = manifest.pointer_mut(&format!("/spec/{field}")) {
-                *s = s
-                    .replace("REGISTRY", &self.registry)
-                    .replace("DIGEST", digest);
-            }
-        }
+        self.pin(&mut manifest, filter)
+            .map_err(|e| anyhow!("{label}: {e}"))?;
         let rendered = Rendered {
             namespace: ns.to_owned(),
             filter: filter.to_owned(),
