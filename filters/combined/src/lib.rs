@@ -5,7 +5,7 @@
 //! Why: in Envoy each filter pays a cold first pass over its code and
 //! tables in every request, and the three share most of theirs (the
 //! request model, the glue, serde_json, std); in one VM that code runs warm
-//! after the first filter. Measured with `scripts/bench-envoy --combined`:
+//! after the first filter. Measured with `scripts/bench-envoy`:
 //! 16-21% less Envoy CPU per request than the chain of three at 1-4 KiB,
 //! one VM of 4.4 MiB where three hold 7.2 (README "Speed and size"). The
 //! three modules stay the way to run one or two of the filters, to phase

@@ -3,7 +3,8 @@
 //! Envoy with no filter, the **floor** (a no-op wasm filter that buffers both
 //! bodies and reads them once: `host-tests/floor`, a benchmark fixture, never
 //! shipped), the floor three times (what any chain of three body-reading
-//! filters pays), each Tollgate filter alone and the chain. For each body
+//! filters pays), each Tollgate filter alone, the chain, and the three as
+//! one module in one VM (`filters/combined`). For each body
 //! size and a streamed completion, at one connection (latency) and at
 //! saturation (throughput), it prints added p50/p99 over no filter, the
 //! throughput ratio, and each filter's added p50 as a multiple of the floor's.
@@ -58,11 +59,13 @@ options:
                     demo consumer for auth, `{}` for the others); a variant
                     NAME~TAG reads NAME~TAG.json if there is one
   --wasm-dir DIR    where the .wasm files are (default target/tollgate-wasm)
-  --combined        also measure auth, throttle and inspect as one module
-                    in one VM (combined.wasm: filters/combined), against
-                    the same floors as the chain;
-                    its configuration has a member per filter (auth,
-                    throttle, inspect), each that filter's configuration
+  --no-combined     do not measure the combined module (by default
+                    auth, throttle and inspect are also measured as one
+                    module in one VM, combined.wasm: filters/combined,
+                    against the same floors as the chain; its configuration
+                    has a member per filter, each that filter's own);
+                    implied by --filters
+  --combined        measure it even with --filters
   --concurrency N   Envoy worker threads (default 1)
   -h, --help        this text
 ";
@@ -143,8 +146,10 @@ fn parse_args() -> Result<Args> {
         config_dir: None,
         wasm_dir: repo_root().join("target/tollgate-wasm"),
         concurrency: 1,
-        combined: false,
+        combined: true,
     };
+    let mut combined: Option<bool> = None;
+    let mut filters_given = false;
     let mut body_bytes: Option<usize> = None;
     let mut stream = false;
     let mut it = std::env::args().skip(1);
@@ -193,6 +198,7 @@ fn parse_args() -> Result<Args> {
                     u32::try_from(number("--concurrency")?).context("--concurrency: too large")?
             }
             "--filters" => {
+                filters_given = true;
                 args.filters = value("--filters")?
                     .split(',')
                     .map(str::trim)
@@ -202,7 +208,8 @@ fn parse_args() -> Result<Args> {
             }
             "--config-dir" => args.config_dir = Some(PathBuf::from(value("--config-dir")?)),
             "--wasm-dir" => args.wasm_dir = PathBuf::from(value("--wasm-dir")?),
-            "--combined" => args.combined = true,
+            "--combined" => combined = Some(true),
+            "--no-combined" => combined = Some(false),
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }
     }
@@ -237,6 +244,9 @@ fn parse_args() -> Result<Args> {
     if !args.latency && !args.saturation {
         bail!("--loads: name latency, saturation or both");
     }
+    // The combined module is the three filters: measured by default, beside
+    // a chain of other filters only when asked for.
+    args.combined = combined.unwrap_or(!filters_given);
     Ok(args)
 }
 
