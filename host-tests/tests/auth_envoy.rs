@@ -140,6 +140,17 @@ fn through_envoy_with_the_official_sdks_as(combined: bool) {
 
 #[test]
 fn jwts_with_a_key_set_fetched_from_a_cluster_in_envoy() {
+    jwts_with_a_remote_key_set_as(false);
+}
+
+/// The same through the combined module: the key set is fetched from its
+/// root context, whose callout answer it hands to auth's root.
+#[test]
+fn jwts_with_a_key_set_fetched_from_a_cluster_through_the_combined_module() {
+    jwts_with_a_remote_key_set_as(true);
+}
+
+fn jwts_with_a_remote_key_set_as(combined: bool) {
     use base64::Engine as _;
     use p256::ecdsa::signature::Signer;
     let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
@@ -166,14 +177,15 @@ fn jwts_with_a_key_set_fetched_from_a_cluster_in_envoy() {
     let config = json!({"jwt": {"issuer": "https://idp.example", "audiences": ["llm"],
         "algorithms": ["ES256"],
         "jwks": {"remote": {"cluster": "idp", "path": "/__mock/jwks", "refresh_secs": 10}}}});
+    let filter = if combined {
+        WasmFilter::combined(&config, &json!({}), &json!({}))
+    } else {
+        WasmFilter::new("auth", wasm_dir().join("auth.wasm"), &config.to_string())
+    };
     let envoy = Envoy::builder()
         .upstream(mock.addr())
         .cluster("idp", mock.addr(), false)
-        .filter(WasmFilter::new(
-            "auth",
-            wasm_dir().join("auth.wasm"),
-            &config.to_string(),
-        ))
+        .filter(filter)
         .start()
         .unwrap();
     // The key set is fetched within a second or two of start (by every VM:

@@ -229,16 +229,32 @@ fn gzip_and_oversize_requests_in_envoy() {
 
 #[test]
 fn the_external_guard_in_envoy() {
+    the_external_guard_as(false);
+}
+
+/// The same through the combined module: inspect waits for the guard's
+/// answer in the module's request context and resumes the stream through
+/// it (auth lets the anonymous caller in, throttle counts).
+#[test]
+fn the_external_guard_through_the_combined_module() {
+    the_external_guard_as(true);
+}
+
+fn the_external_guard_as(combined: bool) {
     // The mock's /__mock/guard is a test double of a classifier service.
     let mock = MockLlm::start().unwrap();
     for hold_headers in [false, true] {
         let config = json!({"hold_headers": hold_headers, "guard": {
             "cluster": "guard", "path": "/__mock/guard", "timeout_ms": 2000}});
-        let filter = WasmFilter::new(
-            "inspect",
-            wasm_dir().join("inspect.wasm"),
-            &config.to_string(),
-        )
+        let filter = if combined {
+            WasmFilter::combined(&json!({"anonymous": "guard-test"}), &json!({}), &config)
+        } else {
+            WasmFilter::new(
+                "inspect",
+                wasm_dir().join("inspect.wasm"),
+                &config.to_string(),
+            )
+        }
         .allow_headers_stop_iteration(hold_headers);
         let envoy = Envoy::builder()
             .upstream(mock.addr())

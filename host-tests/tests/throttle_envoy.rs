@@ -163,20 +163,39 @@ fn token_limits_and_retries_as(combined: bool) {
 
 #[test]
 fn parallel_workers_lose_no_update_in_shared_data() {
+    parallel_workers_as(false);
+}
+
+/// The same through the combined module, auth in front (its key is the
+/// consumer's): one VM per worker still shares throttle's counters.
+#[test]
+fn parallel_workers_lose_no_update_through_the_combined_module() {
+    parallel_workers_as(true);
+}
+
+fn parallel_workers_as(combined: bool) {
     // Two Envoy workers run their VMs on two threads at once: their
     // compare-and-swaps on the one counter race. Of 240 requests sent by 8
     // clients in parallel against a limit of 100, exactly 100 pass.
     let config = json!({"rules": [{"name": "exact", "key": ["consumer"],
                                    "limits": [{"requests": 100, "per": "day"}]}]});
+    let filter = if combined {
+        let auth = json!({"api_keys": {"keys": [{"id": "racer",
+            "sha256": tollgate_host::key_sha256("sk-racer"), "consumer": "racer"}]},
+            "consumers": {"racer": {}}});
+        WasmFilter::combined(&auth, &config, &json!({}))
+    } else {
+        WasmFilter::new(
+            "throttle",
+            wasm_dir().join("throttle.wasm"),
+            &config.to_string(),
+        )
+    };
     let mock = MockLlm::start().unwrap();
     let envoy = Envoy::builder()
         .upstream(mock.addr())
         .concurrency(2)
-        .filter(WasmFilter::new(
-            "throttle",
-            wasm_dir().join("throttle.wasm"),
-            &config.to_string(),
-        ))
+        .filter(filter)
         .start()
         .unwrap();
     let url = envoy.url("/v1/chat/completions");
@@ -195,6 +214,7 @@ fn parallel_workers_lose_no_update_in_shared_data() {
                         &[
                             ("content-type", "application/json"),
                             ("x-tollgate-consumer", "racer"),
+                            ("authorization", "Bearer sk-racer"),
                         ],
                         tollgate_host::http_client::Body::json(&body),
                     )

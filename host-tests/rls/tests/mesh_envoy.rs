@@ -134,3 +134,58 @@ fn two_envoys_share_one_limit_through_the_rate_limit_service() {
     // Refused requests never reached the upstream: 4 + 2 did.
     assert_eq!(mock.requests().len(), 6);
 }
+
+/// The combined module (`filters/combined`) in Envoy with a rate-limit
+/// service: throttle holds the request for the service's answer, and when
+/// it resumes, the module carries the request on through inspect (which
+/// redacts the prompt's key) before Envoy forwards it. Without that carry
+/// the request would go upstream unread by inspect.
+#[test]
+fn a_request_held_for_the_rate_limit_service_still_passes_inspect_in_the_combined_module() {
+    const AWS_KEY: &str = "AKIAQYLPMN5HHHFPZAM2";
+    let throttle = json!({
+        "rls": {"cluster": "ratelimit", "domain": "tollgate", "timeout_ms": 2000, "on_failure": "deny"},
+        "rules": [{"name": "mesh-rpm", "store": "rls", "key": ["consumer"],
+                   "limits": [{"requests": 2, "per": "minute"}]}]
+    });
+    let cfg: ThrottleConfig = config::parse(throttle.to_string().as_bytes()).unwrap();
+    let limits = write_limits(
+        "combined.json",
+        &serde_json::to_string_pretty(&cfg.limitador_limits()).unwrap(),
+    );
+    let (_rls, url) = start_rls(&limits, None);
+    let mock = MockLlm::start().unwrap();
+    let addr: SocketAddr = url.trim_start_matches("http://").parse().unwrap();
+    let envoy = Envoy::builder()
+        .upstream(mock.addr())
+        .cluster("ratelimit", addr, true)
+        .filter(WasmFilter::combined(
+            &json!({"anonymous": "team-a"}),
+            &throttle,
+            &json!({}),
+        ))
+        .start()
+        .unwrap();
+    let send = || {
+        let body = json!({"model": "gpt-4o-mini", "max_tokens": 10,
+            "messages": [{"role": "user", "content": format!("deploy with {AWS_KEY} please")}]});
+        http_client::request(
+            "POST",
+            &envoy.url("/v1/chat/completions"),
+            &[("content-type", "application/json")],
+            Body::json(&body),
+        )
+        .unwrap()
+    };
+    let r = send();
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(header(&r, "x-ratelimit-remaining-requests"), Some("1"));
+    let seen = mock.last_request().unwrap();
+    let text = String::from_utf8_lossy(&seen.body).into_owned();
+    assert!(
+        !text.contains(AWS_KEY) && text.contains("[REDACTED:aws_access_key]"),
+        "{text}"
+    );
+    assert_eq!(send().status, 200);
+    assert_eq!(send().status, 429, "the service's limit holds");
+}
