@@ -14,6 +14,29 @@ use tollgate_host::envoy::{Envoy, WasmFilter};
 use tollgate_host::mock_llm::MockLlm;
 use tollgate_host::wasm_dir;
 
+/// throttle with `config`, alone, or with `Some(consumers)` as the
+/// combined module (`filters/combined`) with auth in front giving each
+/// consumer the API key `sk-<consumer>`.
+fn throttle_filter(config: &Value, consumers: Option<&[&str]>) -> WasmFilter {
+    let Some(consumers) = consumers else {
+        return WasmFilter::new(
+            "throttle",
+            wasm_dir().join("throttle.wasm"),
+            &config.to_string(),
+        );
+    };
+    let keys: Vec<Value> = consumers
+        .iter()
+        .map(|c| json!({"id": c, "sha256": tollgate_host::key_sha256(&format!("sk-{c}")), "consumer": c}))
+        .collect();
+    let named: serde_json::Map<String, Value> = consumers
+        .iter()
+        .map(|c| (c.to_string(), json!({})))
+        .collect();
+    let auth = json!({"api_keys": {"keys": keys}, "consumers": named});
+    WasmFilter::combined(&auth, config, &json!({}))
+}
+
 /// Runs a scenario of host-tests/e2e/throttle_sdk.py; `key_per_consumer`
 /// when auth is in front (the combined module).
 fn sdk(envoy: &Envoy, scenario: &str, consumer: &str, key_per_consumer: bool) -> Value {
@@ -57,21 +80,7 @@ fn token_limits_and_retries_as(combined: bool) {
         {"name": "rps", "match": {"consumers": ["retry"]}, "key": ["consumer"],
          "limits": [{"requests": 1, "per": "second"}]}
     ]});
-    let filter = if combined {
-        let key = |consumer: &str| {
-            json!({"id": consumer, "sha256": tollgate_host::key_sha256(&format!("sk-{consumer}")),
-                   "consumer": consumer})
-        };
-        let auth = json!({"api_keys": {"keys": [key("drain"), key("retry")]},
-                          "consumers": {"drain": {}, "retry": {}}});
-        WasmFilter::combined(&auth, &config, &json!({}))
-    } else {
-        WasmFilter::new(
-            "throttle",
-            wasm_dir().join("throttle.wasm"),
-            &config.to_string(),
-        )
-    };
+    let filter = throttle_filter(&config, combined.then_some(&["drain", "retry"][..]));
     let mock = MockLlm::start().unwrap();
     let envoy = Envoy::builder()
         .upstream(mock.addr())
@@ -179,18 +188,7 @@ fn parallel_workers_as(combined: bool) {
     // clients in parallel against a limit of 100, exactly 100 pass.
     let config = json!({"rules": [{"name": "exact", "key": ["consumer"],
                                    "limits": [{"requests": 100, "per": "day"}]}]});
-    let filter = if combined {
-        let auth = json!({"api_keys": {"keys": [{"id": "racer",
-            "sha256": tollgate_host::key_sha256("sk-racer"), "consumer": "racer"}]},
-            "consumers": {"racer": {}}});
-        WasmFilter::combined(&auth, &config, &json!({}))
-    } else {
-        WasmFilter::new(
-            "throttle",
-            wasm_dir().join("throttle.wasm"),
-            &config.to_string(),
-        )
-    };
+    let filter = throttle_filter(&config, combined.then_some(&["racer"][..]));
     let mock = MockLlm::start().unwrap();
     let envoy = Envoy::builder()
         .upstream(mock.addr())
