@@ -35,7 +35,7 @@ use tollgate_host::key_sha256;
 use flate2::write::{DeflateEncoder, GzEncoder, ZlibEncoder};
 use flate2::Compression;
 use serde_json::json;
-use tollgate_host::envoy::Envoy;
+use tollgate_host::envoy::{Envoy, WasmFilter};
 
 const KEY: &str = "tg-catalogue-key-0123456789abcdef";
 const AWS_KEY: &str = "AKIAQYLPMN5HHHFPZAM2";
@@ -2189,6 +2189,17 @@ fn quiet(envoy: &Envoy) {
 
 #[test]
 fn the_bad_input_catalogue_through_the_three_filters() {
+    the_bad_input_catalogue_as(false);
+}
+
+/// The same catalogue through the combined module (`filters/combined`: the
+/// three in one VM), which must refuse, redact and charge as the chain does.
+#[test]
+fn the_bad_input_catalogue_through_the_combined_module() {
+    the_bad_input_catalogue_as(true);
+}
+
+fn the_bad_input_catalogue_as(combined: bool) {
     let cases = catalogue();
     // The cases' replies, then four good ones for the requests after them.
     let last = Case::new(
@@ -2207,10 +2218,13 @@ fn the_bad_input_catalogue_through_the_three_filters() {
     // leaked its slot would show as 429s in the cases after it.
     let throttle = json!({"rules": [{"name": "budget", "key": ["consumer"],
         "limits": [{"tokens": 1_000_000_000u64, "per": "hour"}], "in_flight": 2}]});
-    let envoy = Envoy::builder()
-        .upstream(upstream.addr)
-        .concurrency(2)
-        .tollgate_chain(&auth, &throttle, &json!({}))
+    let builder = Envoy::builder().upstream(upstream.addr).concurrency(2);
+    let builder = if combined {
+        builder.filter(WasmFilter::combined(&auth, &throttle, &json!({})))
+    } else {
+        builder.tollgate_chain(&auth, &throttle, &json!({}))
+    };
+    let envoy = builder
         .start()
         .expect("envoy starts with the three filters");
     let vms = envoy.stat("wasm.envoy.wasm.runtime.v8.created").unwrap();
