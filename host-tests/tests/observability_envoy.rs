@@ -15,7 +15,7 @@ use std::time::Duration;
 use tollgate_host::key_sha256;
 
 use serde_json::{json, Value};
-use tollgate_host::envoy::Envoy;
+use tollgate_host::envoy::{Envoy, WasmFilter};
 use tollgate_host::http_client::post_json;
 use tollgate_host::mock_llm::MockLlm;
 use tollgate_host::observability;
@@ -27,7 +27,7 @@ const AWS_KEY: &str = "AKIAQYLPMN5HHHFPZAM2";
 const CHAT: &str = "/v1/chat/completions";
 const MESSAGES: &str = "/v1/messages";
 
-fn start_envoy(mock: &MockLlm) -> Envoy {
+fn start_envoy(mock: &MockLlm, combined: bool) -> Envoy {
     let auth = json!({
         "api_keys": {"keys": [
             {"id": "a", "sha256": key_sha256(KEY_A), "consumer": "team-a"},
@@ -50,9 +50,13 @@ fn start_envoy(mock: &MockLlm) -> Envoy {
         ],
         "prices": {"*": {"input": 1.0, "output": 2.0}}
     });
-    Envoy::builder()
-        .upstream(mock.addr())
-        .tollgate_chain(&auth, &throttle, &json!({}))
+    let builder = Envoy::builder().upstream(mock.addr());
+    let builder = if combined {
+        builder.filter(WasmFilter::combined(&auth, &throttle, &json!({})))
+    } else {
+        builder.tollgate_chain(&auth, &throttle, &json!({}))
+    };
+    builder
         .start()
         .expect("envoy starts with the three filters")
 }
@@ -208,8 +212,19 @@ fn expect(samples: &[Sample], labels: &[(&str, &str)], want: f64) {
 
 #[test]
 fn labelled_metrics_dashboards_and_alerts_against_a_real_prometheus() {
+    labelled_metrics_as(false);
+}
+
+/// The same metrics, dashboard queries and alerts from the combined module
+/// (`filters/combined`): one VM, the same series.
+#[test]
+fn labelled_metrics_dashboards_and_alerts_from_the_combined_module() {
+    labelled_metrics_as(true);
+}
+
+fn labelled_metrics_as(combined: bool) {
     let mock = MockLlm::start().unwrap();
-    let envoy = start_envoy(&mock);
+    let envoy = start_envoy(&mock, combined);
     let admin = envoy.admin_url("");
     let target = admin.trim_start_matches("http://").trim_end_matches('/');
     let prom = Prometheus::builder()
