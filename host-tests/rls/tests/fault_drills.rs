@@ -36,7 +36,7 @@ use tollgate_tools::key_sha256;
 use common::{free_port, write_limits, Proc};
 use serde_json::{json, Value};
 use tollgate_core::config::{self, ThrottleConfig};
-use tollgate_tools::envoy::Envoy;
+use tollgate_tools::envoy::{Envoy, WasmFilter};
 use tollgate_tools::http_client::{self, Body};
 use tollgate_tools::mock_llm::MockLlm;
 
@@ -335,8 +335,10 @@ fn key_of(consumer: &str) -> String {
 }
 
 /// auth (API keys for `consumers`, plus `auth_extra`'s members), throttle
-/// and inspect chained, in front of `upstream`, with extra clusters.
+/// and inspect chained (or, `combined`, as the one combined module), in
+/// front of `upstream`, with extra clusters.
 fn chain(
+    combined: bool,
     upstream: SocketAddr,
     consumers: &[&str],
     auth_extra: Value,
@@ -356,8 +358,12 @@ fn chain(
     for (name, addr, http2) in clusters {
         builder = builder.cluster(name, *addr, *http2);
     }
+    let builder = if combined {
+        builder.filter(WasmFilter::combined(&auth, throttle, inspect))
+    } else {
+        builder.tollgate_chain(&auth, throttle, inspect)
+    };
     builder
-        .tollgate_chain(&auth, throttle, inspect)
         .start()
         .expect("envoy starts with the three filters")
 }
@@ -539,6 +545,16 @@ fn mesh_throttle(on_failure: &str, timeout_ms: u32) -> Value {
 
 #[test]
 fn redis_stopped_and_restarted_under_the_rate_limit_service() {
+    redis_stopped_and_restarted_under_the_rate_limit_service_as(false);
+}
+
+/// The same drill through the combined module (`filters/combined`).
+#[test]
+fn redis_stopped_and_restarted_under_the_rate_limit_service_through_the_combined_module() {
+    redis_stopped_and_restarted_under_the_rate_limit_service_as(true);
+}
+
+fn redis_stopped_and_restarted_under_the_rate_limit_service_as(combined: bool) {
     let mut redis = Redis::start();
     let mock = MockLlm::start().unwrap();
     for mode in ["deny", "allow", "local"] {
@@ -547,6 +563,7 @@ fn redis_stopped_and_restarted_under_the_rate_limit_service() {
         let user = format!("redis-{mode}");
         let prober = format!("probe-{mode}");
         let envoy = chain(
+            combined,
             mock.addr(),
             &[&user, &prober],
             json!({}),
@@ -607,11 +624,22 @@ fn redis_stopped_and_restarted_under_the_rate_limit_service() {
 
 #[test]
 fn the_rate_limit_service_killed_and_restarted() {
+    the_rate_limit_service_killed_and_restarted_as(false);
+}
+
+/// The same drill through the combined module (`filters/combined`).
+#[test]
+fn the_rate_limit_service_killed_and_restarted_through_the_combined_module() {
+    the_rate_limit_service_killed_and_restarted_as(true);
+}
+
+fn the_rate_limit_service_killed_and_restarted_as(combined: bool) {
     let redis = Redis::start();
     let mock = MockLlm::start().unwrap();
     let throttle = mesh_throttle("deny", 300);
     let mut rls = Rls::start(&throttle, &redis.url());
     let envoy = chain(
+        combined,
         mock.addr(),
         &["rls-kill", "probe"],
         json!({}),
@@ -657,6 +685,16 @@ fn the_rate_limit_service_killed_and_restarted() {
 
 #[test]
 fn a_slow_rate_limit_service() {
+    a_slow_rate_limit_service_as(false);
+}
+
+/// The same drill through the combined module (`filters/combined`).
+#[test]
+fn a_slow_rate_limit_service_through_the_combined_module() {
+    a_slow_rate_limit_service_as(true);
+}
+
+fn a_slow_rate_limit_service_as(combined: bool) {
     let redis = Redis::start();
     let mock = MockLlm::start().unwrap();
     let throttle = json!({
@@ -668,6 +706,7 @@ fn a_slow_rate_limit_service() {
     let rls = Rls::start(&throttle, &redis.url());
     let proxy = FaultProxy::start(rls.addr());
     let envoy = chain(
+        combined,
         mock.addr(),
         &["rls-slow", "probe"],
         json!({}),
@@ -707,6 +746,16 @@ fn a_slow_rate_limit_service() {
 
 #[test]
 fn the_jwks_endpoint_down_slow_and_garbage() {
+    the_jwks_endpoint_down_slow_and_garbage_as(false);
+}
+
+/// The same drill through the combined module (`filters/combined`).
+#[test]
+fn the_jwks_endpoint_down_slow_and_garbage_through_the_combined_module() {
+    the_jwks_endpoint_down_slow_and_garbage_as(true);
+}
+
+fn the_jwks_endpoint_down_slow_and_garbage_as(combined: bool) {
     use base64::Engine as _;
     use p256::ecdsa::signature::Signer;
     let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
@@ -740,6 +789,7 @@ fn the_jwks_endpoint_down_slow_and_garbage() {
         "jwks": {"remote": {"cluster": "idp", "path": "/__mock/jwks", "refresh_secs": 10,
                             "timeout_ms": 300, "max_stale_secs": 24}}}});
     let envoy = chain(
+        combined,
         mock.addr(),
         &["keyed"],
         jwt_config,
@@ -827,6 +877,16 @@ fn the_jwks_endpoint_down_slow_and_garbage() {
 
 #[test]
 fn the_guard_slow_and_down() {
+    the_guard_slow_and_down_as(false);
+}
+
+/// The same drill through the combined module (`filters/combined`).
+#[test]
+fn the_guard_slow_and_down_through_the_combined_module() {
+    the_guard_slow_and_down_as(true);
+}
+
+fn the_guard_slow_and_down_as(combined: bool) {
     let mock = MockLlm::start().unwrap();
     let guard = MockLlm::start().unwrap();
     for fail in ["closed", "open"] {
@@ -835,6 +895,7 @@ fn the_guard_slow_and_down() {
                                        "timeout_ms": 300, "fail": fail}});
         let user = format!("guard-{fail}");
         let envoy = chain(
+            combined,
             mock.addr(),
             &[&user],
             json!({}),
@@ -889,13 +950,31 @@ fn the_guard_slow_and_down() {
 
 #[test]
 fn the_upstream_refusing_connections() {
+    the_upstream_refusing_connections_as(false);
+}
+
+/// The same drill through the combined module (`filters/combined`).
+#[test]
+fn the_upstream_refusing_connections_through_the_combined_module() {
+    the_upstream_refusing_connections_as(true);
+}
+
+fn the_upstream_refusing_connections_as(combined: bool) {
     let mock = MockLlm::start().unwrap();
     let addr = mock.addr();
     // Tokens charged by usage; four requests in flight at most (the
     // clients are four).
     let throttle = json!({"rules": [{"name": "budget", "key": ["consumer"],
         "limits": [{"tokens": 100000, "per": "hour"}], "in_flight": 4}]});
-    let envoy = chain(addr, &["refused"], json!({}), &throttle, &json!({}), &[]);
+    let envoy = chain(
+        combined,
+        addr,
+        &["refused"],
+        json!({}),
+        &throttle,
+        &json!({}),
+        &[],
+    );
     let key = key_of("refused");
     let used = |e: &Envoy| metric(e, "tollgate_gen_ai_client_token_usage_total", &[]);
     assert_eq!(chat(&envoy, &key, "hello").status, 200);
