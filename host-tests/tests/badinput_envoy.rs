@@ -35,7 +35,7 @@ use tollgate_host::key_sha256;
 use flate2::write::{DeflateEncoder, GzEncoder, ZlibEncoder};
 use flate2::Compression;
 use serde_json::json;
-use tollgate_host::envoy::{Envoy, WasmFilter};
+use tollgate_host::envoy::Envoy;
 
 const KEY: &str = "tg-catalogue-key-0123456789abcdef";
 const AWS_KEY: &str = "AKIAQYLPMN5HHHFPZAM2";
@@ -2219,11 +2219,7 @@ fn the_bad_input_catalogue_as(combined: bool) {
     let throttle = json!({"rules": [{"name": "budget", "key": ["consumer"],
         "limits": [{"tokens": 1_000_000_000u64, "per": "hour"}], "in_flight": 2}]});
     let builder = Envoy::builder().upstream(upstream.addr).concurrency(2);
-    let builder = if combined {
-        builder.filter(WasmFilter::combined(&auth, &throttle, &json!({})))
-    } else {
-        builder.tollgate_chain(&auth, &throttle, &json!({}))
-    };
+    let builder = builder.tollgate_as(combined, &auth, &throttle, &json!({}));
     let envoy = builder
         .start()
         .expect("envoy starts with the three filters");

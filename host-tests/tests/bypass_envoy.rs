@@ -23,10 +23,9 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use tollgate_host::demo::{auth_config, DEMO_CONSUMER, DEMO_KEY};
-use tollgate_host::envoy::{Envoy, WasmFilter};
+use tollgate_host::envoy::Envoy;
 use tollgate_host::http_client::{Body, Connection, Response};
 use tollgate_host::mock_llm::MockLlm;
-use tollgate_host::wasm_dir;
 
 /// A synthetic AWS access key id (valid format, not a real key).
 const AWS_KEY: &str = "AKIAQYLPMN5HHHFPZAM2";
@@ -55,12 +54,18 @@ fn chain(mock: &MockLlm, routes: Option<Value>) -> Envoy {
 }
 
 fn chain_with(mock: &MockLlm, routes: Option<Value>, opt_in: bool) -> Envoy {
-    let with_routes = |config: Value| -> String {
+    chain_as(mock, routes, opt_in, false)
+}
+
+/// The three filters chained, or (`combined`) as the one combined module
+/// (`filters/combined`), with the same configurations.
+fn chain_as(mock: &MockLlm, routes: Option<Value>, opt_in: bool, combined: bool) -> Envoy {
+    let with_routes = |config: Value| -> Value {
         let mut config = config;
         if let Some(r) = &routes {
             config["routes"] = r.clone();
         }
-        config.to_string()
+        config
     };
     let mut auth: Value = serde_json::from_str(&auth_config()).unwrap();
     if opt_in {
@@ -84,23 +89,14 @@ fn chain_with(mock: &MockLlm, routes: Option<Value>, opt_in: bool) -> Envoy {
             "assistants"
         ]);
     }
+    let (auth, throttle, inspect) = (
+        with_routes(auth),
+        with_routes(throttle_config()),
+        with_routes(json!({})),
+    );
     Envoy::builder()
         .upstream(mock.addr())
-        .filter(WasmFilter::new(
-            "auth",
-            wasm_dir().join("auth.wasm"),
-            &with_routes(auth),
-        ))
-        .filter(WasmFilter::new(
-            "throttle",
-            wasm_dir().join("throttle.wasm"),
-            &with_routes(throttle_config()),
-        ))
-        .filter(WasmFilter::new(
-            "inspect",
-            wasm_dir().join("inspect.wasm"),
-            &with_routes(json!({})),
-        ))
+        .tollgate_as(combined, &auth, &throttle, &inspect)
         .start()
         .unwrap()
 }
@@ -786,8 +782,19 @@ fn cases() -> Vec<Case> {
 
 #[test]
 fn every_spelling_gets_the_governed_outcome() {
+    every_spelling_as(false);
+}
+
+/// The same spellings through the combined module: one VM must govern
+/// every spelling the chain of three does.
+#[test]
+fn every_spelling_gets_the_governed_outcome_through_the_combined_module() {
+    every_spelling_as(true);
+}
+
+fn every_spelling_as(combined: bool) {
     let mock = MockLlm::start().unwrap();
-    let envoy = chain(&mock, None);
+    let envoy = chain_as(&mock, None, true, combined);
     let mut failures = Vec::new();
     for c in cases() {
         mock.clear_requests();

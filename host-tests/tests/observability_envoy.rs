@@ -15,7 +15,7 @@ use std::time::Duration;
 use tollgate_host::key_sha256;
 
 use serde_json::{json, Value};
-use tollgate_host::envoy::{Envoy, WasmFilter};
+use tollgate_host::envoy::Envoy;
 use tollgate_host::http_client::post_json;
 use tollgate_host::mock_llm::MockLlm;
 use tollgate_host::observability;
@@ -51,11 +51,7 @@ fn start_envoy(mock: &MockLlm, combined: bool) -> Envoy {
         "prices": {"*": {"input": 1.0, "output": 2.0}}
     });
     let builder = Envoy::builder().upstream(mock.addr());
-    let builder = if combined {
-        builder.filter(WasmFilter::combined(&auth, &throttle, &json!({})))
-    } else {
-        builder.tollgate_chain(&auth, &throttle, &json!({}))
-    };
+    let builder = builder.tollgate_as(combined, &auth, &throttle, &json!({}));
     builder
         .start()
         .expect("envoy starts with the three filters")

@@ -410,6 +410,23 @@ impl EnvoyBuilder {
             })
     }
 
+    /// [`Self::tollgate_chain`], or with `combined` the three as the one
+    /// combined module ([`WasmFilter::combined`]): the same configurations
+    /// either way, so a test can run both.
+    pub fn tollgate_as(
+        self,
+        combined: bool,
+        auth: &Value,
+        throttle: &Value,
+        inspect: &Value,
+    ) -> Self {
+        if combined {
+            self.filter(WasmFilter::combined(auth, throttle, inspect))
+        } else {
+            self.tollgate_chain(auth, throttle, inspect)
+        }
+    }
+
     /// Worker threads (`--concurrency`, default 1). Each worker runs its own
     /// VM per filter.
     pub fn concurrency(mut self, n: u32) -> Self {

@@ -36,7 +36,7 @@ use tollgate_tools::key_sha256;
 use common::{free_port, write_limits, Proc};
 use serde_json::{json, Value};
 use tollgate_core::config::{self, ThrottleConfig};
-use tollgate_tools::envoy::{Envoy, WasmFilter};
+use tollgate_tools::envoy::Envoy;
 use tollgate_tools::http_client::{self, Body};
 use tollgate_tools::mock_llm::MockLlm;
 
@@ -358,11 +358,7 @@ fn chain(
     for (name, addr, http2) in clusters {
         builder = builder.cluster(name, *addr, *http2);
     }
-    let builder = if combined {
-        builder.filter(WasmFilter::combined(&auth, throttle, inspect))
-    } else {
-        builder.tollgate_chain(&auth, throttle, inspect)
-    };
+    let builder = builder.tollgate_as(combined, &auth, throttle, inspect);
     builder
         .start()
         .expect("envoy starts with the three filters")
