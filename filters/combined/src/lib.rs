@@ -22,7 +22,9 @@
 //! in turn, and a filter that pauses holds the ones behind it until it goes
 //! on (the ones behind get their request headers then, and the buffered
 //! body); a response passes them in reverse, only those that saw the
-//! request. When a filter rewrote a body, the next is told its new size.
+//! request. When a filter rewrote a body, the next is told its new size
+//! (the glue follows the size through `set_buffer`: `host::track_size`;
+//! nothing is read back).
 //! A filter that waits for a callout (throttle's rate-limit service,
 //! inspect's guard) resumes through the glue, which only notes it here
 //! (`host::defer_resumes`): this module carries the stream on through the
@@ -217,7 +219,9 @@ impl Request {
             if late {
                 self.leg(way).seen = k.saturating_add(1);
             }
-            let writes = host::buffer_writes();
+            if let Phase::Body { size, .. } = phase {
+                host::track_size(way.buffer(), size);
+            }
             let Some(part) = self.part(way, k) else {
                 continue;
             };
@@ -254,9 +258,7 @@ impl Request {
                 }
             };
             if let Phase::Body { size, .. } = &mut phase {
-                if host::buffer_writes() != writes {
-                    *size = buffered(way);
-                }
+                *size = host::tracked_size();
             }
             if action != Action::Continue {
                 self.leg(way).held = Some((k, phase));

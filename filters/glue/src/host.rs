@@ -20,7 +20,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 use std::ptr::null_mut;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use proxy_wasm::types::{BufferType, LogLevel, MapType, MetricType};
@@ -272,24 +272,44 @@ pub fn buffer(buffer: BufferType, start: usize, max_size: usize) -> Result<Vec<u
     }
 }
 
-/// Calls of [`set_buffer`] so far in this VM: a module of several filters
-/// (`filters/combined`) tells from it that a filter rewrote a body, whose
-/// size the next filter must then be told anew.
-static BUFFER_WRITES: AtomicU32 = AtomicU32::new(0);
+/// The buffer [`track_size`] follows (`u32::MAX`: none) and its size.
+static TRACKED: AtomicU32 = AtomicU32::new(u32::MAX);
+static TRACKED_SIZE: AtomicUsize = AtomicUsize::new(0);
 
-/// How many times [`set_buffer`] was called in this VM (wrapping).
-pub fn buffer_writes() -> u32 {
-    BUFFER_WRITES.load(Ordering::Relaxed)
+/// From now on [`set_buffer`] keeps `buffer`'s size, `size` now, up to
+/// date, for [`tracked_size`]: a module of several filters
+/// (`filters/combined`) tells the next filter a body's size after one
+/// rewrote it, without reading the body back.
+pub fn track_size(buffer: BufferType, size: usize) {
+    TRACKED.store(buffer as u32, Ordering::Relaxed);
+    TRACKED_SIZE.store(size, Ordering::Relaxed);
+}
+
+/// The size of the buffer [`track_size`] follows.
+pub fn tracked_size() -> usize {
+    TRACKED_SIZE.load(Ordering::Relaxed)
 }
 
 /// Replaces `size` bytes of a buffer from `start` with `value` (`start = 0`,
 /// `size` = the buffer's length replaces it all).
 pub fn set_buffer(buffer: BufferType, start: usize, size: usize, value: &[u8]) -> Result<()> {
-    BUFFER_WRITES.fetch_add(1, Ordering::Relaxed);
     // SAFETY: the pointer and length describe `value`, alive for the call.
     check(unsafe {
         abi::proxy_set_buffer_bytes(buffer as u32, start, size, value.as_ptr(), value.len())
-    })
+    })?;
+    if TRACKED.load(Ordering::Relaxed) == buffer as u32 {
+        // As hosts apply it: `size` bytes from `start` (clamped to the end)
+        // replaced, so prepend (0, 0), replace all (0, >= len) and append
+        // (>= len, _) alike; a host refuses anything else, which returns
+        // above.
+        let now = TRACKED_SIZE.load(Ordering::Relaxed);
+        let removed = size.min(now.saturating_sub(start));
+        TRACKED_SIZE.store(
+            now.saturating_sub(removed).saturating_add(value.len()),
+            Ordering::Relaxed,
+        );
+    }
+    Ok(())
 }
 
 /// All entries of a header map, in order, values as bytes (a header value
