@@ -16,6 +16,7 @@
 
 pub mod api;
 pub mod catalogue;
+pub(crate) mod chunk_read;
 pub mod decompress;
 pub mod eventstream;
 pub mod extract;

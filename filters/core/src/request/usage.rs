@@ -527,6 +527,10 @@ impl StreamUsage {
     /// it as `type` in the data, which is used when it is absent), `data` its
     /// parsed `data:` JSON. Events that are not JSON objects are ignored.
     pub fn observe(&mut self, api: ApiKind, event_name: Option<&str>, data: &Value) {
+        if chat_shaped(api) {
+            self.observe_chat(api, data);
+            return;
+        }
         let kind = event_name
             .or_else(|| data.get("type").and_then(Value::as_str))
             .unwrap_or("");
@@ -611,8 +615,35 @@ impl StreamUsage {
                     });
                 }
             }
-            _ => self.observe_chat(api, data),
+            // The chat family: read above.
+            _ => {}
         }
+    }
+
+    /// [`StreamUsage::observe`] for an event's raw `data:` text, which it
+    /// parses; `None` when that is not JSON (nothing is observed), else
+    /// whether the event is the usage-only chunk
+    /// ([`is_injected_usage_chunk`]). The chat family's events are read
+    /// without building a `Value` ([`super::chunk_read`]): throttle meters
+    /// every event of every stream with it.
+    pub fn observe_data(
+        &mut self,
+        api: ApiKind,
+        event_name: Option<&str>,
+        data: &str,
+    ) -> Option<bool> {
+        if !chat_shaped(api) {
+            let value = serde_json::from_str::<Value>(data).ok()?;
+            self.observe(api, event_name, &value);
+            return Some(is_injected_usage_chunk(&value));
+        }
+        let chunk = super::chunk_read::read(data)?;
+        self.output_text_bytes = self.output_text_bytes.saturating_add(chunk.text_bytes);
+        let usage = chunk.usage.as_ref();
+        if let Some(u) = usage.and_then(usage_json) {
+            self.take(u.reported(api));
+        }
+        Some(chunk.no_choices && usage.is_some_and(Value::is_object))
     }
 
     fn count_text(&mut self, v: Option<&Value>) {
@@ -628,6 +659,8 @@ impl StreamUsage {
         self.reported.output = r.output.or(self.reported.output);
     }
 
+    /// The OpenAI chunk shape (`choices`, `usage`): what [`chat_shaped`]
+    /// APIs stream. [`super::chunk_read`] reads the same members.
     fn observe_chat(&mut self, api: ApiKind, data: &Value) {
         if let Some(choices) = data.get("choices").and_then(Value::as_array) {
             for choice in choices {
@@ -731,6 +764,24 @@ impl StreamUsage {
             estimated: !self.has_usage(),
         }
     }
+}
+
+/// Whether `api` streams OpenAI chunks (`choices[]`, `usage`), as
+/// [`StreamUsage::observe`] reads them; the others have their own shapes.
+fn chat_shaped(api: ApiKind) -> bool {
+    !matches!(
+        api,
+        ApiKind::Messages
+            | ApiKind::Responses
+            | ApiKind::OllamaChat
+            | ApiKind::OllamaGenerate
+            | ApiKind::Gemini
+            | ApiKind::TgiGenerate
+            | ApiKind::LlamaCompletion
+            | ApiKind::TritonGenerate
+            | ApiKind::BedrockConverse
+            | ApiKind::BedrockInvoke
+    )
 }
 
 /// `body` with `"stream_options":{"include_usage":true}` added, every other

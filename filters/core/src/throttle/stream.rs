@@ -21,12 +21,10 @@
 //! Its memory is the SSE parser's partial event and a few counters,
 //! whatever the stream's length.
 
-use serde_json::Value;
-
 use crate::request::api::ApiKind;
 use crate::request::framing::{Deframer, Framing};
 use crate::request::sse::{encode_item, SseItem, SseParser};
-use crate::request::usage::{is_injected_usage_chunk, StreamUsage, Usage};
+use crate::request::usage::{StreamUsage, Usage};
 
 /// Largest SSE event read for usage.
 pub const MAX_EVENT_BYTES: usize = 1 << 20;
@@ -152,13 +150,9 @@ impl StreamMeter {
         for item in &items {
             let mut drop_it = false;
             if let SseItem::Event(ev) = item {
-                if let Some(value) = ev
-                    .data
-                    .as_deref()
-                    .and_then(|d| serde_json::from_str::<Value>(d).ok())
-                {
-                    self.usage.observe(self.api, ev.event.as_deref(), &value);
-                    drop_it = self.drop_usage && is_injected_usage_chunk(&value);
+                if let Some(data) = ev.data.as_deref() {
+                    let usage_only = self.usage.observe_data(self.api, ev.event.as_deref(), data);
+                    drop_it = self.drop_usage && usage_only == Some(true);
                 }
             }
             if self.rewrite && !drop_it {
@@ -192,12 +186,8 @@ impl StreamMeter {
     fn observe(&mut self, items: &[SseItem]) {
         for item in items {
             if let SseItem::Event(ev) = item {
-                if let Some(value) = ev
-                    .data
-                    .as_deref()
-                    .and_then(|d| serde_json::from_str::<Value>(d).ok())
-                {
-                    self.usage.observe(self.api, ev.event.as_deref(), &value);
+                if let Some(data) = ev.data.as_deref() {
+                    self.usage.observe_data(self.api, ev.event.as_deref(), data);
                 }
             }
         }
