@@ -38,6 +38,7 @@ pub mod output;
 pub mod patterns;
 pub mod pii;
 pub mod secrets;
+mod steady;
 pub mod stream;
 
 use std::sync::Arc;

@@ -94,9 +94,10 @@ use sha2::{Digest, Sha256};
 
 use crate::request::api::ApiKind;
 use crate::request::framing::{Deframer, Framing};
+use crate::request::json_walk;
 use crate::request::usage::{StreamUsage, Usage};
 
-use super::{redaction_label, replace_ranges, Match};
+use super::{redaction_label, replace_ranges, steady, Match};
 use crate::request::sse::{encode_comment, encode_event, SseEvent, SseItem, SseParser};
 
 /// Bytes of already released text each channel keeps as scan context:
@@ -411,6 +412,9 @@ pub struct StreamInspector {
     found: Vec<StreamFinding>,
     /// The upstream's usage, as its events report it.
     usage: StreamUsage,
+    /// Read the steady chat event in place ([`super::steady`]); off only
+    /// in tests that compare it with the general path.
+    steady: bool,
 }
 
 /// Keys of the responses API whose string values are model text.
@@ -666,6 +670,7 @@ impl StreamInspector {
             items: Vec::new(),
             found: Vec::new(),
             usage: StreamUsage::new(0),
+            steady: true,
         }
     }
 
@@ -819,6 +824,14 @@ impl StreamInspector {
             encode_event(&ev, &mut step.out);
             return Ok(());
         }
+        let mut ev = ev;
+        if self.steady && self.api == ApiKind::ChatCompletions {
+            match self.steady_event(scanner, ev, step) {
+                Ok(done) => return done,
+                Err(general) => ev = general,
+            }
+        }
+        let data = ev.data.as_deref().unwrap_or_default();
         let json = serde_json::from_str::<Value>(data);
         let promises_json = self.api.known();
         let mut v = match json {
@@ -920,6 +933,72 @@ impl StreamInspector {
             return Ok(());
         }
         self.emit_json(ev, &mut v, changed, step)
+    }
+
+    /// `ev` when it is the steady chat event ([`super::steady`]) of a
+    /// channel that exists: what [`StreamInspector::event`] does with it,
+    /// without a `Value` — the same text released, the same event dropped,
+    /// and the released text spliced over the content where the general
+    /// path serialises the whole event again. `Err(ev)` hands any other
+    /// event back to the general path.
+    fn steady_event<S: TextScanner + ?Sized>(
+        &mut self,
+        scanner: &S,
+        mut ev: SseEvent,
+        step: &mut StreamStep,
+    ) -> Result<Result<(), Blocked>, SseEvent> {
+        let Some(data) = ev.data.take() else {
+            return Err(ev);
+        };
+        let found = steady::read(&data).and_then(|c| {
+            let key = ChannelKey {
+                group: c.index,
+                sub: 0,
+                field: Field::Delta("content"),
+            };
+            let pos = self.channels.iter().position(|ch| ch.key == key)?;
+            Some((pos, c))
+        });
+        let Some((pos, c)) = found else {
+            ev.data = Some(data);
+            return Err(ev);
+        };
+        self.usage.count_output(&c.content);
+        let max_hold = self.limits.max_hold_bytes;
+        let Some(channel) = self.channels.get_mut(pos) else {
+            return Ok(Err(Blocked(None)));
+        };
+        channel.append(&c.content);
+        let released = match channel.advance(
+            scanner,
+            false,
+            max_hold,
+            &mut self.found,
+            &mut step.findings,
+        ) {
+            Ok(r) => r,
+            Err(b) => return Ok(Err(b)),
+        };
+        if released.is_empty() && c.meta_only {
+            return Ok(Ok(()));
+        }
+        let spliced = if released == c.content {
+            None
+        } else {
+            let Ok(token) = serde_json::to_string(&released) else {
+                return Ok(Err(Blocked(None)));
+            };
+            let spliced = json_walk::splice(data.as_bytes(), &[(c.span.clone(), token.as_bytes())])
+                .and_then(|b| String::from_utf8(b).ok());
+            match spliced {
+                Some(s) => Some(s),
+                None => return Ok(Err(Blocked(None))),
+            }
+        };
+        drop(c);
+        ev.data = Some(spliced.unwrap_or(data));
+        encode_event(&ev, &mut step.out);
+        Ok(Ok(()))
     }
 
     /// Append the slot's text to its channel (created on first use) and
@@ -1837,6 +1916,201 @@ mod tests {
             blocked,
             before_end,
         }
+    }
+
+    /// One push as a reader of the output sees it: each event's name, its
+    /// data as JSON (or raw, when not JSON), then the findings and whether
+    /// it blocked.
+    type SeenStep = (
+        Vec<(Option<String>, Option<Value>, Option<String>)>,
+        Vec<StreamFinding>,
+        bool,
+    );
+
+    /// Runs `stream` (cut at `cuts`) through an inspector with the steady
+    /// chat path on or off: every step's output and findings, the blocks
+    /// and the usage.
+    fn run_paths(
+        stream: &[u8],
+        cuts: &[usize],
+        steady: bool,
+        limits: StreamLimits,
+    ) -> (Vec<SeenStep>, Usage) {
+        let api = ApiKind::ChatCompletions;
+        let mut insp = StreamInspector::new(api, limits, error_event(api, &reply()));
+        insp.steady = steady;
+        let mut steps = Vec::new();
+        let mut prev = 0;
+        let ends: Vec<usize> = cuts.iter().copied().chain([stream.len()]).collect();
+        for (k, &cut) in ends.iter().enumerate() {
+            let last = k == cuts.len();
+            let step = insp.push(&TestDoubleScanner, &stream[prev..cut], last);
+            // Events as a reader of the output sees them: the JSON of each.
+            let mut parser = SseParser::new(1 << 20);
+            let mut items = Vec::new();
+            parser
+                .push(&step.out, &mut items)
+                .expect("our output parses");
+            parser.finish(&mut items).expect("our output ends events");
+            let events = items
+                .into_iter()
+                .map(|item| match item {
+                    SseItem::Event(ev) => {
+                        let json = ev
+                            .data
+                            .as_deref()
+                            .and_then(|d| serde_json::from_str(d).ok());
+                        let raw = if json.is_some() { None } else { ev.data };
+                        (ev.event, json, raw)
+                    }
+                    SseItem::Comment(c) => (None, None, Some(c)),
+                })
+                .collect();
+            steps.push((events, step.findings, step.blocked));
+            prev = cut;
+        }
+        (steps, insp.usage())
+    }
+
+    #[test]
+    fn the_steady_chat_path_does_what_the_general_path_does() {
+        struct Gen(u64);
+        impl Gen {
+            fn next(&mut self) -> u64 {
+                self.0 ^= self.0 << 13;
+                self.0 ^= self.0 >> 7;
+                self.0 ^= self.0 << 17;
+                self.0
+            }
+            fn below(&mut self, n: usize) -> usize {
+                (self.next() % n as u64) as usize
+            }
+        }
+        // Text with what the test scanner redacts, blocks and audits,
+        // escapes, and multi-byte characters, cut into pieces anywhere.
+        let words = [
+            "the ",
+            "quick ",
+            "brown ",
+            "fox",
+            " jumps",
+            r"\n",
+            r"\\",
+            r#"\"q\" "#,
+            r"caf\u00e9 ",
+            "✓ ",
+            "déjà ",
+            SECRET,
+            " ",
+            "mail bob@example.com ",
+            "AUDIT-ME ",
+            "a.b@c.d",
+            "sk-",
+            "SECRET01",
+            "23456789 ",
+            "",
+            "  ",
+        ];
+        let mut g = Gen(0x2545_f491_4f6c_dd1d);
+        let (mut compared, mut blocked, mut found, mut steady_events) = (0, 0, 0, 0);
+        for round in 0..1_500 {
+            let mut stream = String::new();
+            let ev = |stream: &mut String, json: &str| {
+                stream.push_str("data: ");
+                stream.push_str(json);
+                stream.push_str("\n\n");
+            };
+            ev(
+                &mut stream,
+                r#"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"#,
+            );
+            for _ in 0..g.below(40) {
+                let mut text = String::new();
+                for _ in 0..1 + g.below(3) {
+                    text.push_str(words[g.below(words.len())]);
+                }
+                if round % 50 == 0 && g.below(20) == 0 {
+                    text.push_str("BLOCK-ME-NOW");
+                }
+                let index = if g.below(15) == 0 { 1 } else { 0 };
+                let json = match g.below(22) {
+                    0 => format!(
+                        r#"{{"choices":[{{"index":{index},"delta":{{"content":"{text}"}}}}],"usage":null}}"#
+                    ),
+                    1 => format!(
+                        r#"{{"choices":[{{"delta":{{"content":"{text}","role":"assistant"}},"index":{index}}}],"x":[1,{{"y":"z"}}]}}"#
+                    ),
+                    2 => format!(
+                        r#"{{"choices":[{{"index":{index},"delta":{{"content":"{text}"}},"logprobs":{{"content":[]}}}}]}}"#
+                    ),
+                    3 => format!(
+                        r#"{{"choices":[{{"index":0,"delta":{{"content":"{text}"}}}},{{"index":1,"delta":{{"content":"{text}"}}}}]}}"#
+                    ),
+                    4 => format!(
+                        r#"{{ "choices" : [ {{ "index" : {index} , "delta" : {{ "content" : "{text}" }} }} ] , "id" : "c1" }}"#
+                    ),
+                    5 => format!(
+                        r#"{{"choices":[{{"index":{index},"delta":{{"content":"{text}","content":"{text}x"}}}}]}}"#
+                    ),
+                    6 => format!(
+                        r#"{{"choices":[{{"index":{index},"delta":{{"content":"{text}","refusal":null}}}}]}}"#
+                    ),
+                    7 => format!(
+                        r#"{{"choices":[{{"index":"{index}","delta":{{"content":"{text}"}}}}],"id":"a","id":"b"}}"#
+                    ),
+                    8 => format!(
+                        r#"{{"choices":[{{"index":{index},"delta":{{"role":"assistant","content":"{text}"}}}}]}}"#
+                    ),
+                    9 => format!(
+                        r#"{{"choices":[{{"index":{index},"delta":{{"content":"{text}"}},"finish_reason":"length"}}]}}"#
+                    ),
+                    10 => format!(
+                        r#"{{"choices":[{{"index":{index},"delta":{{"content":"{text}"}}}}],"error":{{"message":"x"}}}}"#
+                    ),
+                    11 => format!(
+                        r#"{{"choices":[{{"index":{index},"delta":{{"content":"{text}"}}}}],"usage":{{"prompt_tokens":1,"completion_tokens":2}}}}"#
+                    ),
+                    12 => format!(
+                        r#"{{"choices":[{{"index":{index},"delta":{{"content":"{text}"}}}}],"error":null}}"#
+                    ),
+                    _ => format!(
+                        r#"{{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{{"index":{index},"delta":{{"content":"{text}"}},"logprobs":null,"finish_reason":null}}]}}"#
+                    ),
+                };
+                if crate::inspect::steady::read(&json).is_some() {
+                    steady_events += 1;
+                }
+                ev(&mut stream, &json);
+            }
+            if g.below(2) == 0 {
+                ev(
+                    &mut stream,
+                    r#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#,
+                );
+                ev(
+                    &mut stream,
+                    r#"{"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":7}}"#,
+                );
+            }
+            ev(&mut stream, "[DONE]");
+            let bytes = stream.as_bytes();
+            let mut cuts: Vec<usize> = (0..g.below(12)).map(|_| g.below(bytes.len())).collect();
+            cuts.sort_unstable();
+            let limits = StreamLimits {
+                max_hold_bytes: if round % 3 == 0 { 16 } else { 4096 },
+                ..StreamLimits::default()
+            };
+            let general = run_paths(bytes, &cuts, false, limits);
+            let steady = run_paths(bytes, &cuts, true, limits);
+            assert_eq!(steady, general, "{stream}\ncuts {cuts:?}");
+            compared += 1;
+            blocked += usize::from(general.0.iter().any(|s| s.2));
+            found += usize::from(general.0.iter().any(|s| !s.1.is_empty()));
+        }
+        assert!(
+            compared == 1_500 && blocked > 5 && found > 500 && steady_events > 10_000,
+            "{blocked} {found} {steady_events}"
+        );
     }
 
     fn run(api: ApiKind, stream: &[u8], cuts: &[usize]) -> Outcome {

@@ -92,6 +92,14 @@ pub(crate) fn read(data: &str) -> Option<Chunk> {
     Some(chunk)
 }
 
+/// Whether `data` is JSON that `serde_json::from_str::<Value>` accepts,
+/// building nothing (for readers that then walk its bytes, see
+/// `json_walk`).
+pub(crate) fn is_json(data: &str) -> bool {
+    let mut de = serde_json::Deserializer::from_str(data);
+    Strict.deserialize(&mut de).is_ok() && de.end().is_ok()
+}
+
 /// What a value read as a [`Shape`] gave.
 #[derive(Debug)]
 enum Got {

@@ -102,6 +102,30 @@ pub(crate) fn members(b: &[u8], open: usize) -> Option<(usize, Vec<Member>)> {
     }
 }
 
+/// The spans of the elements of the array opening at `open` (a `[`), in
+/// order. `None` when `open` is not an array or the bytes are not what
+/// `serde_json` accepted.
+pub(crate) fn elements(b: &[u8], open: usize) -> Option<Vec<std::ops::Range<usize>>> {
+    if b.get(open)? != &b'[' {
+        return None;
+    }
+    let mut i = skip_ws(b, open.checked_add(1)?);
+    let mut out = Vec::new();
+    if b.get(i)? == &b']' {
+        return Some(out);
+    }
+    loop {
+        let end = value_end(b, i)?;
+        out.push(i..end);
+        i = skip_ws(b, end);
+        match b.get(i)? {
+            b',' => i = skip_ws(b, i.checked_add(1)?),
+            b']' => return Some(out),
+            _ => return None,
+        }
+    }
+}
+
 /// Whether the string token `raw` (quotes included) decodes to `name`.
 pub(crate) fn key_is(raw: &[u8], name: &str) -> bool {
     let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();

@@ -620,6 +620,12 @@ impl StreamUsage {
         }
     }
 
+    /// Counts `text` as streamed output, as [`StreamUsage::observe`] counts
+    /// the text of a chat event that reports no usage.
+    pub(crate) fn count_output(&mut self, text: &str) {
+        self.output_text_bytes = self.output_text_bytes.saturating_add(len_u64(text.len()));
+    }
+
     /// [`StreamUsage::observe`] for an event's raw `data:` text, which it
     /// parses; `None` when that is not JSON (nothing is observed), else
     /// whether the event is the usage-only chunk
