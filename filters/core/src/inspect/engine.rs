@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 use super::injection::model::Level;
 use super::injection::{Injection, InjectionOptions, Signal};
 use super::output::{OutputChecker, OutputOptions, SystemPrompt};
-use super::patterns::{PatternOptions, Patterns, Severity};
+use super::patterns::{AnchorMemo, PatternOptions, Patterns, Severity};
 use super::stream::{StreamAction, StreamFinding, StreamStep, TextScanner};
 use super::{redaction_label, Direction, Family, Match};
 use crate::config::inspect::{Action, Disposition, MinSeverity, Sensitivity};
@@ -753,6 +753,27 @@ impl TextScanner for StreamScanner<'_> {
     fn scan(&self, text: &str, out: &mut Vec<StreamFinding>) {
         let mut matches: Vec<Match> = Vec::new();
         self.engine.patterns.scan(text, &mut matches);
+        self.findings(text, matches, out);
+    }
+
+    fn scan_window(&self, text: &str, memo: &mut AnchorMemo, out: &mut Vec<StreamFinding>) {
+        let mut matches: Vec<Match> = Vec::new();
+        self.engine.patterns.scan_window(text, memo, &mut matches);
+        self.findings(text, matches, out);
+    }
+
+    fn hold_from(&self, text: &str) -> usize {
+        self.engine
+            .patterns
+            .hold_from(text)
+            .min(self.engine.output.hold_from(text))
+    }
+}
+
+impl StreamScanner<'_> {
+    /// `matches` (the patterns' in `text`) and the output checks' and
+    /// injection's, with this policy's actions, to `out`.
+    fn findings(&self, text: &str, mut matches: Vec<Match>, out: &mut Vec<StreamFinding>) {
         self.engine.output.scan(text, self.system, &mut matches);
         let inj = self.engine.action(
             Family::Injection,
@@ -788,13 +809,6 @@ impl TextScanner for StreamScanner<'_> {
             };
             out.push(StreamFinding { m, action });
         }
-    }
-
-    fn hold_from(&self, text: &str) -> usize {
-        self.engine
-            .patterns
-            .hold_from(text)
-            .min(self.engine.output.hold_from(text))
     }
 }
 

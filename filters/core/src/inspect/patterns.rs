@@ -269,6 +269,68 @@ pub struct Patterns {
     private_ips: bool,
 }
 
+/// The anchor automaton's hits in a stream channel's window, kept from
+/// one scan of it to the next ([`Patterns::scan_window`]).
+///
+/// Exact, because a hit is where an anchor's bytes are: the hits in the
+/// bytes read before stay hits at the same place (less what left the front
+/// of the window), and every new hit ends in the new bytes, so starts at
+/// most the longest anchor's length before them. The automaton, started
+/// that far back, is in the state a scan from the window's start would be
+/// in at every new byte, so it reports the new hits in the same order too.
+/// `tests::the_anchor_memo_finds_what_a_full_scan_finds` checks it against
+/// a full scan over generated windows.
+#[derive(Clone, Debug, Default)]
+pub struct AnchorMemo {
+    hits: Vec<AnchorHit>,
+    /// The window's bytes already read.
+    read: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct AnchorHit {
+    start: usize,
+    end: usize,
+    pattern: usize,
+}
+
+impl AnchorMemo {
+    /// The window lost its first `n` bytes.
+    pub fn drain_front(&mut self, n: usize) {
+        self.hits.retain(|h| h.start >= n);
+        for h in &mut self.hits {
+            h.start = h.start.saturating_sub(n);
+            h.end = h.end.saturating_sub(n);
+        }
+        self.read = self.read.saturating_sub(n);
+    }
+
+    /// Reads what `text` (the window) gained since the last call.
+    fn read(&mut self, ac: &AhoCorasick, text: &str) {
+        if self.read > text.len() {
+            // Not the window this memo followed: read it whole.
+            *self = Self::default();
+        }
+        let from = self
+            .read
+            .saturating_sub(ac.max_pattern_len().saturating_sub(1));
+        let read = self.read;
+        if let Some(new) = text.as_bytes().get(from..) {
+            for m in ac.find_overlapping_iter(new) {
+                let end = m.end().saturating_add(from);
+                if end > read {
+                    self.hits.push(AnchorHit {
+                        start: m.start().saturating_add(from),
+                        end,
+                        pattern: m.pattern().as_usize(),
+                    });
+                }
+            }
+        }
+        self.read = text.len();
+    }
+}
+
 /// A candidate before overlap resolution.
 #[derive(Clone, Copy, Debug)]
 struct Hit {
@@ -499,10 +561,35 @@ impl Patterns {
         self.resolve(hits, out);
     }
 
+    /// [`Patterns::scan`] of a stream channel's window, which between two
+    /// calls only grows at its end and loses bytes at its front (told to
+    /// `memo` with [`AnchorMemo::drain_front`]): the anchor automaton reads
+    /// only the bytes it has not read before (and the longest anchor's
+    /// length before them), where a stream event rescanned the whole
+    /// window each time — the same matches, in the same order.
+    pub fn scan_window(&self, text: &str, memo: &mut AnchorMemo, out: &mut Vec<Match>) {
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut budget = super::encoded::BUDGET;
+        self.collect_with(text, 0, &mut budget, &mut hits, Some(memo));
+        self.resolve(hits, out);
+    }
+
     /// Every candidate in `text`. `depth` > 0 is decoded text (see
     /// [`super::encoded`]): no numeric pass there, and only secret rules
     /// count.
     fn collect(&self, text: &str, depth: u8, budget: &mut usize, hits: &mut Vec<Hit>) {
+        self.collect_with(text, depth, budget, hits, None);
+    }
+
+    /// [`Patterns::collect`], the anchors' hits kept in `memo` when given.
+    fn collect_with(
+        &self,
+        text: &str,
+        depth: u8,
+        budget: &mut usize,
+        hits: &mut Vec<Hit>,
+        memo: Option<&mut AnchorMemo>,
+    ) {
         let ctx = Ctx {
             text,
             private_ips: self.private_ips,
@@ -510,48 +597,16 @@ impl Patterns {
             k8s_read: std::cell::Cell::new((0, 0)),
         };
         if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(text) {
-                let Some(refs) = self.anchors.get(m.pattern().as_usize()) else {
-                    continue;
-                };
-                for r in refs {
-                    if let Some(exact) = &r.exact {
-                        if text.as_bytes().get(m.start()..m.end()) != Some(&exact[..]) {
-                            continue;
-                        }
+            match memo {
+                Some(memo) => {
+                    memo.read(ac, text);
+                    for a in &memo.hits {
+                        self.anchored(&ctx, a.start, a.end, a.pattern, hits);
                     }
-                    let found = match self.rules.get(usize::from(r.rule)) {
-                        Some(RuleImpl::Builtin(Finder::Token(spec))) => {
-                            find_token(&ctx, m.start(), m.end(), spec)
-                        }
-                        Some(RuleImpl::Builtin(Finder::Func(f))) => f(&ctx, m.start(), m.end()),
-                        Some(RuleImpl::Builtin(Finder::Multi(f))) => {
-                            f(&ctx, m.start(), m.end(), &mut |start, end| {
-                                if start < end
-                                    && text.is_char_boundary(start)
-                                    && text.is_char_boundary(end)
-                                {
-                                    hits.push(Hit {
-                                        start,
-                                        end,
-                                        rule: r.rule,
-                                    });
-                                }
-                            });
-                            None
-                        }
-                        Some(RuleImpl::Regex(re)) => find_regex(text, m.start(), m.end(), re),
-                        Some(RuleImpl::Numeric | RuleImpl::Structural) | None => None,
-                    };
-                    if let Some((start, end)) = found {
-                        if start < end && text.is_char_boundary(start) && text.is_char_boundary(end)
-                        {
-                            hits.push(Hit {
-                                start,
-                                end,
-                                rule: r.rule,
-                            });
-                        }
+                }
+                None => {
+                    for m in ac.find_overlapping_iter(text) {
+                        self.anchored(&ctx, m.start(), m.end(), m.pattern().as_usize(), hits);
                     }
                 }
             }
@@ -575,6 +630,56 @@ impl Patterns {
         }
         if self.decode {
             self.collect_encoded(text, depth, budget, hits);
+        }
+    }
+
+    /// The rules anchored on automaton pattern `pattern`, found at
+    /// `start..end` of the text: their matches, to `hits`.
+    fn anchored(
+        &self,
+        ctx: &Ctx<'_>,
+        start: usize,
+        end: usize,
+        pattern: usize,
+        hits: &mut Vec<Hit>,
+    ) {
+        let text = ctx.text;
+        let Some(refs) = self.anchors.get(pattern) else {
+            return;
+        };
+        for r in refs {
+            if let Some(exact) = &r.exact {
+                if text.as_bytes().get(start..end) != Some(&exact[..]) {
+                    continue;
+                }
+            }
+            let found = match self.rules.get(usize::from(r.rule)) {
+                Some(RuleImpl::Builtin(Finder::Token(spec))) => find_token(ctx, start, end, spec),
+                Some(RuleImpl::Builtin(Finder::Func(f))) => f(ctx, start, end),
+                Some(RuleImpl::Builtin(Finder::Multi(f))) => {
+                    f(ctx, start, end, &mut |s, e| {
+                        if s < e && text.is_char_boundary(s) && text.is_char_boundary(e) {
+                            hits.push(Hit {
+                                start: s,
+                                end: e,
+                                rule: r.rule,
+                            });
+                        }
+                    });
+                    None
+                }
+                Some(RuleImpl::Regex(re)) => find_regex(text, start, end, re),
+                Some(RuleImpl::Numeric | RuleImpl::Structural) | None => None,
+            };
+            if let Some((s, e)) = found {
+                if s < e && text.is_char_boundary(s) && text.is_char_boundary(e) {
+                    hits.push(Hit {
+                        start: s,
+                        end: e,
+                        rule: r.rule,
+                    });
+                }
+            }
         }
     }
 
@@ -1189,6 +1294,108 @@ mod tests {
                 (m.kind.to_string(), text[m.start..m.end].to_string())
             })
             .collect()
+    }
+
+    #[test]
+    fn the_anchor_memo_finds_what_a_full_scan_finds() {
+        // A window as a stream channel keeps it: text appended at its end,
+        // bytes dropped from its front; scanned with the memo after every
+        // change, and compared with a fresh scan of the same window.
+        let p = default_patterns();
+        let ac = p.ac.as_ref().unwrap();
+        let mut words: Vec<String> = super::super::secrets::rules()
+            .iter()
+            .chain(super::super::pii::rules().iter())
+            .flat_map(|r| r.anchors.iter().map(|a| (*a).to_owned()))
+            .collect();
+        words.extend(
+            [
+                " ",
+                "the ",
+                "key ",
+                "\n",
+                "é",
+                "✓",
+                "0",
+                "1234",
+                "-",
+                "=",
+                ":",
+                "@",
+                ".",
+                "sk-proj-abcdefghijklmnopqrstuvwxyz012345",
+                "ghp_0123456789abcdefghijABCDEFGHIJ0123",
+                "alice@example.com ",
+                "+1 415 555 0100 ",
+                "4111 1111 1111 1111 ",
+                "password=hunter2 ",
+                "machine h login u password p ",
+            ]
+            .map(str::to_owned),
+        );
+        let mut seed = 0x853c_49e6_748f_ea9bu64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut steps, mut anchors_seen, mut matches_seen) = (0usize, 0usize, 0usize);
+        for _ in 0..300 {
+            // The round's text, then appended in pieces cut anywhere (an
+            // anchor split across two appends is the case to get right).
+            let mut text = String::new();
+            while text.len() < 3_000 {
+                let w = &words[next(words.len())];
+                // Anchors in either case (the automaton ignores ASCII case).
+                if next(4) == 0 {
+                    text.push_str(&w.to_ascii_uppercase());
+                } else {
+                    text.push_str(w);
+                }
+            }
+            let mut window = String::new();
+            let mut memo = AnchorMemo::default();
+            let mut at = 0;
+            for _ in 0..60 {
+                let mut end = (at + 1 + next(40)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                window.push_str(&text[at..end]);
+                at = end;
+                if window.len() > 300 {
+                    let mut drop = window.len() - 256 + next(40);
+                    while !window.is_char_boundary(drop.min(window.len())) {
+                        drop += 1;
+                    }
+                    let drop = drop.min(window.len());
+                    window.drain(..drop);
+                    memo.drain_front(drop);
+                }
+                let mut with = Vec::new();
+                p.scan_window(&window, &mut memo, &mut with);
+                let mut fresh = Vec::new();
+                p.scan(&window, &mut fresh);
+                assert_eq!(with, fresh, "{window:?}");
+                let all: Vec<AnchorHit> = ac
+                    .find_overlapping_iter(&window)
+                    .map(|m| AnchorHit {
+                        start: m.start(),
+                        end: m.end(),
+                        pattern: m.pattern().as_usize(),
+                    })
+                    .collect();
+                assert_eq!(memo.hits, all, "{window:?}");
+                steps += 1;
+                anchors_seen += all.len();
+                matches_seen += fresh.len();
+            }
+        }
+        assert!(
+            steps == 18_000 && anchors_seen > 100_000 && matches_seen > 10_000,
+            "{anchors_seen} {matches_seen}"
+        );
     }
 
     fn default_patterns() -> &'static Patterns {

@@ -97,6 +97,7 @@ use crate::request::framing::{Deframer, Framing};
 use crate::request::json_walk;
 use crate::request::usage::{StreamUsage, Usage};
 
+use super::patterns::AnchorMemo;
 use super::{redaction_label, replace_ranges, steady, Match};
 use crate::request::sse::{encode_comment, encode_event, SseEvent, SseItem, SseParser};
 
@@ -142,6 +143,14 @@ pub struct StreamFinding {
 pub trait TextScanner {
     /// Append every finding in `text` to `out`.
     fn scan(&self, text: &str, out: &mut Vec<StreamFinding>);
+    /// [`TextScanner::scan`] of a channel's window, which between calls
+    /// only grows at its end and loses bytes at its front (told to `memo`):
+    /// a scanner may keep in `memo` what it found in the bytes it read
+    /// before ([`super::patterns::Patterns::scan_window`]).
+    fn scan_window(&self, text: &str, memo: &mut AnchorMemo, out: &mut Vec<StreamFinding>) {
+        let _ = memo;
+        self.scan(text, out);
+    }
     /// The earliest byte offset of `text` from which bytes must be held back
     /// because a match could start there and is not complete yet.
     fn hold_from(&self, text: &str) -> usize;
@@ -256,6 +265,8 @@ struct Channel {
     window: String,
     /// Where the pending text starts in [`Channel::window`].
     context: usize,
+    /// What the scanner keeps of the window between scans.
+    memo: AnchorMemo,
     /// SHA-256 of all the channel's raw text (responses API only).
     hasher: Option<Sha256>,
     template: Value,
@@ -341,7 +352,7 @@ impl Channel {
             return Ok(String::new());
         }
         found.clear();
-        scanner.scan(text, found);
+        scanner.scan_window(text, &mut self.memo, found);
         found.retain(|f| f.m.end > ctx && f.m.start < f.m.end && f.m.end <= len);
         if let Some(b) = found.iter().find(|f| f.action == StreamAction::Block) {
             return Err(Blocked(Some(b.clone())));
@@ -384,6 +395,7 @@ impl Channel {
         if self.context > CONTEXT_BYTES {
             let drop = ceil_boundary(&self.window, self.context.saturating_sub(CONTEXT_BYTES));
             self.window.drain(..drop);
+            self.memo.drain_front(drop);
             self.context = self.context.saturating_sub(drop);
         }
         Ok(released)
@@ -1037,6 +1049,7 @@ impl StreamInspector {
                     key: slot.key.clone(),
                     window: String::new(),
                     context: 0,
+                    memo: AnchorMemo::default(),
                     hasher: (self.api == ApiKind::Responses).then(Sha256::new),
                     template,
                     template_pointer,
