@@ -281,7 +281,7 @@ fn is_stretch_ascii(c: u8) -> bool {
 /// U+034F `CD 8F`, U+061C `D8 9C`, U+115F/U+17B4/U+180E `E1`, U+200x and
 /// U+206x `E2`, U+3164 `E3`, U+FE0x/U+FEFF/U+FFxx `EF`, U+1BCA0 and
 /// U+1D173 `F0`, tags and U+E01xx `F3`).
-fn may_fold(c: u8) -> bool {
+pub(crate) fn may_fold(c: u8) -> bool {
     matches!(
         c,
         0xC2 | 0xCD | 0xD8 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0xF0 | 0xF3
@@ -299,11 +299,8 @@ fn normalize_stretches(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found))
             || u8::try_from(u32::from(c)).is_ok_and(|a| a.is_ascii() && is_stretch_ascii(a))
     };
     let mut from = 0usize;
-    while let Some(rel) = b
-        .get(from..)
-        .and_then(|t| t.iter().position(|&c| may_fold(c)))
-    {
-        let at = from.saturating_add(rel);
+    // Every byte `may_fold` accepts is above 0x7F: ASCII chunks are skipped.
+    while let Some(at) = super::find_byte(b, from, |x| x, may_fold) {
         let folds = text
             .get(at..)
             .and_then(|t| t.chars().next())

@@ -103,6 +103,40 @@ pub fn replace_ranges(text: &str, edits: &[(std::ops::Range<usize>, &str)]) -> S
     out
 }
 
+/// The index of the first byte at or after `from` that `is` accepts,
+/// read eight bytes at a time: `maybe` marks (the high bit of each byte,
+/// as the [`swar`] tests do) the bytes of a chunk that `is` may accept, and
+/// must mark every one it accepts; a chunk with none marked is skipped
+/// whole. For the searches that skip prose to the next digit or non-ASCII
+/// byte (`pii::scan_numeric`, `encoded`'s stretches), where a byte loop
+/// took a branch per byte.
+pub(crate) fn find_byte(
+    bytes: &[u8],
+    from: usize,
+    maybe: impl Fn(u64) -> u64,
+    is: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let mut i = from;
+    while let Some(x) = swar::chunk(bytes, i) {
+        let mut marked = maybe(x) & swar::HIGH;
+        while marked != 0 {
+            let at = i.saturating_add(swar::first(marked));
+            if bytes.get(at).is_some_and(|&b| is(b)) {
+                return Some(at);
+            }
+            marked &= marked.wrapping_sub(1);
+        }
+        i = i.saturating_add(8);
+    }
+    while let Some(&b) = bytes.get(i) {
+        if is(b) {
+            return Some(i);
+        }
+        i = i.saturating_add(1);
+    }
+    None
+}
+
 /// The start of the first run of at least `min_len` consecutive bytes of
 /// `bytes` at or after `from` in `class` (a [`swar`] test: the mask of the
 /// bytes of a chunk in the class; a run may begin at `from` even if the
@@ -285,6 +319,52 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)]
+    fn find_byte_agrees_with_a_byte_by_byte_search() {
+        // Its two uses: digits and colons (a class exact on every byte),
+        // and the lead bytes of characters that may fold (marked only as
+        // "not ASCII").
+        crate::inspect::tests::assert_class_agrees(
+            |b| b.is_ascii_digit() || b == b':',
+            super::pii::digit_or_colon,
+        );
+        let digit = |b: u8| b.is_ascii_digit() || b == b':';
+        let pool = [b'a', b' ', b'5', b':', 0xE2, 0x80, 0xC2, 0xF0, b'/', 0xFF];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut found = 0;
+        for len in 0..70usize {
+            for _ in 0..300 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        crate::inspect::tests::xorshift(&mut seed);
+                        // Mostly prose, as the searches skip it.
+                        if seed.is_multiple_of(5) {
+                            pool[(seed / 5 % pool.len() as u64) as usize]
+                        } else {
+                            b'e'
+                        }
+                    })
+                    .collect();
+                for from in [0, 1, 3, 8, len / 2, len] {
+                    let want = |is: &dyn Fn(u8) -> bool| {
+                        bytes
+                            .iter()
+                            .skip(from)
+                            .position(|&b| is(b))
+                            .map(|i| i + from)
+                    };
+                    let got = find_byte(&bytes, from, super::pii::digit_or_colon, digit);
+                    assert_eq!(got, want(&digit), "{bytes:?} from {from}");
+                    let folds = super::encoded::may_fold;
+                    assert_eq!(find_byte(&bytes, from, |x| x, folds), want(&folds));
+                    found += usize::from(got.is_some());
+                }
+            }
+        }
+        assert!(found > 50_000, "{found}");
     }
 
     #[test]

@@ -443,6 +443,12 @@ fn find_email(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usi
 
 const MAX_GROUPS: usize = 12;
 
+/// The ASCII digits and colons of eight bytes (see [`super::swar`]).
+pub(crate) fn digit_or_colon(x: u64) -> u64 {
+    let (x, is_ascii) = super::swar::ascii(x);
+    (super::swar::in_range(x, b'0', b'9') | super::swar::equal(x, b':')) & is_ascii
+}
+
 /// One linear pass over `ctx`'s bytes; `emit(start, end, kind)` for each
 /// number found. `enabled[kind]` selects the kinds.
 pub(crate) fn scan_numeric(
@@ -519,11 +525,10 @@ pub(crate) fn scan_numeric(
             }
         }
         // Skip to the next digit or colon.
-        i = i.saturating_add(1);
-        i = b
-            .get(i..)
-            .and_then(|t| t.iter().position(|&c| c.is_ascii_digit() || c == b':'))
-            .map_or(b.len(), |off| i.saturating_add(off));
+        i = super::find_byte(b, i.saturating_add(1), digit_or_colon, |c| {
+            c.is_ascii_digit() || c == b':'
+        })
+        .unwrap_or(b.len());
     }
 }
 
