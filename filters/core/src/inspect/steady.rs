@@ -56,8 +56,6 @@ const META: &[&str] = &[
 /// `data` read as the steady chat event, or `None` for any other event.
 pub(crate) fn read(data: &str) -> Option<Steady<'_>> {
     let b = data.as_bytes();
-    // A cheap test first: most other events have no `"content"`.
-    memchr::memmem::find(b, b"\"content\"")?;
     if !chunk_read::is_json(data) {
         return None;
     }
@@ -67,21 +65,21 @@ pub(crate) fn read(data: &str) -> Option<Steady<'_>> {
     let mut usage_seen = false;
     let mut meta_only = true;
     for (k, v) in &members {
-        let key = b.get(k.clone())?;
-        if json_walk::key_is(key, "choices") {
-            if choices.replace(v.clone()).is_some() {
-                return None;
+        match string(data, k)?.as_ref() {
+            "choices" => {
+                if choices.replace(v.clone()).is_some() {
+                    return None;
+                }
             }
-        } else if json_walk::key_is(key, "usage") {
-            // `null` only, and once.
-            if usage_seen || b.get(v.clone())? != b"null" {
-                return None;
+            "usage" => {
+                // `null` only, and once.
+                if usage_seen || b.get(v.clone())? != b"null" {
+                    return None;
+                }
+                usage_seen = true;
             }
-            usage_seen = true;
-        } else if json_walk::key_is(key, "error") {
-            return None;
-        } else if !META.iter().any(|m| json_walk::key_is(key, m)) {
-            meta_only = false;
+            "error" => return None,
+            other => meta_only &= META.contains(&other),
         }
     }
     let elements = json_walk::elements(b, choices?.start)?;
@@ -91,28 +89,31 @@ pub(crate) fn read(data: &str) -> Option<Steady<'_>> {
     let (_, members) = json_walk::members(b, choice.start)?;
     let (mut index, mut delta, mut finish, mut logprobs) = (None, None, false, false);
     for (k, v) in &members {
-        let key = b.get(k.clone())?;
         let value = b.get(v.clone())?;
-        if json_walk::key_is(key, "index") {
-            if index.replace(v.clone()).is_some() {
-                return None;
+        match string(data, k)?.as_ref() {
+            "index" => {
+                if index.replace(v.clone()).is_some() {
+                    return None;
+                }
             }
-        } else if json_walk::key_is(key, "delta") {
-            if delta.replace(v.clone()).is_some() {
-                return None;
+            "delta" => {
+                if delta.replace(v.clone()).is_some() {
+                    return None;
+                }
             }
-        } else if json_walk::key_is(key, "finish_reason") {
-            if finish || value != b"null" {
-                return None;
+            "finish_reason" => {
+                if finish || value != b"null" {
+                    return None;
+                }
+                finish = true;
             }
-            finish = true;
-        } else if json_walk::key_is(key, "logprobs") {
-            if logprobs || value != b"null" {
-                return None;
+            "logprobs" => {
+                if logprobs || value != b"null" {
+                    return None;
+                }
+                logprobs = true;
             }
-            logprobs = true;
-        } else {
-            return None;
+            _ => return None,
         }
     }
     let index = match index {
@@ -122,35 +123,42 @@ pub(crate) fn read(data: &str) -> Option<Steady<'_>> {
     let (_, members) = json_walk::members(b, delta?.start)?;
     let (mut content, mut role) = (None, false);
     for (k, v) in &members {
-        let key = b.get(k.clone())?;
-        if json_walk::key_is(key, "content") {
-            if content.replace(v.clone()).is_some() {
-                return None;
+        match string(data, k)?.as_ref() {
+            "content" => {
+                if content.replace(v.clone()).is_some() {
+                    return None;
+                }
             }
-        } else if json_walk::key_is(key, "role") {
-            if role {
-                return None;
+            "role" => {
+                if role {
+                    return None;
+                }
+                role = true;
+                meta_only = false;
             }
-            role = true;
-            meta_only = false;
-        } else {
-            return None;
+            _ => return None,
         }
     }
     let span = content?;
-    let raw = data.get(span.clone())?;
-    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    let content = if inner.contains('\\') {
-        Cow::Owned(serde_json::from_str::<String>(raw).ok()?)
-    } else {
-        Cow::Borrowed(inner)
-    };
+    let content = string(data, &span)?;
     Some(Steady {
         index,
         content,
         span,
         meta_only,
     })
+}
+
+/// The string token at `span` of `data`, decoded (borrowed when it has no
+/// escapes).
+fn string<'a>(data: &'a str, span: &Range<usize>) -> Option<Cow<'a, str>> {
+    let raw = data.get(span.clone())?;
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if memchr::memchr(b'\\', inner.as_bytes()).is_some() {
+        serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+    } else {
+        Some(Cow::Borrowed(inner))
+    }
 }
 
 #[cfg(test)]
@@ -168,6 +176,10 @@ mod tests {
         let with_role = r#"{"choices":[{"delta":{"role":"assistant","content":"x"}}],"extra":1}"#;
         let got = read(with_role).unwrap();
         assert_eq!((got.index, got.meta_only), (0, false));
+        // Keys are read decoded, as a `Value` reads them.
+        let escaped = r#"{"ch\u006fices":[{"delta":{"cont\u0065nt":"x"}}],"\u0069d":"c"}"#;
+        let got = read(escaped).unwrap();
+        assert_eq!((got.content.as_ref(), got.meta_only), ("x", true));
     }
 
     #[test]

@@ -239,7 +239,12 @@ impl SseParser {
             self.dispatch(out);
             return;
         }
-        let text = String::from_utf8_lossy(bytes);
+        // `from_utf8` checks ASCII a word at a time; `from_utf8_lossy`
+        // walks every byte even when there is nothing to replace.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
         if let Some(comment) = text.strip_prefix(':') {
             out.push(SseItem::Comment(comment.to_owned()));
             return;
@@ -289,14 +294,22 @@ impl SseParser {
 /// line per piece (the only way SSE can carry them; `data` is rejoined with
 /// `\n` by the client).
 fn push_field(out: &mut Vec<u8>, name: &str, value: &str) {
-    for piece in value.split(['\n', '\r']) {
+    // One line per piece between line breaks (`\r` and `\n` each break).
+    let mut rest = value.as_bytes();
+    loop {
+        let brk = memchr::memchr2(b'\n', b'\r', rest);
+        let piece = rest.get(..brk.unwrap_or(rest.len())).unwrap_or_default();
         out.extend_from_slice(name.as_bytes());
         if piece.is_empty() {
             out.extend_from_slice(b":\n");
         } else {
             out.extend_from_slice(b": ");
-            out.extend_from_slice(piece.as_bytes());
+            out.extend_from_slice(piece);
             out.push(b'\n');
+        }
+        match brk {
+            Some(i) => rest = rest.get(i.saturating_add(1)..).unwrap_or_default(),
+            None => break,
         }
     }
 }
@@ -315,7 +328,7 @@ pub fn encode_event(ev: &SseEvent, out: &mut Vec<u8>) {
         push_field(out, "retry", &retry.to_string());
     }
     if let Some(data) = &ev.data {
-        if data.contains('\r') {
+        if memchr::memchr(b'\r', data.as_bytes()).is_some() {
             // `\r\n` is one break, as the parser reads it.
             push_field(out, "data", &data.replace("\r\n", "\n"));
         } else {
