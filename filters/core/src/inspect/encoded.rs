@@ -58,7 +58,7 @@ pub const BUDGET: usize = 64 * 1024;
 pub const MAX_DEPTH: u8 = 2;
 
 /// Something the pass found.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Found {
     /// A Discord bot token at this byte range.
     Discord(usize, usize),
@@ -341,13 +341,64 @@ fn normalize_stretches(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found))
 
 /// One pass over `text`: every Discord token, decodable run and normalised
 /// stretch, to `f`. `budget` is the decoded bytes still allowed.
+#[cfg(test)]
 pub(crate) fn scan(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found)) {
+    scan_with(text, budget, f, None);
+}
+
+/// Where the search for runs of [`scan`] resumes in a stream channel's
+/// window, which only grows at its end and loses bytes at its front
+/// between scans (`patterns::WindowMemo`).
+///
+/// Exact: a run is [`is_run_byte`]s, so while the bytes read held no run
+/// of 16 (then no run was decoded, and the budget is untouched), a run of
+/// 16 can only be one that the new bytes complete — it starts at the run
+/// that ends the bytes read (or in the new bytes), and the search resumes
+/// there. Once the window holds a long run, every scan reads it whole.
+#[derive(Clone, Debug, Default)]
+pub struct RunMemo {
+    /// The bytes read held no run of 16.
+    clean: bool,
+    /// Where the run that ends the bytes read starts.
+    resume: usize,
+    /// The bytes read.
+    read: usize,
+}
+
+impl RunMemo {
+    /// The window lost its first `n` bytes.
+    pub(crate) fn drain_front(&mut self, n: usize) {
+        self.resume = self.resume.saturating_sub(n);
+        self.read = self.read.saturating_sub(n);
+    }
+}
+
+/// [`scan`], resuming the search for runs where `runs` says.
+pub(crate) fn scan_with(
+    text: &str,
+    budget: &mut usize,
+    f: &mut dyn FnMut(Found),
+    runs: Option<&mut RunMemo>,
+) {
     let b = text.as_bytes();
-    let mut from = 0usize;
+    let mut from = match &runs {
+        Some(m) if m.clean && m.read <= b.len() => m.resume,
+        _ => 0,
+    };
+    let mut long = false;
     // Runs under 16 bytes are neither decoded nor Discord tokens (23): go
     // straight to the next run that long.
     while let Some(i) = super::find_run(b, from, 16, run_bytes) {
+        long = true;
         from = run_at(b, i, budget, f);
+    }
+    if let Some(m) = runs {
+        let tail = b.iter().rev().take_while(|&&c| is_run_byte(c)).count();
+        *m = RunMemo {
+            clean: !long,
+            resume: b.len().saturating_sub(tail),
+            read: b.len(),
+        };
     }
     // A budget of its own: decoys spent on base64 runs must not leave a
     // zero-width-split token unread (the work is linear either way).
@@ -425,6 +476,74 @@ mod tests {
             i = run_at(b, i, &mut budget, &mut |f| out.push(format!("{f:?}")));
         }
         out
+    }
+
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)]
+    fn a_resumed_search_finds_the_runs_a_whole_scan_finds() {
+        // A stream window: pieces appended (cut anywhere), the front
+        // dropped; every scan with the memo against one without.
+        let pieces = [
+            "aGVsbG8g", "d29ybGQg", "c2VjcmV0", "IHRva2Vu", " ", "the ", "%41%42", "QUJD", "=",
+            "==", "-", "_", "é", "MTAxMDEw", "ODAwODAw",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            crate::inspect::tests::xorshift(&mut seed);
+            (seed % n as u64) as usize
+        };
+        let (mut scans, mut decoded, mut resumed) = (0, 0, 0);
+        for round in 0..400 {
+            // Runs often, or rarely (windows without a long run, where
+            // the search resumes).
+            let runs_one_in = if round % 2 == 0 { 2 } else { 30 };
+            let mut text = String::new();
+            while text.len() < 2_000 {
+                // Prose between the runs, so that windows without a long
+                // run (where the search resumes) come as often as others.
+                if next(runs_one_in) != 0 {
+                    text.push_str(["the ", "word ", ". ", "a b c "][next(4)]);
+                } else {
+                    text.push_str(pieces[next(pieces.len())]);
+                }
+            }
+            let (mut window, mut memo, mut at) = (String::new(), RunMemo::default(), 0);
+            while at < text.len() {
+                let mut end = (at + 1 + next(24)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                window.push_str(&text[at..end]);
+                at = end;
+                if window.len() > 300 {
+                    let mut drop = window.len() - 256;
+                    while !window.is_char_boundary(drop) {
+                        drop += 1;
+                    }
+                    window.drain(..drop);
+                    memo.drain_front(drop);
+                }
+                let (mut with, mut whole) = (Vec::new(), Vec::new());
+                scan_with(
+                    &window,
+                    &mut BUDGET.clone(),
+                    &mut |f| with.push(f),
+                    Some(&mut memo),
+                );
+                scan(&window, &mut BUDGET.clone(), &mut |f| whole.push(f));
+                assert_eq!(with, whole, "{window:?}");
+                scans += 1;
+                resumed += usize::from(memo.clean);
+                decoded += whole
+                    .iter()
+                    .filter(|f| matches!(f, Found::Decoded { .. }))
+                    .count();
+            }
+        }
+        assert!(
+            scans > 50_000 && decoded > 20_000 && resumed > 10_000,
+            "{scans} {decoded} {resumed}"
+        );
     }
 
     #[test]

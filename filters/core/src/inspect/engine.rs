@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 use super::injection::model::Level;
 use super::injection::{Injection, InjectionOptions, Signal};
 use super::output::{OutputChecker, OutputOptions, SystemPrompt};
-use super::patterns::{AnchorMemo, PatternOptions, Patterns, Severity};
+use super::patterns::{PatternOptions, Patterns, Severity, WindowMemo};
 use super::stream::{StreamAction, StreamFinding, StreamStep, TextScanner};
 use super::{redaction_label, Direction, Family, Match};
 use crate::config::inspect::{Action, Disposition, MinSeverity, Sensitivity};
@@ -756,7 +756,7 @@ impl TextScanner for StreamScanner<'_> {
         self.findings(text, matches, out);
     }
 
-    fn scan_window(&self, text: &str, memo: &mut AnchorMemo, out: &mut Vec<StreamFinding>) {
+    fn scan_window(&self, text: &str, memo: &mut WindowMemo, out: &mut Vec<StreamFinding>) {
         let mut matches: Vec<Match> = Vec::new();
         self.engine.patterns.scan_window(text, memo, &mut matches);
         self.findings(text, matches, out);

@@ -269,10 +269,12 @@ pub struct Patterns {
     private_ips: bool,
 }
 
-/// The anchor automaton's hits in a stream channel's window, kept from
-/// one scan of it to the next ([`Patterns::scan_window`]).
+/// What the patterns found in a stream channel's window, kept from one
+/// scan of it to the next ([`Patterns::scan_window`]): the anchor
+/// automaton's hits, and where the search for encoded runs resumes
+/// ([`super::encoded::RunMemo`]).
 ///
-/// Exact, because a hit is where an anchor's bytes are: the hits in the
+/// The hits are exact, because a hit is where an anchor's bytes are: the hits in the
 /// bytes read before stay hits at the same place (less what left the front
 /// of the window), and every new hit ends in the new bytes, so starts at
 /// most the longest anchor's length before them. The automaton, started
@@ -281,10 +283,11 @@ pub struct Patterns {
 /// `tests::the_anchor_memo_finds_what_a_full_scan_finds` checks it against
 /// a full scan over generated windows.
 #[derive(Clone, Debug, Default)]
-pub struct AnchorMemo {
+pub struct WindowMemo {
     hits: Vec<AnchorHit>,
     /// The window's bytes already read.
     read: usize,
+    runs: super::encoded::RunMemo,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -294,7 +297,7 @@ struct AnchorHit {
     pattern: usize,
 }
 
-impl AnchorMemo {
+impl WindowMemo {
     /// The window lost its first `n` bytes.
     pub fn drain_front(&mut self, n: usize) {
         self.hits.retain(|h| h.start >= n);
@@ -303,6 +306,7 @@ impl AnchorMemo {
             h.end = h.end.saturating_sub(n);
         }
         self.read = self.read.saturating_sub(n);
+        self.runs.drain_front(n);
     }
 
     /// Reads what `text` (the window) gained since the last call.
@@ -563,11 +567,11 @@ impl Patterns {
 
     /// [`Patterns::scan`] of a stream channel's window, which between two
     /// calls only grows at its end and loses bytes at its front (told to
-    /// `memo` with [`AnchorMemo::drain_front`]): the anchor automaton reads
+    /// `memo` with [`WindowMemo::drain_front`]): the anchor automaton reads
     /// only the bytes it has not read before (and the longest anchor's
     /// length before them), where a stream event rescanned the whole
     /// window each time — the same matches, in the same order.
-    pub fn scan_window(&self, text: &str, memo: &mut AnchorMemo, out: &mut Vec<Match>) {
+    pub fn scan_window(&self, text: &str, memo: &mut WindowMemo, out: &mut Vec<Match>) {
         let mut hits: Vec<Hit> = Vec::new();
         let mut budget = super::encoded::BUDGET;
         self.collect_with(text, 0, &mut budget, &mut hits, Some(memo));
@@ -588,7 +592,7 @@ impl Patterns {
         depth: u8,
         budget: &mut usize,
         hits: &mut Vec<Hit>,
-        memo: Option<&mut AnchorMemo>,
+        mut memo: Option<&mut WindowMemo>,
     ) {
         let ctx = Ctx {
             text,
@@ -597,7 +601,7 @@ impl Patterns {
             k8s_read: std::cell::Cell::new((0, 0)),
         };
         if let Some(ac) = &self.ac {
-            match memo {
+            match memo.as_deref_mut() {
                 Some(memo) => {
                     memo.read(ac, text);
                     for a in &memo.hits {
@@ -629,7 +633,8 @@ impl Patterns {
             });
         }
         if self.decode {
-            self.collect_encoded(text, depth, budget, hits);
+            let runs = memo.map(|m| &mut m.runs);
+            self.collect_encoded(text, depth, budget, hits, runs);
         }
     }
 
@@ -685,10 +690,17 @@ impl Patterns {
 
     /// Structural tokens, and secrets inside encoded runs and normalised
     /// stretches (see [`super::encoded`]).
-    fn collect_encoded(&self, text: &str, depth: u8, budget: &mut usize, hits: &mut Vec<Hit>) {
+    fn collect_encoded(
+        &self,
+        text: &str,
+        depth: u8,
+        budget: &mut usize,
+        hits: &mut Vec<Hit>,
+        runs: Option<&mut super::encoded::RunMemo>,
+    ) {
         use super::encoded::Found;
         let mut found: Vec<Found> = Vec::new();
-        super::encoded::scan(text, budget, &mut |f| found.push(f));
+        super::encoded::scan_with(text, budget, &mut |f| found.push(f), runs);
         for f in found {
             match f {
                 Found::Discord(start, end) => {
@@ -1330,6 +1342,13 @@ mod tests {
                 "4111 1111 1111 1111 ",
                 "password=hunter2 ",
                 "machine h login u password p ",
+                // Encoded runs, short and long, split anywhere.
+                "QUJDREVGR0hJSktMTU5PUA== ",
+                "aGVsbG8gd29ybGQ",
+                "abcdefghijkl",
+                "Zm9v",
+                "c2stcHJvai1hYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NQ== ",
+                "%41%42%43",
             ]
             .map(str::to_owned),
         );
@@ -1355,7 +1374,7 @@ mod tests {
                 }
             }
             let mut window = String::new();
-            let mut memo = AnchorMemo::default();
+            let mut memo = WindowMemo::default();
             let mut at = 0;
             for _ in 0..60 {
                 let mut end = (at + 1 + next(40)).min(text.len());

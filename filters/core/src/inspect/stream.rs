@@ -97,7 +97,7 @@ use crate::request::framing::{Deframer, Framing};
 use crate::request::json_walk;
 use crate::request::usage::{StreamUsage, Usage};
 
-use super::patterns::AnchorMemo;
+use super::patterns::WindowMemo;
 use super::{redaction_label, replace_ranges, steady, Match};
 use crate::request::sse::{encode_comment, encode_event, SseEvent, SseItem, SseParser};
 
@@ -147,7 +147,7 @@ pub trait TextScanner {
     /// only grows at its end and loses bytes at its front (told to `memo`):
     /// a scanner may keep in `memo` what it found in the bytes it read
     /// before ([`super::patterns::Patterns::scan_window`]).
-    fn scan_window(&self, text: &str, memo: &mut AnchorMemo, out: &mut Vec<StreamFinding>) {
+    fn scan_window(&self, text: &str, memo: &mut WindowMemo, out: &mut Vec<StreamFinding>) {
         let _ = memo;
         self.scan(text, out);
     }
@@ -266,7 +266,7 @@ struct Channel {
     /// Where the pending text starts in [`Channel::window`].
     context: usize,
     /// What the scanner keeps of the window between scans.
-    memo: AnchorMemo,
+    memo: WindowMemo,
     /// SHA-256 of all the channel's raw text (responses API only).
     hasher: Option<Sha256>,
     template: Value,
@@ -1049,7 +1049,7 @@ impl StreamInspector {
                     key: slot.key.clone(),
                     window: String::new(),
                     context: 0,
-                    memo: AnchorMemo::default(),
+                    memo: WindowMemo::default(),
                     hasher: (self.api == ApiKind::Responses).then(Sha256::new),
                     template,
                     template_pointer,
