@@ -22,6 +22,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use serde::de::DeserializeSeed;
+
 use crate::request::chunk_read;
 use crate::request::json_walk;
 
@@ -54,7 +56,36 @@ const META: &[&str] = &[
 ];
 
 /// `data` read as the steady chat event, or `None` for any other event.
+///
+/// One serde_json pass ([`one_pass`]) validates the event as a `Value`
+/// parse would, checks its shape and finds the content's string token by
+/// where serde_json's borrowed slice lies in `data`; content with escapes
+/// (serde_json decodes it into a buffer of its own) is found by walking
+/// the bytes instead ([`walk`]), as is every event before 2026-12-07.
 pub(crate) fn read(data: &str) -> Option<Steady<'_>> {
+    match one_pass(data)? {
+        Pass::Steady(s) => Some(s),
+        Pass::Escaped => walk(data),
+    }
+}
+
+/// What [`one_pass`] made of a shape it accepts.
+enum Pass<'a> {
+    Steady(Steady<'a>),
+    /// The steady shape, its content with escapes: its span is not known.
+    Escaped,
+}
+
+/// The steady event read in one serde_json pass; `None` for any other.
+fn one_pass(data: &str) -> Option<Pass<'_>> {
+    let mut de = serde_json::Deserializer::from_str(data);
+    let got = pass::Root { data }.deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    got
+}
+
+/// The bytes walked with `json_walk` after a validating parse.
+fn walk(data: &str) -> Option<Steady<'_>> {
     let b = data.as_bytes();
     if !chunk_read::is_json(data) {
         return None;
@@ -161,6 +192,408 @@ fn string<'a>(data: &'a str, span: &Range<usize>) -> Option<Cow<'a, str>> {
     }
 }
 
+/// The visitors of [`one_pass`]: each reads one member of the shape and
+/// every other value as `Value` would ([`chunk_read::Strict`]), so that
+/// the pass accepts exactly what a `Value` parse accepts.
+mod pass {
+    use std::borrow::Cow;
+    use std::fmt;
+
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+    use super::{Pass, Steady};
+
+    /// The top-level keys read: `choices`, `usage`, `error`, then [`META`].
+    const ROOT: &[&str] = &[
+        "choices",
+        "usage",
+        "error",
+        "id",
+        "object",
+        "created",
+        "model",
+        "system_fingerprint",
+        "service_tier",
+        "obfuscation",
+    ];
+
+    #[test]
+    fn the_keys_read_end_with_the_metadata_keys() {
+        assert_eq!(ROOT.get(3..), Some(super::META));
+    }
+    use crate::request::chunk_read::Strict;
+
+    /// The visits of a seed that reads one type and takes any other as
+    /// `$other` (containers read through, as `Value` would).
+    macro_rules! others {
+        ($other:expr) => {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+        };
+    }
+
+    /// Reads a container through, keeping nothing.
+    fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Strict)?.is_some() {}
+        Ok(())
+    }
+
+    fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(Strict)?.is_some() {
+            map.next_value_seed(Strict)?;
+        }
+        Ok(())
+    }
+
+    /// A key, decoded: which of `names` it is.
+    struct Key(&'static [&'static str]);
+
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = Option<usize>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl Visitor<'_> for Key {
+        type Value = Option<usize>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a key")
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(self.0.iter().position(|n| *n == v))
+        }
+    }
+
+    /// Whether a value is `null`.
+    struct IsNull;
+
+    impl<'de> DeserializeSeed<'de> for IsNull {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for IsNull {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(true)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+            drain_seq(seq).map(|()| false)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+            drain_map(map).map(|()| false)
+        }
+    }
+
+    /// A choice's `index`: the `u64` it is, if it is one.
+    struct Index;
+
+    impl<'de> DeserializeSeed<'de> for Index {
+        type Value = Option<u64>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Index {
+        type Value = Option<u64>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            drain_seq(seq).map(|()| None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            drain_map(map).map(|()| None)
+        }
+    }
+
+    /// The content string: where it lies in the data, if serde_json lent
+    /// a slice of it (no escapes).
+    #[derive(Debug)]
+    pub(super) enum Content<'a> {
+        At(usize, &'a str),
+        Escaped,
+        NotText,
+    }
+
+    struct ContentSeed<'a> {
+        data: &'a str,
+    }
+
+    impl<'de> DeserializeSeed<'de> for ContentSeed<'de> {
+        type Value = Content<'de>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for ContentSeed<'de> {
+        type Value = Content<'de>;
+        others!(Content::NotText);
+        fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+            // The slice serde_json lends is part of the data: its offset.
+            let at = (v.as_ptr() as usize).wrapping_sub(self.data.as_ptr() as usize);
+            let lent = self.data.get(at..).is_some_and(|rest| {
+                std::ptr::eq(rest.as_ptr(), v.as_ptr()) && rest.len() >= v.len()
+            });
+            Ok(if lent {
+                Content::At(at, v)
+            } else {
+                Content::Escaped
+            })
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(Content::Escaped)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            drain_seq(seq).map(|()| Content::NotText)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            drain_map(map).map(|()| Content::NotText)
+        }
+    }
+
+    /// A choice or a delta as the steady shape wants it, or `None`.
+    struct Delta<'a> {
+        data: &'a str,
+    }
+
+    /// The delta's content, and whether it has a role besides.
+    type DeltaGot<'a> = Option<(Content<'a>, bool)>;
+
+    impl<'de> DeserializeSeed<'de> for Delta<'de> {
+        type Value = DeltaGot<'de>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Delta<'de> {
+        type Value = DeltaGot<'de>;
+        others!(None);
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            drain_seq(seq).map(|()| None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let (mut content, mut role, mut ok) = (None, false, true);
+            while let Some(k) = map.next_key_seed(Key(&["content", "role"]))? {
+                match k {
+                    Some(0) => {
+                        let c = map.next_value_seed(ContentSeed { data: self.data })?;
+                        ok &= content.replace(c).is_none();
+                    }
+                    Some(_) => {
+                        map.next_value_seed(Strict)?;
+                        ok &= !role;
+                        role = true;
+                    }
+                    None => {
+                        map.next_value_seed(Strict)?;
+                        ok = false;
+                    }
+                }
+            }
+            Ok(content.filter(|_| ok).map(|c| (c, role)))
+        }
+    }
+
+    /// The choice: its index, content and role.
+    type ChoiceGot<'a> = Option<(Option<u64>, Content<'a>, bool)>;
+
+    struct Choice<'a> {
+        data: &'a str,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Choice<'de> {
+        type Value = ChoiceGot<'de>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Choice<'de> {
+        type Value = ChoiceGot<'de>;
+        others!(None);
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            drain_seq(seq).map(|()| None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            const NAMES: &[&str] = &["index", "delta", "finish_reason", "logprobs"];
+            let (mut index, mut delta, mut seen, mut ok) = (None, None, [false; 4], true);
+            while let Some(k) = map.next_key_seed(Key(NAMES))? {
+                if let Some(slot) = k.and_then(|i| seen.get_mut(i)) {
+                    ok &= !*slot;
+                    *slot = true;
+                }
+                match k {
+                    Some(0) => index = map.next_value_seed(Index)?,
+                    Some(1) => delta = map.next_value_seed(Delta { data: self.data })?,
+                    Some(_) => ok &= map.next_value_seed(IsNull)?,
+                    None => {
+                        map.next_value_seed(Strict)?;
+                        ok = false;
+                    }
+                }
+            }
+            Ok(delta
+                .filter(|_| ok)
+                .map(|(content, role)| (index, content, role)))
+        }
+    }
+
+    /// `choices`: its one element, read as a [`Choice`].
+    struct Choices<'a> {
+        data: &'a str,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Choices<'de> {
+        type Value = ChoiceGot<'de>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Choices<'de> {
+        type Value = ChoiceGot<'de>;
+        others!(None);
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let first = seq.next_element_seed(Choice { data: self.data })?.flatten();
+            let more = seq.next_element_seed(Strict)?.is_some();
+            drain_seq(seq)?;
+            Ok(first.filter(|_| !more))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            drain_map(map).map(|()| None)
+        }
+    }
+
+    /// The event.
+    pub(super) struct Root<'a> {
+        pub(super) data: &'a str,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Root<'de> {
+        type Value = Option<Pass<'de>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Root<'de> {
+        type Value = Option<Pass<'de>>;
+        others!(None);
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            drain_seq(seq).map(|()| None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let (mut choice, mut seen, mut ok, mut meta_only) = (None, [false; 3], true, true);
+            while let Some(k) = map.next_key_seed(Key(ROOT))? {
+                if let Some(slot) = k.and_then(|i| seen.get_mut(i)) {
+                    ok &= !*slot;
+                    *slot = true;
+                }
+                match k {
+                    Some(0) => choice = map.next_value_seed(Choices { data: self.data })?,
+                    // `usage`: null only.
+                    Some(1) => ok &= map.next_value_seed(IsNull)?,
+                    // `error`.
+                    Some(2) => {
+                        map.next_value_seed(Strict)?;
+                        ok = false;
+                    }
+                    // One of META.
+                    Some(_) => map.next_value_seed(Strict)?,
+                    None => {
+                        map.next_value_seed(Strict)?;
+                        meta_only = false;
+                    }
+                }
+            }
+            let Some((index, content, role)) = choice.filter(|_| ok) else {
+                return Ok(None);
+            };
+            Ok(match content {
+                Content::At(at, text) => Some(Pass::Steady(Steady {
+                    index: index.unwrap_or(0),
+                    content: Cow::Borrowed(text),
+                    span: at.saturating_sub(1)..at.saturating_add(text.len()).saturating_add(1),
+                    meta_only: meta_only && !role,
+                })),
+                Content::Escaped => Some(Pass::Escaped),
+                Content::NotText => None,
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +613,98 @@ mod tests {
         let escaped = r#"{"ch\u006fices":[{"delta":{"cont\u0065nt":"x"}}],"\u0069d":"c"}"#;
         let got = read(escaped).unwrap();
         assert_eq!((got.content.as_ref(), got.meta_only), ("x", true));
+    }
+
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)]
+    fn one_pass_reads_what_the_byte_walk_reads() {
+        // Events of the steady shape and near it: every member the shape
+        // reads, repeated, null, of another type, escaped, or invalid.
+        let values = [
+            r#""hi there""#,
+            r#""line\nbreak""#,
+            r#""caf\u00e9""#,
+            r#""\ud800""#,
+            r#""""#,
+            "null",
+            "0",
+            "-1",
+            "2.5",
+            "1e400",
+            "true",
+            "[]",
+            "{}",
+            r#"[1,{"a":"b"}]"#,
+            r#"{"content":"x"}"#,
+        ];
+        let keys = [
+            "content",
+            "role",
+            "refusal",
+            "index",
+            "delta",
+            "finish_reason",
+            "logprobs",
+            "choices",
+            "usage",
+            "error",
+            "id",
+            "model",
+            "extra",
+            "cont\\u0065nt",
+        ];
+        let mut seed = 0x853c_49e6_748f_ea9b_u64;
+        let mut next = |n: usize| {
+            crate::inspect::tests::xorshift(&mut seed);
+            (seed % n as u64) as usize
+        };
+        let member = |next: &mut dyn FnMut(usize) -> usize, fixed: &str| -> String {
+            if next(3) == 0 {
+                format!(
+                    r#""{}":{}"#,
+                    keys[next(keys.len())],
+                    values[next(values.len())]
+                )
+            } else {
+                fixed.to_owned()
+            }
+        };
+        let (mut steady, mut compared) = (0, 0);
+        for _ in 0..60_000 {
+            let content = if next(2) == 0 {
+                r#""a few words""#
+            } else {
+                values[next(values.len())]
+            };
+            let delta = format!(
+                "{{{},{}}}",
+                member(&mut next, &format!(r#""content":{content}"#)),
+                member(&mut next, r#""role":"assistant""#)
+            );
+            let choice = format!(
+                "{{{},{},{}}}",
+                member(&mut next, r#""index":0"#),
+                member(&mut next, &format!(r#""delta":{delta}"#)),
+                member(&mut next, r#""finish_reason":null"#)
+            );
+            let choices = if next(8) == 0 {
+                format!("[{choice},{choice}]")
+            } else {
+                format!("[{choice}]")
+            };
+            let data = format!(
+                "{{{},{},{}}}{}",
+                member(&mut next, r#""id":"c""#),
+                member(&mut next, &format!(r#""choices":{choices}"#)),
+                member(&mut next, r#""usage":null"#),
+                if next(20) == 0 { " x" } else { "" }
+            );
+            let want = walk(&data);
+            assert_eq!(read(&data), want, "{data}");
+            steady += usize::from(want.is_some());
+            compared += 1;
+        }
+        assert!(compared == 60_000 && steady > 2_000, "{steady}");
     }
 
     #[test]

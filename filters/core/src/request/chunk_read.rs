@@ -241,7 +241,7 @@ impl Visitor<'_> for Key {
 }
 
 /// Reads any value as `Value` would, keeping nothing.
-struct Strict;
+pub(crate) struct Strict;
 
 impl<'de> DeserializeSeed<'de> for Strict {
     type Value = ();
