@@ -54,7 +54,9 @@ options:
   --filters LIST    the chain (default auth,throttle,inspect); each filter
                     of it is also measured alone. NAME~TAG is filter NAME
                     from NAME~TAG.wasm in the wasm directory (another build
-                    of it, to compare in one run: --filters inspect,inspect~old)
+                    of it, to compare in one run: --filters inspect,inspect~old).
+                    Builds of the combined module (combined,combined~old)
+                    are each measured alone, against three floors
   --config-dir DIR  filter configuration from DIR/<filter>.json (default: the
                     demo consumer for auth, `{}` for the others); a variant
                     NAME~TAG reads NAME~TAG.json if there is one
@@ -676,22 +678,39 @@ fn run() -> Result<()> {
     };
     add("no filter".into(), vec![], None)?;
     let floor = add("floor (no-op, buffers bodies)".into(), vec!["floor"], None)?;
-    let n = args.filters.len();
+    // Builds of the combined module (`--filters combined,combined~old`) are
+    // each measured alone, against three floors: two modules holding auth
+    // cannot be chained (the first strips the credentials the next needs).
+    let modules = args
+        .filters
+        .iter()
+        .any(|f| f.split('~').next() == Some("combined"));
+    let n = if modules {
+        COMBINED.len()
+    } else {
+        args.filters.len()
+    };
     let floors = if n > 1 {
         add(format!("{n} floors"), vec!["floor"; n], None)?
     } else {
         floor
     };
-    if n > 1 {
+    if modules {
         for f in &args.filters {
-            add(f.clone(), vec![f.as_str()], Some(floor))?;
+            add(f.clone(), vec![f.as_str()], Some(floors))?;
         }
+    } else {
+        if n > 1 {
+            for f in &args.filters {
+                add(f.clone(), vec![f.as_str()], Some(floor))?;
+            }
+        }
+        add(
+            args.filters.join(" + "),
+            args.filters.iter().map(String::as_str).collect(),
+            Some(floors),
+        )?;
     }
-    add(
-        args.filters.join(" + "),
-        args.filters.iter().map(String::as_str).collect(),
-        Some(floors),
-    )?;
     if args.combined {
         add(
             format!("{}, one module", COMBINED.join(" + ")),

@@ -346,11 +346,11 @@ pub(crate) fn scan(text: &str, budget: &mut usize, f: &mut dyn FnMut(Found)) {
     scan_with(text, budget, f, None);
 }
 
-/// Where the search for runs of [`scan`] resumes in a stream channel's
+/// Where the search for runs of `scan` resumes in a stream channel's
 /// window, which only grows at its end and loses bytes at its front
 /// between scans (`patterns::WindowMemo`).
 ///
-/// Exact: a run is [`is_run_byte`]s, so while the bytes read held no run
+/// Exact: a run is `is_run_byte`s, so while the bytes read held no run
 /// of 16 (then no run was decoded, and the budget is untouched), a run of
 /// 16 can only be one that the new bytes complete — it starts at the run
 /// that ends the bytes read (or in the new bytes), and the search resumes

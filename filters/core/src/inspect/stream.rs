@@ -69,10 +69,17 @@
 //! not JSON (other than `[DONE]`) on an API that promises JSON.
 //!
 //! # Cost
-//! Per event: parsing and re-serialising its JSON, and a scan of the channel
-//! window (`context + pending`, at most `CONTEXT_BYTES + max_hold_bytes` plus
-//! the new text). Nothing already released is scanned again, beyond the
-//! context. When the scanner holds everything new, no scan runs at all.
+//! Per event: reading its JSON, and a scan of the channel window (`context +
+//! pending`, at most `CONTEXT_BYTES + max_hold_bytes` plus the new text).
+//! Nothing already released is scanned again, beyond the context. When the
+//! scanner holds everything new, no scan runs at all. The chat event nearly
+//! every chat stream is made of (one choice adding to `delta.content`) is
+//! read in one pass and the released text spliced into it
+//! (`inspect::steady`); every other event is parsed into a `Value` and
+//! serialised again when what it carries changed. The scanner keeps what it
+//! found in the window's bytes between scans ([`WindowMemo`]: the anchor
+//! automaton and the search for encoded runs read only new bytes); the
+//! numeric and output passes still read the whole window.
 //!
 //! # Deliberate limits
 //! In chat, completions and messages events only the text fields above are

@@ -630,7 +630,7 @@ impl StreamUsage {
     /// parses; `None` when that is not JSON (nothing is observed), else
     /// whether the event is the usage-only chunk
     /// ([`is_injected_usage_chunk`]). The chat family's events are read
-    /// without building a `Value` ([`super::chunk_read`]): throttle meters
+    /// without building a `Value` (`request::chunk_read`): throttle meters
     /// every event of every stream with it.
     pub fn observe_data(
         &mut self,
