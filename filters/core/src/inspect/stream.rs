@@ -666,6 +666,15 @@ impl StreamInspector {
         Self::framed(api, Framing::Sse, limits, error_event)
     }
 
+    /// This inspector with every event read through the general path (a
+    /// `Value`), the reference the steady chat event's path
+    /// (`inspect::steady`) is checked against: for tests and fuzzing.
+    #[must_use]
+    pub fn general_path_only(mut self) -> Self {
+        self.steady = false;
+        self
+    }
+
     /// [`StreamInspector::new`] for a stream framed as `framing`: NDJSON is
     /// read as SSE and written back as lines (see
     /// [`crate::request::framing`]).
@@ -1958,7 +1967,9 @@ mod tests {
     ) -> (Vec<SeenStep>, Usage) {
         let api = ApiKind::ChatCompletions;
         let mut insp = StreamInspector::new(api, limits, error_event(api, &reply()));
-        insp.steady = steady;
+        if !steady {
+            insp = insp.general_path_only();
+        }
         let mut steps = Vec::new();
         let mut prev = 0;
         let ends: Vec<usize> = cuts.iter().copied().chain([stream.len()]).collect();
