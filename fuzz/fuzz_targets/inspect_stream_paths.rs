@@ -47,8 +47,17 @@ fn canonical(v: Value) -> Value {
     }
 }
 
+/// An event as a client reads it: its name, id, data as JSON (or raw,
+/// when not JSON; a comment's text).
+type Seen = (
+    Option<String>,
+    Option<String>,
+    Option<Value>,
+    Option<String>,
+);
+
 /// The events of `out` as a client reads them.
-fn events(out: &[u8]) -> Vec<(Option<String>, Option<String>, Option<Value>, Option<String>)> {
+fn events(out: &[u8]) -> Vec<Seen> {
     let mut parser = SseParser::new(1 << 20);
     let mut items = Vec::new();
     let _ = parser.push(out, &mut items);
