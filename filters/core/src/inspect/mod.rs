@@ -265,7 +265,7 @@ pub(crate) mod swar {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     /// [`super::find_run`] by looking at every byte: its oracle.
     #[allow(clippy::arithmetic_side_effects)]
     fn find_run_bytewise(

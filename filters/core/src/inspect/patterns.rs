@@ -1354,9 +1354,7 @@ mod tests {
         );
         let mut seed = 0x853c_49e6_748f_ea9bu64;
         let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            crate::inspect::tests::xorshift(&mut seed);
             (seed % n as u64) as usize
         };
         let (mut steps, mut anchors_seen, mut matches_seen) = (0usize, 0usize, 0usize);

@@ -202,9 +202,11 @@ mod pass {
     use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
     use super::{Pass, Steady};
+    use crate::request::chunk_read::Strict;
 
-    /// The top-level keys read: `choices`, `usage`, `error`, then [`META`].
-    const ROOT: &[&str] = &[
+    /// The top-level keys read: `choices`, `usage`, `error`, then
+    /// [`super::META`].
+    pub(super) const ROOT: &[&str] = &[
         "choices",
         "usage",
         "error",
@@ -217,15 +219,21 @@ mod pass {
         "obfuscation",
     ];
 
-    #[test]
-    fn the_keys_read_end_with_the_metadata_keys() {
-        assert_eq!(ROOT.get(3..), Some(super::META));
+    /// A seed read through `deserialize_any`, as `Value` is.
+    macro_rules! any_seed {
+        ($l:lifetime, $seed:ty, $value:ty) => {
+            impl<$l> DeserializeSeed<$l> for $seed {
+                type Value = $value;
+                fn deserialize<D: Deserializer<$l>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    d.deserialize_any(self)
+                }
+            }
+        };
     }
-    use crate::request::chunk_read::Strict;
 
-    /// The visits of a seed that reads one type and takes any other as
-    /// `$other` (containers read through, as `Value` would).
-    macro_rules! others {
+    /// The scalar visits of a seed that reads one type and takes any other
+    /// scalar as `$other`.
+    macro_rules! scalars {
         ($other:expr) => {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
@@ -248,6 +256,33 @@ mod pass {
         };
     }
 
+    /// A string taken as `$other`.
+    macro_rules! strs {
+        ($other:expr) => {
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok($other)
+            }
+        };
+    }
+
+    /// An array read through as `Value` would, taken as `$other`.
+    macro_rules! seqs {
+        ($other:expr) => {
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                drain_seq(seq).map(|()| $other)
+            }
+        };
+    }
+
+    /// An object read through as `Value` would, taken as `$other`.
+    macro_rules! maps {
+        ($other:expr) => {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                drain_map(map).map(|()| $other)
+            }
+        };
+    }
+
     /// Reads a container through, keeping nothing.
     fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
         while seq.next_element_seed(Strict)?.is_some() {}
@@ -264,12 +299,7 @@ mod pass {
     /// A key, decoded: which of `names` it is.
     struct Key(&'static [&'static str]);
 
-    impl<'de> DeserializeSeed<'de> for Key {
-        type Value = Option<usize>;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
+    any_seed!('de, Key, Option<usize>);
 
     impl Visitor<'_> for Key {
         type Value = Option<usize>;
@@ -284,12 +314,7 @@ mod pass {
     /// Whether a value is `null`.
     struct IsNull;
 
-    impl<'de> DeserializeSeed<'de> for IsNull {
-        type Value = bool;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
+    any_seed!('de, IsNull, bool);
 
     impl<'de> Visitor<'de> for IsNull {
         type Value = bool;
@@ -311,26 +336,15 @@ mod pass {
         fn visit_unit<E>(self) -> Result<bool, E> {
             Ok(true)
         }
-        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
-            drain_seq(seq).map(|()| false)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
-            drain_map(map).map(|()| false)
-        }
+        strs!(false);
+        seqs!(false);
+        maps!(false);
     }
 
     /// A choice's `index`: the `u64` it is, if it is one.
     struct Index;
 
-    impl<'de> DeserializeSeed<'de> for Index {
-        type Value = Option<u64>;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
+    any_seed!('de, Index, Option<u64>);
 
     impl<'de> Visitor<'de> for Index {
         type Value = Option<u64>;
@@ -352,15 +366,9 @@ mod pass {
         fn visit_unit<E>(self) -> Result<Self::Value, E> {
             Ok(None)
         }
-        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            drain_seq(seq).map(|()| None)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            drain_map(map).map(|()| None)
-        }
+        strs!(None);
+        seqs!(None);
+        maps!(None);
     }
 
     /// The content string: where it lies in the data, if serde_json lent
@@ -376,16 +384,11 @@ mod pass {
         data: &'a str,
     }
 
-    impl<'de> DeserializeSeed<'de> for ContentSeed<'de> {
-        type Value = Content<'de>;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
+    any_seed!('de, ContentSeed<'de>, Content<'de>);
 
     impl<'de> Visitor<'de> for ContentSeed<'de> {
         type Value = Content<'de>;
-        others!(Content::NotText);
+        scalars!(Content::NotText);
         fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
             // The slice serde_json lends is part of the data: its offset.
             let at = (v.as_ptr() as usize).wrapping_sub(self.data.as_ptr() as usize);
@@ -401,12 +404,8 @@ mod pass {
         fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
             Ok(Content::Escaped)
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            drain_seq(seq).map(|()| Content::NotText)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            drain_map(map).map(|()| Content::NotText)
-        }
+        seqs!(Content::NotText);
+        maps!(Content::NotText);
     }
 
     /// A choice or a delta as the steady shape wants it, or `None`.
@@ -417,22 +416,13 @@ mod pass {
     /// The delta's content, and whether it has a role besides.
     type DeltaGot<'a> = Option<(Content<'a>, bool)>;
 
-    impl<'de> DeserializeSeed<'de> for Delta<'de> {
-        type Value = DeltaGot<'de>;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
+    any_seed!('de, Delta<'de>, DeltaGot<'de>);
 
     impl<'de> Visitor<'de> for Delta<'de> {
         type Value = DeltaGot<'de>;
-        others!(None);
-        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            drain_seq(seq).map(|()| None)
-        }
+        scalars!(None);
+        strs!(None);
+        seqs!(None);
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let (mut content, mut role, mut ok) = (None, false, true);
             while let Some(k) = map.next_key_seed(Key(&["content", "role"]))? {
@@ -463,22 +453,13 @@ mod pass {
         data: &'a str,
     }
 
-    impl<'de> DeserializeSeed<'de> for Choice<'de> {
-        type Value = ChoiceGot<'de>;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
+    any_seed!('de, Choice<'de>, ChoiceGot<'de>);
 
     impl<'de> Visitor<'de> for Choice<'de> {
         type Value = ChoiceGot<'de>;
-        others!(None);
-        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            drain_seq(seq).map(|()| None)
-        }
+        scalars!(None);
+        strs!(None);
+        seqs!(None);
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             const NAMES: &[&str] = &["index", "delta", "finish_reason", "logprobs"];
             let (mut index, mut delta, mut seen, mut ok) = (None, None, [false; 4], true);
@@ -508,28 +489,19 @@ mod pass {
         data: &'a str,
     }
 
-    impl<'de> DeserializeSeed<'de> for Choices<'de> {
-        type Value = ChoiceGot<'de>;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
+    any_seed!('de, Choices<'de>, ChoiceGot<'de>);
 
     impl<'de> Visitor<'de> for Choices<'de> {
         type Value = ChoiceGot<'de>;
-        others!(None);
-        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(None)
-        }
+        scalars!(None);
+        strs!(None);
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
             let first = seq.next_element_seed(Choice { data: self.data })?.flatten();
             let more = seq.next_element_seed(Strict)?.is_some();
             drain_seq(seq)?;
             Ok(first.filter(|_| !more))
         }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            drain_map(map).map(|()| None)
-        }
+        maps!(None);
     }
 
     /// The event.
@@ -537,22 +509,13 @@ mod pass {
         pub(super) data: &'a str,
     }
 
-    impl<'de> DeserializeSeed<'de> for Root<'de> {
-        type Value = Option<Pass<'de>>;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
+    any_seed!('de, Root<'de>, Option<Pass<'de>>);
 
     impl<'de> Visitor<'de> for Root<'de> {
         type Value = Option<Pass<'de>>;
-        others!(None);
-        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            drain_seq(seq).map(|()| None)
-        }
+        scalars!(None);
+        strs!(None);
+        seqs!(None);
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let (mut choice, mut seen, mut ok, mut meta_only) = (None, [false; 3], true, true);
             while let Some(k) = map.next_key_seed(Key(ROOT))? {
@@ -597,6 +560,11 @@ mod pass {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keys_read_end_with_the_metadata_keys() {
+        assert_eq!(pass::ROOT.get(3..), Some(META));
+    }
 
     #[test]
     fn reads_the_steady_event() {

@@ -2008,9 +2008,7 @@ mod tests {
         struct Gen(u64);
         impl Gen {
             fn next(&mut self) -> u64 {
-                self.0 ^= self.0 << 13;
-                self.0 ^= self.0 >> 7;
-                self.0 ^= self.0 << 17;
+                crate::inspect::tests::xorshift(&mut self.0);
                 self.0
             }
             fn below(&mut self, n: usize) -> usize {

@@ -65,6 +65,29 @@ pub enum ApiKind {
 }
 
 impl ApiKind {
+    /// Every kind, in declaration order (for tests and tools that go
+    /// through them all; `tests::all_lists_every_kind` keeps it whole).
+    pub const ALL: [ApiKind; 18] = [
+        Self::ChatCompletions,
+        Self::Completions,
+        Self::Responses,
+        Self::Embeddings,
+        Self::Models,
+        Self::Messages,
+        Self::OllamaChat,
+        Self::OllamaGenerate,
+        Self::OllamaEmbed,
+        Self::Gemini,
+        Self::GeminiEmbed,
+        Self::TgiGenerate,
+        Self::LlamaCompletion,
+        Self::TritonGenerate,
+        Self::TritonInfer,
+        Self::BedrockConverse,
+        Self::BedrockInvoke,
+        Self::Unknown,
+    ];
+
     /// Classifies a request path (`:path`, query string allowed).
     pub fn from_path(path: &str) -> Self {
         let path = path.split(['?', '#']).next().unwrap_or_default();
@@ -156,6 +179,35 @@ impl ApiKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_every_kind() {
+        // A kind added to the enum fails to compile here until it is
+        // placed, and then must be in ALL at that place.
+        let place = |k: ApiKind| match k {
+            ApiKind::ChatCompletions => 0,
+            ApiKind::Completions => 1,
+            ApiKind::Responses => 2,
+            ApiKind::Embeddings => 3,
+            ApiKind::Models => 4,
+            ApiKind::Messages => 5,
+            ApiKind::OllamaChat => 6,
+            ApiKind::OllamaGenerate => 7,
+            ApiKind::OllamaEmbed => 8,
+            ApiKind::Gemini => 9,
+            ApiKind::GeminiEmbed => 10,
+            ApiKind::TgiGenerate => 11,
+            ApiKind::LlamaCompletion => 12,
+            ApiKind::TritonGenerate => 13,
+            ApiKind::TritonInfer => 14,
+            ApiKind::BedrockConverse => 15,
+            ApiKind::BedrockInvoke => 16,
+            ApiKind::Unknown => 17,
+        };
+        for (i, k) in ApiKind::ALL.iter().enumerate() {
+            assert_eq!(place(*k), i, "{k:?}");
+        }
+    }
     use ApiKind::*;
 
     #[test]

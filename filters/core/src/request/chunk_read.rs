@@ -307,9 +307,7 @@ mod tests {
 
     impl Gen {
         fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
+            crate::inspect::tests::xorshift(&mut self.0);
             self.0
         }
 
@@ -527,28 +525,7 @@ mod tests {
             r#"{"token":{"text":"ab"},"details":{"generated_tokens":2}}"#,
             r#"{"contentBlockDelta":{"delta":{"text":"x"}},"usage":{"inputTokens":1,"outputTokens":2}}"#,
         ];
-        use ApiKind::*;
-        let every = [
-            ChatCompletions,
-            Completions,
-            Responses,
-            Embeddings,
-            Models,
-            Messages,
-            OllamaChat,
-            OllamaGenerate,
-            OllamaEmbed,
-            Gemini,
-            GeminiEmbed,
-            TgiGenerate,
-            LlamaCompletion,
-            TritonGenerate,
-            TritonInfer,
-            BedrockConverse,
-            BedrockInvoke,
-            Unknown,
-        ];
-        for api in every {
+        for api in ApiKind::ALL {
             for data in events {
                 assert_eq!(by_reader(api, data), by_value(api, data), "{api:?} {data}");
             }
