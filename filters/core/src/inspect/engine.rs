@@ -759,7 +759,14 @@ impl TextScanner for StreamScanner<'_> {
     fn scan_window(&self, text: &str, memo: &mut WindowMemo, out: &mut Vec<StreamFinding>) {
         let mut matches: Vec<Match> = Vec::new();
         self.engine.patterns.scan_window(text, memo, &mut matches);
-        self.findings(text, matches, out);
+        // The output checks ran while working out what to hold.
+        match memo.take_step(text) {
+            Some(output) => {
+                matches.extend(output);
+                self.with_actions(text, matches, out);
+            }
+            None => self.findings(text, matches, out),
+        }
     }
 
     fn hold_from(&self, text: &str) -> usize {
@@ -768,6 +775,18 @@ impl TextScanner for StreamScanner<'_> {
             .hold_from(text)
             .min(self.engine.output.hold_from(text))
     }
+
+    fn hold_from_window(&self, text: &str, memo: &mut WindowMemo) -> usize {
+        // One pass of the output checks for what to hold and what they
+        // find: the scan of this window in this step takes the findings.
+        let mut output = Vec::new();
+        let hold = self
+            .engine
+            .output
+            .scan_holding(text, self.system, &mut output);
+        memo.keep_step(text, output);
+        self.engine.patterns.hold_from(text).min(hold)
+    }
 }
 
 impl StreamScanner<'_> {
@@ -775,6 +794,12 @@ impl StreamScanner<'_> {
     /// injection's, with this policy's actions, to `out`.
     fn findings(&self, text: &str, mut matches: Vec<Match>, out: &mut Vec<StreamFinding>) {
         self.engine.output.scan(text, self.system, &mut matches);
+        self.with_actions(text, matches, out);
+    }
+
+    /// `matches` (the patterns' and the output checks') and injection's,
+    /// with this policy's actions, to `out`.
+    fn with_actions(&self, text: &str, mut matches: Vec<Match>, out: &mut Vec<StreamFinding>) {
         let inj = self.engine.action(
             Family::Injection,
             Direction::Response,
@@ -873,6 +898,96 @@ fn safe_loc(loc: &Loc) -> Arc<str> {
 mod tests {
     use super::*;
     use crate::config;
+    use crate::inspect::stream::{StreamInspector, StreamLimits};
+    use crate::request::api::ApiKind;
+
+    /// The engine's scanner without what it keeps between the steps of a
+    /// window: every window read whole, what to hold worked out apart.
+    struct Whole<'a>(StreamScanner<'a>);
+
+    impl TextScanner for Whole<'_> {
+        fn scan(&self, text: &str, out: &mut Vec<StreamFinding>) {
+            self.0.scan(text, out);
+        }
+
+        fn hold_from(&self, text: &str) -> usize {
+            self.0.hold_from(text)
+        }
+    }
+
+    #[test]
+    fn the_window_memo_finds_what_whole_windows_find() {
+        // Markup and secrets split across events, words held back at an
+        // event's end (a step that scans nothing) before the last flush:
+        // what the scanner keeps for a step must never serve another.
+        let engine = Engine::new(&InspectConfig::default()).unwrap();
+        let pieces = [
+            "Look ",
+            "![a](",
+            "https://evil.ex",
+            "ample.com/x.png",
+            ") ",
+            "and <img src=",
+            "\"https://evil.example.com/p.gif\">",
+            " word",
+            "s",
+            "more",
+            "[c](https://",
+            "tracker.example.net/?d=",
+            "sk-proj-abcdefghij",
+            "klmnopqrstuvwxyz0123",
+            " ok ",
+            "\n",
+            "4111 1111 ",
+            "1111 1111",
+            " mail bob@",
+            "example.org",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            crate::inspect::tests::xorshift(&mut seed);
+            (seed % n as u64) as usize
+        };
+        let mut found = 0;
+        for _ in 0..1_500 {
+            let mut stream = String::new();
+            for _ in 0..1 + next(30) {
+                let delta = pieces[next(pieces.len())];
+                let event =
+                    serde_json::json!({"choices": [{"index": 0, "delta": {"content": delta}}]});
+                stream.push_str(&format!("data: {event}\n\n"));
+            }
+            if next(2) == 0 {
+                // Text in the event that ends the channel: released at once.
+                let delta = pieces[next(pieces.len())];
+                let event = serde_json::json!({"choices": [{"index": 0,
+                    "delta": {"content": delta}, "finish_reason": "stop"}]});
+                stream.push_str(&format!("data: {event}\n\n"));
+            }
+            stream.push_str("data: [DONE]\n\n");
+            let api = ApiKind::ChatCompletions;
+            let limits = StreamLimits {
+                max_hold_bytes: 16 + next(64),
+                ..StreamLimits::default()
+            };
+            // The same event path for both: only the scanners differ.
+            let mut fast = StreamInspector::new(api, limits, Vec::new()).general_path_only();
+            let mut reference = StreamInspector::new(api, limits, Vec::new()).general_path_only();
+            let scanner = engine.stream_scanner("/v1/chat/completions", None);
+            let whole = Whole(engine.stream_scanner("/v1/chat/completions", None));
+            let bytes = stream.as_bytes();
+            let size = 1 + next(80);
+            let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
+            for (i, chunk) in chunks.iter().enumerate() {
+                let last = i + 1 == chunks.len();
+                let a = fast.push(&scanner, chunk, last);
+                let b = reference.push(&whole, chunk, last);
+                assert_eq!(a, b, "{stream}");
+                found += a.findings.len();
+            }
+        }
+        assert!(found > 150, "{found}");
+    }
 
     fn engine(json: &str) -> Engine {
         Engine::new(&config::parse::<InspectConfig>(json.as_bytes()).unwrap()).unwrap()

@@ -161,6 +161,13 @@ pub trait TextScanner {
     /// The earliest byte offset of `text` from which bytes must be held back
     /// because a match could start there and is not complete yet.
     fn hold_from(&self, text: &str) -> usize;
+    /// [`TextScanner::hold_from`] of a channel's window, which
+    /// [`TextScanner::scan_window`] may scan next in the same step: a scanner
+    /// may keep in `memo` what it found on the way.
+    fn hold_from_window(&self, text: &str, memo: &mut WindowMemo) -> usize {
+        let _ = memo;
+        self.hold_from(text)
+    }
 }
 
 /// Bounds.
@@ -341,6 +348,22 @@ impl Channel {
         found: &mut Vec<StreamFinding>,
         applied: &mut Vec<StreamFinding>,
     ) -> Result<String, Blocked> {
+        // What the scanner keeps for one step lives no longer than it.
+        self.memo.end_step();
+        let released = self.step(scanner, end, max_hold, found, applied);
+        self.memo.end_step();
+        released
+    }
+
+    /// [`Channel::advance`], within one step.
+    fn step<S: TextScanner + ?Sized>(
+        &mut self,
+        scanner: &S,
+        end: bool,
+        max_hold: usize,
+        found: &mut Vec<StreamFinding>,
+        applied: &mut Vec<StreamFinding>,
+    ) -> Result<String, Blocked> {
         let ctx = self.context;
         let text = self.window.as_str();
         let len = text.len();
@@ -350,7 +373,8 @@ impl Channel {
         let mut release_to = if end {
             len
         } else {
-            let hold = floor_boundary(text, scanner.hold_from(text)).max(ctx);
+            let hold =
+                floor_boundary(text, scanner.hold_from_window(text, &mut self.memo)).max(ctx);
             let cap = ceil_boundary(text, len.saturating_sub(max_hold));
             hold.max(cap)
         };

@@ -76,21 +76,23 @@ pub(crate) fn read(data: &str) -> Option<Chunk> {
     let mut de = serde_json::Deserializer::from_str(data);
     let got = Node { shape: &CHUNK }.deserialize(&mut de).ok()?;
     de.end().ok()?;
-    let members = match got {
-        Got::Members(m) => m,
-        _ => return Some(Chunk::default()),
-    };
-    let mut chunk = Chunk::default();
-    let mut members = members.into_iter();
-    if let Some(Some(choices)) = members.next() {
-        chunk.text_bytes = choices.text_bytes();
-        chunk.no_choices = matches!(choices, Got::Each { len: 0, .. });
-    }
-    if let Some(Some(Got::Usage(u))) = members.next() {
-        chunk.usage = Some(u);
-    }
-    Some(chunk)
+    Some(match got {
+        Got::Members {
+            text,
+            first_len,
+            usage,
+        } => Chunk {
+            text_bytes: text,
+            usage,
+            no_choices: first_len == Some(0),
+        },
+        _ => Chunk::default(),
+    })
 }
+
+/// The most members a [`Shape::Members`] reads (a fixed array per object,
+/// not a `Vec`: throttle reads every event of a stream).
+const MAX_FIELDS: usize = 5;
 
 /// Whether `data` is JSON that `serde_json::from_str::<Value>` accepts,
 /// building nothing (for readers that then walk its bytes, see
@@ -107,8 +109,14 @@ enum Got {
     Nothing,
     /// A string read as [`Shape::Text`]: its length.
     Text(u64),
-    /// An object read as [`Shape::Members`]: each member's last copy.
-    Members(Vec<Option<Got>>),
+    /// An object read as [`Shape::Members`]: the text of each member's
+    /// last copy, the length of its first member when that is an array
+    /// (`choices` in [`CHUNK`]), and a [`Shape::Usage`] member's value.
+    Members {
+        text: u64,
+        first_len: Option<usize>,
+        usage: Option<Value>,
+    },
     /// An array read as [`Shape::Each`]: its length and text.
     Each { len: usize, text: u64 },
     /// A value read as [`Shape::Usage`].
@@ -120,10 +128,7 @@ impl Got {
         match self {
             Self::Text(n) => *n,
             Self::Each { text, .. } => *text,
-            Self::Members(m) => m
-                .iter()
-                .flatten()
-                .fold(0u64, |n, g| n.saturating_add(g.text_bytes())),
+            Self::Members { text, .. } => *text,
             Self::Nothing | Self::Usage(_) => 0,
         }
     }
@@ -199,7 +204,7 @@ impl<'de> Visitor<'de> for Node {
             }
             return Ok(Got::Nothing);
         };
-        let mut got: Vec<Option<Got>> = fields.iter().map(|_| None).collect();
+        let mut got: [Option<Got>; MAX_FIELDS] = Default::default();
         while let Some(key) = map.next_key_seed(Key { fields })? {
             match key.and_then(|i| fields.get(i).map(|(_, s)| (i, s))) {
                 Some((i, shape)) => {
@@ -211,7 +216,23 @@ impl<'de> Visitor<'de> for Node {
                 None => map.next_value_seed(Strict)?,
             }
         }
-        Ok(Got::Members(got))
+        let text = got
+            .iter()
+            .flatten()
+            .fold(0u64, |n, g| n.saturating_add(g.text_bytes()));
+        let first_len = match got.first() {
+            Some(Some(Got::Each { len, .. })) => Some(*len),
+            _ => None,
+        };
+        let usage = got.iter_mut().find_map(|g| match g.take() {
+            Some(Got::Usage(v)) => Some(v),
+            _ => None,
+        });
+        Ok(Got::Members {
+            text,
+            first_len,
+            usage,
+        })
     }
 }
 
@@ -478,6 +499,16 @@ mod tests {
             accepted > 20_000 && counted > 2_000 && usage_only > 2_000,
             "{accepted} {counted} {usage_only}"
         );
+    }
+
+    #[test]
+    fn every_shape_fits_the_members_read() {
+        for shape in [&CHUNK, &CHOICE, &DELTA, &CALL, &FUNCTION] {
+            let Shape::Members(fields) = shape else {
+                panic!("an object shape");
+            };
+            assert!(fields.len() <= MAX_FIELDS);
+        }
     }
 
     #[test]

@@ -336,6 +336,15 @@ struct Kinds {
 }
 
 /// Where found bytes go: matches (when scanning) and the hold point.
+/// `at` (at most `text`'s length) moved back to a char boundary.
+fn char_floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while at > 0 && !text.is_char_boundary(at) {
+        at = at.saturating_sub(1);
+    }
+    at
+}
+
 struct Sink<'o> {
     out: Option<&'o mut Vec<Match>>,
     hold: usize,
@@ -450,20 +459,36 @@ impl OutputChecker {
     /// The appended findings are sorted by start; a finding wholly inside
     /// another one is dropped (the outer one covers it).
     pub fn scan(&self, text: &str, system: Option<&SystemPrompt>, out: &mut Vec<Match>) {
+        self.scan_holding(text, system, out);
+    }
+
+    /// [`OutputChecker::scan`] and [`OutputChecker::hold_from`] in one pass
+    /// over `text` (a stream event needs both, of the same window): the
+    /// findings to `out`, and what to hold. The sink's findings never steer
+    /// the passes, so each gives what it gives alone.
+    pub fn scan_holding(
+        &self,
+        text: &str,
+        system: Option<&SystemPrompt>,
+        out: &mut Vec<Match>,
+    ) -> usize {
         let first = out.len();
-        {
+        let hold = {
             let mut sink = Sink {
                 out: Some(&mut *out),
                 hold: text.len(),
             };
             self.markup(text, &mut sink);
             self.canary_pass(text, &mut sink);
+            // What to hold does not consider the system-prompt overlap.
+            let hold = sink.hold;
             if self.overlap_min_chars > 0 {
                 if let Some(sys) = system {
                     self.overlap(text, sys, &mut sink);
                 }
             }
-        }
+            hold
+        };
         let mut mine = out.split_off(first.min(out.len()));
         mine.retain(|m| text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
         mine.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
@@ -477,6 +502,7 @@ impl OutputChecker {
             any = true;
             out.push(m);
         }
+        char_floor(text, hold)
     }
 
     /// For streams, as [`super::patterns::Patterns::hold_from`]: the
@@ -492,11 +518,7 @@ impl OutputChecker {
         };
         self.markup(text, &mut sink);
         self.canary_pass(text, &mut sink);
-        let mut hold = sink.hold.min(text.len());
-        while hold > 0 && !text.is_char_boundary(hold) {
-            hold = hold.saturating_sub(1);
-        }
-        hold
+        char_floor(text, sink.hold)
     }
 
     // ---- markdown and HTML -------------------------------------------------
