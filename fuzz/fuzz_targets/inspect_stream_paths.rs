@@ -11,27 +11,14 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use std::sync::OnceLock;
 use tollgate_core::config::InspectConfig;
-use tollgate_core::inspect::engine::{Engine, StreamScanner};
-use tollgate_core::inspect::stream::{StreamFinding, StreamInspector, StreamLimits, TextScanner};
+use tollgate_core::inspect::engine::Engine;
+use tollgate_core::inspect::stream::{StreamInspector, StreamLimits, WholeWindows};
 use tollgate_core::request::api::ApiKind;
 use tollgate_core::request::sse::{SseItem, SseParser};
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| Engine::new(&InspectConfig::default()).expect("the default builds"))
-}
-
-/// The engine's scanner without its window memo: every window read whole.
-struct Whole<'a>(StreamScanner<'a>);
-
-impl TextScanner for Whole<'_> {
-    fn scan(&self, text: &str, out: &mut Vec<StreamFinding>) {
-        self.0.scan(text, out);
-    }
-
-    fn hold_from(&self, text: &str) -> usize {
-        self.0.hold_from(text)
-    }
 }
 
 /// Numbers as a reader compares them: the general path re-serialises a
@@ -92,7 +79,7 @@ fuzz_target!(|data: &[u8]| {
     let mut fast = StreamInspector::new(api, limits, error.clone());
     let mut reference = StreamInspector::new(api, limits, error).general_path_only();
     let scanner = engine().stream_scanner("/v1/chat/completions", None);
-    let whole = Whole(engine().stream_scanner("/v1/chat/completions", None));
+    let whole = WholeWindows(engine().stream_scanner("/v1/chat/completions", None));
     let size = usize::from(cut % 32) + 1;
     let chunks: Vec<&[u8]> = body.chunks(size).collect();
     for (i, chunk) in chunks.iter().enumerate() {

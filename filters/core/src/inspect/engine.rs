@@ -898,22 +898,8 @@ fn safe_loc(loc: &Loc) -> Arc<str> {
 mod tests {
     use super::*;
     use crate::config;
-    use crate::inspect::stream::{StreamInspector, StreamLimits};
+    use crate::inspect::stream::{StreamInspector, StreamLimits, WholeWindows};
     use crate::request::api::ApiKind;
-
-    /// The engine's scanner without what it keeps between the steps of a
-    /// window: every window read whole, what to hold worked out apart.
-    struct Whole<'a>(StreamScanner<'a>);
-
-    impl TextScanner for Whole<'_> {
-        fn scan(&self, text: &str, out: &mut Vec<StreamFinding>) {
-            self.0.scan(text, out);
-        }
-
-        fn hold_from(&self, text: &str) -> usize {
-            self.0.hold_from(text)
-        }
-    }
 
     #[test]
     fn the_window_memo_finds_what_whole_windows_find() {
@@ -974,7 +960,7 @@ mod tests {
             let mut fast = StreamInspector::new(api, limits, Vec::new()).general_path_only();
             let mut reference = StreamInspector::new(api, limits, Vec::new()).general_path_only();
             let scanner = engine.stream_scanner("/v1/chat/completions", None);
-            let whole = Whole(engine.stream_scanner("/v1/chat/completions", None));
+            let whole = WholeWindows(engine.stream_scanner("/v1/chat/completions", None));
             let bytes = stream.as_bytes();
             let size = 1 + next(80);
             let chunks: Vec<&[u8]> = bytes.chunks(size).collect();

@@ -170,6 +170,22 @@ pub trait TextScanner {
     }
 }
 
+/// `S` reading every window whole and working out what to hold on its
+/// own, keeping nothing between steps: the reference what a scanner keeps
+/// in a [`WindowMemo`] is checked against (tests and fuzzing).
+#[derive(Debug)]
+pub struct WholeWindows<S>(pub S);
+
+impl<S: TextScanner> TextScanner for WholeWindows<S> {
+    fn scan(&self, text: &str, out: &mut Vec<StreamFinding>) {
+        self.0.scan(text, out);
+    }
+
+    fn hold_from(&self, text: &str) -> usize {
+        self.0.hold_from(text)
+    }
+}
+
 /// Bounds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StreamLimits {
