@@ -756,11 +756,17 @@ impl TextScanner for StreamScanner<'_> {
         self.findings(text, matches, out);
     }
 
-    fn scan_window(&self, text: &str, memo: &mut WindowMemo, out: &mut Vec<StreamFinding>) {
+    fn scan_window(
+        &self,
+        text: &str,
+        memo: &mut WindowMemo,
+        kept: Option<Vec<Match>>,
+        out: &mut Vec<StreamFinding>,
+    ) {
         let mut matches: Vec<Match> = Vec::new();
         self.engine.patterns.scan_window(text, memo, &mut matches);
-        // The output checks ran while working out what to hold.
-        match memo.take_step(text) {
+        match kept {
+            // The output checks ran while working out what to hold.
             Some(output) => {
                 matches.extend(output);
                 self.with_actions(text, matches, out);
@@ -776,15 +782,15 @@ impl TextScanner for StreamScanner<'_> {
             .min(self.engine.output.hold_from(text))
     }
 
-    fn hold_from_window(&self, text: &str, memo: &mut WindowMemo) -> usize {
+    fn hold_from_window(&self, text: &str, kept: &mut Option<Vec<Match>>) -> usize {
         // One pass of the output checks for what to hold and what they
-        // find: the scan of this window in this step takes the findings.
+        // find: the step's scan of this window takes the findings.
         let mut output = Vec::new();
         let hold = self
             .engine
             .output
             .scan_holding(text, self.system, &mut output);
-        memo.keep_step(text, output);
+        *kept = Some(output);
         self.engine.patterns.hold_from(text).min(hold)
     }
 }

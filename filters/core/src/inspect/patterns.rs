@@ -288,9 +288,6 @@ pub struct WindowMemo {
     /// The window's bytes already read.
     read: usize,
     runs: super::encoded::RunMemo,
-    /// What a scanner found while working out what to hold, for its scan
-    /// of the same window in the same step ([`WindowMemo::keep_step`]).
-    step: Option<(usize, usize, Vec<Match>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -301,26 +298,6 @@ struct AnchorHit {
 }
 
 impl WindowMemo {
-    /// Keeps `found` for [`WindowMemo::take_step`] on the same `text`. A
-    /// stream channel forgets it when its step ends ([`WindowMemo::end_step`]),
-    /// so it never outlives the window it was found in.
-    pub fn keep_step(&mut self, text: &str, found: Vec<Match>) {
-        self.step = Some((text.as_ptr() as usize, text.len(), found));
-    }
-
-    /// What [`WindowMemo::keep_step`] kept for `text`, if it was this text.
-    pub fn take_step(&mut self, text: &str) -> Option<Vec<Match>> {
-        self.step
-            .take()
-            .filter(|(at, len, _)| *at == text.as_ptr() as usize && *len == text.len())
-            .map(|(_, _, found)| found)
-    }
-
-    /// The step over the window ended: what was kept for it is forgotten.
-    pub fn end_step(&mut self) {
-        self.step = None;
-    }
-
     /// The window lost its first `n` bytes.
     pub fn drain_front(&mut self, n: usize) {
         self.hits.retain(|h| h.start >= n);

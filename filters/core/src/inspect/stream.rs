@@ -153,19 +153,27 @@ pub trait TextScanner {
     /// [`TextScanner::scan`] of a channel's window, which between calls
     /// only grows at its end and loses bytes at its front (told to `memo`):
     /// a scanner may keep in `memo` what it found in the bytes it read
-    /// before ([`super::patterns::Patterns::scan_window`]).
-    fn scan_window(&self, text: &str, memo: &mut WindowMemo, out: &mut Vec<StreamFinding>) {
-        let _ = memo;
+    /// before ([`super::patterns::Patterns::scan_window`]). `kept` is what
+    /// [`TextScanner::hold_from_window`] found in this same window in this
+    /// same step, if it ran.
+    fn scan_window(
+        &self,
+        text: &str,
+        memo: &mut WindowMemo,
+        kept: Option<Vec<Match>>,
+        out: &mut Vec<StreamFinding>,
+    ) {
+        let _ = (memo, kept);
         self.scan(text, out);
     }
     /// The earliest byte offset of `text` from which bytes must be held back
     /// because a match could start there and is not complete yet.
     fn hold_from(&self, text: &str) -> usize;
-    /// [`TextScanner::hold_from`] of a channel's window, which
-    /// [`TextScanner::scan_window`] may scan next in the same step: a scanner
-    /// may keep in `memo` what it found on the way.
-    fn hold_from_window(&self, text: &str, memo: &mut WindowMemo) -> usize {
-        let _ = memo;
+    /// [`TextScanner::hold_from`] of a channel's window, which the step may
+    /// scan next: a scanner may put in `kept` what it found on the way, and
+    /// the step hands it to [`TextScanner::scan_window`].
+    fn hold_from_window(&self, text: &str, kept: &mut Option<Vec<Match>>) -> usize {
+        let _ = kept;
         self.hold_from(text)
     }
 }
@@ -364,33 +372,19 @@ impl Channel {
         found: &mut Vec<StreamFinding>,
         applied: &mut Vec<StreamFinding>,
     ) -> Result<String, Blocked> {
-        // What the scanner keeps for one step lives no longer than it.
-        self.memo.end_step();
-        let released = self.step(scanner, end, max_hold, found, applied);
-        self.memo.end_step();
-        released
-    }
-
-    /// [`Channel::advance`], within one step.
-    fn step<S: TextScanner + ?Sized>(
-        &mut self,
-        scanner: &S,
-        end: bool,
-        max_hold: usize,
-        found: &mut Vec<StreamFinding>,
-        applied: &mut Vec<StreamFinding>,
-    ) -> Result<String, Blocked> {
         let ctx = self.context;
         let text = self.window.as_str();
         let len = text.len();
         if len <= ctx {
             return Ok(String::new());
         }
+        // What the scanner finds while working out what to hold, for its
+        // scan of this window in this step.
+        let mut kept = None;
         let mut release_to = if end {
             len
         } else {
-            let hold =
-                floor_boundary(text, scanner.hold_from_window(text, &mut self.memo)).max(ctx);
+            let hold = floor_boundary(text, scanner.hold_from_window(text, &mut kept)).max(ctx);
             let cap = ceil_boundary(text, len.saturating_sub(max_hold));
             hold.max(cap)
         };
@@ -399,7 +393,7 @@ impl Channel {
             return Ok(String::new());
         }
         found.clear();
-        scanner.scan_window(text, &mut self.memo, found);
+        scanner.scan_window(text, &mut self.memo, kept, found);
         found.retain(|f| f.m.end > ctx && f.m.start < f.m.end && f.m.end <= len);
         if let Some(b) = found.iter().find(|f| f.action == StreamAction::Block) {
             return Err(Blocked(Some(b.clone())));
