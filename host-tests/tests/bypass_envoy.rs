@@ -928,6 +928,49 @@ fn streams_however_asked_for_are_held_back() {
     );
 }
 
+#[test]
+fn streamed_text_with_escapes_is_held_back_the_same() {
+    // Deltas whose JSON carries escapes (quotes, a backslash) are read by
+    // another path than plain ones (inspect::steady finds their token by
+    // walking the bytes): the key split across them is still held back
+    // and redacted, every other character arrives, with the stream cut
+    // into HTTP chunks inside events.
+    let mock = MockLlm::start().unwrap();
+    let envoy = chain(&mock, None);
+    let leak = format!("Say \"hi\" \\ then use {AWS_KEY} \"now\" \\ ok");
+    let body = json!({"model": "gpt-4o-mini", "stream": true, "messages": [{"role": "user", "content": "key?"}]});
+    let (h, b) = json_body(&body);
+    let headers: Vec<(&str, &str)> = h
+        .iter()
+        .copied()
+        .chain([
+            ("x-mock-content", leak.as_str()),
+            ("x-mock-chunk-size", "3"),
+            ("x-mock-stream-bytes", "7"),
+        ])
+        .collect();
+    let r = send(&envoy, "POST", "/v1/chat/completions", &headers, b);
+    assert_eq!(r.status, 200);
+    let text: String = r
+        .sse_events()
+        .iter()
+        .filter_map(|e| e.json().ok())
+        .filter_map(|v| {
+            v.pointer("/choices/0/delta/content")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(
+        text,
+        "Say \"hi\" \\ then use [REDACTED:aws_access_key] \"now\" \\ ok"
+    );
+    assert!(
+        !r.text().contains(&AWS_KEY[4..12]),
+        "no piece of the key leaks"
+    );
+}
+
 fn stat(envoy: &Envoy, name: &str) -> u64 {
     envoy.metric_sum(name, &[]).unwrap()
 }
