@@ -52,6 +52,33 @@ fn per_request_full(
     Ok((t, host.memory_bytes(0).unwrap_or(0)))
 }
 
+/// Thousands of wasm instructions filter `name` runs per request
+/// (wasmtime's fuel, in a metered VM): a count, the same on any machine and
+/// in any run, so two builds compare without the timing's noise (in the
+/// host bench or `Host::fuel_used` in a program of your own).
+fn kfuel_per_request(name: &str, bodies: &[String]) -> anyhow::Result<f64> {
+    let module = Module::named(name)?;
+    let mut host = Host::builder(&module)
+        .configuration(tollgate_host::demo::bench_config(name))
+        .build()?;
+    let run = |host: &mut Host, i: usize| {
+        let mut s = host.stream();
+        s.send_request(chat_request(&bodies[i % bodies.len()]));
+        s.send_response(Response::ok().body("{}"));
+    };
+    // Once round the bodies first: what a VM does once (a first request's
+    // set-up) is not a request's cost.
+    for i in 0..bodies.len() {
+        run(&mut host, i);
+    }
+    let before = host.fuel_used(0).unwrap_or(0);
+    for i in 0..bodies.len() {
+        run(&mut host, i);
+    }
+    let used = host.fuel_used(0).unwrap_or(0).saturating_sub(before);
+    Ok(used as f64 / 1e3 / bodies.len() as f64)
+}
+
 /// A chat completion request carrying the demo consumer's key (what auth's
 /// bench configuration admits).
 fn chat_request(body: &str) -> Request {
@@ -110,44 +137,54 @@ fn main() -> anyhow::Result<()> {
     // once (host-tests/floor), what scripts/bench-envoy compares with.
     let floor = per_request("floor", &body)?;
     println!(
-        "{:<22} {:>12} {:>9} {:>8}",
-        "filter", "us/request", "x fixture", "x floor"
+        "{:<22} {:>12} {:>9} {:>8} {:>9}",
+        "filter", "us/request", "x fixture", "x floor", "kfuel"
     );
     println!(
-        "{:<22} {baseline:>12.2} {:>9.2} {:>8}  (fixture pass-through, 4 KiB chat)",
-        "fixture", 1.0, ""
+        "{:<22} {baseline:>12.2} {:>9.2} {:>8} {:>9.1}  (fixture pass-through, 4 KiB chat)",
+        "fixture",
+        1.0,
+        "",
+        kfuel_per_request("fixture", &body)?
     );
     println!(
-        "{:<22} {floor:>12.2} {:>9.2} {:>8.2}  (the floor: a no-op filter buffering both bodies)",
+        "{:<22} {floor:>12.2} {:>9.2} {:>8.2} {:>9.1}  (the floor: a no-op filter buffering both bodies)",
         "floor",
         floor / baseline,
-        1.0
+        1.0,
+        kfuel_per_request("floor", &body)?
     );
     let mut chain = 0.0;
+    let mut chain_fuel = 0.0;
     for f in ["auth", "throttle", "inspect"] {
         let t = per_request(f, &body)?;
+        let fuel = kfuel_per_request(f, &body)?;
         chain += t;
+        chain_fuel += fuel;
         println!(
-            "{:<22} {t:>12.2} {:>9.2} {:>8.2}",
+            "{:<22} {t:>12.2} {:>9.2} {:>8.2} {fuel:>9.1}",
             format!("{f}, 4 KiB chat"),
             t / baseline,
             t / floor
         );
     }
     println!(
-        "{:<22} {chain:>12.2} {:>9} {:>8.2}  (sum; against three floors)",
+        "{:<22} {chain:>12.2} {:>9} {:>8.2} {chain_fuel:>9.1}  (sum; against three floors)",
         "all three",
         "",
         chain / (3.0 * floor)
     );
     let combined = per_request("combined", &body)?;
+    let combined_fuel = kfuel_per_request("combined", &body)?;
     println!(
-        "{:<22} {combined:>12.2} {:>9} {:>8.2}  (one VM, filters/combined; against three floors; {:.2}x the sum)",
+        "{:<22} {combined:>12.2} {:>9} {:>8.2} {combined_fuel:>9.1}  (one VM, filters/combined; against three floors; {:.2}x the sum, {:.2}x its kfuel)",
         "all three, one module",
         "",
         combined / (3.0 * floor),
-        combined / chain
+        combined / chain,
+        combined_fuel / chain_fuel
     );
+    println!("(kfuel: thousands of wasm instructions per request, wasmtime's count: the same in any run)");
     streamed()?;
     // Inspect against a plain scan of the same bytes in the same VM: the
     // fixture buffering the body and running one memchr::memmem pass.

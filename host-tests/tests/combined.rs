@@ -192,3 +192,44 @@ fn the_three_share_the_shortest_tick_and_each_still_ticks() {
     assert_eq!(h.http_calls().len(), 1, "auth fetched its key set");
     assert_eq!(h.counter("tollgate_auth_jwks_errors_total"), Some(1));
 }
+
+/// The request model reads the body once per callback for the three
+/// (`tollgate_glue::request::one_reading`); a body one of them rewrites is
+/// read again by the ones behind it. Here auth lowers `max_tokens` to the
+/// consumer's maximum — to a number of as many digits, so the body keeps
+/// its length — and throttle must reserve what was lowered, not what the
+/// client asked for: the same as for a client that asked for the maximum.
+#[test]
+fn a_body_auth_rewrote_is_read_again_by_the_filters_behind_it() {
+    let config = json!({
+        "auth": {
+            "api_keys": {"keys": [{"id": "demo", "sha256": demo::DEMO_KEY_SHA256, "consumer": demo::DEMO_CONSUMER}]},
+            "consumers": {demo::DEMO_CONSUMER: {"models": ["gpt-4o-mini"],
+                "max_output_tokens": 1000, "on_excess": "clamp"}}
+        },
+        "throttle": {"rules": [{"name": "tokens", "key": ["consumer"],
+            "limits": [{"tokens": 100000, "per": "minute"}]}]},
+        "inspect": {}
+    });
+    let remaining = |max_tokens: u32| {
+        let mut h = Host::builder(&Module::named("combined").unwrap())
+            .configuration(config.to_string())
+            .build()
+            .unwrap();
+        let mut s = h.stream();
+        s.send_request(
+            Request::post(CHAT)
+                .header("authorization", &format!("Bearer {}", demo::DEMO_KEY))
+                .json(&json!({"model": "gpt-4o-mini", "max_tokens": max_tokens,
+                              "messages": [{"role": "user", "content": "hello"}]})),
+        );
+        let sent = s.upstream().json().unwrap();
+        assert_eq!(sent["max_tokens"], 1000, "{}", s.host().log_text());
+        s.send_response(Response::ok().body("{}"));
+        let down = s.downstream();
+        down.header("x-ratelimit-remaining-tokens")
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no remaining-tokens header: {}", s.host().log_text()))
+    };
+    assert_eq!(remaining(5000), remaining(1000));
+}

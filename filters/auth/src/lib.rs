@@ -57,7 +57,7 @@ use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
 use tollgate_core::metrics;
 use tollgate_core::request::catalogue::Provider;
 use tollgate_core::request::decompress::Encoding;
-use tollgate_core::request::extract::{self, Extracted};
+use tollgate_core::request::extract::Extracted;
 use tollgate_core::request::path::without_query_param;
 use tollgate_core::request::Head;
 use tollgate_glue::host::{self, BufferType, MapType, MetricId};
@@ -65,6 +65,14 @@ use tollgate_glue::logger::{self, Tag};
 use tollgate_glue::metrics::Registry;
 use tollgate_glue::reply;
 use tollgate_glue::request as req;
+
+// The request model's reading of the body: in the combined module, one for
+// the filters that read it (`tollgate_glue::request::read`); alone, this
+// filter's own.
+#[cfg(not(tollgate_combined))]
+use tollgate_core::request::extract::read as read_body;
+#[cfg(tollgate_combined)]
+use tollgate_glue::request::read as read_body;
 
 const FILTER: &str = "auth";
 /// Headers carrying labels for `throttle`: `x-tollgate-label-<name>`.
@@ -510,7 +518,7 @@ impl Request {
                 return self.deny("unreadable_body", reply, false);
             }
         };
-        let decision = match extract::read(head.shape(), &self.content_type, &body.bytes) {
+        let decision = match read_body(head.shape(), &self.content_type, &body.bytes) {
             Ok(facts) => permissions::check_body(perms, head, &facts, &body.bytes),
             Err(_) => Decision::Deny(permissions::DenyReason::Malformed {
                 what: "the body is not a valid request of its API",

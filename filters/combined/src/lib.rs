@@ -15,8 +15,10 @@
 //! module here: the `tollgate_combined` cfg of this crate's build script
 //! leaves out their entry points and gives each a `root` constructor), and
 //! each reads its member of the plugin configuration: `{"auth": {…},
-//! "throttle": {…}, "inspect": {…}}` (`config::read_sections`). Each still
-//! copies and parses the body itself.
+//! "throttle": {…}, "inspect": {…}}` (`config::read_sections`). Each
+//! copies the body, but the request model reads it once per callback: a
+//! filter that reads the body another read before it (and no one
+//! rewrote since) gets that reading (`request::one_reading`).
 //!
 //! The calls follow Envoy's chain: a request passes auth, throttle, inspect
 //! in turn, and a filter that pauses holds the ones behind it until it goes
@@ -212,7 +214,12 @@ impl Request {
     /// not yet past its headers gets them first (a filter before it held
     /// them), and a body is passed on at its size after any rewrite. The
     /// first filter that does not continue holds the stream.
-    fn run(&mut self, way: Way, from: usize, mut phase: Phase) -> Action {
+    fn run(&mut self, way: Way, from: usize, phase: Phase) -> Action {
+        tollgate_glue::request::one_reading(|| self.run_parts(way, from, phase))
+    }
+
+    /// [`Request::run`], the request body read once for all of them.
+    fn run_parts(&mut self, way: Way, from: usize, mut phase: Phase) -> Action {
         for k in from..self.len(way) {
             let leg = *self.leg(way);
             let late = k >= leg.seen;

@@ -293,6 +293,9 @@ pub fn tracked_size() -> usize {
 /// Replaces `size` bytes of a buffer from `start` with `value` (`start = 0`,
 /// `size` = the buffer's length replaces it all).
 pub fn set_buffer(buffer: BufferType, start: usize, size: usize, value: &[u8]) -> Result<()> {
+    if buffer == BufferType::HttpRequestBody {
+        crate::request::body_changed();
+    }
     // SAFETY: the pointer and length describe `value`, alive for the call.
     check(unsafe {
         abi::proxy_set_buffer_bytes(buffer as u32, start, size, value.as_ptr(), value.len())

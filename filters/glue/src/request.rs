@@ -1,10 +1,14 @@
 //! The request as every filter reads it: its head classified by the route
 //! catalogue, and its body buffered and inflated the same way, with the
-//! same bounds, whichever filter asks.
+//! same bounds, and read by the request model, whichever filter asks.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
-use tollgate_core::request::catalogue::ClassifyError;
+use tollgate_core::request::catalogue::{ClassifyError, Shape};
 use tollgate_core::request::decompress::{self, DecompressError, Encoding};
+use tollgate_core::request::extract::{self, ExtractError, Extracted};
 use tollgate_core::request::Head;
 
 use crate::host::{self, BufferType, HostError, MapType};
@@ -140,4 +144,131 @@ pub fn buffered_size() -> usize {
     host::buffer(BufferType::HttpRequestBody, 0, usize::MAX >> 1)
         .map(|b| b.len())
         .unwrap_or_default()
+}
+
+/// A body's reading by the request model, and as what and of how many
+/// bytes it was read.
+struct Reading {
+    shape: Shape,
+    content_type: String,
+    len: usize,
+    read: Result<Rc<Extracted>, ExtractError>,
+}
+
+thread_local! {
+    /// Inside [`one_reading`]: the last body read there, if any.
+    static SCOPE: RefCell<Option<Option<Reading>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` — one host callback of one request passed through several
+/// filters in one VM (`filters/combined`) — with the request body read by
+/// the request model at most once: a filter that [`read`]s the body after
+/// another did gets that reading instead of parsing the same bytes again.
+///
+/// Exact by construction: within one callback of one request nothing but
+/// the filters themselves changes the body, and every change goes through
+/// [`crate::host::set_buffer`], which forgets the reading; the reading is
+/// forgotten when `f` returns, so no other callback or request sees it.
+pub fn one_reading<R>(f: impl FnOnce() -> R) -> R {
+    SCOPE.with_borrow_mut(|scope| *scope = Some(None));
+    let out = f();
+    SCOPE.with_borrow_mut(|scope| *scope = None);
+    out
+}
+
+/// The request body changed (a filter rewrote it): what was read of it
+/// before no longer holds.
+pub(crate) fn body_changed() {
+    SCOPE.with_borrow_mut(|scope| {
+        if let Some(last) = scope {
+            *last = None;
+        }
+    });
+}
+
+/// `bytes`, the whole request body, read as `shape` by the request model
+/// ([`extract::read`]; `content_type` is the request's) — inside
+/// [`one_reading`], once for all the filters that ask.
+pub fn read(shape: Shape, content_type: &str, bytes: &[u8]) -> Result<Rc<Extracted>, ExtractError> {
+    SCOPE.with_borrow_mut(|scope| {
+        let Some(last) = scope else {
+            return extract::read(shape, content_type, bytes).map(Rc::new);
+        };
+        if let Some(r) = last
+            .as_ref()
+            .filter(|r| r.shape == shape && r.content_type == content_type && r.len == bytes.len())
+        {
+            return r.read.clone();
+        }
+        let read = extract::read(shape, content_type, bytes).map(Rc::new);
+        *last = Some(Reading {
+            shape,
+            content_type: content_type.to_owned(),
+            len: bytes.len(),
+            read: read.clone(),
+        });
+        read
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tollgate_core::request::api::ApiKind;
+
+    const CHAT: Shape = Shape::Api(ApiKind::ChatCompletions);
+
+    fn chat(text: &str) -> Vec<u8> {
+        format!(r#"{{"model":"m","messages":[{{"role":"user","content":"{text}"}}]}}"#).into_bytes()
+    }
+
+    #[test]
+    fn one_reading_per_callback_and_body() {
+        let a = chat("one");
+        let json = "application/json";
+        // Outside a callback that shares: every read parses.
+        let x = read(CHAT, json, &a).expect("reads");
+        assert!(!Rc::ptr_eq(&x, &read(CHAT, json, &a).expect("reads")));
+        one_reading(|| {
+            let first = read(CHAT, json, &a).expect("reads");
+            // The same body again: the same reading, not a second parse.
+            assert!(Rc::ptr_eq(&first, &read(CHAT, json, &a).expect("reads")));
+            // Anything of the key differs: read afresh, and right.
+            let longer = chat("one more");
+            for (shape, content_type, bytes) in [
+                (CHAT, "text/plain", &a),
+                (CHAT, json, &longer),
+                (Shape::Api(ApiKind::Completions), json, &a),
+            ] {
+                // Each against a kept reading of the first body.
+                let kept = read(CHAT, json, &a).expect("reads");
+                let got = read(shape, content_type, bytes);
+                let want = extract::read(shape, content_type, bytes);
+                assert_eq!(
+                    got.as_deref().map_err(Clone::clone),
+                    want.as_ref().map_err(Clone::clone)
+                );
+                assert!(got.map_or(true, |g| !Rc::ptr_eq(&g, &kept)));
+            }
+            // A filter rewrote the body (the same length here): read afresh.
+            let kept = read(CHAT, json, &a).expect("reads");
+            body_changed();
+            let b = chat("two");
+            let got = read(CHAT, json, &b).expect("reads");
+            assert!(!Rc::ptr_eq(&got, &kept));
+            assert_eq!(*got, extract::read(CHAT, json, &b).expect("reads"));
+            // A body that does not read: its error, kept the same way.
+            let broken = b"{\"model\": ".to_vec();
+            let e = read(CHAT, json, &broken).expect_err("unreadable");
+            assert_eq!(read(CHAT, json, &broken).expect_err("unreadable"), e);
+            assert_eq!(
+                extract::read(CHAT, json, &broken).expect_err("unreadable"),
+                e
+            );
+        });
+        // Forgotten when the callback ends.
+        assert!(SCOPE.with_borrow(Option::is_none));
+        let y = read(CHAT, json, &a).expect("reads");
+        assert!(!Rc::ptr_eq(&y, &read(CHAT, json, &a).expect("reads")));
+    }
 }

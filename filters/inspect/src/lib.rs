@@ -74,6 +74,7 @@
 //! - Injection detection is phrase-based (see the README's figures on an
 //!   independent set); the external guard is the second line.
 
+use std::borrow::Borrow;
 use std::fmt::Write as _;
 use std::rc::Rc;
 use std::time::Duration;
@@ -100,6 +101,14 @@ use tollgate_glue::logger::{self, Tag};
 use tollgate_glue::metrics::Registry;
 use tollgate_glue::reply;
 use tollgate_glue::request as req;
+
+// The request model's reading of the body: in the combined module, one for
+// the filters that read it (`tollgate_glue::request::read`); alone, this
+// filter's own.
+#[cfg(not(tollgate_combined))]
+use tollgate_core::request::extract::read as read_body;
+#[cfg(tollgate_combined)]
+use tollgate_glue::request::read as read_body;
 
 const FILTER: &str = "inspect";
 
@@ -600,9 +609,11 @@ impl Request {
         let decompressed = body.inflated;
         let body = body.bytes;
         let shape = self.head.as_ref().map_or(Shape::None, Head::shape);
-        let verdict = filter
-            .engine
-            .request(shape, &self.content_type, &self.path, &body);
+        let read = read_body(shape, &self.content_type, &body);
+        let verdict =
+            filter
+                .engine
+                .request_read(read.as_ref().map(Borrow::borrow), &self.path, &body);
         if verdict.opaque > 0 {
             filter.metrics.bump(filter.metrics.opaque, self.tag);
         }

@@ -98,6 +98,14 @@ use tollgate_glue::metrics::Registry;
 use tollgate_glue::reply;
 use tollgate_glue::request as req;
 
+// The request model's reading of the body: in the combined module, one for
+// the filters that read it (`tollgate_glue::request::read`); alone, this
+// filter's own.
+#[cfg(not(tollgate_combined))]
+use tollgate_core::request::extract::read as read_body;
+#[cfg(tollgate_combined)]
+use tollgate_glue::request::read as read_body;
+
 const FILTER: &str = "throttle";
 /// Headers carrying `auth`'s consumer labels: `x-tollgate-label-<name>`.
 const LABEL_PREFIX: &str = "x-tollgate-label-";
@@ -1011,7 +1019,7 @@ impl Request {
             let shape = self.head.as_ref().map_or(Shape::None, Head::shape);
             // A body the limiter cannot read is not admitted: its model and
             // max_tokens would escape the rules.
-            let facts = match extract::read(shape, &self.content_type, &body.bytes) {
+            let facts = match read_body(shape, &self.content_type, &body.bytes) {
                 Ok(f) => f,
                 Err(_) => {
                     return self.unreadable("the request body is not a valid request of its API")

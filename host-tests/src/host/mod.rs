@@ -633,6 +633,7 @@ impl HostBuilder {
                 store,
                 instance,
                 next_context: ROOT_CONTEXT_ID + 1,
+                fuel_used: 0,
                 failed: None,
             });
         }
@@ -672,6 +673,8 @@ struct Vm {
     instance: Instance,
     next_context: u32,
     failed: Option<String>,
+    /// Fuel the VM's calls have burnt (metered hosts).
+    fuel_used: u64,
 }
 
 impl Vm {
@@ -747,7 +750,12 @@ impl Host {
         if let Some(fuel) = fuel {
             vm.store.set_fuel(fuel).ok()?;
         }
-        match func.call(&mut vm.store, params) {
+        let result = func.call(&mut vm.store, params);
+        if let Some(fuel) = fuel {
+            let left = vm.store.get_fuel().unwrap_or(0);
+            vm.fuel_used = vm.fuel_used.saturating_add(fuel.saturating_sub(left));
+        }
+        match result {
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = format!("{e:?}");
@@ -1788,6 +1796,15 @@ impl Host {
         let vm = self.vms.get_mut(worker)?;
         let memory = vm.instance.get_memory(&mut vm.store, "memory")?;
         Some(memory.data_size(&vm.store))
+    }
+
+    /// The fuel a worker's VM has burnt so far, roughly one unit per wasm
+    /// instruction run (wasmtime's count): work measured without the
+    /// machine's timing noise, for comparing builds. `None` unmetered (see
+    /// [`HostBuilder::unmetered`]).
+    pub fn fuel_used(&self, worker: usize) -> Option<u64> {
+        self.fuel?;
+        Some(self.vms.get(worker)?.fuel_used)
     }
 
     /// The tick period a worker's root context set, if any.

@@ -337,11 +337,27 @@ impl Engine {
     /// [`crate::request::catalogue::Shape`]) on `path`; `content_type` is
     /// the request's (for multipart bodies).
     pub fn request(&self, shape: Shape, content_type: &str, path: &str, body: &[u8]) -> Verdict {
-        let extracted = match extract::read(shape, content_type, body) {
+        self.request_read(
+            extract::read(shape, content_type, body).as_ref(),
+            path,
+            body,
+        )
+    }
+
+    /// [`Engine::request`] of a body already read by [`extract::read`]
+    /// (`read` is what it returned for `body`): a filter that shares one
+    /// reading of a body with others does not parse it again.
+    pub fn request_read(
+        &self,
+        read: Result<&Extracted, &ExtractError>,
+        path: &str,
+        body: &[u8],
+    ) -> Verdict {
+        let extracted = match read {
             Ok(x) => x,
-            Err(e) => return self.unreadable(e),
+            Err(e) => return self.unreadable(e.clone()),
         };
-        let mut verdict = self.inspect(Direction::Request, path, body, &extracted, None);
+        let mut verdict = self.inspect(Direction::Request, path, body, extracted, None);
         verdict.stream = extracted.stream;
         verdict.boundary = extracted.boundary.clone();
         verdict.opaque = extracted.opaque.len();
