@@ -57,6 +57,15 @@ fn per_request_full(
 /// in any run, so two builds compare without the timing's noise (in the
 /// host bench or `Host::fuel_used` in a program of your own).
 fn kfuel_per_request(name: &str, bodies: &[String]) -> anyhow::Result<f64> {
+    kfuel_answered(name, bodies, &|_| Response::ok().body("{}"))
+}
+
+/// [`kfuel_per_request`] with the `i`-th request answered by `response(i)`.
+fn kfuel_answered(
+    name: &str,
+    bodies: &[String],
+    response: &dyn Fn(usize) -> Response,
+) -> anyhow::Result<f64> {
     let module = Module::named(name)?;
     let mut host = Host::builder(&module)
         .configuration(tollgate_host::demo::bench_config(name))
@@ -64,7 +73,7 @@ fn kfuel_per_request(name: &str, bodies: &[String]) -> anyhow::Result<f64> {
     let run = |host: &mut Host, i: usize| {
         let mut s = host.stream();
         s.send_request(chat_request(&bodies[i % bodies.len()]));
-        s.send_response(Response::ok().body("{}"));
+        s.send_response(response(i));
     };
     // Once round the bodies first: what a VM does once (a first request's
     // set-up) is not a request's cost.
@@ -505,34 +514,42 @@ fn streamed() -> anyhow::Result<()> {
         )
     };
     println!(
-        "\n{:<22} {:>12} {:>8}  (per event of a {EVENTS}-event OpenAI stream beyond the same request's JSON reply; baseline: the floor's)",
-        "streamed reply", "us/event", "x floor"
+        "\n{:<22} {:>12} {:>8} {:>9}  (per event of a {EVENTS}-event OpenAI stream beyond the same request's JSON reply; baseline: the floor's)",
+        "streamed reply", "us/event", "x floor", "fuel"
     );
-    let per_event = |name: &str| -> anyhow::Result<f64> {
+    let per_event = |name: &str| -> anyhow::Result<(f64, f64)> {
         let (s, _) = per_request_full(name, &body, None, &openai_stream)?;
         let (j, _) = per_request_full(name, &body, None, &json)?;
-        Ok((s - j) / EVENTS as f64)
+        let fuel =
+            kfuel_answered(name, &body, &openai_stream)? - kfuel_answered(name, &body, &json)?;
+        Ok(((s - j) / EVENTS as f64, fuel * 1e3 / EVENTS as f64))
     };
-    let floor = per_event("floor")?;
-    println!("{:<22} {floor:>12.2} {:>8.2}", "floor", 1.0);
+    let (floor, floor_fuel) = per_event("floor")?;
+    println!(
+        "{:<22} {floor:>12.2} {:>8.2} {floor_fuel:>9.0}",
+        "floor", 1.0
+    );
     let mut chain = 0.0;
+    let mut chain_fuel = 0.0;
     for f in ["auth", "throttle", "inspect"] {
-        let t = per_event(f)?;
+        let (t, fuel) = per_event(f)?;
         chain += t;
-        println!("{f:<22} {t:>12.2} {:>8.2}", t / floor.max(1e-3));
+        chain_fuel += fuel;
+        println!("{f:<22} {t:>12.2} {:>8.2} {fuel:>9.0}", t / floor.max(1e-3));
     }
     println!(
-        "{:<22} {chain:>12.2} {:>8.2}  (sum)",
+        "{:<22} {chain:>12.2} {:>8.2} {chain_fuel:>9.0}  (sum)",
         "all three",
         chain / (3.0 * floor.max(1e-3))
     );
-    let combined = per_event("combined")?;
+    let (combined, combined_fuel) = per_event("combined")?;
     println!(
-        "{:<22} {combined:>12.2} {:>8.2}  (one VM, filters/combined; {:.2}x the sum)",
+        "{:<22} {combined:>12.2} {:>8.2} {combined_fuel:>9.0}  (one VM, filters/combined; {:.2}x the sum)",
         "all three, one module",
         combined / (3.0 * floor.max(1e-3)),
         combined / chain
     );
+    println!("(fuel: wasm instructions per event, wasmtime's count)");
 
     println!(
         "\n{:<22} {:>12}  (after 2,200 requests of 64 KiB and a streamed reply each; target 8 MiB)",
