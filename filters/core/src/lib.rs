@@ -40,6 +40,7 @@
 //!   normalisation, the route catalogue, body reading.
 //! - [`error`]: error replies in the shape the OpenAI and Anthropic SDKs parse.
 //! - [`glob`]: the `*`/`?` patterns models and principals are named by.
+//! - [`sort`]: one compiled stable sort for every list the filters sort.
 //! - [`metrics`]: every metric the filters export, and how labels travel
 //!   in a proxy-wasm metric's name.
 //! - [`auth`], [`throttle`], [`inspect`]: each filter's engines; they
@@ -52,4 +53,5 @@ pub mod glob;
 pub mod inspect;
 pub mod metrics;
 pub mod request;
+pub mod sort;
 pub mod throttle;

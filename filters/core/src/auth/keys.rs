@@ -373,7 +373,7 @@ impl KeyStore {
             .iter()
             .map(|(i, _, e)| (e.id.as_str(), *i))
             .collect();
-        ids.sort_unstable();
+        crate::sort::sort(&mut ids);
         for pair in ids.windows(2) {
             if let [(a, first), (b, second)] = pair {
                 if a == b {
@@ -387,7 +387,7 @@ impl KeyStore {
                 }
             }
         }
-        decoded.sort_unstable_by(|(i, a, _), (j, b, _)| a.cmp(b).then(i.cmp(j)));
+        crate::sort::sort_by(&mut decoded, |(i, a, _), (j, b, _)| a.cmp(b).then(i.cmp(j)));
         for pair in decoded.windows(2) {
             if let [(first, a, _), (second, b, _)] = pair {
                 if a == b {

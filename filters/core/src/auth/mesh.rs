@@ -64,7 +64,7 @@ impl MeshIdentity {
                 }
             }
         }
-        table.prefixes.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        crate::sort::sort_by_key(&mut table.prefixes, |p| std::cmp::Reverse(p.0.len()));
         Ok(table)
     }
 

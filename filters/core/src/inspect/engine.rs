@@ -625,7 +625,7 @@ impl Engine {
             if redactions.is_empty() || self.config.shadow {
                 forwarded.push(segment.clone());
             } else {
-                redactions.sort_by_key(|(r, _)| r.start);
+                crate::sort::sort_by_key(&mut redactions, |(r, _)| r.start);
                 let refs: Vec<_> = redactions
                     .iter()
                     .map(|(r, s)| (r.clone(), s.as_str()))

@@ -143,7 +143,7 @@ pub fn mask_edits(segments: &[Segment], spans: &[Span]) -> Option<Vec<(Loc, Stri
         if ranges.is_empty() {
             continue;
         }
-        ranges.sort_by_key(|(r, _)| r.start);
+        crate::sort::sort_by_key(&mut ranges, |(r, _)| r.start);
         let refs: Vec<_> = ranges
             .iter()
             .map(|(r, l)| (r.clone(), l.as_str()))

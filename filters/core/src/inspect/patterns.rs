@@ -767,7 +767,7 @@ impl Patterns {
         if hits.is_empty() {
             return;
         }
-        hits.sort_by(|a, b| {
+        crate::sort::sort_by(&mut hits, |a, b| {
             let la = a.end.saturating_sub(a.start);
             let lb = b.end.saturating_sub(b.start);
             lb.cmp(&la)

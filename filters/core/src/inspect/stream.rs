@@ -398,7 +398,7 @@ impl Channel {
         if let Some(b) = found.iter().find(|f| f.action == StreamAction::Block) {
             return Err(Blocked(Some(b.clone())));
         }
-        found.sort_by_key(|f| (f.m.start, f.m.end));
+        crate::sort::sort_by_key(found, |f| (f.m.start, f.m.end));
         for f in found.iter() {
             if f.m.start < release_to && f.m.end > release_to {
                 release_to = ceil_boundary(text, f.m.end);
@@ -1279,7 +1279,7 @@ impl StreamInspector {
         if self.found.is_empty() {
             return Ok(None);
         }
-        self.found.sort_by_key(|f| (f.m.start, f.m.end));
+        crate::sort::sort_by_key(&mut self.found, |f| (f.m.start, f.m.end));
         let digest: [u8; 32] = Sha256::digest(text.as_bytes()).into();
         if !self.seen.contains(&digest) {
             step.findings.extend(self.found.iter().cloned());

@@ -664,7 +664,7 @@ pub fn rewrite(body: &[u8], edits: &[(Loc, String)]) -> Result<Vec<u8>, ExtractE
         extra = extra.saturating_add(json.len());
         replacements.push((span.start, span.end, json));
     }
-    replacements.sort_unstable_by_key(|r| r.0);
+    crate::sort::sort_by_key(&mut replacements, |r| r.0);
     let mut out = Vec::with_capacity(body.len().saturating_add(extra));
     let mut pos = 0usize;
     for (start, end, json) in &replacements {
@@ -2409,7 +2409,7 @@ fn walk_object(
             format!("{} is an object, not an array", prefix(t.steps, depth)),
         ));
     }
-    targets.sort_unstable_by(|x, y| key_at(x, depth).cmp(&key_at(y, depth)));
+    crate::sort::sort_by(targets, |x, y| key_at(x, depth).cmp(&key_at(y, depth)));
     let mut seen = vec![false; targets.len()];
     let mut j = skip_ws(b, open.saturating_add(1));
     if b.get(j) == Some(&b'}') {
@@ -2481,9 +2481,11 @@ fn walk_array(
             format!("{} is an array, not an object", prefix(t.steps, depth)),
         ));
     }
-    targets.sort_unstable_by(|x, y| match (index_at(x, depth), index_at(y, depth)) {
-        (Some(a), Some(b)) => a.cmp(&b),
-        _ => Ordering::Equal,
+    crate::sort::sort_by(targets, |x, y| {
+        match (index_at(x, depth), index_at(y, depth)) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => Ordering::Equal,
+        }
     });
     let mut next = 0usize; // the first target not yet reached
     let mut index = 0usize;

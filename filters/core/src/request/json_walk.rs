@@ -160,7 +160,7 @@ pub(crate) fn member(
 /// every other byte kept. `None` when ranges overlap or fall outside.
 pub(crate) fn splice(body: &[u8], edits: &[(std::ops::Range<usize>, &[u8])]) -> Option<Vec<u8>> {
     let mut sorted: Vec<&(std::ops::Range<usize>, &[u8])> = edits.iter().collect();
-    sorted.sort_by_key(|(r, _)| r.start);
+    crate::sort::sort_by_key(&mut sorted, |(r, _)| r.start);
     let extra: usize = edits.iter().map(|(_, b)| b.len()).sum();
     let mut out = Vec::with_capacity(body.len().saturating_add(extra));
     let mut at = 0usize;

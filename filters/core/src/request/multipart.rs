@@ -279,7 +279,7 @@ impl Form {
         for (i, new) in replace {
             edits.push((&self.parts.get(*i)?.content, new));
         }
-        edits.sort_by_key(|(r, _)| r.start);
+        crate::sort::sort_by_key(&mut edits, |(r, _)| r.start);
         let mut out = Vec::with_capacity(body.len());
         let mut pos = 0usize;
         for (range, new) in edits {

@@ -93,7 +93,7 @@ pub(crate) fn duplicate_key<'k>(keys: impl Iterator<Item = &'k str> + Clone) -> 
         }
         return None;
     }
-    all.sort_unstable();
+    crate::sort::sort(&mut all);
     all.windows(2).find_map(|w| match w {
         [a, b] if a == b => Some(*a),
         _ => None,

@@ -573,7 +573,7 @@ impl Limiter {
     pub fn new(cfg: &ThrottleConfig, seed: u64) -> Self {
         let mut prices: Vec<(String, Price)> =
             cfg.prices.iter().map(|(k, v)| (k.clone(), *v)).collect();
-        prices.sort_by_key(|(p, _)| {
+        crate::sort::sort_by_key(&mut prices, |(p, _)| {
             let glob = p.contains(['*', '?']);
             (glob, std::cmp::Reverse(p.len()))
         });
@@ -1206,7 +1206,7 @@ impl Limiter {
                 continue;
             }
             let mut metrics: Vec<Metric> = rule.limits.iter().map(|l| l.metric).collect();
-            metrics.sort();
+            crate::sort::sort(&mut metrics);
             metrics.dedup();
             for metric in metrics {
                 let hits = u32::try_from(amounts.get(metric)).unwrap_or(u32::MAX);

@@ -941,7 +941,7 @@ impl Injection {
             .collect();
         let mut total = 0.0f32;
         let mut categories: Vec<&str> = signals.iter().map(|s| &*s.category).collect();
-        categories.sort_unstable();
+        crate::sort::sort(&mut categories);
         categories.dedup();
         for category in categories {
             let mut weights: Vec<f32> = signals
@@ -949,7 +949,7 @@ impl Injection {
                 .filter(|s| &*s.category == category)
                 .map(|s| s.weight)
                 .collect();
-            weights.sort_by(|a, b| b.total_cmp(a));
+            crate::sort::sort_by(&mut weights, |a, b| b.total_cmp(a));
             let mut first = true;
             for w in weights {
                 if w <= 0.0 {

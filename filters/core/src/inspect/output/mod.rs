@@ -260,7 +260,7 @@ impl SystemPrompt {
                 }
             }
         }
-        index.sort_unstable();
+        crate::sort::sort(&mut index);
         Self {
             chars,
             min_chars,
@@ -491,7 +491,9 @@ impl OutputChecker {
         };
         let mut mine = out.split_off(first.min(out.len()));
         mine.retain(|m| text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
-        mine.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        crate::sort::sort_by(&mut mine, |a, b| {
+            a.start.cmp(&b.start).then(b.end.cmp(&a.end))
+        });
         let mut covered_to = 0usize;
         let mut any = false;
         for m in mine {
