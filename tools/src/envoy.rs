@@ -16,7 +16,8 @@
 //!
 //! The bootstrap is JSON built with serde_json, so the same generator serves
 //! the tests, `scripts/run` ([`EnvoyBuilder::write_config`]) and `envoy --mode
-//! validate` ([`validate`]). Ports are picked by the kernel: admin and
+//! validate` ([`validate`]). Ports are picked by the kernel (the listener
+//! without `SO_REUSEPORT`, which lets Linux hand one port to two Envoys): admin and
 //! listener bind port 0, Envoy writes the admin address to a file
 //! (`--admin-address-path`), and the listener's port is read back from admin
 //! `/listeners?format=json`. `--disable-hot-restart` keeps parallel Envoys in
@@ -571,6 +572,12 @@ impl EnvoyBuilder {
                 "listeners": [{
                     "name": "main",
                     "address": {"socket_address": {"address": "127.0.0.1", "port_value": self.listen_port}},
+                    // Envoy binds listeners with SO_REUSEPORT by default, and
+                    // Linux may then give two Envoys asking for port 0 the
+                    // same port, splitting connections between them: a test
+                    // got another test's Envoy's 401 (envoyproxy/envoy#19283;
+                    // Envoy's own tests turn it off too).
+                    "enable_reuse_port": false,
                     "filter_chains": [{
                         "filters": [{
                             "name": "envoy.filters.network.http_connection_manager",
