@@ -14,8 +14,10 @@
 //! - [`metrics`]: labelled metrics, one host metric per series, values
 //!   capped;
 //! - [`reply`]: refusals in the dialect of the API the client called;
-//! - [`request`]: the request head classified by the route catalogue, and
-//!   the one body reader (buffer, bounded inflate) every filter uses.
+//! - [`request`]: the request head classified by the route catalogue, the
+//!   one body reader (buffer, bounded inflate) every filter uses, and the
+//!   request model's reading of the body, once per callback for the
+//!   filters of a combined module ([`request::one_reading`]).
 //!
 //! ```ignore
 //! // The shape of a filter's on_configure (needs a proxy-wasm host to run).
