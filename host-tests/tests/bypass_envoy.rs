@@ -911,16 +911,7 @@ fn streams_however_asked_for_are_held_back() {
         .collect();
     let r = send(&envoy, "POST", "/v1/chat/completions", &headers, b);
     assert_eq!(r.status, 200);
-    let text: String = r
-        .sse_events()
-        .iter()
-        .filter_map(|e| e.json().ok())
-        .filter_map(|v| {
-            v.pointer("/choices/0/delta/content")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .collect();
+    let text = delta_text(&r);
     assert_eq!(text, "Sure! Use [REDACTED:aws_access_key] to log in.");
     assert!(
         !r.text().contains(&AWS_KEY[4..12]),
@@ -951,16 +942,7 @@ fn streamed_text_with_escapes_is_held_back_the_same() {
         .collect();
     let r = send(&envoy, "POST", "/v1/chat/completions", &headers, b);
     assert_eq!(r.status, 200);
-    let text: String = r
-        .sse_events()
-        .iter()
-        .filter_map(|e| e.json().ok())
-        .filter_map(|v| {
-            v.pointer("/choices/0/delta/content")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .collect();
+    let text = delta_text(&r);
     assert_eq!(
         text,
         "Say \"hi\" \\ then use [REDACTED:aws_access_key] \"now\" \\ ok"
@@ -1233,4 +1215,18 @@ fn routes_can_be_allowed_on_purpose() {
     );
     let r = send(&envoy, "POST", "/v1/nope", &h, Body::json(&json!({})));
     assert_eq!(r.status, 403, "other routes stay refused");
+}
+
+/// The text a chat stream's events add to `choices[0].delta.content`, as a
+/// client joins it.
+fn delta_text(r: &Response) -> String {
+    r.sse_events()
+        .iter()
+        .filter_map(|e| e.json().ok())
+        .filter_map(|v| {
+            v.pointer("/choices/0/delta/content")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect()
 }

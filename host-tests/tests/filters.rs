@@ -144,6 +144,60 @@ fn envoy_serves_chat_completions_through_the_combined_module() {
     serves_chat_completions(&envoy, &mock);
 }
 
+/// In Envoy, the combined module reads a body once for its filters, and a
+/// body one of them rewrites is read again by the ones behind it: auth
+/// lowers `max_tokens` to the consumer's maximum, to a number of as many
+/// digits (the body keeps its length), and throttle reserves what was
+/// lowered — the same as for a client that asked for the maximum (a
+/// stale reading would reserve 4,000 tokens more).
+#[test]
+fn a_body_auth_rewrote_is_read_again_through_the_combined_module() {
+    let config = serde_json::json!({
+        "auth": {
+            "api_keys": {"keys": [{"id": "demo", "sha256": demo::DEMO_KEY_SHA256, "consumer": demo::DEMO_CONSUMER}]},
+            "consumers": {demo::DEMO_CONSUMER: {"models": ["gpt-4o-mini"],
+                "max_output_tokens": 1000, "on_excess": "clamp"}}
+        },
+        "throttle": {"rules": [{"name": "tokens", "key": ["consumer"],
+            "limits": [{"tokens": 100000, "per": "minute"}]}]},
+        "inspect": {}
+    })
+    .to_string();
+    let remaining = |max_tokens: u32| {
+        let mock = MockLlm::start().unwrap();
+        let envoy = Envoy::builder()
+            .upstream(mock.addr())
+            .filter(WasmFilter::new(
+                "combined",
+                wasm_dir().join("combined.wasm"),
+                &config,
+            ))
+            .start()
+            .unwrap();
+        let resp = http_client::request(
+            "POST",
+            &envoy.url("/v1/chat/completions"),
+            &[
+                ("content-type", "application/json"),
+                ("authorization", &format!("Bearer {}", demo::DEMO_KEY)),
+            ],
+            Body::json(
+                &serde_json::json!({"model": "gpt-4o-mini", "max_tokens": max_tokens,
+                "messages": [{"role": "user", "content": "hello"}]}),
+            ),
+        )
+        .unwrap();
+        assert_eq!(resp.status, 200, "{}", resp.text());
+        let sent: serde_json::Value =
+            serde_json::from_slice(&mock.last_request().unwrap().body).unwrap();
+        assert_eq!(sent["max_tokens"], 1000);
+        resp.header("x-ratelimit-remaining-tokens")
+            .map(str::to_owned)
+            .expect("throttle's remaining-tokens header")
+    };
+    assert_eq!(remaining(5000), remaining(1000));
+}
+
 /// A chat completion and a streamed one through `envoy`, counted by each
 /// filter.
 fn serves_chat_completions(envoy: &Envoy, mock: &MockLlm) {
