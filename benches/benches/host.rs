@@ -66,10 +66,23 @@ fn kfuel_answered(
     bodies: &[String],
     response: &dyn Fn(usize) -> Response,
 ) -> anyhow::Result<f64> {
+    kfuel_configured(
+        name,
+        &tollgate_host::demo::bench_config(name),
+        bodies,
+        response,
+    )
+}
+
+/// [`kfuel_answered`] with filter `name` configured by `config`.
+fn kfuel_configured(
+    name: &str,
+    config: &str,
+    bodies: &[String],
+    response: &dyn Fn(usize) -> Response,
+) -> anyhow::Result<f64> {
     let module = Module::named(name)?;
-    let mut host = Host::builder(&module)
-        .configuration(tollgate_host::demo::bench_config(name))
-        .build()?;
+    let mut host = Host::builder(&module).configuration(config).build()?;
     let run = |host: &mut Host, i: usize| {
         let mut s = host.stream();
         s.send_request(chat_request(&bodies[i % bodies.len()]));
@@ -194,6 +207,7 @@ fn main() -> anyhow::Result<()> {
         combined_fuel / chain_fuel
     );
     println!("(kfuel: thousands of wasm instructions per request, wasmtime's count: the same in any run)");
+    inspect_by_detector(&body)?;
     streamed()?;
     // Inspect against a plain scan of the same bytes in the same VM: the
     // fixture buffering the body and running one memchr::memmem pass.
@@ -459,6 +473,49 @@ fn host_calls(body: &str) -> anyhow::Result<()> {
         }
         let names: Vec<String> = by_name.iter().map(|(n, c)| format!("{n} {c}")).collect();
         println!("{name:<22} {:>12}  {}", calls.len(), names.join(", "));
+    }
+    Ok(())
+}
+
+/// Where inspect's work per 4 KiB request goes: its instructions with each
+/// detector switched off in turn, against all of them on. A count, so the
+/// differences are exact for these prompts.
+fn inspect_by_detector(bodies: &[String]) -> anyhow::Result<()> {
+    println!(
+        "\n{:<34} {:>9} {:>8}  (inspect, 4 KiB chat; what a detector costs is the drop when it is off)",
+        "inspect configured", "kfuel", "x all"
+    );
+    let cases = [
+        ("every detector on (the default)", serde_json::json!({})),
+        (
+            "injection off",
+            serde_json::json!({"injection": {"request": "off"}}),
+        ),
+        (
+            "learned scorer off",
+            serde_json::json!({"injection": {"learned": false}}),
+        ),
+        // Secret and PII patterns are built only for a family on in either
+        // direction: both off, or the scan still runs.
+        (
+            "secrets and PII off",
+            serde_json::json!({"secrets": {"request": "off", "response": "off"},
+                               "pii": {"request": "off", "response": "off"}}),
+        ),
+        (
+            "every detector off",
+            serde_json::json!({"injection": {"request": "off"},
+                               "secrets": {"request": "off", "response": "off"},
+                               "pii": {"request": "off", "response": "off"}}),
+        ),
+    ];
+    let mut all = None;
+    for (label, config) in cases {
+        let fuel = kfuel_configured("inspect", &config.to_string(), bodies, &|_| {
+            Response::ok().body("{}")
+        })?;
+        let base = *all.get_or_insert(fuel);
+        println!("{label:<34} {fuel:>9.1} {:>8.2}", fuel / base);
     }
     Ok(())
 }
