@@ -1443,6 +1443,12 @@ const URL_SCHEMES: [&[u8]; 40] = [
 /// `scheme://user:password@host`: the password.
 fn find_url_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usize, usize)> {
     let b = ctx.bytes();
+    // Both readings of the authority below (the strict one and
+    // [`relaxed_userinfo`]) lie within this run and need an `@` in it:
+    // a URL without one, nearly every URL in prose, is settled here,
+    // before its scheme is read and copied.
+    let run = run_len(b, a_end, in_relaxed_authority, 256);
+    memchr::memchr(b'@', b.get(a_end..a_end.checked_add(run)?)?)?;
     let mut s = a_start;
     while s > 0
         && a_start.saturating_sub(s) < 32
@@ -1503,15 +1509,7 @@ fn find_url_password(ctx: &Ctx<'_>, a_start: usize, a_end: usize) -> Option<(usi
 /// the `@`, and a host name right after it. Returns the userinfo, the `@`'s
 /// offset from `from`, and `true`.
 fn relaxed_userinfo(b: &[u8], from: usize) -> Option<(&[u8], usize, bool)> {
-    let n = run_len(
-        b,
-        from,
-        |c| {
-            !(c.is_ascii_whitespace()
-                || matches!(c, b'/' | b'"' | b'\'' | b'<' | b'>' | b'`' | b'\\'))
-        },
-        256,
-    );
+    let n = run_len(b, from, in_relaxed_authority, 256);
     let authority = b.get(from..from.checked_add(n)?)?;
     let at = memchr::memrchr(b'@', authority)?;
     let userinfo = authority.get(..at)?;
@@ -1535,6 +1533,13 @@ fn relaxed_userinfo(b: &[u8], from: usize) -> Option<(&[u8], usize, bool)> {
         return None;
     }
     Some((userinfo, at, true))
+}
+
+/// The bytes [`relaxed_userinfo`]'s authority is made of: all but
+/// whitespace, `/`, `"`, `'`, a backtick, `<`, `>` and `\` (the strict
+/// reading also stops at `?` and `#`).
+fn in_relaxed_authority(c: u8) -> bool {
+    !(c.is_ascii_whitespace() || matches!(c, b'/' | b'"' | b'\'' | b'<' | b'>' | b'`' | b'\\'))
 }
 
 /// `Bearer <token>`.
