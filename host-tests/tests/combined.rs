@@ -201,19 +201,10 @@ fn the_three_share_the_shortest_tick_and_each_still_ticks() {
 /// client asked for: the same as for a client that asked for the maximum.
 #[test]
 fn a_body_auth_rewrote_is_read_again_by_the_filters_behind_it() {
-    let config = json!({
-        "auth": {
-            "api_keys": {"keys": [{"id": "demo", "sha256": demo::DEMO_KEY_SHA256, "consumer": demo::DEMO_CONSUMER}]},
-            "consumers": {demo::DEMO_CONSUMER: {"models": ["gpt-4o-mini"],
-                "max_output_tokens": 1000, "on_excess": "clamp"}}
-        },
-        "throttle": {"rules": [{"name": "tokens", "key": ["consumer"],
-            "limits": [{"tokens": 100000, "per": "minute"}]}]},
-        "inspect": {}
-    });
+    let config = demo::clamping_combined_config();
     let remaining = |max_tokens: u32| {
         let mut h = Host::builder(&Module::named("combined").unwrap())
-            .configuration(config.to_string())
+            .configuration(config.as_str())
             .build()
             .unwrap();
         let mut s = h.stream();

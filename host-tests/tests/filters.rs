@@ -132,16 +132,22 @@ fn envoy_serves_chat_completions_through_all_three_filters() {
 #[test]
 fn envoy_serves_chat_completions_through_the_combined_module() {
     let mock = MockLlm::start().unwrap();
-    let envoy = Envoy::builder()
+    let envoy = combined_envoy(&mock, &demo::default_config("combined"));
+    serves_chat_completions(&envoy, &mock);
+}
+
+/// An Envoy with the combined module configured by `config`, in front of
+/// `mock`.
+fn combined_envoy(mock: &MockLlm, config: &str) -> Envoy {
+    Envoy::builder()
         .upstream(mock.addr())
         .filter(WasmFilter::new(
             "combined",
             wasm_dir().join("combined.wasm"),
-            &demo::default_config("combined"),
+            config,
         ))
         .start()
-        .unwrap();
-    serves_chat_completions(&envoy, &mock);
+        .unwrap()
 }
 
 /// In Envoy, the combined module reads a body once for its filters, and a
@@ -152,28 +158,10 @@ fn envoy_serves_chat_completions_through_the_combined_module() {
 /// stale reading would reserve 4,000 tokens more).
 #[test]
 fn a_body_auth_rewrote_is_read_again_through_the_combined_module() {
-    let config = serde_json::json!({
-        "auth": {
-            "api_keys": {"keys": [{"id": "demo", "sha256": demo::DEMO_KEY_SHA256, "consumer": demo::DEMO_CONSUMER}]},
-            "consumers": {demo::DEMO_CONSUMER: {"models": ["gpt-4o-mini"],
-                "max_output_tokens": 1000, "on_excess": "clamp"}}
-        },
-        "throttle": {"rules": [{"name": "tokens", "key": ["consumer"],
-            "limits": [{"tokens": 100000, "per": "minute"}]}]},
-        "inspect": {}
-    })
-    .to_string();
+    let config = demo::clamping_combined_config();
     let remaining = |max_tokens: u32| {
         let mock = MockLlm::start().unwrap();
-        let envoy = Envoy::builder()
-            .upstream(mock.addr())
-            .filter(WasmFilter::new(
-                "combined",
-                wasm_dir().join("combined.wasm"),
-                &config,
-            ))
-            .start()
-            .unwrap();
+        let envoy = combined_envoy(&mock, &config);
         let resp = http_client::request(
             "POST",
             &envoy.url("/v1/chat/completions"),

@@ -78,6 +78,25 @@ pub fn bench_config(name: &str) -> String {
     }
 }
 
+/// The combined module's configuration in which `auth` lowers the demo
+/// consumer's `max_tokens` to 1000 (`on_excess: clamp`) and `throttle`
+/// counts tokens per consumer: the tests that show a body one filter
+/// rewrote is read again by the ones behind it (in tollgate-host and in
+/// Envoy) send 5000 and 1000 and compare what throttle reserved.
+pub fn clamping_combined_config() -> String {
+    serde_json::json!({
+        "auth": {
+            "api_keys": {"keys": [{"id": "demo", "sha256": DEMO_KEY_SHA256, "consumer": DEMO_CONSUMER}]},
+            "consumers": {DEMO_CONSUMER: {"models": ["gpt-4o-mini"],
+                "max_output_tokens": 1000, "on_excess": "clamp"}}
+        },
+        "throttle": {"rules": [{"name": "tokens", "key": ["consumer"],
+            "limits": [{"tokens": 100000, "per": "minute"}]}]},
+        "inspect": {}
+    })
+    .to_string()
+}
+
 /// `auth`'s pluginConfig with the demo key added to its API keys for
 /// `consumer` (who must be one of its consumers, and API keys one of its
 /// methods): the one change `--demo-key` makes to a namespace's policy.
