@@ -1331,9 +1331,9 @@ fn in_clear(words: &str) -> bool {
     // `bytes[from..space]`. Spaces are found eight bytes at a time: a
     // `memchr` call per word cost more than the rest of the test.
     let mut from = 0usize;
-    let mut ends = |end: usize, from: &mut usize| {
-        let word = bytes.get(*from..end).unwrap_or_default();
-        *from = end.saturating_add(1);
+    let mut ends = |end: usize| {
+        let word = bytes.get(from..end).unwrap_or_default();
+        from = end.saturating_add(1);
         if (2..=4).contains(&word.len()) && COMMON_WORDS.binary_search(&pack(word)).is_ok() {
             common = common.saturating_add(1);
         }
@@ -1343,7 +1343,7 @@ fn in_clear(words: &str) -> bool {
     while let Some(x) = chunk(bytes, i) {
         let mut spaces = equal_any(x, b' ');
         while spaces != 0 {
-            if ends(i.saturating_add(first(spaces)), &mut from) {
+            if ends(i.saturating_add(first(spaces))) {
                 return true;
             }
             // Clear the lowest marked byte.
@@ -1352,11 +1352,11 @@ fn in_clear(words: &str) -> bool {
         i = i.saturating_add(8);
     }
     for (k, &b) in bytes.get(i..).unwrap_or_default().iter().enumerate() {
-        if b == b' ' && ends(i.saturating_add(k), &mut from) {
+        if b == b' ' && ends(i.saturating_add(k)) {
             return true;
         }
     }
-    ends(bytes.len(), &mut from)
+    ends(bytes.len())
 }
 
 /// How many bytes of `bytes` are not a space and follow a space or the
