@@ -523,3 +523,96 @@ fn encoded_secrets_in_envoy() {
         assert!(!body.contains(&spelled), "{name}: {body}");
     }
 }
+
+/// The memo (`memo_kib`) in Envoy, behind `auth` as deployed: a chat
+/// client resends its history every turn, and what the history held must be
+/// decided the same way each time (a secret redacted again, a text allowed
+/// in one role blocked in another), from the memo and only within one
+/// consumer's texts.
+#[test]
+fn a_conversation_resent_turn_after_turn_in_envoy() {
+    let mock = MockLlm::start().unwrap();
+    let key = |id: &str, consumer: &str| json!({"id": id, "sha256": tollgate_host::key_sha256(&format!("sk-test-{id}-key")), "consumer": consumer});
+    let auth = json!({"api_keys": {"keys": [key("alice", "alice"), key("bob", "bob")]},
+        "consumers": {"alice": {}, "bob": {}}});
+    // The assistant's own text is not scored for injection here (it quotes
+    // what users paste); the same text from the user is.
+    let inspect = json!({"overrides": [
+        {"family": "injection", "roles": ["assistant"], "action": "off"}]});
+    let envoy = Envoy::builder()
+        .upstream(mock.addr())
+        .filter(WasmFilter::new(
+            "auth",
+            wasm_dir().join("auth.wasm"),
+            &auth.to_string(),
+        ))
+        .filter(WasmFilter::new(
+            "inspect",
+            wasm_dir().join("inspect.wasm"),
+            &inspect.to_string(),
+        ))
+        .start()
+        .unwrap();
+    let filler = "The itinerary covers three cities, trains between them and two museums a day. ";
+    let system = format!(
+        "You are a travel assistant for Contoso. {}",
+        filler.repeat(2)
+    );
+    let first = format!("Book it, and use the deploy key {AWS_KEY} for the site. {filler}");
+    let reply = format!("Here is your plan. {INJECTION} {filler}");
+    let chat = |who: &str, messages: &[(&str, &str)]| {
+        let messages: Vec<Value> = messages
+            .iter()
+            .map(|(role, content)| json!({"role": role, "content": content}))
+            .collect();
+        let auth = format!("Bearer sk-test-{who}-key");
+        post_json(
+            &envoy.url("/v1/chat/completions"),
+            &[("authorization", &auth)],
+            &json!({"model": "m", "messages": messages}),
+        )
+        .unwrap()
+    };
+    let memo = |outcome: &str| {
+        envoy
+            .metric_sum("tollgate_inspect_memo_texts_total", &[("outcome", outcome)])
+            .unwrap()
+    };
+    let upstream_saw = || {
+        let seen = mock.last_request().unwrap();
+        String::from_utf8_lossy(&seen.body).into_owned()
+    };
+    let turn1 = [("system", system.as_str()), ("user", first.as_str())];
+    let turn2 = [
+        ("system", system.as_str()),
+        ("user", first.as_str()),
+        ("assistant", reply.as_str()),
+        ("user", "Thanks! And the hotel?"),
+    ];
+    for (turn, messages) in [(1, &turn1[..]), (2, &turn2[..])] {
+        let r = chat("alice", messages);
+        assert_eq!(r.status, 200, "turn {turn}: {}", r.text());
+        let body = upstream_saw();
+        assert!(!body.contains(AWS_KEY), "turn {turn}: {body}");
+        assert!(body.contains("[REDACTED:aws_access_key]"), "turn {turn}");
+    }
+    // Turn 2 found turn 1's two texts in the memo; the reply was new (the
+    // short question is not kept).
+    assert_eq!((memo("hit"), memo("miss")), (2, 3));
+
+    // The reply, pasted back as the user's: scored for this role, blocked.
+    let r = chat("alice", &[("system", &system), ("user", &reply)]);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(
+        r.json().unwrap()["error"]["code"],
+        "content_policy_violation"
+    );
+    assert_eq!((memo("hit"), memo("miss")), (4, 3));
+
+    // Bob sending alice's conversation finds nothing of hers: every text is
+    // scanned for him, with the same decisions.
+    let r = chat("bob", &turn2);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(upstream_saw().contains("[REDACTED:aws_access_key]"));
+    assert_eq!((memo("hit"), memo("miss")), (4, 6));
+}

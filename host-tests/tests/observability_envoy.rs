@@ -120,8 +120,11 @@ fn traffic(envoy: &Envoy, expected: &mut Expected, round: u32) {
     let a_messages = (MESSAGES, KEY_A, "team-a");
     let b_messages = (MESSAGES, KEY_B, "team-b");
     // team-a: two chats on gpt-4o-mini, one on Claude through /v1/messages.
+    // The prompt is long enough for inspect's memo: the second is a hit.
+    let report = "Summarise the report: revenue grew in every region this quarter, \
+                  costs fell, and the board approved two new offices for next year.";
     for _ in 0..2 {
-        let body = chat("gpt-4o-mini", "Summarise the report.");
+        let body = chat("gpt-4o-mini", report);
         served(envoy, expected, a_chat, &body, (10, 5), &[]);
     }
     let body = chat("claude-3-5-haiku-latest", "Hello");
@@ -304,6 +307,13 @@ fn labelled_metrics_as(combined: bool) {
     expect(&rules, &[("rule", "team-b-rpm")], 1.0);
     let budget = q("tollgate_throttle_budget_used_percent{kind=\"requests\"}");
     expect(&budget, &[("consumer", "team-b")], 100.0);
+    // inspect's memo: each round's second summary came from it.
+    let memo = q("sum by (outcome) (tollgate_inspect_memo_texts_total)");
+    assert!(
+        value(&memo, &[("outcome", "hit")]) >= 1.0,
+        "{}",
+        show(&memo)
+    );
     // The blocked injection, the secrets each way.
     let findings =
         q("sum by (direction, family, action, rule, consumer) (tollgate_inspect_findings_total)");

@@ -58,7 +58,8 @@ pub enum Label {
     Action,
     /// A rule's name (a throttle rule, a detector's rule or kind).
     Rule,
-    /// A decision: `allowed` / `denied`, `admitted` / `limited` / `shadow_limited`.
+    /// A decision or result: `allowed` / `denied`, `admitted` / `limited` /
+    /// `shadow_limited`, a memo's `hit` / `miss`.
     Outcome,
     /// Why a request was refused.
     Reason,
@@ -786,6 +787,15 @@ pub const INSPECT_OPAQUE: Metric = m(
     "inspect",
     "Bodies in a form inspect cannot read (refused or passed per policy).",
 );
+/// `inspect`: memo lookups.
+pub const INSPECT_MEMO: Metric = m(
+    INSPECT,
+    "memo_texts_total",
+    Counter,
+    &[Label::Outcome],
+    "inspect",
+    "Request texts looked up in the memo (`memo_kib`), by outcome: `hit` (scanned before, not scanned again) or `miss`.",
+);
 /// `inspect`: unknown routes.
 pub const INSPECT_UNKNOWN_ROUTES: Metric = m(
     INSPECT,
@@ -856,6 +866,7 @@ pub const METRICS: &[Metric] = &[
     INSPECT_OVERSIZE,
     INSPECT_GUARD_ERRORS,
     INSPECT_OPAQUE,
+    INSPECT_MEMO,
     INSPECT_UNKNOWN_ROUTES,
 ];
 

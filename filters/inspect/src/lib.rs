@@ -75,6 +75,7 @@
 //!   independent set); the external guard is the second line.
 
 use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::rc::Rc;
 use std::time::Duration;
@@ -86,6 +87,7 @@ use tollgate_core::config::InspectConfig;
 use tollgate_core::error::{ErrorFlavor, ErrorKind, ErrorReply};
 use tollgate_core::inspect::engine::{BlockReason, Engine, Finding, Outcome, Verdict};
 use tollgate_core::inspect::guard::{self, Answer};
+use tollgate_core::inspect::memo::{Memo, Recall};
 use tollgate_core::inspect::output::SystemPrompt;
 use tollgate_core::inspect::stream::{StreamInspector, StreamLimits};
 use tollgate_core::inspect::{Direction, Family};
@@ -170,6 +172,9 @@ impl Metrics {
 struct Filter {
     engine: Engine,
     metrics: Metrics,
+    /// What the detectors found in request texts already seen, per
+    /// consumer (`memo_kib`; see [`tollgate_core::inspect::memo`]).
+    memo: RefCell<Memo>,
 }
 
 impl Filter {
@@ -205,7 +210,16 @@ impl RootContext for Root {
         else {
             return false;
         };
-        self.filter = Some(Rc::new(Filter { engine, metrics }));
+        let memo = RefCell::new(Memo::new(
+            usize::try_from(config.memo_kib)
+                .unwrap_or(0)
+                .saturating_mul(1024),
+        ));
+        self.filter = Some(Rc::new(Filter {
+            engine,
+            metrics,
+            memo,
+        }));
         true
     }
 
@@ -610,10 +624,34 @@ impl Request {
         let body = body.bytes;
         let shape = self.head.as_ref().map_or(Shape::None, Head::shape);
         let read = read_body(shape, &self.content_type, &body);
-        let verdict =
-            filter
+        let verdict = {
+            let mut memo = filter.memo.borrow_mut();
+            let before = memo.counts();
+            // Scoped by consumer: `auth`'s names are what `consumer` keeps
+            // as is (1 to 128 visible characters). A request without one is
+            // not memoised: it has no scope of its own (see `memo_kib`).
+            let recall = self.consumer.as_deref().map(|scope| Recall {
+                memo: &mut memo,
+                scope,
+            });
+            let read = read.as_ref().map(Borrow::borrow);
+            let verdict = filter
                 .engine
-                .request_read(read.as_ref().map(Borrow::borrow), &self.path, &body);
+                .request_recalled(read, &self.path, &body, recall);
+            let after = memo.counts();
+            for (outcome, n) in [
+                ("hit", after.0.saturating_sub(before.0)),
+                ("miss", after.1.saturating_sub(before.1)),
+            ] {
+                if n > 0 {
+                    filter
+                        .metrics
+                        .labelled
+                        .add(&metrics::INSPECT_MEMO, &[outcome], n);
+                }
+            }
+            verdict
+        };
         if verdict.opaque > 0 {
             filter.metrics.bump(filter.metrics.opaque, self.tag);
         }

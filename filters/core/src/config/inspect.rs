@@ -94,6 +94,15 @@ pub struct InspectConfig {
     /// the rule ids and hashed fingerprints of what matched (never the text).
     /// Default: `true`.
     pub audit_log: bool,
+    /// Memory per VM, in KiB, for what the detectors found in request texts
+    /// already seen, so the history a chat client resends on every turn is
+    /// not scanned again (the same verdicts). Kept per consumer (the
+    /// `consumer_header`), so one client cannot time whether another sent a
+    /// text; requests without a consumer are not memoised. The header is
+    /// only trustworthy behind `auth`. See `tollgate_core::inspect::memo`.
+    /// `0` turns it off. At most 65536 ([`InspectConfig::MEMO_KIB_MAX`]).
+    /// Default: 2048.
+    pub memo_kib: u32,
 }
 
 /// Allow or block.
@@ -429,6 +438,10 @@ impl InspectConfig {
     pub const MAX_BODY_BYTES_RANGE: RangeInclusive<u32> = 1024..=64 * 1024 * 1024;
     /// The default `max_body_bytes`: 1 MiB.
     pub const DEFAULT_MAX_BODY_BYTES: u32 = 1024 * 1024;
+    /// The largest `memo_kib`: 64 MiB.
+    pub const MEMO_KIB_MAX: u32 = 64 * 1024;
+    /// The default `memo_kib`: 2 MiB.
+    pub const DEFAULT_MEMO_KIB: u32 = 2048;
     /// The default `block_message`.
     pub const DEFAULT_BLOCK_MESSAGE: &'static str = "request blocked by content policy";
 }
@@ -457,6 +470,7 @@ impl Default for InspectConfig {
             stream: StreamConfig::default(),
             routes: RoutesConfig::default(),
             audit_log: true,
+            memo_kib: Self::DEFAULT_MEMO_KIB,
         }
     }
 }
@@ -469,6 +483,12 @@ impl Validate for InspectConfig {
             return Err(ConfigError::invalid(
                 "max_body_bytes",
                 format!("must be between {} and {}", range.start(), range.end()),
+            ));
+        }
+        if self.memo_kib > Self::MEMO_KIB_MAX {
+            return Err(ConfigError::invalid(
+                "memo_kib",
+                format!("must be at most {}", Self::MEMO_KIB_MAX),
             ));
         }
         if !matches!(self.block_status, 400 | 403) {

@@ -163,6 +163,19 @@ fn max_body_bytes_bounds_are_inclusive() {
     }
 }
 
+#[test]
+fn memo_kib_is_bounded_and_zero_turns_it_off() {
+    assert_eq!(parse::<InspectConfig>(b"{}").unwrap().memo_kib, 2048);
+    for ok in [0, 1, 65_536] {
+        let c: InspectConfig = parse(format!(r#"{{"memo_kib": {ok}}}"#).as_bytes()).unwrap();
+        assert_eq!(c.memo_kib, ok);
+    }
+    for bad in [65_537, u32::MAX] {
+        let e = err::<InspectConfig>(&format!(r#"{{"memo_kib": {bad}}}"#));
+        assert_eq!(e.to_string(), "memo_kib: must be at most 65536");
+    }
+}
+
 /// Each field's error names its path; named cases, one per field and failure.
 #[test]
 fn errors_name_the_field() {

@@ -33,6 +33,7 @@ pub mod encoded;
 pub mod engine;
 pub mod guard;
 pub mod injection;
+pub mod memo;
 pub mod normalize;
 pub mod output;
 pub mod patterns;
