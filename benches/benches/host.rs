@@ -208,6 +208,7 @@ fn main() -> anyhow::Result<()> {
     );
     println!("(kfuel: thousands of wasm instructions per request, wasmtime's count: the same in any run)");
     inspect_by_detector(&body)?;
+    conversations()?;
     streamed()?;
     // Inspect against a plain scan of the same bytes in the same VM: the
     // fixture buffering the body and running one memchr::memmem pass.
@@ -510,13 +511,131 @@ fn inspect_by_detector(bodies: &[String]) -> anyhow::Result<()> {
         ),
     ];
     let mut all = None;
-    for (label, config) in cases {
+    for (label, mut config) in cases {
+        // Every text first seen (see `demo::bench_config`).
+        config["memo_kib"] = 0.into();
         let fuel = kfuel_configured("inspect", &config.to_string(), bodies, &|_| {
             Response::ok().body("{}")
         })?;
         let base = *all.get_or_insert(fuel);
         println!("{label:<34} {fuel:>9.1} {:>8.2}", fuel / base);
     }
+    Ok(())
+}
+
+/// Turns of each conversation in [`conversations`].
+const TURNS: usize = 8;
+/// Conversations measured in [`conversations`].
+const CONVERSATIONS: usize = 6;
+/// Bytes of each message in [`conversations`].
+const MESSAGE: usize = 1000;
+
+/// Requests of conversations that grow, as chat clients send them: turn
+/// `t` carries the system prompt, `t` user messages and `t - 1` replies.
+/// Every message is a different piece of prose, so nothing repeats across
+/// conversations but the system prompt (one application's). The first
+/// conversation is for warming up, the rest are measured.
+fn conversation_bodies() -> Vec<Vec<String>> {
+    let count = 1 + CONVERSATIONS * 2 * TURNS;
+    let all = tollgate_benches::prose(MESSAGE * count);
+    let mut pieces = all
+        .as_bytes()
+        .chunks(MESSAGE)
+        .map(|c| String::from_utf8_lossy(c).into_owned());
+    let system = pieces.next().unwrap_or_default();
+    (0..=CONVERSATIONS)
+        .map(|c| {
+            let mut messages = vec![serde_json::json!({"role": "system", "content": system})];
+            // The warm-up conversation reuses the first one's texts: it
+            // must not be in the memo of the measured ones.
+            let mut pieces = pieces.clone().skip(c.saturating_sub(1) * 2 * TURNS);
+            let mut bodies = Vec::new();
+            for _ in 0..TURNS {
+                let user = pieces.next().unwrap_or_default();
+                messages.push(serde_json::json!({"role": "user", "content": user}));
+                bodies.push(
+                    serde_json::json!({"model": "gpt-4o-mini", "messages": messages}).to_string(),
+                );
+                let reply = pieces.next().unwrap_or_default();
+                messages.push(serde_json::json!({"role": "assistant", "content": reply}));
+            }
+            bodies
+        })
+        .collect()
+}
+
+/// What the memo (`memo_kib`) saves on conversations that grow: wasm
+/// instructions per request with it off and on, each in a VM of its own.
+fn conversations() -> anyhow::Result<()> {
+    let conversations = conversation_bodies();
+    println!(
+        "\n{:<34} {:>9} {:>9} {:>8} {:>9}  ({CONVERSATIONS} conversations of {TURNS} turns, {MESSAGE} B a message; turn t sends 2t messages)",
+        "conversations", "memo off", "memo on", "ratio", "VM MiB"
+    );
+    for name in ["inspect", "combined"] {
+        let mut config: serde_json::Value =
+            serde_json::from_str(&tollgate_host::demo::bench_config(name))?;
+        let mut fuel = [[0.0; 2]; 2];
+        let mut memory = 0.0;
+        for (k, kib) in [0u32, 2048].into_iter().enumerate() {
+            if name == "inspect" {
+                config["memo_kib"] = kib.into();
+            } else {
+                config["inspect"]["memo_kib"] = kib.into();
+            }
+            let module = Module::named(name)?;
+            let mut host = Host::builder(&module)
+                .configuration(config.to_string())
+                .build()?;
+            let turn_used = |host: &mut Host, body: &str| {
+                let before = host.fuel_used(0).unwrap_or(0);
+                {
+                    let mut s = host.stream();
+                    // The consumer `auth` would name (inspect memoises per
+                    // consumer; in `combined` auth replaces it).
+                    s.send_request(chat_request(body).header("x-tollgate-consumer", "demo"));
+                    s.send_response(Response::ok().body("{}"));
+                }
+                host.fuel_used(0).unwrap_or(0).saturating_sub(before) as f64 / 1e3
+            };
+            let Some((warm_up, measured)) = conversations.split_first() else {
+                anyhow::bail!("no conversations");
+            };
+            for body in warm_up {
+                turn_used(&mut host, body);
+            }
+            let mut requests = 0usize;
+            for conversation in measured {
+                for (t, body) in conversation.iter().enumerate() {
+                    let used = turn_used(&mut host, body);
+                    fuel[k][0] += used;
+                    requests += 1;
+                    if t + 1 == TURNS {
+                        fuel[k][1] += used / measured.len() as f64;
+                    }
+                }
+            }
+            fuel[k][0] /= requests as f64;
+            memory = host.memory_bytes(0).unwrap_or(0) as f64 / f64::from(1 << 20);
+        }
+        for (i, what) in ["per request", &format!("turn {TURNS}")].iter().enumerate() {
+            println!(
+                "{:<34} {:>9.1} {:>9.1} {:>8.2} {:>9}",
+                format!("{name}, {what}"),
+                fuel[0][i],
+                fuel[1][i],
+                fuel[1][i] / fuel[0][i],
+                if i == 0 {
+                    format!("{memory:.2}")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    println!(
+        "(kfuel per request; VM MiB: the linear memory with the memo on, after the last turn)"
+    );
     Ok(())
 }
 
