@@ -662,22 +662,24 @@ impl Engine {
     /// What the text-only detectors find in `text` (the injection score if
     /// `score`), from `recall`'s memo when it holds the text.
     fn scanned(&self, text: &str, score: bool, recall: &mut Option<Recall<'_>>) -> Scanned {
-        let kept = recall.as_mut().and_then(|r| r.memo.take(r.scope, text));
-        let mut scanned = kept.unwrap_or_else(|| {
-            let mut matches = Vec::new();
-            self.patterns.scan(text, &mut matches);
-            Scanned {
-                score: None,
-                matches,
+        let complete = |kept: Option<Scanned>| {
+            let mut scanned = kept.unwrap_or_else(|| {
+                let mut matches = Vec::new();
+                self.patterns.scan(text, &mut matches);
+                Scanned {
+                    score: None,
+                    matches,
+                }
+            });
+            if score && scanned.score.is_none() {
+                scanned.score = Some(self.injection.score(text));
             }
-        });
-        if score && scanned.score.is_none() {
-            scanned.score = Some(self.injection.score(text));
+            scanned
+        };
+        match recall {
+            Some(r) => r.memo.recall(r.scope, text, complete),
+            None => complete(None),
         }
-        if let Some(r) = recall.as_mut().filter(|r| r.memo.keeps(text)) {
-            r.memo.put(r.scope, text, scanned.clone());
-        }
-        scanned
     }
 
     /// Text split across the parts of one message (`"AKIA"` in one text
