@@ -736,5 +736,39 @@ fn streamed() -> anyhow::Result<()> {
         let (_, bytes) = per_request_full(f, &big, None, &openai_stream)?;
         println!("{f:<22} {:>12.2}", bytes as f64 / f64::from(1 << 20));
     }
+    for f in ["inspect", "combined"] {
+        println!(
+            "{:<22} {:>12.2}  (the memo at its default 2 MiB, filled and turned over by 300 new texts of 64 KiB)",
+            format!("{f}, memo full"),
+            memo_full_memory(f, &big)? as f64 / f64::from(1 << 20)
+        );
+    }
     Ok(())
+}
+
+/// The linear memory of filter `name` after 300 requests of 64 KiB texts
+/// no request sent before, with the memo on at its default size (and the
+/// consumer it is kept for): five times what the memo holds.
+fn memo_full_memory(name: &str, bodies: &[String]) -> anyhow::Result<usize> {
+    let mut config: serde_json::Value =
+        serde_json::from_str(&tollgate_host::demo::bench_config(name))?;
+    if name == "inspect" {
+        config["memo_kib"] = 2048.into();
+    } else {
+        config["inspect"]["memo_kib"] = 2048.into();
+    }
+    let module = Module::named(name)?;
+    let mut host = Host::builder(&module)
+        .unmetered()
+        .configuration(config.to_string())
+        .build()?;
+    for i in 0..300 {
+        // A new text each time: the body's text with the request's number.
+        let body =
+            bodies[i % bodies.len()].replacen("\"content\":\"", &format!("\"content\":\"{i} "), 1);
+        let mut s = host.stream();
+        s.send_request(chat_request(&body).header("x-tollgate-consumer", "demo"));
+        s.send_response(Response::ok().body("{}"));
+    }
+    Ok(host.memory_bytes(0).unwrap_or(0))
 }
