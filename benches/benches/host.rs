@@ -536,7 +536,7 @@ const MESSAGE: usize = 1000;
 /// conversations but the system prompt (one application's). The first
 /// conversation is for warming up, the rest are measured.
 fn conversation_bodies() -> Vec<Vec<String>> {
-    let count = 1 + CONVERSATIONS * 2 * TURNS;
+    let count = 1 + (CONVERSATIONS + 1) * 2 * TURNS;
     let all = tollgate_benches::prose(MESSAGE * count);
     let mut pieces = all
         .as_bytes()
@@ -546,9 +546,9 @@ fn conversation_bodies() -> Vec<Vec<String>> {
     (0..=CONVERSATIONS)
         .map(|c| {
             let mut messages = vec![serde_json::json!({"role": "system", "content": system})];
-            // The warm-up conversation reuses the first one's texts: it
-            // must not be in the memo of the measured ones.
-            let mut pieces = pieces.clone().skip(c.saturating_sub(1) * 2 * TURNS);
+            // The warm-up conversation has texts of its own, so the memo
+            // holds none of the measured ones' before they are sent.
+            let mut pieces = pieces.clone().skip(c * 2 * TURNS);
             let mut bodies = Vec::new();
             for _ in 0..TURNS {
                 let user = pieces.next().unwrap_or_default();
