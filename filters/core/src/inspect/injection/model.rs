@@ -188,25 +188,19 @@ impl<'a> Model<'a> {
         // `prefix[k]` holds the totals before word `k` (every word has at
         // least its unigram, so a word's first feature closes the ones
         // before it).
-        let mut prefix: Vec<(i64, u64)> = Vec::with_capacity((words.len() / 4).saturating_add(2));
-        let (mut sum, mut count) = (0i64, 0u64);
-        // Plain (wrapping) additions, which cannot wrap: a word of `l`
-        // bytes has at most `l + 3` features, so a text of `L` bytes sums at
-        // most `4L` weights of magnitude at most 128, far inside `i64` for
-        // any text a computer holds (`L` would need 2^53 bytes). Saturating
-        // ones cost a dozen more wasm instructions per feature, a sixth of
-        // the scorer's work.
-        features(words, self.mask, self.flags, |word, bucket| {
-            while prefix.len() <= word {
-                prefix.push((sum, count));
-            }
-            let w = self
-                .weights
-                .get(bucket as usize)
-                .map_or(0, |b| i8::from_le_bytes([*b]));
-            sum = sum.wrapping_add(i64::from(w));
-            count = count.wrapping_add(1);
-        });
+        let mut sums = Sums {
+            weights: self.weights,
+            prefix: Vec::with_capacity((words.len() / 4).saturating_add(2)),
+            sum: 0,
+            count: 0,
+        };
+        walk(words, self.mask, self.flags, &mut sums);
+        let Sums {
+            mut prefix,
+            sum,
+            count,
+            ..
+        } = sums;
         prefix.push((sum, count));
         let n_words = prefix.len().saturating_sub(1);
         let mut best = f32::MIN;
@@ -260,8 +254,65 @@ pub fn windows(n: usize, window: usize) -> impl Iterator<Item = Range<usize>> {
     })
 }
 
+/// What [`walk`] tells: each word's start, then each of its features.
+trait Sink {
+    /// Word `index` starts (words are numbered from 0, empty ones skipped).
+    fn word(&mut self, index: usize);
+    /// One feature of the current word, its bucket masked.
+    fn feature(&mut self, bucket: u32);
+}
+
+/// [`Model::score`]'s running totals: `prefix[k]` holds the weights' sum and
+/// the features' number before word `k`.
+struct Sums<'a> {
+    weights: &'a [u8],
+    prefix: Vec<(i64, u64)>,
+    sum: i64,
+    count: u64,
+}
+
+impl Sink for Sums<'_> {
+    fn word(&mut self, _index: usize) {
+        self.prefix.push((self.sum, self.count));
+    }
+
+    fn feature(&mut self, bucket: u32) {
+        let w = self
+            .weights
+            .get(bucket as usize)
+            .map_or(0, |b| i8::from_le_bytes([*b]));
+        // Plain (wrapping) additions, which cannot wrap: a word of `l`
+        // bytes has at most `l + 3` features, so a text of `L` bytes sums at
+        // most `4L` weights of magnitude at most 128, far inside `i64` for
+        // any text a computer holds (`L` would need 2^53 bytes). Saturating
+        // ones cost a dozen more wasm instructions per feature, a sixth of
+        // the scorer's work.
+        self.sum = self.sum.wrapping_add(i64::from(w));
+        self.count = self.count.wrapping_add(1);
+    }
+}
+
 /// Call `emit(word_index, bucket)` for every feature of a word view.
-pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u32)) {
+pub fn features(words: &str, mask: u32, flags: u8, emit: impl FnMut(usize, u32)) {
+    struct Emit<F> {
+        index: usize,
+        emit: F,
+    }
+    impl<F: FnMut(usize, u32)> Sink for Emit<F> {
+        fn word(&mut self, index: usize) {
+            self.index = index;
+        }
+        fn feature(&mut self, bucket: u32) {
+            (self.emit)(self.index, bucket);
+        }
+    }
+    walk(words, mask, flags, &mut Emit { index: 0, emit });
+}
+
+/// The features of a word view, word by word, into `sink` (the scorer
+/// learns of a word's start once, not at every feature: a test per
+/// feature was a tenth of its instructions).
+fn walk(words: &str, mask: u32, flags: u8, sink: &mut impl Sink) {
     let trigrams = flags & FLAG_TRIGRAMS != 0;
     let mut prev: Option<u32> = None;
     // Split on bytes: `str::split(' ')` finds each space with a call to
@@ -270,6 +321,7 @@ pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u
     // part of a multi-byte character).
     let pieces = words.as_bytes().split(|&b| b == b' ');
     for (i, bytes) in pieces.filter(|w| !w.is_empty()).enumerate() {
+        sink.word(i);
         // One pass over the bytes: the word's FNV-1a hash and, for words of
         // three bytes or more, the trigrams of `<word>` (a rolling 24-bit
         // window, one multiply each, its high bits rotated down: the low
@@ -285,17 +337,17 @@ pub fn features(words: &str, mask: u32, flags: u8, mut emit: impl FnMut(usize, u
             if tri {
                 t = ((t << 8) | u32::from(c)) & 0x00FF_FFFF;
                 if j >= 1 {
-                    emit(i, trigram(t) & mask);
+                    sink.feature(trigram(t) & mask);
                 }
             }
         }
         if tri {
             t = ((t << 8) | u32::from(b'>')) & 0x00FF_FFFF;
-            emit(i, trigram(t) & mask);
+            sink.feature(trigram(t) & mask);
         }
-        emit(i, mix(h) & mask);
+        sink.feature(mix(h) & mask);
         if let Some(p) = prev {
-            emit(i, mix(p.rotate_left(13) ^ h ^ 0x9E37_79B9) & mask);
+            sink.feature(mix(p.rotate_left(13) ^ h ^ 0x9E37_79B9) & mask);
         }
         prev = Some(h);
     }
