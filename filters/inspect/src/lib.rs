@@ -51,7 +51,11 @@
 //!   `…_blocked_total`, `…_rewritten_total`, `…_unreadable_total`,
 //!   `…_oversize_total`, `…_guard_errors_total`, `…_opaque_total`
 //!   (requests and responses with parts no detector reads: media, binary
-//!   documents, realtime sessions), `…_unknown_routes_total`.
+//!   documents, realtime sessions), `…_unknown_routes_total`;
+//!   `…_memo_texts_total{outcome}` counting request texts found (`hit`) or
+//!   not (`miss`) in the memo (`memo_kib`: what the detectors found in texts
+//!   a consumer sent before, so a conversation's history is not scanned
+//!   again; see `tollgate_core::inspect::memo`).
 //! - Decision metadata for access logs: the property `tollgate_inspect`
 //!   (Envoy filter state `wasm.tollgate_inspect`), a JSON object with the
 //!   route id and each direction's outcome and rule ids with counts, never
