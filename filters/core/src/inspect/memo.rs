@@ -13,14 +13,15 @@
 //!
 //! # What it must get right
 //! - **The same answer**: keys are the texts themselves, compared in full
-//!   (never a digest that two texts could share), and the memo belongs to
-//!   one built engine: a new configuration builds a new engine and an empty
-//!   memo.
+//!   (never a digest that two texts could share), and a memo serves one
+//!   built engine: the filter keeps it beside the engine and a new
+//!   configuration builds both anew.
 //! - **No side channel between consumers**: an answer from the memo is
 //!   faster than a scan, so one client could time whether a text (a guessed
 //!   prompt with a guessed secret in it) was sent before. Entries are kept
-//!   per *scope* (the filter uses the consumer `auth` authenticated), and a
-//!   lookup only sees its own scope's entries.
+//!   per *scope* (the filter uses the consumer `auth` authenticated, and
+//!   memoises nothing for a request without one), and a lookup only sees
+//!   its own scope's entries.
 //! - **Bounded memory**: at most the configured bytes (texts, scopes,
 //!   results and a per-entry overhead counted), in two generations: entries
 //!   go into the young one; when it holds half the budget, the old one is
