@@ -22,22 +22,6 @@ const TURNS: usize = 8;
 const CONVERSATIONS: usize = 24;
 const MESSAGE: usize = 1000;
 
-/// Envoy's CPU time so far, all threads, in nanoseconds.
-fn cpu_ns(pid: u32) -> anyhow::Result<u64> {
-    let mut total = 0u64;
-    for task in std::fs::read_dir(format!("/proc/{pid}/task"))?.flatten() {
-        if let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) {
-            let ns: u64 = stat
-                .split_whitespace()
-                .next()
-                .context("schedstat")?
-                .parse()?;
-            total = total.saturating_add(ns);
-        }
-    }
-    Ok(total)
-}
-
 /// Every turn of every conversation, in the order a client sends them.
 fn bodies() -> Vec<Vec<u8>> {
     let all = tollgate_benches::prose(MESSAGE * (1 + CONVERSATIONS * 2 * TURNS));
@@ -105,11 +89,14 @@ fn run(mock: &MockLlm, inspect: Option<u32>, bodies: &[Vec<u8>]) -> anyhow::Resu
     for _ in 0..50 {
         send(br#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"#)?;
     }
-    let before = cpu_ns(envoy.pid())?;
+    let before = envoy.cpu_ns().context("Envoy's CPU time (Linux only)")?;
     for body in bodies {
         send(body)?;
     }
-    let used = cpu_ns(envoy.pid())?.saturating_sub(before);
+    let used = envoy
+        .cpu_ns()
+        .context("Envoy's CPU time")?
+        .saturating_sub(before);
     Ok(used as f64 / 1e3 / bodies.len() as f64)
 }
 

@@ -537,25 +537,6 @@ struct Figures {
     cpu_us: Option<f64>,
 }
 
-/// Nanoseconds the process `pid` has run on a CPU, all threads summed
-/// (Linux `/proc/<pid>/task/*/schedstat`, first field); `None` elsewhere.
-/// A filter's cost as CPU time is not moved by the scheduling of the load
-/// generator and the mock on the same cores, which is most of the latency
-/// figures' run-to-run spread.
-fn cpu_ns(pid: u32) -> Option<u64> {
-    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
-    let mut total = 0u64;
-    for task in tasks.flatten() {
-        // A thread that exits between the listing and the read is skipped
-        // (Envoy's workers and main thread live as long as the process).
-        let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else {
-            continue;
-        };
-        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
-    }
-    Some(total)
-}
-
 fn median<T: Copy + PartialOrd>(mut v: Vec<T>) -> Option<T> {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     v.get(v.len() / 2).copied()
@@ -780,7 +761,7 @@ fn run() -> Result<()> {
                         );
                         s.answered += w.latencies.len();
                     }
-                    let cpu_before = cpu_ns(s.envoy.pid());
+                    let cpu_before = s.envoy.cpu_ns();
                     let m = load(
                         s.envoy.addr(),
                         *connections,
@@ -791,7 +772,7 @@ fn run() -> Result<()> {
                     // Per request answered (errors are reported below).
                     let answered = m.latencies.len().max(1) as f64;
                     let cpu_us = cpu_before
-                        .zip(cpu_ns(s.envoy.pid()))
+                        .zip(s.envoy.cpu_ns())
                         .map(|(a, b)| b.saturating_sub(a) as f64 / 1e3 / answered);
                     s.answered += m.latencies.len();
                     if let Some(e) = &m.first_error {
