@@ -615,4 +615,23 @@ fn a_conversation_resent_turn_after_turn_in_envoy() {
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(upstream_saw().contains("[REDACTED:aws_access_key]"));
     assert_eq!((memo("hit"), memo("miss")), (4, 6));
+
+    // The same texts in another API's shape (Anthropic Messages: the system
+    // prompt a top-level field, the message a list of blocks): the memo
+    // serves them and the key is still redacted where this shape holds it.
+    let r = post_json(
+        &envoy.url("/v1/messages"),
+        &[
+            ("authorization", "Bearer sk-test-alice-key"),
+            ("anthropic-version", "2023-06-01"),
+        ],
+        &json!({"model": "claude-3-5-haiku-latest", "max_tokens": 50, "system": system,
+            "messages": [{"role": "user", "content": [{"type": "text", "text": first}]}]}),
+    )
+    .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let body = upstream_saw();
+    assert!(!body.contains(AWS_KEY), "{body}");
+    assert!(body.contains("[REDACTED:aws_access_key]"), "{body}");
+    assert_eq!((memo("hit"), memo("miss")), (6, 6));
 }
