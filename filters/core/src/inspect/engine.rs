@@ -818,12 +818,15 @@ impl TextScanner for StreamScanner<'_> {
     fn scan_window(
         &self,
         text: &str,
+        released: usize,
         memo: &mut WindowMemo,
         kept: Option<Vec<Match>>,
         out: &mut Vec<StreamFinding>,
     ) {
         let mut matches: Vec<Match> = Vec::new();
-        self.engine.patterns.scan_window(text, memo, &mut matches);
+        self.engine
+            .patterns
+            .scan_window(text, released, memo, &mut matches);
         match kept {
             // The output checks ran while working out what to hold.
             Some(output) => {

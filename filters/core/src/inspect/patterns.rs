@@ -335,6 +335,44 @@ impl WindowMemo {
     }
 }
 
+/// Where a stream window's numeric pass may start when the matches ending
+/// at or before `released` are not wanted: the last byte before `released`
+/// that no number covers ([`super::pii::is_step_free`]) and no hit in
+/// `hits` (every other match of the window) covers; 0 if there is none,
+/// or if [`RESUME_TRIES`] such bytes were covered (a text full of matches
+/// is read whole, as before, rather than its matches tested again and
+/// again).
+///
+/// Exact: a pass from 0 reaches the first digit or colon after that byte
+/// (no step crosses it), as the pass started there does, and both go on
+/// alike. The numbers the resumed pass skips end before that byte, so
+/// before `released`, and overlap nothing the resumed pass or `hits` have
+/// after it: [`Patterns::resolve`] settles overlaps between matches that
+/// share bytes, so it keeps the same matches after the byte either way.
+fn numeric_resume(text: &[u8], released: usize, hits: &[Hit]) -> usize {
+    let mut at = released.min(text.len());
+    let mut tries = 0usize;
+    while let Some(z) = at.checked_sub(1) {
+        at = z;
+        if !text.get(z).copied().is_some_and(super::pii::is_step_free) {
+            continue;
+        }
+        match hits.iter().find(|h| h.start <= z && z < h.end) {
+            None => return z,
+            Some(h) => at = at.min(h.start),
+        }
+        tries = tries.saturating_add(1);
+        if tries >= RESUME_TRIES {
+            break;
+        }
+    }
+    0
+}
+
+/// Covered candidates [`numeric_resume`] tries before reading the window
+/// whole.
+const RESUME_TRIES: usize = 8;
+
 /// A candidate before overlap resolution.
 #[derive(Clone, Copy, Debug)]
 struct Hit {
@@ -567,14 +605,27 @@ impl Patterns {
 
     /// [`Patterns::scan`] of a stream channel's window, which between two
     /// calls only grows at its end and loses bytes at its front (told to
-    /// `memo` with [`WindowMemo::drain_front`]): the anchor automaton reads
-    /// only the bytes it has not read before (and the longest anchor's
-    /// length before them), where a stream event rescanned the whole
-    /// window each time — the same matches, in the same order.
-    pub fn scan_window(&self, text: &str, memo: &mut WindowMemo, out: &mut Vec<Match>) {
+    /// `memo` with [`WindowMemo::drain_front`]), for the matches that end
+    /// after `released` (the caller's context: text forwarded before,
+    /// whose matches it has handled). Those are the matches
+    /// [`Patterns::scan`] finds ending there, in the same order; matches
+    /// ending at or before `released` may be missing.
+    ///
+    /// The anchor automaton reads only the bytes it has not read before
+    /// (and the longest anchor's length before them), where a stream event
+    /// rescanned the whole window each time. The numeric pass starts at the
+    /// last byte before `released` that no number can cover and no other
+    /// match covers ([`numeric_resume`]), where it read the whole window.
+    pub fn scan_window(
+        &self,
+        text: &str,
+        released: usize,
+        memo: &mut WindowMemo,
+        out: &mut Vec<Match>,
+    ) {
         let mut hits: Vec<Hit> = Vec::new();
         let mut budget = super::encoded::BUDGET;
-        self.collect_with(text, 0, &mut budget, &mut hits, Some(memo));
+        self.collect_with(text, 0, &mut budget, &mut hits, Some((memo, released)));
         self.resolve(hits, out);
     }
 
@@ -585,20 +636,26 @@ impl Patterns {
         self.collect_with(text, depth, budget, hits, None);
     }
 
-    /// [`Patterns::collect`], the anchors' hits kept in `memo` when given.
+    /// [`Patterns::collect`]; for a stream window (`window`: its memo and
+    /// what was released, see [`Patterns::scan_window`]) the anchors' hits
+    /// kept in the memo and the numeric pass resumed.
     fn collect_with(
         &self,
         text: &str,
         depth: u8,
         budget: &mut usize,
         hits: &mut Vec<Hit>,
-        mut memo: Option<&mut WindowMemo>,
+        window: Option<(&mut WindowMemo, usize)>,
     ) {
         let ctx = Ctx {
             text,
             private_ips: self.private_ips,
             pem_end: std::cell::Cell::new(None),
             k8s_read: std::cell::Cell::new((0, 0)),
+        };
+        let (mut memo, released) = match window {
+            Some((memo, released)) => (Some(memo), Some(released)),
+            None => (None, None),
         };
         if let Some(ac) = &self.ac {
             match memo.as_deref_mut() {
@@ -615,12 +672,20 @@ impl Patterns {
                 }
             }
         }
+        // The encoded runs before the numeric pass: a window's numeric pass
+        // resumes where no other match lies (the order of `hits` does not
+        // matter to `resolve`).
+        if self.decode {
+            let runs = memo.map(|m| &mut m.runs);
+            self.collect_encoded(text, depth, budget, hits, runs);
+        }
         if depth == 0 && self.numeric.iter().any(Option::is_some) {
             let mut enabled = [false; super::pii::NUM_KINDS];
             for (e, n) in enabled.iter_mut().zip(self.numeric.iter()) {
                 *e = n.is_some();
             }
-            super::pii::scan_numeric(&ctx, &enabled, &mut |start, end, kind| {
+            let from = released.map_or(0, |r| numeric_resume(text.as_bytes(), r, hits));
+            super::pii::scan_numeric(&ctx, &enabled, from, &mut |start, end, kind| {
                 if let Some(Some(rule)) = self.numeric.get(kind) {
                     if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
                         hits.push(Hit {
@@ -631,10 +696,6 @@ impl Patterns {
                     }
                 }
             });
-        }
-        if self.decode {
-            let runs = memo.map(|m| &mut m.runs);
-            self.collect_encoded(text, depth, budget, hits, runs);
         }
     }
 
@@ -1391,7 +1452,7 @@ mod tests {
                     memo.drain_front(drop);
                 }
                 let mut with = Vec::new();
-                p.scan_window(&window, &mut memo, &mut with);
+                p.scan_window(&window, 0, &mut memo, &mut with);
                 let mut fresh = Vec::new();
                 p.scan(&window, &mut fresh);
                 assert_eq!(with, fresh, "{window:?}");
@@ -1413,6 +1474,179 @@ mod tests {
             steps == 18_000 && anchors_seen > 100_000 && matches_seen > 10_000,
             "{anchors_seen} {matches_seen}"
         );
+    }
+
+    #[test]
+    fn a_window_resumed_past_its_context_finds_what_a_full_scan_finds() {
+        // `scan_window` resumes the numeric pass at the last lowercase
+        // letter before what was released (`numeric_resume`): the matches
+        // ending after that point must be a full scan's. Number-dense text
+        // (every PII corpus row, numbers in every shape the pass reads,
+        // their letters, separators and cue words glued or spaced), cut
+        // into a window as a stream channel keeps it, compared at every
+        // step at a random release point.
+        let p = default_patterns();
+        let mut pieces: Vec<String> = include_str!("../../../../corpus/pii.jsonl")
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["text"].as_str().map(str::to_owned))
+            .collect();
+        pieces.extend(
+            [
+                " ",
+                " ",
+                "\n",
+                "0",
+                "7",
+                "12",
+                "1234",
+                "123456789",
+                "-",
+                ".",
+                "/",
+                ":",
+                "::",
+                "(",
+                ")",
+                ") ",
+                " (",
+                "+",
+                ",",
+                "@",
+                "e",
+                "f",
+                "g",
+                "x",
+                "z",
+                "ab",
+                "GB",
+                "ES",
+                "AB",
+                "C",
+                "Z",
+                "X",
+                "2A",
+                "fe80::",
+                "ext",
+                "ssn ",
+                "SSN: ",
+                "iban ",
+                "cpf ",
+                "nif ",
+                "steuer id ",
+                "bsn ",
+                "pesel ",
+                "aadhaar ",
+                "card ",
+                "tel ",
+                "é",
+                "1.2.3.4",
+                "GB82 WEST 1234 5698 7654 32",
+                "AB 12 34 56 C",
+                "12345678Z",
+                "X1234567L",
+                "RSSMRA85T10A562S",
+                "ABCDE1234F",
+                "1 84 12 76 451 089 46",
+                "4111 1111 1111 1111",
+                "2001:db8::1",
+                "2a00:1450:4007:80e::200e",
+                "+1 (415) 555-0100",
+                "+44 20 7946 0958",
+            ]
+            .map(str::to_owned),
+        );
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            crate::inspect::tests::xorshift(&mut seed);
+            (seed % n as u64) as usize
+        };
+        let (mut steps, mut resumed, mut kept) = (0usize, 0usize, 0usize);
+        for _ in 0..200 {
+            let mut text = String::new();
+            while text.len() < 3_000 {
+                let piece = &pieces[next(pieces.len())];
+                // Whole corpus rows are long: a slice of one, cut anywhere.
+                let (a, b) = if piece.len() > 40 {
+                    let a = next(piece.len());
+                    (a, (a + 1 + next(40)).min(piece.len()))
+                } else {
+                    (0, piece.len())
+                };
+                let (mut a, mut b) = (a, b);
+                while !piece.is_char_boundary(a) {
+                    a -= 1;
+                }
+                while !piece.is_char_boundary(b) {
+                    b += 1;
+                }
+                text.push_str(&piece[a..b]);
+                if next(3) == 0 {
+                    text.push(' ');
+                }
+            }
+            let mut window = String::new();
+            let mut memo = WindowMemo::default();
+            let mut at = 0;
+            for _ in 0..60 {
+                let mut end = (at + 1 + next(40)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                window.push_str(&text[at..end]);
+                at = end;
+                if window.len() > 300 {
+                    let mut drop = window.len() - 256 + next(40);
+                    while !window.is_char_boundary(drop.min(window.len())) {
+                        drop += 1;
+                    }
+                    let drop = drop.min(window.len());
+                    window.drain(..drop);
+                    memo.drain_front(drop);
+                }
+                let released = next(window.len() + 1);
+                let mut with = Vec::new();
+                p.scan_window(&window, released, &mut memo, &mut with);
+                with.retain(|m| m.end > released);
+                let mut fresh = Vec::new();
+                p.scan(&window, &mut fresh);
+                fresh.retain(|m| m.end > released);
+                assert_eq!(with, fresh, "{window:?} released {released}");
+                steps += 1;
+                kept += fresh.iter().filter(|m| m.family == Family::Pii).count();
+                let mut hits = Vec::new();
+                let mut budget = super::super::encoded::BUDGET;
+                p.collect_encoded(&window, 0, &mut budget, &mut hits, None);
+                resumed += usize::from(numeric_resume(window.as_bytes(), released, &hits) > 0);
+            }
+        }
+        // The pass resumed in most steps, and numbers were found.
+        assert!(
+            steps == 12_000 && resumed > steps / 2 && kept > 5_000,
+            "{resumed} {kept}"
+        );
+    }
+
+    #[test]
+    fn the_numeric_pass_resumes_before_other_matches() {
+        let hit = |start, end| Hit {
+            start,
+            end,
+            rule: 0,
+        };
+        // The last lowercase letter before the release point…
+        assert_eq!(numeric_resume(b"ghi 123 jkl", 11, &[]), 10);
+        assert_eq!(numeric_resume(b"ghi 123 jkl", 9, &[]), 8);
+        // …none of `a`..=`f` (an IPv6 address's hex digits)…
+        assert_eq!(numeric_resume(b"ghi fe80::1 ab", 14, &[]), 2);
+        // …before any other match that covers it…
+        assert_eq!(numeric_resume(b"ghi jkl", 7, &[hit(4, 7)]), 2);
+        assert_eq!(numeric_resume(b"ghi jkl", 7, &[hit(5, 7), hit(0, 6)]), 0);
+        // …and not past a text full of matches.
+        let text = "g".repeat(100);
+        let hits: Vec<Hit> = (0..100).map(|i| hit(i, i + 1)).collect();
+        assert_eq!(numeric_resume(text.as_bytes(), 100, &hits), 0);
+        assert_eq!(numeric_resume(text.as_bytes(), 100, &hits[93..]), 92);
     }
 
     fn default_patterns() -> &'static Patterns {

@@ -449,16 +449,30 @@ pub(crate) fn digit_or_colon(x: u64) -> u64 {
     (super::swar::in_range(x, b'0', b'9') | super::swar::equal(x, b':')) & is_ascii
 }
 
-/// One linear pass over `ctx`'s bytes; `emit(start, end, kind)` for each
-/// number found. `enabled[kind]` selects the kinds.
+/// One linear pass over `ctx`'s bytes from `from` (0 for the whole
+/// text); `emit(start, end, kind)` for each number found. `enabled[kind]`
+/// selects the kinds.
+///
+/// The pass moves from position to position: from a digit (or a colon) by
+/// a *step* over the number read there (its digit run, or the span found,
+/// which may begin before it: letters before digits, an IPv6 address's
+/// first groups), from any other byte to the next digit or colon. No step
+/// covers a lowercase ASCII letter `g`..=`z` ([`is_step_free`]): numbers
+/// are digits and separators, their letters uppercase (IBAN, NINO, NIE,
+/// DNI, codice fiscale, PAN, CIF, a NIR's `2A`/`2B`), an IPv6 address's
+/// hex digits (`a`..=`f`). So a pass started at such a letter visits
+/// every position after it that a pass from 0 visits, and finds the same
+/// numbers there ([`super::patterns::Patterns::scan_window`] resumes a
+/// stream window's pass that way).
 pub(crate) fn scan_numeric(
     ctx: &Ctx<'_>,
     enabled: &[bool; NUM_KINDS],
+    from: usize,
     emit: &mut dyn FnMut(usize, usize, usize),
 ) {
     let b = ctx.bytes();
     let on = |k: usize| enabled.get(k).copied().unwrap_or(false);
-    let mut i = 0usize;
+    let mut i = from;
     while i < b.len() {
         let c = ctx.at(i);
         if c.is_ascii_digit() {
@@ -530,6 +544,11 @@ pub(crate) fn scan_numeric(
         })
         .unwrap_or(b.len());
     }
+}
+
+/// A byte no step of [`scan_numeric`] covers: a pass may start there.
+pub(crate) fn is_step_free(c: u8) -> bool {
+    matches!(c, b'g'..=b'z')
 }
 
 fn digit_run(b: &[u8], from: usize) -> usize {

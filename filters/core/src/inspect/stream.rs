@@ -155,15 +155,18 @@ pub trait TextScanner {
     /// a scanner may keep in `memo` what it found in the bytes it read
     /// before ([`super::patterns::Patterns::scan_window`]). `kept` is what
     /// [`TextScanner::hold_from_window`] found in this same window in this
-    /// same step, if it ran.
+    /// same step, if it ran. Findings ending at or before `released` (the
+    /// window's context, forwarded before) are dropped by the caller, so
+    /// a scanner need not find them.
     fn scan_window(
         &self,
         text: &str,
+        released: usize,
         memo: &mut WindowMemo,
         kept: Option<Vec<Match>>,
         out: &mut Vec<StreamFinding>,
     ) {
-        let _ = (memo, kept);
+        let _ = (released, memo, kept);
         self.scan(text, out);
     }
     /// The earliest byte offset of `text` from which bytes must be held back
@@ -393,7 +396,7 @@ impl Channel {
             return Ok(String::new());
         }
         found.clear();
-        scanner.scan_window(text, &mut self.memo, kept, found);
+        scanner.scan_window(text, ctx, &mut self.memo, kept, found);
         found.retain(|f| f.m.end > ctx && f.m.start < f.m.end && f.m.end <= len);
         if let Some(b) = found.iter().find(|f| f.action == StreamAction::Block) {
             return Err(Blocked(Some(b.clone())));
