@@ -16,6 +16,11 @@
 //! members read — is left to the general path, as is the first event of a
 //! channel (which sets up its template).
 //!
+//! The first steady event of a shape is parsed ([`read`]); it then serves
+//! as the [`Template`] of the next ones, which differ from it only in their
+//! string values and are read by comparing bytes (a quarter of inspect's
+//! work per event went to the parse).
+//!
 //! The general path stays the reference: `stream`'s tests run generated
 //! streams through both and compare every event.
 
@@ -67,6 +72,155 @@ pub(crate) fn read(data: &str) -> Option<Steady<'_>> {
         Pass::Steady(s) => Some(s),
         Pass::Escaped => walk(data),
     }
+}
+
+/// The last steady event [`read_with`] read, as a template for the next:
+/// its bytes with the places of its string *values* (not keys) marked.
+///
+/// A stream repeats one event shape: the same keys in the same order, the
+/// same numbers and `null`s, the text (and OpenAI's per-event `obfuscation`
+/// padding) changing. An event whose bytes are the template's with only
+/// those string values different is read without a parse: replacing a
+/// JSON string token by another valid one leaves a document valid, with the
+/// same members and values of the same types, and [`one_pass`] decides on
+/// keys, on types and on non-string values, never on what a string value
+/// says (but the content's, which it returns) — so it would accept the
+/// event with the same index, the same `meta_only`, the content at that
+/// place. A string value with an escape is checked by serde_json
+/// ([`string_token`]), as one without one is checked here (no control
+/// character), so that the template accepts exactly what a parse accepts.
+#[derive(Debug)]
+pub(crate) struct Template {
+    bytes: String,
+    /// The bytes between the string values: `fixed.len()` is one more than
+    /// the number of string values.
+    fixed: Vec<Range<usize>>,
+    /// Which string value is the content.
+    content: usize,
+    index: u64,
+    meta_only: bool,
+}
+
+/// String values a template marks at most (more: no template).
+const MAX_SLOTS: usize = 16;
+
+impl Template {
+    /// The template of `data`, read as `got`; `None` if its content is not
+    /// one of its string values (it always is) or it has too many.
+    fn of(data: &str, got: &Steady<'_>) -> Option<Template> {
+        let b = data.as_bytes();
+        let mut fixed = Vec::new();
+        let mut content = None;
+        let (mut from, mut i) = (0usize, 0usize);
+        while i < b.len() {
+            if b.get(i) != Some(&b'"') {
+                i = i.saturating_add(1);
+                continue;
+            }
+            let (end, _) = string_token(b, i)?;
+            let after = json_walk::skip_ws(b, end);
+            if b.get(after) != Some(&b':') {
+                // A value.
+                if i == got.span.start && end == got.span.end {
+                    content = Some(fixed.len());
+                }
+                fixed.push(from..i);
+                from = end;
+                if fixed.len() > MAX_SLOTS {
+                    return None;
+                }
+            }
+            i = end;
+        }
+        fixed.push(from..b.len());
+        Some(Template {
+            bytes: data.to_owned(),
+            fixed,
+            content: content?,
+            index: got.index,
+            meta_only: got.meta_only,
+        })
+    }
+
+    /// `data` read as the steady event, if it is this template's shape.
+    fn read<'a>(&self, data: &'a str) -> Option<Steady<'a>> {
+        let b = data.as_bytes();
+        let t = self.bytes.as_bytes();
+        let last = self.fixed.len().checked_sub(1)?;
+        let mut pos = 0usize;
+        let mut content = None;
+        for (k, piece) in self.fixed.iter().enumerate() {
+            let want = t.get(piece.clone())?;
+            let end = pos.checked_add(want.len())?;
+            if b.get(pos..end)? != want {
+                return None;
+            }
+            pos = end;
+            if k == last {
+                break;
+            }
+            let (end, escaped) = string_token(b, pos)?;
+            if k == self.content {
+                content = Some((pos..end, escaped));
+            }
+            pos = end;
+        }
+        if pos != b.len() {
+            return None;
+        }
+        let (span, escaped) = content?;
+        let content = if escaped {
+            Cow::Owned(serde_json::from_str::<String>(data.get(span.clone())?).ok()?)
+        } else {
+            Cow::Borrowed(data.get(span.start.checked_add(1)?..span.end.checked_sub(1)?)?)
+        };
+        Some(Steady {
+            index: self.index,
+            content,
+            span,
+            meta_only: self.meta_only,
+        })
+    }
+}
+
+/// The JSON string token starting at `at` (a `"`): its end, and whether it
+/// has escapes; `None` if it is not a valid token. Without escapes valid is
+/// no control character (serde_json's rule); with them serde_json decides.
+fn string_token(b: &[u8], at: usize) -> Option<(usize, bool)> {
+    if b.get(at) != Some(&b'"') {
+        return None;
+    }
+    let mut i = at.checked_add(1)?;
+    let mut escaped = false;
+    loop {
+        match *b.get(i)? {
+            b'"' => break,
+            b'\\' => {
+                escaped = true;
+                i = i.checked_add(2)?;
+            }
+            c if c < 0x20 => return None,
+            _ => i = i.checked_add(1)?,
+        }
+    }
+    let end = i.checked_add(1)?;
+    if escaped {
+        let token = std::str::from_utf8(b.get(at..end)?).ok()?;
+        serde_json::from_str::<String>(token).ok()?;
+    }
+    Some((end, escaped))
+}
+
+/// [`read`], through `template`: an event of the last steady event's shape
+/// is read from the template, any other by [`read`], whose steady events
+/// become the template.
+pub(crate) fn read_with<'a>(data: &'a str, template: &mut Option<Template>) -> Option<Steady<'a>> {
+    if let Some(got) = template.as_ref().and_then(|t| t.read(data)) {
+        return Some(got);
+    }
+    let got = read(data)?;
+    *template = Template::of(data, &got);
+    Some(got)
 }
 
 /// What [`one_pass`] made of a shape it accepts.
@@ -673,6 +827,92 @@ mod tests {
             compared += 1;
         }
         assert!(compared == 60_000 && steady > 2_000, "{steady}");
+    }
+
+    #[test]
+    #[allow(clippy::arithmetic_side_effects)]
+    fn the_template_reads_what_a_parse_reads() {
+        // Streams of events in a few shapes, their string values (and now
+        // and then a key, a number or the layout) changed from event to
+        // event, some invalid: read through one template as a stream does,
+        // each must read as `read` reads it alone.
+        let strings = [
+            r#""a few words""#,
+            r#""""#,
+            r#"" ""#,
+            r#""line\nbreak""#,
+            r#""quote \" inside""#,
+            r#""back\\slash""#,
+            r#""caf\u00e9 \ud83d\ude00""#,
+            r#""\ud800""#,
+            r#""\udc00x""#,
+            r#""bad \x escape""#,
+            "\"tab\tinside\"",
+            "\"nul\u{0}inside\"",
+            "\"é ✓ 😀\"",
+            r#""\""#,
+            r#""unterminated"#,
+            r#""ends in backslash\"#,
+            "null",
+            "7",
+            "{}",
+        ];
+        let shapes = [
+            r#"{"id":S,"object":S,"created":1,"model":S,"choices":[{"index":0,"delta":{"content":S},"logprobs":null,"finish_reason":null}]}"#,
+            r#"{"id":S,"choices":[{"index":1,"delta":{"content":S},"finish_reason":null}],"obfuscation":S}"#,
+            r#"{"choices":[{"delta":{"role":S,"content":S}}],"extra":S}"#,
+            r#" { "choices" : [ { "delta" : { "content" : S } } ] , "id" : S } "#,
+            r#"{"choices":[{"delta":{"content":S}}],"usage":null,"model":S}"#,
+            r#"{"choices":[{"delta":{"content":S}}],"usage":S}"#,
+            r#"{"choices":[{"delta":{"content":S},"finish_reason":S}]}"#,
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            crate::inspect::tests::xorshift(&mut seed);
+            (seed % n as u64) as usize
+        };
+        let (mut events, mut from_template) = (0usize, 0usize);
+        for _ in 0..3_000 {
+            let mut template = None;
+            let mut shape = shapes[next(shapes.len())];
+            for _ in 0..20 {
+                if next(10) == 0 {
+                    shape = shapes[next(shapes.len())];
+                }
+                let mut data = String::new();
+                for (k, piece) in shape.split('S').enumerate() {
+                    if k > 0 {
+                        // Mostly valid text, as streams send.
+                        let s = if next(3) == 0 {
+                            strings[next(strings.len())].to_owned()
+                        } else {
+                            format!("\"w{}\"", next(1000))
+                        };
+                        data.push_str(&s);
+                    }
+                    data.push_str(piece);
+                }
+                if next(30) == 0 {
+                    data.push_str([" ", " x", "}"][next(3)]);
+                }
+                if next(30) == 0 {
+                    // A changed key, number or layout.
+                    let at = next(data.len());
+                    if data.is_char_boundary(at) {
+                        data.insert(at, ['x', '1', ' ', '"', '}'][next(5)]);
+                    }
+                }
+                let had = template.is_some();
+                let got = read_with(&data, &mut template);
+                assert_eq!(got, read(&data), "{data}");
+                events += 1;
+                from_template += usize::from(had && got.is_some());
+            }
+        }
+        assert!(
+            events == 60_000 && from_template > 20_000,
+            "{from_template}"
+        );
     }
 
     #[test]

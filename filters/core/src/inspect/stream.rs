@@ -471,6 +471,8 @@ pub struct StreamInspector {
     /// Read the steady chat event in place ([`super::steady`]); off only
     /// in tests that compare it with the general path.
     steady: bool,
+    /// The last steady event's shape ([`steady::Template`]).
+    template: Option<steady::Template>,
 }
 
 /// Keys of the responses API whose string values are model text.
@@ -736,6 +738,7 @@ impl StreamInspector {
             found: Vec::new(),
             usage: StreamUsage::new(0),
             steady: true,
+            template: None,
         }
     }
 
@@ -1015,7 +1018,7 @@ impl StreamInspector {
         let Some(data) = ev.data.take() else {
             return Err(ev);
         };
-        let found = steady::read(&data).and_then(|c| {
+        let found = steady::read_with(&data, &mut self.template).and_then(|c| {
             let key = ChannelKey {
                 group: c.index,
                 sub: 0,
