@@ -190,9 +190,19 @@ fn string_token(b: &[u8], at: usize) -> Option<(usize, bool)> {
     if b.get(at) != Some(&b'"') {
         return None;
     }
+    use super::swar;
+    // The bytes that end a stretch of plain string bytes, eight at a time.
+    let special = |x: u64| {
+        let (x, _) = swar::ascii(x);
+        swar::equal(x, b'"')
+            | swar::equal(x, b'\\')
+            | swar::equal(x, 0)
+            | swar::in_range(x, 1, 0x1f)
+    };
     let mut i = at.checked_add(1)?;
     let mut escaped = false;
     loop {
+        i = super::find_byte(b, i, special, |c| c == b'"' || c == b'\\' || c < 0x20)?;
         match *b.get(i)? {
             b'"' => break,
             b'\\' => {
