@@ -30,6 +30,7 @@ use std::ops::Range;
 use serde::de::DeserializeSeed;
 
 use crate::request::chunk_read;
+use crate::request::json_template;
 use crate::request::json_walk;
 
 /// One choice's `delta.content`, and what the general path would decide
@@ -74,69 +75,29 @@ pub(crate) fn read(data: &str) -> Option<Steady<'_>> {
     }
 }
 
-/// The last steady event [`read_with`] read, as a template for the next:
-/// its bytes with the places of its string *values* (not keys) marked.
-///
-/// A stream repeats one event shape: the same keys in the same order, the
-/// same numbers and `null`s, the text (and OpenAI's per-event `obfuscation`
-/// padding) changing. An event whose bytes are the template's with only
-/// those string values different is read without a parse: replacing a
-/// JSON string token by another valid one leaves a document valid, with the
-/// same members and values of the same types, and [`one_pass`] decides on
-/// keys, on types and on non-string values, never on what a string value
-/// says (but the content's, which it returns) — so it would accept the
-/// event with the same index, the same `meta_only`, the content at that
-/// place. A string value with an escape is checked by serde_json
-/// ([`string_token`]), as one without one is checked here (no control
-/// character), so that the template accepts exactly what a parse accepts.
+/// The last steady event [`read_with`] read, as the template of the next
+/// ([`json_template`]): [`one_pass`] decides on keys, on types and on
+/// non-string values, never on what a string value says but the
+/// content's, which it returns — so an event of the template's shape is
+/// the steady event with the same index and `meta_only`, its content at
+/// the template's content place.
 #[derive(Debug)]
 pub(crate) struct Template {
-    bytes: String,
-    /// The bytes between the string values: `fixed.len()` is one more than
-    /// the number of string values.
-    fixed: Vec<Range<usize>>,
+    shape: json_template::Template,
     /// Which string value is the content.
     content: usize,
     index: u64,
     meta_only: bool,
 }
 
-/// String values a template marks at most (more: no template).
-const MAX_SLOTS: usize = 16;
-
 impl Template {
-    /// The template of `data`, read as `got`; `None` if its content is not
-    /// one of its string values (it always is) or it has too many.
+    /// The template of `data`, read as `got`.
     fn of(data: &str, got: &Steady<'_>) -> Option<Template> {
-        let b = data.as_bytes();
-        let mut fixed = Vec::new();
-        let mut content = None;
-        let (mut from, mut i) = (0usize, 0usize);
-        while i < b.len() {
-            if b.get(i) != Some(&b'"') {
-                i = i.saturating_add(1);
-                continue;
-            }
-            let (end, _) = string_token(b, i)?;
-            let after = json_walk::skip_ws(b, end);
-            if b.get(after) != Some(&b':') {
-                // A value.
-                if i == got.span.start && end == got.span.end {
-                    content = Some(fixed.len());
-                }
-                fixed.push(from..i);
-                from = end;
-                if fixed.len() > MAX_SLOTS {
-                    return None;
-                }
-            }
-            i = end;
-        }
-        fixed.push(from..b.len());
+        let (shape, slots) = json_template::Template::of(data)?;
+        let content = slots.iter().position(|s| *s == got.span)?;
         Some(Template {
-            bytes: data.to_owned(),
-            fixed,
-            content: content?,
+            shape,
+            content,
             index: got.index,
             meta_only: got.meta_only,
         })
@@ -144,31 +105,14 @@ impl Template {
 
     /// `data` read as the steady event, if it is this template's shape.
     fn read<'a>(&self, data: &'a str) -> Option<Steady<'a>> {
-        let b = data.as_bytes();
-        let t = self.bytes.as_bytes();
-        let last = self.fixed.len().checked_sub(1)?;
-        let mut pos = 0usize;
         let mut content = None;
-        for (k, piece) in self.fixed.iter().enumerate() {
-            let want = t.get(piece.clone())?;
-            let end = pos.checked_add(want.len())?;
-            if b.get(pos..end)? != want {
-                return None;
-            }
-            pos = end;
-            if k == last {
-                break;
-            }
-            let (end, escaped) = string_token(b, pos)?;
+        let same = self.shape.read(data, |k, span, escaped| {
             if k == self.content {
-                content = Some((pos..end, escaped));
+                content = Some((span, escaped));
             }
-            pos = end;
-        }
-        if pos != b.len() {
-            return None;
-        }
-        let (span, escaped) = content?;
+            true
+        });
+        let (span, escaped) = content.filter(|_| same)?;
         let content = if escaped {
             Cow::Owned(serde_json::from_str::<String>(data.get(span.clone())?).ok()?)
         } else {
@@ -181,44 +125,6 @@ impl Template {
             meta_only: self.meta_only,
         })
     }
-}
-
-/// The JSON string token starting at `at` (a `"`): its end, and whether it
-/// has escapes; `None` if it is not a valid token. Without escapes valid is
-/// no control character (serde_json's rule); with them serde_json decides.
-fn string_token(b: &[u8], at: usize) -> Option<(usize, bool)> {
-    if b.get(at) != Some(&b'"') {
-        return None;
-    }
-    use super::swar;
-    // The bytes that end a stretch of plain string bytes, eight at a time.
-    let special = |x: u64| {
-        let (x, _) = swar::ascii(x);
-        swar::equal(x, b'"')
-            | swar::equal(x, b'\\')
-            | swar::equal(x, 0)
-            | swar::in_range(x, 1, 0x1f)
-    };
-    let mut i = at.checked_add(1)?;
-    let mut escaped = false;
-    loop {
-        i = super::find_byte(b, i, special, |c| c == b'"' || c == b'\\' || c < 0x20)?;
-        match *b.get(i)? {
-            b'"' => break,
-            b'\\' => {
-                escaped = true;
-                i = i.checked_add(2)?;
-            }
-            c if c < 0x20 => return None,
-            _ => i = i.checked_add(1)?,
-        }
-    }
-    let end = i.checked_add(1)?;
-    if escaped {
-        let token = std::str::from_utf8(b.get(at..end)?).ok()?;
-        serde_json::from_str::<String>(token).ok()?;
-    }
-    Some((end, escaped))
 }
 
 /// [`read`], through `template`: an event of the last steady event's shape

@@ -71,23 +71,103 @@ pub(crate) struct Chunk {
 }
 
 /// Reads `data` (an event's `data:`), or `None` when it is not JSON that
-/// `serde_json::from_str::<Value>` would accept.
-pub(crate) fn read(data: &str) -> Option<Chunk> {
+/// `serde_json::from_str::<Value>` would accept; and where the strings it
+/// counted lie in `data` (their contents' offsets; `None` if one of them
+/// had escapes).
+fn parse(data: &str) -> Option<(Chunk, Option<Vec<usize>>)> {
     let mut de = serde_json::Deserializer::from_str(data);
-    let got = Node { shape: &CHUNK }.deserialize(&mut de).ok()?;
+    let got = Node {
+        shape: &CHUNK,
+        data,
+    }
+    .deserialize(&mut de)
+    .ok()?;
     de.end().ok()?;
     Some(match got {
         Got::Members {
             text,
             first_len,
             usage,
-        } => Chunk {
-            text_bytes: text,
-            usage,
-            no_choices: first_len == Some(0),
-        },
-        _ => Chunk::default(),
+            at,
+        } => (
+            Chunk {
+                text_bytes: text,
+                usage,
+                no_choices: first_len == Some(0),
+            },
+            at,
+        ),
+        _ => (Chunk::default(), Some(Vec::new())),
     })
+}
+
+/// The last event [`read_with`] read, as the template of the next
+/// ([`super::json_template`]): the reader decides on keys, types and
+/// non-string values, and reads of a string value only its length where it
+/// counts — so an event of the template's shape counts the lengths of its
+/// strings at the places the template's counted, and has its `choices` and
+/// `usage` (which a template keeps only when it is absent or `null`).
+#[derive(Debug)]
+pub(crate) struct Template {
+    shape: super::json_template::Template,
+    /// Which string values count, by index.
+    counted: Vec<usize>,
+    usage: Option<Value>,
+    no_choices: bool,
+}
+
+impl Template {
+    fn of(data: &str, chunk: &Chunk, at: &[usize]) -> Option<Template> {
+        if chunk.usage.as_ref().is_some_and(|u| !u.is_null()) {
+            return None;
+        }
+        let (shape, slots) = super::json_template::Template::of(data)?;
+        let counted = at
+            .iter()
+            .map(|&a| slots.iter().position(|s| s.start.checked_add(1) == Some(a)))
+            .collect::<Option<Vec<usize>>>()?;
+        Some(Template {
+            shape,
+            counted,
+            usage: chunk.usage.clone(),
+            no_choices: chunk.no_choices,
+        })
+    }
+
+    fn read(&self, data: &str) -> Option<Chunk> {
+        let mut text = 0u64;
+        let mut ok = true;
+        let same = self.shape.read(data, |k, span, escaped| {
+            if self.counted.contains(&k) {
+                match data
+                    .get(span)
+                    .and_then(|token| super::json_template::decoded_len(token, escaped))
+                {
+                    Some(n) => text = text.saturating_add(u64::try_from(n).unwrap_or(u64::MAX)),
+                    None => ok = false,
+                }
+            }
+            ok
+        });
+        (same && ok).then(|| Chunk {
+            text_bytes: text,
+            usage: self.usage.clone(),
+            no_choices: self.no_choices,
+        })
+    }
+}
+
+/// Reads `data` (an event's `data:`), or `None` when it is not JSON that
+/// `serde_json::from_str::<Value>` would accept — through `template`: an
+/// event of the last event's shape is read from the template, any other
+/// parsed, and becomes the template.
+pub(crate) fn read_with(data: &str, template: &mut Option<Template>) -> Option<Chunk> {
+    if let Some(chunk) = template.as_ref().and_then(|t| t.read(data)) {
+        return Some(chunk);
+    }
+    let (chunk, at) = parse(data)?;
+    *template = at.and_then(|at| Template::of(data, &chunk, &at));
+    Some(chunk)
 }
 
 /// The most members a [`Shape::Members`] reads (a fixed array per object,
@@ -107,18 +187,25 @@ pub(crate) fn is_json(data: &str) -> bool {
 enum Got {
     /// Of another type than the shape reads (or a `null`).
     Nothing,
-    /// A string read as [`Shape::Text`]: its length.
-    Text(u64),
+    /// A string read as [`Shape::Text`]: its length, and where its content
+    /// starts in the data (`None`: it had escapes).
+    Text(u64, Option<usize>),
     /// An object read as [`Shape::Members`]: the text of each member's
     /// last copy, the length of its first member when that is an array
-    /// (`choices` in [`CHUNK`]), and a [`Shape::Usage`] member's value.
+    /// (`choices` in [`CHUNK`]), a [`Shape::Usage`] member's value, and
+    /// where the counted strings start (`None`: one had escapes).
     Members {
         text: u64,
         first_len: Option<usize>,
         usage: Option<Value>,
+        at: Option<Vec<usize>>,
     },
-    /// An array read as [`Shape::Each`]: its length and text.
-    Each { len: usize, text: u64 },
+    /// An array read as [`Shape::Each`]: its length, text and where.
+    Each {
+        len: usize,
+        text: u64,
+        at: Option<Vec<usize>>,
+    },
     /// A value read as [`Shape::Usage`].
     Usage(Value),
 }
@@ -126,20 +213,40 @@ enum Got {
 impl Got {
     fn text_bytes(&self) -> u64 {
         match self {
-            Self::Text(n) => *n,
+            Self::Text(n, _) => *n,
             Self::Each { text, .. } => *text,
             Self::Members { text, .. } => *text,
             Self::Nothing | Self::Usage(_) => 0,
         }
     }
+
+    /// Adds where this value's counted strings start to `to`.
+    fn add_at(&self, to: &mut Option<Vec<usize>>) {
+        match self {
+            Self::Text(_, Some(a)) => {
+                if let Some(v) = to {
+                    v.push(*a);
+                }
+            }
+            Self::Text(_, None) => *to = None,
+            Self::Each { at, .. } | Self::Members { at, .. } => match (to.as_mut(), at) {
+                (Some(v), Some(more)) => v.extend_from_slice(more),
+                (_, None) => *to = None,
+                (None, Some(_)) => {}
+            },
+            Self::Nothing | Self::Usage(_) => {}
+        }
+    }
 }
 
 /// Reads one value as `shape`.
-struct Node {
+struct Node<'a> {
     shape: &'static Shape,
+    /// The whole data (to place the strings serde_json lends).
+    data: &'a str,
 }
 
-impl<'de> DeserializeSeed<'de> for Node {
+impl<'de> DeserializeSeed<'de> for Node<'de> {
     type Value = Got;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Got, D::Error> {
@@ -150,7 +257,7 @@ impl<'de> DeserializeSeed<'de> for Node {
     }
 }
 
-impl<'de> Visitor<'de> for Node {
+impl<'de> Visitor<'de> for Node<'de> {
     type Value = Got;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -179,7 +286,23 @@ impl<'de> Visitor<'de> for Node {
 
     fn visit_str<E>(self, v: &str) -> Result<Got, E> {
         Ok(match self.shape {
-            Shape::Text => Got::Text(u64::try_from(v.len()).unwrap_or(u64::MAX)),
+            Shape::Text => Got::Text(u64::try_from(v.len()).unwrap_or(u64::MAX), None),
+            _ => Got::Nothing,
+        })
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Got, E> {
+        // A slice of the data (no escapes): where it lies.
+        let at = (v.as_ptr() as usize).wrapping_sub(self.data.as_ptr() as usize);
+        let lent = self
+            .data
+            .get(at..)
+            .is_some_and(|rest| std::ptr::eq(rest.as_ptr(), v.as_ptr()) && rest.len() >= v.len());
+        Ok(match self.shape {
+            Shape::Text => Got::Text(
+                u64::try_from(v.len()).unwrap_or(u64::MAX),
+                lent.then_some(at),
+            ),
             _ => Got::Nothing,
         })
     }
@@ -189,12 +312,16 @@ impl<'de> Visitor<'de> for Node {
             while seq.next_element_seed(Strict)?.is_some() {}
             return Ok(Got::Nothing);
         };
-        let (mut len, mut text) = (0usize, 0u64);
-        while let Some(got) = seq.next_element_seed(Node { shape: inner })? {
+        let (mut len, mut text, mut at) = (0usize, 0u64, Some(Vec::new()));
+        while let Some(got) = seq.next_element_seed(Node {
+            shape: inner,
+            data: self.data,
+        })? {
             len = len.saturating_add(1);
             text = text.saturating_add(got.text_bytes());
+            got.add_at(&mut at);
         }
-        Ok(Got::Each { len, text })
+        Ok(Got::Each { len, text, at })
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Got, A::Error> {
@@ -208,7 +335,10 @@ impl<'de> Visitor<'de> for Node {
         while let Some(key) = map.next_key_seed(Key { fields })? {
             match key.and_then(|i| fields.get(i).map(|(_, s)| (i, s))) {
                 Some((i, shape)) => {
-                    let value = map.next_value_seed(Node { shape })?;
+                    let value = map.next_value_seed(Node {
+                        shape,
+                        data: self.data,
+                    })?;
                     if let Some(slot) = got.get_mut(i) {
                         *slot = Some(value);
                     }
@@ -220,6 +350,10 @@ impl<'de> Visitor<'de> for Node {
             .iter()
             .flatten()
             .fold(0u64, |n, g| n.saturating_add(g.text_bytes()));
+        let mut at = Some(Vec::new());
+        for g in got.iter().flatten() {
+            g.add_at(&mut at);
+        }
         let first_len = match got.first() {
             Some(Some(Got::Each { len, .. })) => Some(*len),
             _ => None,
@@ -232,6 +366,7 @@ impl<'de> Visitor<'de> for Node {
             text,
             first_len,
             usage,
+            at,
         })
     }
 }
@@ -431,6 +566,76 @@ mod tests {
     }
 
     #[test]
+    fn the_template_reads_what_a_value_reads() {
+        // Events of one random shape, their string values replaced event
+        // by event (by valid strings of other lengths, escaped ones, invalid
+        // ones, other types): read through one template as a stream's are,
+        // each must count what a `Value` counts.
+        const STRINGS: &[&str] = &[
+            "\"\"",
+            "\"x\"",
+            "\"a longer piece of text\"",
+            "\"déjà vu ✓\"",
+            "\"caf\\u00e9\"",
+            "\"quote \\\" and \\\\\"",
+            "\"\\ud800\"",
+            "\"tab\tin it\"",
+            "\"\\\"",
+            "null",
+            "7",
+        ];
+        let mut g = Gen(0x2545_f491_4f6c_dd1d);
+        let (mut events, mut templated, mut counted) = (0usize, 0usize, 0usize);
+        let mut template = None;
+        for _ in 0..4_000u32 {
+            let mut data = String::new();
+            data.push_str("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":");
+            object(&mut g, 2, &mut data);
+            data.push_str(",\"text\":");
+            value(&mut g, 4, &mut data);
+            data.push_str("}],\"usage\":");
+            data.push_str(g.pick(&["null", "{\"prompt_tokens\":3}", "\"x\""]));
+            data.push('}');
+            let Some((_, slots)) = serde_json::from_str::<Value>(&data)
+                .ok()
+                .and_then(|_| crate::request::json_template::Template::of(&data))
+            else {
+                continue;
+            };
+            for _ in 0..12 {
+                let mut variant = String::new();
+                let mut from = 0;
+                for s in &slots {
+                    variant.push_str(&data[from..s.start]);
+                    if g.below(2) == 0 {
+                        variant.push_str(&data[s.clone()]);
+                    } else if g.below(6) == 0 {
+                        variant.push_str(g.pick(STRINGS));
+                    } else {
+                        variant.push_str(&format!("\"w{}\"", "o".repeat(g.below(9) as usize)));
+                    }
+                    from = s.end;
+                }
+                variant.push_str(&data[from..]);
+                let had = template.is_some();
+                let mut s = StreamUsage::new(7);
+                let got = s
+                    .observe_data_with(ApiKind::ChatCompletions, None, &variant, &mut template)
+                    .map(|usage_only| (s, usage_only));
+                let want = by_value(ApiKind::ChatCompletions, &variant);
+                assert_eq!(got, want, "{variant}");
+                events += 1;
+                templated += usize::from(had && template.is_some() && want.is_some());
+                counted += usize::from(want.is_some_and(|(s, _)| s.finish().output_tokens > 0));
+            }
+        }
+        assert!(
+            events > 15_000 && templated > 4_000 && counted > 3_000,
+            "{events} {templated} {counted}"
+        );
+    }
+
+    #[test]
     fn reads_what_a_value_reads() {
         let mut g = Gen(0x9e37_79b9_7f4a_7c15);
         let mut accepted = 0usize;
@@ -527,14 +732,14 @@ mod tests {
             deep_object.as_str(),
         ] {
             assert!(serde_json::from_str::<Value>(data).is_err(), "{data}");
-            assert_eq!(read(data), None, "{data}");
+            assert_eq!(parse(data).map(|(c, _)| c), None, "{data}");
         }
     }
 
     #[test]
     fn counts_the_last_copy_of_a_repeated_key() {
         let data = r#"{"choices":[{"delta":{"content":"abcd","content":"ab"}}],"choices":[{"text":"xyz"}]}"#;
-        let got = read(data).unwrap_or_default();
+        let got = parse(data).map(|(c, _)| c).unwrap_or_default();
         assert_eq!(got.text_bytes, 3);
         assert_eq!(
             by_reader(ApiKind::ChatCompletions, data),

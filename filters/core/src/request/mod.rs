@@ -21,6 +21,7 @@ pub mod decompress;
 pub mod eventstream;
 pub mod extract;
 pub mod framing;
+pub(crate) mod json_template;
 pub(crate) mod json_walk;
 pub mod multipart;
 pub mod path;

@@ -638,12 +638,26 @@ impl StreamUsage {
         event_name: Option<&str>,
         data: &str,
     ) -> Option<bool> {
+        self.observe_data_with(api, event_name, data, &mut None)
+    }
+
+    /// [`StreamUsage::observe_data`] of one stream's events, which keeps
+    /// in `template` the shape of the last one read
+    /// ([`super::chunk_read::read_with`]: an event of the same shape is not
+    /// parsed again).
+    pub(crate) fn observe_data_with(
+        &mut self,
+        api: ApiKind,
+        event_name: Option<&str>,
+        data: &str,
+        template: &mut Option<super::chunk_read::Template>,
+    ) -> Option<bool> {
         if !chat_shaped(api) {
             let value = serde_json::from_str::<Value>(data).ok()?;
             self.observe(api, event_name, &value);
             return Some(is_injected_usage_chunk(&value));
         }
-        let chunk = super::chunk_read::read(data)?;
+        let chunk = super::chunk_read::read_with(data, template)?;
         self.output_text_bytes = self.output_text_bytes.saturating_add(chunk.text_bytes);
         let usage = chunk.usage.as_ref();
         if let Some(u) = usage.and_then(usage_json) {

@@ -22,6 +22,7 @@
 //! whatever the stream's length.
 
 use crate::request::api::ApiKind;
+use crate::request::chunk_read;
 use crate::request::framing::{Deframer, Framing};
 use crate::request::sse::{encode_item, SseItem, SseParser};
 use crate::request::usage::{StreamUsage, Usage};
@@ -48,6 +49,8 @@ pub struct StreamMeter {
     complete: bool,
     /// The framing could not be read: nothing more is metered.
     broken: bool,
+    /// The shape of the last event read ([`chunk_read::Template`]).
+    template: Option<chunk_read::Template>,
 }
 
 /// What to do with one chunk.
@@ -91,6 +94,7 @@ impl StreamMeter {
             cut: false,
             complete: false,
             broken: false,
+            template: None,
         }
     }
 
@@ -151,7 +155,12 @@ impl StreamMeter {
             let mut drop_it = false;
             if let SseItem::Event(ev) = item {
                 if let Some(data) = ev.data.as_deref() {
-                    let usage_only = self.usage.observe_data(self.api, ev.event.as_deref(), data);
+                    let usage_only = self.usage.observe_data_with(
+                        self.api,
+                        ev.event.as_deref(),
+                        data,
+                        &mut self.template,
+                    );
                     drop_it = self.drop_usage && usage_only == Some(true);
                 }
             }
@@ -187,7 +196,12 @@ impl StreamMeter {
         for item in items {
             if let SseItem::Event(ev) = item {
                 if let Some(data) = ev.data.as_deref() {
-                    self.usage.observe_data(self.api, ev.event.as_deref(), data);
+                    self.usage.observe_data_with(
+                        self.api,
+                        ev.event.as_deref(),
+                        data,
+                        &mut self.template,
+                    );
                 }
             }
         }
