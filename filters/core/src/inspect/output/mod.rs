@@ -534,10 +534,9 @@ impl OutputChecker {
         let mut quiet_until = 0usize;
         let mut budget = len.saturating_mul(4).saturating_add(16 * 1024);
         while pos < len {
-            let Some(m) = self.anchors.find(Input::new(text).span(pos..len)) else {
+            let Some((at, end)) = self.next_anchor(text, pos) else {
                 break;
             };
-            let at = m.start();
             let next = at.saturating_add(1);
             let resume = match bytes.get(at) {
                 Some(b'[') => {
@@ -567,7 +566,7 @@ impl OutputChecker {
                     }
                 }
                 Some(b'<') => self.angle(text, at, &mut quiet_until, &mut budget, sink),
-                _ => self.bare_url(text, at, m.end(), sink),
+                _ => self.bare_url(text, at, end, sink),
             };
             pos = resume.max(next);
         }
@@ -585,6 +584,27 @@ impl OutputChecker {
             }
         }
         defs.finish(self, sink);
+    }
+
+    /// The next of [`OutputChecker::anchors`] at or after `pos`: its start
+    /// and end. Without `links` they are the bytes `[`, `]` and `<`, found
+    /// eight bytes at a time (a stream scans its window with every event;
+    /// the automaton's search cost more than the bytes it skipped).
+    fn next_anchor(&self, text: &str, pos: usize) -> Option<(usize, usize)> {
+        if self.links {
+            let m = self.anchors.find(Input::new(text).span(pos..text.len()))?;
+            return Some((m.start(), m.end()));
+        }
+        let at = super::find_byte(
+            text.as_bytes(),
+            pos,
+            |x| {
+                let (x, _) = super::swar::ascii(x);
+                super::swar::equal(x, b'[') | super::swar::equal(x, b']') | super::swar::equal(x, b'<')
+            },
+            |c| matches!(c, b'[' | b']' | b'<'),
+        )?;
+        Some((at, at.saturating_add(1)))
     }
 
     /// A `]` at `at`, paired with `opener`: returns where to resume.
