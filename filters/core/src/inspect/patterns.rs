@@ -958,7 +958,16 @@ impl Patterns {
             {
                 q = q.saturating_sub(1);
             }
-            let word = b.get(q..word_end).unwrap_or_default().to_ascii_lowercase();
+            // The word's last 16 bytes, lowercased (the longest keyword
+            // has 13; `is` and `was` are whole words), on the stack: this
+            // runs with every streamed event.
+            let raw = b.get(q..word_end).unwrap_or_default();
+            let tail = raw.get(raw.len().saturating_sub(16)..).unwrap_or_default();
+            let mut buf = [0u8; 16];
+            let word = buf.get_mut(..tail.len()).unwrap_or_default();
+            word.copy_from_slice(tail);
+            word.make_ascii_lowercase();
+            let word = &*word;
             if word.is_empty() {
                 break;
             }
