@@ -296,8 +296,9 @@ impl SseParser {
 fn push_field(out: &mut Vec<u8>, name: &str, value: &str) {
     // One line per piece between line breaks (`\r` and `\n` each break).
     let mut rest = value.as_bytes();
-    // One line without a break, nearly always: one allocation at most.
-    out.reserve(name.len().saturating_add(rest.len()).saturating_add(3));
+    // One line without a break, nearly always, and the event's blank line:
+    // one allocation at most.
+    out.reserve(name.len().saturating_add(rest.len()).saturating_add(4));
     loop {
         let brk = memchr::memchr2(b'\n', b'\r', rest);
         let piece = rest.get(..brk.unwrap_or(rest.len())).unwrap_or_default();
