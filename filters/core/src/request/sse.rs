@@ -179,8 +179,14 @@ impl SseParser {
                 break;
             };
             let (head, tail) = rest.split_at_checked(pos).unwrap_or((rest, &[]));
-            self.line.extend_from_slice(head);
-            self.check_size()?;
+            // A line wholly in this chunk is read where it lies, not copied.
+            let direct = self.line.is_empty();
+            if direct {
+                self.check_line(head.len())?;
+            } else {
+                self.line.extend_from_slice(head);
+                self.check_size()?;
+            }
             // `tail` starts with the line ending.
             let (ending, after) = tail
                 .split_first()
@@ -193,10 +199,14 @@ impl SseParser {
                     Some(_) => {}
                 }
             }
-            let line = std::mem::take(&mut self.line);
-            self.line_done(&line, out);
-            self.line = line;
-            self.line.clear();
+            if direct {
+                self.line_done(head, out);
+            } else {
+                let line = std::mem::take(&mut self.line);
+                self.line_done(&line, out);
+                self.line = line;
+                self.line.clear();
+            }
         }
         Ok(())
     }
@@ -217,7 +227,12 @@ impl SseParser {
     }
 
     fn check_size(&mut self) -> Result<(), SseError> {
-        if self.line.len().saturating_add(self.event_bytes) > self.max_event_bytes {
+        self.check_line(self.line.len())
+    }
+
+    /// Whether a line of `len` bytes keeps the event within its bound.
+    fn check_line(&mut self, len: usize) -> Result<(), SseError> {
+        if len.saturating_add(self.event_bytes) > self.max_event_bytes {
             let err = SseError::EventTooLarge {
                 max: self.max_event_bytes,
             };
