@@ -91,7 +91,7 @@ impl Template {
             let Some(end) = pos.checked_add(want.len()) else {
                 return false;
             };
-            if b.get(pos..end) != Some(want) {
+            if !b.get(pos..end).is_some_and(|got| same_bytes(got, want)) {
                 return false;
             }
             pos = end;
@@ -108,6 +108,25 @@ impl Template {
         }
         pos == b.len()
     }
+}
+
+/// `a == b` for slices of one length, eight bytes at a time (wasm's
+/// `memcmp` compares byte by byte).
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0usize;
+    while let (Some(x), Some(y)) = (
+        crate::inspect::swar::chunk(a, i),
+        crate::inspect::swar::chunk(b, i),
+    ) {
+        if x != y {
+            return false;
+        }
+        i = i.saturating_add(8);
+    }
+    a.get(i..) == b.get(i..)
 }
 
 /// The JSON string token starting at `at` (a `"`): its end, and whether it

@@ -51,6 +51,8 @@ pub struct StreamMeter {
     broken: bool,
     /// The shape of the last event read ([`chunk_read::Template`]).
     template: Option<chunk_read::Template>,
+    /// The events of a chunk (kept to be reused).
+    items: Vec<SseItem>,
 }
 
 /// What to do with one chunk.
@@ -95,6 +97,7 @@ impl StreamMeter {
             complete: false,
             broken: false,
             template: None,
+            items: Vec::new(),
         }
     }
 
@@ -145,7 +148,10 @@ impl StreamMeter {
                 (converted.as_slice(), true)
             }
         };
-        let mut items = Vec::new();
+        // The events' list of the last push, emptied (one allocation per
+        // stream, not one per chunk).
+        let mut items = std::mem::take(&mut self.items);
+        items.clear();
         let mut failed = self.parser.push(chunk, &mut items).is_err();
         if end {
             failed |= self.parser.finish(&mut items).is_err();
@@ -168,6 +174,7 @@ impl StreamMeter {
                 encode_item(item, &mut out);
             }
         }
+        self.items = items;
         if failed {
             // An event over the bound: stop rewriting, forward as it is.
             self.rewrite = false;

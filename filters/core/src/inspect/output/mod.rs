@@ -600,7 +600,9 @@ impl OutputChecker {
             pos,
             |x| {
                 let (x, _) = super::swar::ascii(x);
-                super::swar::equal(x, b'[') | super::swar::equal(x, b']') | super::swar::equal(x, b'<')
+                super::swar::equal(x, b'[')
+                    | super::swar::equal(x, b']')
+                    | super::swar::equal(x, b'<')
             },
             |c| matches!(c, b'[' | b']' | b'<'),
         )?;
