@@ -75,11 +75,14 @@
 //! scanner holds everything new, no scan runs at all. The chat event nearly
 //! every chat stream is made of (one choice adding to `delta.content`) is
 //! read in one pass and the released text spliced into it
-//! (`inspect::steady`); every other event is parsed into a `Value` and
-//! serialised again when what it carries changed. The scanner keeps what it
-//! found in the window's bytes between scans ([`WindowMemo`]: the anchor
-//! automaton and the search for encoded runs read only new bytes); the
-//! numeric and output passes still read the whole window.
+//! (`inspect::steady`), after the first of its shape without a parse
+//! (`request::json_template`: the bytes of the last one, its string values
+//! aside); every other event is parsed into a `Value` and serialised again
+//! when what it carries changed. The scanner keeps what it found in the
+//! window's bytes between scans ([`WindowMemo`]: the anchor automaton and
+//! the search for encoded runs read only new bytes), and the numeric pass
+//! starts shortly before the released text ([`TextScanner::scan_window`]'s
+//! `released`); the output pass still reads the whole window.
 //!
 //! # Deliberate limits
 //! In chat, completions and messages events only the text fields above are
