@@ -197,6 +197,41 @@ pub(crate) fn find_run(
 /// Each test leaves the high bit of every byte that passes; every byte
 /// must be below 0x80, so no sum carries into the next byte ([`ascii`]
 /// masks the others out).
+/// The index of the last byte before `end` that `is` accepts, read eight
+/// bytes at a time from the end: [`find_byte`] backwards (`maybe` as
+/// there).
+pub(crate) fn rfind_byte(
+    bytes: &[u8],
+    end: usize,
+    maybe: impl Fn(u64) -> u64,
+    is: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let mut i = end.min(bytes.len());
+    while let Some(from) = i.checked_sub(8) {
+        let Some(x) = swar::chunk(bytes, from) else {
+            break;
+        };
+        let mut marked = maybe(x) & swar::HIGH;
+        while marked != 0 {
+            // The last marked byte: the highest set bit's.
+            let bit = 63u32.saturating_sub(marked.leading_zeros());
+            let at = from.saturating_add(usize::try_from(bit / 8).unwrap_or(0));
+            if bytes.get(at).is_some_and(|&b| is(b)) {
+                return Some(at);
+            }
+            marked &= !(1u64.wrapping_shl(bit));
+        }
+        i = from;
+    }
+    while let Some(j) = i.checked_sub(1) {
+        if bytes.get(j).is_some_and(|&b| is(b)) {
+            return Some(j);
+        }
+        i = j;
+    }
+    None
+}
+
 pub(crate) mod swar {
     const LOW: u64 = 0x0101_0101_0101_0101;
     /// The high bit of every byte.
@@ -283,6 +318,31 @@ pub(crate) mod tests {
             }
         }
         None
+    }
+
+    #[test]
+    fn rfind_byte_finds_the_last_byte_a_loop_finds() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        for _ in 0..2_000 {
+            xorshift(&mut seed);
+            let len = (seed % 70) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    xorshift(&mut seed);
+                    [b'B', b'-', b'x', 0xC2, b'b', 0xC2 ^ 0x80 ^ b'B'][(seed % 6) as usize]
+                })
+                .collect();
+            xorshift(&mut seed);
+            let end = (seed % (len as u64 + 2)) as usize;
+            let want = bytes[..end.min(len)].iter().rposition(|&c| c == b'B');
+            let got = super::rfind_byte(
+                &bytes,
+                end,
+                |x| super::swar::equal(super::swar::ascii(x).0, b'B'),
+                |c| c == b'B',
+            );
+            assert_eq!(got, want, "{bytes:?} {end}");
+        }
     }
 
     /// The next state of a xorshift64 generator: the tests' deterministic

@@ -1008,11 +1008,23 @@ impl Patterns {
 /// its window.
 fn rfind_marker(hay: &[u8], word: &[u8]) -> Option<usize> {
     let first = *word.first()?;
-    memchr::memrchr_iter(first, hay).find_map(|i| {
-        let start = i.checked_sub(5)?;
-        (hay.get(start..i) == Some(b"-----".as_slice()) && hay.get(i..)?.starts_with(word))
-            .then_some(start)
-    })
+    let mut end = hay.len();
+    while let Some(i) = super::rfind_byte(
+        hay,
+        end,
+        |x| super::swar::equal(super::swar::ascii(x).0, first),
+        |c| c == first,
+    ) {
+        if let Some(start) = i.checked_sub(5) {
+            if hay.get(start..i) == Some(b"-----".as_slice())
+                && hay.get(i..).is_some_and(|t| t.starts_with(word))
+            {
+                return Some(start);
+            }
+        }
+        end = i;
+    }
+    None
 }
 
 /// Token characters held back at the end of a stream chunk.
