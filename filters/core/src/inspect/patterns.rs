@@ -973,7 +973,7 @@ impl Patterns {
             }
             if !pending && (word == b"is" || word == b"was") {
                 pending = true;
-            } else if is_hold_keyword(&word) {
+            } else if is_hold_keyword(word) {
                 from = from.min(q);
                 pending = false;
             } else {
