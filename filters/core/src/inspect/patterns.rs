@@ -59,7 +59,8 @@
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::{Anchored, Input, MatchKind};
 use regex_lite::{Regex, RegexBuilder};
 
 use super::{Family, Match};
@@ -257,7 +258,7 @@ pub struct Patterns {
     /// Same indexing as `rule_kinds`; the index is also the tie-break
     /// priority.
     rules: Vec<RuleImpl>,
-    ac: Option<AhoCorasick>,
+    ac: Option<Anchors>,
     /// Per automaton pattern: the rules anchored on it.
     anchors: Vec<Vec<AnchorRef>>,
     /// Per numeric kind ([`super::pii::NUM_KINDS`]): the rule index, if built.
@@ -277,9 +278,10 @@ pub struct Patterns {
 /// The hits are exact, because a hit is where an anchor's bytes are: the hits in the
 /// bytes read before stay hits at the same place (less what left the front
 /// of the window), and every new hit ends in the new bytes, so starts at
-/// most the longest anchor's length before them. The automaton, started
-/// that far back, is in the state a scan from the window's start would be
-/// in at every new byte, so it reports the new hits in the same order too.
+/// most the longest anchor's length before them. The automaton, resumed in
+/// the state it was left in (or started that far back), is in the state a
+/// scan from the window's start would be in at every new byte, so it
+/// reports the new hits in the same order too.
 /// `tests::the_anchor_memo_finds_what_a_full_scan_finds` checks it against
 /// a full scan over generated windows.
 #[derive(Clone, Debug, Default)]
@@ -287,6 +289,8 @@ pub struct WindowMemo {
     hits: Vec<AnchorHit>,
     /// The window's bytes already read.
     read: usize,
+    /// The automaton's state after them (`None`: not kept).
+    state: Option<StateID>,
     runs: super::encoded::RunMemo,
 }
 
@@ -310,28 +314,141 @@ impl WindowMemo {
     }
 
     /// Reads what `text` (the window) gained since the last call.
-    fn read(&mut self, ac: &AhoCorasick, text: &str) {
+    ///
+    /// The automaton resumes in the state it was left in when the bytes
+    /// read before are at least the longest anchor: its state depends on
+    /// the last bytes read only (the longest of them that begins an
+    /// anchor), which the window still holds, so it is the state a scan
+    /// from the window's start would reach. Otherwise it starts again the
+    /// longest anchor's length before the new bytes.
+    fn read(&mut self, ac: &Anchors, text: &str) {
         if self.read > text.len() {
             // Not the window this memo followed: read it whole.
             *self = Self::default();
         }
-        let from = self
-            .read
-            .saturating_sub(ac.max_pattern_len().saturating_sub(1));
         let read = self.read;
-        if let Some(new) = text.as_bytes().get(from..) {
-            for m in ac.find_overlapping_iter(new) {
-                let end = m.end().saturating_add(from);
-                if end > read {
-                    self.hits.push(AnchorHit {
-                        start: m.start().saturating_add(from),
-                        end,
-                        pattern: m.pattern().as_usize(),
-                    });
+        let bytes = text.as_bytes();
+        let (from, state) = match self.state {
+            Some(sid) if read >= ac.max_pattern_len() => (read, sid),
+            _ => {
+                let from = read.saturating_sub(ac.max_pattern_len().saturating_sub(1));
+                let Some(start) = ac.start() else {
+                    // Never: the automaton is built unanchored.
+                    *self = Self::default();
+                    return;
+                };
+                (from, start)
+            }
+        };
+        let hits = &mut self.hits;
+        self.state = ac.step_from(state, bytes, from, &mut |start, end, pattern| {
+            if end > read {
+                hits.push(AnchorHit {
+                    start,
+                    end,
+                    pattern,
+                });
+            }
+        });
+        self.read = text.len();
+    }
+}
+
+/// The anchor automaton, as the `aho_corasick` automaton it is built as
+/// (a DFA, or a contiguous NFA past [`DFA_MEMORY_LIMIT`]): a stream
+/// window's scan steps its states by hand and keeps the last one
+/// ([`WindowMemo`]).
+#[derive(Clone, Debug)]
+enum Anchors {
+    Dfa(aho_corasick::dfa::DFA),
+    Nfa(aho_corasick::nfa::contiguous::NFA),
+}
+
+/// `f` applied to the automaton behind an [`Anchors`].
+macro_rules! with_automaton {
+    ($anchors:expr, $a:ident => $body:expr) => {
+        match $anchors {
+            Anchors::Dfa($a) => $body,
+            Anchors::Nfa($a) => $body,
+        }
+    };
+}
+
+impl Anchors {
+    fn build(literals: &[Vec<u8>]) -> Result<Self, PatternError> {
+        let dfa = aho_corasick::dfa::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(literals)
+            .ok()
+            .filter(|a| a.memory_usage() <= DFA_MEMORY_LIMIT);
+        match dfa {
+            Some(a) => Ok(Self::Dfa(a)),
+            None => aho_corasick::nfa::contiguous::Builder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .build(literals)
+                .map(Self::Nfa)
+                .map_err(|e| PatternError::new("anchors", e.to_string())),
+        }
+    }
+
+    fn memory_usage(&self) -> usize {
+        with_automaton!(self, a => a.memory_usage())
+    }
+
+    fn max_pattern_len(&self) -> usize {
+        with_automaton!(self, a => a.max_pattern_len())
+    }
+
+    fn start(&self) -> Option<StateID> {
+        with_automaton!(self, a => a.start_state(Anchored::No).ok())
+    }
+
+    /// Every match in `hay`, overlapping ones included, in the order
+    /// `AhoCorasick::find_overlapping_iter` reports them: `f(start, end,
+    /// pattern)`.
+    fn overlapping(&self, hay: &[u8], f: &mut dyn FnMut(usize, usize, usize)) {
+        with_automaton!(self, a => {
+            if let Ok(matches) = a.try_find_overlapping_iter(Input::new(hay)) {
+                for m in matches {
+                    f(m.start(), m.end(), m.pattern().as_usize());
                 }
             }
-        }
-        self.read = text.len();
+        })
+    }
+
+    /// The automaton stepped from state `sid` over `bytes[from..]`: each
+    /// match ending there, in order, to `f(start, end, pattern)` (offsets
+    /// into `bytes`); the state after the last byte, `None` if it died.
+    fn step_from(
+        &self,
+        sid: StateID,
+        bytes: &[u8],
+        from: usize,
+        f: &mut dyn FnMut(usize, usize, usize),
+    ) -> Option<StateID> {
+        with_automaton!(self, a => {
+            let mut sid = sid;
+            for (i, &b) in bytes.get(from..).unwrap_or_default().iter().enumerate() {
+                sid = a.next_state(Anchored::No, sid, b);
+                if a.is_special(sid) {
+                    if a.is_dead(sid) {
+                        return None;
+                    }
+                    if !a.is_match(sid) {
+                        continue;
+                    }
+                    let end = from.saturating_add(i).saturating_add(1);
+                    for k in 0..a.match_len(sid) {
+                        let pattern = a.match_pattern(sid, k);
+                        let len = a.pattern_len(pattern);
+                        f(end.saturating_sub(len), end, pattern.as_usize());
+                    }
+                }
+            }
+            Some(sid)
+        })
     }
 }
 
@@ -524,7 +641,7 @@ impl Patterns {
         let ac = if literals.is_empty() {
             None
         } else {
-            Some(build_automaton(&literals)?)
+            Some(Anchors::build(&literals)?)
         };
         let mut distinct: Vec<(Arc<str>, Family)> = Vec::with_capacity(kinds.len());
         for k in &kinds {
@@ -584,14 +701,12 @@ impl Patterns {
 
     /// Heap bytes held by the anchor automaton (for build-cost reports).
     pub fn automaton_memory(&self) -> usize {
-        self.ac.as_ref().map_or(0, AhoCorasick::memory_usage)
+        self.ac.as_ref().map_or(0, Anchors::memory_usage)
     }
 
     /// Whether the anchor automaton was built as a DFA.
     pub fn automaton_is_dfa(&self) -> bool {
-        self.ac
-            .as_ref()
-            .is_some_and(|ac| ac.kind() == AhoCorasickKind::DFA)
+        matches!(self.ac, Some(Anchors::Dfa(_)))
     }
 
     /// Append every match in `text` to `out`, sorted by start, overlapping
@@ -666,9 +781,9 @@ impl Patterns {
                     }
                 }
                 None => {
-                    for m in ac.find_overlapping_iter(text) {
-                        self.anchored(&ctx, m.start(), m.end(), m.pattern().as_usize(), hits);
-                    }
+                    ac.overlapping(text.as_bytes(), &mut |start, end, pattern| {
+                        self.anchored(&ctx, start, end, pattern, hits);
+                    });
                 }
             }
         }
@@ -1052,26 +1167,6 @@ fn is_hold_keyword(word: &[u8]) -> bool {
         b"accountkey",
     ];
     KEYS.iter().any(|k| word.ends_with(k))
-}
-
-fn build_automaton(literals: &[Vec<u8>]) -> Result<AhoCorasick, PatternError> {
-    let mut builder = AhoCorasickBuilder::new();
-    builder
-        .match_kind(MatchKind::Standard)
-        .ascii_case_insensitive(true);
-    let dfa = builder
-        .clone()
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(literals)
-        .ok()
-        .filter(|ac| ac.memory_usage() <= DFA_MEMORY_LIMIT);
-    match dfa {
-        Some(ac) => Ok(ac),
-        None => builder
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(literals)
-            .map_err(|e| PatternError::new("anchors", e.to_string())),
-    }
 }
 
 /// A prefixed token: the anchor, then `spec.charset` bytes.
@@ -1477,14 +1572,15 @@ mod tests {
                 let mut fresh = Vec::new();
                 p.scan(&window, &mut fresh);
                 assert_eq!(with, fresh, "{window:?}");
-                let all: Vec<AnchorHit> = ac
-                    .find_overlapping_iter(&window)
-                    .map(|m| AnchorHit {
-                        start: m.start(),
-                        end: m.end(),
-                        pattern: m.pattern().as_usize(),
-                    })
-                    .collect();
+                // The library's own overlapping search of the whole window.
+                let mut all: Vec<AnchorHit> = Vec::new();
+                ac.overlapping(window.as_bytes(), &mut |start, end, pattern| {
+                    all.push(AnchorHit {
+                        start,
+                        end,
+                        pattern,
+                    });
+                });
                 assert_eq!(memo.hits, all, "{window:?}");
                 steps += 1;
                 anchors_seen += all.len();
