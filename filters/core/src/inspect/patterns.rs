@@ -1548,29 +1548,11 @@ mod tests {
                     text.push_str(w);
                 }
             }
-            let mut window = String::new();
-            let mut memo = WindowMemo::default();
-            let mut at = 0;
-            for _ in 0..60 {
-                let mut end = (at + 1 + next(40)).min(text.len());
-                while !text.is_char_boundary(end) {
-                    end += 1;
-                }
-                window.push_str(&text[at..end]);
-                at = end;
-                if window.len() > 300 {
-                    let mut drop = window.len() - 256 + next(40);
-                    while !window.is_char_boundary(drop.min(window.len())) {
-                        drop += 1;
-                    }
-                    let drop = drop.min(window.len());
-                    window.drain(..drop);
-                    memo.drain_front(drop);
-                }
+            as_a_window(&text, &mut next, &mut |window, memo, next| {
                 let mut with = Vec::new();
-                p.scan_window(&window, 0, &mut memo, &mut with);
+                p.scan_window(window, 0, memo, &mut with);
                 let mut fresh = Vec::new();
-                p.scan(&window, &mut fresh);
+                p.scan(window, &mut fresh);
                 assert_eq!(with, fresh, "{window:?}");
                 // The library's own overlapping search of the whole window.
                 let mut all: Vec<AnchorHit> = Vec::new();
@@ -1585,12 +1567,45 @@ mod tests {
                 steps += 1;
                 anchors_seen += all.len();
                 matches_seen += fresh.len();
-            }
+            });
         }
         assert!(
             steps == 18_000 && anchors_seen > 100_000 && matches_seen > 10_000,
             "{anchors_seen} {matches_seen}"
         );
+    }
+
+    /// `text` appended to a window as a stream channel's grows, in pieces
+    /// of 1 to 40 bytes cut anywhere, its front dropped past 300 bytes (and
+    /// told to the memo); `step(window, memo, next)` after each of 60
+    /// pieces.
+    #[allow(clippy::type_complexity)]
+    fn as_a_window(
+        text: &str,
+        next: &mut dyn FnMut(usize) -> usize,
+        step: &mut dyn FnMut(&str, &mut WindowMemo, &mut dyn FnMut(usize) -> usize),
+    ) {
+        let mut window = String::new();
+        let mut memo = WindowMemo::default();
+        let mut at = 0;
+        for _ in 0..60 {
+            let mut end = (at + 1 + next(40)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            window.push_str(&text[at..end]);
+            at = end;
+            if window.len() > 300 {
+                let mut drop = window.len() - 256 + next(40);
+                while !window.is_char_boundary(drop.min(window.len())) {
+                    drop += 1;
+                }
+                let drop = drop.min(window.len());
+                window.drain(..drop);
+                memo.drain_front(drop);
+            }
+            step(&window, &mut memo, next);
+        }
     }
 
     #[test]
@@ -1702,40 +1717,22 @@ mod tests {
                     text.push(' ');
                 }
             }
-            let mut window = String::new();
-            let mut memo = WindowMemo::default();
-            let mut at = 0;
-            for _ in 0..60 {
-                let mut end = (at + 1 + next(40)).min(text.len());
-                while !text.is_char_boundary(end) {
-                    end += 1;
-                }
-                window.push_str(&text[at..end]);
-                at = end;
-                if window.len() > 300 {
-                    let mut drop = window.len() - 256 + next(40);
-                    while !window.is_char_boundary(drop.min(window.len())) {
-                        drop += 1;
-                    }
-                    let drop = drop.min(window.len());
-                    window.drain(..drop);
-                    memo.drain_front(drop);
-                }
+            as_a_window(&text, &mut next, &mut |window, memo, next| {
                 let released = next(window.len() + 1);
                 let mut with = Vec::new();
-                p.scan_window(&window, released, &mut memo, &mut with);
+                p.scan_window(window, released, memo, &mut with);
                 with.retain(|m| m.end > released);
                 let mut fresh = Vec::new();
-                p.scan(&window, &mut fresh);
+                p.scan(window, &mut fresh);
                 fresh.retain(|m| m.end > released);
                 assert_eq!(with, fresh, "{window:?} released {released}");
                 steps += 1;
                 kept += fresh.iter().filter(|m| m.family == Family::Pii).count();
                 let mut hits = Vec::new();
                 let mut budget = super::super::encoded::BUDGET;
-                p.collect_encoded(&window, 0, &mut budget, &mut hits, None);
+                p.collect_encoded(window, 0, &mut budget, &mut hits, None);
                 resumed += usize::from(numeric_resume(window.as_bytes(), released, &hits) > 0);
-            }
+            });
         }
         // The pass resumed in most steps, and numbers were found.
         assert!(
