@@ -1548,7 +1548,7 @@ mod tests {
                     text.push_str(w);
                 }
             }
-            as_a_window(&text, &mut next, &mut |window, memo, next| {
+            as_a_window(&text, &mut next, &mut |window, memo, _| {
                 let mut with = Vec::new();
                 p.scan_window(window, 0, memo, &mut with);
                 let mut fresh = Vec::new();
