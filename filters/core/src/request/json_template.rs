@@ -24,6 +24,9 @@ use std::ops::Range;
 
 /// The most string values a template marks (an event with more gets none).
 const MAX_SLOTS: usize = 16;
+/// The largest document kept as a template: a stream's steady events are a
+/// few hundred bytes, and a template is kept per stream.
+const MAX_BYTES: usize = 4096;
 
 /// One document's shape: its bytes, its string values marked.
 #[derive(Debug)]
@@ -35,9 +38,13 @@ pub(crate) struct Template {
 
 impl Template {
     /// The template of `data`, which must be JSON a parse accepted (`None`
-    /// if it has more than [`MAX_SLOTS`] string values), and the spans of
+    /// if it has more than [`MAX_SLOTS`] string values or [`MAX_BYTES`]
+    /// bytes), and the spans of
     /// its string values, quotes included, in order.
     pub(crate) fn of(data: &str) -> Option<(Template, Vec<Range<usize>>)> {
+        if data.len() > MAX_BYTES {
+            return None;
+        }
         let b = data.as_bytes();
         let mut fixed = Vec::new();
         let mut slots = Vec::new();
