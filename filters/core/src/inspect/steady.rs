@@ -106,18 +106,14 @@ impl Template {
     /// `data` read as the steady event, if it is this template's shape.
     fn read<'a>(&self, data: &'a str) -> Option<Steady<'a>> {
         let mut content = None;
-        let same = self.shape.read(data, |k, span, escaped| {
+        let same = self.shape.read(data, |k, span, _| {
             if k == self.content {
-                content = Some((span, escaped));
+                content = Some(span);
             }
             true
         });
-        let (span, escaped) = content.filter(|_| same)?;
-        let content = if escaped {
-            Cow::Owned(serde_json::from_str::<String>(data.get(span.clone())?).ok()?)
-        } else {
-            Cow::Borrowed(data.get(span.start.checked_add(1)?..span.end.checked_sub(1)?)?)
-        };
+        let span = content.filter(|_| same)?;
+        let content = string(data, &span)?;
         Some(Steady {
             index: self.index,
             content,
@@ -461,14 +457,9 @@ mod pass {
         scalars!(Content::NotText);
         fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
             // The slice serde_json lends is part of the data: its offset.
-            let at = (v.as_ptr() as usize).wrapping_sub(self.data.as_ptr() as usize);
-            let lent = self.data.get(at..).is_some_and(|rest| {
-                std::ptr::eq(rest.as_ptr(), v.as_ptr()) && rest.len() >= v.len()
-            });
-            Ok(if lent {
-                Content::At(at, v)
-            } else {
-                Content::Escaped
+            Ok(match crate::request::chunk_read::lent_at(self.data, v) {
+                Some(at) => Content::At(at, v),
+                None => Content::Escaped,
             })
         }
         fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {

@@ -292,16 +292,10 @@ impl<'de> Visitor<'de> for Node<'de> {
     }
 
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Got, E> {
-        // A slice of the data (no escapes): where it lies.
-        let at = (v.as_ptr() as usize).wrapping_sub(self.data.as_ptr() as usize);
-        let lent = self
-            .data
-            .get(at..)
-            .is_some_and(|rest| std::ptr::eq(rest.as_ptr(), v.as_ptr()) && rest.len() >= v.len());
         Ok(match self.shape {
             Shape::Text => Got::Text(
                 u64::try_from(v.len()).unwrap_or(u64::MAX),
-                lent.then_some(at),
+                lent_at(self.data, v),
             ),
             _ => Got::Nothing,
         })
@@ -394,6 +388,16 @@ impl Visitor<'_> for Key {
     fn visit_str<E>(self, v: &str) -> Result<Option<usize>, E> {
         Ok(self.fields.iter().position(|(name, _)| *name == v))
     }
+}
+
+/// Where `v`, a string serde_json lent while parsing `data` (one without
+/// escapes, borrowed from the input), starts in `data`; `None` if it is
+/// not a slice of it.
+pub(crate) fn lent_at(data: &str, v: &str) -> Option<usize> {
+    let at = (v.as_ptr() as usize).wrapping_sub(data.as_ptr() as usize);
+    data.get(at..)
+        .is_some_and(|rest| std::ptr::eq(rest.as_ptr(), v.as_ptr()) && rest.len() >= v.len())
+        .then_some(at)
 }
 
 /// Reads any value as `Value` would, keeping nothing.
